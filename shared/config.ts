@@ -1,0 +1,237 @@
+/**
+ * Configuration: every `POLAROID_*` variable is parsed here, once, at start-up, into typed
+ * objects that are passed down. A bad value stops the service with a message naming the
+ * variable. Nothing else reads the environment.
+ *
+ * @module
+ */
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Thrown at start-up for a malformed variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+const GIB = 1024 * MIB;
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function str(env: Env, name: string, fallback: string): string {
+  return raw(env, name) ?? fallback;
+}
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(
+      `Cannot start as '${name}' must be an integer in [${min}, ${max}]: current value is ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return n;
+}
+
+const SIZE = /^(\d+)\s*(b|kib|k|mib|m|gib|g|tib|t)?$/i;
+const UNITS: Record<string, number> = {
+  b: 1,
+  k: KIB,
+  kib: KIB,
+  m: MIB,
+  mib: MIB,
+  g: GIB,
+  gib: GIB,
+  t: 1024 * GIB,
+  tib: 1024 * GIB,
+};
+
+/** A byte size: a plain integer or one with a unit (`512MiB`, `2g`). */
+function bytes(env: Env, name: string, fallback: number): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  const match = SIZE.exec(value);
+  const n = match ? Number(match[1]) * UNITS[(match[2] ?? "b").toLowerCase()]! : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new ConfigError(
+      `Cannot start as '${name}' must be a positive byte size such as 512MiB: current value is ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return n;
+}
+
+function choice<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
+  const value = raw(env, name) ?? fallback;
+  if (!(options as readonly string[]).includes(value)) {
+    throw new ConfigError(
+      `Cannot start as '${name}' must be one of ${options.join(", ")}: current value is ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return value as T;
+}
+
+const ENDPOINT = /^[A-Za-z0-9.\-_:[\]]+:\d{1,5}$/;
+
+function endpoint(env: Env, name: string, fallback: string): string {
+  const value = str(env, name, fallback);
+  if (!ENDPOINT.test(value)) {
+    throw new ConfigError(
+      `Cannot start as '${name}' must be host:port: current value is ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** What every service shares. */
+export interface CommonConfig {
+  /** Interface to bind (POLAROID_HOST). @default "127.0.0.1" */
+  host: string;
+  /** POLAROID_LOG_LEVEL. @default "info" */
+  logLevel: LogLevel;
+  /** POLAROID_NATS_URL. @default "nats://127.0.0.1:4222" */
+  natsUrl: string;
+  /** Largest gRPC message in either direction (POLAROID_MAX_MESSAGE_BYTES). @default 64MiB */
+  maxMessageBytes: number;
+}
+
+export interface ServerPorts {
+  /** gRPC port; 0 picks a free one. */
+  grpcPort: number;
+  /** HTTP port for /healthz and /metrics; 0 picks a free one. */
+  httpPort: number;
+}
+
+export interface ComputeConfig extends CommonConfig, ServerPorts {
+  /** This worker's name in the catalog (POLAROID_WORKER_ID). @default "compute-<pid>" */
+  workerId: string;
+  /** POLAROID_HANDLES_ENDPOINT. @default "127.0.0.1:50052" */
+  handlesEndpoint: string;
+  /** Root of the files plans may scan (POLAROID_DATA_ROOT). @default "./data" */
+  dataRoot: string;
+  /** POLAROID_HANDLE_STORE; only `memory` exists so far. @default "memory" */
+  handleStore: "memory";
+  limits: ComputeLimits;
+}
+
+export interface ComputeLimits {
+  /** POLAROID_MAX_UPLOAD_BYTES. @default 4GiB */
+  maxUploadBytes: number;
+  /** Rows of any one result (POLAROID_MAX_RESULT_ROWS). @default 2_000_000_000 */
+  maxResultRows: number;
+  /** Estimated bytes of any one result (POLAROID_MAX_RESULT_BYTES). @default 16GiB */
+  maxResultBytes: number;
+  /** Bytes one Collect may stream (POLAROID_MAX_COLLECT_BYTES). @default 8GiB */
+  maxCollectBytes: number;
+  /** POLAROID_DEFAULT_BATCH_SIZE. @default 65536 */
+  defaultBatchSize: number;
+  /** POLAROID_MAX_BATCH_SIZE. @default 1048576 */
+  maxBatchSize: number;
+  /** Nodes in one plan, expressions included (POLAROID_MAX_PLAN_NODES). @default 100000 */
+  maxPlanNodes: number;
+  /** Nesting depth of one plan (POLAROID_MAX_PLAN_DEPTH). @default 5000 */
+  maxPlanDepth: number;
+  /** Rows a cross join may produce (POLAROID_MAX_CROSS_JOIN_ROWS). @default 100000000 */
+  maxCrossJoinRows: number;
+  /** Bytes of frames this worker holds (POLAROID_MAX_WORKER_BYTES). @default 16GiB */
+  maxWorkerBytes: number;
+}
+
+export interface HandlesConfig extends CommonConfig, ServerPorts {
+  /** POLAROID_DEFAULT_TTL_SECONDS. @default 3600 */
+  defaultTtlSeconds: number;
+  /** POLAROID_MAX_TTL_SECONDS. @default 604800 */
+  maxTtlSeconds: number;
+  /** POLAROID_MAX_HANDLES_PER_TENANT. @default 100000 */
+  maxHandlesPerTenant: number;
+  /** How often expired handles are swept (POLAROID_SWEEP_INTERVAL_MS). @default 1000 */
+  sweepIntervalMs: number;
+}
+
+export interface IngestConfig extends CommonConfig, ServerPorts {
+  /** Where snapshots are uploaded (POLAROID_COMPUTE_ENDPOINT). @default "127.0.0.1:50051" */
+  computeEndpoint: string;
+  /** POLAROID_INGEST_MAX_SOURCES. @default 64 */
+  maxSources: number;
+  /** Source defaults, overridable per source. */
+  maxBatchRows: number;
+  maxBatchDelayMs: number;
+  maxBufferBytes: number;
+}
+
+function common(env: Env): CommonConfig {
+  return {
+    host: str(env, "POLAROID_HOST", "127.0.0.1"),
+    logLevel: choice(env, "POLAROID_LOG_LEVEL", ["debug", "info", "warn", "error"], "info"),
+    natsUrl: str(env, "POLAROID_NATS_URL", "nats://127.0.0.1:4222"),
+    maxMessageBytes: bytes(env, "POLAROID_MAX_MESSAGE_BYTES", 64 * MIB),
+  };
+}
+
+function ports(env: Env, prefix: string, grpc: number, http: number): ServerPorts {
+  return {
+    grpcPort: int(env, `POLAROID_${prefix}_PORT`, grpc, 0, 65535),
+    httpPort: int(env, `POLAROID_${prefix}_HTTP_PORT`, http, 0, 65535),
+  };
+}
+
+/** Parses the compute worker's configuration. */
+export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
+  return {
+    ...common(env),
+    ...ports(env, "COMPUTE", 50051, 9091),
+    workerId: str(env, "POLAROID_WORKER_ID", `compute-${pid}`),
+    handlesEndpoint: endpoint(env, "POLAROID_HANDLES_ENDPOINT", "127.0.0.1:50052"),
+    dataRoot: str(env, "POLAROID_DATA_ROOT", "./data"),
+    handleStore: choice(env, "POLAROID_HANDLE_STORE", ["memory"] as const, "memory"),
+    limits: {
+      maxUploadBytes: bytes(env, "POLAROID_MAX_UPLOAD_BYTES", 4 * GIB),
+      maxResultRows: int(env, "POLAROID_MAX_RESULT_ROWS", 2_000_000_000, 1),
+      maxResultBytes: bytes(env, "POLAROID_MAX_RESULT_BYTES", 16 * GIB),
+      maxCollectBytes: bytes(env, "POLAROID_MAX_COLLECT_BYTES", 8 * GIB),
+      defaultBatchSize: int(env, "POLAROID_DEFAULT_BATCH_SIZE", 65536, 1),
+      maxBatchSize: int(env, "POLAROID_MAX_BATCH_SIZE", 1_048_576, 1),
+      maxPlanNodes: int(env, "POLAROID_MAX_PLAN_NODES", 100_000, 1),
+      maxPlanDepth: int(env, "POLAROID_MAX_PLAN_DEPTH", 5000, 1),
+      maxCrossJoinRows: int(env, "POLAROID_MAX_CROSS_JOIN_ROWS", 100_000_000, 1),
+      maxWorkerBytes: bytes(env, "POLAROID_MAX_WORKER_BYTES", 16 * GIB),
+    },
+  };
+}
+
+/** Parses the handles service's configuration. */
+export function loadHandlesConfig(env: Env): HandlesConfig {
+  return {
+    ...common(env),
+    ...ports(env, "HANDLES", 50052, 9092),
+    defaultTtlSeconds: int(env, "POLAROID_DEFAULT_TTL_SECONDS", 3600, 1),
+    maxTtlSeconds: int(env, "POLAROID_MAX_TTL_SECONDS", 604_800, 1),
+    maxHandlesPerTenant: int(env, "POLAROID_MAX_HANDLES_PER_TENANT", 100_000, 1),
+    sweepIntervalMs: int(env, "POLAROID_SWEEP_INTERVAL_MS", 1000, 10),
+  };
+}
+
+/** Parses the ingest service's configuration. */
+export function loadIngestConfig(env: Env): IngestConfig {
+  return {
+    ...common(env),
+    ...ports(env, "INGEST", 50053, 9093),
+    computeEndpoint: endpoint(env, "POLAROID_COMPUTE_ENDPOINT", "127.0.0.1:50051"),
+    maxSources: int(env, "POLAROID_INGEST_MAX_SOURCES", 64, 1),
+    maxBatchRows: int(env, "POLAROID_INGEST_MAX_BATCH_ROWS", 10_000, 1),
+    maxBatchDelayMs: int(env, "POLAROID_INGEST_MAX_BATCH_DELAY_MS", 250, 1),
+    maxBufferBytes: bytes(env, "POLAROID_INGEST_MAX_BUFFER_BYTES", 256 * MIB),
+  };
+}

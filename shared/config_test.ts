@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadComputeConfig, loadHandlesConfig, loadIngestConfig } from "./config.ts";
+
+Deno.test("loadComputeConfig() gives documented defaults for an empty environment", () => {
+  const config = loadComputeConfig({}, 42);
+  assert.equal(config.grpcPort, 50051);
+  assert.equal(config.workerId, "compute-42");
+  assert.equal(config.maxMessageBytes, 64 * 1024 * 1024);
+  assert.equal(config.handleStore, "memory");
+});
+
+Deno.test("loadComputeConfig() parses byte sizes with units", () => {
+  const config = loadComputeConfig({ POLAROID_MAX_UPLOAD_BYTES: "512MiB" });
+  assert.equal(config.limits.maxUploadBytes, 512 * 1024 * 1024);
+});
+
+Deno.test("a malformed variable stops start-up with its name in the message", () => {
+  assert.throws(() => loadHandlesConfig({ POLAROID_HANDLES_PORT: "99999" }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /POLAROID_HANDLES_PORT/);
+    return true;
+  });
+  assert.throws(() => loadIngestConfig({ POLAROID_COMPUTE_ENDPOINT: "no port" }), /POLAROID_COMPUTE_ENDPOINT/);
+  assert.throws(() => loadComputeConfig({ POLAROID_HANDLE_STORE: "disk" }), /POLAROID_HANDLE_STORE/);
+  assert.throws(() => loadComputeConfig({ POLAROID_MAX_UPLOAD_BYTES: "lots" }), /POLAROID_MAX_UPLOAD_BYTES/);
+});

@@ -1,0 +1,169 @@
+/**
+ * Calling gRPC services: typed from the generated definitions, with deadlines, the tenant
+ * header, and errors decoded back into PolaroidError classes.
+ *
+ * @module
+ */
+
+import * as grpc from "@grpc/grpc-js";
+import { fromServiceError } from "./status.ts";
+import {
+  type RequestOf,
+  type ResponseOf,
+  type ServiceDefinition,
+  TENANT_METADATA_KEY,
+} from "./types.ts";
+
+type Keys<S, Req extends boolean, Res extends boolean> = {
+  [K in keyof S]: S[K] extends { requestStream: Req; responseStream: Res } ? K : never;
+}[keyof S];
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Milliseconds from now; none means no deadline. */
+  timeoutMs?: number;
+  /** Aborts the call. */
+  signal?: AbortSignal;
+}
+
+/** Options of RpcClient. */
+export interface RpcClientOptions {
+  /** Sent as `x-polaroid-tenant` on every call. */
+  tenant?: string;
+  /** Largest message in either direction. @default 64MiB */
+  maxMessageBytes?: number;
+  /** Default per-call timeout in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** A typed client of one service over one channel. */
+export class RpcClient<S extends ServiceDefinition> {
+  readonly #client: grpc.Client;
+  readonly #definition: S;
+  readonly #options: RpcClientOptions;
+
+  constructor(endpoint: string, definition: S, options: RpcClientOptions = {}) {
+    const max = options.maxMessageBytes ?? 64 * 1024 * 1024;
+    this.#client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), {
+      "grpc.max_receive_message_length": max,
+      "grpc.max_send_message_length": max,
+    });
+    this.#definition = definition;
+    this.#options = options;
+  }
+
+  #prepare(options: CallOptions): { metadata: grpc.Metadata; callOptions: grpc.CallOptions } {
+    const metadata = new grpc.Metadata();
+    if (this.#options.tenant) metadata.set(TENANT_METADATA_KEY, this.#options.tenant);
+    const timeout = options.timeoutMs ?? this.#options.timeoutMs;
+    return {
+      metadata,
+      callOptions: timeout === undefined ? {} : { deadline: Date.now() + timeout },
+    };
+  }
+
+  /** A unary call. */
+  unary<K extends Keys<S, false, false>>(
+    method: K,
+    request: RequestOf<S[K]>,
+    options: CallOptions = {},
+  ): Promise<ResponseOf<S[K]>> {
+    const def = this.#definition[method]!;
+    const { metadata, callOptions } = this.#prepare(options);
+    return new Promise((resolve, reject) => {
+      const call = this.#client.makeUnaryRequest(
+        def.path,
+        def.requestSerialize,
+        def.responseDeserialize,
+        request,
+        metadata,
+        callOptions,
+        (error, response) => (error ? reject(fromServiceError(error)) : resolve(response!)),
+      );
+      options.signal?.addEventListener("abort", () => call.cancel(), { once: true });
+    });
+  }
+
+  /** A server-streaming call; breaking out of the loop cancels the call. */
+  async *serverStream<K extends Keys<S, false, true>>(
+    method: K,
+    request: RequestOf<S[K]>,
+    options: CallOptions = {},
+  ): AsyncGenerator<ResponseOf<S[K]>> {
+    const def = this.#definition[method]!;
+    const { metadata, callOptions } = this.#prepare(options);
+    const call = this.#client.makeServerStreamRequest(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      request,
+      metadata,
+      callOptions,
+    );
+    const abort = () => call.cancel();
+    options.signal?.addEventListener("abort", abort, { once: true });
+    let finished = false;
+    try {
+      for await (const message of call) yield message as ResponseOf<S[K]>;
+      finished = true;
+    } catch (error) {
+      finished = true;
+      throw fromServiceError(error);
+    } finally {
+      options.signal?.removeEventListener("abort", abort);
+      if (!finished) call.cancel();
+    }
+  }
+
+  /** A client-streaming call: sends every request, then awaits the one response. */
+  clientStream<K extends Keys<S, true, false>>(
+    method: K,
+    requests: AsyncIterable<RequestOf<S[K]>> | Iterable<RequestOf<S[K]>>,
+    options: CallOptions = {},
+  ): Promise<ResponseOf<S[K]>> {
+    const def = this.#definition[method]!;
+    const { metadata, callOptions } = this.#prepare(options);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const call = this.#client.makeClientStreamRequest(
+        def.path,
+        def.requestSerialize,
+        def.responseDeserialize,
+        metadata,
+        callOptions,
+        (error, response) => {
+          settled = true;
+          error ? reject(fromServiceError(error)) : resolve(response!);
+        },
+      );
+      options.signal?.addEventListener("abort", () => call.cancel(), { once: true });
+      (async () => {
+        for await (const request of requests) {
+          if (settled) return;
+          if (!call.write(request)) {
+            await new Promise<void>((r) => {
+              call.once("drain", r);
+              call.once("error", r);
+              call.once("close", r);
+            });
+          }
+        }
+        call.end();
+      })().catch((error) => {
+        call.cancel();
+        if (!settled) reject(fromServiceError(error));
+      });
+    });
+  }
+
+  /** Waits until the channel is connected, or rejects after `timeoutMs`. */
+  waitForReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#client.waitForReady(Date.now() + timeoutMs, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}

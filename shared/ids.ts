@@ -1,0 +1,55 @@
+/**
+ * Handle ids and tenant names: built and checked on the server only, with a strict
+ * character set, so nothing else reaches a path, an object key or a NATS subject.
+ *
+ * @module
+ */
+
+import { InvalidArgumentError } from "./errors.ts";
+
+/** The tenant used when a call names none. */
+export const DEFAULT_TENANT = "default";
+
+const TENANT = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+const HANDLE = /^([a-z0-9][a-z0-9_-]{0,31})\.([a-z2-7]{26})$/;
+const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+
+/** Returns the tenant if well formed; throws InvalidArgumentError otherwise. */
+export function validateTenant(tenant: string): string {
+  if (!TENANT.test(tenant)) {
+    throw new InvalidArgumentError(
+      `Cannot accept tenant as it must match ${TENANT.source}: current value is ${
+        JSON.stringify(tenant.slice(0, 64))
+      }`,
+    );
+  }
+  return tenant;
+}
+
+/** A new handle id for the tenant: "<tenant>.<128 random bits in base32>". */
+export function newHandleId(tenant: string): string {
+  validateTenant(tenant);
+  const bytes = crypto.getRandomValues(new Uint8Array(17));
+  let bits = 0n;
+  for (const b of bytes) bits = (bits << 8n) | BigInt(b);
+  let out = "";
+  for (let i = 0; i < 26; i++) {
+    out += BASE32[Number(bits & 31n)];
+    bits >>= 5n;
+  }
+  return `${tenant}.${out}`;
+}
+
+/**
+ * Checks a handle id sent by a client and returns its tenant. Anything that is not an id
+ * this system could have built is refused with InvalidArgumentError.
+ */
+export function parseHandleId(id: string): { tenant: string } {
+  const match = HANDLE.exec(id);
+  if (!match) {
+    throw new InvalidArgumentError(
+      `Cannot use handle id as it is malformed: current value is ${JSON.stringify(id.slice(0, 80))}`,
+    );
+  }
+  return { tenant: match[1]! };
+}

@@ -1,0 +1,90 @@
+/**
+ * The life of a service process: gRPC and HTTP servers up, one "listening" log line with
+ * the ports, then a graceful stop on SIGINT/SIGTERM (health NOT_SERVING, calls in flight
+ * finish within the grace period, resources closed, exit).
+ *
+ * @module
+ */
+
+import type { CommonConfig, ServerPorts } from "./config.ts";
+import { startGrpcServer, type GrpcServer } from "./grpc/server.ts";
+import type { ServiceBinding } from "./grpc/types.ts";
+import { createLogger, type Logger } from "./telemetry/log.ts";
+import { createRegistry, createRpcMetrics, type Registry } from "./telemetry/metrics.ts";
+import { type HttpServer, serveHttp } from "./telemetry/http.ts";
+
+/** What a service builds before its servers start. */
+export interface ServiceParts {
+  bindings: readonly ServiceBinding[];
+  /** Runs after the servers have stopped taking calls. */
+  close?: () => Promise<void> | void;
+}
+
+export interface RunningService extends AsyncDisposable {
+  readonly grpc: GrpcServer;
+  readonly http: HttpServer;
+  readonly logger: Logger;
+  /** Stops everything; safe to call twice. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Options of startService(). */
+export interface StartServiceOptions {
+  name: string;
+  config: CommonConfig & ServerPorts;
+  /** Builds the service's parts with the shared logger and metrics registry. */
+  build: (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts>;
+}
+
+/** Starts a service's servers and logs where they listen. */
+export async function startService(options: StartServiceOptions): Promise<RunningService> {
+  const { name, config } = options;
+  const logger = createLogger(name, { level: config.logLevel });
+  const registry = createRegistry(name);
+  const metrics = createRpcMetrics(registry);
+  const parts = await options.build({ logger, registry });
+  const grpc = await startGrpcServer({
+    host: config.host,
+    port: config.grpcPort,
+    services: parts.bindings,
+    maxMessageBytes: config.maxMessageBytes,
+    logger,
+    metrics,
+  });
+  const http = await serveHttp({
+    host: config.host,
+    port: config.httpPort,
+    registry,
+    healthy: () => grpc.health.serving,
+    service: name,
+  });
+  logger.info("listening", { grpcPort: grpc.port, httpPort: http.port, pid: Deno.pid });
+  let stopping: Promise<void> | undefined;
+  const stop = (graceMs = 10_000) =>
+    stopping ??= (async () => {
+      logger.info("stopping", { graceMs });
+      await grpc.close(graceMs);
+      await parts.close?.();
+      await http.close();
+      logger.info("stopped");
+    })();
+  return { grpc, http, logger, stop, [Symbol.asyncDispose]: () => stop() };
+}
+
+/** Runs a service until SIGINT or SIGTERM, then stops it and exits. */
+export async function runUntilSignal(service: Promise<RunningService>): Promise<void> {
+  let running: RunningService;
+  try {
+    running = await service;
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", msg: "start failed", error: String(error) }));
+    Deno.exit(1);
+  }
+  const done = Promise.withResolvers<void>();
+  const onSignal = () => done.resolve();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  await done.promise;
+  await running.stop();
+  Deno.exit(0);
+}
