@@ -1,0 +1,319 @@
+/**
+ * The handle catalog: which handles exist, which tenant owns each, how long they live and
+ * how many references they have. Pure and in memory: time comes from an injected clock and
+ * every change of a handle's life is reported to an injected sink, so nothing here does I/O.
+ *
+ * @module
+ */
+
+import {
+  HandleNotFoundError,
+  InvalidArgumentError,
+  LimitExceededError,
+} from "../../shared/errors.ts";
+import { newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
+import type { Schema } from "../../shared/gen/polaroid/v1/types.ts";
+
+/** Why a handle was freed. */
+export type FreeReason = "released" | "deleted" | "expired";
+
+/** What the catalog knows of one handle, as a read-only snapshot. */
+export interface HandleRecord {
+  readonly id: string;
+  /** The tenant that registered it. */
+  readonly owner: string;
+  readonly schema: Schema | undefined;
+  readonly rows: bigint;
+  readonly bytes: bigint;
+  /** The compute worker that holds the frame. */
+  readonly worker: string;
+  readonly createdAtMs: number;
+  /** Idle time to live. */
+  readonly ttlSeconds: number;
+  /** Last use plus the TTL. */
+  readonly expiresAtMs: number;
+  readonly refcount: number;
+}
+
+/** A change in a handle's life, reported to `onEvent`. */
+export type CatalogEvent =
+  | { readonly kind: "registered"; readonly record: HandleRecord; readonly atMs: number }
+  | {
+    readonly kind: "freed";
+    readonly record: HandleRecord;
+    readonly reason: FreeReason;
+    readonly atMs: number;
+  };
+
+/** What a worker registers. */
+export interface RegisterInput {
+  schema?: Schema | undefined;
+  /** @default 0n */
+  rows?: bigint;
+  /** @default 0n */
+  bytes?: bigint;
+  /** 0 or absent means the catalog's default. */
+  ttlSeconds?: number | bigint;
+  /** @default "" */
+  worker?: string;
+}
+
+/** One page of a tenant's handles. */
+export interface HandlePage {
+  handles: HandleRecord[];
+  /** The last id of this page when more follow; "" on the last page. */
+  nextAfter: string;
+}
+
+/** Options of list(). */
+export interface ListOptions {
+  /** Page size; 0 or absent means 100; larger than 1000 is cut to 1000. @default 100 */
+  limit?: number;
+  /** The last id of the previous page. @default "" */
+  after?: string;
+}
+
+/** Counts for metrics. */
+export interface CatalogStats {
+  /** Handles alive now. */
+  live: number;
+  /** Handles past their expiry that the next sweep will free. */
+  expired: number;
+  /** Sum of `bytes` over every handle held. */
+  bytes: bigint;
+}
+
+/** Options of HandleCatalog. */
+export interface HandleCatalogOptions {
+  /** TTL used when a registration asks for 0. @default 3600 */
+  defaultTtlSeconds?: number;
+  /** Largest TTL a registration may ask for. @default 604800 */
+  maxTtlSeconds?: number;
+  /** Handles one tenant may hold at once. @default 100000 */
+  maxHandlesPerTenant?: number;
+  /** Milliseconds since the epoch. @default Date.now */
+  now?: () => number;
+  /** Called after every registration and every free; must not throw. @default no-op */
+  onEvent?: (event: CatalogEvent) => void;
+}
+
+/** Default page size of list(). */
+export const DEFAULT_PAGE_SIZE = 100;
+/** Largest page size of list(). */
+export const MAX_PAGE_SIZE = 1000;
+const MAX_WORKER_LENGTH = 256;
+
+type Entry = { -readonly [K in keyof HandleRecord]: HandleRecord[K] };
+
+/** An in-memory catalog of handles, per tenant. */
+export class HandleCatalog {
+  readonly #defaultTtl: number;
+  readonly #maxTtl: number;
+  readonly #maxPerTenant: number;
+  readonly #now: () => number;
+  readonly #onEvent: (event: CatalogEvent) => void;
+  readonly #entries = new Map<string, Entry>();
+  /** Ids of each tenant, sorted, for paging. */
+  readonly #byTenant = new Map<string, string[]>();
+  #bytes = 0n;
+
+  constructor(options: HandleCatalogOptions = {}) {
+    this.#defaultTtl = options.defaultTtlSeconds ?? 3600;
+    this.#maxTtl = options.maxTtlSeconds ?? 604_800;
+    this.#maxPerTenant = options.maxHandlesPerTenant ?? 100_000;
+    this.#now = options.now ?? Date.now;
+    this.#onEvent = options.onEvent ?? (() => {});
+    if (this.#defaultTtl > this.#maxTtl) {
+      throw new RangeError(
+        `Cannot create catalog as 'defaultTtlSeconds' must be at most 'maxTtlSeconds' (${this.#maxTtl}): current value is ${this.#defaultTtl}`,
+      );
+    }
+  }
+
+  /** Registers a new handle for the tenant, with one reference. */
+  register(tenant: string, input: RegisterInput = {}): HandleRecord {
+    validateTenant(tenant);
+    const ttl = this.#ttl(input.ttlSeconds ?? 0);
+    const worker = input.worker ?? "";
+    if (worker.length > MAX_WORKER_LENGTH) {
+      throw new InvalidArgumentError(
+        `Cannot register handle as 'worker' must be at most ${MAX_WORKER_LENGTH} characters: current value is ${worker.length} characters long`,
+      );
+    }
+    const ids = this.#byTenant.get(tenant) ?? [];
+    if (ids.length >= this.#maxPerTenant) {
+      throw new LimitExceededError(
+        `Cannot register handle as tenant '${tenant}' must hold at most ${this.#maxPerTenant} handles: current value is ${ids.length}`,
+        { metadata: { limit: "max_handles_per_tenant" } },
+      );
+    }
+    let id = newHandleId(tenant);
+    while (this.#entries.has(id)) id = newHandleId(tenant);
+    const now = this.#now();
+    const entry: Entry = {
+      id,
+      owner: tenant,
+      schema: input.schema,
+      rows: input.rows ?? 0n,
+      bytes: input.bytes ?? 0n,
+      worker,
+      createdAtMs: now,
+      ttlSeconds: ttl,
+      expiresAtMs: now + ttl * 1000,
+      refcount: 1,
+    };
+    this.#entries.set(id, entry);
+    ids.splice(lowerBound(ids, id), 0, id);
+    this.#byTenant.set(tenant, ids);
+    this.#bytes += entry.bytes;
+    const record = { ...entry };
+    this.#onEvent({ kind: "registered", record, atMs: now });
+    return record;
+  }
+
+  /** Looks a handle up for use and renews its idle TTL. */
+  resolve(tenant: string, id: string): HandleRecord {
+    const entry = this.#lookup(tenant, id, "resolve");
+    entry.expiresAtMs = this.#now() + entry.ttlSeconds * 1000;
+    return { ...entry };
+  }
+
+  /** Looks a handle up without renewing it. */
+  describe(tenant: string, id: string): HandleRecord {
+    return { ...this.#lookup(tenant, id, "describe") };
+  }
+
+  /** A page of the tenant's live handles, sorted by id. */
+  list(tenant: string, options: ListOptions = {}): HandlePage {
+    validateTenant(tenant);
+    const after = options.after ?? "";
+    if (after !== "") parseHandleId(after);
+    const requested = options.limit ?? 0;
+    if (!Number.isInteger(requested) || requested < 0) {
+      throw new InvalidArgumentError(
+        `Cannot list handles as 'limit' must be a non-negative integer: current value is ${requested}`,
+      );
+    }
+    const limit = requested === 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
+    const ids = this.#byTenant.get(tenant) ?? [];
+    const now = this.#now();
+    const handles: HandleRecord[] = [];
+    let i = after === "" ? 0 : upperBound(ids, after);
+    for (; i < ids.length && handles.length < limit; i++) {
+      const entry = this.#entries.get(ids[i]!)!;
+      if (entry.expiresAtMs > now) handles.push({ ...entry });
+    }
+    const more = ids.slice(i).some((id) => this.#entries.get(id)!.expiresAtMs > now);
+    return { handles, nextAfter: more ? handles.at(-1)!.id : "" };
+  }
+
+  /** Adds a reference (and counts as a use: renews the idle TTL). */
+  retain(tenant: string, id: string): HandleRecord {
+    const entry = this.#lookup(tenant, id, "retain");
+    entry.refcount++;
+    entry.expiresAtMs = this.#now() + entry.ttlSeconds * 1000;
+    return { ...entry };
+  }
+
+  /** Drops a reference; the handle is freed when none is left. */
+  release(tenant: string, id: string): { refcount: number; freed: boolean } {
+    const entry = this.#lookup(tenant, id, "release");
+    entry.refcount--;
+    if (entry.refcount > 0) return { refcount: entry.refcount, freed: false };
+    this.#free(entry, "released", this.#now());
+    return { refcount: 0, freed: true };
+  }
+
+  /** Frees a handle whatever its reference count. */
+  delete(tenant: string, id: string): { freed: boolean } {
+    const entry = this.#lookup(tenant, id, "delete");
+    this.#free(entry, "deleted", this.#now());
+    return { freed: true };
+  }
+
+  /**
+   * Frees every handle whose idle TTL has run out at `now`, whatever its reference count
+   * (the TTL is what reclaims references that were never released).
+   */
+  sweep(now: number = this.#now()): HandleRecord[] {
+    const freed: HandleRecord[] = [];
+    for (const entry of this.#entries.values()) {
+      if (entry.expiresAtMs <= now) freed.push(this.#free(entry, "expired", now));
+    }
+    return freed;
+  }
+
+  /** Counts for metrics. */
+  stats(now: number = this.#now()): CatalogStats {
+    let expired = 0;
+    for (const entry of this.#entries.values()) if (entry.expiresAtMs <= now) expired++;
+    return { live: this.#entries.size - expired, expired, bytes: this.#bytes };
+  }
+
+  /** Handles held, expired ones not yet swept included. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #ttl(requested: number | bigint): number {
+    const ttl = BigInt(requested);
+    if (ttl < 0n || ttl > BigInt(this.#maxTtl)) {
+      throw new InvalidArgumentError(
+        `Cannot register handle as 'ttl_seconds' must be between 0 and ${this.#maxTtl}: current value is ${ttl}`,
+        { metadata: { field: "ttl_seconds", max: String(this.#maxTtl) } },
+      );
+    }
+    return ttl === 0n ? this.#defaultTtl : Number(ttl);
+  }
+
+  /** The tenant's live entry, or HandleNotFoundError (the same for every kind of absence). */
+  #lookup(tenant: string, id: string, op: string): Entry {
+    validateTenant(tenant);
+    const owner = parseHandleId(id).tenant;
+    const entry = owner === tenant ? this.#entries.get(id) : undefined;
+    const now = this.#now();
+    if (entry && entry.expiresAtMs <= now) this.#free(entry, "expired", now);
+    else if (entry) return entry;
+    throw new HandleNotFoundError(
+      `Cannot ${op} handle as it must exist for this tenant: current value is ${
+        JSON.stringify(id)
+      }`,
+      { metadata: { handle: id } },
+    );
+  }
+
+  #free(entry: Entry, reason: FreeReason, now: number): HandleRecord {
+    this.#entries.delete(entry.id);
+    const ids = this.#byTenant.get(entry.owner)!;
+    ids.splice(lowerBound(ids, entry.id), 1);
+    if (ids.length === 0) this.#byTenant.delete(entry.owner);
+    this.#bytes -= entry.bytes;
+    const record = { ...entry };
+    this.#onEvent({ kind: "freed", record, reason, atMs: now });
+    return record;
+  }
+}
+
+/** The first index whose id is >= `id`. */
+function lowerBound(ids: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index whose id is > `id`. */
+function upperBound(ids: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

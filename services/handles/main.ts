@@ -1,0 +1,23 @@
+/**
+ * Runs the handles service: `deno run -A services/handles/main.ts`. Configured by the
+ * `POLAROID_*` environment variables (see shared/config.ts).
+ *
+ * @module
+ */
+
+import { loadHandlesConfig } from "../../shared/config.ts";
+import { connectNats } from "../../shared/nats.ts";
+import { runUntilSignal, startService } from "../../shared/service.ts";
+import { buildHandlesService } from "./service.ts";
+
+async function start() {
+  const config = loadHandlesConfig(Deno.env.toObject());
+  const nats = await connectNats(config.natsUrl, { name: "polaroid-handles" });
+  return await startService({
+    name: "handles",
+    config,
+    build: buildHandlesService(config, { nats, onClose: () => nats.drain() }),
+  });
+}
+
+await runUntilSignal(start());

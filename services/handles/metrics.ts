@@ -1,0 +1,58 @@
+/**
+ * Prometheus metrics of the handle catalog: handles by state and bytes held (read from the
+ * catalog when scraped), handles registered and freed (counted as events happen).
+ *
+ * @module
+ */
+
+import { prom, type Registry } from "../../shared/telemetry/metrics.ts";
+import type { CatalogEvent, CatalogStats } from "./catalog.ts";
+
+/** Counts catalog events; registered once per service. */
+export interface HandlesMetrics {
+  /** Records one catalog event. */
+  observe(event: CatalogEvent): void;
+}
+
+/** Registers the catalog's metrics; `stats` is read at every scrape. */
+export function createHandlesMetrics(
+  registry: Registry,
+  stats: () => CatalogStats,
+): HandlesMetrics {
+  new prom.Gauge({
+    name: "polaroid_handles",
+    help: "Handles in the catalog, by state (live, or expired and waiting for the sweeper).",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      const now = stats();
+      this.set({ state: "live" }, now.live);
+      this.set({ state: "expired" }, now.expired);
+    },
+  });
+  new prom.Gauge({
+    name: "polaroid_handle_bytes",
+    help: "Estimated bytes of the frames the catalog's handles name.",
+    registers: [registry],
+    collect() {
+      this.set(Number(stats().bytes));
+    },
+  });
+  const registered = new prom.Counter({
+    name: "polaroid_handles_registered_total",
+    help: "Handles registered.",
+    registers: [registry],
+  });
+  const freed = new prom.Counter({
+    name: "polaroid_handles_freed_total",
+    help: "Handles freed, by reason (released, deleted, expired).",
+    labelNames: ["reason"],
+    registers: [registry],
+  });
+  return {
+    observe(event) {
+      if (event.kind === "freed") freed.inc({ reason: event.reason });
+      else registered.inc();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The handles service put together: the catalog, its NATS events and metrics, the sweeper
+ * that frees expired handles, and the gRPC binding, as a `build` for startService().
+ *
+ * @module
+ */
+
+import type { HandlesConfig } from "../../shared/config.ts";
+import type { NatsConnection } from "../../shared/nats.ts";
+import type { ServiceParts } from "../../shared/service.ts";
+import type { Logger } from "../../shared/telemetry/log.ts";
+import type { Registry } from "../../shared/telemetry/metrics.ts";
+import { HandleCatalog } from "./catalog.ts";
+import { natsEventSink } from "./events.ts";
+import { createHandlesMetrics } from "./metrics.ts";
+import { handleServiceBinding } from "./server.ts";
+
+/** What the handles service needs from outside. */
+export interface HandlesServiceDeps {
+  /** Where handle events are published. */
+  nats: NatsConnection;
+  /** Milliseconds since the epoch. @default Date.now */
+  now?: () => number;
+  /** Runs last when the service stops (e.g. drains the NATS connection). */
+  onClose?: () => Promise<void> | void;
+}
+
+/** The `build` of startService() for the handles service. */
+export function buildHandlesService(
+  config: HandlesConfig,
+  deps: HandlesServiceDeps,
+): (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts> {
+  return ({ logger, registry }) => {
+    const publish = natsEventSink(deps.nats, logger);
+    const metrics = createHandlesMetrics(registry, () => catalog.stats());
+    const catalog: HandleCatalog = new HandleCatalog({
+      defaultTtlSeconds: config.defaultTtlSeconds,
+      maxTtlSeconds: config.maxTtlSeconds,
+      maxHandlesPerTenant: config.maxHandlesPerTenant,
+      ...(deps.now ? { now: deps.now } : {}),
+      onEvent: (event) => {
+        metrics.observe(event);
+        publish(event);
+      },
+    });
+    const sweeper = setInterval(() => {
+      try {
+        const expired = catalog.sweep();
+        if (expired.length > 0) logger.info("handles expired", { count: expired.length });
+      } catch (error) {
+        logger.error("sweep failed", { error: String(error) });
+      }
+    }, config.sweepIntervalMs);
+    return Promise.resolve({
+      bindings: [handleServiceBinding(catalog)],
+      close: async () => {
+        clearInterval(sweeper);
+        await deps.nats.flush().catch(() => {});
+        await deps.onClose?.();
+      },
+    });
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * Micro-batching of JSON messages: each message is checked to be a JSON object, kept as
+ * text, and the open batch closes at `maxBatchRows` rows or `maxBatchDelayMs` after its
+ * first row. A closed batch becomes Arrow (see json_batch.ts) and joins the buffer. Time
+ * comes from injectable timers, so tests drive it without waiting.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import pl from "nodejs-polars";
+import { BatchBuffer } from "./batch_buffer.ts";
+import { parseJsonBatch } from "./json_batch.ts";
+
+/** Timers the batcher uses for its delay trigger. */
+export interface Timers {
+  /** Schedules `callback`; returns an id for clear(). */
+  set(callback: () => void, ms: number): unknown;
+  clear(id: unknown): void;
+}
+
+/** The runtime's setTimeout/clearTimeout. */
+export const systemTimers: Timers = {
+  set: (callback, ms) => setTimeout(callback, ms),
+  clear: (id) => clearTimeout(id as number),
+};
+
+/** Told of what the batcher counts, e.g. to keep metrics. */
+export interface BatcherObserver {
+  /** A message arrived (accepted or not). */
+  onMessage?(): void;
+  /** Messages were rejected. */
+  onRejected?(count: number): void;
+  /** A batch of `rows` rows closed; the buffer now holds `bufferedBytes`. */
+  onBatch?(rows: number, bufferedBytes: number): void;
+  /** Rows were dropped from the buffer for its byte limit. */
+  onDropped?(rows: number, bufferedBytes: number): void;
+}
+
+/** Options of Batcher. */
+export interface BatcherOptions {
+  /** A batch closes at this many rows. */
+  maxBatchRows: number;
+  /** ...or this long after its first row. */
+  maxBatchDelayMs: number;
+  /** Bytes of Arrow IPC the buffer keeps; the oldest batches are dropped past it. */
+  maxBufferBytes: number;
+  /** @default systemTimers */
+  timers?: Timers;
+  /** @default none */
+  observer?: BatcherObserver;
+}
+
+/** The batcher's counters. */
+export interface BatcherStats {
+  messages: number;
+  rows: number;
+  rejected: number;
+  batches: number;
+  bufferedRows: number;
+  bufferedBytes: number;
+  droppedRows: number;
+  lastError: string;
+}
+
+/** Turns a stream of JSON messages into buffered Arrow micro-batches. */
+export class Batcher {
+  readonly #options: BatcherOptions;
+  readonly #timers: Timers;
+  readonly #observer: BatcherObserver;
+  readonly #buffer: BatchBuffer;
+  readonly #decoder = new TextDecoder("utf-8", { fatal: true });
+  #open: string[] = [];
+  #timer: unknown;
+  /** The 0-row frame whose schema covers every batch so far. */
+  #schema: pl.DataFrame | undefined;
+  #closed = false;
+  readonly #stats = {
+    messages: 0,
+    rows: 0,
+    rejected: 0,
+    batches: 0,
+    droppedRows: 0,
+    lastError: "",
+  };
+
+  constructor(options: BatcherOptions) {
+    for (const key of ["maxBatchRows", "maxBatchDelayMs", "maxBufferBytes"] as const) {
+      if (!(Number.isSafeInteger(options[key]) && options[key] > 0)) {
+        throw new RangeError(
+          `Cannot create batcher as '${key}' must be a positive integer: current value is ${
+            options[key]
+          }`,
+        );
+      }
+    }
+    this.#options = options;
+    this.#timers = options.timers ?? systemTimers;
+    this.#observer = options.observer ?? {};
+    this.#buffer = new BatchBuffer(options.maxBufferBytes);
+  }
+
+  /** Takes one message; returns whether it joined the open batch. Never throws. */
+  push(data: Uint8Array | string): boolean {
+    if (this.#closed) return false;
+    this.#stats.messages++;
+    this.#observer.onMessage?.();
+    let text: string;
+    try {
+      text = this.#objectText(data);
+    } catch (error) {
+      this.#reject(1, error instanceof Error ? error.message : String(error));
+      return false;
+    }
+    this.#open.push(text);
+    if (this.#open.length === 1) {
+      this.#timer = this.#timers.set(() => {
+        this.#timer = undefined;
+        this.flush();
+      }, this.#options.maxBatchDelayMs);
+    }
+    if (this.#open.length >= this.#options.maxBatchRows) this.flush();
+    return true;
+  }
+
+  /** Closes the open batch now (if it has rows). Never throws. */
+  flush(): void {
+    if (this.#timer !== undefined) this.#timers.clear(this.#timer);
+    this.#timer = undefined;
+    if (this.#open.length === 0) return;
+    const texts = this.#open;
+    this.#open = [];
+    try {
+      const parsed = parseJsonBatch(texts, this.#schema);
+      this.#schema = parsed.schema;
+      if (parsed.rejected.length > 0) {
+        this.#reject(parsed.rejected.length, parsed.rejected.at(-1)!.error);
+      }
+      if (!parsed.ipc || parsed.rows === 0) return;
+      const dropped = this.#buffer.add({ ipc: parsed.ipc, rows: parsed.rows });
+      this.#stats.rows += parsed.rows;
+      this.#stats.batches++;
+      this.#observer.onBatch?.(parsed.rows, this.#buffer.bytes);
+      if (dropped > 0) {
+        this.#stats.droppedRows += dropped;
+        this.#observer.onDropped?.(dropped, this.#buffer.bytes);
+      }
+    } catch (error) {
+      this.#reject(texts.length, `Cannot close batch: ${String(error)}`);
+    }
+  }
+
+  /**
+   * Closes the open batch and returns everything buffered as one uncompressed Arrow IPC
+   * stream (a relaxed diagonal concat; 0 rows if everything was dropped), or undefined when
+   * no batch ever closed (no schema is known). The buffer is kept.
+   */
+  snapshot(): Buffer | undefined {
+    this.flush();
+    if (!this.#schema) return undefined;
+    const frames = [
+      this.#schema,
+      ...this.#buffer.batches.map(({ ipc }) =>
+        pl.readIPCStream(Buffer.from(ipc.buffer, ipc.byteOffset, ipc.byteLength))
+      ),
+    ];
+    const frame = frames.length === 1 ? frames[0]! : pl.concat(frames, { how: "diagonalRelaxed" });
+    return frame.writeIPCStream();
+  }
+
+  /** The counters now. */
+  stats(): BatcherStats {
+    return { ...this.#stats, bufferedRows: this.#buffer.rows, bufferedBytes: this.#buffer.bytes };
+  }
+
+  /** Stops the delay timer; later messages are ignored. The buffer stays readable. */
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) this.#timers.clear(this.#timer);
+    this.#timer = undefined;
+    this.#open = [];
+  }
+
+  /** Records an error that came from outside the batcher (e.g. the subscription). */
+  recordError(message: string): void {
+    this.#stats.lastError = message;
+  }
+
+  #reject(count: number, error: string): void {
+    this.#stats.rejected += count;
+    this.#stats.lastError = error;
+    this.#observer.onRejected?.(count);
+  }
+
+  /** The message as one line of JSON text, or an Error saying why it is not an object. */
+  #objectText(data: Uint8Array | string): string {
+    let text: string;
+    try {
+      text = typeof data === "string" ? data : this.#decoder.decode(data);
+    } catch {
+      throw new Error("Cannot ingest message as it must be UTF-8 text: current value is not");
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new Error(
+        `Cannot ingest message as it must be JSON: ${
+          error instanceof Error ? error.message : error
+        }`,
+      );
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      const kind = value === null
+        ? "null"
+        : Array.isArray(value)
+        ? "an array"
+        : `a ${typeof value}`;
+      throw new Error(
+        `Cannot ingest message as it must be a JSON object: current value is ${kind}`,
+      );
+    }
+    // Raw line breaks can only be whitespace between tokens in valid JSON: one line per row.
+    return /[\r\n]/.test(text) ? text.replace(/[\r\n]+/g, " ") : text;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Prometheus metrics of the ingest sources: messages, rows, rejected messages, batches and
+ * dropped rows (counters), and buffered bytes (gauge), labelled by tenant and source.
+ *
+ * @module
+ */
+
+import { prom, type Registry } from "../../shared/telemetry/metrics.ts";
+import type { BatcherObserver } from "./batcher.ts";
+
+/** Per-source metric observers. */
+export interface IngestMetrics {
+  /** An observer that records a source's counts. */
+  observer(tenant: string, source: string): BatcherObserver;
+  /** Drops a removed source's series. */
+  forget(tenant: string, source: string): void;
+}
+
+const LABELS = ["tenant", "source"] as const;
+
+/** Registers the ingest metrics. */
+export function createIngestMetrics(registry: Registry): IngestMetrics {
+  const counter = (name: string, help: string) =>
+    new prom.Counter({ name, help, labelNames: LABELS, registers: [registry] });
+  const messages = counter("polaroid_ingest_messages_total", "Messages received, by source.");
+  const rows = counter("polaroid_ingest_rows_total", "Rows added to micro-batches, by source.");
+  const rejected = counter(
+    "polaroid_ingest_rejected_total",
+    "Messages rejected (not a JSON object, or not fitting the batch's schema), by source.",
+  );
+  const batches = counter("polaroid_ingest_batches_total", "Micro-batches closed, by source.");
+  const dropped = counter(
+    "polaroid_ingest_dropped_rows_total",
+    "Buffered rows dropped for the buffer's byte limit, by source.",
+  );
+  const buffered = new prom.Gauge({
+    name: "polaroid_ingest_buffered_bytes",
+    help: "Bytes of Arrow IPC buffered, by source.",
+    labelNames: LABELS,
+    registers: [registry],
+  });
+  const all = [messages, rows, rejected, batches, dropped, buffered];
+  return {
+    observer(tenant, source) {
+      const labels = { tenant, source };
+      const onMessage = messages.labels(labels);
+      const onRejected = rejected.labels(labels);
+      const onBatch = batches.labels(labels);
+      const onRows = rows.labels(labels);
+      const onDropped = dropped.labels(labels);
+      const bytes = buffered.labels(labels);
+      bytes.set(0);
+      return {
+        onMessage: () => onMessage.inc(),
+        onRejected: (count) => onRejected.inc(count),
+        onBatch: (count, bufferedBytes) => {
+          onBatch.inc();
+          onRows.inc(count);
+          bytes.set(bufferedBytes);
+        },
+        onDropped: (count, bufferedBytes) => {
+          onDropped.inc(count);
+          bytes.set(bufferedBytes);
+        },
+      };
+    },
+    forget(tenant, source) {
+      for (const metric of all) metric.remove({ tenant, source });
+    },
+  };
+}

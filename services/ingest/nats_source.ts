@@ -1,0 +1,81 @@
+/**
+ * A source that reads JSON objects, one per message, from a NATS subject (optionally in a
+ * queue group, so ingest replicas share the subject).
+ *
+ * @module
+ */
+
+import { FailedPreconditionError, InvalidArgumentError } from "../../shared/errors.ts";
+import type { SourceInfo, SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
+import type { NatsConnection } from "../../shared/nats.ts";
+import { Batcher, type BatcherObserver, type Timers } from "./batcher.ts";
+import { type Source, type SourceState, toSourceInfo } from "./source.ts";
+
+/** Options of createNatsSource(). */
+export interface NatsSourceOptions {
+  nats: NatsConnection;
+  /** @default none */
+  observer?: BatcherObserver;
+  /** @default the runtime's timers */
+  timers?: Timers;
+}
+
+/**
+ * Subscribes to the spec's subject and micro-batches what arrives. The spec must be
+ * validated and defaulted (see SourceRegistry) and of the `nats` kind.
+ */
+export function createNatsSource(spec: SourceSpec, options: NatsSourceOptions): Source {
+  if (spec.kind?.$case !== "nats") {
+    throw new TypeError(
+      `Cannot create NATS source as 'spec.kind' must be nats: current value is ${spec.kind?.$case}`,
+    );
+  }
+  const { subject, queueGroup } = spec.kind.value;
+  const batcher = new Batcher({
+    maxBatchRows: spec.maxBatchRows,
+    maxBatchDelayMs: spec.maxBatchDelayMs,
+    maxBufferBytes: Number(spec.maxBufferBytes),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
+  });
+  let state: SourceState = "running";
+  let sub: ReturnType<NatsConnection["subscribe"]>;
+  try {
+    sub = options.nats.subscribe(subject, {
+      ...(queueGroup ? { queue: queueGroup } : {}),
+      callback: (error, msg) => {
+        if (error) {
+          state = "failed";
+          batcher.recordError(`Cannot read subject ${JSON.stringify(subject)}: ${error.message}`);
+        } else {
+          batcher.push(msg.data);
+        }
+      },
+    });
+  } catch (error) {
+    batcher.close();
+    throw new InvalidArgumentError(
+      `Cannot add source as 'spec.nats.subject' must be a valid subject: ${String(error)}`,
+      { cause: error },
+    );
+  }
+  return {
+    spec,
+    info: (): SourceInfo => toSourceInfo(spec, state, batcher.stats()),
+    snapshot: () => {
+      const ipc = batcher.snapshot();
+      if (!ipc) {
+        throw new FailedPreconditionError(`source ${spec.name} has no data yet`, {
+          metadata: { source: spec.name },
+        });
+      }
+      return ipc;
+    },
+    close: () => {
+      state = "stopped";
+      batcher.close();
+      if (!sub.isClosed()) sub.unsubscribe();
+      return Promise.resolve();
+    },
+  };
+}

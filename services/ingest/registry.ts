@@ -1,0 +1,187 @@
+/**
+ * The sources of the ingest service, by tenant and name: validates specs, fills in the
+ * server's defaults, and enforces the limits.
+ *
+ * @module
+ */
+
+import {
+  AlreadyExistsError,
+  InvalidArgumentError,
+  LimitExceededError,
+  NotFoundError,
+} from "../../shared/errors.ts";
+import type { SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
+import { validateTenant } from "../../shared/ids.ts";
+import type { Source, SourceFactory } from "./source.ts";
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** Largest `max_batch_rows` a source may ask for. */
+export const MAX_BATCH_ROWS = 1_000_000;
+/** Largest `max_batch_delay_ms` a source may ask for (one hour). */
+export const MAX_BATCH_DELAY_MS = 3_600_000;
+const MAX_SUBJECT_LENGTH = 256;
+
+/** What a source gets when its spec says 0. */
+export interface SourceDefaults {
+  maxBatchRows: number;
+  maxBatchDelayMs: number;
+  /** Also the most a source may ask for. */
+  maxBufferBytes: number;
+}
+
+/** Options of SourceRegistry. */
+export interface SourceRegistryOptions {
+  /** Sources the service runs at once, all tenants together. */
+  maxSources: number;
+  defaults: SourceDefaults;
+  /** Builds a source from a validated, defaulted spec. */
+  create: SourceFactory;
+}
+
+/** Running sources, keyed by tenant and name. */
+export class SourceRegistry {
+  readonly #options: SourceRegistryOptions;
+  readonly #sources = new Map<string, Source>();
+
+  constructor(options: SourceRegistryOptions) {
+    this.#options = options;
+  }
+
+  /** Validates the spec, fills in defaults, and starts the source. */
+  add(tenant: string, spec: SourceSpec | undefined): Source {
+    validateTenant(tenant);
+    const resolved = resolveSpec(spec, this.#options.defaults);
+    const key = keyOf(tenant, resolved.name);
+    if (this.#sources.has(key)) {
+      throw new AlreadyExistsError(
+        `Cannot add source as its name must be unused: current value is ${
+          JSON.stringify(resolved.name)
+        }`,
+        {
+          metadata: { source: resolved.name },
+        },
+      );
+    }
+    if (this.#sources.size >= this.#options.maxSources) {
+      throw new LimitExceededError(
+        `Cannot add source as the service must run at most ${this.#options.maxSources} sources: current value is ${this.#sources.size}`,
+        { metadata: { limit: "max_sources" } },
+      );
+    }
+    const source = this.#options.create(resolved, tenant);
+    this.#sources.set(key, source);
+    return source;
+  }
+
+  /** The tenant's source of that name, or NotFoundError. */
+  get(tenant: string, name: string): Source {
+    validateTenant(tenant);
+    const source = this.#sources.get(keyOf(tenant, name));
+    if (!source) {
+      throw new NotFoundError(
+        `Cannot find source as it must exist: current value is ${
+          JSON.stringify(name.slice(0, 80))
+        }`,
+        {
+          metadata: { source: name.slice(0, 80) },
+        },
+      );
+    }
+    return source;
+  }
+
+  /** The tenant's sources, sorted by name. */
+  list(tenant: string): Source[] {
+    validateTenant(tenant);
+    const prefix = keyOf(tenant, "");
+    return [...this.#sources.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, source]) => source);
+  }
+
+  /** Stops and forgets the tenant's source of that name, or NotFoundError. */
+  async remove(tenant: string, name: string): Promise<void> {
+    const source = this.get(tenant, name);
+    this.#sources.delete(keyOf(tenant, name));
+    await source.close();
+  }
+
+  /** Stops every source. */
+  async closeAll(): Promise<void> {
+    const sources = [...this.#sources.values()];
+    this.#sources.clear();
+    await Promise.all(sources.map((s) => s.close()));
+  }
+}
+
+function keyOf(tenant: string, name: string): string {
+  return `${tenant}/${name}`;
+}
+
+/** Checks a spec and fills in the defaults; InvalidArgumentError names the bad field. */
+export function resolveSpec(spec: SourceSpec | undefined, defaults: SourceDefaults): SourceSpec {
+  if (!spec) throw invalid("spec", "be set", "none");
+  if (!NAME.test(spec.name)) {
+    throw invalid("spec.name", `match ${NAME.source}`, JSON.stringify(spec.name.slice(0, 80)));
+  }
+  if (spec.kind?.$case !== "nats") throw invalid("spec.kind", "be set (nats)", "none");
+  const { subject, queueGroup } = spec.kind.value;
+  if (!isSubject(subject)) {
+    throw invalid(
+      "spec.nats.subject",
+      "be a NATS subject (dot-separated tokens, no spaces, wildcards * and > as whole tokens)",
+      JSON.stringify(subject.slice(0, 80)),
+    );
+  }
+  if (queueGroup !== "" && !/^[^\s*>]{1,256}$/.test(queueGroup)) {
+    throw invalid(
+      "spec.nats.queue_group",
+      "have no spaces or wildcards",
+      JSON.stringify(queueGroup.slice(0, 80)),
+    );
+  }
+  if (spec.maxBatchRows > MAX_BATCH_ROWS) {
+    throw invalid("spec.max_batch_rows", `be at most ${MAX_BATCH_ROWS}`, String(spec.maxBatchRows));
+  }
+  if (spec.maxBatchDelayMs > MAX_BATCH_DELAY_MS) {
+    throw invalid(
+      "spec.max_batch_delay_ms",
+      `be at most ${MAX_BATCH_DELAY_MS}`,
+      String(spec.maxBatchDelayMs),
+    );
+  }
+  if (spec.maxBufferBytes > BigInt(defaults.maxBufferBytes)) {
+    throw invalid(
+      "spec.max_buffer_bytes",
+      `be at most ${defaults.maxBufferBytes}`,
+      String(spec.maxBufferBytes),
+    );
+  }
+  return {
+    name: spec.name,
+    kind: { $case: "nats", value: { subject, queueGroup } },
+    maxBatchRows: spec.maxBatchRows || defaults.maxBatchRows,
+    maxBatchDelayMs: spec.maxBatchDelayMs || defaults.maxBatchDelayMs,
+    maxBufferBytes: spec.maxBufferBytes || BigInt(defaults.maxBufferBytes),
+  };
+}
+
+function isSubject(subject: string): boolean {
+  if (subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) return false;
+  const tokens = subject.split(".");
+  return tokens.every((token, i) =>
+    token.length > 0 && !/\s/.test(token) &&
+    (token === "*" || (token === ">" && i === tokens.length - 1) || !/[*>]/.test(token))
+  );
+}
+
+function invalid(field: string, must: string, current: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `Cannot add source as '${field}' must ${must}: current value is ${current}`,
+    {
+      metadata: { field },
+    },
+  );
+}

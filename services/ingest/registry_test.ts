@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { InvalidArgumentError } from "../../shared/errors.ts";
+import type { SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
+import { MAX_BATCH_ROWS, resolveSpec } from "./registry.ts";
+
+const defaults = { maxBatchRows: 10_000, maxBatchDelayMs: 250, maxBufferBytes: 1024 };
+
+function spec(subject: string, extra: Partial<SourceSpec> = {}): SourceSpec {
+  return {
+    name: "ticks",
+    kind: { $case: "nats", value: { subject, queueGroup: "" } },
+    maxBatchRows: 0,
+    maxBatchDelayMs: 0,
+    maxBufferBytes: 0n,
+    ...extra,
+  };
+}
+
+Deno.test("resolveSpec() fills in the defaults and keeps what the spec sets", () => {
+  assert.deepEqual(resolveSpec(spec("feeds.ticks"), defaults), {
+    ...spec("feeds.ticks"),
+    maxBatchRows: 10_000,
+    maxBatchDelayMs: 250,
+    maxBufferBytes: 1024n,
+  });
+  const own = resolveSpec(
+    spec("a.*.>", { maxBatchRows: 5, maxBatchDelayMs: 9, maxBufferBytes: 7n }),
+    defaults,
+  );
+  assert.deepEqual([own.maxBatchRows, own.maxBatchDelayMs, own.maxBufferBytes], [5, 9, 7n]);
+});
+
+Deno.test("resolveSpec() refuses bad names, subjects and limits, naming the field", () => {
+  const cases: Array<[SourceSpec | undefined, RegExp]> = [
+    [undefined, /'spec'/],
+    [{ ...spec("x"), name: "-x" }, /'spec\.name'/],
+    [{ ...spec("x"), name: "a".repeat(65) }, /'spec\.name'/],
+    [{ ...spec("x"), kind: undefined }, /'spec\.kind'/],
+    [spec(""), /'spec\.nats\.subject'/],
+    [spec("a b"), /'spec\.nats\.subject'/],
+    [spec("a.>.b"), /'spec\.nats\.subject'/],
+    [spec("a*"), /'spec\.nats\.subject'/],
+    [spec("a.", {}), /'spec\.nats\.subject'/],
+    [
+      { ...spec("a"), kind: { $case: "nats", value: { subject: "a", queueGroup: "q g" } } },
+      /queue_group/,
+    ],
+    [spec("a", { maxBatchRows: MAX_BATCH_ROWS + 1 }), /'spec\.max_batch_rows'/],
+    [spec("a", { maxBatchDelayMs: 3_600_001 }), /'spec\.max_batch_delay_ms'/],
+    [spec("a", { maxBufferBytes: 1025n }), /'spec\.max_buffer_bytes' must be at most 1024/],
+  ];
+  for (const [bad, message] of cases) {
+    assert.throws(() => resolveSpec(bad, defaults), (e: unknown) => {
+      assert.ok(e instanceof InvalidArgumentError);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+});

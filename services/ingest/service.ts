@@ -1,0 +1,73 @@
+/**
+ * The ingest service put together: the source registry (NATS sources), its metrics, and
+ * the gRPC binding whose snapshots are uploaded to the compute service, as a `build` for
+ * startService().
+ *
+ * @module
+ */
+
+import type { IngestConfig } from "../../shared/config.ts";
+import type { NatsConnection } from "../../shared/nats.ts";
+import type { ServiceParts } from "../../shared/service.ts";
+import type { Logger } from "../../shared/telemetry/log.ts";
+import type { Registry } from "../../shared/telemetry/metrics.ts";
+import type { Timers } from "./batcher.ts";
+import { createIngestMetrics } from "./metrics.ts";
+import { createNatsSource } from "./nats_source.ts";
+import { SourceRegistry } from "./registry.ts";
+import { ingestServiceBinding, type Uploader } from "./server.ts";
+import { uploadArrow } from "./upload.ts";
+
+/** What the ingest service needs from outside. */
+export interface IngestServiceDeps {
+  /** Where NATS sources subscribe. */
+  nats: NatsConnection;
+  /** Stores snapshots. @default an upload to `config.computeEndpoint` */
+  upload?: Uploader;
+  /** @default the runtime's timers */
+  timers?: Timers;
+  /** Runs last when the service stops (e.g. drains the NATS connection). */
+  onClose?: () => Promise<void> | void;
+}
+
+/** The `build` of startService() for the ingest service. */
+export function buildIngestService(
+  config: IngestConfig,
+  deps: IngestServiceDeps,
+): (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts> {
+  return ({ registry: metricsRegistry }) => {
+    const metrics = createIngestMetrics(metricsRegistry);
+    const sources = new SourceRegistry({
+      maxSources: config.maxSources,
+      defaults: {
+        maxBatchRows: config.maxBatchRows,
+        maxBatchDelayMs: config.maxBatchDelayMs,
+        maxBufferBytes: config.maxBufferBytes,
+      },
+      create: (spec, tenant) => {
+        const source = createNatsSource(spec, {
+          nats: deps.nats,
+          observer: metrics.observer(tenant, spec.name),
+          ...(deps.timers ? { timers: deps.timers } : {}),
+        });
+        const close = source.close;
+        return {
+          ...source,
+          close: async () => {
+            await close();
+            metrics.forget(tenant, spec.name);
+          },
+        };
+      },
+    });
+    const upload: Uploader = deps.upload ??
+      ((ipc, options) => uploadArrow(config.computeEndpoint, ipc, options));
+    return Promise.resolve({
+      bindings: [ingestServiceBinding(sources, upload)],
+      close: async () => {
+        await sources.closeAll();
+        await deps.onClose?.();
+      },
+    });
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * What the ingest service needs of a source, whatever its kind: counters, a snapshot of
+ * its buffer as Arrow, and a way to stop it.
+ *
+ * @module
+ */
+
+import type { SourceInfo, SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
+import type { BatcherStats } from "./batcher.ts";
+
+/** The life of a source. */
+export type SourceState = "running" | "failed" | "stopped";
+
+/** A live feed micro-batched into Arrow. */
+export interface Source {
+  /** The spec, with the server's defaults filled in. */
+  readonly spec: SourceSpec;
+  /** State and counters now. */
+  info(): SourceInfo;
+  /**
+   * Closes the open batch and returns everything buffered as one uncompressed Arrow IPC
+   * stream (the buffer is kept). Throws FailedPreconditionError when no batch ever closed.
+   */
+  snapshot(): Uint8Array;
+  /** Stops taking messages and frees the buffer; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Builds the source a (validated, defaulted) spec describes, for a tenant. */
+export type SourceFactory = (spec: SourceSpec, tenant: string) => Source;
+
+/** The wire form of a source's state and counters. */
+export function toSourceInfo(
+  spec: SourceSpec,
+  state: SourceState,
+  stats: BatcherStats,
+): SourceInfo {
+  return {
+    spec,
+    state,
+    messages: BigInt(stats.messages),
+    rows: BigInt(stats.rows),
+    rejected: BigInt(stats.rejected),
+    batches: BigInt(stats.batches),
+    bufferedRows: BigInt(stats.bufferedRows),
+    bufferedBytes: BigInt(stats.bufferedBytes),
+    droppedRows: BigInt(stats.droppedRows),
+    lastError: stats.lastError,
+  };
+}

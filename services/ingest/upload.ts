@@ -1,0 +1,72 @@
+/**
+ * Uploads Arrow IPC to a compute worker (DataFrameService.Upload), in chunks, and returns
+ * the handle the worker created.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { InternalError } from "../../shared/errors.ts";
+import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
+import {
+  DataFrameServiceService,
+  type UploadRequest,
+} from "../../shared/gen/polaroid/v1/dataframe.ts";
+import { RpcClient } from "../../shared/grpc/client.ts";
+
+/** Largest chunk of one UploadRequest. */
+export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
+
+/** Options of uploadArrow(). */
+export interface UploadOptions {
+  /** Sent as the calling tenant; the handle is the tenant's. */
+  tenant: string;
+  /** 0 means the worker's default. @default 0n */
+  ttlSeconds?: bigint;
+  /** @default UPLOAD_CHUNK_BYTES */
+  chunkBytes?: number;
+  /** Aborts the upload. */
+  signal?: AbortSignal;
+  /** @default none */
+  timeoutMs?: number;
+}
+
+/** Sends `ipc` to `endpoint` (host:port) and returns the new handle. */
+export async function uploadArrow(
+  endpoint: string,
+  ipc: Uint8Array,
+  options: UploadOptions,
+): Promise<HandleInfo> {
+  const client = new RpcClient(endpoint, DataFrameServiceService, { tenant: options.tenant });
+  try {
+    const chunks = uploadChunks(ipc, options.ttlSeconds ?? 0n, options.chunkBytes);
+    const response = await client.clientStream("upload", chunks, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    if (!response.handle) throw new InternalError("Cannot upload as the worker returned no handle");
+    return response.handle;
+  } finally {
+    client.close();
+  }
+}
+
+/** The requests of one upload: chunks of at most `chunkBytes` (no copies), the TTL in the first. */
+export function* uploadChunks(
+  ipc: Uint8Array,
+  ttlSeconds: bigint,
+  chunkBytes: number = UPLOAD_CHUNK_BYTES,
+): Generator<UploadRequest> {
+  if (!(chunkBytes > 0)) {
+    throw new RangeError(
+      `Cannot upload as 'chunkBytes' must be positive: current value is ${chunkBytes}`,
+    );
+  }
+  let offset = 0;
+  do {
+    const length = Math.min(chunkBytes, ipc.byteLength - offset);
+    const arrowIpc = Buffer.from(ipc.buffer, ipc.byteOffset + offset, length);
+    yield { arrowIpc, ttlSeconds: offset === 0 ? ttlSeconds : 0n };
+    offset += length;
+  } while (offset < ipc.byteLength);
+}
