@@ -141,7 +141,11 @@ export interface ComputeLimits {
   maxBatchSize: number;
   /** Nodes in one plan, expressions included (POLAROID_MAX_PLAN_NODES). @default 100000 */
   maxPlanNodes: number;
-  /** Nesting depth of one plan (POLAROID_MAX_PLAN_DEPTH). @default 5000 */
+  /**
+   * Nesting depth of one plan, expressions included (POLAROID_MAX_PLAN_DEPTH). The engine
+   * itself refuses more than 1000: deeper plans overflow a Polars worker thread's stack.
+   * @default 1000
+   */
   maxPlanDepth: number;
   /** Rows a cross join may produce (POLAROID_MAX_CROSS_JOIN_ROWS). @default 100000000 */
   maxCrossJoinRows: number;
@@ -204,7 +208,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
       defaultBatchSize: int(env, "POLAROID_DEFAULT_BATCH_SIZE", 65536, 1),
       maxBatchSize: int(env, "POLAROID_MAX_BATCH_SIZE", 1_048_576, 1),
       maxPlanNodes: int(env, "POLAROID_MAX_PLAN_NODES", 100_000, 1),
-      maxPlanDepth: int(env, "POLAROID_MAX_PLAN_DEPTH", 5000, 1),
+      maxPlanDepth: int(env, "POLAROID_MAX_PLAN_DEPTH", 1000, 1),
       maxCrossJoinRows: int(env, "POLAROID_MAX_CROSS_JOIN_ROWS", 100_000_000, 1),
       maxWorkerBytes: bytes(env, "POLAROID_MAX_WORKER_BYTES", 16 * GIB),
     },

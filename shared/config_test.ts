@@ -20,7 +20,16 @@ Deno.test("a malformed variable stops start-up with its name in the message", ()
     assert.match(e.message, /POLAROID_HANDLES_PORT/);
     return true;
   });
-  assert.throws(() => loadIngestConfig({ POLAROID_COMPUTE_ENDPOINT: "no port" }), /POLAROID_COMPUTE_ENDPOINT/);
-  assert.throws(() => loadComputeConfig({ POLAROID_HANDLE_STORE: "disk" }), /POLAROID_HANDLE_STORE/);
-  assert.throws(() => loadComputeConfig({ POLAROID_MAX_UPLOAD_BYTES: "lots" }), /POLAROID_MAX_UPLOAD_BYTES/);
+  assert.throws(
+    () => loadIngestConfig({ POLAROID_COMPUTE_ENDPOINT: "no port" }),
+    /POLAROID_COMPUTE_ENDPOINT/,
+  );
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_HANDLE_STORE: "disk" }),
+    /POLAROID_HANDLE_STORE/,
+  );
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_MAX_UPLOAD_BYTES: "lots" }),
+    /POLAROID_MAX_UPLOAD_BYTES/,
+  );
 });

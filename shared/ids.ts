@@ -48,7 +48,9 @@ export function parseHandleId(id: string): { tenant: string } {
   const match = HANDLE.exec(id);
   if (!match) {
     throw new InvalidArgumentError(
-      `Cannot use handle id as it is malformed: current value is ${JSON.stringify(id.slice(0, 80))}`,
+      `Cannot use handle id as it is malformed: current value is ${
+        JSON.stringify(id.slice(0, 80))
+      }`,
     );
   }
   return { tenant: match[1]! };

@@ -21,7 +21,10 @@ export interface ConnectNatsOptions {
 }
 
 /** Connects to NATS, retrying until `timeoutMs`; reconnects for ever once connected. */
-export async function connectNats(url: string, options: ConnectNatsOptions): Promise<NatsConnection> {
+export async function connectNats(
+  url: string,
+  options: ConnectNatsOptions,
+): Promise<NatsConnection> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let last: unknown;
   while (Date.now() < deadline) {

@@ -7,7 +7,7 @@
  */
 
 import type { CommonConfig, ServerPorts } from "./config.ts";
-import { startGrpcServer, type GrpcServer } from "./grpc/server.ts";
+import { type GrpcServer, startGrpcServer } from "./grpc/server.ts";
 import type { ServiceBinding } from "./grpc/types.ts";
 import { createLogger, type Logger } from "./telemetry/log.ts";
 import { createRegistry, createRpcMetrics, type Registry } from "./telemetry/metrics.ts";

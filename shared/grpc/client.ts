@@ -24,6 +24,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Aborts the call. */
   signal?: AbortSignal;
+  /** Acts for this tenant instead of the client's own (services calling for a caller). */
+  tenant?: string;
 }
 
 /** Options of RpcClient. */
@@ -54,7 +56,8 @@ export class RpcClient<S extends ServiceDefinition> {
 
   #prepare(options: CallOptions): { metadata: grpc.Metadata; callOptions: grpc.CallOptions } {
     const metadata = new grpc.Metadata();
-    if (this.#options.tenant) metadata.set(TENANT_METADATA_KEY, this.#options.tenant);
+    const tenant = options.tenant ?? this.#options.tenant;
+    if (tenant) metadata.set(TENANT_METADATA_KEY, tenant);
     const timeout = options.timeoutMs ?? this.#options.timeoutMs;
     return {
       metadata,
@@ -159,7 +162,10 @@ export class RpcClient<S extends ServiceDefinition> {
   /** Waits until the channel is connected, or rejects after `timeoutMs`. */
   waitForReady(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#client.waitForReady(Date.now() + timeoutMs, (error) => (error ? reject(error) : resolve()));
+      this.#client.waitForReady(
+        Date.now() + timeoutMs,
+        (error) => (error ? reject(error) : resolve()),
+      );
     });
   }
 

@@ -110,7 +110,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     }
     active.controller.abort();
     inFlight--;
-    if (inFlight === 0) for (const wake of idle.splice(0)) wake();
+    if (inFlight === 0) { for (const wake of idle.splice(0)) wake(); }
   };
 
   /** The status sent for an error: internal errors keep their details in the log only. */
@@ -184,7 +184,10 @@ function wrap(def: AnyMethod, handler: AnyHandler, hooks: Hooks): grpc.UntypedHa
   const checkTenant = (ctx: CallContext) => validateTenant(ctx.tenant);
 
   if (!def.requestStream && !def.responseStream) {
-    return (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+    return (
+      call: grpc.ServerUnaryCall<unknown, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => {
       const active = hooks.begin(method, call);
       (async () => {
         checkTenant(active.ctx);
@@ -271,6 +274,8 @@ function serviceName(definition: Record<string, AnyMethod>): string {
 }
 
 function describeCause(cause: unknown): unknown {
-  if (cause instanceof Error) return { name: cause.name, message: cause.message, stack: cause.stack };
+  if (cause instanceof Error) {
+    return { name: cause.name, message: cause.message, stack: cause.stack };
+  }
   return cause;
 }

@@ -7,7 +7,9 @@ import { RpcClient } from "./client.ts";
 import { ServingStatus } from "./health.ts";
 import { startGrpcServer } from "./server.ts";
 
-async function withServer(fn: (client: RpcClient<typeof HealthService>, lines: string[]) => Promise<void>) {
+async function withServer(
+  fn: (client: RpcClient<typeof HealthService>, lines: string[]) => Promise<void>,
+) {
   const lines: string[] = [];
   const registry = createRegistry("test");
   await using server = await startGrpcServer({

@@ -54,7 +54,12 @@ export function fromServiceError(error: unknown): PolaroidError {
     }
   }
   const message = e.details || e.message || "call failed";
-  const result = errorFromStatus(e.code === GrpcCode.OK ? GrpcCode.UNKNOWN : e.code, message, reason, metadata);
+  const result = errorFromStatus(
+    e.code === GrpcCode.OK ? GrpcCode.UNKNOWN : e.code,
+    message,
+    reason,
+    metadata,
+  );
   (result as { cause?: unknown }).cause = error;
   return result;
 }

@@ -37,7 +37,9 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
   const write = options.write ?? ((line: string) => console.log(line));
   const log = (level: LogLevel) => (msg: string, fields: LogFields = {}) => {
     if (RANK[level] < min) return;
-    write(JSON.stringify({ ts: new Date().toISOString(), level, service, msg, ...fields }, replacer));
+    write(
+      JSON.stringify({ ts: new Date().toISOString(), level, service, msg, ...fields }, replacer),
+    );
   };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }

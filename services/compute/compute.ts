@@ -1,0 +1,83 @@
+/**
+ * Wiring of the compute worker, separate from main.ts so tests can start one in-process.
+ *
+ * @module
+ */
+
+import { HandleEvent, HandleEvent_Kind } from "../../shared/gen/polaroid/v1/handle.ts";
+import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
+import type { ComputeConfig } from "../../shared/config.ts";
+import { RpcClient } from "../../shared/grpc/client.ts";
+import { connectNats, HANDLE_EVENTS_SUBJECT } from "../../shared/nats.ts";
+import { type RunningService, startService } from "../../shared/service.ts";
+import { prom } from "../../shared/telemetry/metrics.ts";
+import { dataFrameService } from "./dataframe_service.ts";
+import { FrameStore } from "./frames.ts";
+import { handleService } from "./handle_service.ts";
+import { HandleResolver } from "./resolver.ts";
+
+/** Starts a compute worker with the given configuration. */
+export function startCompute(config: ComputeConfig): Promise<RunningService> {
+  return startService({
+    name: "compute",
+    config,
+    async build({ logger, registry }) {
+      const dataRoot = await realDataRoot(config.dataRoot);
+      const frames = new FrameStore({ maxBytes: config.limits.maxWorkerBytes });
+      const handles = new RpcClient(config.handlesEndpoint, HandleServiceService, {
+        timeoutMs: 10_000,
+        maxMessageBytes: config.maxMessageBytes,
+      });
+      const nats = await connectNats(config.natsUrl, { name: `polaroid-${config.workerId}` });
+      const freed = nats.subscribe(`${HANDLE_EVENTS_SUBJECT}.freed`);
+      (async () => {
+        for await (const message of freed) {
+          try {
+            const event = HandleEvent.decode(message.data);
+            if (event.kind === HandleEvent_Kind.KIND_FREED && frames.drop(event.id)) {
+              logger.info("frame freed", { handle: event.id, reason: event.reason });
+            }
+          } catch (error) {
+            logger.warn("bad handle event", { error: String(error) });
+          }
+        }
+      })();
+      new prom.Gauge({
+        name: "polaroid_compute_frames",
+        help: "Frames held by this worker.",
+        registers: [registry],
+        collect() {
+          this.set(frames.size);
+        },
+      });
+      new prom.Gauge({
+        name: "polaroid_compute_frame_bytes",
+        help: "Estimated bytes of the frames held by this worker.",
+        registers: [registry],
+        collect() {
+          this.set(frames.bytes);
+        },
+      });
+      const resolver = new HandleResolver({ frames, handles, workerId: config.workerId, logger });
+      logger.info("configured", { worker: config.workerId, dataRoot, store: config.handleStore });
+      return {
+        bindings: [
+          dataFrameService({ config, dataRoot, frames, resolver, handles }),
+          handleService(handles, frames),
+        ],
+        async close() {
+          freed.unsubscribe();
+          await nats.drain();
+          handles.close();
+          frames.clear();
+        },
+      };
+    },
+  });
+}
+
+/** The data root as an absolute real path, created if missing. */
+async function realDataRoot(path: string): Promise<string> {
+  await Deno.mkdir(path, { recursive: true });
+  return await Deno.realPath(path);
+}

@@ -1,0 +1,168 @@
+/**
+ * DataFrameService handlers: decode, call the engine, encode. Plans run as one LazyFrame;
+ * results stay in this worker under a handle registered with the catalog.
+ *
+ * @module
+ */
+
+import type pl from "nodejs-polars";
+import { DataFrameServiceService } from "../../shared/gen/polaroid/v1/dataframe.ts";
+import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
+import type { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
+import type { ComputeConfig } from "../../shared/config.ts";
+import { InvalidArgumentError, InvalidPlanError, LimitExceededError } from "../../shared/errors.ts";
+import { bind, type CallContext, type ServiceBinding } from "../../shared/grpc/types.ts";
+import {
+  type EngineContext,
+  estimatedBytes,
+  explainPlan,
+  frameFromIpc,
+  frameSchema,
+  frameToIpcBatches,
+  fromEngineError,
+  planHandleIds,
+  planSchema,
+  runPlan,
+  validatePlan,
+} from "./engine/mod.ts";
+import type { FrameStore } from "./frames.ts";
+import type { HandleResolver, HandlesClient } from "./resolver.ts";
+
+/** What the handlers need. */
+export interface DataFrameServiceDeps {
+  config: ComputeConfig;
+  /** Absolute real path of the data root. */
+  dataRoot: string;
+  frames: FrameStore;
+  resolver: HandleResolver;
+  handles: HandlesClient;
+}
+
+export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
+  const { limits } = deps.config;
+
+  /** Validates the plan and resolves the frames it reads. */
+  const prepare = async (plan: Plan | undefined, ctx: CallContext) => {
+    if (!plan) throw new InvalidPlanError("Cannot run the request as it has no plan");
+    validatePlan(plan, limits);
+    const ids = planHandleIds(plan);
+    const engine: EngineContext = {
+      frames: await deps.resolver.frames(ids, ctx.tenant),
+      dataRoot: deps.dataRoot,
+      limits,
+    };
+    ctx.log.inputs = ids.length;
+    return { plan, engine };
+  };
+
+  const source = async (
+    request: { source?: { $case: "plan"; value: Plan } | { $case: "handle"; value: string } },
+    ctx: CallContext,
+  ): Promise<pl.DataFrame> => {
+    const s = request.source;
+    if (!s) throw new InvalidArgumentError("Cannot run the request as it names no plan or handle");
+    if (s.$case === "handle") return await deps.resolver.frame(s.value, ctx.tenant);
+    const { plan, engine } = await prepare(s.value, ctx);
+    return await runPlan(plan, engine);
+  };
+
+  /** Registers a result with the catalog and keeps it here. */
+  const keep = async (
+    df: pl.DataFrame,
+    ttlSeconds: bigint,
+    ctx: CallContext,
+  ): Promise<HandleInfo> => {
+    const bytes = estimatedBytes(df);
+    deps.frames.reserve(bytes);
+    const info = await deps.handles.unary("registerHandle", {
+      schema: frameSchema(df),
+      rows: BigInt(df.height),
+      bytes: BigInt(bytes),
+      ttlSeconds,
+      worker: deps.config.workerId,
+    }, { tenant: ctx.tenant });
+    deps.frames.add(info.id, df, ctx.tenant, bytes);
+    ctx.log.handle = info.id;
+    ctx.log.rows = df.height;
+    return info;
+  };
+
+  return bind(DataFrameServiceService, {
+    async execute(request, ctx) {
+      const { plan, engine } = await prepare(request.plan, ctx);
+      const df = await runPlan(plan, engine);
+      return { handle: await keep(df, request.ttlSeconds, ctx) };
+    },
+
+    async *collect(request, ctx) {
+      const batchSize = request.batchSize || limits.defaultBatchSize;
+      if (batchSize > limits.maxBatchSize) {
+        throw new InvalidArgumentError(
+          `Cannot collect as 'batch_size' must be at most ${limits.maxBatchSize}: current value is ${batchSize}`,
+        );
+      }
+      const df = await source(request, ctx);
+      const bytes = estimatedBytes(df);
+      if (bytes > limits.maxCollectBytes) {
+        throw new LimitExceededError(
+          `Cannot stream a result of about ${bytes} bytes as one Collect may send at most ${limits.maxCollectBytes} (POLAROID_MAX_COLLECT_BYTES): execute it into a handle and collect slices of it`,
+        );
+      }
+      ctx.log.rows = df.height;
+      let batchIndex = 0n;
+      for (const batch of frameToIpcBatches(df, batchSize)) {
+        yield {
+          arrowIpc: Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength),
+          rows: BigInt(batch.rows),
+          batchIndex: batchIndex++,
+        };
+      }
+      ctx.log.batches = Number(batchIndex);
+    },
+
+    async upload(requests, ctx) {
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      let ttlSeconds: bigint | undefined;
+      for await (const request of requests) {
+        ttlSeconds ??= request.ttlSeconds;
+        total += request.arrowIpc.byteLength;
+        if (total > limits.maxUploadBytes) {
+          throw new LimitExceededError(
+            `Cannot accept an upload of more than ${limits.maxUploadBytes} bytes (POLAROID_MAX_UPLOAD_BYTES)`,
+          );
+        }
+        chunks.push(request.arrowIpc);
+      }
+      if (total === 0) {
+        throw new InvalidArgumentError(
+          "Cannot store an upload as it is empty: send an Arrow IPC stream",
+        );
+      }
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+      chunks.length = 0;
+      ctx.log.bytes = total;
+      const df = frameFromIpc(bytes);
+      return { handle: await keep(df, ttlSeconds ?? 0n, ctx) };
+    },
+
+    async schema(request, ctx) {
+      const s = request.source;
+      if (s?.$case === "handle") {
+        const df = await deps.resolver.frame(s.value, ctx.tenant);
+        return { schema: frameSchema(df), rows: BigInt(df.height) };
+      }
+      const { plan, engine } = await prepare(s?.value, ctx);
+      return { schema: planSchema(plan, engine), rows: undefined };
+    },
+
+    async explain(request, ctx) {
+      const { plan, engine } = await prepare(request.plan, ctx);
+      try {
+        return explainPlan(plan, engine);
+      } catch (error) {
+        throw fromEngineError(error);
+      }
+    },
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * Row bounds: refuses a cross join whose output could exceed `maxCrossJoinRows` before the
+ * engine tries to allocate it (a failed allocation aborts the process).
+ *
+ * @module
+ */
+
+import pl from "nodejs-polars";
+import { LimitExceededError } from "../../../shared/errors.ts";
+import { JoinType, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
+import type { EngineContext } from "./plan.ts";
+import { scanFile } from "./scan.ts";
+import { rangeBound, sliceRange, tailRange } from "./slice.ts";
+import { walkPlan } from "./walk.ts";
+
+function joinBound(how: JoinType, left: number, right: number): number {
+  switch (how) {
+    case JoinType.JOIN_TYPE_SEMI:
+    case JoinType.JOIN_TYPE_ANTI:
+      return left;
+    case JoinType.JOIN_TYPE_CROSS:
+      return left * right;
+    default:
+      // Every pair may match, plus unmatched rows of both sides (full join).
+      return left * right + left + right;
+  }
+}
+
+/** Upper bounds of the rows each plan node yields, computed on demand and memoised. */
+class RowBounds {
+  readonly #ctx: EngineContext;
+  readonly #memo = new Map<Plan, Promise<number>>();
+
+  constructor(ctx: EngineContext) {
+    this.#ctx = ctx;
+  }
+
+  of(plan: Plan | undefined): Promise<number> {
+    if (!plan) return Promise.resolve(0);
+    let bound = this.#memo.get(plan);
+    if (!bound) {
+      bound = this.#compute(plan);
+      this.#memo.set(plan, bound);
+    }
+    return bound;
+  }
+
+  async #compute(plan: Plan): Promise<number> {
+    const node = plan.node;
+    if (!node) return 0;
+    switch (node.$case) {
+      case "scan": {
+        const source = node.value.source;
+        if (source?.$case === "handle") return this.#ctx.frames.get(source.value)?.height ?? 0;
+        if (source?.$case !== "file") return 0;
+        // Counting rows reads Parquet/IPC metadata only; CSV and NDJSON are read through.
+        const counted = await scanFile(source.value, this.#ctx.dataRoot).select(pl.len()).collect();
+        return Number(counted.getColumn("len").get(0));
+      }
+      case "select":
+        // Aggregates and literals yield one row even from an empty input.
+        return Math.max(await this.of(node.value.input), 1);
+      case "slice":
+        return rangeBound(
+          sliceRange(node.value.offset, node.value.length),
+          await this.of(node.value.input),
+        );
+      case "tail":
+        return rangeBound(tailRange(node.value.n), await this.of(node.value.input));
+      case "join": {
+        const [left, right] = await Promise.all([
+          this.of(node.value.left),
+          this.of(node.value.right),
+        ]);
+        return joinBound(node.value.how, left, right);
+      }
+      default:
+        // Filter, with_columns, sort, group_by, unique, drop, rename, cast: at most the input.
+        return await this.of(node.value.input);
+    }
+  }
+}
+
+/**
+ * Throws LimitExceededError when a cross join of the plan could yield more than
+ * `ctx.limits.maxCrossJoinRows` rows (left rows × right rows, bounded from handle heights,
+ * file row counts, slices and tails).
+ */
+export async function guardCrossJoins(plan: Plan, ctx: EngineContext): Promise<void> {
+  const bounds = new RowBounds(ctx);
+  const limit = ctx.limits.maxCrossJoinRows;
+  for (const node of walkPlan(plan)) {
+    if (node.node?.$case !== "join" || node.node.value.how !== JoinType.JOIN_TYPE_CROSS) continue;
+    const [left, right] = await Promise.all([
+      bounds.of(node.node.value.left),
+      bounds.of(node.node.value.right),
+    ]);
+    if (left * right > limit) {
+      throw new LimitExceededError(
+        `Cannot cross join ${left} × ${right} rows as the result must have at most ${limit} rows: current value is ${
+          left * right
+        }`,
+        { metadata: { limit: String(limit) } },
+      );
+    }
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Structural checks of one plan node or one expression node (its own fields, not its
+ * children): set oneofs, known enum values, required inputs, option ranges. Each failure is
+ * an InvalidPlanError.
+ *
+ * @module
+ */
+
+import { InvalidPlanError } from "../../../shared/errors.ts";
+import {
+  AggKind,
+  BinaryOp,
+  type Expr,
+  type Literal,
+  QuantileInterpolation,
+  UnaryOp,
+} from "../../../shared/gen/polaroid/v1/expr.ts";
+import {
+  FileFormat,
+  type FileScan,
+  JoinType,
+  type Plan,
+  UniqueKeep,
+} from "../../../shared/gen/polaroid/v1/plan.ts";
+import { type DataType, DataType_Kind, TimeUnit } from "../../../shared/gen/polaroid/v1/types.ts";
+
+/** Deepest nesting of a DataType (lists of lists, structs of structs). */
+export const MAX_DTYPE_DEPTH = 64;
+
+/** Polars takes ddof as an 8-bit unsigned integer. */
+const MAX_DDOF = 255;
+
+function enumValues(e: Record<string, string | number>, allowZero: boolean): Set<number> {
+  return new Set(
+    Object.values(e).filter((v): v is number =>
+      typeof v === "number" && (v > 0 || (allowZero && v === 0))
+    ),
+  );
+}
+
+const BINARY_OPS = enumValues(BinaryOp, false);
+const UNARY_OPS = enumValues(UnaryOp, false);
+const AGG_KINDS = enumValues(AggKind, false);
+const INTERPOLATIONS = enumValues(QuantileInterpolation, true);
+const FILE_FORMATS = enumValues(FileFormat, false);
+const JOIN_TYPES = enumValues(JoinType, true);
+const UNIQUE_KEEPS = enumValues(UniqueKeep, true);
+const DTYPE_KINDS = enumValues(DataType_Kind, false);
+const TIME_UNITS = enumValues(TimeUnit, true);
+
+function fail(field: string, rule: string, value: unknown): never {
+  const shown = typeof value === "string" ? JSON.stringify(value.slice(0, 100)) : String(value);
+  throw new InvalidPlanError(
+    `Cannot run the plan as '${field}' must ${rule}: current value is ${shown}`,
+  );
+}
+
+function required(value: unknown, field: string): void {
+  if (value === undefined || value === null) fail(field, "be set", "unset");
+}
+
+function oneOf(value: number, allowed: Set<number>, field: string): void {
+  if (!allowed.has(value)) fail(field, "be a known enum value", value);
+}
+
+function names(values: readonly string[], field: string): void {
+  for (const name of values) if (name === "") fail(field, "hold non-empty names", '""');
+}
+
+/** Checks a data type and its children (recursion bounded by MAX_DTYPE_DEPTH). */
+export function checkDataType(dtype: DataType | undefined, field: string): void {
+  checkNested(dtype, field, 0);
+}
+
+function checkNested(dtype: DataType | undefined, field: string, depth: number): void {
+  if (dtype === undefined) fail(field, "be set", "unset");
+  const dt = dtype;
+  if (depth > MAX_DTYPE_DEPTH) fail(field, `nest at most ${MAX_DTYPE_DEPTH} levels`, depth);
+  oneOf(dt.kind, DTYPE_KINDS, `${field}.kind`);
+  oneOf(dt.timeUnit, TIME_UNITS, `${field}.time_unit`);
+  switch (dt.kind) {
+    case DataType_Kind.KIND_LIST:
+      checkNested(dt.inner, `${field}.inner`, depth + 1);
+      break;
+    case DataType_Kind.KIND_STRUCT:
+      for (const f of dt.fields) {
+        if (f.name === "") fail(`${field}.fields.name`, "not be empty", f.name);
+        checkNested(f.dtype, `${field}.fields.dtype`, depth + 1);
+      }
+      break;
+    case DataType_Kind.KIND_DECIMAL:
+      if (dt.precision < 1 || dt.precision > 38) {
+        fail(`${field}.precision`, "be in [1, 38]", dt.precision);
+      }
+      if (dt.scale > dt.precision) fail(`${field}.scale`, "not exceed the precision", dt.scale);
+      break;
+    case DataType_Kind.KIND_BINARY:
+      fail(`${field}.kind`, "be a type the engine supports (not BINARY)", "KIND_BINARY");
+  }
+}
+
+function checkLiteral(lit: Literal): void {
+  const value = lit.value;
+  if (value === undefined) fail("literal.value", "be set", "unset");
+  if (lit.dtype !== undefined) checkDataType(lit.dtype, "literal.dtype");
+  if (value.$case === "date" && !Number.isInteger(value.value)) {
+    fail("literal.date", "be an integer", value.value);
+  }
+}
+
+/** Checks one expression node's own fields. */
+export function checkExprNode(expr: Expr): void {
+  const kind = expr.kind;
+  if (kind === undefined) fail("expr.kind", "be set", "unset");
+  switch (kind.$case) {
+    case "column":
+      if (kind.value.name === "") fail("column.name", "not be empty", "");
+      break;
+    case "literal":
+      checkLiteral(kind.value);
+      break;
+    case "binary":
+      oneOf(kind.value.op, BINARY_OPS, "binary.op");
+      required(kind.value.left, "binary.left");
+      required(kind.value.right, "binary.right");
+      break;
+    case "unary":
+      oneOf(kind.value.op, UNARY_OPS, "unary.op");
+      required(kind.value.input, "unary.input");
+      break;
+    case "alias":
+      required(kind.value.input, "alias.input");
+      break;
+    case "when":
+      if (kind.value.branches.length === 0) fail("when.branches", "not be empty", "[]");
+      for (const b of kind.value.branches) {
+        required(b.when, "when.branches.when");
+        required(b.then, "when.branches.then");
+      }
+      break;
+    case "aggregate": {
+      const agg = kind.value;
+      oneOf(agg.kind, AGG_KINDS, "aggregate.kind");
+      oneOf(agg.interpolation, INTERPOLATIONS, "aggregate.interpolation");
+      required(agg.input, "aggregate.input");
+      if (agg.ddof !== undefined && (!Number.isInteger(agg.ddof) || agg.ddof > MAX_DDOF)) {
+        fail("aggregate.ddof", `be an integer in [0, ${MAX_DDOF}]`, agg.ddof);
+      }
+      if (agg.kind === AggKind.AGG_KIND_QUANTILE && !(agg.quantile >= 0 && agg.quantile <= 1)) {
+        fail("aggregate.quantile", "be in [0, 1]", agg.quantile);
+      }
+      break;
+    }
+    case "cast":
+      required(kind.value.input, "cast.input");
+      checkDataType(kind.value.dtype, "cast.dtype");
+      break;
+    case "len":
+      break;
+  }
+}
+
+function checkFileScan(file: FileScan): void {
+  oneOf(file.format, FILE_FORMATS, "scan.file.format");
+  if (file.path === "") fail("scan.file.path", "not be empty", "");
+  if (file.separator !== undefined) {
+    const code = file.separator.charCodeAt(0);
+    if (file.separator.length !== 1 || code > 127) {
+      fail("scan.file.separator", "be one ASCII character", file.separator);
+    }
+  }
+}
+
+/** Checks one plan node's own fields (its inputs and expressions are checked as nodes). */
+export function checkPlanNode(plan: Plan): void {
+  const node = plan.node;
+  if (node === undefined) fail("plan.node", "be set", "unset");
+  switch (node.$case) {
+    case "scan": {
+      const source = node.value.source;
+      if (source === undefined) fail("scan.source", "be set", "unset");
+      if (source.$case === "handle" && source.value === "") fail("scan.handle", "not be empty", "");
+      if (source.$case === "file") checkFileScan(source.value);
+      return;
+    }
+    case "join": {
+      const join = node.value;
+      required(join.left, "join.left");
+      required(join.right, "join.right");
+      oneOf(join.how, JOIN_TYPES, "join.how");
+      if (join.how === JoinType.JOIN_TYPE_CROSS) {
+        if (join.leftOn.length + join.rightOn.length > 0) {
+          fail("join.left_on", "be empty for a cross join", join.leftOn.length);
+        }
+      } else {
+        if (join.leftOn.length === 0) fail("join.left_on", "not be empty", "[]");
+        if (join.leftOn.length !== join.rightOn.length) {
+          fail(
+            "join.right_on",
+            `have as many keys as left_on (${join.leftOn.length})`,
+            join.rightOn.length,
+          );
+        }
+      }
+      return;
+    }
+  }
+  required(node.value.input, `${node.$case}.input`);
+  switch (node.$case) {
+    case "filter":
+      required(node.value.predicate, "filter.predicate");
+      break;
+    case "sort": {
+      const { by, descending } = node.value;
+      if (by.length === 0) fail("sort.by", "not be empty", "[]");
+      if (descending.length > 1 && descending.length !== by.length) {
+        fail("sort.descending", `hold 0, 1 or ${by.length} flags`, descending.length);
+      }
+      break;
+    }
+    case "groupBy":
+      if (node.value.keys.length === 0) fail("group_by.keys", "not be empty", "[]");
+      break;
+    case "unique":
+      oneOf(node.value.keep, UNIQUE_KEEPS, "unique.keep");
+      names(node.value.subset, "unique.subset");
+      break;
+    case "drop":
+      names(node.value.columns, "drop.columns");
+      break;
+    case "rename":
+      names(Object.keys(node.value.mapping), "rename.mapping");
+      names(Object.values(node.value.mapping), "rename.mapping");
+      break;
+    case "cast":
+      for (const [column, dtype] of Object.entries(node.value.dtypes)) {
+        if (column === "") fail("cast.dtypes", "hold non-empty names", '""');
+        checkDataType(dtype, `cast.dtypes[${JSON.stringify(column)}]`);
+      }
+      break;
+  }
+}

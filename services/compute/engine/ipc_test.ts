@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import * as arrow from "apache-arrow";
+import pl from "nodejs-polars";
+import { assertFramesEqual, int64Series, sampleFrame } from "./_testing.ts";
+import { frameFromIpc, frameToIpc, frameToIpcBatches } from "./ipc.ts";
+
+function rich(): pl.DataFrame {
+  return pl.DataFrame({
+    i: int64Series("i", [9007199254740993n, -9223372036854775808n, 0n]),
+    s: ["x", null, "zz"],
+    b: [true, null, false],
+  }).withColumns(
+    pl.lit("1700000000123456").cast(pl.Int64).cast(pl.Datetime("us", "Europe/Paris")).alias("ts"),
+    pl.lit(19000).cast(pl.Int32).cast(pl.Date).alias("d"),
+    pl.concatList([pl.col("b"), pl.lit(true)]).alias("l"),
+  );
+}
+
+Deno.test("frameToIpcBatches() splits 10 rows by 3 into 3, 3, 3 and 1 that concatenate back", () => {
+  const df = pl.DataFrame({
+    n: Array.from({ length: 10 }, (_, i) => i),
+    s: "abcdefghij".split(""),
+  });
+  const batches = [...frameToIpcBatches(df, 3)];
+  assert.deepStrictEqual(batches.map((b) => b.rows), [3, 3, 3, 1]);
+  const parts = batches.map((b) => frameFromIpc(b.bytes));
+  assert.deepStrictEqual(parts.map((p) => p.height), [3, 3, 3, 1]);
+  assertFramesEqual(pl.concat(parts), df);
+  // Each item is a whole stream apache-arrow reads on its own.
+  const tables = batches.map((b) => arrow.tableFromIPC(b.bytes));
+  assert.deepStrictEqual(tables.map((t) => t.numRows), [3, 3, 3, 1]);
+  assert.deepStrictEqual(tables[3]!.getChild("s")!.toArray(), ["j"]);
+});
+
+Deno.test("frameToIpcBatches() yields one schema-only item for an empty frame", () => {
+  const empty = sampleFrame().head(0);
+  const batches = [...frameToIpcBatches(empty, 100)];
+  assert.equal(batches.length, 1);
+  assert.equal(batches[0]!.rows, 0);
+  const table = arrow.tableFromIPC(batches[0]!.bytes);
+  assert.equal(table.numRows, 0);
+  assert.deepStrictEqual(table.schema.fields.map((f) => f.name), empty.columns);
+  assertFramesEqual(frameFromIpc(batches[0]!.bytes), empty);
+  assert.throws(() => [...frameToIpcBatches(empty, 0)], RangeError);
+});
+
+Deno.test("frameToIpc() writes uncompressed streams apache-arrow reads exactly", () => {
+  const table = arrow.tableFromIPC(frameToIpc(rich()));
+  assert.deepStrictEqual(table.schema.fields.map((f) => `${f.name}: ${f.type}`), [
+    "i: Int64",
+    "s: LargeUtf8",
+    "b: Bool",
+    "ts: Timestamp<MICROSECOND, Europe/Paris>",
+    "d: Date32<DAY>",
+    "l: LargeList<Bool>",
+  ]);
+  assert.deepStrictEqual([...table.getChild("i")!.toArray()], [
+    9007199254740993n,
+    -9223372036854775808n,
+    0n,
+  ]);
+  assert.deepStrictEqual([...table.getChild("s")!], ["x", null, "zz"]);
+  assert.deepStrictEqual([...table.getChild("b")!], [true, null, false]);
+  assert.deepStrictEqual([...table.getChild("ts")!.toArray()], [
+    1700000000123456n,
+    1700000000123456n,
+    1700000000123456n,
+  ]);
+  assert.equal(table.getChild("d")!.get(0), 19000 * 86_400_000);
+  assert.deepStrictEqual([...table.getChild("l")!.get(1)!], [null, true]);
+});
+
+Deno.test("frameFromIpc() round-trips apache-arrow streams and files exactly", () => {
+  const table = arrow.tableFromIPC(frameToIpc(rich()));
+  for (const format of ["stream", "file"] as const) {
+    const bytes = arrow.tableToIPC(table, format);
+    assertFramesEqual(frameFromIpc(bytes), rich());
+  }
+  const built = arrow.tableFromArrays({
+    x: new BigInt64Array([9007199254740993n, -1n]),
+    f: new Float64Array([0.5, -0]),
+  });
+  const df = frameFromIpc(arrow.tableToIPC(built, "stream"));
+  assert.deepStrictEqual([...df.getColumn("x").toTypedArray()], [9007199254740993n, -1n]);
+  assert.deepStrictEqual(
+    arrow.tableFromIPC(frameToIpc(df)).getChild("f")!.toArray(),
+    built.getChild("f")!.toArray(),
+  );
+});
+
+Deno.test("frameFromIpc() reads a sliced view without copying it first", () => {
+  const bytes = frameToIpc(rich());
+  const padded = new Uint8Array(bytes.byteLength + 16);
+  padded.set(bytes, 8);
+  assertFramesEqual(frameFromIpc(padded.subarray(8, 8 + bytes.byteLength)), rich());
+});
+
+Deno.test("frameFromIpc() refuses malformed or unsupported bytes with InvalidArrowError", () => {
+  const cases = [
+    new Uint8Array(),
+    new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    new TextEncoder().encode("ARROW1 but not really a file"),
+    frameToIpc(rich()).subarray(0, 100),
+  ];
+  for (const bytes of cases) {
+    assert.throws(() => frameFromIpc(bytes), { name: "InvalidArrowError" });
+  }
+  const binary = new arrow.Table({
+    bin: arrow.vectorFromArray([new Uint8Array([1, 2])], new arrow.Binary()),
+  });
+  assert.throws(() => frameFromIpc(arrow.tableToIPC(binary, "stream")), {
+    name: "InvalidArrowError",
+    message: /Binary/,
+  });
+});

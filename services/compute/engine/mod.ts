@@ -1,0 +1,14 @@
+/**
+ * The compute engine: query plans (protobuf) → one nodejs-polars LazyFrame, run with size
+ * guards; Arrow IPC in and out; engine errors mapped into PolaroidErrors.
+ *
+ * @module
+ */
+
+export { frameSchema, fromPolarsType, schemaOf, toPolarsType } from "./dtypes.ts";
+export { fromEngineError } from "./errors.ts";
+export { frameFromIpc, frameToIpc, frameToIpcBatches } from "./ipc.ts";
+export { buildLazyFrame, DEFAULT_JOIN_SUFFIX, type EngineContext } from "./plan.ts";
+export { checkResult, estimatedBytes, explainPlan, planSchema, runPlan } from "./run.ts";
+export { ENGINE_MAX_DEPTH, inspectPlan, type PlanShape, validatePlan } from "./validate.ts";
+export { planHandleIds } from "./walk.ts";

@@ -1,0 +1,85 @@
+/**
+ * Running plans: validate, guard sizes, build one LazyFrame, collect, check the result.
+ * Every error leaves as a PolaroidError.
+ *
+ * @module
+ */
+
+import type pl from "nodejs-polars";
+import { LimitExceededError } from "../../../shared/errors.ts";
+import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
+import type { Schema } from "../../../shared/gen/polaroid/v1/types.ts";
+import { guardCrossJoins } from "./bounds.ts";
+import { frameSchema } from "./dtypes.ts";
+import { fromEngineError } from "./errors.ts";
+import { buildPlanFrame, type EngineContext } from "./plan.ts";
+import { checkEngineDepth, inspectPlan } from "./validate.ts";
+
+/** Estimated bytes a DataFrame holds (nodejs-polars 0.25.2 does not wrap estimatedSize). */
+export function estimatedBytes(df: pl.DataFrame): number {
+  return Number(df._df.estimatedSize());
+}
+
+/** Throws LimitExceededError when a result is over `maxResultRows` or `maxResultBytes`. */
+export function checkResult(df: pl.DataFrame, ctx: EngineContext): void {
+  const { maxResultRows, maxResultBytes } = ctx.limits;
+  if (df.height > maxResultRows) {
+    throw new LimitExceededError(
+      `Cannot return the result as it must have at most ${maxResultRows} rows: current value is ${df.height}`,
+      { metadata: { limit: String(maxResultRows) } },
+    );
+  }
+  const bytes = estimatedBytes(df);
+  if (bytes > maxResultBytes) {
+    throw new LimitExceededError(
+      `Cannot return the result as it must hold at most ${maxResultBytes} bytes: current value is ${bytes}`,
+      { metadata: { limit: String(maxResultBytes) } },
+    );
+  }
+}
+
+function validated(plan: Plan, ctx: EngineContext): void {
+  checkEngineDepth(inspectPlan(plan, ctx.limits));
+}
+
+/** Runs the plan: validate + guard sizes + build + collect + result limit checks. */
+export async function runPlan(plan: Plan, ctx: EngineContext): Promise<pl.DataFrame> {
+  try {
+    validated(plan, ctx);
+    await guardCrossJoins(plan, ctx);
+    const df = await buildPlanFrame(plan, ctx, { empty: false }).collect();
+    checkResult(df, ctx);
+    return df;
+  } catch (error) {
+    throw fromEngineError(error);
+  }
+}
+
+/** The logical and optimised plans as Polars prints them (data root paths made relative). */
+export function explainPlan(
+  plan: Plan,
+  ctx: EngineContext,
+): { logical: string; optimized: string } {
+  try {
+    validated(plan, ctx);
+    const lf = buildPlanFrame(plan, ctx, { empty: false });
+    const root = ctx.dataRoot.endsWith("/") ? ctx.dataRoot : `${ctx.dataRoot}/`;
+    const relative = (text: string) => text.replaceAll(root, "");
+    return {
+      logical: relative(lf.describePlan()),
+      optimized: relative(lf.describeOptimizedPlan()),
+    };
+  } catch (error) {
+    throw fromEngineError(error);
+  }
+}
+
+/** Schema of the plan's result without running it over the data (sources read with no rows). */
+export function planSchema(plan: Plan, ctx: EngineContext): Schema {
+  try {
+    validated(plan, ctx);
+    return frameSchema(buildPlanFrame(plan, ctx, { empty: true }).collectSync());
+  } catch (error) {
+    throw fromEngineError(error);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Scan nodes: a handle's frame, or a lazy file reader under the data root.
+ *
+ * @module
+ */
+
+import pl from "nodejs-polars";
+import { HandleNotFoundError, InvalidPlanError } from "../../../shared/errors.ts";
+import { FileFormat, type FileScan, type Scan } from "../../../shared/gen/polaroid/v1/plan.ts";
+import { isGlob, resolveScanPath } from "./paths.ts";
+
+/** What a scan reads from. */
+export interface ScanSources {
+  /** Frames of the handles the plan references. */
+  frames: ReadonlyMap<string, pl.DataFrame>;
+  /** Absolute, real path of the data root. */
+  dataRoot: string;
+}
+
+/** A lazy reader of a file (or glob) under the data root. */
+export function scanFile(file: FileScan, dataRoot: string): pl.LazyDataFrame {
+  switch (file.format) {
+    case FileFormat.FILE_FORMAT_PARQUET:
+      return pl.scanParquet(resolveScanPath(dataRoot, file.path, { glob: true }), {
+        glob: isGlob(file.path),
+      });
+    case FileFormat.FILE_FORMAT_IPC:
+      return pl.scanIPC(resolveScanPath(dataRoot, file.path, { glob: true }));
+    case FileFormat.FILE_FORMAT_CSV:
+      return pl.scanCSV(resolveScanPath(dataRoot, file.path), {
+        glob: false,
+        hasHeader: file.hasHeader ?? true,
+        sep: file.separator ?? ",",
+      });
+    case FileFormat.FILE_FORMAT_NDJSON:
+      return pl.scanJson(resolveScanPath(dataRoot, file.path));
+  }
+  throw new InvalidPlanError(
+    `Cannot scan the file as 'format' must be PARQUET, CSV, IPC or NDJSON: current value is ${file.format}`,
+  );
+}
+
+/** Options of {@link buildScan}. */
+export interface BuildScanOptions {
+  /** Read the source with no rows (its schema only). @default false */
+  empty?: boolean;
+}
+
+/** A scan as a LazyFrame. Unknown handles throw HandleNotFoundError. */
+export function buildScan(
+  scan: Scan,
+  sources: ScanSources,
+  options: BuildScanOptions = {},
+): pl.LazyDataFrame {
+  const empty = options.empty ?? false;
+  const source = scan.source;
+  if (!source) {
+    throw new InvalidPlanError("Cannot scan as 'source' must be set: current value is unset");
+  }
+  if (source.$case === "handle") {
+    const frame = sources.frames.get(source.value);
+    if (!frame) {
+      throw new HandleNotFoundError(
+        `Cannot scan handle ${JSON.stringify(source.value)} as it does not exist`,
+        { metadata: { handle: source.value } },
+      );
+    }
+    return (empty ? frame.head(0) : frame).lazy();
+  }
+  const lf = scanFile(source.value, sources.dataRoot);
+  return empty ? lf.head(0) : lf;
+}

@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import pl from "nodejs-polars";
+import { LimitExceededError } from "../../shared/errors.ts";
+import { FrameStore } from "./frames.ts";
+
+Deno.test("FrameStore keeps byte totals as frames come and go", () => {
+  const store = new FrameStore({ maxBytes: 1000, collectGarbage: () => {} });
+  const df = pl.DataFrame({ a: [1, 2, 3] });
+  store.add("t.a", df, "t", 400);
+  store.add("t.b", df, "t", 500);
+  assert.equal(store.bytes, 900);
+  assert.throws(() => store.reserve(200), LimitExceededError);
+  assert.equal(store.drop("t.a"), true);
+  assert.equal(store.drop("t.a"), false);
+  assert.equal(store.bytes, 500);
+  store.reserve(200);
+  assert.equal(store.get("t.b")?.df.height, 3);
+});
+
+Deno.test("FrameStore.drop() asks for a garbage collection once per burst", async () => {
+  let collections = 0;
+  const store = new FrameStore({ maxBytes: 1000, collectGarbage: () => collections++ });
+  const df = pl.DataFrame({ a: [1] });
+  for (const id of ["t.a", "t.b", "t.c"]) store.add(id, df, "t", 1);
+  store.clear();
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(collections, 1);
+  assert.equal(store.size, 0);
+});

@@ -1,0 +1,94 @@
+/**
+ * Turns the handle ids a plan names into frames: from this worker's store when it holds
+ * them (the catalog is told of the use at most once a second per handle), else through the
+ * handles service, which says whether the handle exists and which worker holds it.
+ *
+ * @module
+ */
+
+import type pl from "nodejs-polars";
+import type { RpcClient } from "../../shared/grpc/client.ts";
+import type { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
+import {
+  FailedPreconditionError,
+  HandleNotFoundError,
+  PolaroidError,
+} from "../../shared/errors.ts";
+import { parseHandleId } from "../../shared/ids.ts";
+import type { Logger } from "../../shared/telemetry/log.ts";
+import type { FrameStore } from "./frames.ts";
+
+/** How often, at most, a use of a held frame renews its TTL in the catalog. */
+const TOUCH_INTERVAL_MS = 1000;
+
+export type HandlesClient = RpcClient<typeof HandleServiceService>;
+
+/** Options of HandleResolver. */
+export interface HandleResolverOptions {
+  frames: FrameStore;
+  handles: HandlesClient;
+  workerId: string;
+  logger: Logger;
+}
+
+export class HandleResolver {
+  #options: HandleResolverOptions;
+
+  constructor(options: HandleResolverOptions) {
+    this.#options = options;
+  }
+
+  /** The frame of one handle, for the tenant; HandleNotFoundError when it is not theirs. */
+  async frame(id: string, tenant: string): Promise<pl.DataFrame> {
+    if (parseHandleId(id).tenant !== tenant) throw notFound(id);
+    const held = this.#options.frames.get(id);
+    if (held && held.owner === tenant) {
+      const now = Date.now();
+      if (now - held.touchedAt > TOUCH_INTERVAL_MS) {
+        held.touchedAt = now;
+        this.#touch(id, tenant);
+      }
+      return held.df;
+    }
+    // Not held here: the catalog says whether it exists and where.
+    const info = await this.#options.handles.unary("resolveHandle", { id }, { tenant });
+    if (info.worker !== this.#options.workerId) {
+      throw new FailedPreconditionError(
+        `Cannot read handle ${id} as it is held by worker ${info.worker} and this worker is ${this.#options.workerId} (the memory store does not share frames between workers)`,
+        { metadata: { worker: info.worker } },
+      );
+    }
+    // The catalog knows it but this worker lost it (e.g. a restart): it is gone.
+    throw notFound(id);
+  }
+
+  /** Frames of every id, for the tenant. */
+  async frames(ids: readonly string[], tenant: string): Promise<Map<string, pl.DataFrame>> {
+    const entries = await Promise.all(
+      ids.map(async (id) => [id, await this.frame(id, tenant)] as const),
+    );
+    return new Map(entries);
+  }
+
+  #touch(id: string, tenant: string): void {
+    this.#options.handles.unary("resolveHandle", { id }, { tenant }).catch((error) => {
+      if (error instanceof HandleNotFoundError) {
+        this.#options.frames.drop(id);
+        return;
+      }
+      this.#options.logger.warn("touch failed", {
+        handle: id,
+        error: PolaroidError.from(error).message,
+      });
+    });
+  }
+}
+
+function notFound(id: string): HandleNotFoundError {
+  return new HandleNotFoundError(
+    `handle ${id} does not exist (released, expired or never created)`,
+    {
+      metadata: { handle: id },
+    },
+  );
+}
