@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { loadComputeConfig, loadHandlesConfig, loadIngestConfig } from "../shared/config.ts";
+import { SERVICE_ENTRY_POINTS, type ServiceKind } from "../scripts/cluster.ts";
+import { REPO_ROOT } from "../scripts/_repo.ts";
+
+const DIR = `${REPO_ROOT}/deploy/fly`;
+
+/** The `KEY = "value"` lines of one `[section]` of a flat TOML file. */
+function section(toml: string, name: string): Record<string, string> {
+  const start = toml.indexOf(`\n[${name}]\n`);
+  if (start < 0) return {};
+  const body = toml.slice(start + name.length + 4).split(/\n\s*\[/)[0]!;
+  const pairs = [...body.matchAll(/^\s*([A-Za-z0-9_]+)\s*=\s*"([^"]*)"\s*$/gm)];
+  return Object.fromEntries(pairs.map((m) => [m[1]!, m[2]!]));
+}
+
+const LOADERS = {
+  compute: loadComputeConfig,
+  handles: loadHandlesConfig,
+  ingest: loadIngestConfig,
+} as const;
+
+for (const kind of Object.keys(SERVICE_ENTRY_POINTS) as ServiceKind[]) {
+  Deno.test(`fly.${kind}.toml runs ${kind} with health checks and metrics on its HTTP port`, async () => {
+    const toml = await Deno.readTextFile(`${DIR}/fly.${kind}.toml`);
+    assert.match(toml, new RegExp(`^app = "polaroid-${kind}"$`, "m"));
+    assert.equal(section(toml, "build").dockerfile, "../compose/Dockerfile");
+    await Deno.stat(`${DIR}/../compose/Dockerfile`);
+    assert.equal(
+      section(toml, "processes").app,
+      `run -A --v8-flags=--expose-gc ${SERVICE_ENTRY_POINTS[kind]}`,
+    );
+    const config = LOADERS[kind](section(toml, "env"));
+    assert.equal(config.host, "::");
+    assert.equal(config.natsUrl, "nats://polaroid-nats.internal:4222");
+    const checks = section(toml, "checks.healthz");
+    assert.deepEqual([checks.type, checks.path], ["http", "/healthz"]);
+    assert.match(toml, new RegExp(`\\[checks\\.healthz\\][^[]*port = ${config.httpPort}\\n`));
+    assert.match(
+      toml,
+      new RegExp(`\\[metrics\\]\\n\\s*port = ${config.httpPort}\\n\\s*path = "/metrics"`),
+    );
+    if (kind !== "handles") {
+      assert.match(toml, new RegExp(`internal_port = ${config.grpcPort}\\n`));
+      assert.match(toml, /alpn = \["h2"\]/);
+      assert.match(toml, /h2_backend = true/);
+    }
+  });
+}
+
+Deno.test("the fly apps find each other at .internal addresses", async () => {
+  const env = async (kind: ServiceKind) =>
+    section(await Deno.readTextFile(`${DIR}/fly.${kind}.toml`), "env");
+  const handles = loadHandlesConfig(await env("handles"));
+  const compute = loadComputeConfig(await env("compute"));
+  const ingest = loadIngestConfig(await env("ingest"));
+  assert.equal(compute.handlesEndpoint, `polaroid-handles.internal:${handles.grpcPort}`);
+  assert.equal(ingest.computeEndpoint, `polaroid-compute.internal:${compute.grpcPort}`);
+});

@@ -1,0 +1,82 @@
+/**
+ * `deno task up`: a local Polaroid cluster (nats-server, handles, compute, ingest) on the
+ * well-known ports, restarted when a service dies, then the demo, then running until Ctrl-C.
+ *
+ * Flags:
+ * - `--no-demo`: start the cluster only.
+ * - `--exit-after-demo`: stop once the demo is done (exit 1 if it failed).
+ * - `--free-ports`: pick free ports instead of the well-known ones.
+ *
+ * @module
+ */
+
+import { type Cluster, REPO_ROOT, startCluster } from "./cluster.ts";
+import { runDemo } from "./demo.ts";
+import { banner, busyPorts, parseUpFlags, type UpFlags, WELL_KNOWN_PORTS } from "./_up.ts";
+
+async function main(args: readonly string[]): Promise<number> {
+  let flags: UpFlags;
+  try {
+    flags = parseUpFlags(args);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  if (!flags.freePorts) {
+    const busy = busyPorts(WELL_KNOWN_PORTS);
+    if (busy.length > 0) {
+      console.error(
+        `Cannot start as ports ${
+          busy.join(", ")
+        } are in use: stop what holds them or run \`deno task up --free-ports\``,
+      );
+      return 1;
+    }
+  }
+  let cluster: Cluster | undefined;
+  let interrupted = false;
+  const done = Promise.withResolvers<number>();
+  const onSignal = () => {
+    interrupted = true;
+    if (cluster) done.resolve(0);
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  const logDir = `${REPO_ROOT}/.cluster/logs`;
+  try {
+    cluster = await startCluster({
+      quiet: false,
+      restart: true,
+      exitOnSignal: false,
+      logDir,
+      ...(flags.freePorts ? {} : { ports: WELL_KNOWN_PORTS }),
+    });
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
+  try {
+    if (interrupted) return 0;
+    console.log(banner(cluster, logDir));
+    if (flags.demo) {
+      const demo = runDemo(cluster.endpoints.compute).then(() => 0, (error) => {
+        console.error(`demo failed: ${error instanceof Error ? error.stack : String(error)}`);
+        return 1;
+      });
+      const code = await Promise.race([demo, done.promise]);
+      if (flags.exitAfterDemo || interrupted) return interrupted ? 0 : code;
+    } else if (flags.exitAfterDemo) {
+      return 0;
+    }
+    return await done.promise;
+  } finally {
+    await cluster.stop();
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+    console.log("stopped");
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,280 @@
+/**
+ * The client: the one module of the SDK that talks to a compute worker (DataFrameService and
+ * HandleService on the same endpoint). Frames record plans; every call goes through here.
+ *
+ * @module
+ */
+
+import { type RecordBatch, Table } from "apache-arrow";
+import { FailedPreconditionError, HandleNotFoundError, InternalError } from "../shared/errors.ts";
+import { DataFrameServiceService } from "../shared/gen/polaroid/v1/dataframe.ts";
+import type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
+import { HandleServiceService } from "../shared/gen/polaroid/v1/handles.ts";
+import { FileFormat, type FileScan, type Plan } from "../shared/gen/polaroid/v1/plan.ts";
+import type { RpcClient } from "../shared/grpc/client.ts";
+import { collectBatches, collectTable, uploadRequests } from "./arrow.ts";
+import { type ChannelOptions, checkCount, openChannel, resolveEndpoint } from "./connection.ts";
+import { RemoteDataFrame } from "./data_frame.ts";
+import { type Schema, schemaFromProto } from "./datatypes.ts";
+import { RemoteLazyFrame } from "./lazy_frame.ts";
+import { scanFilePlan, scanHandlePlan } from "./plan.ts";
+import { type Row, tableFromRecords } from "./records.ts";
+import type { CollectOptions, Explanation, Session, Source, StreamOptions } from "./session.ts";
+
+/** The compute endpoint used when neither the option nor POLAROID_ENDPOINT names one. */
+export const DEFAULT_ENDPOINT = "127.0.0.1:50051";
+
+/** Options of `connect()`. */
+export interface ConnectOptions extends ChannelOptions {
+  /** "host:port" of a compute worker. @default POLAROID_ENDPOINT, else "127.0.0.1:50051" */
+  endpoint?: string;
+  /** Rows per record batch of downloads; 0 means the server's default. @default 0 */
+  batchSize?: number;
+}
+
+/** Options of uploads. */
+export interface UploadOptions {
+  /** Idle time to live of the stored frame; 0 means the server's default. @default 0 */
+  ttlSeconds?: number;
+}
+
+/** Options of `scanCsv()`. */
+export interface ScanCsvOptions {
+  /** @default true (server side) */
+  hasHeader?: boolean;
+  /** The field separator, one character. @default "," (server side) */
+  sep?: string;
+}
+
+/** A connection to a Polaroid compute endpoint. */
+export interface Client extends AsyncDisposable {
+  /** "host:port" this client calls. */
+  readonly endpoint: string;
+  /** Uploads an apache-arrow Table; the result is a stored frame. */
+  fromArrow(table: Table, options?: UploadOptions): Promise<RemoteDataFrame>;
+  /** Uploads rows (bigints stay exact Int64); `schema` fixes column types. */
+  fromRecords(
+    rows: readonly Row[],
+    schema?: Schema,
+    options?: UploadOptions,
+  ): Promise<RemoteDataFrame>;
+  /** A lazy scan of Parquet file(s) under the server's data root (globs allowed). */
+  scanParquet(path: string): RemoteLazyFrame;
+  /** A lazy scan of a CSV file under the server's data root. */
+  scanCsv(path: string, options?: ScanCsvOptions): RemoteLazyFrame;
+  /** Same as `scanCsv` (nodejs-polars spelling). */
+  scanCSV(path: string, options?: ScanCsvOptions): RemoteLazyFrame;
+  /** A lazy scan of Arrow IPC file(s) under the server's data root (globs allowed). */
+  scanIpc(path: string): RemoteLazyFrame;
+  /** Same as `scanIpc` (nodejs-polars spelling). */
+  scanIPC(path: string): RemoteLazyFrame;
+  /** A lazy scan of a newline-delimited JSON file under the server's data root. */
+  scanJson(path: string): RemoteLazyFrame;
+  /**
+   * Opens a stored frame by id (HandleNotFoundError when it is gone). The frame takes over
+   * one reference: `release()` drops it (call `retain()` first to share the handle).
+   */
+  handle(id: string): Promise<RemoteDataFrame>;
+  /** Every handle the tenant holds (all pages). */
+  listHandles(): Promise<HandleInfo[]>;
+  /** Closes the connection; closing twice is harmless. */
+  close(): Promise<void>;
+}
+
+class ClientImpl implements Client, Session {
+  readonly endpoint: string;
+  readonly #frames: RpcClient<typeof DataFrameServiceService>;
+  readonly #handles: RpcClient<typeof HandleServiceService>;
+  readonly #batchSize: number;
+  #closed = false;
+
+  constructor(
+    endpoint: string,
+    frames: RpcClient<typeof DataFrameServiceService>,
+    handles: RpcClient<typeof HandleServiceService>,
+    batchSize: number,
+  ) {
+    this.endpoint = endpoint;
+    this.#frames = frames;
+    this.#handles = handles;
+    this.#batchSize = batchSize;
+  }
+
+  #live(what: string): void {
+    if (this.#closed) {
+      throw new FailedPreconditionError(
+        `Cannot ${what} as the client is closed: current endpoint is ${this.endpoint}`,
+      );
+    }
+  }
+
+  #frame(info: HandleInfo | undefined, what: string): RemoteDataFrame {
+    if (!info) throw new InternalError(`Cannot ${what} as the server returned no handle`);
+    return new RemoteDataFrame(this, info);
+  }
+
+  async fromArrow(table: Table, options: UploadOptions = {}): Promise<RemoteDataFrame> {
+    if (!(table instanceof Table)) {
+      throw new TypeError(
+        `Cannot upload as 'table' must be an apache-arrow Table: current value is ${String(table)}`,
+      );
+    }
+    this.#live("upload");
+    const requests = uploadRequests(table, { ttlSeconds: options.ttlSeconds ?? 0 });
+    const response = await this.#frames.clientStream("upload", requests);
+    return this.#frame(response.handle, "upload");
+  }
+
+  async fromRecords(
+    rows: readonly Row[],
+    schema?: Schema,
+    options?: UploadOptions,
+  ): Promise<RemoteDataFrame> {
+    return await this.fromArrow(tableFromRecords(rows, schema), options);
+  }
+
+  #scan(file: FileScan): RemoteLazyFrame {
+    return new RemoteLazyFrame(this, scanFilePlan(file));
+  }
+
+  scanParquet(path: string): RemoteLazyFrame {
+    return this.#scan({ format: FileFormat.FILE_FORMAT_PARQUET, path });
+  }
+
+  scanCsv(path: string, options: ScanCsvOptions = {}): RemoteLazyFrame {
+    const file: FileScan = { format: FileFormat.FILE_FORMAT_CSV, path };
+    if (options.hasHeader !== undefined) file.hasHeader = options.hasHeader;
+    if (options.sep !== undefined) {
+      if (typeof options.sep !== "string" || [...options.sep].length !== 1) {
+        throw new TypeError(
+          `Cannot scan CSV as 'sep' must be one character: current value is ${
+            JSON.stringify(options.sep)
+          }`,
+        );
+      }
+      file.separator = options.sep;
+    }
+    return this.#scan(file);
+  }
+
+  scanCSV(path: string, options?: ScanCsvOptions): RemoteLazyFrame {
+    return this.scanCsv(path, options);
+  }
+
+  scanIpc(path: string): RemoteLazyFrame {
+    return this.#scan({ format: FileFormat.FILE_FORMAT_IPC, path });
+  }
+
+  scanIPC(path: string): RemoteLazyFrame {
+    return this.scanIpc(path);
+  }
+
+  scanJson(path: string): RemoteLazyFrame {
+    return this.#scan({ format: FileFormat.FILE_FORMAT_NDJSON, path });
+  }
+
+  async handle(id: string): Promise<RemoteDataFrame> {
+    scanHandlePlan(id); // checks the id's shape
+    this.#live("open handle");
+    return this.#frame(await this.#handles.unary("describeHandle", { id }), "open handle");
+  }
+
+  async listHandles(): Promise<HandleInfo[]> {
+    this.#live("list handles");
+    const all: HandleInfo[] = [];
+    let after = "";
+    do {
+      const page = await this.#handles.unary("listHandles", { limit: 0, after });
+      all.push(...page.handles);
+      after = page.nextAfter;
+    } while (after !== "");
+    return all;
+  }
+
+  // Session: the calls frames make.
+
+  async execute(plan: Plan, options: CollectOptions = {}): Promise<RemoteDataFrame> {
+    checkCount("collect", "ttlSeconds", options.ttlSeconds);
+    this.#live("collect");
+    const response = await this.#frames.unary("execute", {
+      plan,
+      ttlSeconds: BigInt(options.ttlSeconds ?? 0),
+    });
+    return this.#frame(response.handle, "collect");
+  }
+
+  #collect(source: Source, options: StreamOptions) {
+    checkCount("download", "batchSize", options.batchSize, 2 ** 32 - 1);
+    this.#live("download");
+    const request = { source, batchSize: options.batchSize ?? this.#batchSize };
+    return this.#frames.serverStream(
+      "collect",
+      request,
+      options.signal ? { signal: options.signal } : {},
+    );
+  }
+
+  async table(source: Source, options: StreamOptions = {}): Promise<Table> {
+    return await collectTable(this.#collect(source, options));
+  }
+
+  async *batches(source: Source, options: StreamOptions = {}): AsyncGenerator<RecordBatch> {
+    yield* collectBatches(this.#collect(source, options));
+  }
+
+  async schema(source: Source): Promise<Schema> {
+    this.#live("resolve schema");
+    return schemaFromProto((await this.#frames.unary("schema", { source })).schema);
+  }
+
+  async explain(plan: Plan): Promise<Explanation> {
+    this.#live("explain");
+    const { logical, optimized } = await this.#frames.unary("explain", { plan });
+    return { logical, optimized };
+  }
+
+  async retain(id: string): Promise<HandleInfo> {
+    this.#live("retain handle");
+    return await this.#handles.unary("retainHandle", { id });
+  }
+
+  async release(id: string): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.#handles.unary("releaseHandle", { id });
+    } catch (error) {
+      if (!(error instanceof HandleNotFoundError)) throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#frames.close();
+      this.#handles.close();
+    }
+    return Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Connects to a compute endpoint: `options.endpoint`, else the POLAROID_ENDPOINT environment
+ * variable (read only when the program has `--allow-env`), else "127.0.0.1:50051". Waits up
+ * to `connectTimeoutMs` for the server and rejects with UnavailableError if it does not
+ * answer. A string argument is the endpoint.
+ */
+export async function connect(options: ConnectOptions | string = {}): Promise<Client> {
+  const opts: ConnectOptions = typeof options === "string" ? { endpoint: options } : options;
+  const endpoint = resolveEndpoint(opts.endpoint, "POLAROID_ENDPOINT", DEFAULT_ENDPOINT);
+  checkCount("connect", "batchSize", opts.batchSize, 2 ** 32 - 1);
+  const rpc = await openChannel(
+    endpoint,
+    { frames: DataFrameServiceService, handles: HandleServiceService },
+    opts,
+  );
+  return new ClientImpl(endpoint, rpc.frames, rpc.handles, opts.batchSize ?? 0);
+}

@@ -1,0 +1,148 @@
+/**
+ * The ingest client: adds, lists and removes live sources of the IngestService, and
+ * snapshots what a source has buffered into a stored frame. Open a snapshot with
+ * `client.handle(id)` of a compute Client.
+ *
+ * @module
+ */
+
+import { InternalError } from "../shared/errors.ts";
+import {
+  IngestServiceService,
+  type SourceInfo,
+  type SourceSpec,
+} from "../shared/gen/polaroid/v1/ingest.ts";
+import type { RpcClient } from "../shared/grpc/client.ts";
+import { type ChannelOptions, checkCount, openChannel, resolveEndpoint } from "./connection.ts";
+
+export type { SourceInfo } from "../shared/gen/polaroid/v1/ingest.ts";
+
+/** The ingest endpoint used when neither the option nor POLAROID_INGEST_ENDPOINT names one. */
+export const DEFAULT_INGEST_ENDPOINT = "127.0.0.1:50053";
+
+/** Options of `connectIngest()`. */
+export interface IngestConnectOptions extends ChannelOptions {
+  /** "host:port" of the ingest service. @default POLAROID_INGEST_ENDPOINT, else "127.0.0.1:50053" */
+  endpoint?: string;
+}
+
+/** A source of JSON objects published on a NATS subject. */
+export interface NatsSourceOptions {
+  /** The source's name: [a-z0-9][a-z0-9_-]{0,63}. */
+  name: string;
+  /** The NATS subject (wildcards allowed). */
+  subject: string;
+  /** Shares the subject between ingest replicas. @default none */
+  queueGroup?: string;
+  /** A micro-batch closes at this many rows. @default the server's */
+  maxBatchRows?: number;
+  /** ...or this long after its first row. @default the server's */
+  maxBatchDelayMs?: number;
+  /** The buffer's byte budget; the oldest batches are dropped past it. @default the server's */
+  maxBufferBytes?: number;
+}
+
+/** Options of `snapshot()`. */
+export interface SnapshotOptions {
+  /** Idle time to live of the stored frame. @default the server's */
+  ttlSeconds?: number;
+}
+
+/** A connection to the ingest service. */
+export interface IngestClient extends AsyncDisposable {
+  readonly endpoint: string;
+  /** Starts a NATS source; resolves with its state. */
+  addNatsSource(options: NatsSourceOptions): Promise<SourceInfo>;
+  listSources(): Promise<SourceInfo[]>;
+  removeSource(name: string): Promise<void>;
+  /**
+   * Copies what the source has buffered into a stored frame and returns its handle id. Open
+   * it with `client.handle(id)` on a compute Client; release it when done.
+   */
+  snapshot(name: string, options?: SnapshotOptions): Promise<string>;
+  /** Closes the connection; closing twice is harmless. */
+  close(): Promise<void>;
+}
+
+class IngestClientImpl implements IngestClient {
+  readonly endpoint: string;
+  readonly #rpc: RpcClient<typeof IngestServiceService>;
+  #closed = false;
+
+  constructor(endpoint: string, rpc: RpcClient<typeof IngestServiceService>) {
+    this.endpoint = endpoint;
+    this.#rpc = rpc;
+  }
+
+  async addNatsSource(options: NatsSourceOptions): Promise<SourceInfo> {
+    const { name, subject, queueGroup = "", maxBatchRows, maxBatchDelayMs, maxBufferBytes } =
+      options;
+    checkCount("add source", "maxBatchRows", maxBatchRows, 2 ** 32 - 1);
+    checkCount("add source", "maxBatchDelayMs", maxBatchDelayMs, 2 ** 32 - 1);
+    checkCount("add source", "maxBufferBytes", maxBufferBytes);
+    if (typeof subject !== "string" || subject === "") {
+      throw new TypeError(
+        `Cannot add source as 'subject' must be a non-empty string: current value is ${
+          JSON.stringify(subject)
+        }`,
+      );
+    }
+    const spec: SourceSpec = {
+      name,
+      kind: { $case: "nats", value: { subject, queueGroup } },
+      maxBatchRows: maxBatchRows ?? 0,
+      maxBatchDelayMs: maxBatchDelayMs ?? 0,
+      maxBufferBytes: BigInt(maxBufferBytes ?? 0),
+    };
+    return await this.#rpc.unary("addSource", { spec });
+  }
+
+  async listSources(): Promise<SourceInfo[]> {
+    return (await this.#rpc.unary("listSources", {})).sources;
+  }
+
+  async removeSource(name: string): Promise<void> {
+    await this.#rpc.unary("removeSource", { name });
+  }
+
+  async snapshot(name: string, options: SnapshotOptions = {}): Promise<string> {
+    checkCount("snapshot", "ttlSeconds", options.ttlSeconds);
+    const response = await this.#rpc.unary("snapshotSource", {
+      name,
+      ttlSeconds: BigInt(options.ttlSeconds ?? 0),
+    });
+    if (!response.handle) {
+      throw new InternalError("Cannot snapshot as the server returned no handle");
+    }
+    return response.handle.id;
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#rpc.close();
+    }
+    return Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Connects to the ingest service: `options.endpoint`, else POLAROID_INGEST_ENDPOINT (read
+ * only with `--allow-env`), else "127.0.0.1:50053". A string argument is the endpoint.
+ */
+export async function connectIngest(
+  options: IngestConnectOptions | string = {},
+): Promise<IngestClient> {
+  const opts: IngestConnectOptions = typeof options === "string" ? { endpoint: options } : options;
+  const endpoint = resolveEndpoint(
+    opts.endpoint,
+    "POLAROID_INGEST_ENDPOINT",
+    DEFAULT_INGEST_ENDPOINT,
+  );
+  const rpc = await openChannel(endpoint, { ingest: IngestServiceService }, opts);
+  return new IngestClientImpl(endpoint, rpc.ingest);
+}

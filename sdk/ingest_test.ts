@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { AlreadyExistsError, NotFoundError, UnavailableError } from "../shared/errors.ts";
+import { IngestServiceService, type SourceInfo } from "../shared/gen/polaroid/v1/ingest.ts";
+import { startGrpcServer } from "../shared/grpc/server.ts";
+import { bind } from "../shared/grpc/types.ts";
+import { createLogger } from "../shared/telemetry/log.ts";
+import { createRegistry, createRpcMetrics } from "../shared/telemetry/metrics.ts";
+import { connectIngest } from "./ingest.ts";
+
+/** A small in-process IngestService over real gRPC that keeps sources in a map. */
+async function startIngestServer() {
+  const sources = new Map<string, SourceInfo>();
+  const tenants: string[] = [];
+  const info = (name: string) => {
+    const found = sources.get(name);
+    if (!found) {
+      throw new NotFoundError(`Cannot find source as it is unknown: current value is ${name}`);
+    }
+    return found;
+  };
+  const binding = bind(IngestServiceService, {
+    addSource(request, ctx) {
+      tenants.push(ctx.tenant);
+      const name = request.spec!.name;
+      if (sources.has(name)) return Promise.reject(new AlreadyExistsError(`source ${name} exists`));
+      const source: SourceInfo = {
+        spec: request.spec,
+        state: "running",
+        messages: 0n,
+        rows: 0n,
+        rejected: 0n,
+        batches: 0n,
+        bufferedRows: 0n,
+        bufferedBytes: 0n,
+        droppedRows: 0n,
+        lastError: "",
+      };
+      sources.set(name, source);
+      return Promise.resolve(source);
+    },
+    listSources() {
+      return Promise.resolve({ sources: [...sources.values()] });
+    },
+    removeSource(request) {
+      info(request.name);
+      sources.delete(request.name);
+      return Promise.resolve({});
+    },
+    snapshotSource(request, ctx) {
+      info(request.name);
+      return Promise.resolve({
+        handle: {
+          id: `${ctx.tenant}.abcdefghijklmnopqrstuvwxyz`,
+          owner: ctx.tenant,
+          rows: 0n,
+          bytes: 0n,
+          createdAtMs: 0n,
+          ttlSeconds: request.ttlSeconds,
+          expiresAtMs: 0n,
+          refcount: 1,
+          worker: "test",
+        },
+      });
+    },
+  });
+  const server = await startGrpcServer({
+    host: "127.0.0.1",
+    port: 0,
+    services: [binding],
+    maxMessageBytes: 1024 * 1024,
+    logger: createLogger("sdk-ingest-test", { write: () => {} }),
+    metrics: createRpcMetrics(createRegistry("sdk_ingest_test")),
+  });
+  return {
+    endpoint: `127.0.0.1:${server.port}`,
+    sources,
+    tenants,
+    [Symbol.asyncDispose]: () => server.close(0),
+  };
+}
+
+Deno.test("IngestClient adds, lists, snapshots and removes a NATS source", async () => {
+  await using server = await startIngestServer();
+  await using ingest = await connectIngest({ endpoint: server.endpoint, tenant: "desk" });
+  const added = await ingest.addNatsSource({
+    name: "ticks",
+    subject: "md.>",
+    queueGroup: "ingest",
+    maxBatchRows: 500,
+    maxBatchDelayMs: 50,
+    maxBufferBytes: 2 ** 33,
+  });
+  assert.equal(added.state, "running");
+  assert.deepEqual(server.sources.get("ticks")!.spec, {
+    name: "ticks",
+    kind: { $case: "nats", value: { subject: "md.>", queueGroup: "ingest" } },
+    maxBatchRows: 500,
+    maxBatchDelayMs: 50,
+    maxBufferBytes: 2n ** 33n,
+  });
+  assert.deepEqual(server.tenants, ["desk"]);
+  await assert.rejects(ingest.addNatsSource({ name: "ticks", subject: "x" }), AlreadyExistsError);
+  assert.deepEqual((await ingest.listSources()).map((s) => s.spec?.name), ["ticks"]);
+  assert.equal(
+    await ingest.snapshot("ticks", { ttlSeconds: 60 }),
+    "desk.abcdefghijklmnopqrstuvwxyz",
+  );
+  await ingest.removeSource("ticks");
+  assert.deepEqual(await ingest.listSources(), []);
+  await assert.rejects(ingest.snapshot("ticks"), NotFoundError);
+  await ingest.close();
+  await ingest.close();
+});
+
+Deno.test("IngestClient checks its options before calling", async () => {
+  await using server = await startIngestServer();
+  await using ingest = await connectIngest(server.endpoint);
+  await assert.rejects(
+    ingest.addNatsSource({ name: "a", subject: "" }),
+    /'subject' must be a non-empty string/,
+  );
+  await assert.rejects(
+    ingest.addNatsSource({ name: "a", subject: "s", maxBatchRows: -1 }),
+    RangeError,
+  );
+  await assert.rejects(ingest.snapshot("a", { ttlSeconds: 1.5 }), RangeError);
+});
+
+Deno.test("connectIngest() rejects with UnavailableError when nothing listens", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  await assert.rejects(
+    connectIngest({ endpoint: `127.0.0.1:${port}`, connectTimeoutMs: 200 }),
+    UnavailableError,
+  );
+});

@@ -1,0 +1,115 @@
+/**
+ * Polaroid's TypeScript SDK: nodejs-polars' lazy API over a remote engine.
+ *
+ * ```ts
+ * import pl, { connect } from "./sdk/mod.ts";
+ * await using client = await connect({ endpoint: "127.0.0.1:50051" });
+ * const rows = await client.scanParquet("trades.parquet")
+ *   .filter(pl.col("qty").gt(0))
+ *   .groupBy("sym")
+ *   .agg(pl.col("px").mean().alias("avg_px"))
+ *   .toRecords();
+ * ```
+ *
+ * The SDK reads one setting from the environment, and only with `--allow-env`:
+ * POLAROID_ENDPOINT (POLAROID_INGEST_ENDPOINT for `connectIngest`), used when no endpoint
+ * option is given.
+ *
+ * @module
+ */
+
+import { DataType } from "./datatypes.ts";
+import { col, cols, len, lit } from "./functions.ts";
+import { when } from "./when.ts";
+
+export { connect, DEFAULT_ENDPOINT } from "./client.ts";
+export type { Client, ConnectOptions, ScanCsvOptions, UploadOptions } from "./client.ts";
+export { connectIngest, DEFAULT_INGEST_ENDPOINT } from "./ingest.ts";
+export type {
+  IngestClient,
+  IngestConnectOptions,
+  NatsSourceOptions,
+  SnapshotOptions,
+  SourceInfo,
+} from "./ingest.ts";
+export { RemoteLazyFrame } from "./lazy_frame.ts";
+export { RemoteDataFrame } from "./data_frame.ts";
+export { RemoteLazyGroupBy } from "./group_by.ts";
+export type { CollectOptions, StreamOptions } from "./session.ts";
+export type {
+  JoinHow,
+  JoinOptions,
+  SortOptions,
+  UniqueKeepStrategy,
+  UniqueOptions,
+} from "./plan.ts";
+export { Expr } from "./expr.ts";
+export type { ExprOrValue, InterpolationMethod } from "./expr.ts";
+export { col, cols, len, lit } from "./functions.ts";
+export type { ColumnsOrExpr, ValueOrArray } from "./functions.ts";
+export type { LiteralValue } from "./literal.ts";
+export { Then, When, when } from "./when.ts";
+export { DataType } from "./datatypes.ts";
+export type { DataTypeName, Field, Schema, TimeUnit } from "./datatypes.ts";
+export { tableFromRecords, tableToRecords } from "./records.ts";
+export type { Row } from "./records.ts";
+export type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
+export {
+  AlreadyExistsError,
+  CancelledError,
+  ColumnNotFoundError,
+  DeadlineExceededError,
+  FailedPreconditionError,
+  HandleNotFoundError,
+  InternalError,
+  InvalidArgumentError,
+  InvalidArrowError,
+  InvalidPlanError,
+  LimitExceededError,
+  NotFoundError,
+  PermissionDeniedError,
+  PolaroidError,
+  QueryError,
+  UnauthenticatedError,
+  UnavailableError,
+  UnimplementedError,
+} from "../shared/errors.ts";
+
+/**
+ * The nodejs-polars-shaped namespace: `pl.col`, `pl.lit`, `pl.when`, `pl.len` and the types
+ * (`pl.Int64`, `pl.Datetime("ms")`, ...), so that `import pl from ".../sdk/mod.ts"` reads
+ * like `import pl from "nodejs-polars"`.
+ */
+const pl = Object.freeze({
+  col,
+  cols,
+  lit,
+  len,
+  when,
+  DataType,
+  Null: DataType.Null,
+  Bool: DataType.Bool,
+  Int8: DataType.Int8,
+  Int16: DataType.Int16,
+  Int32: DataType.Int32,
+  Int64: DataType.Int64,
+  UInt8: DataType.UInt8,
+  UInt16: DataType.UInt16,
+  UInt32: DataType.UInt32,
+  UInt64: DataType.UInt64,
+  Float32: DataType.Float32,
+  Float64: DataType.Float64,
+  Utf8: DataType.Utf8,
+  String: DataType.String,
+  Date: DataType.Date,
+  Time: DataType.Time,
+  Categorical: DataType.Categorical,
+  Binary: DataType.Binary,
+  Datetime: DataType.Datetime,
+  Duration: DataType.Duration,
+  List: DataType.List,
+  Struct: DataType.Struct,
+  Decimal: DataType.Decimal,
+});
+
+export default pl;

@@ -1,0 +1,73 @@
+/**
+ * Integration-test helpers: a real cluster (nats-server and the three services as
+ * processes) per test file, and comparisons of Arrow results.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import pl from "nodejs-polars";
+import { type Table, tableFromIPC, tableToIPC } from "apache-arrow";
+import { type Cluster, type ClusterOptions, startCluster } from "../scripts/cluster.ts";
+
+export type { Cluster };
+
+/** Integration tests hold sockets and child processes across awaits on purpose. */
+export const INTEGRATION = { sanitizeOps: false, sanitizeResources: false } as const;
+
+/** Starts a quiet cluster for one test file, with a temporary data root. */
+export async function testCluster(
+  options: ClusterOptions = {},
+): Promise<Cluster & { dataRoot: string }> {
+  const dataRoot = options.dataRoot ?? await Deno.makeTempDir({ prefix: "polaroid-data-" });
+  const cluster = await startCluster({
+    quiet: true,
+    restart: false,
+    exitOnSignal: false,
+    ...options,
+    dataRoot,
+  });
+  return Object.assign(cluster, { dataRoot });
+}
+
+/** A nodejs-polars frame as an apache-arrow table (through IPC, never JS values). */
+export function frameToTable(df: pl.DataFrame): Table {
+  return tableFromIPC(df.writeIPCStream());
+}
+
+/** An apache-arrow table as a nodejs-polars frame (through IPC). */
+export function tableToFrame(table: Table): pl.DataFrame {
+  const bytes = tableToIPC(table, "stream");
+  return pl.readIPCStream(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+/** Rows of a table as plain objects, with bigint kept and floats rounded to `digits`. */
+export function rowsOf(table: Table, digits = 9): Record<string, unknown>[] {
+  const names = table.schema.fields.map((f) => f.name);
+  const out: Record<string, unknown>[] = [];
+  for (let r = 0; r < table.numRows; r++) {
+    const row: Record<string, unknown> = {};
+    names.forEach((name, c) => {
+      const v = table.getChildAt(c)?.get(r);
+      row[name] = typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(digits)) : v;
+    });
+    out.push(row);
+  }
+  return out;
+}
+
+/** Asserts equal column names, types and values, in order. */
+export function assertSameTable(actual: Table, expected: Table, message?: string): void {
+  assert.deepEqual(
+    actual.schema.fields.map((f) => `${f.name}:${normaliseType(String(f.type))}`),
+    expected.schema.fields.map((f) => `${f.name}:${normaliseType(String(f.type))}`),
+    message,
+  );
+  assert.equal(actual.numRows, expected.numRows, message);
+  assert.deepEqual(rowsOf(actual), rowsOf(expected), message);
+}
+
+/** Utf8, LargeUtf8 and Utf8View are one logical type. */
+function normaliseType(type: string): string {
+  return type.replace(/^(Large)?Utf8(View)?$/, "Utf8");
+}
