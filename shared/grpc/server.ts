@@ -8,6 +8,8 @@
 
 import * as grpc from "@grpc/grpc-js";
 import { once } from "node:events";
+import net from "node:net";
+import { withoutGoaway } from "./goaway_filter.ts";
 import { DEFAULT_TENANT, validateTenant } from "../ids.ts";
 import { CancelledError, InternalError, PolaroidError } from "../errors.ts";
 import type { Logger } from "../telemetry/log.ts";
@@ -139,24 +141,30 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     ),
   );
 
+  // Connections are accepted here and handed to grpc-js through a filter that keeps the
+  // peer's GOAWAY away from Deno's HTTP/2 layer (see goaway_filter.ts).
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const listener = net.createServer((socket) => injector.injectConnection(withoutGoaway(socket)));
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(
-      `${options.host}:${options.port}`,
-      grpc.ServerCredentials.createInsecure(),
-      (error, port) => (error ? reject(error) : resolve(port)),
-    );
+    listener.once("error", reject);
+    listener.listen(options.port, options.host, () => {
+      listener.off("error", reject);
+      resolve((listener.address() as net.AddressInfo).port);
+    });
   });
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000) =>
     closing ??= (async () => {
       health.setAll(ServingStatus.NOT_SERVING);
+      listener.close();
       if (inFlight > 0) {
         await Promise.race([
           new Promise<void>((resolve) => idle.push(resolve)),
           new Promise<void>((resolve) => setTimeout(resolve, graceMs)),
         ]);
       }
+      injector.destroy();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       server.forceShutdown();
     })();

@@ -89,3 +89,76 @@ Deno.test("Watch streams status changes until the client stops", async () => {
     client.close();
   }
 });
+
+Deno.test({
+  name: "a client closing after a large upload does not kill the server (GOAWAY filter)",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    // A server in a child process, so that a crash shows as its exit rather than ours.
+    const script = `
+      import { startGrpcServer } from "${new URL("./server.ts", import.meta.url)}";
+      import { bind } from "${new URL("./types.ts", import.meta.url)}";
+      import { DataFrameServiceService } from "${new URL(
+      "../gen/polaroid/v1/dataframe.ts",
+      import.meta.url,
+    )}";
+      import { HandleInfo } from "${new URL("../gen/polaroid/v1/handle.ts", import.meta.url)}";
+      import { createLogger } from "${new URL("../telemetry/log.ts", import.meta.url)}";
+      import { createRegistry, createRpcMetrics } from "${new URL(
+      "../telemetry/metrics.ts",
+      import.meta.url,
+    )}";
+      const none = () => Promise.reject(new Error("unused"));
+      const binding = bind(DataFrameServiceService, {
+        execute: none, schema: none, explain: none,
+        async *collect() {},
+        async upload(requests) { let n = 0; for await (const r of requests) n += r.arrowIpc.length; return { handle: HandleInfo.fromPartial({ id: String(n) }) }; },
+      });
+      const server = await startGrpcServer({ host: "127.0.0.1", port: 0, services: [binding],
+        maxMessageBytes: 64 << 20, logger: createLogger("t", { write: () => {} }),
+        metrics: createRpcMetrics(createRegistry("t")) });
+      console.log(server.port);
+      await new Promise(() => {});`;
+    const file = await Deno.makeTempFile({
+      suffix: ".ts",
+      dir: new URL("./", import.meta.url).pathname,
+    });
+    await Deno.writeTextFile(file, script);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", file],
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    try {
+      const reader = child.stdout.getReader();
+      const { value } = await reader.read();
+      reader.releaseLock();
+      const port = Number(new TextDecoder().decode(value).trim());
+      const { DataFrameServiceService } = await import("../gen/polaroid/v1/dataframe.ts");
+      const chunk = Buffer.alloc(1 << 20);
+      for (let round = 0; round < 4; round++) {
+        const client = new RpcClient(`127.0.0.1:${port}`, DataFrameServiceService, {
+          timeoutMs: 30_000,
+        });
+        const response = await client.clientStream(
+          "upload",
+          Array.from({ length: 30 }, () => ({ arrowIpc: chunk, ttlSeconds: 0n })),
+        );
+        assert.equal(response.handle?.id, String(30 << 20));
+        client.close();
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      const exited = await Promise.race([
+        child.status.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 500)),
+      ]);
+      assert.equal(exited, false, "the server process died after a client closed");
+    } finally {
+      child.kill("SIGKILL");
+      await child.status;
+      await child.stdout.cancel().catch(() => {});
+      await Deno.remove(file);
+    }
+  },
+});
