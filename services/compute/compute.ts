@@ -70,6 +70,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           await nats.drain();
           handles.close();
           frames.clear();
+          frames.close();
         },
       };
     },

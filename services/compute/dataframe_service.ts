@@ -90,8 +90,13 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
   return bind(DataFrameServiceService, {
     async execute(request, ctx) {
       const { plan, engine } = await prepare(request.plan, ctx);
+      const started = performance.now();
       const df = await runPlan(plan, engine);
-      return { handle: await keep(df, request.ttlSeconds, ctx) };
+      ctx.log.engineMs = elapsed(started);
+      const registering = performance.now();
+      const handle = await keep(df, request.ttlSeconds, ctx);
+      ctx.log.registerMs = elapsed(registering);
+      return { handle };
     },
 
     async *collect(request, ctx) {
@@ -165,4 +170,8 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       }
     },
   });
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 1000) / 1000;
 }

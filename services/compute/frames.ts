@@ -1,7 +1,8 @@
 /**
  * The frames this worker holds, by handle id. Dropping a frame lets V8 collect its wrapper,
- * which is what frees the native memory; a collection is requested soon after (when the
- * process runs with --expose-gc), because V8 does not see native memory pressure.
+ * which is what frees the native memory; because V8 does not see native memory pressure, a
+ * collection is requested (when the process runs with --expose-gc) as soon as enough bytes
+ * were dropped, and a little later for small frames.
  *
  * @module
  */
@@ -23,6 +24,14 @@ export interface FrameStoreOptions {
   maxBytes: number;
   /** Requests a garbage collection; defaults to the V8 hook when exposed. */
   collectGarbage?: () => void;
+  /**
+   * A collection runs at once when this many bytes were dropped since the last one; a full
+   * collection blocks the worker for milliseconds, so small frames are batched.
+   * @default 64MiB
+   */
+  gcThresholdBytes?: number;
+  /** ...and at the latest this long after the first drop it has not collected. @default 2000 */
+  gcDelayMs?: number;
 }
 
 /** Frames held in this worker's memory. */
@@ -31,11 +40,17 @@ export class FrameStore {
   #bytes = 0;
   #maxBytes: number;
   #gc: (() => void) | undefined;
-  #gcScheduled = false;
+  #gcThresholdBytes: number;
+  #gcDelayMs: number;
+  #droppedBytes = 0;
+  #gcTimer: ReturnType<typeof setTimeout> | undefined;
+  #gcSoon = false;
 
   constructor(options: FrameStoreOptions) {
     this.#maxBytes = options.maxBytes;
     this.#gc = options.collectGarbage ?? (globalThis as { gc?: () => void }).gc;
+    this.#gcThresholdBytes = options.gcThresholdBytes ?? 64 * 1024 * 1024;
+    this.#gcDelayMs = options.gcDelayMs ?? 2000;
   }
 
   get size(): number {
@@ -71,7 +86,7 @@ export class FrameStore {
     if (!frame) return false;
     this.#frames.delete(id);
     this.#bytes -= frame.bytes;
-    this.#scheduleGc();
+    this.#scheduleGc(frame.bytes);
     return true;
   }
 
@@ -80,13 +95,29 @@ export class FrameStore {
     for (const id of [...this.#frames.keys()]) this.drop(id);
   }
 
-  #scheduleGc(): void {
-    if (!this.#gc || this.#gcScheduled) return;
-    this.#gcScheduled = true;
-    // After the current call has returned and let go of its references.
-    setTimeout(() => {
-      this.#gcScheduled = false;
-      this.#gc?.();
-    }, 0);
+  #scheduleGc(bytes: number): void {
+    if (!this.#gc) return;
+    this.#droppedBytes += bytes;
+    if (this.#droppedBytes >= this.#gcThresholdBytes && !this.#gcSoon) {
+      // After the current call has returned and let go of its references.
+      this.#gcSoon = true;
+      clearTimeout(this.#gcTimer);
+      this.#gcTimer = setTimeout(() => this.#collect(), 0);
+    } else if (this.#gcTimer === undefined) {
+      this.#gcTimer = setTimeout(() => this.#collect(), this.#gcDelayMs);
+    }
+  }
+
+  #collect(): void {
+    this.#gcTimer = undefined;
+    this.#gcSoon = false;
+    this.#droppedBytes = 0;
+    this.#gc?.();
+  }
+
+  /** Cancels a pending collection (on shutdown). */
+  close(): void {
+    clearTimeout(this.#gcTimer);
+    this.#gcTimer = undefined;
   }
 }

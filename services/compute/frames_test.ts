@@ -17,13 +17,25 @@ Deno.test("FrameStore keeps byte totals as frames come and go", () => {
   assert.equal(store.get("t.b")?.df.height, 3);
 });
 
-Deno.test("FrameStore.drop() asks for a garbage collection once per burst", async () => {
+Deno.test("FrameStore.drop() collects at once past the threshold, later below it", async () => {
   let collections = 0;
-  const store = new FrameStore({ maxBytes: 1000, collectGarbage: () => collections++ });
+  const store = new FrameStore({
+    maxBytes: 1000,
+    collectGarbage: () => collections++,
+    gcThresholdBytes: 100,
+    gcDelayMs: 50,
+  });
   const df = pl.DataFrame({ a: [1] });
-  for (const id of ["t.a", "t.b", "t.c"]) store.add(id, df, "t", 1);
+  for (const id of ["t.a", "t.b", "t.c"]) store.add(id, df, "t", 10);
   store.clear();
   await new Promise((r) => setTimeout(r, 5));
-  assert.equal(collections, 1);
+  assert.equal(collections, 0, "30 bytes dropped: no collection yet");
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(collections, 1, "the delayed collection ran");
+  store.add("t.big", df, "t", 500);
+  store.drop("t.big");
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(collections, 2, "500 bytes dropped: collected at once");
   assert.equal(store.size, 0);
+  store.close();
 });

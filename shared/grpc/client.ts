@@ -18,6 +18,21 @@ type Keys<S, Req extends boolean, Res extends boolean> = {
   [K in keyof S]: S[K] extends { requestStream: Req; responseStream: Res } ? K : never;
 }[keyof S];
 
+/** Resolves when the stream can take more, or has failed or closed. */
+function writable(stream: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("drain", done);
+      stream.off("error", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("error", done);
+    stream.on("close", done);
+  });
+}
+
 /** Options of one call. */
 export interface CallOptions {
   /** Milliseconds from now; none means no deadline. */
@@ -143,13 +158,7 @@ export class RpcClient<S extends ServiceDefinition> {
       (async () => {
         for await (const request of requests) {
           if (settled) return;
-          if (!call.write(request)) {
-            await new Promise<void>((r) => {
-              call.once("drain", r);
-              call.once("error", r);
-              call.once("close", r);
-            });
-          }
+          if (!call.write(request)) await writable(call);
         }
         call.end();
       })().catch((error) => {

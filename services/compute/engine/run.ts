@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isPeek } from "./peek.ts";
 import type pl from "nodejs-polars";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
@@ -47,7 +48,8 @@ export async function runPlan(plan: Plan, ctx: EngineContext): Promise<pl.DataFr
   try {
     validated(plan, ctx);
     await guardCrossJoins(plan, ctx);
-    const df = await buildPlanFrame(plan, ctx, { empty: false }).collect();
+    const lf = buildPlanFrame(plan, ctx, { empty: false });
+    const df = isPeek(plan) ? lf.collectSync() : await lf.collect();
     checkResult(df, ctx);
     return df;
   } catch (error) {
