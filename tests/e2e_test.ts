@@ -114,12 +114,3 @@ Deno.test({
     assert.ok(lines.some((l) => l.includes("shape: (8, 5)")), lines.join("\n"));
   },
 });
-
-Deno.test({
-  name: "zz: stop the cluster",
-  ...INTEGRATION,
-  async fn() {
-    await cluster.stop();
-    await Deno.remove(cluster.dataRoot, { recursive: true });
-  },
-});

@@ -25,6 +25,7 @@ const cluster = await testCluster({
 });
 const endpoint = cluster.endpoints.compute;
 const raw = new RpcClient(endpoint, DataFrameServiceService, { timeoutMs: 30_000 });
+Deno.test.afterAll(() => raw.close());
 
 /** After every bad input, a good query still works on the same worker. */
 async function stillServing(): Promise<void> {
@@ -166,15 +167,5 @@ Deno.test({
       code(GrpcCode.RESOURCE_EXHAUSTED, LimitExceededError),
     );
     await stillServing();
-  },
-});
-
-Deno.test({
-  name: "zz: stop the cluster",
-  ...INTEGRATION,
-  async fn() {
-    raw.close();
-    await cluster.stop();
-    await Deno.remove(cluster.dataRoot, { recursive: true });
   },
 });

@@ -61,12 +61,3 @@ Deno.test({
     await ingest.removeSource("ticks");
   },
 });
-
-Deno.test({
-  name: "zz: stop the cluster",
-  ...INTEGRATION,
-  async fn() {
-    await cluster.stop();
-    await Deno.remove(cluster.dataRoot, { recursive: true });
-  },
-});

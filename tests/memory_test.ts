@@ -54,12 +54,3 @@ Deno.test({
     );
   },
 });
-
-Deno.test({
-  name: "zz: stop the cluster",
-  ...INTEGRATION,
-  async fn() {
-    await cluster.stop();
-    await Deno.remove(cluster.dataRoot, { recursive: true });
-  },
-});

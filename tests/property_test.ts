@@ -144,12 +144,3 @@ Deno.test({
     );
   },
 });
-
-Deno.test({
-  name: "zz: stop the cluster",
-  ...INTEGRATION,
-  async fn() {
-    await cluster.stop();
-    await Deno.remove(cluster.dataRoot, { recursive: true });
-  },
-});
