@@ -3,6 +3,7 @@
  */
 
 import assert from "node:assert/strict";
+import { makeVector, Table } from "apache-arrow";
 import { DataFrameServiceService } from "../shared/gen/polaroid/v1/dataframe.ts";
 import { RpcClient } from "../shared/grpc/client.ts";
 import {
@@ -21,7 +22,12 @@ import { INTEGRATION, testCluster } from "./_harness.ts";
 
 const UPLOAD_LIMIT = 4 * 1024 * 1024;
 const cluster = await testCluster({
-  env: { POLAROID_MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT), POLAROID_MAX_CROSS_JOIN_ROWS: "1000000" },
+  env: {
+    POLAROID_MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT),
+    POLAROID_MAX_CROSS_JOIN_ROWS: "1000000",
+    POLAROID_MAX_MESSAGE_BYTES: "2MiB",
+    POLAROID_MAX_RESULT_ROWS: "100000",
+  },
 });
 const endpoint = cluster.endpoints.compute;
 const raw = new RpcClient(endpoint, DataFrameServiceService, { timeoutMs: 30_000 });
@@ -166,6 +172,40 @@ Deno.test({
       left.lazy().join(right.lazy(), { how: "cross" }).collect(),
       code(GrpcCode.RESOURCE_EXHAUSTED, LimitExceededError),
     );
+    await stillServing();
+  },
+});
+
+Deno.test({
+  name: "a gRPC message over the size limit is RESOURCE_EXHAUSTED / LimitExceededError",
+  ...INTEGRATION,
+  async fn() {
+    const big = Buffer.alloc(3 * 1024 * 1024, 7);
+    await assert.rejects(
+      raw.clientStream("upload", [{ arrowIpc: big, ttlSeconds: 0n }]),
+      code(GrpcCode.RESOURCE_EXHAUSTED, LimitExceededError),
+    );
+    await stillServing();
+  },
+});
+
+Deno.test({
+  name: "a result over the row limit is RESOURCE_EXHAUSTED and nothing is kept",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint });
+    const values = new Float64Array(150_000).map((_, i) => i);
+    await using df = await client.fromArrow(new Table({ x: makeVector(values) }));
+    const before = (await client.listHandles()).length;
+    await assert.rejects(
+      df.lazy().withColumns(col("x").mul(2).alias("y")).collect(),
+      (e: unknown) => {
+        code(GrpcCode.RESOURCE_EXHAUSTED, LimitExceededError)(e);
+        assert.match((e as Error).message, /100000/);
+        return true;
+      },
+    );
+    assert.equal((await client.listHandles()).length, before);
     await stillServing();
   },
 });
