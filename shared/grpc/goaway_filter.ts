@@ -85,6 +85,10 @@ export function withoutGoaway(socket: Socket): Duplex {
       callback(error);
     },
   });
+  // grpc-js reads the peer's address from the session's socket.
+  for (const key of ["remoteAddress", "remotePort", "localAddress", "localPort"] as const) {
+    Object.defineProperty(duplex, key, { get: () => socket[key] });
+  }
   socket.on("data", (chunk: Buffer) => {
     let more = true;
     for (const part of stripper.push(chunk)) more = duplex.push(part) && more;
