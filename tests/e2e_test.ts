@@ -9,6 +9,7 @@ import pl from "nodejs-polars";
 import { col, connect, HandleNotFoundError, lit, when } from "../sdk/mod.ts";
 import { syntheticTrades } from "../scripts/demo.ts";
 import { runDemo } from "../scripts/demo.ts";
+import { quickstart } from "../examples/quickstart.ts";
 import {
   assertSameTable,
   frameToTable,
@@ -112,5 +113,17 @@ Deno.test({
       "trades",
     ]);
     assert.ok(lines.some((l) => l.includes("shape: (8, 5)")), lines.join("\n"));
+  },
+});
+
+Deno.test({
+  name: "the README's quick-start example returns volume and average price per symbol",
+  ...INTEGRATION,
+  async fn() {
+    const table = await quickstart(endpoint);
+    assert.deepEqual(table.toArray().map((r) => r.toJSON()), [
+      { symbol: "AAPL", volume: 400n, avg_price: 189.8 },
+      { symbol: "MSFT", volume: 250n, avg_price: 411.2 },
+    ]);
   },
 });
