@@ -49,9 +49,11 @@ export async function runDemo(endpoint: string, options: DemoOptions = {}): Prom
   const rows = options.rows ?? 1_000_000;
   const print = options.print ?? console.log;
   await using client = await connect({ endpoint });
-  print(`demo: generating ${rows.toLocaleString("en-US")} synthetic trades`);
-  const started = performance.now();
-  await using trades = await client.fromArrow(syntheticTrades(rows));
+  let started = performance.now();
+  const table = syntheticTrades(rows);
+  print(`demo: generated ${rows.toLocaleString("en-US")} synthetic trades in ${ms(started)}`);
+  started = performance.now();
+  await using trades = await client.fromArrow(table);
   print(`demo: uploaded as handle ${trades.id} (${trades.height} rows) in ${ms(started)}`);
   const query = trades.lazy()
     .filter(col("qty").gtEq(100).and(col("side").eq("buy")))

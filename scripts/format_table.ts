@@ -19,7 +19,7 @@ export function formatTable(table: Table, options: FormatTableOptions = {}): str
   const shown = Math.min(table.numRows, maxRows);
   const cells: string[][] = [];
   for (let r = 0; r < shown; r++) {
-    cells.push(names.map((_, c) => cell(table.getChildAt(c)?.get(r))));
+    cells.push(names.map((_, c) => cell(table.getChildAt(c)?.get(r), types[c]!)));
   }
   const widths = names.map((name, c) =>
     Math.max(name.length, types[c]!.length, ...cells.map((row) => row[c]!.length))
@@ -41,9 +41,11 @@ export function formatTable(table: Table, options: FormatTableOptions = {}): str
   return out.join("\n");
 }
 
-function cell(value: unknown): string {
+function cell(value: unknown, type: string): string {
   if (value === null || value === undefined) return "null";
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toFixed(4);
+  if (typeof value === "number") {
+    return Number.isInteger(value) && !type.startsWith("float") ? String(value) : value.toFixed(4);
+  }
   if (value instanceof Date) return value.toISOString();
   return String(value);
 }
