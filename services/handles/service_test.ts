@@ -6,7 +6,8 @@ import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import { RpcClient } from "../../shared/grpc/client.ts";
 import { connectNats, HANDLE_EVENTS_SUBJECT } from "../../shared/nats.ts";
 import { type RunningService, startService } from "../../shared/service.ts";
-import { startNatsServer, waitFor } from "./_test_utils.ts";
+import { startNatsServer } from "../../tests/_nats_server.ts";
+import { waitFor } from "../../scripts/_wait.ts";
 import { buildHandlesService } from "./service.ts";
 
 /** A real nats-server, the handles service in process, and a NATS listener for its events. */

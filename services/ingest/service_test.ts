@@ -17,7 +17,8 @@ import { bind } from "../../shared/grpc/types.ts";
 import { newHandleId } from "../../shared/ids.ts";
 import { connectNats } from "../../shared/nats.ts";
 import { type RunningService, startService } from "../../shared/service.ts";
-import { startNatsServer, waitFor } from "../handles/_test_utils.ts";
+import { startNatsServer } from "../../tests/_nats_server.ts";
+import { waitFor } from "../../scripts/_wait.ts";
 import { buildIngestService } from "./service.ts";
 
 /** What the stand-in compute worker received in one Upload call. */
