@@ -39,17 +39,67 @@ export function parseUpFlags(args: readonly string[]): UpFlags {
   return flags;
 }
 
-/** The ports among `ports` that something already listens on, with their names. */
-export function busyPorts(ports: Readonly<Required<ClusterPorts>>): string[] {
-  const busy: string[] = [];
-  for (const [name, port] of Object.entries(ports)) {
-    try {
-      Deno.listen({ hostname: "127.0.0.1", port }).close();
-    } catch {
-      busy.push(`${port} (${name})`);
+/** The variable that configures each port (the services' own, plus nats-server's). */
+export const PORT_VARIABLES: Readonly<Record<keyof ClusterPorts, string>> = {
+  nats: "POLAROID_NATS_PORT",
+  natsMonitor: "POLAROID_NATS_MONITOR_PORT",
+  compute: "POLAROID_COMPUTE_PORT",
+  computeHttp: "POLAROID_COMPUTE_HTTP_PORT",
+  handles: "POLAROID_HANDLES_PORT",
+  handlesHttp: "POLAROID_HANDLES_HTTP_PORT",
+  ingest: "POLAROID_INGEST_PORT",
+  ingestHttp: "POLAROID_INGEST_HTTP_PORT",
+};
+
+/** Where `deno task up` listens: configured ports, else the well-known ones when free. */
+export interface PortPlan {
+  /** Ports to use as given; those left out are picked free. */
+  ports: ClusterPorts;
+  /** Configured ports that are busy: starting must fail, naming them. */
+  busyConfigured: string[];
+  /** Well-known ports that are busy and will be replaced by free ones. */
+  replaced: string[];
+}
+
+/**
+ * Decides the ports: a variable from PORT_VARIABLES wins and must be free; otherwise the
+ * well-known port when free, else a free one (every port is free with `freePorts`).
+ */
+export function planPorts(
+  env: Readonly<Record<string, string | undefined>>,
+  freePorts: boolean,
+  isFree: (port: number) => boolean = portIsFree,
+): PortPlan {
+  const plan: PortPlan = { ports: {}, busyConfigured: [], replaced: [] };
+  for (const [name, variable] of Object.entries(PORT_VARIABLES) as [keyof ClusterPorts, string][]) {
+    const raw = env[variable]?.trim();
+    if (raw) {
+      const port = Number(raw);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new TypeError(
+          `Cannot start as '${variable}' must be a port in [1, 65535]: current value is ${
+            JSON.stringify(raw)
+          }`,
+        );
+      }
+      if (isFree(port)) plan.ports[name] = port;
+      else plan.busyConfigured.push(`${port} (${variable})`);
+    } else if (!freePorts) {
+      const port = WELL_KNOWN_PORTS[name];
+      if (isFree(port)) plan.ports[name] = port;
+      else plan.replaced.push(`${port} (${name})`);
     }
   }
-  return busy;
+  return plan;
+}
+
+function portIsFree(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The banner printed once everything is up. */

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { busyPorts, parseUpFlags, WELL_KNOWN_PORTS } from "./_up.ts";
-import { freePorts } from "./_ports.ts";
+import { parseUpFlags, planPorts, WELL_KNOWN_PORTS } from "./_up.ts";
 
 Deno.test("parseUpFlags() reads the flags of deno task up", () => {
   assert.deepEqual(parseUpFlags([]), { demo: true, exitAfterDemo: false, freePorts: false });
@@ -19,16 +18,22 @@ Deno.test("parseUpFlags() rejects an unknown flag with the usage", () => {
   );
 });
 
-Deno.test("busyPorts() names the ports something listens on", () => {
-  const free = freePorts(8);
-  const ports = Object.fromEntries(
-    Object.keys(WELL_KNOWN_PORTS).map((key, i) => [key, free[i]!]),
-  ) as typeof WELL_KNOWN_PORTS;
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: ports.compute });
-  try {
-    assert.deepEqual(busyPorts(ports), [`${ports.compute} (compute)`]);
-  } finally {
-    listener.close();
-  }
-  assert.deepEqual(busyPorts(ports), []);
+Deno.test("planPorts() keeps configured ports, uses free defaults, replaces busy ones", () => {
+  const busy = new Set([50051, 7000]);
+  const isFree = (port: number) => !busy.has(port);
+  const plan = planPorts(
+    { POLAROID_HANDLES_PORT: "6000", POLAROID_NATS_PORT: "7000" },
+    false,
+    isFree,
+  );
+  assert.equal(plan.ports.handles, 6000);
+  assert.equal(plan.ports.ingest, WELL_KNOWN_PORTS.ingest);
+  assert.equal(plan.ports.compute, undefined, "busy default left to be picked free");
+  assert.deepEqual(plan.replaced, ["50051 (compute)"]);
+  assert.deepEqual(plan.busyConfigured, ["7000 (POLAROID_NATS_PORT)"]);
+  assert.deepEqual(planPorts({}, true, isFree).ports, {});
+  assert.throws(
+    () => planPorts({ POLAROID_COMPUTE_PORT: "http" }, false, isFree),
+    /POLAROID_COMPUTE_PORT/,
+  );
 });

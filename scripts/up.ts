@@ -7,12 +7,15 @@
  * - `--exit-after-demo`: stop once the demo is done (exit 1 if it failed).
  * - `--free-ports`: pick free ports instead of the well-known ones.
  *
+ * Ports: each POLAROID_*_PORT variable (see PORT_VARIABLES in _up.ts) fixes one port; the others
+ * are the services' well-known defaults when free, else free ones.
+ *
  * @module
  */
 
 import { type Cluster, REPO_ROOT, startCluster } from "./cluster.ts";
 import { runDemo } from "./demo.ts";
-import { banner, busyPorts, parseUpFlags, type UpFlags, WELL_KNOWN_PORTS } from "./_up.ts";
+import { banner, parseUpFlags, planPorts, type PortPlan, type UpFlags } from "./_up.ts";
 
 async function main(args: readonly string[]): Promise<number> {
   let flags: UpFlags;
@@ -22,16 +25,21 @@ async function main(args: readonly string[]): Promise<number> {
     console.error((error as Error).message);
     return 2;
   }
-  if (!flags.freePorts) {
-    const busy = busyPorts(WELL_KNOWN_PORTS);
-    if (busy.length > 0) {
-      console.error(
-        `Cannot start as ports ${
-          busy.join(", ")
-        } are in use: stop what holds them or run \`deno task up --free-ports\``,
-      );
-      return 1;
-    }
+  let ports: PortPlan;
+  try {
+    ports = planPorts(Deno.env.toObject(), flags.freePorts);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  if (ports.busyConfigured.length > 0) {
+    console.error(
+      `Cannot start as configured ports ${ports.busyConfigured.join(", ")} are in use`,
+    );
+    return 1;
+  }
+  if (ports.replaced.length > 0) {
+    console.log(`ports ${ports.replaced.join(", ")} are in use: picking free ones instead`);
   }
   let cluster: Cluster | undefined;
   let interrupted = false;
@@ -49,7 +57,7 @@ async function main(args: readonly string[]): Promise<number> {
       restart: true,
       exitOnSignal: false,
       logDir,
-      ...(flags.freePorts ? {} : { ports: WELL_KNOWN_PORTS }),
+      ports: ports.ports,
     });
   } catch (error) {
     console.error((error as Error).message);
