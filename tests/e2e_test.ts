@@ -127,3 +127,29 @@ Deno.test({
     ]);
   },
 });
+
+Deno.test({
+  name:
+    "a Parquet scan under the data root runs remotely with the filter and projection pushed into it",
+  ...INTEGRATION,
+  async fn() {
+    const local = tableToFrame(syntheticTrades(10_000, 5));
+    local.writeParquet(`${cluster.dataRoot}/trades.parquet`, { compression: "snappy" });
+    await using client = await connect({ endpoint });
+    const lf = client.scanParquet("trades.parquet")
+      .filter(col("qty").gt(400n))
+      .select(col("symbol"), col("qty"));
+    const plan = await lf.describeOptimizedPlan();
+    assert.match(plan, /PARQUET SCAN|Parquet SCAN/i);
+    assert.match(plan, /SELECTION/, plan);
+    assert.match(plan, /PROJECT 2\/4 COLUMNS/, plan);
+    assert.ok(!plan.includes(cluster.dataRoot), "the plan does not reveal server paths");
+    assert.deepEqual(await lf.columns(), ["symbol", "qty"]);
+    assert.equal(String((await lf.schema()).qty), "Int64");
+    const expected = local.lazy()
+      .filter(pl.col("qty").gt(pl.lit(400).cast(pl.Int64)))
+      .select(pl.col("symbol"), pl.col("qty"))
+      .collectSync();
+    assertSameTable(await lf.toArrow(), frameToTable(expected));
+  },
+});
