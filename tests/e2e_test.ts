@@ -153,3 +153,21 @@ Deno.test({
     assertSameTable(await lf.toArrow(), frameToTable(expected));
   },
 });
+
+Deno.test({
+  name: "stream() yields record batches of the asked size that add up to the result",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint });
+    await using df = await client.fromArrow(syntheticTrades(25_000, 9));
+    const sizes: number[] = [];
+    let volume = 0n;
+    for await (const batch of df.lazy().select(col("qty")).stream({ batchSize: 10_000 })) {
+      sizes.push(batch.numRows);
+      for (const v of batch.getChild("qty")!) volume += v as bigint;
+    }
+    assert.deepEqual(sizes, [10_000, 10_000, 5_000]);
+    const [total] = await df.lazy().select(col("qty").sum().alias("v")).toRecords();
+    assert.equal(volume, total!.v);
+  },
+});
