@@ -3,8 +3,8 @@
  * run on the same data, reported as ratios; and head(10) latency on an existing handle with 1
  * and 64 concurrent clients. Writes bench/results/<stamp>.json and docs/benchmarks.md.
  *
- * Options: --rows N (default 10_000_000), --reps N (default 5), --latency-requests N
- * (default 2000 for one client; 64 clients send N/4 each... see below).
+ * Options: --rows N (default 10_000_000), --reps N (default 5), --latency-requests N (default
+ * 2000: what the single client sends; each of the 64 clients sends max(20, N/16)).
  *
  * @module
  */

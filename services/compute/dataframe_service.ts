@@ -6,7 +6,10 @@
  */
 
 import type pl from "nodejs-polars";
-import { DataFrameServiceService } from "../../shared/gen/polaroid/v1/dataframe.ts";
+import {
+  type CollectRequest,
+  DataFrameServiceService,
+} from "../../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import type { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
 import type { ComputeConfig } from "../../shared/config.ts";
@@ -56,7 +59,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
   };
 
   const source = async (
-    request: { source?: { $case: "plan"; value: Plan } | { $case: "handle"; value: string } },
+    request: Pick<CollectRequest, "source">,
     ctx: CallContext,
   ): Promise<pl.DataFrame> => {
     const s = request.source;

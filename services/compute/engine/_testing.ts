@@ -26,7 +26,7 @@ import {
   type Plan,
   UniqueKeep,
 } from "../../../shared/gen/polaroid/v1/plan.ts";
-import { type DataType, DataType_Kind, TimeUnit } from "../../../shared/gen/polaroid/v1/types.ts";
+import { DataType, DataType_Kind, TimeUnit } from "../../../shared/gen/polaroid/v1/types.ts";
 import { frameToIpc } from "./ipc.ts";
 import type { EngineContext } from "./plan.ts";
 import { runPlan } from "./run.ts";
@@ -64,16 +64,7 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
 
 /** A data type. */
 export function dtype(kind: DataType_Kind, extra: Partial<DataType> = {}): DataType {
-  return {
-    kind,
-    timeUnit: TimeUnit.TIME_UNIT_UNSPECIFIED,
-    timeZone: "",
-    inner: undefined,
-    fields: [],
-    precision: 0,
-    scale: 0,
-    ...extra,
-  };
+  return { ...DataType.fromPartial({ kind }), ...extra };
 }
 
 /** Expression builders. */

@@ -7,7 +7,7 @@
 import pl, { type DataType as PolarsType } from "nodejs-polars";
 import { InvalidPlanError } from "../../../shared/errors.ts";
 import {
-  type DataType,
+  DataType,
   DataType_Kind as Kind,
   type Field,
   type Schema,
@@ -109,15 +109,7 @@ function missing(what: string): InvalidPlanError {
 }
 
 function base(kind: Kind): DataType {
-  return {
-    kind,
-    timeUnit: TimeUnit.TIME_UNIT_UNSPECIFIED,
-    timeZone: "",
-    inner: undefined,
-    fields: [],
-    precision: 0,
-    scale: 0,
-  };
+  return DataType.fromPartial({ kind });
 }
 
 /** The `inner` getter that parametrised nodejs-polars types expose. */
