@@ -8,12 +8,17 @@
 import {
   AggKind,
   type Aggregate,
+  type Arg,
   BinaryOp,
   type Expr as ProtoExpr,
   QuantileInterpolation,
   UnaryOp,
 } from "../shared/gen/polaroid/v1/expr.ts";
 import { DataType } from "./datatypes.ts";
+import { ExprDateTime } from "./expr/datetime.ts";
+import { ExprList } from "./expr/list.ts";
+import { ExprString } from "./expr/string.ts";
+import { ExprStruct } from "./expr/struct.ts";
 import { literalProto, type LiteralValue } from "./literal.ts";
 
 /** An expression or a plain value (wrapped in `lit()`). */
@@ -29,6 +34,100 @@ const INTERPOLATION: Readonly<Record<InterpolationMethod, QuantileInterpolation>
   midpoint: QuantileInterpolation.QUANTILE_INTERPOLATION_MIDPOINT,
   linear: QuantileInterpolation.QUANTILE_INTERPOLATION_LINEAR,
 };
+
+/**
+ * An argument of a server-side function: an expression, a plain value, a data type or a
+ * list of those. Integers that are safe travel as int, other numbers as float, a bigint as
+ * int (uint above Int64).
+ */
+export type ArgValue =
+  | Expr
+  | DataType
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | readonly ArgValue[];
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** One argument in its protobuf form. */
+export function toArg(value: ArgValue): Arg {
+  if (value instanceof Expr) return { value: { $case: "expr", value: value.toProto() } };
+  if (value instanceof DataType) return { value: { $case: "dtype", value: value.toProto() } };
+  if (value === null) return { value: { $case: "null", value: {} } };
+  if (Array.isArray(value)) {
+    return { value: { $case: "list", value: { items: value.map((v: ArgValue) => toArg(v)) } } };
+  }
+  switch (typeof value) {
+    case "boolean":
+      return { value: { $case: "bool", value } };
+    case "string":
+      return { value: { $case: "string", value } };
+    case "bigint":
+      return value > INT64_MAX
+        ? { value: { $case: "uint", value } }
+        : { value: { $case: "int", value } };
+    case "number":
+      return Number.isSafeInteger(value)
+        ? { value: { $case: "int", value: BigInt(value) } }
+        : { value: { $case: "float", value } };
+  }
+  throw new TypeError(
+    `Cannot pass argument as it must be an Expr, a DataType, a plain value or a list of those: current value is ${
+      String(value)
+    }`,
+  );
+}
+
+/** Options of a server-side function; undefined entries are left out. */
+export type ArgOptions = Readonly<Record<string, ArgValue | undefined>>;
+
+function optionArgs(options: ArgOptions): Record<string, Arg> {
+  const out: Record<string, Arg> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) out[key] = toArg(value);
+  }
+  return out;
+}
+
+/**
+ * A call of the server-side function `name` with `receiver` as its first argument (applied
+ * to each column the receiver stands for), then `args`, then `options`. The names are
+ * nodejs-polars' method names; namespaces are prefixed ("str.contains").
+ */
+export function callMethod(
+  receiver: Expr,
+  name: string,
+  args: readonly ArgValue[] = [],
+  options: ArgOptions = {},
+): Expr {
+  const rest = args.map(toArg);
+  const opts = optionArgs(options);
+  return new Expr(
+    receiver.toProtos().map((input): ProtoExpr => ({
+      kind: {
+        $case: "function",
+        value: { name, args: [{ value: { $case: "expr", value: input } }, ...rest], options: opts },
+      },
+    })),
+  );
+}
+
+/** A call of the top-level server-side function `name` ("pl.concatList"). */
+export function callFunction(
+  name: string,
+  args: readonly ArgValue[] = [],
+  options: ArgOptions = {},
+): Expr {
+  return new Expr({
+    kind: {
+      $case: "function",
+      value: { name, args: args.map(toArg), options: optionArgs(options) },
+    },
+  });
+}
 
 /** Wraps a plain value in a literal; an Expr passes through. */
 export function toExpr(value: ExprOrValue): Expr {
@@ -113,6 +212,23 @@ export class Expr {
         value: { kind, input, quantile: 0, interpolation: 0, ...extra },
       },
     }));
+  }
+
+  /** String functions. */
+  get str(): ExprString {
+    return new ExprString(this);
+  }
+  /** Temporal functions. */
+  get dt(): ExprDateTime {
+    return new ExprDateTime(this);
+  }
+  /** List functions. */
+  get lst(): ExprList {
+    return new ExprList(this);
+  }
+  /** Struct functions. */
+  get struct(): ExprStruct {
+    return new ExprStruct(this);
   }
 
   /** Renames the result. */
@@ -283,6 +399,21 @@ export class Expr {
   }
   nUnique(): Expr {
     return this.#agg(AggKind.AGG_KIND_N_UNIQUE);
+  }
+  /** Absolute value. */
+  abs(): Expr {
+    return callMethod(this, "abs");
+  }
+  /** Square root (NaN below zero). */
+  sqrt(): Expr {
+    return callMethod(this, "sqrt");
+  }
+  /** The expression evaluated per group of `by` (a window), aligned to the rows. */
+  over(by: string | Expr | readonly (string | Expr)[], ...more: (string | Expr)[]): Expr {
+    const keys = [...(Array.isArray(by) ? by : [by]), ...more].map((k: string | Expr) =>
+      typeof k === "string" ? new Expr({ kind: { $case: "column", value: { name: k } } }) : k
+    );
+    return callMethod(this, "over", [keys]);
   }
   /** The `quantile` (in [0, 1]) of the values. @param interpolation @default "nearest" */
   quantile(quantile: number, interpolation: InterpolationMethod = "nearest"): Expr {

@@ -214,7 +214,14 @@ export function groupByPlan(
   return {
     node: {
       $case: "groupBy",
-      value: { input, keys: keyProtos, aggs: selectionProtos(aggs), maintainOrder },
+      value: {
+        input,
+        keys: keyProtos,
+        aggs: selectionProtos(aggs),
+        maintainOrder,
+        output: 0,
+        n: 0n,
+      },
     },
   };
 }

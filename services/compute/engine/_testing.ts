@@ -151,7 +151,7 @@ export const P = {
   }),
   tail: (input: Plan, n: bigint): Plan => ({ node: { $case: "tail", value: { input, n } } }),
   groupBy: (input: Plan, keys: Expr[], aggs: Expr[], maintainOrder = true): Plan => ({
-    node: { $case: "groupBy", value: { input, keys, aggs, maintainOrder } },
+    node: { $case: "groupBy", value: { input, keys, aggs, maintainOrder, output: 0, n: 0n } },
   }),
   join: (left: Plan, right: Plan, opts: Partial<Join> = {}): Plan => ({
     node: {

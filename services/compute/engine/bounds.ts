@@ -7,7 +7,7 @@
 
 import pl from "nodejs-polars";
 import { LimitExceededError } from "../../../shared/errors.ts";
-import { JoinType, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
+import { ConcatHow, JoinType, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import type { EngineContext } from "./plan.ts";
 import { scanFile } from "./scan.ts";
 import { rangeBound, sliceRange, tailRange } from "./slice.ts";
@@ -74,8 +74,23 @@ class RowBounds {
         ]);
         return joinBound(node.value.how, left, right);
       }
+      case "joinAsof":
+        return await this.of(node.value.left);
+      case "concat": {
+        const parts = await Promise.all(node.value.inputs.map((p) => this.of(p)));
+        return node.value.how === ConcatHow.CONCAT_HOW_HORIZONTAL
+          ? Math.max(0, ...parts)
+          : parts.reduce((a, b) => a + b, 0);
+      }
+      case "explode":
+      case "unpivot":
+      case "groupByDynamic":
+      case "sql":
+        // Explode, unpivot, dynamic windows and SQL may yield more rows than they read.
+        return Infinity;
       default:
-        // Filter, with_columns, sort, group_by, unique, drop, rename, cast: at most the input.
+        // Filter, with_columns, sort, group_by, unique, drop, rename, cast, pivot, rolling
+        // windows, row indexes, null drops, unnest: at most the input.
         return await this.of(node.value.input);
     }
   }

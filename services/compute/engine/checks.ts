@@ -9,8 +9,10 @@
 import { InvalidPlanError } from "../../../shared/errors.ts";
 import {
   AggKind,
+  type Arg,
   BinaryOp,
   type Expr,
+  type FunctionCall,
   type Literal,
   QuantileInterpolation,
   UnaryOp,
@@ -23,6 +25,7 @@ import {
   UniqueKeep,
 } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { type DataType, DataType_Kind, TimeUnit } from "../../../shared/gen/polaroid/v1/types.ts";
+import { FUNCTIONS } from "./functions/registry.ts";
 
 /** Deepest nesting of a DataType (lists of lists, structs of structs). */
 export const MAX_DTYPE_DEPTH = 64;
@@ -157,6 +160,53 @@ export function checkExprNode(expr: Expr): void {
       break;
     case "len":
       break;
+    case "function":
+      checkFunctionCall(kind.value);
+      break;
+  }
+}
+
+/** Deepest nesting of argument lists in a function call. */
+const MAX_ARG_DEPTH = 8;
+
+function checkFunctionCall(fn: FunctionCall): void {
+  const spec = FUNCTIONS.get(fn.name);
+  if (spec === undefined) fail("function.name", "name a known function", fn.name);
+  const [min, max] = spec.args;
+  if (fn.args.length < min || fn.args.length > max) {
+    fail(
+      `${fn.name}.args`,
+      min === max ? `hold ${min} arguments` : `hold ${min} to ${max} arguments`,
+      fn.args.length,
+    );
+  }
+  const allowed = spec.options ?? [];
+  for (const key of Object.keys(fn.options)) {
+    if (!allowed.includes(key)) {
+      fail(
+        `${fn.name}.options`,
+        allowed.length === 0
+          ? "be empty"
+          : `hold only ${allowed.map((a) => JSON.stringify(a)).join(", ")}`,
+        key,
+      );
+    }
+  }
+  const stack: { arg: Arg; depth: number; field: string }[] = [
+    ...fn.args.map((arg, i) => ({ arg, depth: 0, field: `${fn.name}.args[${i}]` })),
+    ...Object.entries(fn.options).map(([k, arg]) => ({ arg, depth: 0, field: `${fn.name}.${k}` })),
+  ];
+  while (stack.length > 0) {
+    const { arg, depth, field } = stack.pop()!;
+    const value = arg.value;
+    if (value === undefined) fail(field, "be set", "unset");
+    if (value.$case === "dtype") checkDataType(value.value, field);
+    if (value.$case === "list") {
+      if (depth >= MAX_ARG_DEPTH) fail(field, `nest lists at most ${MAX_ARG_DEPTH} deep`, depth);
+      value.value.items.forEach((item, i) =>
+        stack.push({ arg: item, depth: depth + 1, field: `${field}[${i}]` })
+      );
+    }
   }
 }
 
@@ -204,6 +254,15 @@ export function checkPlanNode(plan: Plan): void {
       }
       return;
     }
+    case "joinAsof":
+      required(node.value.left, "join_asof.left");
+      required(node.value.right, "join_asof.right");
+      return;
+    case "concat":
+      if (node.value.inputs.length === 0) fail("concat.inputs", "not be empty", "[]");
+      return;
+    case "sql":
+      return;
   }
   required(node.value.input, `${node.$case}.input`);
   switch (node.$case) {

@@ -17,6 +17,7 @@ import {
   type WhenThen,
 } from "../../../shared/gen/polaroid/v1/expr.ts";
 import { toPolarsType } from "./dtypes.ts";
+import { buildFunction } from "./functions/registry.ts";
 import { buildLiteral } from "./literal.ts";
 
 type Interpolation = "nearest" | "higher" | "lower" | "midpoint" | "linear";
@@ -183,5 +184,7 @@ export function buildExpr(expr: Expr): pl.Expr {
     }
     case "len":
       return pl.len();
+    case "function":
+      return buildFunction(kind.value, buildExpr);
   }
 }

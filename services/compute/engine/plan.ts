@@ -7,7 +7,7 @@
 
 import pl, { type LazyDifferentNameColumnJoinOptions } from "nodejs-polars";
 import type { ComputeLimits } from "../../../shared/config.ts";
-import { InvalidPlanError } from "../../../shared/errors.ts";
+import { InvalidPlanError, UnimplementedError } from "../../../shared/errors.ts";
 import type { Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
 import {
   type Join,
@@ -188,6 +188,10 @@ export function buildPlanFrame(
       );
       return casts.length === 0 ? lf : lf.withColumns(...casts);
     }
+    default:
+      throw new UnimplementedError(
+        `Cannot run the plan as its '${node.$case}' node is not implemented yet`,
+      );
   }
 }
 

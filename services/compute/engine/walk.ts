@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
+import type { Arg, Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
 import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 
 /** The input plans of a plan node, in order (absent inputs are left out). */
@@ -16,7 +16,12 @@ export function planInputs(plan: Plan): Plan[] {
     case "scan":
       return [];
     case "join":
+    case "joinAsof":
       return present([node.value.left, node.value.right]);
+    case "concat":
+      return node.value.inputs;
+    case "sql":
+      return Object.values(node.value.tables);
     default:
       return present([node.value.input]);
   }
@@ -38,6 +43,12 @@ export function planExprs(plan: Plan): Expr[] {
       return [...node.value.keys, ...node.value.aggs];
     case "join":
       return [...node.value.leftOn, ...node.value.rightOn];
+    case "explode":
+      return node.value.columns;
+    case "groupByDynamic":
+      return [...node.value.by, ...node.value.aggs];
+    case "groupByRolling":
+      return present([node.value.indexColumn, ...node.value.by, ...node.value.aggs]);
     default:
       return [];
   }
@@ -54,6 +65,8 @@ export function exprChildren(expr: Expr): Expr[] {
       return [];
     case "binary":
       return present([kind.value.left, kind.value.right]);
+    case "function":
+      return argExprs([...kind.value.args, ...Object.values(kind.value.options)]);
     case "when":
       return present([
         ...kind.value.branches.flatMap((b) => [b.when, b.then]),
@@ -84,6 +97,20 @@ export function planHandleIds(plan: Plan): string[] {
     }
   }
   return [...ids];
+}
+
+/** The expressions among function arguments, lists flattened (iteratively), in order. */
+export function argExprs(args: readonly Arg[]): Expr[] {
+  const out: Expr[] = [];
+  const stack: Arg[] = [...args].reverse();
+  while (stack.length > 0) {
+    const value = stack.pop()!.value;
+    if (value?.$case === "expr") out.push(value.value);
+    else if (value?.$case === "list") {
+      for (let i = value.value.items.length - 1; i >= 0; i--) stack.push(value.value.items[i]!);
+    }
+  }
+  return out;
 }
 
 function present<T>(items: (T | undefined)[]): T[] {

@@ -357,6 +357,7 @@ export interface Expr {
     | { $case: "aggregate"; value: Aggregate }
     | { $case: "cast"; value: Cast }
     | { $case: "len"; value: Len }
+    | { $case: "function"; value: FunctionCall }
     | undefined;
 }
 
@@ -444,6 +445,45 @@ export interface Cast {
 export interface Len {
 }
 
+/**
+ * A named function of the expression API, called as nodejs-polars names it: a method of Expr
+ * ("abs", "clip", "rollingMean"), of one of its namespaces ("str.contains", "dt.year",
+ * "lst.get", "struct.field"), or a top-level function ("pl.concatList"). Methods take their
+ * receiver as the first argument. The server holds the registry of the functions it runs
+ * and the argument kinds each takes (docs/compat.md lists them); an unknown name, a missing
+ * argument or a mistyped one is INVALID_ARGUMENT before anything runs.
+ */
+export interface FunctionCall {
+  name: string;
+  args: Arg[];
+  /** Named options, as the options object of the nodejs-polars method. */
+  options: { [key: string]: Arg };
+}
+
+export interface FunctionCall_OptionsEntry {
+  key: string;
+  value?: Arg | undefined;
+}
+
+/** One argument or option of a FunctionCall. */
+export interface Arg {
+  value?:
+    | { $case: "expr"; value: Expr }
+    | { $case: "bool"; value: boolean }
+    | { $case: "int"; value: bigint }
+    | { $case: "float"; value: number }
+    | { $case: "string"; value: string }
+    | { $case: "dtype"; value: DataType }
+    | { $case: "list"; value: ArgList }
+    | { $case: "null"; value: Null }
+    | { $case: "uint"; value: bigint }
+    | undefined;
+}
+
+export interface ArgList {
+  items: Arg[];
+}
+
 function createBaseExpr(): Expr {
   return { kind: undefined };
 }
@@ -477,6 +517,9 @@ export const Expr: MessageFns<Expr> = {
         break;
       case "len":
         Len.encode(message.kind.value, writer.uint32(74).fork()).join();
+        break;
+      case "function":
+        FunctionCall.encode(message.kind.value, writer.uint32(82).fork()).join();
         break;
     }
     return writer;
@@ -567,6 +610,14 @@ export const Expr: MessageFns<Expr> = {
             message.kind = { $case: "len", value: Len.decode(reader, reader.uint32()) };
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.kind = { $case: "function", value: FunctionCall.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -599,6 +650,8 @@ export const Expr: MessageFns<Expr> = {
         ? { $case: "cast", value: Cast.fromJSON(object.cast) }
         : isSet(object.len)
         ? { $case: "len", value: Len.fromJSON(object.len) }
+        : isSet(object.function)
+        ? { $case: "function", value: FunctionCall.fromJSON(object.function) }
         : undefined,
     };
   },
@@ -623,6 +676,8 @@ export const Expr: MessageFns<Expr> = {
       obj.cast = Cast.toJSON(message.kind.value);
     } else if (message.kind?.$case === "len") {
       obj.len = Len.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "function") {
+      obj.function = FunctionCall.toJSON(message.kind.value);
     }
     return obj;
   },
@@ -684,6 +739,12 @@ export const Expr: MessageFns<Expr> = {
       case "len": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "len", value: Len.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "function": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "function", value: FunctionCall.fromPartial(object.kind.value) };
         }
         break;
       }
@@ -1840,6 +1901,543 @@ export const Len: MessageFns<Len> = {
   },
 };
 
+function createBaseFunctionCall(): FunctionCall {
+  return { name: "", args: [], options: {} };
+}
+
+export const FunctionCall: MessageFns<FunctionCall> = {
+  encode(message: FunctionCall, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    for (const v of message.args) {
+      Arg.encode(v!, writer.uint32(18).fork()).join();
+    }
+    globalThis.Object.entries(message.options).forEach(([key, value]: [string, Arg]) => {
+      FunctionCall_OptionsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FunctionCall {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFunctionCall();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.args.push(Arg.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = FunctionCall_OptionsEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.options[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FunctionCall {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      args: globalThis.Array.isArray(object?.args) ? object.args.map((e: any) => Arg.fromJSON(e)) : [],
+      options: isObject(object.options)
+        ? (globalThis.Object.entries(object.options) as [string, any][]).reduce(
+          (acc: { [key: string]: Arg }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: Arg.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: FunctionCall): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.args?.length) {
+      obj.args = message.args.map((e) => Arg.toJSON(e));
+    }
+    if (message.options) {
+      const entries = globalThis.Object.entries(message.options) as [string, Arg][];
+      if (entries.length > 0) {
+        obj.options = {};
+        entries.forEach(([k, v]) => {
+          obj.options[k] = Arg.toJSON(v);
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FunctionCall>, I>>(base?: I): FunctionCall {
+    return FunctionCall.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FunctionCall>, I>>(object: I): FunctionCall {
+    const message = createBaseFunctionCall();
+    message.name = object.name ?? "";
+    message.args = object.args?.map((e) => Arg.fromPartial(e)) || [];
+    message.options = (globalThis.Object.entries(object.options ?? {}) as [string, Arg][]).reduce(
+      (acc: { [key: string]: Arg }, [key, value]: [string, Arg]) => {
+        if (value !== undefined) {
+          acc[key] = Arg.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseFunctionCall_OptionsEntry(): FunctionCall_OptionsEntry {
+  return { key: "", value: undefined };
+}
+
+export const FunctionCall_OptionsEntry: MessageFns<FunctionCall_OptionsEntry> = {
+  encode(message: FunctionCall_OptionsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      Arg.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FunctionCall_OptionsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFunctionCall_OptionsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = Arg.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FunctionCall_OptionsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? Arg.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: FunctionCall_OptionsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = Arg.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FunctionCall_OptionsEntry>, I>>(base?: I): FunctionCall_OptionsEntry {
+    return FunctionCall_OptionsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FunctionCall_OptionsEntry>, I>>(object: I): FunctionCall_OptionsEntry {
+    const message = createBaseFunctionCall_OptionsEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null) ? Arg.fromPartial(object.value) : undefined;
+    return message;
+  },
+};
+
+function createBaseArg(): Arg {
+  return { value: undefined };
+}
+
+export const Arg: MessageFns<Arg> = {
+  encode(message: Arg, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.value?.$case) {
+      case "expr":
+        Expr.encode(message.value.value, writer.uint32(10).fork()).join();
+        break;
+      case "bool":
+        writer.uint32(16).bool(message.value.value);
+        break;
+      case "int":
+        if (BigInt.asIntN(64, message.value.value) !== message.value.value) {
+          throw new globalThis.Error("value provided for field message.value.value of type int64 too large");
+        }
+        writer.uint32(24).int64(message.value.value);
+        break;
+      case "float":
+        writer.uint32(33).double(message.value.value);
+        break;
+      case "string":
+        writer.uint32(42).string(message.value.value);
+        break;
+      case "dtype":
+        DataType.encode(message.value.value, writer.uint32(50).fork()).join();
+        break;
+      case "list":
+        ArgList.encode(message.value.value, writer.uint32(58).fork()).join();
+        break;
+      case "null":
+        Null.encode(message.value.value, writer.uint32(66).fork()).join();
+        break;
+      case "uint":
+        if (BigInt.asUintN(64, message.value.value) !== message.value.value) {
+          throw new globalThis.Error("value provided for field message.value.value of type uint64 too large");
+        }
+        writer.uint32(72).uint64(message.value.value);
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Arg {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseArg();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.value = { $case: "expr", value: Expr.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = { $case: "bool", value: reader.bool() };
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.value = { $case: "int", value: reader.int64() as bigint };
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.value = { $case: "float", value: reader.double() };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.value = { $case: "string", value: reader.string() };
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.value = { $case: "dtype", value: DataType.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.value = { $case: "list", value: ArgList.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.value = { $case: "null", value: Null.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.value = { $case: "uint", value: reader.uint64() as bigint };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Arg {
+    return {
+      value: isSet(object.expr)
+        ? { $case: "expr", value: Expr.fromJSON(object.expr) }
+        : isSet(object.bool)
+        ? { $case: "bool", value: globalThis.Boolean(object.bool) }
+        : isSet(object.int)
+        ? { $case: "int", value: BigInt(object.int) }
+        : isSet(object.float)
+        ? { $case: "float", value: globalThis.Number(object.float) }
+        : isSet(object.string)
+        ? { $case: "string", value: globalThis.String(object.string) }
+        : isSet(object.dtype)
+        ? { $case: "dtype", value: DataType.fromJSON(object.dtype) }
+        : isSet(object.list)
+        ? { $case: "list", value: ArgList.fromJSON(object.list) }
+        : isSet(object.null)
+        ? { $case: "null", value: Null.fromJSON(object.null) }
+        : isSet(object.uint)
+        ? { $case: "uint", value: BigInt(object.uint) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: Arg): unknown {
+    const obj: any = {};
+    if (message.value?.$case === "expr") {
+      obj.expr = Expr.toJSON(message.value.value);
+    } else if (message.value?.$case === "bool") {
+      obj.bool = message.value.value;
+    } else if (message.value?.$case === "int") {
+      obj.int = message.value.value.toString();
+    } else if (message.value?.$case === "float") {
+      obj.float = floatToJson(message.value.value);
+    } else if (message.value?.$case === "string") {
+      obj.string = message.value.value;
+    } else if (message.value?.$case === "dtype") {
+      obj.dtype = DataType.toJSON(message.value.value);
+    } else if (message.value?.$case === "list") {
+      obj.list = ArgList.toJSON(message.value.value);
+    } else if (message.value?.$case === "null") {
+      obj.null = Null.toJSON(message.value.value);
+    } else if (message.value?.$case === "uint") {
+      obj.uint = message.value.value.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Arg>, I>>(base?: I): Arg {
+    return Arg.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Arg>, I>>(object: I): Arg {
+    const message = createBaseArg();
+    switch (object.value?.$case) {
+      case "expr": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "expr", value: Expr.fromPartial(object.value.value) };
+        }
+        break;
+      }
+      case "bool": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "bool", value: object.value.value };
+        }
+        break;
+      }
+      case "int": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "int", value: BigInt(object.value.value) };
+        }
+        break;
+      }
+      case "float": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "float", value: object.value.value };
+        }
+        break;
+      }
+      case "string": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "string", value: object.value.value };
+        }
+        break;
+      }
+      case "dtype": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "dtype", value: DataType.fromPartial(object.value.value) };
+        }
+        break;
+      }
+      case "list": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "list", value: ArgList.fromPartial(object.value.value) };
+        }
+        break;
+      }
+      case "null": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "null", value: Null.fromPartial(object.value.value) };
+        }
+        break;
+      }
+      case "uint": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "uint", value: BigInt(object.value.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseArgList(): ArgList {
+  return { items: [] };
+}
+
+export const ArgList: MessageFns<ArgList> = {
+  encode(message: ArgList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      Arg.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ArgList {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseArgList();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(Arg.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ArgList {
+    return { items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => Arg.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ArgList): unknown {
+    const obj: any = {};
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => Arg.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ArgList>, I>>(base?: I): ArgList {
+    return ArgList.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ArgList>, I>>(object: I): ArgList {
+    const message = createBaseArgList();
+    message.items = object.items?.map((e) => Arg.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
 }
@@ -1856,6 +2454,10 @@ export type DeepPartial<T> = T extends bigint ? string | number | bigint
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

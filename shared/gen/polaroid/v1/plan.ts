@@ -64,6 +64,61 @@ export function fileFormatToJSON(object: FileFormat): string {
   }
 }
 
+export enum GroupByOutput {
+  /** GROUP_BY_OUTPUT_UNSPECIFIED - agg */
+  GROUP_BY_OUTPUT_UNSPECIFIED = 0,
+  GROUP_BY_OUTPUT_AGG = 1,
+  /** GROUP_BY_OUTPUT_HEAD - The first `n` rows of each group. */
+  GROUP_BY_OUTPUT_HEAD = 2,
+  /** GROUP_BY_OUTPUT_TAIL - The last `n` rows of each group. */
+  GROUP_BY_OUTPUT_TAIL = 3,
+  /** GROUP_BY_OUTPUT_LEN - The number of rows of each group, in a column named "len". */
+  GROUP_BY_OUTPUT_LEN = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function groupByOutputFromJSON(object: any): GroupByOutput {
+  switch (object) {
+    case 0:
+    case "GROUP_BY_OUTPUT_UNSPECIFIED":
+      return GroupByOutput.GROUP_BY_OUTPUT_UNSPECIFIED;
+    case 1:
+    case "GROUP_BY_OUTPUT_AGG":
+      return GroupByOutput.GROUP_BY_OUTPUT_AGG;
+    case 2:
+    case "GROUP_BY_OUTPUT_HEAD":
+      return GroupByOutput.GROUP_BY_OUTPUT_HEAD;
+    case 3:
+    case "GROUP_BY_OUTPUT_TAIL":
+      return GroupByOutput.GROUP_BY_OUTPUT_TAIL;
+    case 4:
+    case "GROUP_BY_OUTPUT_LEN":
+      return GroupByOutput.GROUP_BY_OUTPUT_LEN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return GroupByOutput.UNRECOGNIZED;
+  }
+}
+
+export function groupByOutputToJSON(object: GroupByOutput): string {
+  switch (object) {
+    case GroupByOutput.GROUP_BY_OUTPUT_UNSPECIFIED:
+      return "GROUP_BY_OUTPUT_UNSPECIFIED";
+    case GroupByOutput.GROUP_BY_OUTPUT_AGG:
+      return "GROUP_BY_OUTPUT_AGG";
+    case GroupByOutput.GROUP_BY_OUTPUT_HEAD:
+      return "GROUP_BY_OUTPUT_HEAD";
+    case GroupByOutput.GROUP_BY_OUTPUT_TAIL:
+      return "GROUP_BY_OUTPUT_TAIL";
+    case GroupByOutput.GROUP_BY_OUTPUT_LEN:
+      return "GROUP_BY_OUTPUT_LEN";
+    case GroupByOutput.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export enum JoinType {
   /** JOIN_TYPE_UNSPECIFIED - inner */
   JOIN_TYPE_UNSPECIFIED = 0,
@@ -180,6 +235,368 @@ export function uniqueKeepToJSON(object: UniqueKeep): string {
   }
 }
 
+export enum ConcatHow {
+  /** CONCAT_HOW_UNSPECIFIED - vertical */
+  CONCAT_HOW_UNSPECIFIED = 0,
+  CONCAT_HOW_VERTICAL = 1,
+  /** CONCAT_HOW_VERTICAL_RELAXED - Vertical, casting columns to their common supertype. */
+  CONCAT_HOW_VERTICAL_RELAXED = 2,
+  CONCAT_HOW_HORIZONTAL = 3,
+  /** CONCAT_HOW_DIAGONAL - The union of the columns, nulls where an input lacks one. */
+  CONCAT_HOW_DIAGONAL = 4,
+  CONCAT_HOW_DIAGONAL_RELAXED = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function concatHowFromJSON(object: any): ConcatHow {
+  switch (object) {
+    case 0:
+    case "CONCAT_HOW_UNSPECIFIED":
+      return ConcatHow.CONCAT_HOW_UNSPECIFIED;
+    case 1:
+    case "CONCAT_HOW_VERTICAL":
+      return ConcatHow.CONCAT_HOW_VERTICAL;
+    case 2:
+    case "CONCAT_HOW_VERTICAL_RELAXED":
+      return ConcatHow.CONCAT_HOW_VERTICAL_RELAXED;
+    case 3:
+    case "CONCAT_HOW_HORIZONTAL":
+      return ConcatHow.CONCAT_HOW_HORIZONTAL;
+    case 4:
+    case "CONCAT_HOW_DIAGONAL":
+      return ConcatHow.CONCAT_HOW_DIAGONAL;
+    case 5:
+    case "CONCAT_HOW_DIAGONAL_RELAXED":
+      return ConcatHow.CONCAT_HOW_DIAGONAL_RELAXED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ConcatHow.UNRECOGNIZED;
+  }
+}
+
+export function concatHowToJSON(object: ConcatHow): string {
+  switch (object) {
+    case ConcatHow.CONCAT_HOW_UNSPECIFIED:
+      return "CONCAT_HOW_UNSPECIFIED";
+    case ConcatHow.CONCAT_HOW_VERTICAL:
+      return "CONCAT_HOW_VERTICAL";
+    case ConcatHow.CONCAT_HOW_VERTICAL_RELAXED:
+      return "CONCAT_HOW_VERTICAL_RELAXED";
+    case ConcatHow.CONCAT_HOW_HORIZONTAL:
+      return "CONCAT_HOW_HORIZONTAL";
+    case ConcatHow.CONCAT_HOW_DIAGONAL:
+      return "CONCAT_HOW_DIAGONAL";
+    case ConcatHow.CONCAT_HOW_DIAGONAL_RELAXED:
+      return "CONCAT_HOW_DIAGONAL_RELAXED";
+    case ConcatHow.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum PivotAgg {
+  /** PIVOT_AGG_UNSPECIFIED - first */
+  PIVOT_AGG_UNSPECIFIED = 0,
+  PIVOT_AGG_FIRST = 1,
+  PIVOT_AGG_SUM = 2,
+  PIVOT_AGG_MAX = 3,
+  PIVOT_AGG_MIN = 4,
+  PIVOT_AGG_MEAN = 5,
+  PIVOT_AGG_MEDIAN = 6,
+  PIVOT_AGG_LAST = 7,
+  PIVOT_AGG_COUNT = 8,
+  UNRECOGNIZED = -1,
+}
+
+export function pivotAggFromJSON(object: any): PivotAgg {
+  switch (object) {
+    case 0:
+    case "PIVOT_AGG_UNSPECIFIED":
+      return PivotAgg.PIVOT_AGG_UNSPECIFIED;
+    case 1:
+    case "PIVOT_AGG_FIRST":
+      return PivotAgg.PIVOT_AGG_FIRST;
+    case 2:
+    case "PIVOT_AGG_SUM":
+      return PivotAgg.PIVOT_AGG_SUM;
+    case 3:
+    case "PIVOT_AGG_MAX":
+      return PivotAgg.PIVOT_AGG_MAX;
+    case 4:
+    case "PIVOT_AGG_MIN":
+      return PivotAgg.PIVOT_AGG_MIN;
+    case 5:
+    case "PIVOT_AGG_MEAN":
+      return PivotAgg.PIVOT_AGG_MEAN;
+    case 6:
+    case "PIVOT_AGG_MEDIAN":
+      return PivotAgg.PIVOT_AGG_MEDIAN;
+    case 7:
+    case "PIVOT_AGG_LAST":
+      return PivotAgg.PIVOT_AGG_LAST;
+    case 8:
+    case "PIVOT_AGG_COUNT":
+      return PivotAgg.PIVOT_AGG_COUNT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return PivotAgg.UNRECOGNIZED;
+  }
+}
+
+export function pivotAggToJSON(object: PivotAgg): string {
+  switch (object) {
+    case PivotAgg.PIVOT_AGG_UNSPECIFIED:
+      return "PIVOT_AGG_UNSPECIFIED";
+    case PivotAgg.PIVOT_AGG_FIRST:
+      return "PIVOT_AGG_FIRST";
+    case PivotAgg.PIVOT_AGG_SUM:
+      return "PIVOT_AGG_SUM";
+    case PivotAgg.PIVOT_AGG_MAX:
+      return "PIVOT_AGG_MAX";
+    case PivotAgg.PIVOT_AGG_MIN:
+      return "PIVOT_AGG_MIN";
+    case PivotAgg.PIVOT_AGG_MEAN:
+      return "PIVOT_AGG_MEAN";
+    case PivotAgg.PIVOT_AGG_MEDIAN:
+      return "PIVOT_AGG_MEDIAN";
+    case PivotAgg.PIVOT_AGG_LAST:
+      return "PIVOT_AGG_LAST";
+    case PivotAgg.PIVOT_AGG_COUNT:
+      return "PIVOT_AGG_COUNT";
+    case PivotAgg.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum ClosedWindow {
+  /** CLOSED_WINDOW_UNSPECIFIED - the operation's default */
+  CLOSED_WINDOW_UNSPECIFIED = 0,
+  CLOSED_WINDOW_LEFT = 1,
+  CLOSED_WINDOW_RIGHT = 2,
+  CLOSED_WINDOW_BOTH = 3,
+  CLOSED_WINDOW_NONE = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function closedWindowFromJSON(object: any): ClosedWindow {
+  switch (object) {
+    case 0:
+    case "CLOSED_WINDOW_UNSPECIFIED":
+      return ClosedWindow.CLOSED_WINDOW_UNSPECIFIED;
+    case 1:
+    case "CLOSED_WINDOW_LEFT":
+      return ClosedWindow.CLOSED_WINDOW_LEFT;
+    case 2:
+    case "CLOSED_WINDOW_RIGHT":
+      return ClosedWindow.CLOSED_WINDOW_RIGHT;
+    case 3:
+    case "CLOSED_WINDOW_BOTH":
+      return ClosedWindow.CLOSED_WINDOW_BOTH;
+    case 4:
+    case "CLOSED_WINDOW_NONE":
+      return ClosedWindow.CLOSED_WINDOW_NONE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ClosedWindow.UNRECOGNIZED;
+  }
+}
+
+export function closedWindowToJSON(object: ClosedWindow): string {
+  switch (object) {
+    case ClosedWindow.CLOSED_WINDOW_UNSPECIFIED:
+      return "CLOSED_WINDOW_UNSPECIFIED";
+    case ClosedWindow.CLOSED_WINDOW_LEFT:
+      return "CLOSED_WINDOW_LEFT";
+    case ClosedWindow.CLOSED_WINDOW_RIGHT:
+      return "CLOSED_WINDOW_RIGHT";
+    case ClosedWindow.CLOSED_WINDOW_BOTH:
+      return "CLOSED_WINDOW_BOTH";
+    case ClosedWindow.CLOSED_WINDOW_NONE:
+      return "CLOSED_WINDOW_NONE";
+    case ClosedWindow.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum WindowLabel {
+  /** WINDOW_LABEL_UNSPECIFIED - left */
+  WINDOW_LABEL_UNSPECIFIED = 0,
+  WINDOW_LABEL_LEFT = 1,
+  WINDOW_LABEL_RIGHT = 2,
+  WINDOW_LABEL_DATAPOINT = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function windowLabelFromJSON(object: any): WindowLabel {
+  switch (object) {
+    case 0:
+    case "WINDOW_LABEL_UNSPECIFIED":
+      return WindowLabel.WINDOW_LABEL_UNSPECIFIED;
+    case 1:
+    case "WINDOW_LABEL_LEFT":
+      return WindowLabel.WINDOW_LABEL_LEFT;
+    case 2:
+    case "WINDOW_LABEL_RIGHT":
+      return WindowLabel.WINDOW_LABEL_RIGHT;
+    case 3:
+    case "WINDOW_LABEL_DATAPOINT":
+      return WindowLabel.WINDOW_LABEL_DATAPOINT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return WindowLabel.UNRECOGNIZED;
+  }
+}
+
+export function windowLabelToJSON(object: WindowLabel): string {
+  switch (object) {
+    case WindowLabel.WINDOW_LABEL_UNSPECIFIED:
+      return "WINDOW_LABEL_UNSPECIFIED";
+    case WindowLabel.WINDOW_LABEL_LEFT:
+      return "WINDOW_LABEL_LEFT";
+    case WindowLabel.WINDOW_LABEL_RIGHT:
+      return "WINDOW_LABEL_RIGHT";
+    case WindowLabel.WINDOW_LABEL_DATAPOINT:
+      return "WINDOW_LABEL_DATAPOINT";
+    case WindowLabel.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum StartBy {
+  /** START_BY_UNSPECIFIED - window */
+  START_BY_UNSPECIFIED = 0,
+  START_BY_WINDOW = 1,
+  START_BY_DATAPOINT = 2,
+  START_BY_MONDAY = 3,
+  START_BY_TUESDAY = 4,
+  START_BY_WEDNESDAY = 5,
+  START_BY_THURSDAY = 6,
+  START_BY_FRIDAY = 7,
+  START_BY_SATURDAY = 8,
+  START_BY_SUNDAY = 9,
+  UNRECOGNIZED = -1,
+}
+
+export function startByFromJSON(object: any): StartBy {
+  switch (object) {
+    case 0:
+    case "START_BY_UNSPECIFIED":
+      return StartBy.START_BY_UNSPECIFIED;
+    case 1:
+    case "START_BY_WINDOW":
+      return StartBy.START_BY_WINDOW;
+    case 2:
+    case "START_BY_DATAPOINT":
+      return StartBy.START_BY_DATAPOINT;
+    case 3:
+    case "START_BY_MONDAY":
+      return StartBy.START_BY_MONDAY;
+    case 4:
+    case "START_BY_TUESDAY":
+      return StartBy.START_BY_TUESDAY;
+    case 5:
+    case "START_BY_WEDNESDAY":
+      return StartBy.START_BY_WEDNESDAY;
+    case 6:
+    case "START_BY_THURSDAY":
+      return StartBy.START_BY_THURSDAY;
+    case 7:
+    case "START_BY_FRIDAY":
+      return StartBy.START_BY_FRIDAY;
+    case 8:
+    case "START_BY_SATURDAY":
+      return StartBy.START_BY_SATURDAY;
+    case 9:
+    case "START_BY_SUNDAY":
+      return StartBy.START_BY_SUNDAY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return StartBy.UNRECOGNIZED;
+  }
+}
+
+export function startByToJSON(object: StartBy): string {
+  switch (object) {
+    case StartBy.START_BY_UNSPECIFIED:
+      return "START_BY_UNSPECIFIED";
+    case StartBy.START_BY_WINDOW:
+      return "START_BY_WINDOW";
+    case StartBy.START_BY_DATAPOINT:
+      return "START_BY_DATAPOINT";
+    case StartBy.START_BY_MONDAY:
+      return "START_BY_MONDAY";
+    case StartBy.START_BY_TUESDAY:
+      return "START_BY_TUESDAY";
+    case StartBy.START_BY_WEDNESDAY:
+      return "START_BY_WEDNESDAY";
+    case StartBy.START_BY_THURSDAY:
+      return "START_BY_THURSDAY";
+    case StartBy.START_BY_FRIDAY:
+      return "START_BY_FRIDAY";
+    case StartBy.START_BY_SATURDAY:
+      return "START_BY_SATURDAY";
+    case StartBy.START_BY_SUNDAY:
+      return "START_BY_SUNDAY";
+    case StartBy.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum AsofStrategy {
+  /** ASOF_STRATEGY_UNSPECIFIED - backward */
+  ASOF_STRATEGY_UNSPECIFIED = 0,
+  ASOF_STRATEGY_BACKWARD = 1,
+  ASOF_STRATEGY_FORWARD = 2,
+  ASOF_STRATEGY_NEAREST = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function asofStrategyFromJSON(object: any): AsofStrategy {
+  switch (object) {
+    case 0:
+    case "ASOF_STRATEGY_UNSPECIFIED":
+      return AsofStrategy.ASOF_STRATEGY_UNSPECIFIED;
+    case 1:
+    case "ASOF_STRATEGY_BACKWARD":
+      return AsofStrategy.ASOF_STRATEGY_BACKWARD;
+    case 2:
+    case "ASOF_STRATEGY_FORWARD":
+      return AsofStrategy.ASOF_STRATEGY_FORWARD;
+    case 3:
+    case "ASOF_STRATEGY_NEAREST":
+      return AsofStrategy.ASOF_STRATEGY_NEAREST;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AsofStrategy.UNRECOGNIZED;
+  }
+}
+
+export function asofStrategyToJSON(object: AsofStrategy): string {
+  switch (object) {
+    case AsofStrategy.ASOF_STRATEGY_UNSPECIFIED:
+      return "ASOF_STRATEGY_UNSPECIFIED";
+    case AsofStrategy.ASOF_STRATEGY_BACKWARD:
+      return "ASOF_STRATEGY_BACKWARD";
+    case AsofStrategy.ASOF_STRATEGY_FORWARD:
+      return "ASOF_STRATEGY_FORWARD";
+    case AsofStrategy.ASOF_STRATEGY_NEAREST:
+      return "ASOF_STRATEGY_NEAREST";
+    case AsofStrategy.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * One node of a query plan; each node names its input(s), so a whole lazy query travels as
  * one tree and runs server-side as one LazyFrame.
@@ -199,6 +616,18 @@ export interface Plan {
     | { $case: "drop"; value: Drop }
     | { $case: "rename"; value: Rename }
     | { $case: "cast"; value: CastColumns }
+    | { $case: "explode"; value: Explode }
+    | { $case: "unpivot"; value: Unpivot }
+    | { $case: "concat"; value: Concat }
+    | { $case: "withRowIndex"; value: WithRowIndex }
+    | { $case: "dropNulls"; value: DropNulls }
+    | { $case: "unnest"; value: Unnest }
+    | { $case: "cache"; value: Cache }
+    | { $case: "pivot"; value: Pivot }
+    | { $case: "groupByDynamic"; value: GroupByDynamic }
+    | { $case: "groupByRolling"; value: GroupByRolling }
+    | { $case: "joinAsof"; value: JoinAsof }
+    | { $case: "sql"; value: Sql }
     | undefined;
 }
 
@@ -262,6 +691,9 @@ export interface GroupBy {
   keys: Expr[];
   aggs: Expr[];
   maintainOrder: boolean;
+  output: GroupByOutput;
+  /** HEAD and TAIL: rows per group. */
+  n: bigint;
 }
 
 export interface Join {
@@ -312,6 +744,150 @@ export interface CastColumns_DtypesEntry {
   value?: DataType | undefined;
 }
 
+/** Each listed list column becomes one row per element (the other columns repeat). */
+export interface Explode {
+  input?: Plan | undefined;
+  columns: Expr[];
+}
+
+/** Wide to long (melt): `on` columns become (variable, value) rows; `index` columns repeat. */
+export interface Unpivot {
+  input?: Plan | undefined;
+  index: string[];
+  /** Empty means every column not in `index`. */
+  on: string[];
+  /** "variable" when unset. */
+  variableName?:
+    | string
+    | undefined;
+  /** "value" when unset. */
+  valueName?: string | undefined;
+}
+
+export interface Concat {
+  inputs: Plan[];
+  how: ConcatHow;
+  rechunk: boolean;
+  parallel: boolean;
+}
+
+export interface WithRowIndex {
+  input?:
+    | Plan
+    | undefined;
+  /** "index" when empty. */
+  name: string;
+  offset: bigint;
+}
+
+/** Drops the rows with a null in any of `subset` (every column when empty). */
+export interface DropNulls {
+  input?: Plan | undefined;
+  subset: string[];
+}
+
+/** Struct columns become one column per field. */
+export interface Unnest {
+  input?: Plan | undefined;
+  columns: string[];
+  /** When set, field columns are named <column><separator><field>. */
+  separator?: string | undefined;
+}
+
+/** Caches the input's result for the plan's other uses of it. */
+export interface Cache {
+  input?: Plan | undefined;
+}
+
+/**
+ * Long to wide. Runs eagerly on the server (the output columns depend on the data); the
+ * number of output columns is bounded by the server's limits.
+ */
+export interface Pivot {
+  input?: Plan | undefined;
+  values: string[];
+  index: string[];
+  on: string[];
+  aggregate: PivotAgg;
+  maintainOrder: boolean;
+  sortColumns: boolean;
+  /** "_" when unset. */
+  separator?: string | undefined;
+}
+
+/**
+ * Time windows of fixed size (Polars group_by_dynamic); durations in the Polars duration
+ * language ("1m", "1h30m", "1mo", "2i" for index columns).
+ */
+export interface GroupByDynamic {
+  input?: Plan | undefined;
+  indexColumn: string;
+  every: string;
+  /** `every` when unset. */
+  period?:
+    | string
+    | undefined;
+  /** "0ns" (or the negated period for START_BY_WINDOW) when unset. */
+  offset?: string | undefined;
+  label: WindowLabel;
+  includeBoundaries: boolean;
+  /** left by default */
+  closed: ClosedWindow;
+  by: Expr[];
+  startBy: StartBy;
+  aggs: Expr[];
+}
+
+/** One window per row, ending at the row's index value (Polars rolling group-by). */
+export interface GroupByRolling {
+  input?: Plan | undefined;
+  indexColumn?: Expr | undefined;
+  period: string;
+  offset?:
+    | string
+    | undefined;
+  /** right by default */
+  closed: ClosedWindow;
+  by: Expr[];
+  aggs: Expr[];
+}
+
+/** Joins each left row to the nearest right row by key (both sides sorted by it). */
+export interface JoinAsof {
+  left?: Plan | undefined;
+  right?: Plan | undefined;
+  leftOn: string;
+  rightOn: string;
+  byLeft: string[];
+  byRight: string[];
+  strategy: AsofStrategy;
+  /** Largest distance of a match: a number for numeric keys, a duration for temporal ones. */
+  tolerance?:
+    | { $case: "toleranceNumber"; value: number }
+    | { $case: "toleranceDuration"; value: string }
+    | undefined;
+  /** "_right" when empty. */
+  suffix: string;
+  /** Matches on equal keys; true when unset. */
+  allowExactMatches?: boolean | undefined;
+  checkSortedness: boolean;
+  coalesce: boolean;
+}
+
+/**
+ * A SQL query over named tables: each table is a plan (a handle scan, a file scan or any
+ * lazy query). The query runs as one lazy plan, so it composes with the nodes around it.
+ */
+export interface Sql {
+  query: string;
+  tables: { [key: string]: Plan };
+}
+
+export interface Sql_TablesEntry {
+  key: string;
+  value?: Plan | undefined;
+}
+
 function createBasePlan(): Plan {
   return { node: undefined };
 }
@@ -357,6 +933,42 @@ export const Plan: MessageFns<Plan> = {
         break;
       case "cast":
         CastColumns.encode(message.node.value, writer.uint32(106).fork()).join();
+        break;
+      case "explode":
+        Explode.encode(message.node.value, writer.uint32(114).fork()).join();
+        break;
+      case "unpivot":
+        Unpivot.encode(message.node.value, writer.uint32(122).fork()).join();
+        break;
+      case "concat":
+        Concat.encode(message.node.value, writer.uint32(130).fork()).join();
+        break;
+      case "withRowIndex":
+        WithRowIndex.encode(message.node.value, writer.uint32(138).fork()).join();
+        break;
+      case "dropNulls":
+        DropNulls.encode(message.node.value, writer.uint32(146).fork()).join();
+        break;
+      case "unnest":
+        Unnest.encode(message.node.value, writer.uint32(154).fork()).join();
+        break;
+      case "cache":
+        Cache.encode(message.node.value, writer.uint32(162).fork()).join();
+        break;
+      case "pivot":
+        Pivot.encode(message.node.value, writer.uint32(170).fork()).join();
+        break;
+      case "groupByDynamic":
+        GroupByDynamic.encode(message.node.value, writer.uint32(178).fork()).join();
+        break;
+      case "groupByRolling":
+        GroupByRolling.encode(message.node.value, writer.uint32(186).fork()).join();
+        break;
+      case "joinAsof":
+        JoinAsof.encode(message.node.value, writer.uint32(194).fork()).join();
+        break;
+      case "sql":
+        Sql.encode(message.node.value, writer.uint32(202).fork()).join();
         break;
     }
     return writer;
@@ -479,6 +1091,102 @@ export const Plan: MessageFns<Plan> = {
             message.node = { $case: "cast", value: CastColumns.decode(reader, reader.uint32()) };
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.node = { $case: "explode", value: Explode.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.node = { $case: "unpivot", value: Unpivot.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.node = { $case: "concat", value: Concat.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.node = { $case: "withRowIndex", value: WithRowIndex.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.node = { $case: "dropNulls", value: DropNulls.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.node = { $case: "unnest", value: Unnest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.node = { $case: "cache", value: Cache.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.node = { $case: "pivot", value: Pivot.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.node = { $case: "groupByDynamic", value: GroupByDynamic.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.node = { $case: "groupByRolling", value: GroupByRolling.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.node = { $case: "joinAsof", value: JoinAsof.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.node = { $case: "sql", value: Sql.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -523,6 +1231,40 @@ export const Plan: MessageFns<Plan> = {
         ? { $case: "rename", value: Rename.fromJSON(object.rename) }
         : isSet(object.cast)
         ? { $case: "cast", value: CastColumns.fromJSON(object.cast) }
+        : isSet(object.explode)
+        ? { $case: "explode", value: Explode.fromJSON(object.explode) }
+        : isSet(object.unpivot)
+        ? { $case: "unpivot", value: Unpivot.fromJSON(object.unpivot) }
+        : isSet(object.concat)
+        ? { $case: "concat", value: Concat.fromJSON(object.concat) }
+        : isSet(object.withRowIndex)
+        ? { $case: "withRowIndex", value: WithRowIndex.fromJSON(object.withRowIndex) }
+        : isSet(object.with_row_index)
+        ? { $case: "withRowIndex", value: WithRowIndex.fromJSON(object.with_row_index) }
+        : isSet(object.dropNulls)
+        ? { $case: "dropNulls", value: DropNulls.fromJSON(object.dropNulls) }
+        : isSet(object.drop_nulls)
+        ? { $case: "dropNulls", value: DropNulls.fromJSON(object.drop_nulls) }
+        : isSet(object.unnest)
+        ? { $case: "unnest", value: Unnest.fromJSON(object.unnest) }
+        : isSet(object.cache)
+        ? { $case: "cache", value: Cache.fromJSON(object.cache) }
+        : isSet(object.pivot)
+        ? { $case: "pivot", value: Pivot.fromJSON(object.pivot) }
+        : isSet(object.groupByDynamic)
+        ? { $case: "groupByDynamic", value: GroupByDynamic.fromJSON(object.groupByDynamic) }
+        : isSet(object.group_by_dynamic)
+        ? { $case: "groupByDynamic", value: GroupByDynamic.fromJSON(object.group_by_dynamic) }
+        : isSet(object.groupByRolling)
+        ? { $case: "groupByRolling", value: GroupByRolling.fromJSON(object.groupByRolling) }
+        : isSet(object.group_by_rolling)
+        ? { $case: "groupByRolling", value: GroupByRolling.fromJSON(object.group_by_rolling) }
+        : isSet(object.joinAsof)
+        ? { $case: "joinAsof", value: JoinAsof.fromJSON(object.joinAsof) }
+        : isSet(object.join_asof)
+        ? { $case: "joinAsof", value: JoinAsof.fromJSON(object.join_asof) }
+        : isSet(object.sql)
+        ? { $case: "sql", value: Sql.fromJSON(object.sql) }
         : undefined,
     };
   },
@@ -555,6 +1297,30 @@ export const Plan: MessageFns<Plan> = {
       obj.rename = Rename.toJSON(message.node.value);
     } else if (message.node?.$case === "cast") {
       obj.cast = CastColumns.toJSON(message.node.value);
+    } else if (message.node?.$case === "explode") {
+      obj.explode = Explode.toJSON(message.node.value);
+    } else if (message.node?.$case === "unpivot") {
+      obj.unpivot = Unpivot.toJSON(message.node.value);
+    } else if (message.node?.$case === "concat") {
+      obj.concat = Concat.toJSON(message.node.value);
+    } else if (message.node?.$case === "withRowIndex") {
+      obj.withRowIndex = WithRowIndex.toJSON(message.node.value);
+    } else if (message.node?.$case === "dropNulls") {
+      obj.dropNulls = DropNulls.toJSON(message.node.value);
+    } else if (message.node?.$case === "unnest") {
+      obj.unnest = Unnest.toJSON(message.node.value);
+    } else if (message.node?.$case === "cache") {
+      obj.cache = Cache.toJSON(message.node.value);
+    } else if (message.node?.$case === "pivot") {
+      obj.pivot = Pivot.toJSON(message.node.value);
+    } else if (message.node?.$case === "groupByDynamic") {
+      obj.groupByDynamic = GroupByDynamic.toJSON(message.node.value);
+    } else if (message.node?.$case === "groupByRolling") {
+      obj.groupByRolling = GroupByRolling.toJSON(message.node.value);
+    } else if (message.node?.$case === "joinAsof") {
+      obj.joinAsof = JoinAsof.toJSON(message.node.value);
+    } else if (message.node?.$case === "sql") {
+      obj.sql = Sql.toJSON(message.node.value);
     }
     return obj;
   },
@@ -640,6 +1406,78 @@ export const Plan: MessageFns<Plan> = {
       case "cast": {
         if (object.node?.value !== undefined && object.node?.value !== null) {
           message.node = { $case: "cast", value: CastColumns.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "explode": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "explode", value: Explode.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "unpivot": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "unpivot", value: Unpivot.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "concat": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "concat", value: Concat.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "withRowIndex": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "withRowIndex", value: WithRowIndex.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "dropNulls": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "dropNulls", value: DropNulls.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "unnest": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "unnest", value: Unnest.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "cache": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "cache", value: Cache.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "pivot": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "pivot", value: Pivot.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "groupByDynamic": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "groupByDynamic", value: GroupByDynamic.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "groupByRolling": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "groupByRolling", value: GroupByRolling.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "joinAsof": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "joinAsof", value: JoinAsof.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "sql": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "sql", value: Sql.fromPartial(object.node.value) };
         }
         break;
       }
@@ -1480,7 +2318,7 @@ export const Tail: MessageFns<Tail> = {
 };
 
 function createBaseGroupBy(): GroupBy {
-  return { input: undefined, keys: [], aggs: [], maintainOrder: false };
+  return { input: undefined, keys: [], aggs: [], maintainOrder: false, output: 0, n: 0n };
 }
 
 export const GroupBy: MessageFns<GroupBy> = {
@@ -1496,6 +2334,15 @@ export const GroupBy: MessageFns<GroupBy> = {
     }
     if (message.maintainOrder !== false) {
       writer.uint32(32).bool(message.maintainOrder);
+    }
+    if (message.output !== 0) {
+      writer.uint32(40).int32(message.output);
+    }
+    if (message.n !== 0n) {
+      if (BigInt.asUintN(64, message.n) !== message.n) {
+        throw new globalThis.Error("value provided for field message.n of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.n);
     }
     return writer;
   },
@@ -1545,6 +2392,22 @@ export const GroupBy: MessageFns<GroupBy> = {
             message.maintainOrder = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.output = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.n = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1567,6 +2430,8 @@ export const GroupBy: MessageFns<GroupBy> = {
         : isSet(object.maintain_order)
         ? globalThis.Boolean(object.maintain_order)
         : false,
+      output: isSet(object.output) ? groupByOutputFromJSON(object.output) : 0,
+      n: isSet(object.n) ? BigInt(object.n) : 0n,
     };
   },
 
@@ -1584,6 +2449,12 @@ export const GroupBy: MessageFns<GroupBy> = {
     if (message.maintainOrder !== false) {
       obj.maintainOrder = message.maintainOrder;
     }
+    if (message.output !== 0) {
+      obj.output = groupByOutputToJSON(message.output);
+    }
+    if (message.n !== 0n) {
+      obj.n = message.n.toString();
+    }
     return obj;
   },
 
@@ -1596,6 +2467,8 @@ export const GroupBy: MessageFns<GroupBy> = {
     message.keys = object.keys?.map((e) => Expr.fromPartial(e)) || [];
     message.aggs = object.aggs?.map((e) => Expr.fromPartial(e)) || [];
     message.maintainOrder = object.maintainOrder ?? false;
+    message.output = object.output ?? 0;
+    message.n = (object.n !== undefined && object.n !== null) ? BigInt(object.n) : 0n;
     return message;
   },
 };
@@ -2396,6 +3269,1850 @@ export const CastColumns_DtypesEntry: MessageFns<CastColumns_DtypesEntry> = {
     return message;
   },
 };
+
+function createBaseExplode(): Explode {
+  return { input: undefined, columns: [] };
+}
+
+export const Explode: MessageFns<Explode> = {
+  encode(message: Explode, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.input !== undefined) {
+      Plan.encode(message.input, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.columns) {
+      Expr.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Explode {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExplode();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.input = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.columns.push(Expr.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Explode {
+    return {
+      input: isSet(object.input) ? Plan.fromJSON(object.input) : undefined,
+      columns: globalThis.Array.isArray(object?.columns) ? object.columns.map((e: any) => Expr.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: Explode): unknown {
+    const obj: any = {};
+    if (message.input !== undefined) {
+      obj.input = Plan.toJSON(message.input);
+    }
+    if (message.columns?.length) {
+      obj.columns = message.columns.map((e) => Expr.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Explode>, I>>(base?: I): Explode {
+    return Explode.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Explode>, I>>(object: I): Explode {
+    const message = createBaseExplode();
+    message.input = (object.input !== undefined && object.input !== null) ? Plan.fromPartial(object.input) : undefined;
+    message.columns = object.columns?.map((e) => Expr.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUnpivot(): Unpivot {
+  return { input: undefined, index: [], on: [], variableName: undefined, valueName: undefined };
+}
+
+export const Unpivot: MessageFns<Unpivot> = {
+  encode(message: Unpivot, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.input !== undefined) {
+      Plan.encode(message.input, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.index) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.on) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.variableName !== undefined) {
+      writer.uint32(34).string(message.variableName);
+    }
+    if (message.valueName !== undefined) {
+      writer.uint32(42).string(message.valueName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Unpivot {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnpivot();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.input = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.index.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.on.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.variableName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.valueName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Unpivot {
+    return {
+      input: isSet(object.input) ? Plan.fromJSON(object.input) : undefined,
+      index: globalThis.Array.isArray(object?.index) ? object.index.map((e: any) => globalThis.String(e)) : [],
+      on: globalThis.Array.isArray(object?.on) ? object.on.map((e: any) => globalThis.String(e)) : [],
+      variableName: isSet(object.variableName)
+        ? globalThis.String(object.variableName)
+        : isSet(object.variable_name)
+        ? globalThis.String(object.variable_name)
+        : undefined,
+      valueName: isSet(object.valueName)
+        ? globalThis.String(object.valueName)
+        : isSet(object.value_name)
+        ? globalThis.String(object.value_name)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Unpivot): unknown {
+    const obj: any = {};
+    if (message.input !== undefined) {
+      obj.input = Plan.toJSON(message.input);
+    }
+    if (message.index?.length) {
+      obj.index = message.index;
+    }
+    if (message.on?.length) {
+      obj.on = message.on;
+    }
+    if (message.variableName !== undefined) {
+      obj.variableName = message.variableName;
+    }
+    if (message.valueName !== undefined) {
+      obj.valueName = message.valueName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Unpivot>, I>>(base?: I): Unpivot {
+    return Unpivot.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Unpivot>, I>>(object: I): Unpivot {
+    const message = createBaseUnpivot();
+    message.input = (object.input !== undefined && object.input !== null) ? Plan.fromPartial(object.input) : undefined;
+    message.index = object.index?.map((e) => e) || [];
+    message.on = object.on?.map((e) => e) || [];
+    message.variableName = object.variableName ?? undefined;
+    message.valueName = object.valueName ?? undefined;
+    return message;
+  },
+};
+
+function createBaseConcat(): Concat {
+  return { inputs: [], how: 0, rechunk: false, parallel: false };
+}
+
+export const Concat: MessageFns<Concat> = {
+  encode(message: Concat, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.inputs) {
+      Plan.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.how !== 0) {
+      writer.uint32(16).int32(message.how);
+    }
+    if (message.rechunk !== false) {
+      writer.uint32(24).bool(message.rechunk);
+    }
+    if (message.parallel !== false) {
+      writer.uint32(32).bool(message.parallel);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Concat {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConcat();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.inputs.push(Plan.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.how = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.rechunk = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.parallel = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Concat {
+    return {
+      inputs: globalThis.Array.isArray(object?.inputs) ? object.inputs.map((e: any) => Plan.fromJSON(e)) : [],
+      how: isSet(object.how) ? concatHowFromJSON(object.how) : 0,
+      rechunk: isSet(object.rechunk) ? globalThis.Boolean(object.rechunk) : false,
+      parallel: isSet(object.parallel) ? globalThis.Boolean(object.parallel) : false,
+    };
+  },
+
+  toJSON(message: Concat): unknown {
+    const obj: any = {};
+    if (message.inputs?.length) {
+      obj.inputs = message.inputs.map((e) => Plan.toJSON(e));
+    }
+    if (message.how !== 0) {
+      obj.how = concatHowToJSON(message.how);
+    }
+    if (message.rechunk !== false) {
+      obj.rechunk = message.rechunk;
+    }
+    if (message.parallel !== false) {
+      obj.parallel = message.parallel;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Concat>, I>>(base?: I): Concat {
+    return Concat.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Concat>, I>>(object: I): Concat {
+    const message = createBaseConcat();
+    message.inputs = object.inputs?.map((e) => Plan.fromPartial(e)) || [];
+    message.how = object.how ?? 0;
+    message.rechunk = object.rechunk ?? false;
+    message.parallel = object.parallel ?? false;
+    return message;
+  },
+};
+
+function createBaseWithRowIndex(): WithRowIndex {
+  return { input: undefined, name: "", offset: 0n };
+}
+
+export const WithRowIndex: MessageFns<WithRowIndex> = {
+  encode(message: WithRowIndex, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.input !== undefined) {
+      Plan.encode(message.input, writer.uint32(10).fork()).join();
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.offset !== 0n) {
+      if (BigInt.asUintN(64, message.offset) !== message.offset) {
+        throw new globalThis.Error("value provided for field message.offset of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.offset);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WithRowIndex {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWithRowIndex();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.input = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.offset = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WithRowIndex {
+    return {
+      input: isSet(object.input) ? Plan.fromJSON(object.input) : undefined,
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      offset: isSet(object.offset) ? BigInt(object.offset) : 0n,
+    };
+  },
+
+  toJSON(message: WithRowIndex): unknown {
+    const obj: any = {};
+    if (message.input !== undefined) {
+      obj.input = Plan.toJSON(message.input);
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.offset !== 0n) {
+      obj.offset = message.offset.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WithRowIndex>, I>>(base?: I): WithRowIndex {
+    return WithRowIndex.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WithRowIndex>, I>>(object: I): WithRowIndex {
+    const message = createBaseWithRowIndex();
+    message.input = (object.input !== undefined && object.input !== null) ? Plan.fromPartial(object.input) : undefined;
+    message.name = object.name ?? "";
+    message.offset = (object.offset !== undefined && object.offset !== null) ? BigInt(object.offset) : 0n;
+    return message;
+  },
+};
+
+function createBaseDropNulls(): DropNulls {
+  return { input: undefined, subset: [] };
+}
+
+export const DropNulls: MessageFns<DropNulls> = {
+  encode(message: DropNulls, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.input !== undefined) {
+      Plan.encode(message.input, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.subset) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DropNulls {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDropNulls();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.input = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subset.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DropNulls {
+    return {
+      input: isSet(object.input) ? Plan.fromJSON(object.input) : undefined,
+      subset: globalThis.Array.isArray(object?.subset) ? object.subset.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: DropNulls): unknown {
+    const obj: any = {};
+    if (message.input !== undefined) {
+      obj.input = Plan.toJSON(message.input);
+    }
+    if (message.subset?.length) {
+      obj.subset = message.subset;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DropNulls>, I>>(base?: I): DropNulls {
+    return DropNulls.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DropNulls>, I>>(object: I): DropNulls {
+    const message = createBaseDropNulls();
+    message.input = (object.input !== undefined && object.input !== null) ? Plan.fromPartial(object.input) : undefined;
+    message.subset = object.subset?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseUnnest(): Unnest {
+  return { input: undefined, columns: [], separator: undefined };
+}
+
+export const Unnest: MessageFns<Unnest> = {
+  encode(message: Unnest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.input !== undefined) {
+      Plan.encode(message.input, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.columns) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.separator !== undefined) {
+      writer.uint32(26).string(message.separator);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Unnest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnnest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.input = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.columns.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.separator = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Unnest {
+    return {
+      input: isSet(object.input) ? Plan.fromJSON(object.input) : undefined,
+      columns: globalThis.Array.isArray(object?.columns) ? object.columns.map((e: any) => globalThis.String(e)) : [],
+      separator: isSet(object.separator) ? globalThis.String(object.separator) : undefined,
+    };
+  },
+
+  toJSON(message: Unnest): unknown {
+    const obj: any = {};
+    if (message.input !== undefined) {
+      obj.input = Plan.toJSON(message.input);
+    }
+    if (message.columns?.length) {
+      obj.columns = message.columns;
+    }
+    if (message.separator !== undefined) {
+      obj.separator = message.separator;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Unnest>, I>>(base?: I): Unnest {
+    return Unnest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Unnest>, I>>(object: I): Unnest {
+    const message = createBaseUnnest();
+    message.input = (object.input !== undefined && object.input !== null) ? Plan.fromPartial(object.input) : undefined;
+    message.columns = object.columns?.map((e) => e) || [];
+    message.separator = object.separator ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCache(): Cache {
+  return { input: undefined };
+}
+
+export const Cache: MessageFns<Cache> = {
+  encode(message: Cache, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.input !== undefined) {
+      Plan.encode(message.input, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Cache {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCache();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.input = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Cache {
+    return { input: isSet(object.input) ? Plan.fromJSON(object.input) : undefined };
+  },
+
+  toJSON(message: Cache): unknown {
+    const obj: any = {};
+    if (message.input !== undefined) {
+      obj.input = Plan.toJSON(message.input);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Cache>, I>>(base?: I): Cache {
+    return Cache.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Cache>, I>>(object: I): Cache {
+    const message = createBaseCache();
+    message.input = (object.input !== undefined && object.input !== null) ? Plan.fromPartial(object.input) : undefined;
+    return message;
+  },
+};
+
+function createBasePivot(): Pivot {
+  return {
+    input: undefined,
+    values: [],
+    index: [],
+    on: [],
+    aggregate: 0,
+    maintainOrder: false,
+    sortColumns: false,
+    separator: undefined,
+  };
+}
+
+export const Pivot: MessageFns<Pivot> = {
+  encode(message: Pivot, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.input !== undefined) {
+      Plan.encode(message.input, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.values) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.index) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.on) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.aggregate !== 0) {
+      writer.uint32(40).int32(message.aggregate);
+    }
+    if (message.maintainOrder !== false) {
+      writer.uint32(48).bool(message.maintainOrder);
+    }
+    if (message.sortColumns !== false) {
+      writer.uint32(56).bool(message.sortColumns);
+    }
+    if (message.separator !== undefined) {
+      writer.uint32(66).string(message.separator);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Pivot {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePivot();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.input = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.values.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.index.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.on.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.aggregate = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.maintainOrder = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.sortColumns = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.separator = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Pivot {
+    return {
+      input: isSet(object.input) ? Plan.fromJSON(object.input) : undefined,
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.String(e)) : [],
+      index: globalThis.Array.isArray(object?.index) ? object.index.map((e: any) => globalThis.String(e)) : [],
+      on: globalThis.Array.isArray(object?.on) ? object.on.map((e: any) => globalThis.String(e)) : [],
+      aggregate: isSet(object.aggregate) ? pivotAggFromJSON(object.aggregate) : 0,
+      maintainOrder: isSet(object.maintainOrder)
+        ? globalThis.Boolean(object.maintainOrder)
+        : isSet(object.maintain_order)
+        ? globalThis.Boolean(object.maintain_order)
+        : false,
+      sortColumns: isSet(object.sortColumns)
+        ? globalThis.Boolean(object.sortColumns)
+        : isSet(object.sort_columns)
+        ? globalThis.Boolean(object.sort_columns)
+        : false,
+      separator: isSet(object.separator) ? globalThis.String(object.separator) : undefined,
+    };
+  },
+
+  toJSON(message: Pivot): unknown {
+    const obj: any = {};
+    if (message.input !== undefined) {
+      obj.input = Plan.toJSON(message.input);
+    }
+    if (message.values?.length) {
+      obj.values = message.values;
+    }
+    if (message.index?.length) {
+      obj.index = message.index;
+    }
+    if (message.on?.length) {
+      obj.on = message.on;
+    }
+    if (message.aggregate !== 0) {
+      obj.aggregate = pivotAggToJSON(message.aggregate);
+    }
+    if (message.maintainOrder !== false) {
+      obj.maintainOrder = message.maintainOrder;
+    }
+    if (message.sortColumns !== false) {
+      obj.sortColumns = message.sortColumns;
+    }
+    if (message.separator !== undefined) {
+      obj.separator = message.separator;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Pivot>, I>>(base?: I): Pivot {
+    return Pivot.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Pivot>, I>>(object: I): Pivot {
+    const message = createBasePivot();
+    message.input = (object.input !== undefined && object.input !== null) ? Plan.fromPartial(object.input) : undefined;
+    message.values = object.values?.map((e) => e) || [];
+    message.index = object.index?.map((e) => e) || [];
+    message.on = object.on?.map((e) => e) || [];
+    message.aggregate = object.aggregate ?? 0;
+    message.maintainOrder = object.maintainOrder ?? false;
+    message.sortColumns = object.sortColumns ?? false;
+    message.separator = object.separator ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGroupByDynamic(): GroupByDynamic {
+  return {
+    input: undefined,
+    indexColumn: "",
+    every: "",
+    period: undefined,
+    offset: undefined,
+    label: 0,
+    includeBoundaries: false,
+    closed: 0,
+    by: [],
+    startBy: 0,
+    aggs: [],
+  };
+}
+
+export const GroupByDynamic: MessageFns<GroupByDynamic> = {
+  encode(message: GroupByDynamic, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.input !== undefined) {
+      Plan.encode(message.input, writer.uint32(10).fork()).join();
+    }
+    if (message.indexColumn !== "") {
+      writer.uint32(18).string(message.indexColumn);
+    }
+    if (message.every !== "") {
+      writer.uint32(26).string(message.every);
+    }
+    if (message.period !== undefined) {
+      writer.uint32(34).string(message.period);
+    }
+    if (message.offset !== undefined) {
+      writer.uint32(42).string(message.offset);
+    }
+    if (message.label !== 0) {
+      writer.uint32(48).int32(message.label);
+    }
+    if (message.includeBoundaries !== false) {
+      writer.uint32(56).bool(message.includeBoundaries);
+    }
+    if (message.closed !== 0) {
+      writer.uint32(64).int32(message.closed);
+    }
+    for (const v of message.by) {
+      Expr.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.startBy !== 0) {
+      writer.uint32(80).int32(message.startBy);
+    }
+    for (const v of message.aggs) {
+      Expr.encode(v!, writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GroupByDynamic {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGroupByDynamic();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.input = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.indexColumn = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.every = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.offset = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.label = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.includeBoundaries = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.closed = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.by.push(Expr.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.startBy = reader.int32() as any;
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.aggs.push(Expr.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GroupByDynamic {
+    return {
+      input: isSet(object.input) ? Plan.fromJSON(object.input) : undefined,
+      indexColumn: isSet(object.indexColumn)
+        ? globalThis.String(object.indexColumn)
+        : isSet(object.index_column)
+        ? globalThis.String(object.index_column)
+        : "",
+      every: isSet(object.every) ? globalThis.String(object.every) : "",
+      period: isSet(object.period) ? globalThis.String(object.period) : undefined,
+      offset: isSet(object.offset) ? globalThis.String(object.offset) : undefined,
+      label: isSet(object.label) ? windowLabelFromJSON(object.label) : 0,
+      includeBoundaries: isSet(object.includeBoundaries)
+        ? globalThis.Boolean(object.includeBoundaries)
+        : isSet(object.include_boundaries)
+        ? globalThis.Boolean(object.include_boundaries)
+        : false,
+      closed: isSet(object.closed) ? closedWindowFromJSON(object.closed) : 0,
+      by: globalThis.Array.isArray(object?.by) ? object.by.map((e: any) => Expr.fromJSON(e)) : [],
+      startBy: isSet(object.startBy)
+        ? startByFromJSON(object.startBy)
+        : isSet(object.start_by)
+        ? startByFromJSON(object.start_by)
+        : 0,
+      aggs: globalThis.Array.isArray(object?.aggs) ? object.aggs.map((e: any) => Expr.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GroupByDynamic): unknown {
+    const obj: any = {};
+    if (message.input !== undefined) {
+      obj.input = Plan.toJSON(message.input);
+    }
+    if (message.indexColumn !== "") {
+      obj.indexColumn = message.indexColumn;
+    }
+    if (message.every !== "") {
+      obj.every = message.every;
+    }
+    if (message.period !== undefined) {
+      obj.period = message.period;
+    }
+    if (message.offset !== undefined) {
+      obj.offset = message.offset;
+    }
+    if (message.label !== 0) {
+      obj.label = windowLabelToJSON(message.label);
+    }
+    if (message.includeBoundaries !== false) {
+      obj.includeBoundaries = message.includeBoundaries;
+    }
+    if (message.closed !== 0) {
+      obj.closed = closedWindowToJSON(message.closed);
+    }
+    if (message.by?.length) {
+      obj.by = message.by.map((e) => Expr.toJSON(e));
+    }
+    if (message.startBy !== 0) {
+      obj.startBy = startByToJSON(message.startBy);
+    }
+    if (message.aggs?.length) {
+      obj.aggs = message.aggs.map((e) => Expr.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GroupByDynamic>, I>>(base?: I): GroupByDynamic {
+    return GroupByDynamic.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GroupByDynamic>, I>>(object: I): GroupByDynamic {
+    const message = createBaseGroupByDynamic();
+    message.input = (object.input !== undefined && object.input !== null) ? Plan.fromPartial(object.input) : undefined;
+    message.indexColumn = object.indexColumn ?? "";
+    message.every = object.every ?? "";
+    message.period = object.period ?? undefined;
+    message.offset = object.offset ?? undefined;
+    message.label = object.label ?? 0;
+    message.includeBoundaries = object.includeBoundaries ?? false;
+    message.closed = object.closed ?? 0;
+    message.by = object.by?.map((e) => Expr.fromPartial(e)) || [];
+    message.startBy = object.startBy ?? 0;
+    message.aggs = object.aggs?.map((e) => Expr.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGroupByRolling(): GroupByRolling {
+  return { input: undefined, indexColumn: undefined, period: "", offset: undefined, closed: 0, by: [], aggs: [] };
+}
+
+export const GroupByRolling: MessageFns<GroupByRolling> = {
+  encode(message: GroupByRolling, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.input !== undefined) {
+      Plan.encode(message.input, writer.uint32(10).fork()).join();
+    }
+    if (message.indexColumn !== undefined) {
+      Expr.encode(message.indexColumn, writer.uint32(18).fork()).join();
+    }
+    if (message.period !== "") {
+      writer.uint32(26).string(message.period);
+    }
+    if (message.offset !== undefined) {
+      writer.uint32(34).string(message.offset);
+    }
+    if (message.closed !== 0) {
+      writer.uint32(40).int32(message.closed);
+    }
+    for (const v of message.by) {
+      Expr.encode(v!, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.aggs) {
+      Expr.encode(v!, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GroupByRolling {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGroupByRolling();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.input = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.indexColumn = Expr.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.offset = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.closed = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.by.push(Expr.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.aggs.push(Expr.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GroupByRolling {
+    return {
+      input: isSet(object.input) ? Plan.fromJSON(object.input) : undefined,
+      indexColumn: isSet(object.indexColumn)
+        ? Expr.fromJSON(object.indexColumn)
+        : isSet(object.index_column)
+        ? Expr.fromJSON(object.index_column)
+        : undefined,
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+      offset: isSet(object.offset) ? globalThis.String(object.offset) : undefined,
+      closed: isSet(object.closed) ? closedWindowFromJSON(object.closed) : 0,
+      by: globalThis.Array.isArray(object?.by) ? object.by.map((e: any) => Expr.fromJSON(e)) : [],
+      aggs: globalThis.Array.isArray(object?.aggs) ? object.aggs.map((e: any) => Expr.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GroupByRolling): unknown {
+    const obj: any = {};
+    if (message.input !== undefined) {
+      obj.input = Plan.toJSON(message.input);
+    }
+    if (message.indexColumn !== undefined) {
+      obj.indexColumn = Expr.toJSON(message.indexColumn);
+    }
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    if (message.offset !== undefined) {
+      obj.offset = message.offset;
+    }
+    if (message.closed !== 0) {
+      obj.closed = closedWindowToJSON(message.closed);
+    }
+    if (message.by?.length) {
+      obj.by = message.by.map((e) => Expr.toJSON(e));
+    }
+    if (message.aggs?.length) {
+      obj.aggs = message.aggs.map((e) => Expr.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GroupByRolling>, I>>(base?: I): GroupByRolling {
+    return GroupByRolling.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GroupByRolling>, I>>(object: I): GroupByRolling {
+    const message = createBaseGroupByRolling();
+    message.input = (object.input !== undefined && object.input !== null) ? Plan.fromPartial(object.input) : undefined;
+    message.indexColumn = (object.indexColumn !== undefined && object.indexColumn !== null)
+      ? Expr.fromPartial(object.indexColumn)
+      : undefined;
+    message.period = object.period ?? "";
+    message.offset = object.offset ?? undefined;
+    message.closed = object.closed ?? 0;
+    message.by = object.by?.map((e) => Expr.fromPartial(e)) || [];
+    message.aggs = object.aggs?.map((e) => Expr.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseJoinAsof(): JoinAsof {
+  return {
+    left: undefined,
+    right: undefined,
+    leftOn: "",
+    rightOn: "",
+    byLeft: [],
+    byRight: [],
+    strategy: 0,
+    tolerance: undefined,
+    suffix: "",
+    allowExactMatches: undefined,
+    checkSortedness: false,
+    coalesce: false,
+  };
+}
+
+export const JoinAsof: MessageFns<JoinAsof> = {
+  encode(message: JoinAsof, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.left !== undefined) {
+      Plan.encode(message.left, writer.uint32(10).fork()).join();
+    }
+    if (message.right !== undefined) {
+      Plan.encode(message.right, writer.uint32(18).fork()).join();
+    }
+    if (message.leftOn !== "") {
+      writer.uint32(26).string(message.leftOn);
+    }
+    if (message.rightOn !== "") {
+      writer.uint32(34).string(message.rightOn);
+    }
+    for (const v of message.byLeft) {
+      writer.uint32(42).string(v!);
+    }
+    for (const v of message.byRight) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.strategy !== 0) {
+      writer.uint32(56).int32(message.strategy);
+    }
+    switch (message.tolerance?.$case) {
+      case "toleranceNumber":
+        writer.uint32(65).double(message.tolerance.value);
+        break;
+      case "toleranceDuration":
+        writer.uint32(74).string(message.tolerance.value);
+        break;
+    }
+    if (message.suffix !== "") {
+      writer.uint32(82).string(message.suffix);
+    }
+    if (message.allowExactMatches !== undefined) {
+      writer.uint32(88).bool(message.allowExactMatches);
+    }
+    if (message.checkSortedness !== false) {
+      writer.uint32(96).bool(message.checkSortedness);
+    }
+    if (message.coalesce !== false) {
+      writer.uint32(104).bool(message.coalesce);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): JoinAsof {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJoinAsof();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.left = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.right = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.leftOn = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.rightOn = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.byLeft.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.byRight.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.strategy = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.tolerance = { $case: "toleranceNumber", value: reader.double() };
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.tolerance = { $case: "toleranceDuration", value: reader.string() };
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.suffix = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.allowExactMatches = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.checkSortedness = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.coalesce = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): JoinAsof {
+    return {
+      left: isSet(object.left) ? Plan.fromJSON(object.left) : undefined,
+      right: isSet(object.right) ? Plan.fromJSON(object.right) : undefined,
+      leftOn: isSet(object.leftOn)
+        ? globalThis.String(object.leftOn)
+        : isSet(object.left_on)
+        ? globalThis.String(object.left_on)
+        : "",
+      rightOn: isSet(object.rightOn)
+        ? globalThis.String(object.rightOn)
+        : isSet(object.right_on)
+        ? globalThis.String(object.right_on)
+        : "",
+      byLeft: globalThis.Array.isArray(object?.byLeft)
+        ? object.byLeft.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.by_left)
+        ? object.by_left.map((e: any) => globalThis.String(e))
+        : [],
+      byRight: globalThis.Array.isArray(object?.byRight)
+        ? object.byRight.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.by_right)
+        ? object.by_right.map((e: any) => globalThis.String(e))
+        : [],
+      strategy: isSet(object.strategy) ? asofStrategyFromJSON(object.strategy) : 0,
+      tolerance: isSet(object.toleranceNumber)
+        ? { $case: "toleranceNumber", value: globalThis.Number(object.toleranceNumber) }
+        : isSet(object.tolerance_number)
+        ? { $case: "toleranceNumber", value: globalThis.Number(object.tolerance_number) }
+        : isSet(object.toleranceDuration)
+        ? { $case: "toleranceDuration", value: globalThis.String(object.toleranceDuration) }
+        : isSet(object.tolerance_duration)
+        ? { $case: "toleranceDuration", value: globalThis.String(object.tolerance_duration) }
+        : undefined,
+      suffix: isSet(object.suffix) ? globalThis.String(object.suffix) : "",
+      allowExactMatches: isSet(object.allowExactMatches)
+        ? globalThis.Boolean(object.allowExactMatches)
+        : isSet(object.allow_exact_matches)
+        ? globalThis.Boolean(object.allow_exact_matches)
+        : undefined,
+      checkSortedness: isSet(object.checkSortedness)
+        ? globalThis.Boolean(object.checkSortedness)
+        : isSet(object.check_sortedness)
+        ? globalThis.Boolean(object.check_sortedness)
+        : false,
+      coalesce: isSet(object.coalesce) ? globalThis.Boolean(object.coalesce) : false,
+    };
+  },
+
+  toJSON(message: JoinAsof): unknown {
+    const obj: any = {};
+    if (message.left !== undefined) {
+      obj.left = Plan.toJSON(message.left);
+    }
+    if (message.right !== undefined) {
+      obj.right = Plan.toJSON(message.right);
+    }
+    if (message.leftOn !== "") {
+      obj.leftOn = message.leftOn;
+    }
+    if (message.rightOn !== "") {
+      obj.rightOn = message.rightOn;
+    }
+    if (message.byLeft?.length) {
+      obj.byLeft = message.byLeft;
+    }
+    if (message.byRight?.length) {
+      obj.byRight = message.byRight;
+    }
+    if (message.strategy !== 0) {
+      obj.strategy = asofStrategyToJSON(message.strategy);
+    }
+    if (message.tolerance?.$case === "toleranceNumber") {
+      obj.toleranceNumber = floatToJson(message.tolerance.value);
+    } else if (message.tolerance?.$case === "toleranceDuration") {
+      obj.toleranceDuration = message.tolerance.value;
+    }
+    if (message.suffix !== "") {
+      obj.suffix = message.suffix;
+    }
+    if (message.allowExactMatches !== undefined) {
+      obj.allowExactMatches = message.allowExactMatches;
+    }
+    if (message.checkSortedness !== false) {
+      obj.checkSortedness = message.checkSortedness;
+    }
+    if (message.coalesce !== false) {
+      obj.coalesce = message.coalesce;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<JoinAsof>, I>>(base?: I): JoinAsof {
+    return JoinAsof.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<JoinAsof>, I>>(object: I): JoinAsof {
+    const message = createBaseJoinAsof();
+    message.left = (object.left !== undefined && object.left !== null) ? Plan.fromPartial(object.left) : undefined;
+    message.right = (object.right !== undefined && object.right !== null) ? Plan.fromPartial(object.right) : undefined;
+    message.leftOn = object.leftOn ?? "";
+    message.rightOn = object.rightOn ?? "";
+    message.byLeft = object.byLeft?.map((e) => e) || [];
+    message.byRight = object.byRight?.map((e) => e) || [];
+    message.strategy = object.strategy ?? 0;
+    switch (object.tolerance?.$case) {
+      case "toleranceNumber": {
+        if (object.tolerance?.value !== undefined && object.tolerance?.value !== null) {
+          message.tolerance = { $case: "toleranceNumber", value: object.tolerance.value };
+        }
+        break;
+      }
+      case "toleranceDuration": {
+        if (object.tolerance?.value !== undefined && object.tolerance?.value !== null) {
+          message.tolerance = { $case: "toleranceDuration", value: object.tolerance.value };
+        }
+        break;
+      }
+    }
+    message.suffix = object.suffix ?? "";
+    message.allowExactMatches = object.allowExactMatches ?? undefined;
+    message.checkSortedness = object.checkSortedness ?? false;
+    message.coalesce = object.coalesce ?? false;
+    return message;
+  },
+};
+
+function createBaseSql(): Sql {
+  return { query: "", tables: {} };
+}
+
+export const Sql: MessageFns<Sql> = {
+  encode(message: Sql, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.query !== "") {
+      writer.uint32(10).string(message.query);
+    }
+    globalThis.Object.entries(message.tables).forEach(([key, value]: [string, Plan]) => {
+      Sql_TablesEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Sql {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSql();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = Sql_TablesEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.tables[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Sql {
+    return {
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      tables: isObject(object.tables)
+        ? (globalThis.Object.entries(object.tables) as [string, any][]).reduce(
+          (acc: { [key: string]: Plan }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: Plan.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: Sql): unknown {
+    const obj: any = {};
+    if (message.query !== "") {
+      obj.query = message.query;
+    }
+    if (message.tables) {
+      const entries = globalThis.Object.entries(message.tables) as [string, Plan][];
+      if (entries.length > 0) {
+        obj.tables = {};
+        entries.forEach(([k, v]) => {
+          obj.tables[k] = Plan.toJSON(v);
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Sql>, I>>(base?: I): Sql {
+    return Sql.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Sql>, I>>(object: I): Sql {
+    const message = createBaseSql();
+    message.query = object.query ?? "";
+    message.tables = (globalThis.Object.entries(object.tables ?? {}) as [string, Plan][]).reduce(
+      (acc: { [key: string]: Plan }, [key, value]: [string, Plan]) => {
+        if (value !== undefined) {
+          acc[key] = Plan.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseSql_TablesEntry(): Sql_TablesEntry {
+  return { key: "", value: undefined };
+}
+
+export const Sql_TablesEntry: MessageFns<Sql_TablesEntry> = {
+  encode(message: Sql_TablesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      Plan.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Sql_TablesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSql_TablesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Sql_TablesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? Plan.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: Sql_TablesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = Plan.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Sql_TablesEntry>, I>>(base?: I): Sql_TablesEntry {
+    return Sql_TablesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Sql_TablesEntry>, I>>(object: I): Sql_TablesEntry {
+    const message = createBaseSql_TablesEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null) ? Plan.fromPartial(object.value) : undefined;
+    return message;
+  },
+};
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
