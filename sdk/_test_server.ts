@@ -83,6 +83,7 @@ export async function startTestServer(): Promise<TestServer> {
       createdAtMs: 0n,
       ttlSeconds,
       expiresAtMs: 0n,
+      name: "",
       refcount: 1,
       worker: "test",
     };
@@ -110,7 +111,10 @@ export async function startTestServer(): Promise<TestServer> {
   const frames = bind(DataFrameServiceService, {
     execute(request, ctx) {
       log("execute", ctx, request);
-      return Promise.resolve({ handle: store(ctx, run(request.plan), request.ttlSeconds) });
+      return Promise.resolve({
+        handle: store(ctx, run(request.plan), request.ttlSeconds),
+        cached: false,
+      });
     },
     async *collect(request, ctx) {
       log("collect", ctx, request);

@@ -48,6 +48,7 @@ export function* uploadRequests(
         Math.min(chunkBytes, bytes.byteLength - offset),
       ),
       ttlSeconds: offset === 0 ? BigInt(ttlSeconds) : 0n,
+      name: "",
     };
   }
 }

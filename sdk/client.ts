@@ -199,6 +199,9 @@ class ClientImpl implements Client, Session {
     const response = await this.#frames.unary("execute", {
       plan,
       ttlSeconds: BigInt(options.ttlSeconds ?? 0),
+      streaming: false,
+      name: "",
+      skipCache: false,
     });
     return this.#frame(response.handle, "collect");
   }
@@ -206,7 +209,12 @@ class ClientImpl implements Client, Session {
   #collect(source: Source, options: StreamOptions) {
     checkCount("download", "batchSize", options.batchSize, 2 ** 32 - 1);
     this.#live("download");
-    const request = { source, batchSize: options.batchSize ?? this.#batchSize };
+    const request = {
+      source,
+      batchSize: options.batchSize ?? this.#batchSize,
+      startBatch: 0n,
+      streaming: false,
+    };
     return this.#frames.serverStream(
       "collect",
       request,

@@ -55,6 +55,7 @@ async function startIngestServer() {
           rows: 0n,
           bytes: 0n,
           createdAtMs: 0n,
+          name: "",
           ttlSeconds: request.ttlSeconds,
           expiresAtMs: 0n,
           refcount: 1,

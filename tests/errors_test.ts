@@ -49,6 +49,9 @@ function code(expected: number, cls: new (...args: never[]) => PolaroidError) {
   };
 }
 
+/** The fields of an ExecuteRequest these tests leave at their defaults. */
+const EXECUTE_DEFAULTS = { streaming: false, name: "", skipCache: false } as const;
+
 Deno.test({
   name: "an unknown column is INVALID_ARGUMENT / ColumnNotFoundError naming the column",
   ...INTEGRATION,
@@ -100,7 +103,7 @@ Deno.test({
   async fn() {
     const garbage = new TextEncoder().encode("this is not arrow ipc ".repeat(100));
     await assert.rejects(
-      raw.clientStream("upload", [{ arrowIpc: Buffer.from(garbage), ttlSeconds: 0n }]),
+      raw.clientStream("upload", [{ arrowIpc: Buffer.from(garbage), ttlSeconds: 0n, name: "" }]),
       code(GrpcCode.INVALID_ARGUMENT, InvalidArrowError),
     );
     await stillServing();
@@ -112,13 +115,14 @@ Deno.test({
   ...INTEGRATION,
   async fn() {
     await assert.rejects(
-      raw.unary("execute", { plan: { node: undefined }, ttlSeconds: 0n }),
+      raw.unary("execute", { plan: { node: undefined }, ttlSeconds: 0n, ...EXECUTE_DEFAULTS }),
       code(GrpcCode.INVALID_ARGUMENT, InvalidPlanError),
     );
     await assert.rejects(
       raw.unary("execute", {
         plan: { node: { $case: "filter", value: { input: undefined, predicate: undefined } } },
         ttlSeconds: 0n,
+        ...EXECUTE_DEFAULTS,
       }),
       code(GrpcCode.INVALID_ARGUMENT, InvalidPlanError),
     );
@@ -150,7 +154,7 @@ Deno.test({
     const chunk = Buffer.alloc(1024 * 1024, 1);
     const chunks = Array.from(
       { length: 6 },
-      (_, i) => ({ arrowIpc: chunk, ttlSeconds: i === 0 ? 60n : 0n }),
+      (_, i) => ({ arrowIpc: chunk, ttlSeconds: i === 0 ? 60n : 0n, name: "" }),
     );
     await assert.rejects(
       raw.clientStream("upload", chunks),
@@ -182,7 +186,7 @@ Deno.test({
   async fn() {
     const big = Buffer.alloc(3 * 1024 * 1024, 7);
     await assert.rejects(
-      raw.clientStream("upload", [{ arrowIpc: big, ttlSeconds: 0n }]),
+      raw.clientStream("upload", [{ arrowIpc: big, ttlSeconds: 0n, name: "" }]),
       code(GrpcCode.RESOURCE_EXHAUSTED, LimitExceededError),
     );
     await stillServing();

@@ -83,6 +83,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       bytes: BigInt(bytes),
       ttlSeconds,
       worker: deps.config.workerId,
+      name: "",
     }, { tenant: ctx.tenant });
     deps.frames.add(info.id, df, ctx.tenant, bytes);
     ctx.log.handle = info.id;
@@ -99,7 +100,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       const registering = performance.now();
       const handle = await keep(df, request.ttlSeconds, ctx);
       ctx.log.registerMs = elapsed(registering);
-      return { handle };
+      return { handle, cached: false };
     },
 
     async *collect(request, ctx) {

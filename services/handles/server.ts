@@ -18,6 +18,7 @@ export function toHandleInfo(record: HandleRecord): HandleInfo {
     rows: record.rows,
     bytes: record.bytes,
     createdAtMs: BigInt(record.createdAtMs),
+    name: "",
     ttlSeconds: BigInt(record.ttlSeconds),
     expiresAtMs: BigInt(record.expiresAtMs),
     refcount: record.refcount,

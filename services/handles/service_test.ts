@@ -66,6 +66,7 @@ Deno.test("HandleService: register, resolve, retain, release twice publishes FRE
   await withHandles(async ({ client, events, service }) => {
     const schema = { fields: [{ name: "price", dtype: undefined }] };
     const info = await client.unary("registerHandle", {
+      name: "",
       schema,
       rows: 9_007_199_254_740_993n,
       bytes: 4096n,
@@ -115,6 +116,7 @@ Deno.test("HandleService: register, resolve, retain, release twice publishes FRE
 Deno.test("HandleService: a 1 s TTL expires and publishes FREED 'expired'", async () => {
   await withHandles(async ({ client, events }) => {
     const info = await client.unary("registerHandle", {
+      name: "",
       schema: undefined,
       rows: 1n,
       bytes: 8n,
@@ -136,6 +138,7 @@ Deno.test("HandleService: a 1 s TTL expires and publishes FREED 'expired'", asyn
 Deno.test("HandleService: other tenants see nothing and bad requests are refused", async () => {
   await withHandles(async ({ client, endpoint }) => {
     const info = await client.unary("registerHandle", {
+      name: "",
       schema: undefined,
       rows: 0n,
       bytes: 0n,
@@ -156,6 +159,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
     await assert.rejects(client.unary("describeHandle", { id: "../etc" }), InvalidArgumentError);
     await assert.rejects(
       client.unary("registerHandle", {
+        name: "",
         schema: undefined,
         rows: 0n,
         bytes: 0n,

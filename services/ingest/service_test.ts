@@ -77,6 +77,7 @@ function startComputeStandIn(received: Received[]): Promise<RunningService> {
                 rows: BigInt(frame.height),
                 bytes: BigInt(parts.reduce((n, p) => n + p.byteLength, 0)),
                 createdAtMs: now,
+                name: "",
                 ttlSeconds: ttlSeconds ?? 0n,
                 expiresAtMs: now,
                 refcount: 1,

@@ -66,7 +66,7 @@ export function* uploadChunks(
   do {
     const length = Math.min(chunkBytes, ipc.byteLength - offset);
     const arrowIpc = Buffer.from(ipc.buffer, ipc.byteOffset + offset, length);
-    yield { arrowIpc, ttlSeconds: offset === 0 ? ttlSeconds : 0n };
+    yield { arrowIpc, ttlSeconds: offset === 0 ? ttlSeconds : 0n, name: "" };
     offset += length;
   } while (offset < ipc.byteLength);
 }

@@ -143,7 +143,7 @@ Deno.test({
         });
         const response = await client.clientStream(
           "upload",
-          Array.from({ length: 30 }, () => ({ arrowIpc: chunk, ttlSeconds: 0n })),
+          Array.from({ length: 30 }, () => ({ arrowIpc: chunk, ttlSeconds: 0n, name: "" })),
         );
         assert.equal(response.handle?.id, String(30 << 20));
         client.close();

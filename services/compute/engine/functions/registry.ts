@@ -11,6 +11,11 @@ import { InvalidPlanError } from "../../../../shared/errors.ts";
 import type { FunctionCall } from "../../../../shared/gen/polaroid/v1/expr.ts";
 import { type BuildExpr, Call } from "./call.ts";
 import { CORE_FUNCTIONS } from "./core.ts";
+import { DATETIME_FUNCTIONS } from "./datetime.ts";
+import { LIST_FUNCTIONS } from "./list.ts";
+import { STRING_FUNCTIONS } from "./string.ts";
+import { STRUCT_FUNCTIONS } from "./struct.ts";
+import { TOPLEVEL_FUNCTIONS } from "./toplevel.ts";
 import type { FunctionSpec, FunctionTable } from "./spec.ts";
 
 function merge(tables: readonly FunctionTable[]): ReadonlyMap<string, FunctionSpec> {
@@ -27,6 +32,11 @@ function merge(tables: readonly FunctionTable[]): ReadonlyMap<string, FunctionSp
 /** Every function the engine runs. */
 export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = merge([
   CORE_FUNCTIONS,
+  STRING_FUNCTIONS,
+  DATETIME_FUNCTIONS,
+  LIST_FUNCTIONS,
+  STRUCT_FUNCTIONS,
+  TOPLEVEL_FUNCTIONS,
 ]);
 
 /** The nodejs-polars expression of a call (checked by checks.ts first). */

@@ -36,10 +36,23 @@ export interface ExecuteRequest {
     | undefined;
   /** 0 means the server's default. */
   ttlSeconds: bigint;
+  /**
+   * Run on Polars' streaming engine (bounded memory, for scans larger than memory). The
+   * server also streams when its estimate of the plan exceeds its memory budget.
+   */
+  streaming: boolean;
+  /** Optional name of the result handle (see HandleInfo.name). */
+  name: string;
+  /** Recompute even when an equal plan over the same inputs has a live result. */
+  skipCache: boolean;
 }
 
 export interface ExecuteResponse {
-  handle?: HandleInfo | undefined;
+  handle?:
+    | HandleInfo
+    | undefined;
+  /** The handle is the live result of an equal earlier plan (nothing was recomputed). */
+  cached: boolean;
 }
 
 export interface CollectRequest {
@@ -49,6 +62,13 @@ export interface CollectRequest {
     | undefined;
   /** Rows per record batch; 0 means the server's default. */
   batchSize: number;
+  /**
+   * Handles only: start at this batch (of `batch_size` rows), to resume an interrupted
+   * stream; batches of a handle are the same on every read.
+   */
+  startBatch: bigint;
+  /** Plans only: run on Polars' streaming engine (see ExecuteRequest.streaming). */
+  streaming: boolean;
 }
 
 /**
@@ -69,6 +89,8 @@ export interface CollectResponse {
 export interface UploadRequest {
   arrowIpc: Buffer;
   ttlSeconds: bigint;
+  /** Optional name of the handle (see HandleInfo.name). */
+  name: string;
 }
 
 export interface UploadResponse {
@@ -97,7 +119,7 @@ export interface ExplainResponse {
 }
 
 function createBaseExecuteRequest(): ExecuteRequest {
-  return { plan: undefined, ttlSeconds: 0n };
+  return { plan: undefined, ttlSeconds: 0n, streaming: false, name: "", skipCache: false };
 }
 
 export const ExecuteRequest: MessageFns<ExecuteRequest> = {
@@ -110,6 +132,15 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
         throw new globalThis.Error("value provided for field message.ttlSeconds of type uint64 too large");
       }
       writer.uint32(16).uint64(message.ttlSeconds);
+    }
+    if (message.streaming !== false) {
+      writer.uint32(24).bool(message.streaming);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    if (message.skipCache !== false) {
+      writer.uint32(40).bool(message.skipCache);
     }
     return writer;
   },
@@ -143,6 +174,30 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
             message.ttlSeconds = reader.uint64() as bigint;
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.streaming = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.skipCache = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -163,6 +218,13 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
         : isSet(object.ttl_seconds)
         ? BigInt(object.ttl_seconds)
         : 0n,
+      streaming: isSet(object.streaming) ? globalThis.Boolean(object.streaming) : false,
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      skipCache: isSet(object.skipCache)
+        ? globalThis.Boolean(object.skipCache)
+        : isSet(object.skip_cache)
+        ? globalThis.Boolean(object.skip_cache)
+        : false,
     };
   },
 
@@ -173,6 +235,15 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
     }
     if (message.ttlSeconds !== 0n) {
       obj.ttlSeconds = message.ttlSeconds.toString();
+    }
+    if (message.streaming !== false) {
+      obj.streaming = message.streaming;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.skipCache !== false) {
+      obj.skipCache = message.skipCache;
     }
     return obj;
   },
@@ -186,18 +257,24 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
     message.ttlSeconds = (object.ttlSeconds !== undefined && object.ttlSeconds !== null)
       ? BigInt(object.ttlSeconds)
       : 0n;
+    message.streaming = object.streaming ?? false;
+    message.name = object.name ?? "";
+    message.skipCache = object.skipCache ?? false;
     return message;
   },
 };
 
 function createBaseExecuteResponse(): ExecuteResponse {
-  return { handle: undefined };
+  return { handle: undefined, cached: false };
 }
 
 export const ExecuteResponse: MessageFns<ExecuteResponse> = {
   encode(message: ExecuteResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.handle !== undefined) {
       HandleInfo.encode(message.handle, writer.uint32(10).fork()).join();
+    }
+    if (message.cached !== false) {
+      writer.uint32(16).bool(message.cached);
     }
     return writer;
   },
@@ -223,6 +300,14 @@ export const ExecuteResponse: MessageFns<ExecuteResponse> = {
             message.handle = HandleInfo.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.cached = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -236,13 +321,19 @@ export const ExecuteResponse: MessageFns<ExecuteResponse> = {
   },
 
   fromJSON(object: any): ExecuteResponse {
-    return { handle: isSet(object.handle) ? HandleInfo.fromJSON(object.handle) : undefined };
+    return {
+      handle: isSet(object.handle) ? HandleInfo.fromJSON(object.handle) : undefined,
+      cached: isSet(object.cached) ? globalThis.Boolean(object.cached) : false,
+    };
   },
 
   toJSON(message: ExecuteResponse): unknown {
     const obj: any = {};
     if (message.handle !== undefined) {
       obj.handle = HandleInfo.toJSON(message.handle);
+    }
+    if (message.cached !== false) {
+      obj.cached = message.cached;
     }
     return obj;
   },
@@ -255,12 +346,13 @@ export const ExecuteResponse: MessageFns<ExecuteResponse> = {
     message.handle = (object.handle !== undefined && object.handle !== null)
       ? HandleInfo.fromPartial(object.handle)
       : undefined;
+    message.cached = object.cached ?? false;
     return message;
   },
 };
 
 function createBaseCollectRequest(): CollectRequest {
-  return { source: undefined, batchSize: 0 };
+  return { source: undefined, batchSize: 0, startBatch: 0n, streaming: false };
 }
 
 export const CollectRequest: MessageFns<CollectRequest> = {
@@ -275,6 +367,15 @@ export const CollectRequest: MessageFns<CollectRequest> = {
     }
     if (message.batchSize !== 0) {
       writer.uint32(24).uint32(message.batchSize);
+    }
+    if (message.startBatch !== 0n) {
+      if (BigInt.asUintN(64, message.startBatch) !== message.startBatch) {
+        throw new globalThis.Error("value provided for field message.startBatch of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.startBatch);
+    }
+    if (message.streaming !== false) {
+      writer.uint32(40).bool(message.streaming);
     }
     return writer;
   },
@@ -316,6 +417,22 @@ export const CollectRequest: MessageFns<CollectRequest> = {
             message.batchSize = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.startBatch = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.streaming = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -340,6 +457,12 @@ export const CollectRequest: MessageFns<CollectRequest> = {
         : isSet(object.batch_size)
         ? globalThis.Number(object.batch_size)
         : 0,
+      startBatch: isSet(object.startBatch)
+        ? BigInt(object.startBatch)
+        : isSet(object.start_batch)
+        ? BigInt(object.start_batch)
+        : 0n,
+      streaming: isSet(object.streaming) ? globalThis.Boolean(object.streaming) : false,
     };
   },
 
@@ -352,6 +475,12 @@ export const CollectRequest: MessageFns<CollectRequest> = {
     }
     if (message.batchSize !== 0) {
       obj.batchSize = Math.round(message.batchSize);
+    }
+    if (message.startBatch !== 0n) {
+      obj.startBatch = message.startBatch.toString();
+    }
+    if (message.streaming !== false) {
+      obj.streaming = message.streaming;
     }
     return obj;
   },
@@ -376,6 +505,10 @@ export const CollectRequest: MessageFns<CollectRequest> = {
       }
     }
     message.batchSize = object.batchSize ?? 0;
+    message.startBatch = (object.startBatch !== undefined && object.startBatch !== null)
+      ? BigInt(object.startBatch)
+      : 0n;
+    message.streaming = object.streaming ?? false;
     return message;
   },
 };
@@ -498,7 +631,7 @@ export const CollectResponse: MessageFns<CollectResponse> = {
 };
 
 function createBaseUploadRequest(): UploadRequest {
-  return { arrowIpc: Buffer.alloc(0), ttlSeconds: 0n };
+  return { arrowIpc: Buffer.alloc(0), ttlSeconds: 0n, name: "" };
 }
 
 export const UploadRequest: MessageFns<UploadRequest> = {
@@ -511,6 +644,9 @@ export const UploadRequest: MessageFns<UploadRequest> = {
         throw new globalThis.Error("value provided for field message.ttlSeconds of type uint64 too large");
       }
       writer.uint32(16).uint64(message.ttlSeconds);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
     }
     return writer;
   },
@@ -544,6 +680,14 @@ export const UploadRequest: MessageFns<UploadRequest> = {
             message.ttlSeconds = reader.uint64() as bigint;
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -568,6 +712,7 @@ export const UploadRequest: MessageFns<UploadRequest> = {
         : isSet(object.ttl_seconds)
         ? BigInt(object.ttl_seconds)
         : 0n,
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
     };
   },
 
@@ -578,6 +723,9 @@ export const UploadRequest: MessageFns<UploadRequest> = {
     }
     if (message.ttlSeconds !== 0n) {
       obj.ttlSeconds = message.ttlSeconds.toString();
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
     }
     return obj;
   },
@@ -591,6 +739,7 @@ export const UploadRequest: MessageFns<UploadRequest> = {
     message.ttlSeconds = (object.ttlSeconds !== undefined && object.ttlSeconds !== null)
       ? BigInt(object.ttlSeconds)
       : 0n;
+    message.name = object.name ?? "";
     return message;
   },
 };

@@ -33,6 +33,11 @@ export interface HandleInfo {
   refcount: number;
   /** The compute worker that holds the frame. */
   worker: string;
+  /**
+   * Optional name, unique among the owner's live handles; SQL queries read the owner's
+   * named handles as tables of that name.
+   */
+  name: string;
 }
 
 /** Published on NATS when a handle's lifetime changes, so workers free what they hold. */
@@ -96,6 +101,7 @@ function createBaseHandleInfo(): HandleInfo {
     expiresAtMs: 0n,
     refcount: 0,
     worker: "",
+    name: "",
   };
 }
 
@@ -145,6 +151,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     }
     if (message.worker !== "") {
       writer.uint32(82).string(message.worker);
+    }
+    if (message.name !== "") {
+      writer.uint32(90).string(message.name);
     }
     return writer;
   },
@@ -242,6 +251,14 @@ export const HandleInfo: MessageFns<HandleInfo> = {
             message.worker = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -278,6 +295,7 @@ export const HandleInfo: MessageFns<HandleInfo> = {
         : 0n,
       refcount: isSet(object.refcount) ? globalThis.Number(object.refcount) : 0,
       worker: isSet(object.worker) ? globalThis.String(object.worker) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
     };
   },
 
@@ -313,6 +331,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     if (message.worker !== "") {
       obj.worker = message.worker;
     }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
     return obj;
   },
 
@@ -339,6 +360,7 @@ export const HandleInfo: MessageFns<HandleInfo> = {
       : 0n;
     message.refcount = object.refcount ?? 0;
     message.worker = object.worker ?? "";
+    message.name = object.name ?? "";
     return message;
   },
 };

@@ -32,6 +32,8 @@ export interface RegisterHandleRequest {
   /** 0 means the server's default. */
   ttlSeconds: bigint;
   worker: string;
+  /** Optional; a name the owner already uses for a live handle is ALREADY_EXISTS. */
+  name: string;
 }
 
 export interface HandleRequest {
@@ -61,7 +63,7 @@ export interface DeleteHandleResponse {
 }
 
 function createBaseRegisterHandleRequest(): RegisterHandleRequest {
-  return { schema: undefined, rows: 0n, bytes: 0n, ttlSeconds: 0n, worker: "" };
+  return { schema: undefined, rows: 0n, bytes: 0n, ttlSeconds: 0n, worker: "", name: "" };
 }
 
 export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
@@ -89,6 +91,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     }
     if (message.worker !== "") {
       writer.uint32(42).string(message.worker);
+    }
+    if (message.name !== "") {
+      writer.uint32(50).string(message.name);
     }
     return writer;
   },
@@ -146,6 +151,14 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
             message.worker = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -169,6 +182,7 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
         ? BigInt(object.ttl_seconds)
         : 0n,
       worker: isSet(object.worker) ? globalThis.String(object.worker) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
     };
   },
 
@@ -189,6 +203,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     if (message.worker !== "") {
       obj.worker = message.worker;
     }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
     return obj;
   },
 
@@ -206,6 +223,7 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
       ? BigInt(object.ttlSeconds)
       : 0n;
     message.worker = object.worker ?? "";
+    message.name = object.name ?? "";
     return message;
   },
 };

@@ -881,6 +881,11 @@ export interface JoinAsof {
 export interface Sql {
   query: string;
   tables: { [key: string]: Plan };
+  /**
+   * Also read every named handle of the caller as a table of that name (`tables` wins on
+   * a clash).
+   */
+  ownedHandles: boolean;
 }
 
 export interface Sql_TablesEntry {
@@ -4911,7 +4916,7 @@ export const JoinAsof: MessageFns<JoinAsof> = {
 };
 
 function createBaseSql(): Sql {
-  return { query: "", tables: {} };
+  return { query: "", tables: {}, ownedHandles: false };
 }
 
 export const Sql: MessageFns<Sql> = {
@@ -4922,6 +4927,9 @@ export const Sql: MessageFns<Sql> = {
     globalThis.Object.entries(message.tables).forEach(([key, value]: [string, Plan]) => {
       Sql_TablesEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
     });
+    if (message.ownedHandles !== false) {
+      writer.uint32(24).bool(message.ownedHandles);
+    }
     return writer;
   },
 
@@ -4957,6 +4965,14 @@ export const Sql: MessageFns<Sql> = {
             }
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.ownedHandles = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4986,6 +5002,11 @@ export const Sql: MessageFns<Sql> = {
           {},
         )
         : {},
+      ownedHandles: isSet(object.ownedHandles)
+        ? globalThis.Boolean(object.ownedHandles)
+        : isSet(object.owned_handles)
+        ? globalThis.Boolean(object.owned_handles)
+        : false,
     };
   },
 
@@ -5002,6 +5023,9 @@ export const Sql: MessageFns<Sql> = {
           obj.tables[k] = Plan.toJSON(v);
         });
       }
+    }
+    if (message.ownedHandles !== false) {
+      obj.ownedHandles = message.ownedHandles;
     }
     return obj;
   },
@@ -5021,6 +5045,7 @@ export const Sql: MessageFns<Sql> = {
       },
       {},
     );
+    message.ownedHandles = object.ownedHandles ?? false;
     return message;
   },
 };
