@@ -123,6 +123,11 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
   dataRoot: string;
   /** POLAROID_HANDLE_STORE; only `memory` exists so far. @default "memory" */
   handleStore: "memory";
+  /**
+   * Results of earlier plans kept for reuse by equal plans (POLAROID_PLAN_CACHE_ENTRIES);
+   * 0 turns the plan cache off. @default 1024
+   */
+  planCacheEntries: number;
   limits: ComputeLimits;
 }
 
@@ -200,6 +205,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     handlesEndpoint: endpoint(env, "POLAROID_HANDLES_ENDPOINT", "127.0.0.1:50052"),
     dataRoot: str(env, "POLAROID_DATA_ROOT", "./data"),
     handleStore: choice(env, "POLAROID_HANDLE_STORE", ["memory"] as const, "memory"),
+    planCacheEntries: int(env, "POLAROID_PLAN_CACHE_ENTRIES", 1024, 0),
     limits: {
       maxUploadBytes: bytes(env, "POLAROID_MAX_UPLOAD_BYTES", 4 * GIB),
       maxResultRows: int(env, "POLAROID_MAX_RESULT_ROWS", 2_000_000_000, 1),

@@ -14,6 +14,7 @@ import { prom } from "../../shared/telemetry/metrics.ts";
 import { dataFrameService } from "./dataframe_service.ts";
 import { FrameStore } from "./frames.ts";
 import { handleService } from "./handle_service.ts";
+import { PlanCache } from "./plan_cache.ts";
 import { HandleResolver } from "./resolver.ts";
 
 /** Starts a compute worker with the given configuration. */
@@ -28,13 +29,16 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         timeoutMs: 10_000,
         maxMessageBytes: config.maxMessageBytes,
       });
+      const planCache = new PlanCache({ maxEntries: config.planCacheEntries });
       const nats = await connectNats(config.natsUrl, { name: `polaroid-${config.workerId}` });
       const freed = nats.subscribe(`${HANDLE_EVENTS_SUBJECT}.freed`);
       (async () => {
         for await (const message of freed) {
           try {
             const event = HandleEvent.decode(message.data);
-            if (event.kind === HandleEvent_Kind.KIND_FREED && frames.drop(event.id)) {
+            if (event.kind !== HandleEvent_Kind.KIND_FREED) continue;
+            planCache.forget(event.id);
+            if (frames.drop(event.id)) {
               logger.info("frame freed", { handle: event.id, reason: event.reason });
             }
           } catch (error) {
@@ -58,11 +62,40 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           this.set(frames.bytes);
         },
       });
+      new prom.Gauge({
+        name: "polaroid_plan_cache_lookups",
+        help: "Plan cache lookups since start, by result (hit, miss, skipped).",
+        labelNames: ["result"],
+        registers: [registry],
+        collect() {
+          const { hits, misses, skipped } = planCache.stats;
+          this.set({ result: "hit" }, hits);
+          this.set({ result: "miss" }, misses);
+          this.set({ result: "skipped" }, skipped);
+        },
+      });
+      new prom.Gauge({
+        name: "polaroid_plan_cache_hit_ratio",
+        help: "Plan cache hits over lookups since start (0 before the first lookup).",
+        registers: [registry],
+        collect() {
+          const { hits, misses } = planCache.stats;
+          this.set(hits + misses === 0 ? 0 : hits / (hits + misses));
+        },
+      });
+      new prom.Gauge({
+        name: "polaroid_plan_cache_entries",
+        help: "Plans whose results the plan cache holds.",
+        registers: [registry],
+        collect() {
+          this.set(planCache.stats.entries);
+        },
+      });
       const resolver = new HandleResolver({ frames, handles, workerId: config.workerId, logger });
       logger.info("configured", { worker: config.workerId, dataRoot, store: config.handleStore });
       return {
         bindings: [
-          dataFrameService({ config, dataRoot, frames, resolver, handles }),
+          dataFrameService({ config, dataRoot, frames, resolver, handles, planCache }),
           handleService(handles, frames),
         ],
         async close() {

@@ -9,11 +9,17 @@ import type pl from "nodejs-polars";
 import {
   type CollectRequest,
   DataFrameServiceService,
+  type ExecuteRequest,
 } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import type { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
 import type { ComputeConfig } from "../../shared/config.ts";
-import { InvalidArgumentError, InvalidPlanError, LimitExceededError } from "../../shared/errors.ts";
+import {
+  InvalidArgumentError,
+  InvalidPlanError,
+  LimitExceededError,
+  NotFoundError,
+} from "../../shared/errors.ts";
 import { bind, type CallContext, type ServiceBinding } from "../../shared/grpc/types.ts";
 import {
   type EngineContext,
@@ -29,6 +35,7 @@ import {
   validatePlan,
 } from "./engine/mod.ts";
 import type { FrameStore } from "./frames.ts";
+import { isCacheable, type PlanCache, planKey } from "./plan_cache.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
 
 /** What the handlers need. */
@@ -39,6 +46,7 @@ export interface DataFrameServiceDeps {
   frames: FrameStore;
   resolver: HandleResolver;
   handles: HandlesClient;
+  planCache: PlanCache;
 }
 
 export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
@@ -91,8 +99,45 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     return info;
   };
 
+  /**
+   * The cache key of an Execute, or undefined when it is not cached (cache off, opted out,
+   * a named result, a plan that reads files).
+   */
+  const cacheKey = (request: ExecuteRequest, ctx: CallContext): string | undefined => {
+    const { planCache } = deps;
+    if (!planCache.enabled) return undefined;
+    if (!request.plan || request.skipCache || request.name !== "" || !isCacheable(request.plan)) {
+      planCache.skip();
+      return undefined;
+    }
+    return planKey(request.plan, ctx.tenant);
+  };
+
+  /** The live result of an equal earlier plan, retained for this caller. */
+  const reuse = async (key: string, ctx: CallContext): Promise<HandleInfo | undefined> => {
+    const id = deps.planCache.lookup(key);
+    if (id === undefined) return undefined;
+    if (deps.frames.get(id) === undefined) {
+      deps.planCache.invalidate(key);
+      return undefined;
+    }
+    try {
+      const info = await deps.handles.unary("retainHandle", { id }, { tenant: ctx.tenant });
+      ctx.log.cached = true;
+      ctx.log.handle = id;
+      return info;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      deps.planCache.invalidate(key);
+      return undefined;
+    }
+  };
+
   return bind(DataFrameServiceService, {
     async execute(request, ctx) {
+      const key = cacheKey(request, ctx);
+      const reused = key === undefined ? undefined : await reuse(key, ctx);
+      if (reused) return { handle: reused, cached: true };
       const { plan, engine } = await prepare(request.plan, ctx);
       const started = performance.now();
       const df = await runPlan(plan, engine);
@@ -100,6 +145,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       const registering = performance.now();
       const handle = await keep(df, request.ttlSeconds, ctx);
       ctx.log.registerMs = elapsed(registering);
+      if (key !== undefined) deps.planCache.store(key, plan, handle.id);
       return { handle, cached: false };
     },
 
