@@ -88,8 +88,48 @@ export async function generate(outDir: string, options: ToolOptions = {}): Promi
     await Deno.writeTextFile(`${dir}/buf.gen.yaml`, template);
     await Deno.mkdir(outDir, { recursive: true });
     await run(BUF, ["generate", "--template", `${dir}/buf.gen.yaml`], PROTO_DIR, options);
+    await raiseDecodeDepth(outDir);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * Nesting of messages the generated decoders accept. ts-proto 2.18 hard-codes 100, which
+ * refuses a plan of ~50 nodes (each plan level is two messages: Plan and its node) before
+ * the server can say why. The plan validator's limits (POLAROID_MAX_PLAN_DEPTH: 1000 plan
+ * and expression levels together, ~2000 messages) are the real bound; 4000 leaves room for
+ * the wrappers of function arguments. Measured: a plan of 2300 levels (4600 messages)
+ * encodes and decodes within V8's default stack, so no accepted input overflows it.
+ */
+export const DECODE_DEPTH = 4000;
+
+const TS_PROTO_DEPTH_CHECK = "previousRecursionDepth >= 100)";
+
+/** Raises the decode recursion limit of every generated file under `dir` to DECODE_DEPTH. */
+export async function raiseDecodeDepth(dir: string): Promise<void> {
+  let found = 0;
+  for await (const path of walkTs(dir)) {
+    const text = await Deno.readTextFile(path);
+    if (!text.includes(TS_PROTO_DEPTH_CHECK)) continue;
+    found++;
+    await Deno.writeTextFile(
+      path,
+      text.replaceAll(TS_PROTO_DEPTH_CHECK, `previousRecursionDepth >= ${DECODE_DEPTH})`),
+    );
+  }
+  if (found === 0) {
+    throw new Error(
+      `Cannot raise the decode depth as no generated file holds '${TS_PROTO_DEPTH_CHECK}': the generator changed`,
+    );
+  }
+}
+
+async function* walkTs(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* walkTs(path);
+    else if (entry.name.endsWith(".ts")) yield path;
   }
 }
 
