@@ -1,0 +1,15 @@
+/**
+ * Sort by several keys and take the top rows
+ *
+ * @module
+ */
+
+import type { Table } from "apache-arrow";
+import pl, { type Client } from "../../../sdk/mod.ts";
+
+export async function run(client: Client): Promise<Table> {
+  return await client.scanParquet("trades.parquet")
+    .sort(["qty", "price"], [true, false])
+    .head(25)
+    .toArrow();
+}

@@ -1,0 +1,15 @@
+/**
+ * Distinct rows
+ *
+ * @module
+ */
+
+import type { Table } from "apache-arrow";
+import pl, { type Client } from "../../../sdk/mod.ts";
+
+export async function run(client: Client): Promise<Table> {
+  return await client.scanParquet("trades.parquet")
+    .select("symbol", "side")
+    .unique({ maintainOrder: true })
+    .toArrow();
+}
