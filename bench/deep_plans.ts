@@ -13,6 +13,7 @@ import pl from "nodejs-polars";
 import { tableFromIPC } from "apache-arrow";
 import { col, connect, lit } from "../sdk/mod.ts";
 import { startCluster } from "../scripts/cluster.ts";
+import { writeSection } from "./sections.ts";
 import { median } from "./stats.ts";
 
 function option(name: string, fallback: number): number {
@@ -67,18 +68,27 @@ try {
     localMs: median(localMs),
     ratio: median(remoteMs) / median(localMs),
   };
-  console.log(`| withColumns chain | Polaroid (ms) | in-process (ms) | ratio | target |`);
-  console.log(`|---|---:|---:|---:|---|`);
-  console.log(
-    `| ${depth} deep, ${rows} rows | ${result.remoteMs.toFixed(1)} | ${
-      result.localMs.toFixed(1)
-    } | ${result.ratio.toFixed(2)} | < 2 |`,
-  );
   const stamp = new Date().toISOString().replaceAll(":", "-").replace(".", "-");
+  const source = `bench/results/deep-plans-${stamp}.json`;
   await Deno.writeTextFile(
-    new URL(`./results/deep-plans-${stamp}.json`, import.meta.url),
+    new URL(`../${source}`, import.meta.url),
     JSON.stringify(result, null, 2) + "\n",
   );
+  const table = [
+    "## Deep plans: a chain of withColumns",
+    "",
+    `Produced by \`deno run -A bench/deep_plans.ts\`; raw figures in \`${source}\`.`,
+    "Both sides build the chain and run it (the program builds it either way); median of",
+    `${reps} runs after a warm-up. Target: Polaroid under 2× in-process.`,
+    "",
+    "| withColumns chain | Polaroid ms | in-process ms | ratio | target |",
+    "|---|---:|---:|---:|---|",
+    `| ${depth} deep, ${rows.toLocaleString("en-US")} rows | ${result.remoteMs.toFixed(1)} | ${
+      result.localMs.toFixed(1)
+    } | ${result.ratio.toFixed(2)} | ${result.ratio < 2 ? "met" : "not met"} |`,
+  ].join("\n");
+  console.log(table);
+  await writeSection("deep-plans", table);
 } finally {
   await cluster.stop();
 }

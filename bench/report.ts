@@ -4,6 +4,8 @@
  * @module
  */
 
+import { BENCHMARKS_MD, sections } from "./sections.ts";
+
 export interface QueryRow {
   query: string;
   rows: number;
@@ -57,9 +59,11 @@ export async function writeReport(run: BenchRun): Promise<void> {
   const stamp = run.at.replace(/[:.]/g, "-");
   const json = new URL(`bench/results/${stamp}.json`, ROOT);
   await Deno.writeTextFile(json, JSON.stringify(run, null, 2) + "\n");
+  // Sections written by the other benchmarks survive a rerun of this one.
+  const kept = sections(await Deno.readTextFile(BENCHMARKS_MD).catch(() => ""));
   await Deno.writeTextFile(
-    new URL("docs/benchmarks.md", ROOT),
-    renderMarkdown(run, `bench/results/${stamp}.json`),
+    BENCHMARKS_MD,
+    [renderMarkdown(run, `bench/results/${stamp}.json`), ...kept].join("\n"),
   );
   console.log(`bench: wrote bench/results/${stamp}.json and docs/benchmarks.md`);
 }
