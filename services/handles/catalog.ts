@@ -7,12 +7,15 @@
  */
 
 import {
+  AlreadyExistsError,
   HandleNotFoundError,
   InvalidArgumentError,
   LimitExceededError,
 } from "../../shared/errors.ts";
 import { newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
 import type { Schema } from "../../shared/gen/polaroid/v1/types.ts";
+import { validateHandleName } from "./names.ts";
+import { lowerBound, upperBound } from "./_sorted.ts";
 
 /** Why a handle was freed. */
 export type FreeReason = "released" | "deleted" | "expired";
@@ -33,6 +36,8 @@ export interface HandleRecord {
   /** Last use plus the TTL. */
   readonly expiresAtMs: number;
   readonly refcount: number;
+  /** Unique among the owner's live handles; "" when the handle has no name. */
+  readonly name: string;
 }
 
 /** A change in a handle's life, reported to `onEvent`. */
@@ -56,6 +61,8 @@ export interface RegisterInput {
   ttlSeconds?: number | bigint;
   /** @default "" */
   worker?: string;
+  /** Unique among the tenant's live handles (see names.ts); "" for none. @default "" */
+  name?: string;
 }
 
 /** One page of a tenant's handles. */
@@ -115,6 +122,8 @@ export class HandleCatalog {
   readonly #entries = new Map<string, Entry>();
   /** Ids of each tenant, sorted, for paging. */
   readonly #byTenant = new Map<string, string[]>();
+  /** Handle id of each name, per tenant. */
+  readonly #names = new Map<string, Map<string, string>>();
   #bytes = 0n;
 
   constructor(options: HandleCatalogOptions = {}) {
@@ -130,10 +139,14 @@ export class HandleCatalog {
     }
   }
 
-  /** Registers a new handle for the tenant, with one reference. */
+  /**
+   * Registers a new handle for the tenant, with one reference. A name the tenant already
+   * gives a live handle is AlreadyExistsError.
+   */
   register(tenant: string, input: RegisterInput = {}): HandleRecord {
     validateTenant(tenant);
     const ttl = this.#ttl(input.ttlSeconds ?? 0);
+    const name = validateHandleName(input.name ?? "");
     const worker = input.worker ?? "";
     if (worker.length > MAX_WORKER_LENGTH) {
       throw new InvalidArgumentError(
@@ -145,6 +158,16 @@ export class HandleCatalog {
       throw new LimitExceededError(
         `Cannot register handle as tenant '${tenant}' must hold at most ${this.#maxPerTenant} handles: current value is ${ids.length}`,
         { metadata: { limit: "max_handles_per_tenant" } },
+      );
+    }
+    const names = this.#names.get(tenant) ?? new Map<string, string>();
+    const holder = name === "" ? undefined : this.#live(tenant, names.get(name));
+    if (holder) {
+      throw new AlreadyExistsError(
+        `Cannot register handle as 'name' must be unique among the tenant's live handles: current value is ${
+          JSON.stringify(name)
+        }, the name of ${holder.id}`,
+        { metadata: { name, handle: holder.id } },
       );
     }
     let id = newHandleId(tenant);
@@ -161,10 +184,12 @@ export class HandleCatalog {
       ttlSeconds: ttl,
       expiresAtMs: now + ttl * 1000,
       refcount: 1,
+      name,
     };
     this.#entries.set(id, entry);
     ids.splice(lowerBound(ids, id), 0, id);
     this.#byTenant.set(tenant, ids);
+    if (name !== "") this.#names.set(tenant, names.set(name, id));
     this.#bytes += entry.bytes;
     const record = { ...entry };
     this.#onEvent({ kind: "registered", record, atMs: now });
@@ -181,6 +206,40 @@ export class HandleCatalog {
   /** Looks a handle up without renewing it. */
   describe(tenant: string, id: string): HandleRecord {
     return { ...this.#lookup(tenant, id, "describe") };
+  }
+
+  /**
+   * The tenant's live handle of that name, without renewing it (SQL reads named handles as
+   * tables); HandleNotFoundError when no live handle has the name.
+   */
+  findByName(tenant: string, name: string): HandleRecord {
+    validateTenant(tenant);
+    validateHandleName(name);
+    const entry = name === "" ? undefined : this.#live(tenant, this.#names.get(tenant)?.get(name));
+    if (entry) return { ...entry };
+    throw new HandleNotFoundError(
+      `Cannot find handle by name as the tenant must have a live handle of that name: current value is ${
+        JSON.stringify(name)
+      }`,
+      { metadata: { name } },
+    );
+  }
+
+  /**
+   * The tenant's live named handles, sorted by name; with `names`, only those of these names
+   * (strings that are not valid names match nothing).
+   */
+  named(tenant: string, names?: Iterable<string>): HandleRecord[] {
+    validateTenant(tenant);
+    const index = this.#names.get(tenant);
+    if (!index) return [];
+    const wanted = names === undefined ? [...index.keys()] : [...new Set(names)];
+    const out: HandleRecord[] = [];
+    for (const name of wanted.sort()) {
+      const entry = this.#live(tenant, index.get(name));
+      if (entry) out.push({ ...entry });
+    }
+    return out;
   }
 
   /** A page of the tenant's live handles, sorted by id. */
@@ -266,6 +325,16 @@ export class HandleCatalog {
     return ttl === 0n ? this.#defaultTtl : Number(ttl);
   }
 
+  /** The live entry of an id the tenant owns, freeing it if it has just expired. */
+  #live(tenant: string, id: string | undefined): Entry | undefined {
+    const entry = id === undefined ? undefined : this.#entries.get(id);
+    if (!entry || entry.owner !== tenant) return undefined;
+    const now = this.#now();
+    if (entry.expiresAtMs > now) return entry;
+    this.#free(entry, "expired", now);
+    return undefined;
+  }
+
   /** The tenant's live entry, or HandleNotFoundError (the same for every kind of absence). */
   #lookup(tenant: string, id: string, op: string): Entry {
     validateTenant(tenant);
@@ -287,33 +356,14 @@ export class HandleCatalog {
     const ids = this.#byTenant.get(entry.owner)!;
     ids.splice(lowerBound(ids, entry.id), 1);
     if (ids.length === 0) this.#byTenant.delete(entry.owner);
+    const names = this.#names.get(entry.owner);
+    if (entry.name !== "" && names?.get(entry.name) === entry.id) {
+      names.delete(entry.name);
+      if (names.size === 0) this.#names.delete(entry.owner);
+    }
     this.#bytes -= entry.bytes;
     const record = { ...entry };
     this.#onEvent({ kind: "freed", record, reason, atMs: now });
     return record;
   }
-}
-
-/** The first index whose id is >= `id`. */
-function lowerBound(ids: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first index whose id is > `id`. */
-function upperBound(ids: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! <= id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  AlreadyExistsError,
   HandleNotFoundError,
   InvalidArgumentError,
   LimitExceededError,
@@ -215,4 +216,95 @@ Deno.test("stats() reports live and expired handles and the bytes held", () => {
   assert.deepEqual(catalog.stats(), { live: 1, expired: 1, bytes: 42n });
   catalog.sweep();
   assert.deepEqual(catalog.stats(), { live: 1, expired: 0, bytes: 32n });
+});
+
+Deno.test("register() keeps a name and findByName() finds the live handle of that name", () => {
+  const { catalog } = setup();
+  const trades = catalog.register("acme", { name: "trades" });
+  const unnamed = catalog.register("acme");
+  assert.equal(trades.name, "trades");
+  assert.equal(unnamed.name, "");
+  assert.equal(catalog.findByName("acme", "trades").id, trades.id);
+  assert.throws(
+    () => catalog.findByName("acme", "quotes"),
+    (e: unknown) => e instanceof HandleNotFoundError && /"quotes"/.test(e.message),
+  );
+  assert.throws(() => catalog.findByName("other", "trades"), HandleNotFoundError);
+  assert.throws(() => catalog.findByName("acme", ""), HandleNotFoundError);
+});
+
+Deno.test("register() refuses a name the tenant already gives a live handle", () => {
+  const { catalog } = setup();
+  const first = catalog.register("acme", { name: "trades" });
+  assert.throws(
+    () => catalog.register("acme", { name: "trades" }),
+    (e: unknown) =>
+      e instanceof AlreadyExistsError && /'name' must be unique/.test(e.message) &&
+      e.message.includes(first.id),
+  );
+  assert.equal(catalog.size, 1, "nothing registered on a clash");
+  assert.equal(catalog.register("other", { name: "trades" }).name, "trades", "per tenant");
+  assert.equal(catalog.register("acme", { name: "Trades" }).name, "Trades", "case-sensitive");
+});
+
+Deno.test("a freed handle frees its name, whatever freed it", () => {
+  const { catalog, clock } = setup();
+  const released = catalog.register("acme", { name: "a" });
+  catalog.release("acme", released.id);
+  const again = catalog.register("acme", { name: "a" });
+  assert.notEqual(again.id, released.id);
+  catalog.delete("acme", again.id);
+  const expiring = catalog.register("acme", { name: "a", ttlSeconds: 1 });
+  clock.now += 1000;
+  // Expired but not yet swept: the name is free all the same.
+  const fresh = catalog.register("acme", { name: "a" });
+  assert.equal(catalog.findByName("acme", "a").id, fresh.id);
+  assert.throws(() => catalog.describe("acme", expiring.id), HandleNotFoundError);
+  clock.now += 60_000;
+  assert.throws(() => catalog.findByName("acme", "a"), HandleNotFoundError);
+  assert.deepEqual(catalog.named("acme"), []);
+});
+
+Deno.test("register() refuses names outside the identifier character set or too long", () => {
+  const { catalog } = setup();
+  for (
+    const bad of [
+      "1abc",
+      "a-b",
+      "a b",
+      "a.b",
+      "ä",
+      "a;DROP",
+      '"t"',
+      "x".repeat(65),
+      "acme.aaaaaaaaaaaaaaaaaaaaaaaaaa",
+    ]
+  ) {
+    assert.throws(
+      () => catalog.register("acme", { name: bad }),
+      (e: unknown) => e instanceof InvalidArgumentError && /'name' must/.test(e.message),
+      bad,
+    );
+    assert.throws(() => catalog.findByName("acme", bad), InvalidArgumentError, bad);
+  }
+  assert.equal(catalog.size, 0);
+  for (const good of ["_", "a", "A_1", "trades_2024", "x".repeat(64)]) {
+    assert.equal(catalog.register("acme", { name: good }).name, good);
+  }
+});
+
+Deno.test("named() lists the tenant's live named handles by name, optionally some names only", () => {
+  const { catalog, clock } = setup();
+  const b = catalog.register("acme", { name: "b" });
+  const a = catalog.register("acme", { name: "a" });
+  catalog.register("acme");
+  catalog.register("acme", { name: "gone", ttlSeconds: 1 });
+  catalog.register("other", { name: "c" });
+  clock.now += 1000;
+  assert.deepEqual(catalog.named("acme").map((r) => [r.name, r.id]), [["a", a.id], ["b", b.id]]);
+  assert.deepEqual(catalog.named("acme", ["b", "c", "gone", "not a name", "b"]).map((r) => r.id), [
+    b.id,
+  ]);
+  assert.deepEqual(catalog.named("nobody"), []);
+  assert.deepEqual(catalog.list("acme").handles.map((h) => h.name).sort(), ["", "a", "b"]);
 });

@@ -6,8 +6,12 @@
 
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
+import { InvalidArgumentError } from "../../shared/errors.ts";
 import { bind, type ServiceBinding } from "../../shared/grpc/types.ts";
 import type { HandleCatalog, HandleRecord } from "./catalog.ts";
+
+/** Names one ListHandles call may ask for. */
+export const MAX_LISTED_NAMES = 1000;
 
 /** The wire form of a catalog record. */
 export function toHandleInfo(record: HandleRecord): HandleInfo {
@@ -18,7 +22,7 @@ export function toHandleInfo(record: HandleRecord): HandleInfo {
     rows: record.rows,
     bytes: record.bytes,
     createdAtMs: BigInt(record.createdAtMs),
-    name: "",
+    name: record.name,
     ttlSeconds: BigInt(record.ttlSeconds),
     expiresAtMs: BigInt(record.expiresAtMs),
     refcount: record.refcount,
@@ -37,8 +41,10 @@ export function handleServiceBinding(catalog: HandleCatalog): ServiceBinding {
           bytes: request.bytes,
           ttlSeconds: request.ttlSeconds,
           worker: request.worker,
+          name: request.name,
         });
         Object.assign(ctx.log, { handle: record.id, worker: record.worker });
+        if (record.name !== "") ctx.log.name = record.name;
         return toHandleInfo(record);
       }),
     resolveHandle: ({ id }, ctx) =>
@@ -51,8 +57,18 @@ export function handleServiceBinding(catalog: HandleCatalog): ServiceBinding {
         ctx.log.handle = id;
         return toHandleInfo(catalog.describe(ctx.tenant, id));
       }),
-    listHandles: ({ limit, after }, ctx) =>
+    listHandles: ({ limit, after, names }, ctx) =>
       Promise.try(() => {
+        if (names.length > 0) {
+          if (names.length > MAX_LISTED_NAMES) {
+            throw new InvalidArgumentError(
+              `Cannot list handles as 'names' must hold at most ${MAX_LISTED_NAMES} names: current value holds ${names.length}`,
+            );
+          }
+          const found = catalog.named(ctx.tenant, names);
+          ctx.log.count = found.length;
+          return { handles: found.map(toHandleInfo), nextAfter: "" };
+        }
         const page = catalog.list(ctx.tenant, { limit, after });
         ctx.log.count = page.handles.length;
         return { handles: page.handles.map(toHandleInfo), nextAfter: page.nextAfter };

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { loadHandlesConfig } from "../../shared/config.ts";
-import { HandleNotFoundError, InvalidArgumentError } from "../../shared/errors.ts";
+import {
+  AlreadyExistsError,
+  HandleNotFoundError,
+  InvalidArgumentError,
+} from "../../shared/errors.ts";
 import { HandleEvent, HandleEvent_Kind } from "../../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import { RpcClient } from "../../shared/grpc/client.ts";
@@ -88,7 +92,7 @@ Deno.test("HandleService: register, resolve, retain, release twice publishes FRE
       refcount: 1,
       freed: false,
     });
-    const listed = await client.unary("listHandles", { limit: 0, after: "" });
+    const listed = await client.unary("listHandles", { limit: 0, after: "", names: [] });
     assert.deepEqual(listed.handles.map((h) => h.id), [info.id]);
     assert.deepEqual(await client.unary("releaseHandle", { id: info.id }), {
       refcount: 0,
@@ -152,7 +156,10 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
     try {
       await assert.rejects(other.unary("describeHandle", { id: info.id }), HandleNotFoundError);
       await assert.rejects(other.unary("deleteHandle", { id: info.id }), HandleNotFoundError);
-      assert.deepEqual((await other.unary("listHandles", { limit: 10, after: "" })).handles, []);
+      assert.deepEqual(
+        (await other.unary("listHandles", { limit: 10, after: "", names: [] })).handles,
+        [],
+      );
     } finally {
       other.close();
     }
@@ -169,5 +176,63 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
       (e: unknown) => e instanceof InvalidArgumentError && /ttl_seconds/.test(e.message),
     );
     assert.deepEqual(await client.unary("deleteHandle", { id: info.id }), { freed: true });
+  });
+});
+
+Deno.test("HandleService: names travel in HandleInfo, a clash is ALREADY_EXISTS, a bad name INVALID_ARGUMENT", async () => {
+  await withHandles(async ({ client }) => {
+    const register = (name: string) =>
+      client.unary("registerHandle", {
+        name,
+        schema: undefined,
+        rows: 0n,
+        bytes: 0n,
+        ttlSeconds: 0n,
+        worker: "",
+      });
+    const info = await register("trades");
+    assert.equal(info.name, "trades");
+    assert.equal((await client.unary("describeHandle", { id: info.id })).name, "trades");
+    const listed = await client.unary("listHandles", { limit: 0, after: "", names: [] });
+    assert.deepEqual(listed.handles.map((h) => h.name), ["trades"]);
+    await assert.rejects(register("trades"), AlreadyExistsError);
+    await assert.rejects(
+      register("bad-name"),
+      (e: unknown) => e instanceof InvalidArgumentError && /'name' must match/.test(e.message),
+    );
+    await client.unary("releaseHandle", { id: info.id });
+    assert.equal((await register("trades")).name, "trades", "a freed handle frees its name");
+  });
+});
+
+Deno.test("HandleService: listHandles with names returns only the live handles of those names", async () => {
+  await withHandles(async ({ client }) => {
+    const register = (name: string) =>
+      client.unary("registerHandle", {
+        name,
+        schema: undefined,
+        rows: 0n,
+        bytes: 0n,
+        ttlSeconds: 0n,
+        worker: "",
+      });
+    await register("trades");
+    await register("quotes");
+    await register("");
+    const listed = await client.unary("listHandles", {
+      limit: 1,
+      after: "",
+      names: ["quotes", "trades", "missing", "not a name"],
+    });
+    assert.deepEqual(listed.handles.map((h) => h.name), ["quotes", "trades"]);
+    assert.equal(listed.nextAfter, "");
+    await assert.rejects(
+      client.unary("listHandles", {
+        limit: 0,
+        after: "",
+        names: Array.from({ length: 1001 }, (_, i) => `n${i}`),
+      }),
+      InvalidArgumentError,
+    );
   });
 });

@@ -45,6 +45,11 @@ export interface ListHandlesRequest {
   limit: number;
   /** The last id of the previous page. */
   after: string;
+  /**
+   * When set, only the live handles with one of these names, sorted by name, in one page
+   * (at most 1000 names; `limit` and `after` are ignored).
+   */
+  names: string[];
 }
 
 export interface ListHandlesResponse {
@@ -296,7 +301,7 @@ export const HandleRequest: MessageFns<HandleRequest> = {
 };
 
 function createBaseListHandlesRequest(): ListHandlesRequest {
-  return { limit: 0, after: "" };
+  return { limit: 0, after: "", names: [] };
 }
 
 export const ListHandlesRequest: MessageFns<ListHandlesRequest> = {
@@ -306,6 +311,9 @@ export const ListHandlesRequest: MessageFns<ListHandlesRequest> = {
     }
     if (message.after !== "") {
       writer.uint32(18).string(message.after);
+    }
+    for (const v of message.names) {
+      writer.uint32(26).string(v!);
     }
     return writer;
   },
@@ -339,6 +347,14 @@ export const ListHandlesRequest: MessageFns<ListHandlesRequest> = {
             message.after = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.names.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -355,6 +371,7 @@ export const ListHandlesRequest: MessageFns<ListHandlesRequest> = {
     return {
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
       after: isSet(object.after) ? globalThis.String(object.after) : "",
+      names: globalThis.Array.isArray(object?.names) ? object.names.map((e: any) => globalThis.String(e)) : [],
     };
   },
 
@@ -366,6 +383,9 @@ export const ListHandlesRequest: MessageFns<ListHandlesRequest> = {
     if (message.after !== "") {
       obj.after = message.after;
     }
+    if (message.names?.length) {
+      obj.names = message.names;
+    }
     return obj;
   },
 
@@ -376,6 +396,7 @@ export const ListHandlesRequest: MessageFns<ListHandlesRequest> = {
     const message = createBaseListHandlesRequest();
     message.limit = object.limit ?? 0;
     message.after = object.after ?? "";
+    message.names = object.names?.map((e) => e) || [];
     return message;
   },
 };
