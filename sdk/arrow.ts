@@ -6,8 +6,12 @@
  */
 
 import { Buffer } from "node:buffer";
-import { type RecordBatch, type Schema, Table, tableFromIPC, tableToIPC } from "apache-arrow";
-import type { CollectResponse, UploadRequest } from "../shared/gen/polaroid/v1/dataframe.ts";
+import { type RecordBatch, RecordBatchReader, type Schema, Table, tableToIPC } from "apache-arrow";
+import {
+  type CollectResponse,
+  DataFrameServiceService,
+  type UploadRequest,
+} from "../shared/gen/polaroid/v1/dataframe.ts";
 
 /** The largest `arrow_ipc` chunk of an upload message: 1 MiB. */
 export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
@@ -53,12 +57,69 @@ export function* uploadRequests(
   }
 }
 
+/** Reads a varint at `at`; returns its value and the offset after it. */
+function readVarint(bytes: Uint8Array, at: number): [bigint, number] {
+  let value = 0n;
+  let shift = 0n;
+  for (let i = at; i < bytes.byteLength && shift < 70n; i++) {
+    const byte = bytes[i]!;
+    value |= BigInt(byte & 0x7f) << shift;
+    if (byte < 0x80) return [BigInt.asUintN(64, value), i + 1];
+    shift += 7n;
+  }
+  throw new RangeError("Cannot decode a Collect message as a varint is cut or too long");
+}
+
+/**
+ * Decodes a CollectResponse with `arrowIpc` as a view into `bytes` (the generated decoder
+ * copies it). Unknown fields are skipped, as protobuf requires.
+ */
+export function decodeCollectResponse(bytes: Uint8Array): CollectResponse {
+  const message: CollectResponse = { arrowIpc: Buffer.alloc(0), rows: 0n, batchIndex: 0n };
+  let at = 0;
+  while (at < bytes.byteLength) {
+    const [tag, next] = readVarint(bytes, at);
+    at = next;
+    const field = Number(tag >> 3n);
+    const type = Number(tag & 7n);
+    if (type === 0) {
+      const [value, after] = readVarint(bytes, at);
+      at = after;
+      if (field === 2) message.rows = value;
+      else if (field === 3) message.batchIndex = value;
+    } else if (type === 2) {
+      const [length, after] = readVarint(bytes, at);
+      const end = after + Number(length);
+      if (end > bytes.byteLength) {
+        throw new RangeError("Cannot decode a Collect message as a field runs past its end");
+      }
+      if (field === 1) {
+        message.arrowIpc = Buffer.from(bytes.buffer, bytes.byteOffset + after, end - after);
+      }
+      at = end;
+    } else if (type === 1) at += 8;
+    else if (type === 5) at += 4;
+    else throw new RangeError(`Cannot decode a Collect message as wire type ${type} is unknown`);
+  }
+  return message;
+}
+
+/** DataFrameService with Collect's payloads decoded as views, not copies. */
+export const DATAFRAME_SERVICE: typeof DataFrameServiceService = {
+  ...DataFrameServiceService,
+  collect: { ...DataFrameServiceService.collect, responseDeserialize: decodeCollectResponse },
+};
+
 /** The schema and non-empty record batches of one Collect message. */
 export function decodeCollectMessage(
   message: Pick<CollectResponse, "arrowIpc">,
 ): { schema: Schema; batches: RecordBatch[] } {
-  const table = tableFromIPC(message.arrowIpc);
-  return { schema: table.schema, batches: table.batches.filter((b) => b.numRows > 0) };
+  // The reader, not tableFromIPC(): a Table would be built and dropped for every message.
+  const reader = RecordBatchReader.from(message.arrowIpc).open();
+  const schema = reader.schema;
+  const batches: RecordBatch[] = [];
+  for (const batch of reader) if (batch.numRows > 0) batches.push(batch);
+  return { schema, batches };
 }
 
 /** The record batches of a Collect reply, in order (empty batches are skipped). */

@@ -12,8 +12,14 @@ import {
   vectorFromArray,
 } from "apache-arrow";
 import pl from "nodejs-polars";
-import type { CollectResponse } from "../shared/gen/polaroid/v1/dataframe.ts";
-import { collectBatches, collectTable, UPLOAD_CHUNK_BYTES, uploadRequests } from "./arrow.ts";
+import { CollectResponse } from "../shared/gen/polaroid/v1/dataframe.ts";
+import {
+  collectBatches,
+  collectTable,
+  decodeCollectResponse,
+  UPLOAD_CHUNK_BYTES,
+  uploadRequests,
+} from "./arrow.ts";
 
 /** Collect messages, one self-contained IPC stream per slice of `rows` rows. */
 async function* messages(
@@ -141,4 +147,53 @@ Deno.test("collectBatches() yields the non-empty batches in order", async () => 
   }
   assert.deepEqual(sizes, [3, 3, 1]);
   assert.deepEqual(values, [0, 1, 2, 3, 4, 5, 6]);
+});
+
+Deno.test("decodeCollectResponse() agrees with the generated decoder, payload as a view", () => {
+  const cases = [
+    { arrowIpc: Buffer.from([1, 2, 3]), rows: 3n, batchIndex: 0n },
+    { arrowIpc: Buffer.alloc(0), rows: 0n, batchIndex: 0n },
+    { arrowIpc: Buffer.alloc(70_000, 9), rows: 18_446_744_073_709_551_615n, batchIndex: 2n ** 40n },
+  ];
+  for (const message of cases) {
+    const bytes = CollectResponse.encode(message).finish();
+    const decoded = decodeCollectResponse(bytes);
+    assert.deepEqual(decoded, CollectResponse.decode(bytes));
+    if (message.arrowIpc.byteLength > 0) {
+      assert.equal(decoded.arrowIpc.buffer, bytes.buffer, "a view, not a copy");
+    }
+  }
+});
+
+Deno.test("decodeCollectResponse() skips unknown fields and refuses cut messages", () => {
+  const known = CollectResponse.encode({ arrowIpc: Buffer.from([7, 8]), rows: 2n, batchIndex: 5n })
+    .finish();
+  // Field 9 as a varint, field 10 as bytes, field 11 as fixed64, field 12 as fixed32.
+  const unknown = [
+    0x48,
+    0x96,
+    0x01,
+    0x52,
+    0x02,
+    0xaa,
+    0xbb,
+    0x59,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    0x65,
+    1,
+    2,
+    3,
+    4,
+  ];
+  const decoded = decodeCollectResponse(new Uint8Array([...unknown, ...known]));
+  assert.deepEqual(decoded, { arrowIpc: Buffer.from([7, 8]), rows: 2n, batchIndex: 5n });
+  assert.throws(() => decodeCollectResponse(known.subarray(0, 3)), RangeError);
+  assert.throws(() => decodeCollectResponse(new Uint8Array([0x10, 0x80])), RangeError);
 });

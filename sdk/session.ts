@@ -20,12 +20,33 @@ export interface StreamOptions {
   batchSize?: number;
   /** Stops the stream. */
   signal?: AbortSignal;
+  /**
+   * Stored frames only: start at this batch (of `batchSize` rows), e.g. to go on with a
+   * stream that was stopped; a frame's batches are the same on every read. @default 0
+   */
+  startBatch?: number;
+  /**
+   * Plans only: run the plan on Polars' streaming engine, in bounded memory, for scans
+   * larger than memory. @default false (the server may still choose it, see
+   * POLAROID_MEMORY_LIMIT)
+   */
+  streaming?: boolean;
 }
 
 /** Options of running a plan into a stored frame. */
 export interface CollectOptions {
   /** Idle time to live of the result; 0 or absent means the server's default. */
   ttlSeconds?: number;
+  /**
+   * A name for the result, unique among the tenant's live frames (AlreadyExistsError
+   * otherwise); SQL reads it as a table of that name. @default "" (no name)
+   */
+  name?: string;
+  /**
+   * Run the plan on Polars' streaming engine, in bounded memory, for scans larger than
+   * memory. @default false (the server may still choose it, see POLAROID_MEMORY_LIMIT)
+   */
+  streaming?: boolean;
 }
 
 /** The logical and optimized plan, as Polars prints them. */

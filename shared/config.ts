@@ -6,6 +6,9 @@
  * @module
  */
 
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Thrown at start-up for a malformed variable. */
@@ -69,6 +72,11 @@ function bytes(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+/** An optional byte size: undefined when the variable is unset or empty. */
+function optionalBytes(env: Env, name: string): number | undefined {
+  return raw(env, name) === undefined ? undefined : bytes(env, name, 0);
+}
+
 function choice<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
   const value = raw(env, name) ?? fallback;
   if (!(options as readonly string[]).includes(value)) {
@@ -128,6 +136,11 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
    * 0 turns the plan cache off. @default 1024
    */
   planCacheEntries: number;
+  /**
+   * Directory for spill files of plans run on the streaming engine (POLAROID_SPILL_DIR);
+   * each file is removed once its result is read back. @default "<os temp dir>/polaroid-spill"
+   */
+  spillDir: string;
   limits: ComputeLimits;
 }
 
@@ -156,6 +169,13 @@ export interface ComputeLimits {
   maxCrossJoinRows: number;
   /** Bytes of frames this worker holds (POLAROID_MAX_WORKER_BYTES). @default 16GiB */
   maxWorkerBytes: number;
+  /**
+   * Memory budget of one plan (POLAROID_MEMORY_LIMIT, bytes, `K`/`M`/`G` suffixes allowed):
+   * a plan whose estimated input (sizes of the files it scans plus the frames of the
+   * handles it reads) is larger runs on Polars' streaming engine even when the request did
+   * not ask for it. @default undefined (no automatic switch)
+   */
+  memoryLimit: number | undefined;
 }
 
 export interface HandlesConfig extends CommonConfig, ServerPorts {
@@ -206,6 +226,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     dataRoot: str(env, "POLAROID_DATA_ROOT", "./data"),
     handleStore: choice(env, "POLAROID_HANDLE_STORE", ["memory"] as const, "memory"),
     planCacheEntries: int(env, "POLAROID_PLAN_CACHE_ENTRIES", 1024, 0),
+    spillDir: str(env, "POLAROID_SPILL_DIR", join(tmpdir(), "polaroid-spill")),
     limits: {
       maxUploadBytes: bytes(env, "POLAROID_MAX_UPLOAD_BYTES", 4 * GIB),
       maxResultRows: int(env, "POLAROID_MAX_RESULT_ROWS", 2_000_000_000, 1),
@@ -217,6 +238,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
       maxPlanDepth: int(env, "POLAROID_MAX_PLAN_DEPTH", 1000, 1),
       maxCrossJoinRows: int(env, "POLAROID_MAX_CROSS_JOIN_ROWS", 100_000_000, 1),
       maxWorkerBytes: bytes(env, "POLAROID_MAX_WORKER_BYTES", 16 * GIB),
+      memoryLimit: optionalBytes(env, "POLAROID_MEMORY_LIMIT"),
     },
   };
 }

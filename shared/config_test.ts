@@ -33,3 +33,27 @@ Deno.test("a malformed variable stops start-up with its name in the message", ()
     /POLAROID_MAX_UPLOAD_BYTES/,
   );
 });
+
+Deno.test("loadComputeConfig() reads POLAROID_MEMORY_LIMIT with K/M/G suffixes, unset by default", () => {
+  assert.equal(loadComputeConfig({}).limits.memoryLimit, undefined);
+  assert.equal(loadComputeConfig({ POLAROID_MEMORY_LIMIT: "" }).limits.memoryLimit, undefined);
+  assert.equal(loadComputeConfig({ POLAROID_MEMORY_LIMIT: "1500" }).limits.memoryLimit, 1500);
+  assert.equal(loadComputeConfig({ POLAROID_MEMORY_LIMIT: "64K" }).limits.memoryLimit, 65536);
+  assert.equal(
+    loadComputeConfig({ POLAROID_MEMORY_LIMIT: "512M" }).limits.memoryLimit,
+    512 * 1024 * 1024,
+  );
+  assert.equal(
+    loadComputeConfig({ POLAROID_MEMORY_LIMIT: "2g" }).limits.memoryLimit,
+    2 * 1024 * 1024 * 1024,
+  );
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_MEMORY_LIMIT: "-1G" }),
+    /POLAROID_MEMORY_LIMIT/,
+  );
+});
+
+Deno.test("loadComputeConfig() reads POLAROID_SPILL_DIR, defaulting under the temp dir", () => {
+  assert.match(loadComputeConfig({}).spillDir, /polaroid-spill$/);
+  assert.equal(loadComputeConfig({ POLAROID_SPILL_DIR: "/var/spill" }).spillDir, "/var/spill");
+});

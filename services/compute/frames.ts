@@ -90,6 +90,14 @@ export class FrameStore {
     return true;
   }
 
+  /**
+   * Tells the store that a frame it does not hold (e.g. a streamed result) was let go of,
+   * so that its native memory is collected as a dropped frame's would be.
+   */
+  released(bytes: number): void {
+    this.#scheduleGc(bytes);
+  }
+
   /** Forgets every frame. */
   clear(): void {
     for (const id of [...this.#frames.keys()]) this.drop(id);

@@ -39,3 +39,18 @@ Deno.test("FrameStore.drop() collects at once past the threshold, later below it
   assert.equal(store.size, 0);
   store.close();
 });
+
+Deno.test("FrameStore.released() schedules a collection for a frame it never held", async () => {
+  let collections = 0;
+  const store = new FrameStore({
+    maxBytes: 1000,
+    collectGarbage: () => collections++,
+    gcThresholdBytes: 100,
+    gcDelayMs: 50,
+  });
+  store.released(500);
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(collections, 1, "500 bytes released: collected at once");
+  assert.equal(store.bytes, 0, "the store's own total is untouched");
+  store.close();
+});

@@ -74,8 +74,11 @@ export function withoutGoaway(socket: Socket): Duplex {
     read() {
       socket.resume();
     },
+    // Done as soon as the socket takes the chunk, or when it drains: waiting for each write
+    // to reach the kernel would let only one chunk at a time through.
     write(chunk, _encoding, callback) {
-      socket.write(chunk, callback);
+      if (socket.write(chunk)) callback();
+      else socket.once("drain", () => callback());
     },
     final(callback) {
       socket.end(callback);

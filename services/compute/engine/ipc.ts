@@ -20,37 +20,96 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function asBytes(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+/** An Arrow IPC stream as the engine wrote it: chunks in order, and their total length. */
+export interface IpcChunks {
+  readonly chunks: readonly Uint8Array[];
+  readonly byteLength: number;
+}
+
+/** What the engine's IPC writer calls for each piece it writes. */
+interface ChunkSink {
+  write(chunk: Buffer): boolean;
+}
+
+/**
+ * One uncompressed Arrow IPC stream (schema, record batches, end of stream) of a frame, as
+ * the chunks the engine wrote. The engine writes to any object with a `write()` method;
+ * collecting its ~10 chunks per batch directly is 2–4× faster than `writeIPCStream()`
+ * without a destination, which goes through a Node stream and concatenates.
+ */
+export function frameToIpcChunks(df: pl.DataFrame): IpcChunks {
+  const chunks: Uint8Array[] = [];
+  let byteLength = 0;
+  const sink: ChunkSink = {
+    write(chunk) {
+      chunks.push(chunk);
+      byteLength += chunk.byteLength;
+      return true;
+    },
+  };
+  (df._df as unknown as { writeIpcStream(dest: ChunkSink, compression: string): void })
+    .writeIpcStream(sink, "uncompressed");
+  return { chunks, byteLength };
+}
+
+/** Copies the chunks into `target` from `offset`; returns the offset after them. */
+export function copyIpcChunks(ipc: IpcChunks, target: Uint8Array, offset = 0): number {
+  let at = offset;
+  for (const chunk of ipc.chunks) {
+    target.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return at;
 }
 
 /** One uncompressed Arrow IPC stream (schema, record batches, end of stream) of a frame. */
 export function frameToIpc(df: pl.DataFrame): Uint8Array {
-  return asBytes(df.writeIPCStream({ compression: "uncompressed" }));
+  const ipc = frameToIpcChunks(df);
+  if (ipc.chunks.length === 1) return ipc.chunks[0]!;
+  const bytes = new Uint8Array(ipc.byteLength);
+  copyIpcChunks(ipc, bytes);
+  return bytes;
 }
 
 /**
- * Splits a frame into consecutive row batches of ≤ batchSize rows; each item is ONE
- * self-contained, uncompressed Arrow IPC stream (schema + batches + EOS). An empty frame
- * yields one item with 0 rows (schema only).
+ * How many Collect batches a frame of `height` rows has at `batchSize` rows per batch: an
+ * empty frame still has one (its schema).
+ */
+export function batchCount(height: number, batchSize: number): number {
+  return height === 0 ? 1 : Math.ceil(height / batchSize);
+}
+
+/**
+ * Splits a frame into consecutive row batches of ≤ batchSize rows, from batch `startBatch`
+ * on; each item is ONE self-contained, uncompressed Arrow IPC stream (schema + batches +
+ * EOS) as the engine's chunks, encoded only when it is asked for. An empty frame yields one item with 0 rows
+ * (schema only); a `startBatch` equal to the batch count yields nothing.
  */
 export function* frameToIpcBatches(
   df: pl.DataFrame,
   batchSize: number,
-): Generator<{ bytes: Uint8Array; rows: number }> {
+  startBatch = 0,
+): Generator<{ ipc: IpcChunks; rows: number; index: number }> {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new RangeError(
       `Cannot split the frame as 'batchSize' must be a positive integer: current value is ${batchSize}`,
     );
   }
   const height = df.height;
+  const count = batchCount(height, batchSize);
+  if (!Number.isSafeInteger(startBatch) || startBatch < 0 || startBatch > count) {
+    throw new RangeError(
+      `Cannot split the frame as 'startBatch' must be an integer in [0, ${count}]: current value is ${startBatch}`,
+    );
+  }
   if (height === 0) {
-    yield { bytes: frameToIpc(df), rows: 0 };
+    if (startBatch === 0) yield { ipc: frameToIpcChunks(df), rows: 0, index: 0 };
     return;
   }
-  for (let offset = 0; offset < height; offset += batchSize) {
+  for (let index = startBatch; index < count; index++) {
+    const offset = index * batchSize;
     const rows = Math.min(batchSize, height - offset);
-    yield { bytes: frameToIpc(df.slice(offset, rows)), rows };
+    yield { ipc: frameToIpcChunks(df.slice(offset, rows)), rows, index };
   }
 }
 

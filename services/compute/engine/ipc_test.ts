@@ -2,7 +2,21 @@ import assert from "node:assert/strict";
 import * as arrow from "apache-arrow";
 import pl from "nodejs-polars";
 import { assertFramesEqual, int64Series, sampleFrame } from "./_testing.ts";
-import { frameFromIpc, frameToIpc, frameToIpcBatches } from "./ipc.ts";
+import {
+  batchCount,
+  copyIpcChunks,
+  frameFromIpc,
+  frameToIpc,
+  frameToIpcBatches,
+  frameToIpcChunks,
+  type IpcChunks,
+} from "./ipc.ts";
+
+function joined(ipc: IpcChunks): Uint8Array {
+  const out = new Uint8Array(ipc.byteLength);
+  assert.equal(copyIpcChunks(ipc, out), ipc.byteLength);
+  return out;
+}
 
 function rich(): pl.DataFrame {
   return pl.DataFrame({
@@ -23,11 +37,11 @@ Deno.test("frameToIpcBatches() splits 10 rows by 3 into 3, 3, 3 and 1 that conca
   });
   const batches = [...frameToIpcBatches(df, 3)];
   assert.deepStrictEqual(batches.map((b) => b.rows), [3, 3, 3, 1]);
-  const parts = batches.map((b) => frameFromIpc(b.bytes));
+  const parts = batches.map((b) => frameFromIpc(joined(b.ipc)));
   assert.deepStrictEqual(parts.map((p) => p.height), [3, 3, 3, 1]);
   assertFramesEqual(pl.concat(parts), df);
   // Each item is a whole stream apache-arrow reads on its own.
-  const tables = batches.map((b) => arrow.tableFromIPC(b.bytes));
+  const tables = batches.map((b) => arrow.tableFromIPC(joined(b.ipc)));
   assert.deepStrictEqual(tables.map((t) => t.numRows), [3, 3, 3, 1]);
   assert.deepStrictEqual(tables[3]!.getChild("s")!.toArray(), ["j"]);
 });
@@ -37,11 +51,47 @@ Deno.test("frameToIpcBatches() yields one schema-only item for an empty frame", 
   const batches = [...frameToIpcBatches(empty, 100)];
   assert.equal(batches.length, 1);
   assert.equal(batches[0]!.rows, 0);
-  const table = arrow.tableFromIPC(batches[0]!.bytes);
+  const table = arrow.tableFromIPC(joined(batches[0]!.ipc));
   assert.equal(table.numRows, 0);
   assert.deepStrictEqual(table.schema.fields.map((f) => f.name), empty.columns);
-  assertFramesEqual(frameFromIpc(batches[0]!.bytes), empty);
+  assertFramesEqual(frameFromIpc(joined(batches[0]!.ipc)), empty);
   assert.throws(() => [...frameToIpcBatches(empty, 0)], RangeError);
+});
+
+Deno.test("frameToIpcBatches() from a start batch yields the same batches as a full read", () => {
+  const df = pl.DataFrame({ n: Array.from({ length: 10 }, (_, i) => i) });
+  const all = [...frameToIpcBatches(df, 3)];
+  const rest = [...frameToIpcBatches(df, 3, 2)];
+  assert.deepStrictEqual(rest.map((b) => b.index), [2, 3]);
+  assert.deepStrictEqual(rest.map((b) => joined(b.ipc)), all.slice(2).map((b) => joined(b.ipc)));
+  assert.deepStrictEqual([...frameToIpcBatches(df, 3, 4)], []);
+  assert.throws(
+    () => [...frameToIpcBatches(df, 3, 5)],
+    /'startBatch' must be an integer in \[0, 4\]/,
+  );
+  assert.deepStrictEqual([...frameToIpcBatches(df.head(0), 3, 1)], []);
+});
+
+Deno.test("frameToIpcBatches() encodes a batch only when it is asked for", () => {
+  const df = pl.DataFrame({ n: Array.from({ length: 1000 }, (_, i) => i) });
+  const batches = frameToIpcBatches(df, 10);
+  const first = batches.next();
+  assert.equal(first.done, false);
+  // A generator does no work before the next pull: returning early encodes nothing more.
+  assert.deepStrictEqual(batches.return(undefined), { done: true, value: undefined });
+  assert.equal(batchCount(1000, 10), 100);
+  assert.equal(batchCount(1001, 10), 101);
+  assert.equal(batchCount(0, 10), 1);
+});
+
+Deno.test("frameToIpcChunks() writes the same bytes as nodejs-polars' writeIPCStream()", () => {
+  for (const df of [rich(), sampleFrame(), sampleFrame().head(0)]) {
+    const ipc = frameToIpcChunks(df);
+    assert.ok(ipc.chunks.length > 1);
+    const expected = df.writeIPCStream({ compression: "uncompressed" });
+    assert.deepStrictEqual(joined(ipc), new Uint8Array(expected));
+    assert.deepStrictEqual(frameToIpc(df), new Uint8Array(expected));
+  }
 });
 
 Deno.test("frameToIpc() writes uncompressed streams apache-arrow reads exactly", () => {

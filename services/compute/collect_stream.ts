@@ -1,0 +1,82 @@
+/**
+ * The messages of one Collect: a frame cut into batches of `batchSize` rows, each encoded
+ * as its own Arrow IPC stream only when the gRPC layer pulls it (which it does as fast as
+ * the client reads: see shared/grpc/server.ts), from batch `startBatch` on. When the stream
+ * ends (completed, cancelled or broken) the frame is let go of at once.
+ *
+ * @module
+ */
+
+import type pl from "nodejs-polars";
+import { InvalidArgumentError } from "../../shared/errors.ts";
+import type { CollectResponse } from "../../shared/gen/polaroid/v1/dataframe.ts";
+import { encodeCollectResponse } from "./collect_wire.ts";
+import { batchCount, frameToIpcBatches } from "./engine/mod.ts";
+import type { StreamMetrics, StreamOutcome } from "./stream_metrics.ts";
+
+/** Options of {@link collectStream}. */
+export interface CollectStreamOptions {
+  /** Rows per batch (already checked against the worker's limits). */
+  batchSize: number;
+  /** The first batch to send. @default 0 */
+  startBatch?: bigint;
+  /** Fields of the call's log line: batches sent, outcome. */
+  log: Record<string, unknown>;
+  metrics?: StreamMetrics;
+  /**
+   * Estimated bytes of a frame this stream alone holds (a plan's result); 0 for a handle's
+   * frame, which stays held by the worker. @default 0
+   */
+  ownedBytes?: number;
+  /** Called once, when the stream let go of a frame it alone held. */
+  onRelease?: (bytes: number) => void;
+}
+
+/** Checks `startBatch` against the frame: at most its batch count (which sends nothing). */
+export function checkStartBatch(height: number, batchSize: number, startBatch: bigint): number {
+  const count = batchCount(height, batchSize);
+  if (startBatch < 0n || startBatch > BigInt(count)) {
+    throw new InvalidArgumentError(
+      `Cannot collect as 'start_batch' must be at most ${count} (the result has ${count} batches of ${batchSize} rows): current value is ${startBatch}`,
+    );
+  }
+  return Number(startBatch);
+}
+
+/**
+ * The Collect messages of a frame. Nothing is encoded before the first pull, and nothing
+ * more after the consumer stops pulling (`return()` on cancel ends the batch loop).
+ */
+export async function* collectStream(
+  df: pl.DataFrame,
+  options: CollectStreamOptions,
+): AsyncGenerator<CollectResponse> {
+  const { batchSize, log, metrics } = options;
+  const owned = options.ownedBytes ?? 0;
+  const start = checkStartBatch(df.height, batchSize, options.startBatch ?? 0n);
+  let sent = 0;
+  let outcome: StreamOutcome = "cancelled";
+  metrics?.streams.inc();
+  metrics?.heldBytes.inc(owned);
+  log.rows = df.height;
+  if (start > 0) log.startBatch = start;
+  try {
+    for (const batch of frameToIpcBatches(df, batchSize, start)) {
+      sent++;
+      metrics?.batches.inc();
+      metrics?.bytes.inc(batch.ipc.byteLength);
+      yield encodeCollectResponse(batch.ipc, BigInt(batch.rows), BigInt(batch.index));
+    }
+    outcome = "completed";
+  } catch (error) {
+    outcome = "failed";
+    throw error;
+  } finally {
+    log.batches = sent;
+    log.stream = outcome;
+    metrics?.streams.dec();
+    metrics?.heldBytes.dec(owned);
+    metrics?.ended.inc({ outcome });
+    if (owned > 0) options.onRelease?.(owned);
+  }
+}
