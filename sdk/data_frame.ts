@@ -11,7 +11,9 @@ import type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
 import { type DataType, type Schema, schemaFromProto } from "./datatypes.ts";
 import { RemoteLazyFrame } from "./lazy_frame.ts";
 import { scanHandlePlan } from "./plan.ts";
+import { describePlan } from "./plan_stats.ts";
 import { type Row, tableToRecords } from "./records.ts";
+import { SchemaCache } from "./schema_cache.ts";
 import type { Session, StreamOptions } from "./session.ts";
 
 /** A stored frame, named by its handle id. */
@@ -31,6 +33,11 @@ export class RemoteDataFrame implements AsyncDisposable {
   /** The handle id. */
   get id(): string {
     return this.#info.id;
+  }
+
+  /** The frame's name ("" when it has none); SQL reads named frames as tables. */
+  get name(): string {
+    return this.#info.name;
   }
 
   /** What the catalog said of the handle when this frame was made. */
@@ -65,9 +72,21 @@ export class RemoteDataFrame implements AsyncDisposable {
     return { height: this.height, width: this.width };
   }
 
-  /** A lazy query starting from this frame. */
+  /** A lazy query starting from this frame (its schema is known: no round trip asks for it). */
   lazy(): RemoteLazyFrame {
-    return new RemoteLazyFrame(this.#session, scanHandlePlan(this.#info.id));
+    const plan = scanHandlePlan(this.#info.id);
+    const schemas = new SchemaCache();
+    schemas.seed(plan, this.#schema);
+    return new RemoteLazyFrame(this.#session, plan, schemas);
+  }
+
+  /**
+   * Summary statistics as nodejs-polars' `df.describe()`: rows mean, std, min, max and median
+   * after a "describe" column, numeric and boolean columns as Float64 (as a lazy frame).
+   */
+  describe(): RemoteLazyFrame {
+    const lf = this.lazy();
+    return new RemoteLazyFrame(this.#session, describePlan(lf.plan, this.#schema));
   }
 
   /** Downloads the frame as one apache-arrow Table. */
@@ -160,6 +179,73 @@ export class RemoteDataFrame implements AsyncDisposable {
   }
   get cast(): RemoteLazyFrame["cast"] {
     return this.#lazy("cast");
+  }
+  get joinAsof(): RemoteLazyFrame["joinAsof"] {
+    return this.#lazy("joinAsof");
+  }
+  get groupByDynamic(): RemoteLazyFrame["groupByDynamic"] {
+    return this.#lazy("groupByDynamic");
+  }
+  get groupByRolling(): RemoteLazyFrame["groupByRolling"] {
+    return this.#lazy("groupByRolling");
+  }
+  /** Long to wide, as nodejs-polars' `df.pivot()` (runs on the server; columns are bounded). */
+  get pivot(): RemoteLazyFrame["pivot"] {
+    return this.#lazy("pivot");
+  }
+  get unpivot(): RemoteLazyFrame["unpivot"] {
+    return this.#lazy("unpivot");
+  }
+  get melt(): RemoteLazyFrame["melt"] {
+    return this.#lazy("melt");
+  }
+  get explode(): RemoteLazyFrame["explode"] {
+    return this.#lazy("explode");
+  }
+  get unnest(): RemoteLazyFrame["unnest"] {
+    return this.#lazy("unnest");
+  }
+  get withRowIndex(): RemoteLazyFrame["withRowIndex"] {
+    return this.#lazy("withRowIndex");
+  }
+  get dropNulls(): RemoteLazyFrame["dropNulls"] {
+    return this.#lazy("dropNulls");
+  }
+  get fillNull(): RemoteLazyFrame["fillNull"] {
+    return this.#lazy("fillNull");
+  }
+  get fillNan(): RemoteLazyFrame["fillNan"] {
+    return this.#lazy("fillNan");
+  }
+  get shift(): RemoteLazyFrame["shift"] {
+    return this.#lazy("shift");
+  }
+  get reverse(): RemoteLazyFrame["reverse"] {
+    return this.#lazy("reverse");
+  }
+  get max(): RemoteLazyFrame["max"] {
+    return this.#lazy("max");
+  }
+  get min(): RemoteLazyFrame["min"] {
+    return this.#lazy("min");
+  }
+  get mean(): RemoteLazyFrame["mean"] {
+    return this.#lazy("mean");
+  }
+  get median(): RemoteLazyFrame["median"] {
+    return this.#lazy("median");
+  }
+  get sum(): RemoteLazyFrame["sum"] {
+    return this.#lazy("sum");
+  }
+  get std(): RemoteLazyFrame["std"] {
+    return this.#lazy("std");
+  }
+  get var(): RemoteLazyFrame["var"] {
+    return this.#lazy("var");
+  }
+  get quantile(): RemoteLazyFrame["quantile"] {
+    return this.#lazy("quantile");
   }
 
   #lazy<K extends keyof RemoteLazyFrame>(name: K): RemoteLazyFrame[K] {

@@ -1,6 +1,6 @@
 /**
- * RemoteLazyGroupBy: `lf.groupBy(keys)` waiting for its aggregations, as nodejs-polars'
- * LazyGroupBy.
+ * RemoteLazyGroupBy: `lf.groupBy(keys)`, `lf.groupByDynamic(...)` or
+ * `lf.groupByRolling(...)` waiting for its aggregations, as nodejs-polars' LazyGroupBy.
  *
  * @module
  */
@@ -10,35 +10,77 @@ import type { Expr } from "./expr.ts";
 import { col, type ColumnsOrExpr, len } from "./functions.ts";
 import type { RemoteLazyFrame } from "./lazy_frame.ts";
 import { groupByPlan } from "./plan.ts";
+import {
+  type GroupByDynamicOptions,
+  groupByDynamicPlan,
+  groupByOutputPlan,
+  type GroupByRollingOptions,
+  groupByRollingPlan,
+  type GroupOutputName,
+} from "./plan_group.ts";
+
+/** How the groups are formed. */
+export type Grouping =
+  | { kind: "keys"; keys: ColumnsOrExpr; maintainOrder: boolean }
+  | { kind: "dynamic"; options: GroupByDynamicOptions }
+  | { kind: "rolling"; options: GroupByRollingOptions };
+
+/**
+ * Builds the frame of a plan made from the grouped frame's plan (`build` runs at once, or
+ * once the grouped frame's plan is known; its argument errors are thrown at once either way).
+ */
+export type Finish = (build: (input: Plan) => Plan) => RemoteLazyFrame;
 
 /** A grouping waiting for `agg()` (or one of its shortcuts). */
 export class RemoteLazyGroupBy {
-  readonly #input: Plan;
-  readonly #keys: ColumnsOrExpr;
-  readonly #maintainOrder: boolean;
-  readonly #finish: (plan: Plan) => RemoteLazyFrame;
+  readonly #grouping: Grouping;
+  readonly #finish: Finish;
 
-  /** Made by `RemoteLazyFrame.groupBy()`. */
-  constructor(
-    input: Plan,
-    keys: ColumnsOrExpr,
-    maintainOrder: boolean,
-    finish: (plan: Plan) => RemoteLazyFrame,
-  ) {
-    this.#input = input;
-    this.#keys = keys;
-    this.#maintainOrder = maintainOrder;
+  /** Made by `RemoteLazyFrame.groupBy()`, `groupByDynamic()` and `groupByRolling()`. */
+  constructor(grouping: Grouping, finish: Finish) {
+    this.#grouping = grouping;
     this.#finish = finish;
   }
 
-  /** One row per group: the keys, then each aggregation. */
+  /** One row per group (or window): the keys, then each aggregation. */
   agg(...aggs: ColumnsOrExpr[]): RemoteLazyFrame {
-    return this.#finish(groupByPlan(this.#input, this.#keys, aggs, this.#maintainOrder));
+    const g = this.#grouping;
+    switch (g.kind) {
+      case "keys":
+        return this.#finish((input) => groupByPlan(input, g.keys, aggs, g.maintainOrder));
+      case "dynamic":
+        return this.#finish((input) => groupByDynamicPlan(input, g.options, aggs));
+      case "rolling":
+        return this.#finish((input) => groupByRollingPlan(input, g.options, aggs));
+    }
+  }
+
+  /** The first `n` rows of each group. @default 5 */
+  head(n = 5): RemoteLazyFrame {
+    return this.#output("head", n);
+  }
+
+  /** The last `n` rows of each group. @default 5 */
+  tail(n = 5): RemoteLazyFrame {
+    return this.#output("tail", n);
   }
 
   /** The number of rows of each group, in a column `name`. @default "len" */
   len(name?: string): RemoteLazyFrame {
-    return this.agg(name ? len().alias(name) : len());
+    if (name !== undefined || this.#grouping.kind !== "keys") {
+      return this.agg(name ? len().alias(name) : len());
+    }
+    return this.#output("len", 0);
+  }
+
+  #output(output: GroupOutputName, n: number): RemoteLazyFrame {
+    const g = this.#grouping;
+    if (g.kind !== "keys") {
+      throw new TypeError(
+        `Cannot take the ${output} of ${g.kind} windows as only key groups have one: current grouping is ${g.kind} (nodejs-polars fails here too)`,
+      );
+    }
+    return this.#finish((input) => groupByOutputPlan(input, g.keys, g.maintainOrder, output, n));
   }
 
   /** The first value of every other column. */
@@ -49,18 +91,23 @@ export class RemoteLazyGroupBy {
   last(): RemoteLazyFrame {
     return this.#all((e) => e.last());
   }
+  /** The sum of every other column. */
   sum(): RemoteLazyFrame {
     return this.#all((e) => e.sum());
   }
+  /** The mean of every other column. */
   mean(): RemoteLazyFrame {
     return this.#all((e) => e.mean());
   }
+  /** The minimum of every other column. */
   min(): RemoteLazyFrame {
     return this.#all((e) => e.min());
   }
+  /** The maximum of every other column. */
   max(): RemoteLazyFrame {
     return this.#all((e) => e.max());
   }
+  /** The median of every other column. */
   median(): RemoteLazyFrame {
     return this.#all((e) => e.median());
   }

@@ -1,73 +1,100 @@
 /**
  * RemoteLazyFrame: nodejs-polars' LazyDataFrame API over a remote engine. Each method
- * returns a new frame with one more plan node, without a round trip; `collect()`,
- * `toArrow()`, `toRecords()`, `stream()`, `schema()` and `describePlan()` call the server.
+ * returns a new frame with one more plan node, without a round trip. `collect()`,
+ * `toArrow()`, `toRecords()`, `stream()`, `schema()`, `columns()` and `describePlan()` call
+ * the server. The methods whose result depends on column types (`fillNan`, `max`, `mean`,
+ * ..., `quantile`) build their plan from the input's schema: known at once for a stored
+ * frame's `lazy()`, else asked once (the frame stays usable meanwhile; its plan is then
+ * pending, see `plan` and `resolvePlan()`).
  *
  * @module
  */
 
+import type { Buffer } from "node:buffer";
 import type { RecordBatch, Table } from "apache-arrow";
-import type { Plan } from "../shared/gen/polaroid/v1/plan.ts";
+import { type Plan, Plan as PlanMessage } from "../shared/gen/polaroid/v1/plan.ts";
 import type { DataType, Schema } from "./datatypes.ts";
 import type { RemoteDataFrame } from "./data_frame.ts";
-import type { Expr } from "./expr.ts";
+import type { Expr, ExprOrValue, InterpolationMethod } from "./expr.ts";
 import type { ColumnsOrExpr, ValueOrArray } from "./functions.ts";
-import { RemoteLazyGroupBy } from "./group_by.ts";
-import {
-  castPlan,
-  dropPlan,
-  filterPlan,
-  headPlan,
-  type JoinOptions,
-  joinPlan,
-  renamePlan,
-  selectPlan,
-  slicePlan,
-  type SortOptions,
-  sortPlan,
-  tailPlan,
-  type UniqueKeepStrategy,
-  type UniqueOptions,
-  uniquePlan,
-  withColumnsPlan,
-} from "./plan.ts";
+import { type Finish, RemoteLazyGroupBy } from "./group_by.ts";
+import * as P from "./plan.ts";
+import { type GroupByDynamicOptions, type GroupByRollingOptions } from "./plan_group.ts";
+import { type JoinAsofOptions, joinAsofPlan } from "./plan_join.ts";
+import * as R from "./plan_reshape.ts";
+import * as S from "./plan_stats.ts";
 import { type Row, tableToRecords } from "./records.ts";
+import { LazyPlan, type SchemaBuilder, serializePlan } from "./lazy_plan.ts";
+import type { SchemaCache } from "./schema_cache.ts";
 import type { CollectOptions, Session, StreamOptions } from "./session.ts";
 
 /** A lazy query on the server, built like a nodejs-polars LazyDataFrame. */
 export class RemoteLazyFrame {
-  readonly #session: Session;
-  readonly #plan: Plan;
-  #schema: Promise<Schema> | undefined;
+  readonly #query: LazyPlan;
 
-  /** Frames come from a Client (`scanParquet()`, `df.lazy()`, ...), not from this constructor. */
-  constructor(session: Session, plan: Plan) {
-    this.#session = session;
-    this.#plan = plan;
+  /**
+   * Frames come from a Client (`scanParquet()`, `df.lazy()`, ...), not from this constructor.
+   * A pending `plan` is one waiting for an input's schema.
+   */
+  constructor(session: Session, plan: Plan | Promise<Plan>, schemas?: SchemaCache) {
+    this.#query = new LazyPlan(session, plan, schemas);
   }
 
-  /** The protobuf plan this frame sends (treat as read-only). */
+  static #of(query: LazyPlan): RemoteLazyFrame {
+    return new RemoteLazyFrame(query.session, query.value, query.schemas);
+  }
+
+  /** The protobuf plan (treat as read-only); throws TypeError while it is pending. */
   get plan(): Plan {
-    return this.#plan;
+    return this.#query.plan;
   }
 
-  #next(plan: Plan): RemoteLazyFrame {
-    return new RemoteLazyFrame(this.#session, plan);
+  /** The protobuf plan, once known. */
+  resolvePlan(): Promise<Plan> {
+    return this.#query.resolve();
+  }
+
+  /** Builds a frame from the plans of several frames (pending ones are waited for). */
+  static combine(
+    frames: readonly RemoteLazyFrame[],
+    build: (plans: Plan[]) => Plan,
+  ): RemoteLazyFrame {
+    return RemoteLazyFrame.#of(LazyPlan.combine(frames.map((f) => f.#query), build));
+  }
+
+  #next(build: (input: Plan) => Plan, sameSchema = false): RemoteLazyFrame {
+    return RemoteLazyFrame.#of(this.#query.next(build, sameSchema));
+  }
+
+  #typed(build: SchemaBuilder): RemoteLazyFrame {
+    return RemoteLazyFrame.#of(this.#query.typed(build));
+  }
+
+  #finish: Finish = (build) => this.#next(build);
+
+  /** Caches the result of this query for the plan's other uses of it. */
+  cache(): RemoteLazyFrame {
+    return this.#next(R.cachePlan, true);
+  }
+
+  /** The same query (plans are immutable; the clone shares the schema cache). */
+  clone(): RemoteLazyFrame {
+    return RemoteLazyFrame.#of(this.#query);
   }
 
   /** Rows where `predicate` holds (a string names a boolean column). */
   filter(predicate: Expr | string): RemoteLazyFrame {
-    return this.#next(filterPlan(this.#plan, predicate));
+    return this.#next((p) => P.filterPlan(p, predicate));
   }
 
   /** Columns by name or expression. */
   select(...columns: ColumnsOrExpr[]): RemoteLazyFrame {
-    return this.#next(selectPlan(this.#plan, columns));
+    return this.#next((p) => P.selectPlan(p, columns));
   }
 
   /** Adds or replaces columns. */
   withColumns(...exprs: ColumnsOrExpr[]): RemoteLazyFrame {
-    return this.#next(withColumnsPlan(this.#plan, exprs));
+    return this.#next((p) => P.withColumnsPlan(p, exprs));
   }
 
   /** Adds or replaces one column. */
@@ -75,25 +102,35 @@ export class RemoteLazyFrame {
     return this.withColumns(expr);
   }
 
-  /**
-   * Groups rows by keys; finish with `.agg(...)`.
-   * @param maintainOrder keep groups in order of first appearance @default true (as nodejs-polars)
-   */
+  /** Groups rows by keys; finish with `.agg(...)`. @param maintainOrder @default true */
   groupBy(
     by: ColumnsOrExpr,
     maintainOrder: boolean | { maintainOrder: boolean } = true,
   ): RemoteLazyGroupBy {
     const keep = typeof maintainOrder === "object" ? maintainOrder.maintainOrder : maintainOrder;
-    return new RemoteLazyGroupBy(this.#plan, by, keep, (plan) => this.#next(plan));
+    return new RemoteLazyGroupBy({ kind: "keys", keys: by, maintainOrder: keep }, this.#finish);
   }
 
-  /**
-   * Joins with another frame: `{on}` or `{leftOn, rightOn}`, `how` one of inner (default),
-   * left, full, semi, anti, cross; "outer" means "full" (keys kept apart unless `coalesce`).
-   */
-  join(other: RemoteLazyFrame | RemoteDataFrame, options: JoinOptions): RemoteLazyFrame {
+  /** Groups rows into fixed time windows; finish with `.agg(...)`. */
+  groupByDynamic(options: GroupByDynamicOptions): RemoteLazyGroupBy {
+    return new RemoteLazyGroupBy({ kind: "dynamic", options }, this.#finish);
+  }
+
+  /** Groups rows into one window per row, ending at its index; finish with `.agg(...)`. */
+  groupByRolling(options: GroupByRollingOptions): RemoteLazyGroupBy {
+    return new RemoteLazyGroupBy({ kind: "rolling", options }, this.#finish);
+  }
+
+  /** Joins with another frame: `{on}` or `{leftOn, rightOn}`, `how` inner (default) ... cross. */
+  join(other: RemoteLazyFrame | RemoteDataFrame, options: P.JoinOptions): RemoteLazyFrame {
     const right = other instanceof RemoteLazyFrame ? other : other.lazy();
-    return this.#next(joinPlan(this.#plan, right.plan, options));
+    return RemoteLazyFrame.combine([this, right], ([l, r]) => P.joinPlan(l!, r!, options));
+  }
+
+  /** Joins each row to the nearest row of `other` by a sorted key (see JoinAsofOptions). */
+  joinAsof(other: RemoteLazyFrame | RemoteDataFrame, options: JoinAsofOptions): RemoteLazyFrame {
+    const right = other instanceof RemoteLazyFrame ? other : other.lazy();
+    return RemoteLazyFrame.combine([this, right], ([l, r]) => joinAsofPlan(l!, r!, options));
   }
 
   /** Sorts by columns or expressions; `descending` may hold one flag per key. */
@@ -104,19 +141,19 @@ export class RemoteLazyFrame {
     maintainOrder?: boolean,
   ): RemoteLazyFrame;
   /** Sorts with options `{by, descending, nullsLast, maintainOrder}`. */
-  sort(options: SortOptions): RemoteLazyFrame;
+  sort(options: P.SortOptions): RemoteLazyFrame;
   sort(
-    by: ColumnsOrExpr | SortOptions,
+    by: ColumnsOrExpr | P.SortOptions,
     descending?: ValueOrArray<boolean>,
     nullsLast?: ValueOrArray<boolean>,
     maintainOrder?: boolean,
   ): RemoteLazyFrame {
-    return this.#next(sortPlan(this.#plan, by, descending, nullsLast, maintainOrder));
+    return this.#next((p) => P.sortPlan(p, by, descending, nullsLast, maintainOrder));
   }
 
   /** The first `n` rows. @default 5 */
   head(n = 5): RemoteLazyFrame {
-    return this.#next(headPlan(this.#plan, n));
+    return this.#next((p) => P.headPlan(p, n));
   }
 
   /** The first `n` rows (same as `head`). @default 5 */
@@ -126,15 +163,15 @@ export class RemoteLazyFrame {
 
   /** The last `n` rows. @default 5 */
   tail(n = 5): RemoteLazyFrame {
-    return this.#next(tailPlan(this.#plan, n));
+    return this.#next((p) => P.tailPlan(p, n));
   }
 
-  /** The first row (as a frame). */
+  /** The first row (as a lazy frame; nodejs-polars collects it). */
   first(): RemoteLazyFrame {
     return this.head(1);
   }
 
-  /** The last row (as a frame). */
+  /** The last row. */
   last(): RemoteLazyFrame {
     return this.tail(1);
   }
@@ -143,41 +180,90 @@ export class RemoteLazyFrame {
   slice(offset: number, length?: number): RemoteLazyFrame;
   slice(options: { offset: number; length?: number }): RemoteLazyFrame;
   slice(offset: number | { offset: number; length?: number }, length?: number): RemoteLazyFrame {
-    return typeof offset === "object" && offset !== null
-      ? this.#next(slicePlan(this.#plan, offset.offset, offset.length))
-      : this.#next(slicePlan(this.#plan, offset, length));
+    const [o, l] = typeof offset === "object" && offset !== null
+      ? [offset.offset, offset.length]
+      : [offset, length];
+    return this.#next((p) => P.slicePlan(p, o, l));
   }
 
   /** Drops duplicate rows: `unique(maintainOrder?, subset?, keep?)`. */
   unique(
     maintainOrder?: boolean,
     subset?: ValueOrArray<string>,
-    keep?: UniqueKeepStrategy,
+    keep?: P.UniqueKeepStrategy,
   ): RemoteLazyFrame;
   /** Drops duplicate rows: `unique(subset, keep?, maintainOrder?)` (nodejs-polars 0.25 order). */
   unique(
     subset: ValueOrArray<string>,
-    keep?: UniqueKeepStrategy,
+    keep?: P.UniqueKeepStrategy,
     maintainOrder?: boolean,
   ): RemoteLazyFrame;
   /** Drops duplicate rows: `unique({subset, keep, maintainOrder})`. */
-  unique(options: UniqueOptions): RemoteLazyFrame;
+  unique(options: P.UniqueOptions): RemoteLazyFrame;
   unique(
-    first?: boolean | ValueOrArray<string> | UniqueOptions,
-    second?: ValueOrArray<string> | UniqueKeepStrategy,
-    third?: UniqueKeepStrategy | boolean,
+    first?: boolean | ValueOrArray<string> | P.UniqueOptions,
+    second?: ValueOrArray<string> | P.UniqueKeepStrategy,
+    third?: P.UniqueKeepStrategy | boolean,
   ): RemoteLazyFrame {
-    return this.#next(uniquePlan(this.#plan, first, second, third));
+    return this.#next((p) => P.uniquePlan(p, first, second, third));
   }
 
   /** Removes columns: `drop("a")`, `drop("a", "b")` or `drop(["a", "b"])`. */
   drop(...columns: ValueOrArray<string>[]): RemoteLazyFrame {
-    return this.#next(dropPlan(this.#plan, columns));
+    return this.#next((p) => P.dropPlan(p, columns));
+  }
+
+  /** Drops rows with a null in any of `columns` (in any column when none is given). */
+  dropNulls(...columns: ValueOrArray<string>[]): RemoteLazyFrame {
+    return this.#next((p) => R.dropNullsPlan(p, columns));
+  }
+
+  /** One row per list element of the columns (of every column when none is given). */
+  explode(...columns: ColumnsOrExpr[]): RemoteLazyFrame {
+    return this.#next((p) => R.explodePlan(p, columns));
+  }
+
+  /** Struct columns become one column per field (`<column><separator><field>` if given). */
+  unnest(columns: string | string[], separator?: string): RemoteLazyFrame {
+    return this.#next((p) => R.unnestPlan(p, columns, separator));
+  }
+
+  /** Wide to long: `valueVars` become (variable, value) rows; `idVars` repeat. */
+  unpivot(
+    idVars: ValueOrArray<string>,
+    valueVars: ValueOrArray<string>,
+    options?: R.UnpivotOptions,
+  ): RemoteLazyFrame {
+    return this.#next((p) => R.unpivotPlan(p, idVars, valueVars, options));
+  }
+
+  /** Alias of `unpivot()`. */
+  melt(
+    idVars: ValueOrArray<string>,
+    valueVars: ValueOrArray<string>,
+    options?: R.UnpivotOptions,
+  ): RemoteLazyFrame {
+    return this.unpivot(idVars, valueVars, options);
+  }
+
+  /** Long to wide, as DataFrame.pivot (runs eagerly on the server; columns are bounded). */
+  pivot(values: ValueOrArray<string>, options: Omit<R.PivotOptions, "values">): RemoteLazyFrame;
+  pivot(options: R.PivotOptions): RemoteLazyFrame;
+  pivot(
+    values: ValueOrArray<string> | R.PivotOptions,
+    options?: Omit<R.PivotOptions, "values">,
+  ): RemoteLazyFrame {
+    return this.#next((p) => R.pivotPlan(p, values, options));
+  }
+
+  /** A UInt32 row index as the first column. @default "index", offset 0 */
+  withRowIndex(name = "index", offset = 0): RemoteLazyFrame {
+    return this.#next((p) => R.withRowIndexPlan(p, name, offset));
   }
 
   /** Renames columns: `rename({old: "new"})`. */
   rename(mapping: Record<string, string>): RemoteLazyFrame {
-    return this.#next(renamePlan(this.#plan, mapping));
+    return this.#next((p) => P.renamePlan(p, mapping));
   }
 
   /** Renames one column. */
@@ -187,17 +273,79 @@ export class RemoteLazyFrame {
 
   /** Casts columns: `cast({a: DataType.Int32})`. @param strict @default true */
   cast(dtypes: Record<string, DataType>, strict = true): RemoteLazyFrame {
-    return this.#next(castPlan(this.#plan, dtypes, strict));
+    return this.#next((p) => P.castPlan(p, dtypes, strict));
+  }
+
+  /** Replaces nulls in every column (a plain value is a literal). */
+  fillNull(fillValue: ExprOrValue): RemoteLazyFrame {
+    return this.#next((p) => S.fillNullPlan(p, fillValue));
+  }
+
+  /** Replaces NaN in the float columns. */
+  fillNan(fillValue: number | Expr): RemoteLazyFrame {
+    return this.#typed(S.fillNanPlan(fillValue));
+  }
+
+  /** Every column shifted by `periods` rows. */
+  shift(periods: number | { periods: number }): RemoteLazyFrame {
+    const n = typeof periods === "object" && periods !== null ? periods.periods : periods;
+    return this.#next((p) => S.shiftPlan(p, n));
+  }
+
+  /** Every column shifted by `n` rows, `fillValue` in the gap. */
+  shiftAndFill(n: number, fillValue: number): RemoteLazyFrame;
+  shiftAndFill(options: { n: number; fillValue: number }): RemoteLazyFrame;
+  shiftAndFill(n: number | { n: number; fillValue: number }, fillValue?: number): RemoteLazyFrame {
+    const [k, v] = typeof n === "object" && n !== null ? [n.n, n.fillValue] : [n, fillValue];
+    return this.#next((p) => S.shiftAndFillPlan(p, k, v as number));
+  }
+
+  /** The rows in reverse order. */
+  reverse(): RemoteLazyFrame {
+    return this.#next(S.reversePlan);
+  }
+
+  /** One row: each column's maximum (null where its type has none). */
+  max(): RemoteLazyFrame {
+    return this.#typed(S.statisticPlan("max"));
+  }
+  /** One row: each column's minimum. */
+  min(): RemoteLazyFrame {
+    return this.#typed(S.statisticPlan("min"));
+  }
+  /** One row: each column's mean. */
+  mean(): RemoteLazyFrame {
+    return this.#typed(S.statisticPlan("mean"));
+  }
+  /** One row: each column's median. */
+  median(): RemoteLazyFrame {
+    return this.#typed(S.statisticPlan("median"));
+  }
+  /** One row: each column's sum. */
+  sum(): RemoteLazyFrame {
+    return this.#typed(S.statisticPlan("sum"));
+  }
+  /** One row: each column's standard deviation. @param ddof @default 1 */
+  std(ddof = 1): RemoteLazyFrame {
+    return this.#typed(S.statisticPlan("std", { ddof }));
+  }
+  /** One row: each column's variance. @param ddof @default 1 */
+  var(ddof = 1): RemoteLazyFrame {
+    return this.#typed(S.statisticPlan("var", { ddof }));
+  }
+  /** One row: each column's quantile. @param interpolation @default "nearest" */
+  quantile(quantile: number, interpolation: InterpolationMethod = "nearest"): RemoteLazyFrame {
+    return this.#typed(S.statisticPlan("quantile", { quantile, interpolation }));
   }
 
   /** Runs the plan and keeps the result on the server, as a RemoteDataFrame (a handle). */
   collect(options: CollectOptions = {}): Promise<RemoteDataFrame> {
-    return this.#session.execute(this.#plan, options);
+    return this.#query.collect(options);
   }
 
   /** Runs the plan and downloads the result as one apache-arrow Table. */
   toArrow(options: StreamOptions = {}): Promise<Table> {
-    return this.#session.table({ $case: "plan", value: this.#plan }, options);
+    return this.#query.table(options);
   }
 
   /** Runs the plan and downloads the result as rows (Int64 as bigint, Datetime as Date). */
@@ -207,33 +355,45 @@ export class RemoteLazyFrame {
 
   /** Runs the plan and yields the result's record batches as they arrive. */
   stream(options: StreamOptions = {}): AsyncGenerator<RecordBatch> {
-    return this.#session.batches({ $case: "plan", value: this.#plan }, options);
+    return this.#query.batches(options);
   }
 
   /** The logical plan, as Polars prints it. */
   async describePlan(): Promise<string> {
-    return (await this.#session.explain(this.#plan)).logical;
+    return (await this.#query.explain()).logical;
   }
 
   /** The optimized plan, as Polars prints it. */
   async describeOptimizedPlan(): Promise<string> {
-    return (await this.#session.explain(this.#plan)).optimized;
+    return (await this.#query.explain()).optimized;
   }
 
-  /** The result's column names and types (asked once per frame, then cached). */
+  /** The result's column names and types (asked once per plan, then cached). */
   schema(): Promise<Schema> {
-    if (this.#schema === undefined) {
-      const pending = this.#session.schema({ $case: "plan", value: this.#plan });
-      this.#schema = pending;
-      pending.catch(() => {
-        if (this.#schema === pending) this.#schema = undefined;
-      });
-    }
-    return this.#schema;
+    return this.#query.schemaOf();
   }
 
-  /** The result's column names. */
+  /** The result's column names (nodejs-polars' `columns` getter; asked once per plan). */
   async columns(): Promise<string[]> {
     return Object.keys(await this.schema());
+  }
+
+  /** The protobuf plan (nodejs-polars returns its native frame); throws while pending. */
+  inner(): Plan {
+    return this.plan;
+  }
+
+  /**
+   * The plan in its wire form: "json" is the proto3 JSON of polaroid.v1.Plan, "bincode"
+   * (nodejs-polars' binary format name) its protobuf encoding. @default "json"
+   */
+  serialize(format: "json" | "bincode" = "json"): Buffer {
+    return serializePlan(this.plan, format);
+  }
+
+  /** The plan's proto3 JSON text; `JSON.stringify(lf)` embeds it as an object (as nodejs-polars). */
+  toJSON(key?: string): string {
+    const json = PlanMessage.toJSON(this.plan);
+    return (key === "" ? json : JSON.stringify(json)) as string;
   }
 }

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { FileFormat, JoinType, type Plan, UniqueKeep } from "../shared/gen/polaroid/v1/plan.ts";
+import {
+  FileFormat,
+  GroupByOutput,
+  JoinType,
+  type Plan,
+  UniqueKeep,
+} from "../shared/gen/polaroid/v1/plan.ts";
 import { type Client, connect } from "./client.ts";
 import { DataType } from "./datatypes.ts";
 import { col, len } from "./functions.ts";
@@ -106,7 +112,8 @@ Deno.test("RemoteLazyFrame.groupBy().agg() records keys, aggregations and order"
     const unordered = lf.groupBy("sym", { maintainOrder: false }).len().plan;
     assert.ok(unordered.node?.$case === "groupBy");
     assert.equal(unordered.node.value.maintainOrder, false);
-    assert.deepEqual(unordered.node.value.aggs, [len().toProto()]);
+    assert.equal(unordered.node.value.output, GroupByOutput.GROUP_BY_OUTPUT_LEN);
+    assert.deepEqual(unordered.node.value.aggs, []);
     const sums = lf.groupBy("sym", false).sum().plan;
     assert.ok(sums.node?.$case === "groupBy");
     assert.deepEqual(sums.node.value.aggs, [col("*").sum().toProto()]);

@@ -1,6 +1,8 @@
 /**
- * Row bounds: refuses a cross join whose output could exceed `maxCrossJoinRows` before the
- * engine tries to allocate it (a failed allocation aborts the process).
+ * Size guards run before a plan reaches the engine (a failed allocation aborts the
+ * process): cross joins whose output could exceed `maxCrossJoinRows`, bounded from the
+ * rows each node can yield; and dynamic group-bys whose windows could exceed
+ * MAX_DYNAMIC_WINDOWS (plan_windows.ts).
  *
  * @module
  */
@@ -8,7 +10,8 @@
 import pl from "nodejs-polars";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import { ConcatHow, JoinType, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
-import type { EngineContext } from "./plan.ts";
+import { buildPlanFrame, type EngineContext } from "./plan.ts";
+import { guardWindows } from "./plan_windows.ts";
 import { scanFile } from "./scan.ts";
 import { rangeBound, sliceRange, tailRange } from "./slice.ts";
 import { walkPlan } from "./walk.ts";
@@ -82,15 +85,20 @@ class RowBounds {
           ? Math.max(0, ...parts)
           : parts.reduce((a, b) => a + b, 0);
       }
+      case "unpivot": {
+        // One row per input row and `on` column (every other column when `on` is empty).
+        const rows = await this.of(node.value.input);
+        return node.value.on.length > 0 ? rows * node.value.on.length : Infinity;
+      }
       case "explode":
-      case "unpivot":
       case "groupByDynamic":
       case "sql":
-        // Explode, unpivot, dynamic windows and SQL may yield more rows than they read.
+        // Exploded lists, overlapping windows and SQL may yield more rows than they read.
         return Infinity;
       default:
-        // Filter, with_columns, sort, group_by, unique, drop, rename, cast, pivot, rolling
-        // windows, row indexes, null drops, unnest: at most the input.
+        // Filter, with_columns, sort, group_by (agg, head, tail, len), unique, drop, rename,
+        // cast, pivot, rolling windows, row indexes, null drops, unnest, cache: at most the
+        // input.
         return await this.of(node.value.input);
     }
   }
@@ -119,4 +127,23 @@ export async function guardCrossJoins(plan: Plan, ctx: EngineContext): Promise<v
       );
     }
   }
+}
+
+/**
+ * Throws LimitExceededError when a dynamic group-by of the plan could allocate more than
+ * MAX_DYNAMIC_WINDOWS windows. Measures the span of each one's index column over its input
+ * (which runs that input once more).
+ */
+export async function guardDynamicWindows(plan: Plan, ctx: EngineContext): Promise<void> {
+  for (const node of walkPlan(plan)) {
+    if (node.node?.$case !== "groupByDynamic" || !node.node.value.input) continue;
+    const input = buildPlanFrame(node.node.value.input, ctx, { empty: false });
+    await guardWindows(input, node.node.value);
+  }
+}
+
+/** Every size guard of a plan: cross joins, then dynamic windows. */
+export async function guardPlanSizes(plan: Plan, ctx: EngineContext): Promise<void> {
+  await guardCrossJoins(plan, ctx);
+  await guardDynamicWindows(plan, ctx);
 }

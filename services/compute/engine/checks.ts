@@ -1,7 +1,7 @@
 /**
  * Structural checks of one plan node or one expression node (its own fields, not its
  * children): set oneofs, known enum values, required inputs, option ranges. Each failure is
- * an InvalidPlanError.
+ * an InvalidPlanError. Plan nodes are checked in plan_checks.ts.
  *
  * @module
  */
@@ -17,13 +17,6 @@ import {
   QuantileInterpolation,
   UnaryOp,
 } from "../../../shared/gen/polaroid/v1/expr.ts";
-import {
-  FileFormat,
-  type FileScan,
-  JoinType,
-  type Plan,
-  UniqueKeep,
-} from "../../../shared/gen/polaroid/v1/plan.ts";
 import { type DataType, DataType_Kind, TimeUnit } from "../../../shared/gen/polaroid/v1/types.ts";
 import { FUNCTIONS } from "./functions/registry.ts";
 
@@ -45,9 +38,6 @@ const BINARY_OPS = enumValues(BinaryOp, false);
 const UNARY_OPS = enumValues(UnaryOp, false);
 const AGG_KINDS = enumValues(AggKind, false);
 const INTERPOLATIONS = enumValues(QuantileInterpolation, true);
-const FILE_FORMATS = enumValues(FileFormat, false);
-const JOIN_TYPES = enumValues(JoinType, true);
-const UNIQUE_KEEPS = enumValues(UniqueKeep, true);
 const DTYPE_KINDS = enumValues(DataType_Kind, false);
 const TIME_UNITS = enumValues(TimeUnit, true);
 
@@ -64,10 +54,6 @@ function required(value: unknown, field: string): void {
 
 function oneOf(value: number, allowed: Set<number>, field: string): void {
   if (!allowed.has(value)) fail(field, "be a known enum value", value);
-}
-
-function names(values: readonly string[], field: string): void {
-  for (const name of values) if (name === "") fail(field, "hold non-empty names", '""');
 }
 
 /** Checks a data type and its children (recursion bounded by MAX_DTYPE_DEPTH). */
@@ -210,92 +196,4 @@ function checkFunctionCall(fn: FunctionCall): void {
   }
 }
 
-function checkFileScan(file: FileScan): void {
-  oneOf(file.format, FILE_FORMATS, "scan.file.format");
-  if (file.path === "") fail("scan.file.path", "not be empty", "");
-  if (file.separator !== undefined) {
-    const code = file.separator.charCodeAt(0);
-    if (file.separator.length !== 1 || code > 127) {
-      fail("scan.file.separator", "be one ASCII character", file.separator);
-    }
-  }
-}
-
-/** Checks one plan node's own fields (its inputs and expressions are checked as nodes). */
-export function checkPlanNode(plan: Plan): void {
-  const node = plan.node;
-  if (node === undefined) fail("plan.node", "be set", "unset");
-  switch (node.$case) {
-    case "scan": {
-      const source = node.value.source;
-      if (source === undefined) fail("scan.source", "be set", "unset");
-      if (source.$case === "handle" && source.value === "") fail("scan.handle", "not be empty", "");
-      if (source.$case === "file") checkFileScan(source.value);
-      return;
-    }
-    case "join": {
-      const join = node.value;
-      required(join.left, "join.left");
-      required(join.right, "join.right");
-      oneOf(join.how, JOIN_TYPES, "join.how");
-      if (join.how === JoinType.JOIN_TYPE_CROSS) {
-        if (join.leftOn.length + join.rightOn.length > 0) {
-          fail("join.left_on", "be empty for a cross join", join.leftOn.length);
-        }
-      } else {
-        if (join.leftOn.length === 0) fail("join.left_on", "not be empty", "[]");
-        if (join.leftOn.length !== join.rightOn.length) {
-          fail(
-            "join.right_on",
-            `have as many keys as left_on (${join.leftOn.length})`,
-            join.rightOn.length,
-          );
-        }
-      }
-      return;
-    }
-    case "joinAsof":
-      required(node.value.left, "join_asof.left");
-      required(node.value.right, "join_asof.right");
-      return;
-    case "concat":
-      if (node.value.inputs.length === 0) fail("concat.inputs", "not be empty", "[]");
-      return;
-    case "sql":
-      return;
-  }
-  required(node.value.input, `${node.$case}.input`);
-  switch (node.$case) {
-    case "filter":
-      required(node.value.predicate, "filter.predicate");
-      break;
-    case "sort": {
-      const { by, descending } = node.value;
-      if (by.length === 0) fail("sort.by", "not be empty", "[]");
-      if (descending.length > 1 && descending.length !== by.length) {
-        fail("sort.descending", `hold 0, 1 or ${by.length} flags`, descending.length);
-      }
-      break;
-    }
-    case "groupBy":
-      if (node.value.keys.length === 0) fail("group_by.keys", "not be empty", "[]");
-      break;
-    case "unique":
-      oneOf(node.value.keep, UNIQUE_KEEPS, "unique.keep");
-      names(node.value.subset, "unique.subset");
-      break;
-    case "drop":
-      names(node.value.columns, "drop.columns");
-      break;
-    case "rename":
-      names(Object.keys(node.value.mapping), "rename.mapping");
-      names(Object.values(node.value.mapping), "rename.mapping");
-      break;
-    case "cast":
-      for (const [column, dtype] of Object.entries(node.value.dtypes)) {
-        if (column === "") fail("cast.dtypes", "hold non-empty names", '""');
-        checkDataType(dtype, `cast.dtypes[${JSON.stringify(column)}]`);
-      }
-      break;
-  }
-}
+export { checkPlanNode } from "./plan_checks.ts";

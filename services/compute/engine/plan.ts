@@ -1,25 +1,28 @@
 /**
  * Plans: one proto Plan tree → ONE nodejs-polars LazyFrame, so Polars optimises the whole
- * query (predicate and projection pushdown into scans).
+ * query (predicate and projection pushdown into scans). Each node's builder lives beside
+ * this file (plan_join.ts, plan_group.ts, plan_reshape.ts, plan_pivot.ts).
  *
  * @module
  */
 
-import pl, { type LazyDifferentNameColumnJoinOptions } from "nodejs-polars";
+import pl from "nodejs-polars";
 import type { ComputeLimits } from "../../../shared/config.ts";
 import { InvalidPlanError, UnimplementedError } from "../../../shared/errors.ts";
-import type { Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
-import {
-  type Join,
-  JoinType,
-  type Plan,
-  UniqueKeep,
-} from "../../../shared/gen/polaroid/v1/plan.ts";
+import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { toPolarsType } from "./dtypes.ts";
 import { buildExpr } from "./expr.ts";
+import { groupBy, groupByDynamic, groupByRolling } from "./plan_group.ts";
+import { join, joinAsof } from "./plan_join.ts";
+import { pivotLazy } from "./plan_pivot.ts";
+import { concat, dropNulls, explode, unnest, unpivot, withRowIndex } from "./plan_reshape.ts";
+import { KEEP, lookup } from "./plan_enums.ts";
 import { buildScan, type ScanSources } from "./scan.ts";
 import { applyRange, sliceRange, tailRange } from "./slice.ts";
+import { buildSql } from "./sql.ts";
 import { checkEngineDepth, inspectPlan } from "./validate.ts";
+
+export { DEFAULT_JOIN_SUFFIX } from "./plan_join.ts";
 
 /** What a plan runs against. */
 export interface EngineContext {
@@ -36,68 +39,16 @@ export interface BuildOptions {
   empty: boolean;
 }
 
-type How = "inner" | "left" | "full" | "semi" | "anti" | "cross";
-
-const JOIN_HOW: ReadonlyMap<JoinType, How> = new Map<JoinType, How>([
-  [JoinType.JOIN_TYPE_UNSPECIFIED, "inner"],
-  [JoinType.JOIN_TYPE_INNER, "inner"],
-  [JoinType.JOIN_TYPE_LEFT, "left"],
-  [JoinType.JOIN_TYPE_FULL, "full"],
-  [JoinType.JOIN_TYPE_SEMI, "semi"],
-  [JoinType.JOIN_TYPE_ANTI, "anti"],
-  [JoinType.JOIN_TYPE_CROSS, "cross"],
-]);
-
-type Keep = "any" | "first" | "last" | "none";
-
-const KEEP: ReadonlyMap<UniqueKeep, Keep> = new Map<UniqueKeep, Keep>([
-  [UniqueKeep.UNIQUE_KEEP_UNSPECIFIED, "any"],
-  [UniqueKeep.UNIQUE_KEEP_ANY, "any"],
-  [UniqueKeep.UNIQUE_KEEP_FIRST, "first"],
-  [UniqueKeep.UNIQUE_KEEP_LAST, "last"],
-  [UniqueKeep.UNIQUE_KEEP_NONE, "none"],
-]);
-
-/** Suffix of clashing right-hand columns when the plan names none. */
-export const DEFAULT_JOIN_SUFFIX = "_right";
-
 function missingInput(node: string): InvalidPlanError {
   return new InvalidPlanError(
     `Cannot run the plan as '${node}.input' must be set: current value is unset`,
   );
 }
 
-function isColumn(expr: Expr): boolean {
-  return expr.kind?.$case === "column";
-}
-
-function join(left: pl.LazyDataFrame, right: pl.LazyDataFrame, node: Join): pl.LazyDataFrame {
-  const how = JOIN_HOW.get(node.how);
-  if (!how) {
-    throw new InvalidPlanError(
-      `Cannot join as 'how' must be a known join type: current value is ${node.how}`,
-    );
-  }
-  const suffix = node.suffix === "" ? DEFAULT_JOIN_SUFFIX : node.suffix;
-  if (how === "cross") return left.join(right, { how, suffix });
-  // Polars coalesces inner and left join keys by default, and cannot coalesce expression
-  // keys (it warns on stderr and does not): only plain column keys take the plan's choice.
-  const plainKeys = [...node.leftOn, ...node.rightOn].every(isColumn);
-  const coalesce = !plainKeys ? false : how === "full" ? node.coalesce : undefined;
-  const options = {
-    how,
-    suffix,
-    leftOn: node.leftOn.map(buildExpr),
-    rightOn: node.rightOn.map(buildExpr),
-    ...(coalesce === undefined ? {} : { coalesce }),
-  };
-  // The typings name join keys by column name only; the runtime takes expressions too.
-  return left.join(right, options as unknown as LazyDifferentNameColumnJoinOptions);
-}
-
 /**
  * The LazyFrame of a plan already validated (see validate.ts): recursion is bounded by
- * ENGINE_MAX_DEPTH.
+ * ENGINE_MAX_DEPTH. A pivot collects its input here (its columns depend on the data), even
+ * when `options.empty` asks for the schema only.
  */
 export function buildPlanFrame(
   plan: Plan,
@@ -108,9 +59,9 @@ export function buildPlanFrame(
   if (!node) {
     throw new InvalidPlanError("Cannot run the plan as 'node' must be set: current value is unset");
   }
-  const input = (p: Plan | undefined, name: string) => {
+  const input = (p: Plan | undefined, name: string, opts = options) => {
     if (!p) throw missingInput(name);
-    return buildPlanFrame(p, sources, options);
+    return buildPlanFrame(p, sources, opts);
   };
   switch (node.$case) {
     case "scan":
@@ -150,12 +101,8 @@ export function buildPlanFrame(
       );
     case "tail":
       return applyRange(input(node.value.input, "tail"), tailRange(node.value.n));
-    case "groupBy": {
-      const { keys, aggs, maintainOrder } = node.value;
-      return input(node.value.input, "group_by")
-        .groupBy(keys.map(buildExpr), maintainOrder)
-        .agg(...aggs.map(buildExpr));
-    }
+    case "groupBy":
+      return groupBy(input(node.value.input, "group_by"), node.value);
     case "join":
       return join(
         input(node.value.left, "join.left"),
@@ -163,16 +110,10 @@ export function buildPlanFrame(
         node.value,
       );
     case "unique": {
-      const keep = KEEP.get(node.value.keep);
-      if (!keep) {
-        throw new InvalidPlanError(
-          `Cannot run unique as 'keep' must be known: current value is ${node.value.keep}`,
-        );
-      }
       const subset = node.value.subset.length > 0 ? node.value.subset : undefined;
       return input(node.value.input, "unique").unique({
         ...(subset ? { subset } : {}),
-        keep,
+        keep: lookup(KEEP, node.value.keep, "unique.keep"),
         maintainOrder: node.value.maintainOrder,
       });
     }
@@ -188,9 +129,44 @@ export function buildPlanFrame(
       );
       return casts.length === 0 ? lf : lf.withColumns(...casts);
     }
+    case "explode":
+      return explode(input(node.value.input, "explode"), node.value);
+    case "unpivot":
+      return unpivot(input(node.value.input, "unpivot"), node.value);
+    case "concat":
+      return concat(
+        node.value.inputs.map((p, i) => input(p, `concat.inputs[${i}]`)),
+        node.value,
+      );
+    case "withRowIndex":
+      return withRowIndex(input(node.value.input, "with_row_index"), node.value);
+    case "dropNulls":
+      return dropNulls(input(node.value.input, "drop_nulls"), node.value);
+    case "unnest":
+      return unnest(input(node.value.input, "unnest"), node.value);
+    case "cache":
+      return input(node.value.input, "cache").cache();
+    case "pivot": {
+      const pivoted = pivotLazy(input(node.value.input, "pivot", { empty: false }), node.value);
+      return options.empty ? pivoted.head(0) : pivoted;
+    }
+    case "groupByDynamic":
+      return groupByDynamic(input(node.value.input, "group_by_dynamic"), node.value);
+    case "groupByRolling":
+      return groupByRolling(input(node.value.input, "group_by_rolling"), node.value);
+    case "joinAsof":
+      return joinAsof(
+        input(node.value.left, "join_asof.left"),
+        input(node.value.right, "join_asof.right"),
+        node.value,
+      );
+    case "sql":
+      return buildSql(node.value, sources, (p) => input(p, "sql.tables"));
     default:
       throw new UnimplementedError(
-        `Cannot run the plan as its '${node.$case}' node is not implemented yet`,
+        `Cannot run the plan as its '${
+          (node as { $case: string }).$case
+        }' node is not implemented yet`,
       );
   }
 }

@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import pl from "nodejs-polars";
+import { LimitExceededError } from "../../../shared/errors.ts";
+import { JoinType, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
+import { E, int64Series, P, testContext } from "./_testing.ts";
+import { guardCrossJoins, guardPlanSizes } from "./bounds.ts";
+
+const cross = (left: Plan, right: Plan) => P.join(left, right, { how: JoinType.JOIN_TYPE_CROSS });
+
+function frame(rows: number): pl.DataFrame {
+  return pl.DataFrame({
+    a: Array.from({ length: rows }, (_, i) => i),
+    b: Array.from({ length: rows }, (_, i) => -i),
+    l: Array.from({ length: rows }, () => [1, 2, 3]),
+  });
+}
+
+const unpivot = (input: Plan, on: string[]): Plan => ({
+  node: { $case: "unpivot", value: { input, index: [], on } },
+});
+
+Deno.test("guardCrossJoins() bounds an unpivot by its rows times its `on` columns", async () => {
+  const ctx = testContext({ t: frame(10) }, { limits: { maxCrossJoinRows: 200 } });
+  // 10 rows × 2 columns = 20 rows, crossed with 10: 200 ≤ 200.
+  await guardCrossJoins(cross(unpivot(P.handle("t"), ["a", "b"]), P.handle("t")), ctx);
+  await assert.rejects(
+    guardCrossJoins(
+      cross(unpivot(P.handle("t"), ["a", "b"]), unpivot(P.handle("t"), ["a", "b"])),
+      ctx,
+    ),
+    (e) => e instanceof LimitExceededError && /20 × 20 rows/.test(e.message),
+  );
+  // Without `on`, the columns are not known before running: no bound.
+  await assert.rejects(
+    guardCrossJoins(cross(unpivot(P.handle("t"), []), P.handle("t")), ctx),
+    LimitExceededError,
+  );
+});
+
+Deno.test("guardCrossJoins() takes explode as unbounded and group-by outputs as their input", async () => {
+  const ctx = testContext({ t: frame(10) }, { limits: { maxCrossJoinRows: 100 } });
+  const explode: Plan = {
+    node: { $case: "explode", value: { input: P.handle("t"), columns: [E.col("l")] } },
+  };
+  await assert.rejects(
+    guardCrossJoins(cross(explode, P.slice(P.handle("t"), 0n, 1n)), ctx),
+    LimitExceededError,
+  );
+  const heads: Plan = {
+    node: {
+      $case: "groupBy",
+      value: {
+        input: P.handle("t"),
+        keys: [E.col("a")],
+        aggs: [],
+        maintainOrder: true,
+        output: 2,
+        n: 1n,
+      },
+    },
+  };
+  await guardCrossJoins(cross(heads, P.handle("t")), ctx);
+});
+
+Deno.test("guardPlanSizes() measures dynamic windows over the data, including nested ones", async () => {
+  const hour = 3_600_000_000n;
+  const times = pl.DataFrame([
+    int64Series("t", [0n, hour, 48n * hour]).cast(pl.Datetime("us")),
+    pl.Series("v", [1, 2, 3]),
+  ]);
+  const dynamic = (every: string): Plan => ({
+    node: {
+      $case: "groupByDynamic",
+      value: {
+        input: P.handle("t"),
+        indexColumn: "t",
+        every,
+        label: 0,
+        includeBoundaries: false,
+        closed: 0,
+        by: [],
+        startBy: 0,
+        aggs: [],
+      },
+    },
+  });
+  const ctx = testContext({ t: times });
+  await guardPlanSizes(P.select(dynamic("1m"), [E.col("t")]), ctx); // 2880 windows
+  await assert.rejects(
+    guardPlanSizes(P.select(dynamic("1ms"), [E.col("t")]), ctx), // 1.7e8 windows
+    (e) => e instanceof LimitExceededError && /'every' \("1ms"\)/.test(e.message),
+  );
+});

@@ -1,0 +1,153 @@
+/**
+ * Compatibility cases: the core LazyDataFrame methods (filter, select, sort, slices,
+ * unique, drop, rename, joins, group-by aggregations, cache, clone).
+ *
+ * @module
+ */
+
+import { fixtures } from "./fixtures.ts";
+import type { CompatCase } from "./_harness.ts";
+
+export const FRAME_CORE_CASES: readonly CompatCase[] = [
+  {
+    covers: [
+      "LazyDataFrame.filter",
+      "LazyDataFrame.select",
+      "LazyDataFrame.withColumns",
+      "LazyDataFrame.withColumn",
+    ],
+    query: (pl, f) =>
+      f.mixed
+        .filter(pl.col("x").gt(0.3))
+        .select("g", "i", "x")
+        .withColumns(pl.col("x").mul(2).alias("x2"), pl.col("i").add(1).alias("i1"))
+        .withColumn(pl.col("g").alias("g2")),
+  },
+  {
+    covers: ["LazyDataFrame.filter", "LazyDataFrame.select"],
+    query: (pl, f) => f.mixed.filter("b").select(["g", "b"], pl.col("u")),
+  },
+  {
+    covers: ["LazyDataFrame.sort"],
+    query: (_pl, f) => f.mixed.select("g", "i", "x").sort("i", true, true),
+  },
+  {
+    covers: ["LazyDataFrame.sort"],
+    query: (pl, f) =>
+      f.mixed.select("g", "i", "x").sort({
+        by: [pl.col("g"), "x"],
+        descending: [false, true],
+        maintainOrder: true,
+      }),
+  },
+  {
+    covers: ["LazyDataFrame.head", "LazyDataFrame.limit"],
+    query: (pl, f) =>
+      pl.concat([f.mixed.head(3), f.mixed.head(), f.mixed.limit(2), f.mixed.limit()]),
+  },
+  {
+    covers: ["LazyDataFrame.tail", "LazyDataFrame.last"],
+    query: (pl, f) => pl.concat([f.mixed.tail(4), f.mixed.tail(), f.mixed.last()]),
+  },
+  {
+    covers: ["LazyDataFrame.slice"],
+    query: (pl, f) => pl.concat([f.mixed.slice(2, 3), f.mixed.slice({ offset: -3, length: 2 })]),
+  },
+  {
+    // nodejs-polars' first() collects the row; the SDK's stays lazy.
+    covers: ["LazyDataFrame.first"],
+    query: (_pl, f) => f.mixed.first(),
+    expected: () => fixtures().mixed.lazy().first(),
+  },
+  {
+    covers: ["LazyDataFrame.unique"],
+    query: (_pl, f) =>
+      f.mixed.select("g", "b").unique({ subset: "g", keep: "first", maintainOrder: true }),
+  },
+  {
+    covers: ["LazyDataFrame.unique"],
+    query: (_pl, f) => f.mixed.select("g", "b", "u").unique(["g", "b"], "last", true),
+  },
+  {
+    covers: ["LazyDataFrame.unique"],
+    query: (_pl, f) => f.mixed.select("g", "b").unique(),
+    sortBy: ["g", "b"],
+  },
+  {
+    covers: [
+      "LazyDataFrame.drop",
+      "LazyDataFrame.rename",
+      "LazyDataFrame.withColumnRenamed",
+    ],
+    query: (_pl, f) =>
+      f.mixed.drop("l", "st").drop(["tz"]).rename({ g: "group", x: "ex" })
+        .withColumnRenamed("i", "int"),
+  },
+  {
+    covers: ["LazyDataFrame.groupBy", "LazyGroupBy.agg"],
+    query: (pl, f) =>
+      f.mixed.groupBy("g").agg(
+        pl.col("x").sum().alias("sx"),
+        pl.col("i").max(),
+        pl.col("s").count().alias("n"),
+      ),
+  },
+  {
+    covers: ["LazyDataFrame.groupBy", "LazyGroupBy.agg"],
+    query: (pl, f) =>
+      f.mixed.groupBy(["g", pl.col("b")], { maintainOrder: false }).agg(pl.col("u").mean()),
+    sortBy: ["g", "b"],
+  },
+  {
+    covers: ["LazyDataFrame.groupBy", "LazyGroupBy.agg"],
+    query: (pl, f) => f.mixed.groupBy("g", false).agg([pl.col("f").min(), pl.col("d").last()]),
+    sortBy: ["g"],
+  },
+  {
+    // nodejs-polars' default suffix is "right" (no underscore; Polars documents "_right").
+    // The SDK uses Polars' "_right": expected is nodejs-polars with the suffix given.
+    covers: ["LazyDataFrame.join"],
+    query: (_pl, f) => f.left.join(f.right, { on: "k" }),
+    expected: () => {
+      const { left, right } = fixtures();
+      return left.lazy().join(right.lazy(), { on: "k", suffix: "_right" }).collectSync();
+    },
+  },
+  {
+    covers: ["LazyDataFrame.join"],
+    query: (_pl, f) => f.left.join(f.right, { on: "k", how: "left", suffix: "_r" }),
+    sortBy: ["k", "w"],
+  },
+  {
+    covers: ["LazyDataFrame.join"],
+    query: (_pl, f) =>
+      f.left.join(f.right, {
+        leftOn: "k",
+        rightOn: "k",
+        how: "full",
+        coalesce: true,
+        suffix: "_2",
+      }),
+    sortBy: ["k", "w"],
+  },
+  {
+    covers: ["LazyDataFrame.join"],
+    query: (pl, f) =>
+      pl.concat([
+        f.left.join(f.right, { on: "k", how: "semi" }),
+        f.left.join(f.right, { on: "k", how: "anti" }),
+      ]),
+  },
+  {
+    covers: ["LazyDataFrame.join"],
+    query: (_pl, f) => f.left.select("k").join(f.right.select("w"), { how: "cross" }),
+    sortBy: ["k", "w"],
+  },
+  {
+    covers: ["LazyDataFrame.cache", "LazyDataFrame.clone"],
+    query: (pl, f) => {
+      const cached = f.mixed.select("g", "x").cache();
+      return pl.concat([cached.filter(pl.col("x").gt(0.5)), cached.clone().head(2)]);
+    },
+  },
+];
