@@ -19,6 +19,24 @@ import { ExprDateTime } from "./expr/datetime.ts";
 import { ExprList } from "./expr/list.ts";
 import { ExprString } from "./expr/string.ts";
 import { ExprStruct } from "./expr/struct.ts";
+import {
+  type ClosedInterval,
+  type EwmOptions,
+  ewmOptions,
+  type FillNullStrategy,
+  isOptions,
+  option,
+  pick,
+  plainArg,
+  type RankMethod,
+  type RollingOptions,
+  rollingOptions,
+  type RollingQuantileOptions,
+  type RollingSkewOptions,
+  type RoundMode,
+  type SampleOptions,
+  valueListOptions,
+} from "./expr/_core_args.ts";
 import { literalProto, type LiteralValue } from "./literal.ts";
 
 /** An expression or a plain value (wrapped in `lit()`). */
@@ -134,6 +152,61 @@ export function toExpr(value: ExprOrValue): Expr {
   return value instanceof Expr ? value : new Expr(literalProto(value));
 }
 
+/** A column by name; an Expr passes through; another plain value becomes a literal. */
+export function toExprOrColumn(value: ExprOrValue): Expr {
+  if (typeof value === "string") {
+    return new Expr({ kind: { $case: "column", value: { name: value } } });
+  }
+  return toExpr(value);
+}
+
+/** Column names and Exprs (nested arrays flattened) as one Expr per column. */
+export function exprList(items: unknown): Expr[] {
+  const out: Expr[] = [];
+  const visit = (item: unknown): void => {
+    if (Array.isArray(item)) item.forEach(visit);
+    else if (item instanceof Expr) out.push(...item.toProtos().map((p) => new Expr(p)));
+    else if (typeof item === "string") out.push(toExprOrColumn(item));
+    else {
+      throw new TypeError(
+        `Cannot use value as it must be a column name or an Expr: current value is ${String(item)}`,
+      );
+    }
+  };
+  visit(items);
+  return out;
+}
+
+const FILL_STRATEGIES: ReadonlySet<string> = new Set<FillNullStrategy>([
+  "backward",
+  "forward",
+  "mean",
+  "min",
+  "max",
+  "zero",
+  "one",
+]);
+
+/** A value of replace(): an Expr, a list of plain values or one plain value. */
+function replaceValue(value: unknown): ArgValue {
+  if (value instanceof Expr) return value;
+  if (value instanceof Date) return toExpr(value);
+  if (Array.isArray(value)) return value.map(plainArg);
+  return plainArg(value);
+}
+
+/** The old and new values of replace()/replaceStrict() in either of nodejs-polars' forms. */
+function replacePairs(old: unknown, new_: unknown): [ArgValue, ArgValue] {
+  if (isOptions(old)) {
+    const mapping = old.old;
+    if (isOptions(mapping)) {
+      return [Object.keys(mapping), Object.values(mapping).map(plainArg)];
+    }
+    return [replaceValue(mapping), replaceValue(old.new_ ?? new_)];
+  }
+  return [replaceValue(old), replaceValue(new_)];
+}
+
 /**
  * A column expression. Build one with `col()`, `lit()`, `when()` or `len()`. `col(["a", "b"])`
  * is one Expr standing for several columns: its methods apply to each, and a frame method
@@ -224,6 +297,10 @@ export class Expr {
   }
   /** List functions. */
   get lst(): ExprList {
+    return new ExprList(this);
+  }
+  /** List functions (the name nodejs-polars prefers to `lst`). */
+  get list(): ExprList {
     return new ExprList(this);
   }
   /** Struct functions. */
@@ -433,6 +510,734 @@ export class Expr {
       );
     }
     return this.#agg(AggKind.AGG_KIND_QUANTILE, { quantile, interpolation: method });
+  }
+
+  // ---- Math ---------------------------------------------------------------------------
+
+  /** Sine (radians). */
+  sin(): Expr {
+    return callMethod(this, "sin");
+  }
+  /** Cosine (radians). */
+  cos(): Expr {
+    return callMethod(this, "cos");
+  }
+  /** Tangent (radians). */
+  tan(): Expr {
+    return callMethod(this, "tan");
+  }
+  /** Cotangent (radians). */
+  cot(): Expr {
+    return callMethod(this, "cot");
+  }
+  /** Inverse sine, in radians. */
+  arcsin(): Expr {
+    return callMethod(this, "arcsin");
+  }
+  /** Inverse cosine, in radians. */
+  arccos(): Expr {
+    return callMethod(this, "arccos");
+  }
+  /** Inverse tangent, in radians. */
+  arctan(): Expr {
+    return callMethod(this, "arctan");
+  }
+  /** Two-argument inverse tangent of this (y) and `other` (x; a string names a column). */
+  arctan2(other: ExprOrValue): Expr {
+    return callMethod(this, "arctan2", [toExprOrColumn(other)]);
+  }
+  /** Hyperbolic sine. */
+  sinh(): Expr {
+    return callMethod(this, "sinh");
+  }
+  /** Hyperbolic cosine. */
+  cosh(): Expr {
+    return callMethod(this, "cosh");
+  }
+  /** Hyperbolic tangent. */
+  tanh(): Expr {
+    return callMethod(this, "tanh");
+  }
+  /** Inverse hyperbolic sine. */
+  arcsinh(): Expr {
+    return callMethod(this, "arcsinh");
+  }
+  /** Inverse hyperbolic cosine. */
+  arccosh(): Expr {
+    return callMethod(this, "arccosh");
+  }
+  /** Inverse hyperbolic tangent. */
+  arctanh(): Expr {
+    return callMethod(this, "arctanh");
+  }
+  /** Radians to degrees. */
+  degrees(): Expr {
+    return callMethod(this, "degrees");
+  }
+  /** Degrees to radians. */
+  radians(): Expr {
+    return callMethod(this, "radians");
+  }
+  /** e to the power of the values. */
+  exp(): Expr {
+    return callMethod(this, "exp");
+  }
+  /** Natural logarithm of 1 + the values. */
+  log1p(): Expr {
+    return callMethod(this, "log1p");
+  }
+  /** Logarithm in `base`. @default Math.E */
+  log(base?: number): Expr {
+    return callMethod(this, "log", [], { base });
+  }
+  /** The values to the power `exponent`. */
+  pow(exponent: number | { exponent: number }): Expr {
+    return callMethod(this, "pow", [pick<number>(exponent, "exponent") ?? null]);
+  }
+  /** Smallest integer not below each value. */
+  ceil(): Expr {
+    return callMethod(this, "ceil");
+  }
+  /** Largest integer not above each value. */
+  floor(): Expr {
+    return callMethod(this, "floor");
+  }
+  /**
+   * Rounds to `decimals` digits (in [0, 2^32 - 1]).
+   * @param mode @default "halftoeven"
+   */
+  round(
+    decimals: number | { decimals: number; mode?: RoundMode },
+    mode?: RoundMode,
+  ): Expr {
+    return callMethod(this, "round", [], {
+      decimals: pick<number>(decimals, "decimals"),
+      mode: option<RoundMode>(decimals, "mode") ?? mode,
+    });
+  }
+  /** Limits the values to [min, max] (bounds cast to the column's type; null: no bound). */
+  clip(
+    min: ExprOrValue | { min: ExprOrValue; max: ExprOrValue },
+    max?: ExprOrValue,
+  ): Expr {
+    const lower = isOptions(min) ? min.min as ExprOrValue : min;
+    const upper = isOptions(min) ? min.max as ExprOrValue : max;
+    const bound = (v: ExprOrValue) => v === null || v === undefined ? null : toExpr(v);
+    return callMethod(this, "clip", [bound(lower), bound(upper)]);
+  }
+  /**
+   * Whether each value lies between `lower` and `upper` (Python Polars' is_between; strings
+   * name columns). @param closed inclusive ends @default "both"
+   */
+  isBetween(lower: ExprOrValue, upper: ExprOrValue, closed: ClosedInterval = "both"): Expr {
+    return callMethod(this, "isBetween", [toExprOrColumn(lower), toExprOrColumn(upper)], {
+      closed,
+    });
+  }
+  /** Whether each value is NaN. */
+  isNan(): Expr {
+    return callMethod(this, "isNan");
+  }
+  /** Whether each value is not NaN. */
+  isNotNan(): Expr {
+    return callMethod(this, "isNotNan");
+  }
+  /** Whether each value is finite. */
+  isFinite(): Expr {
+    return callMethod(this, "isFinite");
+  }
+  /** Whether each value is infinite. */
+  isInfinite(): Expr {
+    return callMethod(this, "isInfinite");
+  }
+  /** The physical representation (a Date's days, a Categorical's codes, ...). */
+  toPhysical(): Expr {
+    return callMethod(this, "toPhysical");
+  }
+  /** Reinterprets 64-bit integers' bits as signed or unsigned. @param signed @default true */
+  reinterpret(signed?: boolean | { signed: boolean }): Expr {
+    return callMethod(this, "reinterpret", [], { signed: pick<boolean>(signed, "signed") });
+  }
+  /**
+   * A UInt64 hash of each value, seeded by k0..k3 (each in [0, 2^53)).
+   * @default k0 0, k1 1, k2 2, k3 3
+   */
+  hash(
+    k0: number | bigint | {
+      k0?: number | bigint;
+      k1?: number | bigint;
+      k2?: number | bigint;
+      k3?: number | bigint;
+    } = 0,
+    k1: number | bigint = 1,
+    k2: number | bigint = 2,
+    k3: number | bigint = 3,
+  ): Expr {
+    const o = isOptions(k0) ? k0 : { k0 };
+    return callMethod(this, "hash", [o.k0 ?? 0, o.k1 ?? k1, o.k2 ?? k2, o.k3 ?? k3]);
+  }
+  /** The dot product with `other` (a string names a column). */
+  dot(other: ExprOrValue): Expr {
+    return callMethod(this, "dot", [toExprOrColumn(other)]);
+  }
+
+  // ---- Reductions -----------------------------------------------------------------------
+
+  /** Whether every value is true. @param ignoreNulls @default true */
+  all(ignoreNulls?: boolean | { ignoreNulls?: boolean }): Expr {
+    return callMethod(this, "all", [], { ignoreNulls: pick<boolean>(ignoreNulls, "ignoreNulls") });
+  }
+  /** Whether any value is true. @param ignoreNulls @default true */
+  any(ignoreNulls?: boolean | { ignoreNulls?: boolean }): Expr {
+    return callMethod(this, "any", [], { ignoreNulls: pick<boolean>(ignoreNulls, "ignoreNulls") });
+  }
+  /** Index of the largest value. */
+  argMax(): Expr {
+    return callMethod(this, "argMax");
+  }
+  /** Index of the smallest value. */
+  argMin(): Expr {
+    return callMethod(this, "argMin");
+  }
+  /** Indexes of the first occurrence of each distinct value. */
+  argUnique(): Expr {
+    return callMethod(this, "argUnique");
+  }
+  /** Product of the values (1 when there are none). */
+  product(): Expr {
+    return callMethod(this, "product");
+  }
+  /** The most frequent values. */
+  mode(): Expr {
+    return callMethod(this, "mode");
+  }
+  /** The number of nulls. */
+  nullCount(): Expr {
+    return callMethod(this, "nullCount");
+  }
+  /** The smallest value of the type. */
+  lowerBound(): Expr {
+    return callMethod(this, "lowerBound");
+  }
+  /** The largest value of the type. */
+  upperBound(): Expr {
+    return callMethod(this, "upperBound");
+  }
+  /** The values as one list. */
+  implode(): Expr {
+    return callMethod(this, "implode");
+  }
+  /** How often each distinct value occurs, in order of first occurrence. */
+  uniqueCounts(): Expr {
+    return callMethod(this, "uniqueCounts");
+  }
+  /**
+   * Entropy of the values as a distribution.
+   * @param base @default Math.E
+   * @param normalize divide the values by their sum first @default true
+   */
+  entropy(
+    base?: number | { base?: number; normalize?: boolean },
+    normalize?: boolean,
+  ): Expr {
+    return callMethod(this, "entropy", [], {
+      base: pick<number>(base, "base"),
+      normalize: option<boolean>(base, "normalize") ?? normalize,
+    });
+  }
+  /**
+   * Kurtosis. @param fisher excess kurtosis (normal = 0) @default true
+   * @param bias biased estimate @default true
+   */
+  kurtosis(fisher?: boolean | { fisher?: boolean; bias?: boolean }, bias?: boolean): Expr {
+    return callMethod(this, "kurtosis", [], {
+      fisher: pick<boolean>(fisher, "fisher"),
+      bias: option<boolean>(fisher, "bias") ?? bias,
+    });
+  }
+  /** Skewness. @param bias biased estimate @default true */
+  skew(bias?: boolean | { bias: boolean }): Expr {
+    return callMethod(this, "skew", [], { bias: pick<boolean>(bias, "bias") });
+  }
+  /**
+   * Each distinct value with its count, as a struct.
+   * @param sort most frequent first @default false
+   * @param parallel @default false
+   * @param name the count field @default "count" ("proportion" when normalized)
+   * @param normalize proportions instead of counts @default false
+   */
+  valueCounts(sort?: boolean, parallel?: boolean, name?: string, normalize?: boolean): Expr {
+    return callMethod(this, "valueCounts", [], { sort, parallel, name, normalize });
+  }
+
+  // ---- Windows, cumulative ops and fills ---------------------------------------------------
+
+  /** Running count, from the end when `reverse`. @default false */
+  cumCount(reverse?: boolean | { reverse: boolean }): Expr {
+    return callMethod(this, "cumCount", [], { reverse: pick<boolean>(reverse, "reverse") });
+  }
+  /** Running maximum, from the end when `reverse`. @default false */
+  cumMax(reverse?: boolean | { reverse: boolean }): Expr {
+    return callMethod(this, "cumMax", [], { reverse: pick<boolean>(reverse, "reverse") });
+  }
+  /** Running minimum, from the end when `reverse`. @default false */
+  cumMin(reverse?: boolean | { reverse: boolean }): Expr {
+    return callMethod(this, "cumMin", [], { reverse: pick<boolean>(reverse, "reverse") });
+  }
+  /** Running product, from the end when `reverse`. @default false */
+  cumProd(reverse?: boolean | { reverse: boolean }): Expr {
+    return callMethod(this, "cumProd", [], { reverse: pick<boolean>(reverse, "reverse") });
+  }
+  /** Running sum, from the end when `reverse`. @default false */
+  cumSum(reverse?: boolean | { reverse: boolean }): Expr {
+    return callMethod(this, "cumSum", [], { reverse: pick<boolean>(reverse, "reverse") });
+  }
+  /**
+   * Difference with the value `n` rows before. @param n @default 1
+   * @param nullBehavior "drop" removes the first n rows @default "ignore"
+   */
+  diff(
+    n?: number | { n: number; nullBehavior: "ignore" | "drop" },
+    nullBehavior?: "ignore" | "drop",
+  ): Expr {
+    return callMethod(this, "diff", [], {
+      n: pick<number>(n, "n"),
+      nullBehavior: option<"ignore" | "drop">(n, "nullBehavior") ?? nullBehavior,
+    });
+  }
+  /** Relative change from the value `n` rows before (a string names a column). @default 1 */
+  pctChange(n?: number | Expr | string | { n: number | Expr }): Expr {
+    const periods = pick<number | Expr | string>(n, "n") ?? 1;
+    return callMethod(this, "pctChange", [
+      typeof periods === "number" ? periods : toExprOrColumn(periods),
+    ]);
+  }
+  /** The values moved down by `periods` rows (up when negative). @default 1 */
+  shift(periods?: number | Expr | { periods: number | Expr }): Expr {
+    return callMethod(this, "shift", [pick<number | Expr>(periods, "periods") ?? 1]);
+  }
+  /** `shift()` filling the vacated rows with `fillValue` (a plain value). */
+  shiftAndFill(
+    periods: number | { periods: number; fillValue: LiteralValue },
+    fillValue?: LiteralValue,
+  ): Expr {
+    const o = isOptions(periods) ? periods : { periods, fillValue };
+    return callMethod(this, "shiftAndFill", [o.periods as number, plainArg(o.fillValue)]);
+  }
+  /**
+   * Ranks of the values. @param method tie handling @default "average"
+   * @param descending @default false
+   * @param seed for "random" (Python Polars' seed; in [0, 2^53)) @default random
+   */
+  rank(
+    method?: RankMethod | { method?: RankMethod; descending?: boolean; seed?: number },
+    descending?: boolean,
+    seed?: number,
+  ): Expr {
+    return callMethod(this, "rank", [], {
+      method: pick<RankMethod>(method, "method"),
+      descending: option<boolean>(method, "descending") ?? descending,
+      seed: option<number>(method, "seed") ?? seed,
+    });
+  }
+  /** Fills nulls by interpolating between neighbours. @param method @default "linear" */
+  interpolate(method?: "linear" | "nearest"): Expr {
+    return callMethod(this, "interpolate", [], { method });
+  }
+  /**
+   * Fills nulls with a value (an Expr, or a plain value as a literal) or by a strategy.
+   * @param limit most consecutive nulls a "forward"/"backward" strategy fills
+   */
+  fillNull(value: ExprOrValue | FillNullStrategy, limit?: number): Expr {
+    if (typeof value === "string" && FILL_STRATEGIES.has(value)) {
+      return callMethod(this, "fillNull", [], { strategy: value, limit });
+    }
+    return callMethod(this, "fillNull", [toExpr(value)]);
+  }
+  /** Fills NaN with a value (an Expr, or a plain value as a literal). */
+  fillNan(value: ExprOrValue): Expr {
+    return callMethod(this, "fillNan", [toExpr(value)]);
+  }
+  /** Fills nulls with the last value before them. */
+  forwardFill(): Expr {
+    return callMethod(this, "forwardFill");
+  }
+  /** Fills nulls with the next value after them. */
+  backwardFill(): Expr {
+    return callMethod(this, "backwardFill");
+  }
+
+  // ---- Rolling and exponentially weighted statistics --------------------------------------
+
+  /** Moving maximum over `windowSize` rows (see RollingOptions). */
+  rollingMax(
+    windowSize: number | RollingOptions,
+    weights?: number[],
+    minPeriods?: number,
+    center?: boolean,
+  ): Expr {
+    return callMethod(
+      this,
+      "rollingMax",
+      [],
+      rollingOptions(windowSize, weights, minPeriods, center),
+    );
+  }
+  /** Moving mean over `windowSize` rows (see RollingOptions). */
+  rollingMean(
+    windowSize: number | RollingOptions,
+    weights?: number[],
+    minPeriods?: number,
+    center?: boolean,
+  ): Expr {
+    return callMethod(
+      this,
+      "rollingMean",
+      [],
+      rollingOptions(windowSize, weights, minPeriods, center),
+    );
+  }
+  /** Moving minimum over `windowSize` rows (see RollingOptions). */
+  rollingMin(
+    windowSize: number | RollingOptions,
+    weights?: number[],
+    minPeriods?: number,
+    center?: boolean,
+  ): Expr {
+    return callMethod(
+      this,
+      "rollingMin",
+      [],
+      rollingOptions(windowSize, weights, minPeriods, center),
+    );
+  }
+  /** Moving sum over `windowSize` rows (see RollingOptions). */
+  rollingSum(
+    windowSize: number | RollingOptions,
+    weights?: number[],
+    minPeriods?: number,
+    center?: boolean,
+  ): Expr {
+    return callMethod(
+      this,
+      "rollingSum",
+      [],
+      rollingOptions(windowSize, weights, minPeriods, center),
+    );
+  }
+  /** Moving median over `windowSize` rows (see RollingOptions). */
+  rollingMedian(
+    windowSize: number | RollingOptions,
+    weights?: number[],
+    minPeriods?: number,
+    center?: boolean,
+  ): Expr {
+    const options = rollingOptions(windowSize, weights, minPeriods, center);
+    return callMethod(this, "rollingMedian", [], options);
+  }
+  /** Moving standard deviation over `windowSize` rows. @param ddof @default 1 */
+  rollingStd(
+    windowSize: number | RollingOptions,
+    weights?: number[],
+    minPeriods?: number,
+    center?: boolean,
+    ddof?: number,
+  ): Expr {
+    const options = rollingOptions(windowSize, weights, minPeriods, center, ddof);
+    return callMethod(this, "rollingStd", [], options);
+  }
+  /** Moving variance over `windowSize` rows. @param ddof @default 1 */
+  rollingVar(
+    windowSize: number | RollingOptions,
+    weights?: number[],
+    minPeriods?: number,
+    center?: boolean,
+    ddof?: number,
+  ): Expr {
+    const options = rollingOptions(windowSize, weights, minPeriods, center, ddof);
+    return callMethod(this, "rollingVar", [], options);
+  }
+  /** Moving quantile (in [0, 1]) over `windowSize` rows. @param interpolation @default "nearest" */
+  rollingQuantile(
+    quantile: number | RollingQuantileOptions,
+    interpolation?: InterpolationMethod,
+    windowSize?: number,
+    weights?: number[],
+    minPeriods?: number,
+    center?: boolean,
+  ): Expr {
+    const o: Partial<RollingQuantileOptions> = typeof quantile === "number"
+      ? { quantile, interpolation, windowSize: windowSize! }
+      : quantile;
+    return callMethod(this, "rollingQuantile", [], {
+      ...rollingOptions(o as RollingOptions, weights, minPeriods, center),
+      quantile: o.quantile,
+      interpolation: o.interpolation,
+    });
+  }
+  /** Moving skewness over `windowSize` rows. @param bias @default true */
+  rollingSkew(windowSize: number | RollingSkewOptions, bias?: boolean): Expr {
+    const o = typeof windowSize === "number" ? { windowSize, bias } : windowSize;
+    return callMethod(this, "rollingSkew", [], { windowSize: o.windowSize, bias: o.bias ?? bias });
+  }
+  /** Exponentially weighted mean (see EwmOptions). */
+  ewmMean(
+    alpha?: number | EwmOptions,
+    adjust?: boolean,
+    minPeriods?: number,
+    bias?: boolean,
+    ignoreNulls?: boolean,
+  ): Expr {
+    return callMethod(
+      this,
+      "ewmMean",
+      [],
+      ewmOptions(alpha, adjust, minPeriods, bias, ignoreNulls),
+    );
+  }
+  /** Exponentially weighted standard deviation (see EwmOptions). */
+  ewmStd(
+    alpha?: number | EwmOptions,
+    adjust?: boolean,
+    minPeriods?: number,
+    bias?: boolean,
+    ignoreNulls?: boolean,
+  ): Expr {
+    return callMethod(this, "ewmStd", [], ewmOptions(alpha, adjust, minPeriods, bias, ignoreNulls));
+  }
+  /** Exponentially weighted variance (see EwmOptions). */
+  ewmVar(
+    alpha?: number | EwmOptions,
+    adjust?: boolean,
+    minPeriods?: number,
+    bias?: boolean,
+    ignoreNulls?: boolean,
+  ): Expr {
+    return callMethod(this, "ewmVar", [], ewmOptions(alpha, adjust, minPeriods, bias, ignoreNulls));
+  }
+
+  // ---- Rows ----------------------------------------------------------------------------
+
+  /** The first `length` values. @default 10 */
+  head(length?: number | { length: number }): Expr {
+    return callMethod(this, "head", [pick<number>(length, "length") ?? 10]);
+  }
+  /** The last `length` values. @default 10 */
+  tail(length?: number | { length: number }): Expr {
+    return callMethod(this, "tail", [pick<number>(length, "length") ?? 10]);
+  }
+  /** `length` values from `offset` (negative: from the end; null length: to the end). */
+  slice(
+    offset: number | Expr | { offset: number | Expr; length: number | Expr | null },
+    length?: number | Expr | null,
+  ): Expr {
+    const o = isOptions(offset) ? offset : { offset, length };
+    return callMethod(this, "slice", [o.offset as number | Expr, (o.length ?? null) as ArgValue]);
+  }
+  /** The values at `index` (a list of integers or an integer expression). */
+  gather(index: Expr | number | number[] | { index: Expr | number | number[] }): Expr {
+    const i = pick<Expr | number | number[]>(index, "index");
+    return callMethod(this, "gather", [Array.isArray(i) ? i : toExpr(i as ExprOrValue)]);
+  }
+  /** Every `n`th value (n >= 1), starting at `offset`. @param offset @default 0 */
+  gatherEvery(n: number, offset?: number): Expr {
+    return callMethod(this, "gatherEvery", offset === undefined ? [n] : [n, offset]);
+  }
+  /**
+   * The values sorted. @param descending @default false
+   * @param nullsLast @default false
+   * @param maintainOrder keep equal values in order @default false
+   */
+  sort(
+    descending?:
+      | boolean
+      | { descending?: boolean; nullsLast?: boolean; maintainOrder?: boolean },
+    nullsLast?: boolean,
+    maintainOrder?: boolean,
+  ): Expr {
+    return callMethod(this, "sort", [], {
+      descending: pick<boolean>(descending, "descending"),
+      nullsLast: option<boolean>(descending, "nullsLast") ?? nullsLast,
+      maintainOrder: option<boolean>(descending, "maintainOrder") ?? maintainOrder,
+    });
+  }
+  /** The values sorted by other columns. @param descending one flag or one per key @default false */
+  sortBy(
+    by:
+      | string
+      | Expr
+      | readonly (string | Expr)[]
+      | { by: string | Expr | readonly (string | Expr)[]; descending?: boolean | boolean[] },
+    descending?: boolean | boolean[],
+  ): Expr {
+    const keys = isOptions(by) ? by.by : by;
+    const desc = (isOptions(by) ? by.descending : descending) ?? false;
+    return callMethod(this, "sortBy", [exprList(keys)], {
+      descending: Array.isArray(desc) ? desc : [desc],
+    });
+  }
+  /** Indexes that would sort the values. @param descending @default false @param nullsLast @default false */
+  argSort(
+    descending?: boolean | { descending?: boolean; nullsLast?: boolean },
+    nullsLast?: boolean,
+  ): Expr {
+    return callMethod(this, "argSort", [], {
+      descending: pick<boolean>(descending, "descending"),
+      nullsLast: option<boolean>(descending, "nullsLast") ?? nullsLast,
+    });
+  }
+  /** The values in reverse order. */
+  reverse(): Expr {
+    return callMethod(this, "reverse");
+  }
+  /** The distinct values. @param maintainOrder in order of first occurrence @default false */
+  unique(maintainOrder?: boolean | { maintainOrder: boolean }): Expr {
+    return callMethod(this, "unique", [], {
+      maintainOrder: pick<boolean>(maintainOrder, "maintainOrder"),
+    });
+  }
+  /** The values where `predicate` holds. */
+  filter(predicate: Expr): Expr {
+    return callMethod(this, "filter", [predicate]);
+  }
+  /** Alias of `filter()`. */
+  where(predicate: Expr): Expr {
+    return callMethod(this, "where", [predicate]);
+  }
+  /** The values without nulls. */
+  dropNulls(): Expr {
+    return callMethod(this, "dropNulls");
+  }
+  /** The values without NaN. */
+  dropNans(): Expr {
+    return callMethod(this, "dropNans");
+  }
+  /** One row per list element. */
+  explode(): Expr {
+    return callMethod(this, "explode");
+  }
+  /** Alias of `explode()`. */
+  flatten(): Expr {
+    return callMethod(this, "flatten");
+  }
+  /** The values followed by `n` (at most 10,000,000) copies of a plain `value`. */
+  extendConstant(
+    value: LiteralValue | { value: LiteralValue; n: number },
+    n?: number,
+  ): Expr {
+    const o = isOptions(value) ? value : { value, n };
+    return callMethod(this, "extendConstant", [plainArg(o.value), o.n as number]);
+  }
+  /** Each value repeated `by` times, as a list (`by` adds up to at most 10,000,000). */
+  repeatBy(by: Expr | string | number): Expr {
+    return callMethod(this, "repeatBy", [toExprOrColumn(by)]);
+  }
+  /** The values in the shape `dims` (1 to 8 dimensions, -1 inferred once). */
+  reshape(dims: number[]): Expr {
+    return callMethod(this, "reshape", [dims]);
+  }
+  /** A random sample of `n` values or a fraction `frac` of them (see SampleOptions). */
+  sample(
+    n?: number | SampleOptions,
+    frac?: number,
+    withReplacement?: boolean,
+    seed?: number | bigint,
+    shuffle?: boolean,
+  ): Expr {
+    const o: SampleOptions = isOptions(n) ? n : { n, frac, withReplacement, seed, shuffle };
+    return callMethod(this, "sample", [], { ...o, shuffle: o.shuffle ?? shuffle });
+  }
+  /** The values in random order. @param seed in [0, 2^53) @default random */
+  shuffle(seed?: number | bigint | { seed?: number | bigint }): Expr {
+    return callMethod(this, "shuffle", [], { seed: pick<number | bigint>(seed, "seed") });
+  }
+  /** Whether each value occurs more than once. */
+  isDuplicated(): Expr {
+    return callMethod(this, "isDuplicated");
+  }
+  /** Whether each value occurs once. */
+  isUnique(): Expr {
+    return callMethod(this, "isUnique");
+  }
+  /** Whether each value is the first of its kind. */
+  isFirstDistinct(): Expr {
+    return callMethod(this, "isFirstDistinct");
+  }
+  /** Whether each value is above both neighbours. */
+  peakMax(): Expr {
+    return callMethod(this, "peakMax");
+  }
+  /** Whether each value is below both neighbours. */
+  peakMin(): Expr {
+    return callMethod(this, "peakMin");
+  }
+
+  // ---- Values and names ------------------------------------------------------------------
+
+  /**
+   * Whether each value is in `other`: a list of plain values (a bigint makes it exact
+   * Int64), an Expr, or a column name. @param nullsEquals null matches null @default false
+   */
+  isIn(other: Expr | string | readonly LiteralValue[], nullsEquals?: boolean): Expr {
+    if (Array.isArray(other)) {
+      const values = other.map(plainArg);
+      return callMethod(this, "isIn", [values], { nullsEquals, ...valueListOptions(other) });
+    }
+    return callMethod(this, "isIn", [toExprOrColumn(other as Expr | string)], { nullsEquals });
+  }
+  /** Replaces `old` values by `new_` ones (lists pair up; `{old: mapping}` also works). */
+  replace(
+    old: ExprOrValue | readonly LiteralValue[] | { old: unknown; new_?: unknown },
+    new_?: ExprOrValue | readonly LiteralValue[],
+  ): Expr {
+    const [from, to] = replacePairs(old, new_);
+    return callMethod(this, "replace", [from, to]);
+  }
+  /**
+   * Replaces every value: `old` ones by `new_` ones, others by `default_` (an error when
+   * unset and a value matches nothing). @param returnDtype the result's type
+   */
+  replaceStrict(
+    old:
+      | ExprOrValue
+      | readonly LiteralValue[]
+      | { old: unknown; new_?: unknown; default_?: unknown; returnDtype?: DataType },
+    new_?: ExprOrValue | readonly LiteralValue[],
+    default_?: ExprOrValue | readonly LiteralValue[],
+    returnDtype?: DataType,
+  ): Expr {
+    const [from, to] = replacePairs(old, new_);
+    const o = isOptions(old) ? old : { default_, returnDtype };
+    const fallback = o.default_ ?? default_;
+    return callMethod(this, "replaceStrict", [from, to], {
+      default: fallback === undefined ? undefined : replaceValue(fallback),
+      returnDtype: (o.returnDtype ?? returnDtype) as DataType | undefined,
+    });
+  }
+  /** Every column but these (`col("*").exclude("a")`). */
+  exclude(column: string | readonly string[], ...columns: string[]): Expr {
+    return callMethod(this, "exclude", [[column, ...columns].flat()]);
+  }
+  /** Keeps the input's name through the expression. */
+  keepName(): Expr {
+    return callMethod(this, "keepName");
+  }
+  /** Prefixes the output name. */
+  prefix(prefix: string): Expr {
+    return callMethod(this, "prefix", [prefix]);
+  }
+  /** Suffixes the output name. */
+  suffix(suffix: string): Expr {
+    return callMethod(this, "suffix", [suffix]);
+  }
+
+  /** The protobuf form as JSON text (what `toString()` gives). */
+  toJSON(): string {
+    return this.toString();
+  }
+  /** The protobuf form this Expr sends (one column). */
+  inner(): ProtoExpr {
+    return this.toProto();
   }
 }
 

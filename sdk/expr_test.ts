@@ -171,3 +171,140 @@ Deno.test("Expr.isExpr() tells Exprs from values", () => {
   assert.ok(Expr.isExpr(col("a")));
   assert.ok(!Expr.isExpr("a"));
 });
+
+/** The function call an Expr records: name, argument kinds and option names. */
+function callOf(e: Expr): { name: string; args: unknown[]; options: Record<string, unknown> } {
+  const proto = e.toProto();
+  assert.ok(proto.kind?.$case === "function");
+  const fn = proto.kind.value;
+  const plain = (a: { value?: { $case: string; value: unknown } }): unknown =>
+    a.value?.$case === "list"
+      ? (a.value.value as { items: { value?: { $case: string; value: unknown } }[] }).items.map(
+        plain,
+      )
+      : a.value?.$case === "expr" || a.value?.$case === "dtype"
+      ? a.value.$case
+      : a.value?.value;
+  return {
+    name: fn.name,
+    args: fn.args.slice(1).map(plain),
+    options: Object.fromEntries(Object.entries(fn.options).map(([k, v]) => [k, plain(v)])),
+  };
+}
+
+Deno.test("Expr methods send the same call for positional and options forms", () => {
+  const same = (a: Expr, b: Expr) => assert.deepEqual(a.toProto(), b.toProto());
+  const x = col("x");
+  same(
+    x.rollingMean(3, [1, 2, 3], 1, true),
+    x.rollingMean({ windowSize: 3, weights: [1, 2, 3], minPeriods: 1, center: true }),
+  );
+  same(
+    x.rollingStd(4, undefined, 2, false, 0),
+    x.rollingStd({ windowSize: 4, minPeriods: 2, center: false, ddof: 0 }),
+  );
+  same(
+    x.rollingQuantile(0.5, "linear", 4),
+    x.rollingQuantile({ quantile: 0.5, interpolation: "linear", windowSize: 4 }),
+  );
+  same(x.rollingSkew(5, false), x.rollingSkew({ windowSize: 5, bias: false }));
+  same(
+    x.ewmMean(0.3, false, 2, true, false),
+    x.ewmMean({ alpha: 0.3, adjust: false, minPeriods: 2, bias: true, ignoreNulls: false }),
+  );
+  same(x.round(2, "halfawayfromzero"), x.round({ decimals: 2, mode: "halfawayfromzero" }));
+  same(x.clip(0, 1), x.clip({ min: 0, max: 1 }));
+  same(x.rank("dense", true), x.rank({ method: "dense", descending: true }));
+  same(
+    x.sort(true, true, false),
+    x.sort({ descending: true, nullsLast: true, maintainOrder: false }),
+  );
+  same(
+    x.sortBy(["a", "b"], [true, false]),
+    x.sortBy({ by: ["a", "b"], descending: [true, false] }),
+  );
+  same(x.diff(2, "drop"), x.diff({ n: 2, nullBehavior: "drop" }));
+  same(x.shiftAndFill(2, 0), x.shiftAndFill({ periods: 2, fillValue: 0 }));
+  same(x.extendConstant(1, 3), x.extendConstant({ value: 1, n: 3 }));
+  same(x.slice(1, 2), x.slice({ offset: 1, length: 2 }));
+  same(x.sample(3, undefined, true, 7), x.sample({ n: 3, withReplacement: true, seed: 7 }));
+  same(x.hash(1, 2, 3, 4), x.hash({ k0: 1, k1: 2, k2: 3, k3: 4 }));
+  same(x.kurtosis(false, false), x.kurtosis({ fisher: false, bias: false }));
+  same(x.entropy(2, false), x.entropy({ base: 2, normalize: false }));
+  same(x.head(3), x.head({ length: 3 }));
+  same(x.shuffle(5), x.shuffle({ seed: 5 }));
+  same(x.cumSum(true), x.cumSum({ reverse: true }));
+  same(x.all(false), x.all({ ignoreNulls: false }));
+});
+
+Deno.test("Expr methods send nodejs-polars' defaults only when given", () => {
+  assert.deepEqual(callOf(col("x").rollingMean(3)), {
+    name: "rollingMean",
+    args: [],
+    options: { windowSize: 3n },
+  });
+  assert.deepEqual(callOf(col("x").shift()), { name: "shift", args: [1n], options: {} });
+  assert.deepEqual(callOf(col("x").head()), { name: "head", args: [10n], options: {} });
+  assert.deepEqual(callOf(col("x").round(1)), {
+    name: "round",
+    args: [],
+    options: { decimals: 1n },
+  });
+  assert.deepEqual(callOf(col("x").ewmVar({ span: 3 })), {
+    name: "ewmVar",
+    args: [],
+    options: { span: 3n },
+  });
+});
+
+Deno.test("Expr.fillNull() tells strategies from values", () => {
+  assert.deepEqual(callOf(col("x").fillNull("forward", 2)), {
+    name: "fillNull",
+    args: [],
+    options: { strategy: "forward", limit: 2n },
+  });
+  assert.deepEqual(callOf(col("x").fillNull("n/a")), {
+    name: "fillNull",
+    args: ["expr"],
+    options: {},
+  });
+  const value = col("x").fillNull(0).toProto();
+  assert.ok(value.kind?.$case === "function");
+  assert.deepEqual(value.kind.value.args[1], { value: { $case: "expr", value: float(0) } });
+});
+
+Deno.test("Expr.isIn() sends bigint lists as exact integers and names columns", () => {
+  assert.deepEqual(callOf(col("x").isIn([1, 2.5, null])), {
+    name: "isIn",
+    args: [[1n, 2.5, {}]],
+    options: {},
+  });
+  const big = callOf(col("x").isIn([2n ** 60n + 1n, -3n, 4], true));
+  assert.deepEqual(big.args, [[2n ** 60n + 1n, -3n, 4n]]);
+  assert.deepEqual(big.options, { nullsEquals: true, dtype: "dtype" });
+  assert.throws(() => col("x").isIn([1n, 0.5]), /must hold only integers/);
+  const other = col("x").isIn("y").toProto();
+  assert.ok(other.kind?.$case === "function");
+  assert.deepEqual(other.kind.value.args[1], { value: { $case: "expr", value: column("y") } });
+});
+
+Deno.test("Expr.replace() takes lists, scalars and a mapping", () => {
+  assert.deepEqual(callOf(col("g").replace({ old: { a: "x", b: 2 } })).args, [["a", "b"], [
+    "x",
+    2n,
+  ]]);
+  assert.deepEqual(callOf(col("g").replace(["a"], ["x"])).args, [["a"], ["x"]]);
+  assert.deepEqual(callOf(col("g").replace("a", "x")).args, ["a", "x"]);
+  const strict = callOf(col("g").replaceStrict(["a"], [1], 0, DataType.Int8));
+  assert.deepEqual(strict.options, { default: 0n, returnDtype: "dtype" });
+});
+
+Deno.test("Expr.list, toJSON() and inner() expose the namespace and the protobuf form", () => {
+  const e = col("l");
+  assert.equal(e.list.constructor.name, "ExprList");
+  assert.equal(e.toJSON(), e.toString());
+  assert.deepEqual(JSON.parse(col("a").toJSON()), {
+    kind: { $case: "column", value: { name: "a" } },
+  });
+  assert.deepEqual(e.inner(), e.toProto());
+});

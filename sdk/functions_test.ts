@@ -1,6 +1,26 @@
 import assert from "node:assert/strict";
 import { DataType } from "./datatypes.ts";
-import { col, cols, len, lit, selectionProtos, singleProto } from "./functions.ts";
+import type { Expr } from "./expr.ts";
+import {
+  all,
+  argSortBy,
+  avg,
+  col,
+  cols,
+  concatList,
+  concatString,
+  cov,
+  exclude,
+  first,
+  format,
+  intRange,
+  intRanges,
+  len,
+  lit,
+  selectionProtos,
+  singleProto,
+  sumHorizontal,
+} from "./functions.ts";
 
 Deno.test("col() names one column; cols() several", () => {
   assert.deepEqual(col("a").toProto(), { kind: { $case: "column", value: { name: "a" } } });
@@ -41,4 +61,58 @@ Deno.test("singleProto() takes a name or a one-column Expr", () => {
   assert.deepEqual(singleProto("a"), col("a").toProto());
   assert.throws(() => singleProto(col(["a", "b"])), /one column/);
   assert.throws(() => singleProto(3 as unknown as string), /column name or an Expr/);
+});
+
+/** The name and arguments count of a top-level call. */
+function fnOf(e: Expr): { name: string; args: number; options: string[] } {
+  const proto = e.toProto();
+  assert.ok(proto.kind?.$case === "function");
+  return {
+    name: proto.kind.value.name,
+    args: proto.kind.value.args.length,
+    options: Object.keys(proto.kind.value.options).sort(),
+  };
+}
+
+Deno.test("top-level functions call their pl.<name> server function", () => {
+  assert.deepEqual(fnOf(concatList(["a", col("b")])), {
+    name: "pl.concatList",
+    args: 1,
+    options: [],
+  });
+  assert.deepEqual(fnOf(concatString({ exprs: ["a"], sep: "-" })), {
+    name: "pl.concatString",
+    args: 1,
+    options: ["sep"],
+  });
+  assert.deepEqual(fnOf(cov("a", "b", 0)), { name: "pl.cov", args: 2, options: ["ddof"] });
+  assert.deepEqual(fnOf(first()), { name: "pl.first", args: 0, options: [] });
+  assert.deepEqual(first("a").toProto(), col("a").first().toProto());
+  assert.deepEqual(avg("a").toProto(), col("a").mean().toProto());
+  assert.deepEqual(all().toProto(), col("*").toProto());
+  assert.deepEqual(exclude("a", "b").toProto(), col("*").exclude(["a", "b"]).toProto());
+  assert.deepEqual(fnOf(argSortBy(["a", "b"], true)), {
+    name: "pl.argSortBy",
+    args: 1,
+    options: ["descending"],
+  });
+  assert.deepEqual(fnOf(sumHorizontal("a")), { name: "pl.sumHorizontal", args: 1, options: [] });
+});
+
+Deno.test("intRange() takes one end, two ends or an options object, never eager", () => {
+  assert.deepEqual(intRange(len()).toProto(), intRange(0, len()).toProto());
+  assert.deepEqual(
+    intRange({ start: 1, end: 9, step: 2, dtype: DataType.Int32 }).toProto(),
+    intRange(1, 9, 2, DataType.Int32).toProto(),
+  );
+  assert.throws(() => intRange(0, 5, 1, undefined, true as false), /'eager' must be false/);
+  assert.throws(() => intRanges(0, 5, 1, undefined, true as false), /'eager' must be false/);
+});
+
+Deno.test("format() fills placeholders with columns and literals", () => {
+  assert.deepEqual(
+    format("{} is {}", "a", col("b")).toProto(),
+    concatString([col("a"), lit(" is "), col("b")], "").toProto(),
+  );
+  assert.throws(() => format("{} {}", "a"), /placeholders must match the arguments/);
 });

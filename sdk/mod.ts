@@ -19,7 +19,43 @@
  */
 
 import { DataType } from "./datatypes.ts";
-import { col, cols, len, lit } from "./functions.ts";
+import {
+  all,
+  allHorizontal,
+  anyHorizontal,
+  argSortBy,
+  avg,
+  col,
+  cols,
+  concatList,
+  concatString,
+  count,
+  cov,
+  element,
+  exclude,
+  first,
+  format,
+  head,
+  intRange,
+  intRanges,
+  last,
+  len,
+  list,
+  lit,
+  maxHorizontal,
+  mean,
+  median,
+  minHorizontal,
+  nth,
+  nUnique,
+  pearsonCorr,
+  quantile,
+  spearmanRankCorr,
+  struct,
+  sumHorizontal,
+  tail,
+} from "./functions.ts";
+import { concat } from "./concat.ts";
 import { when } from "./when.ts";
 
 export { connect, DEFAULT_ENDPOINT } from "./client.ts";
@@ -35,7 +71,24 @@ export type {
 export { RemoteLazyFrame } from "./lazy_frame.ts";
 export { RemoteDataFrame } from "./data_frame.ts";
 export { RemoteLazyGroupBy } from "./group_by.ts";
+export { concat } from "./concat.ts";
+export type {
+  ConcatHowName,
+  ConcatOptions,
+  PivotAggName,
+  PivotOptions,
+  UnpivotOptions,
+} from "./plan_reshape.ts";
+export type {
+  ClosedWindowName,
+  GroupByDynamicOptions,
+  GroupByRollingOptions,
+  StartByName,
+} from "./plan_group.ts";
+export type { AsofStrategyName, JoinAsofOptions } from "./plan_join.ts";
 export type { CollectOptions, StreamOptions } from "./session.ts";
+export type { SqlOptions } from "./sql.ts";
+export type { ResumeOptions } from "./resume.ts";
 export type {
   JoinHow,
   JoinOptions,
@@ -45,8 +98,54 @@ export type {
 } from "./plan.ts";
 export { Expr } from "./expr.ts";
 export type { ExprOrValue, InterpolationMethod } from "./expr.ts";
-export { col, cols, len, lit } from "./functions.ts";
-export type { ColumnsOrExpr, ValueOrArray } from "./functions.ts";
+export {
+  all,
+  allHorizontal,
+  anyHorizontal,
+  argSortBy,
+  avg,
+  col,
+  cols,
+  concatList,
+  concatString,
+  count,
+  cov,
+  element,
+  exclude,
+  first,
+  format,
+  head,
+  intRange,
+  intRanges,
+  last,
+  len,
+  list,
+  lit,
+  maxHorizontal,
+  mean,
+  median,
+  minHorizontal,
+  nth,
+  nUnique,
+  pearsonCorr,
+  quantile,
+  spearmanRankCorr,
+  struct,
+  sumHorizontal,
+  tail,
+} from "./functions.ts";
+export type { ColumnsOrExpr, ExprOrString, IntRangeOptions, ValueOrArray } from "./functions.ts";
+export type {
+  ClosedInterval,
+  EwmOptions,
+  FillNullStrategy,
+  RankMethod,
+  RollingOptions,
+  RollingQuantileOptions,
+  RollingSkewOptions,
+  RoundMode,
+  SampleOptions,
+} from "./expr/_core_args.ts";
 export type { LiteralValue } from "./literal.ts";
 export { Then, When, when } from "./when.ts";
 export { DataType } from "./datatypes.ts";
@@ -82,10 +181,41 @@ export {
  */
 const pl = Object.freeze({
   col,
+  concat,
   cols,
   lit,
   len,
   when,
+  all,
+  allHorizontal,
+  anyHorizontal,
+  argSortBy,
+  avg,
+  concatList,
+  concatString,
+  count,
+  cov,
+  element,
+  exclude,
+  first,
+  format,
+  head,
+  intRange,
+  intRanges,
+  last,
+  list,
+  maxHorizontal,
+  mean,
+  median,
+  minHorizontal,
+  nth,
+  nUnique,
+  pearsonCorr,
+  quantile,
+  spearmanRankCorr,
+  struct,
+  sumHorizontal,
+  tail,
   DataType,
   Null: DataType.Null,
   Bool: DataType.Bool,

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
-import { type Table, tableFromIPC, tableToIPC } from "apache-arrow";
+import { type Table, tableFromIPC, tableToIPC, Vector } from "apache-arrow";
 import { type Cluster, type ClusterOptions, startCluster } from "../scripts/cluster.ts";
 
 export type { Cluster };
@@ -48,12 +48,22 @@ export function rowsOf(table: Table, digits = 9): Record<string, unknown>[] {
   for (let r = 0; r < table.numRows; r++) {
     const row: Record<string, unknown> = {};
     names.forEach((name, c) => {
-      const v = table.getChildAt(c)?.get(r);
-      row[name] = typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(digits)) : v;
+      row[name] = cellOf(table.getChildAt(c)?.get(r), digits);
     });
     out.push(row);
   }
   return out;
+}
+
+/** A cell as a plain value: lists as arrays and structs as objects, recursively. */
+function cellOf(v: unknown, digits: number): unknown {
+  if (typeof v === "number" && !Number.isInteger(v)) return Number(v.toPrecision(digits));
+  if (v instanceof Vector) return [...v].map((x) => cellOf(x, digits));
+  if (v !== null && typeof v === "object" && !(v instanceof Date) && "toJSON" in v) {
+    const fields = (v as { toJSON(): Record<string, unknown> }).toJSON();
+    return Object.fromEntries(Object.entries(fields).map(([k, x]) => [k, cellOf(x, digits)]));
+  }
+  return v;
 }
 
 /** Asserts equal column names, types and values, in order. */

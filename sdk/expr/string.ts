@@ -5,7 +5,41 @@
  * @module
  */
 
+import { DataType } from "../datatypes.ts";
 import { type ArgOptions, type ArgValue, callMethod, type Expr } from "../expr.ts";
+import { args } from "./_args.ts";
+
+/** A regex pattern: a string (regex syntax of the Rust regex crate), a RegExp or an Expr. */
+export type Pattern = string | RegExp | Expr;
+
+/** Encodings of `decode` and `encode`. */
+export type Encoding = "hex" | "base64";
+
+/** Options of `strptime` beyond nodejs-polars' two arguments (Python Polars' options). */
+export interface StrptimeOptions {
+  /** Fail on a value that does not parse (otherwise it becomes null). @default false */
+  strict?: boolean;
+  /** Require the format to match the whole string. @default false */
+  exact?: boolean;
+  /** Cache parsed values. @default false */
+  cache?: boolean;
+  /** Local times that are ambiguous in the time zone. @default "raise" */
+  ambiguous?: "raise" | "earliest" | "latest" | "null" | Expr;
+}
+
+/** The widest padding accepted by padStart, padEnd and zFill (the server refuses more). */
+export const MAX_PAD_WIDTH = 10_000;
+
+/** A RegExp as nodejs-polars sends it: its flags become an inline group. */
+function pattern(value: Pattern): ArgValue {
+  if (!(value instanceof RegExp)) return value;
+  if (value.flags.includes("g") || value.flags.includes("y")) {
+    throw new TypeError(
+      `Cannot use the RegExp as its flags must not include "g" or "y": current value is /${value.source}/${value.flags}`,
+    );
+  }
+  return value.flags ? `(?${value.flags})${value.source}` : value.source;
+}
 
 /** `expr.str`: string functions. */
 export class ExprString {
@@ -15,7 +49,142 @@ export class ExprString {
     this.#expr = expr;
   }
 
-  #call(method: string, args: readonly ArgValue[] = [], options: ArgOptions = {}): Expr {
-    return callMethod(this.#expr, `str.${method}`, args, options);
+  #call(method: string, list: readonly (ArgValue | undefined)[] = [], options: ArgOptions = {}) {
+    return callMethod(this.#expr, `str.${method}`, args(list), options);
+  }
+
+  /** Joins all values into one string (an aggregation); `ignoreNulls` @default true. */
+  concat(delimiter: string, ignoreNulls?: boolean): Expr {
+    return this.#call("concat", [delimiter, ignoreNulls]);
+  }
+  /** Whether each value matches a regex (or holds a substring when `literal`); `strict` @default true. */
+  contains(pat: Pattern, literal?: boolean, strict?: boolean): Expr {
+    return this.#call("contains", [pattern(pat), literal, strict]);
+  }
+  /** Decodes hex or base64 text to Binary; `strict` (fail on bad input) @default false. */
+  decode(encoding: Encoding | { encoding: Encoding; strict?: boolean }, strict?: boolean): Expr {
+    return typeof encoding === "string"
+      ? this.#call("decode", [encoding, strict])
+      : this.#call("decode", [encoding.encoding, encoding.strict]);
+  }
+  /** Encodes each value as hex or base64. */
+  encode(encoding: Encoding): Expr {
+    return this.#call("encode", [encoding]);
+  }
+  /** Whether each value ends with the suffix. */
+  endsWith(suffix: string | Expr): Expr {
+    return this.#call("endsWith", [suffix]);
+  }
+  /** Whether each value starts with the prefix. */
+  startsWith(prefix: string | Expr): Expr {
+    return this.#call("startsWith", [prefix]);
+  }
+  /** The capture group `groupIndex` (0: whole match) of the first match, or null. */
+  extract(pat: Pattern, groupIndex: number): Expr {
+    return this.#call("extract", [pattern(pat), groupIndex]);
+  }
+  /** Parses JSON text into values of `dtype` (required, as in nodejs-polars). */
+  jsonDecode(dtype: DataType): Expr {
+    if (!(dtype instanceof DataType)) {
+      throw new TypeError(
+        `Cannot decode JSON as 'dtype' must be a DataType: current value is ${String(dtype)}`,
+      );
+    }
+    return this.#call("jsonDecode", [dtype]);
+  }
+  /** The first match of a JSONPath query, as text. */
+  jsonPathMatch(pat: string): Expr {
+    return this.#call("jsonPathMatch", [pat]);
+  }
+  /** The number of characters (UInt32). */
+  lengths(): Expr {
+    return this.#call("lengths");
+  }
+  /** Removes leading whitespace. */
+  lstrip(): Expr {
+    return this.#call("lstrip");
+  }
+  /** Removes trailing whitespace. */
+  rstrip(): Expr {
+    return this.#call("rstrip");
+  }
+  /** Removes leading and trailing whitespace. */
+  strip(): Expr {
+    return this.#call("strip");
+  }
+  /** Removes these characters (whitespace when null) from both ends. */
+  stripChars(chars?: string | Expr | null): Expr {
+    return this.#call("stripChars", [chars ?? null]);
+  }
+  /** Removes these characters (whitespace when null) from the start. */
+  stripCharsStart(chars?: string | Expr | null): Expr {
+    return this.#call("stripCharsStart", [chars ?? null]);
+  }
+  /** Removes these characters (whitespace when null) from the end. */
+  stripCharsEnd(chars?: string | Expr | null): Expr {
+    return this.#call("stripCharsEnd", [chars ?? null]);
+  }
+  /**
+   * Replaces the first `n` matches; `literal` @default false, `n` @default 1 (a regex
+   * pattern takes only n = 1, as the engine's binding: use replaceAll).
+   */
+  replace(pat: Pattern, value: string | Expr, literal?: boolean, n?: number): Expr {
+    return this.#call("replace", [pattern(pat), value, literal, n]);
+  }
+  /** Replaces every match; `literal` @default false. */
+  replaceAll(pat: Pattern, value: string | Expr, literal?: boolean): Expr {
+    return this.#call("replaceAll", [pattern(pat), value, literal]);
+  }
+  /** Lower-cases each value. */
+  toLowerCase(): Expr {
+    return this.#call("toLowerCase");
+  }
+  /** Upper-cases each value. */
+  toUpperCase(): Expr {
+    return this.#call("toUpperCase");
+  }
+  /** Pads at the start with the first character of `fillChar` to `length` (≤ MAX_PAD_WIDTH). */
+  padStart(length: number, fillChar: string): Expr {
+    return this.#call("padStart", [length, fillChar]);
+  }
+  /** Pads at the end with the first character of `fillChar` to `length` (≤ MAX_PAD_WIDTH). */
+  padEnd(length: number, fillChar: string): Expr {
+    return this.#call("padEnd", [length, fillChar]);
+  }
+  /** Pads with leading zeros (after a sign) to `length` (≤ MAX_PAD_WIDTH, checked per row for an Expr). */
+  zFill(length: number | Expr): Expr {
+    return this.#call("zFill", [length]);
+  }
+  /** The substring from `start` (negative: from the end) of `length` characters (to the end when absent). */
+  slice(start: number | Expr, length?: number | Expr): Expr {
+    return this.#call("slice", [start, length ?? null]);
+  }
+  /** Splits by a separator into a List(String); `inclusive` keeps the separators @default false. */
+  split(by: string, options?: { inclusive?: boolean } | boolean): Expr {
+    const inclusive = typeof options === "boolean" ? options : options?.inclusive;
+    return this.#call("split", [by, inclusive]);
+  }
+  /**
+   * Parses text as a Date or a Datetime of the given time unit and time zone. Given
+   * uninstantiated (`pl.Datetime`), the unit is inferred from the format (microseconds
+   * unless it holds nanoseconds), as nodejs-polars does for every Datetime.
+   */
+  strptime(
+    datatype: DataType | typeof DataType.Datetime,
+    fmt?: string,
+    options: StrptimeOptions = {},
+  ): Expr {
+    const dtype = datatype === DataType.Datetime ? "Datetime" : datatype;
+    if (!(dtype instanceof DataType) && dtype !== "Datetime") {
+      throw new TypeError(
+        `Cannot parse as 'datatype' must be Date or Datetime: current value is ${String(datatype)}`,
+      );
+    }
+    return this.#call("strptime", [dtype, fmt], {
+      strict: options.strict,
+      exact: options.exact,
+      cache: options.cache,
+      ambiguous: options.ambiguous,
+    });
   }
 }

@@ -1,23 +1,24 @@
 /**
- * Methods of Expr itself (no namespace): math, rounding, windows, and the like.
+ * Methods of Expr itself (no namespace): math, reductions, windows, rolling statistics,
+ * row selection and value mapping, one table per concern.
  *
  * @module
  */
 
-import { type FunctionTable, unary } from "./spec.ts";
+import { CORE_AGG_FUNCTIONS } from "./core_agg.ts";
+import { CORE_MATH_FUNCTIONS } from "./core_math.ts";
+import { CORE_ROLLING_FUNCTIONS } from "./core_rolling.ts";
+import { CORE_ROWS_FUNCTIONS } from "./core_rows.ts";
+import { CORE_VALUES_FUNCTIONS } from "./core_values.ts";
+import { CORE_WINDOW_FUNCTIONS } from "./core_window.ts";
+import type { FunctionTable } from "./spec.ts";
 
 /** Expr methods without a namespace. */
 export const CORE_FUNCTIONS: FunctionTable = {
-  abs: unary((e) => e.abs()),
-  // nodejs-polars has no sqrt. x ** 0.5 gave bit-for-bit Math.sqrt on 2M random doubles
-  // spanning 1e-20..1e20 (nodejs-polars 0.25.2); NaN below zero, as Polars' sqrt.
-  sqrt: unary((e) => e.pow(0.5)),
-  over: {
-    args: [2, 2],
-    build: (call) => {
-      const [first, ...rest] = call.exprs(1);
-      if (first === undefined) return call.fail(1, "name at least one partition", "[]");
-      return call.expr(0).over(first, ...rest);
-    },
-  },
+  ...CORE_MATH_FUNCTIONS,
+  ...CORE_AGG_FUNCTIONS,
+  ...CORE_WINDOW_FUNCTIONS,
+  ...CORE_ROLLING_FUNCTIONS,
+  ...CORE_ROWS_FUNCTIONS,
+  ...CORE_VALUES_FUNCTIONS,
 };

@@ -1,10 +1,90 @@
 /**
- * Top-level functions (`pl.concatList`, `pl.corr`, ...): entries named "pl.<method>".
+ * Top-level functions (`pl.concatList`, `pl.cov`, ...): entries named "pl.<function>".
+ * Those the SDK composes from Expr methods (`pl.mean(col)`, `pl.head(col, n)`, ...) need
+ * no entry here.
  *
  * @module
  */
 
-import type { FunctionTable } from "./spec.ts";
+import pl from "nodejs-polars";
+import type { Call } from "./call.ts";
+import { TOPLEVEL_RANGE_FUNCTIONS } from "./toplevel_range.ts";
+import type { FunctionSpec, FunctionTable } from "./spec.ts";
 
-/** Top-level functions (`pl.concatList`, `pl.corr`, ...). */
-export const TOPLEVEL_FUNCTIONS: FunctionTable = {};
+/** Polars takes ddof as an 8-bit unsigned integer. */
+const MAX_DDOF = 255;
+
+type Horizontal =
+  | "allHorizontal"
+  | "anyHorizontal"
+  | "maxHorizontal"
+  | "minHorizontal"
+  | "sumHorizontal";
+
+/** At least one expression (a list or a single one). */
+function nonEmpty(call: Call, key: number): pl.Expr[] {
+  const exprs = call.exprs(key);
+  if (exprs.length === 0) call.fail(key, "hold at least one expression", "[]");
+  return exprs;
+}
+
+function horizontal(name: Horizontal): FunctionSpec {
+  return { args: [1, 1], build: (call) => pl[name](nonEmpty(call, 0)) };
+}
+
+function argSortBy(call: Call): pl.Expr {
+  const by = nonEmpty(call, 0);
+  const descending = call.has("descending")
+    ? call.values("descending").map((d, k) =>
+      typeof d === "boolean" ? d : call.fail(`descending[${k}]`, "be a boolean", d)
+    )
+    : [false];
+  if (descending.length !== 1 && descending.length !== by.length) {
+    call.fail("descending", `hold 1 or ${by.length} flags`, descending.length);
+  }
+  return pl.argSortBy(by, descending.length === 1 ? descending[0] : descending);
+}
+
+/** Top-level functions. */
+export const TOPLEVEL_FUNCTIONS: FunctionTable = {
+  ...TOPLEVEL_RANGE_FUNCTIONS,
+  "pl.allHorizontal": horizontal("allHorizontal"),
+  "pl.anyHorizontal": horizontal("anyHorizontal"),
+  "pl.maxHorizontal": horizontal("maxHorizontal"),
+  "pl.minHorizontal": horizontal("minHorizontal"),
+  "pl.sumHorizontal": horizontal("sumHorizontal"),
+  "pl.argSortBy": { args: [1, 1], options: ["descending"], build: argSortBy },
+  "pl.concatList": { args: [1, 1], build: (call) => pl.concatList(nonEmpty(call, 0)) },
+  "pl.concatString": {
+    args: [1, 1],
+    options: ["sep", "ignoreNulls"],
+    build: (call) =>
+      pl.concatString(
+        nonEmpty(call, 0),
+        call.string("sep", undefined, ","),
+        call.bool("ignoreNulls", true),
+      ),
+  },
+  "pl.struct": { args: [1, 1], build: (call) => pl.struct(nonEmpty(call, 0)) },
+  "pl.cov": {
+    args: [2, 2],
+    options: ["ddof"],
+    build: (call) =>
+      pl.cov(call.expr(0), call.expr(1), call.int("ddof", { min: 0, max: MAX_DDOF }, 1)),
+  },
+  "pl.pearsonCorr": {
+    args: [2, 2],
+    build: (call) => pl.pearsonCorr(call.expr(0), call.expr(1)),
+  },
+  "pl.spearmanRankCorr": {
+    args: [2, 2],
+    build: (call) => pl.spearmanRankCorr(call.expr(0), call.expr(1)),
+  },
+  "pl.first": { args: [0, 0], build: () => pl.first() },
+  "pl.nth": {
+    args: [1, 1],
+    build: (call) =>
+      pl.nth(call.int(0, { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER })),
+  },
+  "pl.element": { args: [0, 0], build: () => pl.element() },
+};
