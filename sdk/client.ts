@@ -6,20 +6,31 @@
  */
 
 import { type RecordBatch, Table } from "apache-arrow";
-import { FailedPreconditionError, HandleNotFoundError, InternalError } from "../shared/errors.ts";
-import { DataFrameServiceService } from "../shared/gen/polaroid/v1/dataframe.ts";
+import {
+  CancelledError,
+  FailedPreconditionError,
+  HandleNotFoundError,
+  InternalError,
+} from "../shared/errors.ts";
+import {
+  type CollectResponse,
+  DataFrameServiceService,
+  type UploadRequest,
+} from "../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../shared/gen/polaroid/v1/handles.ts";
 import { FileFormat, type FileScan, type Plan } from "../shared/gen/polaroid/v1/plan.ts";
 import type { RpcClient } from "../shared/grpc/client.ts";
-import { collectBatches, collectTable, uploadRequests } from "./arrow.ts";
+import { collectBatches, collectTable, DATAFRAME_SERVICE, uploadRequests } from "./arrow.ts";
 import { type ChannelOptions, checkCount, openChannel, resolveEndpoint } from "./connection.ts";
 import { RemoteDataFrame } from "./data_frame.ts";
 import { type Schema, schemaFromProto } from "./datatypes.ts";
 import { RemoteLazyFrame } from "./lazy_frame.ts";
 import { scanFilePlan, scanHandlePlan } from "./plan.ts";
 import { type Row, tableFromRecords } from "./records.ts";
+import { resumableCollect, type ResumeOptions } from "./resume.ts";
 import type { CollectOptions, Explanation, Session, Source, StreamOptions } from "./session.ts";
+import { type SqlOptions, sqlPlan } from "./sql.ts";
 
 /** The compute endpoint used when neither the option nor POLAROID_ENDPOINT names one. */
 export const DEFAULT_ENDPOINT = "127.0.0.1:50051";
@@ -30,12 +41,25 @@ export interface ConnectOptions extends ChannelOptions {
   endpoint?: string;
   /** Rows per record batch of downloads; 0 means the server's default. @default 0 */
   batchSize?: number;
+  /**
+   * How a stored frame's download goes on after the connection broke: it is reopened from
+   * the next batch, not from the start.
+   * @default { maxRetries: 5, initialDelayMs: 100, maxDelayMs: 2000 }
+   */
+  resume?: ResumeOptions;
 }
 
 /** Options of uploads. */
 export interface UploadOptions {
   /** Idle time to live of the stored frame; 0 means the server's default. @default 0 */
   ttlSeconds?: number;
+  /**
+   * A name for the stored frame, unique among the tenant's live frames (AlreadyExistsError
+   * otherwise): letters, digits and underscores, not starting with a digit, at most 64
+   * characters. SQL reads it as a table of that name (`client.sql(q, { ownedHandles })`).
+   * @default "" (no name)
+   */
+  name?: string;
 }
 
 /** Options of `scanCsv()`. */
@@ -77,6 +101,11 @@ export interface Client extends AsyncDisposable {
   handle(id: string): Promise<RemoteDataFrame>;
   /** Every handle the tenant holds (all pages). */
   listHandles(): Promise<HandleInfo[]>;
+  /**
+   * A lazy SQL query over `tables` (lazy or stored frames by name) and, with `ownedHandles`,
+   * the tenant's named frames; it composes with every RemoteLazyFrame method.
+   */
+  sql(query: string, options?: SqlOptions): RemoteLazyFrame;
   /** Closes the connection; closing twice is harmless. */
   close(): Promise<void>;
 }
@@ -86,6 +115,7 @@ class ClientImpl implements Client, Session {
   readonly #frames: RpcClient<typeof DataFrameServiceService>;
   readonly #handles: RpcClient<typeof HandleServiceService>;
   readonly #batchSize: number;
+  readonly #resume: ResumeOptions;
   #closed = false;
 
   constructor(
@@ -93,11 +123,13 @@ class ClientImpl implements Client, Session {
     frames: RpcClient<typeof DataFrameServiceService>,
     handles: RpcClient<typeof HandleServiceService>,
     batchSize: number,
+    resume: ResumeOptions = {},
   ) {
     this.endpoint = endpoint;
     this.#frames = frames;
     this.#handles = handles;
     this.#batchSize = batchSize;
+    this.#resume = resume;
   }
 
   #live(what: string): void {
@@ -120,7 +152,10 @@ class ClientImpl implements Client, Session {
       );
     }
     this.#live("upload");
-    const requests = uploadRequests(table, { ttlSeconds: options.ttlSeconds ?? 0 });
+    const requests = withName(
+      uploadRequests(table, { ttlSeconds: options.ttlSeconds ?? 0 }),
+      checkName("upload", options.name),
+    );
     const response = await this.#frames.clientStream("upload", requests);
     return this.#frame(response.handle, "upload");
   }
@@ -173,6 +208,10 @@ class ClientImpl implements Client, Session {
     return this.#scan({ format: FileFormat.FILE_FORMAT_NDJSON, path });
   }
 
+  sql(query: string, options?: SqlOptions): RemoteLazyFrame {
+    return new RemoteLazyFrame(this, sqlPlan(query, options));
+  }
+
   async handle(id: string): Promise<RemoteDataFrame> {
     scanHandlePlan(id); // checks the id's shape
     this.#live("open handle");
@@ -184,7 +223,7 @@ class ClientImpl implements Client, Session {
     const all: HandleInfo[] = [];
     let after = "";
     do {
-      const page = await this.#handles.unary("listHandles", { limit: 0, after });
+      const page = await this.#handles.unary("listHandles", { limit: 0, after, names: [] });
       all.push(...page.handles);
       after = page.nextAfter;
     } while (after !== "");
@@ -195,31 +234,47 @@ class ClientImpl implements Client, Session {
 
   async execute(plan: Plan, options: CollectOptions = {}): Promise<RemoteDataFrame> {
     checkCount("collect", "ttlSeconds", options.ttlSeconds);
+    const name = checkName("collect", options.name);
     this.#live("collect");
     const response = await this.#frames.unary("execute", {
       plan,
       ttlSeconds: BigInt(options.ttlSeconds ?? 0),
-      streaming: false,
-      name: "",
+      streaming: options.streaming ?? false,
+      name,
       skipCache: false,
     });
     return this.#frame(response.handle, "collect");
   }
 
-  #collect(source: Source, options: StreamOptions) {
+  /**
+   * The Collect messages of a source. A stored frame's stream is reopened after a break
+   * from the next batch (see resume.ts); a plan's is not (its batches may differ by run).
+   */
+  #collect(source: Source, options: StreamOptions): AsyncIterable<CollectResponse> {
     checkCount("download", "batchSize", options.batchSize, 2 ** 32 - 1);
+    checkCount("download", "startBatch", options.startBatch);
+    if (options.startBatch && source.$case === "plan") {
+      throw new TypeError(
+        `Cannot download from a start batch as 'startBatch' applies to stored frames only: current value is ${options.startBatch}`,
+      );
+    }
     this.#live("download");
-    const request = {
-      source,
-      batchSize: options.batchSize ?? this.#batchSize,
-      startBatch: 0n,
-      streaming: false,
-    };
-    return this.#frames.serverStream(
-      "collect",
-      request,
-      options.signal ? { signal: options.signal } : {},
-    );
+    const call = options.signal ? { signal: options.signal } : {};
+    const open = (startBatch: bigint, batchSize: number) =>
+      this.#frames.serverStream("collect", {
+        source,
+        batchSize,
+        startBatch,
+        streaming: options.streaming ?? false,
+      }, call);
+    const batchSize = options.batchSize ?? this.#batchSize;
+    const messages = source.$case === "plan" ? open(0n, batchSize) : resumableCollect(open, {
+      ...this.#resume,
+      startBatch: BigInt(options.startBatch ?? 0),
+      batchSize,
+      ...call,
+    });
+    return options.signal ? untilAborted(messages, options.signal) : messages;
   }
 
   async table(source: Source, options: StreamOptions = {}): Promise<Table> {
@@ -269,6 +324,41 @@ class ClientImpl implements Client, Session {
   }
 }
 
+/** The `name` option as sent: "" when absent (the server checks its characters). */
+function checkName(what: string, name: string | undefined): string {
+  if (name === undefined) return "";
+  if (typeof name !== "string") {
+    throw new TypeError(
+      `Cannot ${what} as 'name' must be a string: current value is ${String(name)}`,
+    );
+  }
+  return name;
+}
+
+/** Upload messages with the name in the first one (options travel in the first message). */
+function* withName(requests: Iterable<UploadRequest>, name: string): Generator<UploadRequest> {
+  let first = true;
+  for (const request of requests) {
+    yield first ? { ...request, name } : request;
+    first = false;
+  }
+}
+
+/**
+ * The items of `source` until `signal` aborts: then CancelledError, also for items gRPC had
+ * already received (it delivers those before the call's cancellation).
+ */
+async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  for await (const item of source) {
+    if (signal.aborted) {
+      throw new CancelledError("Cannot go on downloading as the download was aborted", {
+        cause: signal.reason,
+      });
+    }
+    yield item;
+  }
+}
+
 /**
  * Connects to a compute endpoint: `options.endpoint`, else the POLAROID_ENDPOINT environment
  * variable (read only when the program has `--allow-env`), else "127.0.0.1:50051". Waits up
@@ -279,10 +369,13 @@ export async function connect(options: ConnectOptions | string = {}): Promise<Cl
   const opts: ConnectOptions = typeof options === "string" ? { endpoint: options } : options;
   const endpoint = resolveEndpoint(opts.endpoint, "POLAROID_ENDPOINT", DEFAULT_ENDPOINT);
   checkCount("connect", "batchSize", opts.batchSize, 2 ** 32 - 1);
+  checkCount("connect", "resume.maxRetries", opts.resume?.maxRetries);
+  checkCount("connect", "resume.initialDelayMs", opts.resume?.initialDelayMs);
+  checkCount("connect", "resume.maxDelayMs", opts.resume?.maxDelayMs);
   const rpc = await openChannel(
     endpoint,
-    { frames: DataFrameServiceService, handles: HandleServiceService },
+    { frames: DATAFRAME_SERVICE, handles: HandleServiceService },
     opts,
   );
-  return new ClientImpl(endpoint, rpc.frames, rpc.handles, opts.batchSize ?? 0);
+  return new ClientImpl(endpoint, rpc.frames, rpc.handles, opts.batchSize ?? 0, opts.resume);
 }

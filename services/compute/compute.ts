@@ -16,6 +16,7 @@ import { FrameStore } from "./frames.ts";
 import { handleService } from "./handle_service.ts";
 import { PlanCache } from "./plan_cache.ts";
 import { HandleResolver } from "./resolver.ts";
+import { createStreamMetrics } from "./stream_metrics.ts";
 
 /** Starts a compute worker with the given configuration. */
 export function startCompute(config: ComputeConfig): Promise<RunningService> {
@@ -95,7 +96,15 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       logger.info("configured", { worker: config.workerId, dataRoot, store: config.handleStore });
       return {
         bindings: [
-          dataFrameService({ config, dataRoot, frames, resolver, handles, planCache }),
+          dataFrameService({
+            config,
+            dataRoot,
+            frames,
+            resolver,
+            handles,
+            planCache,
+            metrics: createStreamMetrics(registry),
+          }),
           handleService(handles, frames),
         ],
         async close() {

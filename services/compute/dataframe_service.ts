@@ -6,11 +6,7 @@
  */
 
 import type pl from "nodejs-polars";
-import {
-  type CollectRequest,
-  DataFrameServiceService,
-  type ExecuteRequest,
-} from "../../shared/gen/polaroid/v1/dataframe.ts";
+import type { CollectRequest, ExecuteRequest } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import type { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
 import type { ComputeConfig } from "../../shared/config.ts";
@@ -22,21 +18,25 @@ import {
 } from "../../shared/errors.ts";
 import { bind, type CallContext, type ServiceBinding } from "../../shared/grpc/types.ts";
 import {
+  chooseEngine,
   type EngineContext,
   estimatedBytes,
   explainPlan,
   frameFromIpc,
   frameSchema,
-  frameToIpcBatches,
   fromEngineError,
   planHandleIds,
   planSchema,
   runPlan,
   validatePlan,
 } from "./engine/mod.ts";
+import { addOwnedHandleTables } from "./engine/sql_owned.ts";
+import { collectStream } from "./collect_stream.ts";
+import { DATAFRAME_SERVICE } from "./collect_wire.ts";
 import type { FrameStore } from "./frames.ts";
 import { isCacheable, type PlanCache, planKey } from "./plan_cache.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
+import type { StreamMetrics } from "./stream_metrics.ts";
 
 /** What the handlers need. */
 export interface DataFrameServiceDeps {
@@ -47,6 +47,8 @@ export interface DataFrameServiceDeps {
   resolver: HandleResolver;
   handles: HandlesClient;
   planCache: PlanCache;
+  /** Collect and streaming-engine metrics; none in tests that do not look. */
+  metrics?: StreamMetrics;
 }
 
 export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
@@ -56,6 +58,11 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
   const prepare = async (plan: Plan | undefined, ctx: CallContext) => {
     if (!plan) throw new InvalidPlanError("Cannot run the request as it has no plan");
     validatePlan(plan, limits);
+    const owned = await addOwnedHandleTables(
+      plan,
+      (r) => deps.handles.unary("listHandles", r, { tenant: ctx.tenant }),
+    );
+    if (owned > 0) ctx.log.ownedTables = owned;
     const ids = planHandleIds(plan);
     const engine: EngineContext = {
       frames: await deps.resolver.frames(ids, ctx.tenant),
@@ -66,15 +73,44 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     return { plan, engine };
   };
 
-  const source = async (
-    request: Pick<CollectRequest, "source">,
+  /** Runs a plan on the engine the request or the memory budget asks for. */
+  const run = async (
+    plan: Plan,
+    engine: EngineContext,
+    streaming: boolean,
     ctx: CallContext,
   ): Promise<pl.DataFrame> => {
+    const choice = chooseEngine(plan, engine, {
+      requested: streaming,
+      memoryLimit: limits.memoryLimit,
+    });
+    if (choice.estimatedBytes !== undefined) ctx.log.estimatedInputBytes = choice.estimatedBytes;
+    if (!choice.streaming) return await runPlan(plan, engine);
+    ctx.log.engine = "streaming";
+    ctx.log.streamingReason = choice.reason;
+    deps.metrics?.streamingRuns.inc({ reason: choice.reason });
+    return await runPlan(plan, engine, { spillDir: deps.config.spillDir });
+  };
+
+  /** The frame a Collect reads, and the bytes it alone holds (0 for a handle's frame). */
+  const source = async (
+    request: CollectRequest,
+    ctx: CallContext,
+  ): Promise<{ df: pl.DataFrame; owned: number }> => {
     const s = request.source;
     if (!s) throw new InvalidArgumentError("Cannot run the request as it names no plan or handle");
-    if (s.$case === "handle") return await deps.resolver.frame(s.value, ctx.tenant);
+    if (s.$case === "handle") {
+      ctx.log.handle = s.value;
+      return { df: await deps.resolver.frame(s.value, ctx.tenant), owned: 0 };
+    }
+    if (request.startBatch !== 0n) {
+      throw new InvalidArgumentError(
+        `Cannot collect a plan from a start batch as 'start_batch' applies to handles only (a plan's batches may differ between runs): current value is ${request.startBatch}`,
+      );
+    }
     const { plan, engine } = await prepare(s.value, ctx);
-    return await runPlan(plan, engine);
+    const df = await run(plan, engine, request.streaming, ctx);
+    return { df, owned: estimatedBytes(df) };
   };
 
   /** Registers a result with the catalog and keeps it here. */
@@ -82,6 +118,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     df: pl.DataFrame,
     ttlSeconds: bigint,
     ctx: CallContext,
+    name = "",
   ): Promise<HandleInfo> => {
     const bytes = estimatedBytes(df);
     deps.frames.reserve(bytes);
@@ -91,7 +128,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       bytes: BigInt(bytes),
       ttlSeconds,
       worker: deps.config.workerId,
-      name: "",
+      name,
     }, { tenant: ctx.tenant });
     deps.frames.add(info.id, df, ctx.tenant, bytes);
     ctx.log.handle = info.id;
@@ -133,17 +170,17 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     }
   };
 
-  return bind(DataFrameServiceService, {
+  return bind(DATAFRAME_SERVICE, {
     async execute(request, ctx) {
       const key = cacheKey(request, ctx);
       const reused = key === undefined ? undefined : await reuse(key, ctx);
       if (reused) return { handle: reused, cached: true };
       const { plan, engine } = await prepare(request.plan, ctx);
       const started = performance.now();
-      const df = await runPlan(plan, engine);
+      const df = await run(plan, engine, request.streaming, ctx);
       ctx.log.engineMs = elapsed(started);
       const registering = performance.now();
-      const handle = await keep(df, request.ttlSeconds, ctx);
+      const handle = await keep(df, request.ttlSeconds, ctx, request.name);
       ctx.log.registerMs = elapsed(registering);
       if (key !== undefined) deps.planCache.store(key, plan, handle.id);
       return { handle, cached: false };
@@ -156,31 +193,32 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
           `Cannot collect as 'batch_size' must be at most ${limits.maxBatchSize}: current value is ${batchSize}`,
         );
       }
-      const df = await source(request, ctx);
-      const bytes = estimatedBytes(df);
+      const { df, owned } = await source(request, ctx);
+      const bytes = owned || estimatedBytes(df);
       if (bytes > limits.maxCollectBytes) {
+        if (owned > 0) deps.frames.released(owned);
         throw new LimitExceededError(
           `Cannot stream a result of about ${bytes} bytes as one Collect may send at most ${limits.maxCollectBytes} (POLAROID_MAX_COLLECT_BYTES): execute it into a handle and collect slices of it`,
         );
       }
-      ctx.log.rows = df.height;
-      let batchIndex = 0n;
-      for (const batch of frameToIpcBatches(df, batchSize)) {
-        yield {
-          arrowIpc: Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength),
-          rows: BigInt(batch.rows),
-          batchIndex: batchIndex++,
-        };
-      }
-      ctx.log.batches = Number(batchIndex);
+      yield* collectStream(df, {
+        batchSize,
+        startBatch: request.startBatch,
+        log: ctx.log,
+        ownedBytes: owned,
+        onRelease: (released) => deps.frames.released(released),
+        metrics: deps.metrics,
+      });
     },
 
     async upload(requests, ctx) {
       const chunks: Uint8Array[] = [];
       let total = 0;
       let ttlSeconds: bigint | undefined;
+      let name: string | undefined;
       for await (const request of requests) {
         ttlSeconds ??= request.ttlSeconds;
+        name ??= request.name;
         total += request.arrowIpc.byteLength;
         if (total > limits.maxUploadBytes) {
           throw new LimitExceededError(
@@ -198,7 +236,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       chunks.length = 0;
       ctx.log.bytes = total;
       const df = frameFromIpc(bytes);
-      return { handle: await keep(df, ttlSeconds ?? 0n, ctx) };
+      return { handle: await keep(df, ttlSeconds ?? 0n, ctx, name) };
     },
 
     async schema(request, ctx) {

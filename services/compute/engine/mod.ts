@@ -7,8 +7,24 @@
 
 export { frameSchema, fromPolarsType, schemaOf, toPolarsType } from "./dtypes.ts";
 export { fromEngineError } from "./errors.ts";
-export { frameFromIpc, frameToIpc, frameToIpcBatches } from "./ipc.ts";
+export {
+  batchCount,
+  copyIpcChunks,
+  frameFromIpc,
+  frameToIpc,
+  frameToIpcBatches,
+  frameToIpcChunks,
+  type IpcChunks,
+} from "./ipc.ts";
 export { buildLazyFrame, DEFAULT_JOIN_SUFFIX, type EngineContext } from "./plan.ts";
-export { checkResult, estimatedBytes, explainPlan, planSchema, runPlan } from "./run.ts";
+export {
+  checkResult,
+  estimatedBytes,
+  explainPlan,
+  planSchema,
+  type RunOptions,
+  runPlan,
+} from "./run.ts";
+export { chooseEngine, type EngineChoice, estimateInputBytes } from "./streaming_estimate.ts";
 export { ENGINE_MAX_DEPTH, inspectPlan, type PlanShape, validatePlan } from "./validate.ts";
 export { planHandleIds } from "./walk.ts";

@@ -10,10 +10,11 @@ import type pl from "nodejs-polars";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import type { Schema } from "../../../shared/gen/polaroid/v1/types.ts";
-import { guardCrossJoins } from "./bounds.ts";
+import { guardPlanSizes } from "./bounds.ts";
 import { frameSchema } from "./dtypes.ts";
 import { fromEngineError } from "./errors.ts";
 import { buildPlanFrame, type EngineContext } from "./plan.ts";
+import { collectStreaming } from "./streaming.ts";
 import { checkEngineDepth, inspectPlan } from "./validate.ts";
 
 /** Estimated bytes a DataFrame holds (nodejs-polars 0.25.2 does not wrap estimatedSize). */
@@ -43,13 +44,30 @@ function validated(plan: Plan, ctx: EngineContext): void {
   checkEngineDepth(inspectPlan(plan, ctx.limits));
 }
 
+/** Options of {@link runPlan}. */
+export interface RunOptions {
+  /**
+   * Run on Polars' streaming engine through a spill file in this directory (see
+   * streaming.ts); absent runs the in-memory engine.
+   */
+  spillDir?: string;
+}
+
 /** Runs the plan: validate + guard sizes + build + collect + result limit checks. */
-export async function runPlan(plan: Plan, ctx: EngineContext): Promise<pl.DataFrame> {
+export async function runPlan(
+  plan: Plan,
+  ctx: EngineContext,
+  options: RunOptions = {},
+): Promise<pl.DataFrame> {
   try {
     validated(plan, ctx);
-    await guardCrossJoins(plan, ctx);
+    await guardPlanSizes(plan, ctx);
     const lf = buildPlanFrame(plan, ctx, { empty: false });
-    const df = isPeek(plan) ? lf.collectSync() : await lf.collect();
+    const df = options.spillDir !== undefined
+      ? await collectStreaming(lf, options.spillDir)
+      : isPeek(plan)
+      ? lf.collectSync()
+      : await lf.collect();
     checkResult(df, ctx);
     return df;
   } catch (error) {
