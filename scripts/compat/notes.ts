@@ -5,13 +5,35 @@
  * @module
  */
 
+const SINK =
+  "writes files at a server path; keep a result on the server as a handle with `collect()`, or stream it with `stream()`";
+
 /** Reasons a member is left out of the SDK. */
 export const UNSUPPORTED: Readonly<Record<string, string>> = {
   "LazyDataFrame.collectSync":
     "a remote call cannot block the JS thread; use `await lf.collect()` or `lf.toArrow()`",
+  "LazyDataFrame.sinkCSV": SINK,
+  "LazyDataFrame.sinkIpc": SINK,
+  "LazyDataFrame.sinkNdJson": SINK,
+  "LazyDataFrame.sinkParquet": SINK,
+  "Expr.serialize":
+    "returns Polars' Rust serde encoding, which a protobuf expression has no equivalent of; `toJSON()` and `inner()` give the wire form",
+  "pl.select":
+    "runs eagerly on an in-process empty frame; a remote query starts from a frame of a client",
 };
 
 /** Supported members whose SDK form differs from nodejs-polars'. */
 export const DIFFERENCES: Readonly<Record<string, string>> = {
   "LazyDataFrame.collect": "runs remotely and resolves to a RemoteDataFrame (a handle)",
+  "LazyDataFrame.columns": "an async method (`await lf.columns()`), resolved once per plan",
+  "LazyDataFrame.first": "stays lazy (nodejs-polars collects it)",
+  "LazyDataFrame.serialize": 'the plan\'s wire form: proto3 JSON ("json") or protobuf bytes',
+  "LazyDataFrame.toJSON": "the plan's proto3 JSON",
+  "LazyDataFrame.inner": "the plan's protobuf message",
+  "LazyDataFrame.describePlan": "async (one Explain call)",
+  "LazyDataFrame.describeOptimizedPlan": "async (one Explain call)",
+  "Expr.toJSON": "the expression's wire form as JSON",
+  "Expr.toString": "the expression's wire form as JSON (not Polars' display text)",
+  "Expr.inner": "the expression's protobuf message",
+  "Expr.where": "declared but missing at run time in nodejs-polars; here an alias of `filter`",
 };

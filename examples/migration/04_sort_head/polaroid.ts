@@ -5,7 +5,7 @@
  */
 
 import type { Table } from "apache-arrow";
-import pl, { type Client } from "../../../sdk/mod.ts";
+import type { Client } from "../../../sdk/mod.ts";
 
 export async function run(client: Client): Promise<Table> {
   return await client.scanParquet("trades.parquet")

@@ -10,7 +10,7 @@
 
 import pl from "nodejs-polars";
 
-export function run(dir: string): pl.DataFrame {
+export function run(_dir: string): pl.DataFrame {
   const df = pl.DataFrame([
     pl.Series("account", ["a", "b", "a", "c"]),
     pl.Series("amount", BigInt64Array.from([10n, 25n, 5n, 2n ** 60n])),

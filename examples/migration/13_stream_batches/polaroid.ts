@@ -8,7 +8,7 @@
  */
 
 import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
-import pl, { type Client } from "../../../sdk/mod.ts";
+import type { Client } from "../../../sdk/mod.ts";
 
 export async function run(client: Client): Promise<Table> {
   const totals = new Map<string, bigint>();
