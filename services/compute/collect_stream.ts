@@ -13,6 +13,7 @@ import type { CollectResponse } from "../../shared/gen/polaroid/v1/dataframe.ts"
 import { encodeCollectResponse } from "./collect_wire.ts";
 import { batchCount, frameToIpcBatches } from "./engine/mod.ts";
 import type { StreamMetrics, StreamOutcome } from "./stream_metrics.ts";
+import { frameHeight } from "./engine/frame_access.ts";
 
 /** Options of {@link collectStream}. */
 export interface CollectStreamOptions {
@@ -53,12 +54,12 @@ export async function* collectStream(
 ): AsyncGenerator<CollectResponse> {
   const { batchSize, log, metrics } = options;
   const owned = options.ownedBytes ?? 0;
-  const start = checkStartBatch(df.height, batchSize, options.startBatch ?? 0n);
+  const start = checkStartBatch(frameHeight(df), batchSize, options.startBatch ?? 0n);
   let sent = 0;
   let outcome: StreamOutcome = "cancelled";
   metrics?.streams.inc();
   metrics?.heldBytes.inc(owned);
-  log.rows = df.height;
+  log.rows = frameHeight(df);
   if (start > 0) log.startBatch = start;
   try {
     for (const batch of frameToIpcBatches(df, batchSize, start)) {

@@ -37,6 +37,7 @@ import type { FrameStore } from "./frames.ts";
 import { isCacheable, type PlanCache, planKey } from "./plan_cache.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
 import type { StreamMetrics } from "./stream_metrics.ts";
+import { frameHeight } from "./engine/frame_access.ts";
 
 /** What the handlers need. */
 export interface DataFrameServiceDeps {
@@ -124,7 +125,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     deps.frames.reserve(bytes);
     const info = await deps.handles.unary("registerHandle", {
       schema: frameSchema(df),
-      rows: BigInt(df.height),
+      rows: BigInt(frameHeight(df)),
       bytes: BigInt(bytes),
       ttlSeconds,
       worker: deps.config.workerId,
@@ -132,7 +133,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     }, { tenant: ctx.tenant });
     deps.frames.add(info.id, df, ctx.tenant, bytes);
     ctx.log.handle = info.id;
-    ctx.log.rows = df.height;
+    ctx.log.rows = frameHeight(df);
     return info;
   };
 
@@ -243,7 +244,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       const s = request.source;
       if (s?.$case === "handle") {
         const df = await deps.resolver.frame(s.value, ctx.tenant);
-        return { schema: frameSchema(df), rows: BigInt(df.height) };
+        return { schema: frameSchema(df), rows: BigInt(frameHeight(df)) };
       }
       const { plan, engine } = await prepare(s?.value, ctx);
       return { schema: planSchema(plan, engine), rows: undefined };

@@ -15,6 +15,7 @@ import { guardWindows } from "./plan_windows.ts";
 import { scanFile } from "./scan.ts";
 import { rangeBound, sliceRange, tailRange } from "./slice.ts";
 import { walkPlan } from "./walk.ts";
+import { frameHeight } from "./frame_access.ts";
 
 function joinBound(how: JoinType, left: number, right: number): number {
   switch (how) {
@@ -54,7 +55,10 @@ class RowBounds {
     switch (node.$case) {
       case "scan": {
         const source = node.value.source;
-        if (source?.$case === "handle") return this.#ctx.frames.get(source.value)?.height ?? 0;
+        if (source?.$case === "handle") {
+          const frame = this.#ctx.frames.get(source.value);
+          return frame === undefined ? 0 : frameHeight(frame);
+        }
         if (source?.$case !== "file") return 0;
         // Counting rows reads Parquet/IPC metadata only; CSV and NDJSON are read through.
         const counted = await scanFile(source.value, this.#ctx.dataRoot).select(pl.len()).collect();

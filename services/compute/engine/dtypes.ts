@@ -13,6 +13,7 @@ import {
   type Schema,
   TimeUnit,
 } from "../../../shared/gen/polaroid/v1/types.ts";
+import { frameTypes } from "./frame_access.ts";
 
 type UnitName = "ns" | "us" | "ms";
 
@@ -169,5 +170,5 @@ export function schemaOf(record: Record<string, PolarsType>): Schema {
 
 /** proto Schema of a DataFrame. */
 export function frameSchema(df: pl.DataFrame): Schema {
-  return schemaOf(df.schema);
+  return schemaOf(frameTypes(df));
 }

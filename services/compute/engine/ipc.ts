@@ -8,6 +8,7 @@
 import pl from "nodejs-polars";
 import { InvalidArrowError } from "../../../shared/errors.ts";
 import { engineMessage } from "./errors.ts";
+import { checkFrame, frameHeight, frameSlice, frameTypes, nativeFrame } from "./frame_access.ts";
 
 /** The magic bytes that open (and close) an Arrow IPC file; a stream starts otherwise. */
 const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
@@ -47,7 +48,7 @@ export function frameToIpcChunks(df: pl.DataFrame): IpcChunks {
       return true;
     },
   };
-  (df._df as unknown as { writeIpcStream(dest: ChunkSink, compression: string): void })
+  (nativeFrame(df) as unknown as { writeIpcStream(dest: ChunkSink, compression: string): void })
     .writeIpcStream(sink, "uncompressed");
   return { chunks, byteLength };
 }
@@ -95,7 +96,7 @@ export function* frameToIpcBatches(
       `Cannot split the frame as 'batchSize' must be a positive integer: current value is ${batchSize}`,
     );
   }
-  const height = df.height;
+  const height = frameHeight(df);
   const count = batchCount(height, batchSize);
   if (!Number.isSafeInteger(startBatch) || startBatch < 0 || startBatch > count) {
     throw new RangeError(
@@ -109,7 +110,7 @@ export function* frameToIpcBatches(
   for (let index = startBatch; index < count; index++) {
     const offset = index * batchSize;
     const rows = Math.min(batchSize, height - offset);
-    yield { ipc: frameToIpcChunks(df.slice(offset, rows)), rows, index };
+    yield { ipc: frameToIpcChunks(frameSlice(df, offset, rows)), rows, index };
   }
 }
 
@@ -132,9 +133,10 @@ export function frameFromIpc(bytes: Uint8Array): pl.DataFrame {
       { cause: error },
     );
   }
+  checkFrame(df);
   try {
     // Types nodejs-polars cannot describe (e.g. Binary) fail here rather than later.
-    void df.schema;
+    void frameTypes(df);
   } catch (error) {
     throw new InvalidArrowError(
       `Cannot read Arrow IPC as every column must have a type the engine supports: ${

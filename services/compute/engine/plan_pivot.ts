@@ -1,7 +1,8 @@
 /**
  * Pivot (long to wide). Its output columns depend on the data, so it runs eagerly: the
- * input is collected, pivoted by nodejs-polars' DataFrame.pivot, and the result continues
- * the plan as a LazyFrame. The output is bounded before it is allocated.
+ * input is collected, pivoted as nodejs-polars' DataFrame.pivot does (through the frame's
+ * native object, see frame_access.ts), and the result continues the plan as a LazyFrame.
+ * The output is bounded before it is allocated.
  *
  * @module
  */
@@ -9,6 +10,7 @@
 import pl from "nodejs-polars";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import type { Pivot } from "../../../shared/gen/polaroid/v1/plan.ts";
+import { frameColumns, frameHeight, frameLazy, framePivot } from "./frame_access.ts";
 import { lookup, PIVOT_AGG } from "./plan_enums.ts";
 
 /** Most columns a pivot may produce (index columns included). */
@@ -19,7 +21,7 @@ export const MAX_PIVOT_CELLS = 200_000_000;
 
 /** Rows of `df` with distinct values in `columns`. */
 function distinct(df: pl.DataFrame, columns: readonly string[]): number {
-  return df.select(...columns).unique().height;
+  return frameHeight(frameLazy(df).select(...columns).unique().collectSync());
 }
 
 function refuse(what: string, limit: number, value: number): never {
@@ -36,17 +38,18 @@ function refuse(what: string, limit: number, value: number): never {
  */
 export function pivotFrame(df: pl.DataFrame, node: Pivot): pl.DataFrame {
   const aggregateFunc = lookup(PIVOT_AGG, node.aggregate, "pivot.aggregate");
-  const rest = (skip: readonly string[]) => df.columns.filter((c) => !skip.includes(c));
+  const rest = (skip: readonly string[]) => frameColumns(df).filter((c) => !skip.includes(c));
   const values = node.values.length > 0 ? node.values : rest([...node.index, ...node.on]);
   const index = node.index.length > 0 ? node.index : rest([...node.values, ...node.on]);
   const columns = index.length + Math.max(values.length, 1) * distinct(df, node.on);
   if (columns > MAX_PIVOT_COLUMNS) refuse("columns", MAX_PIVOT_COLUMNS, columns);
   const cells = columns * distinct(df, index);
   if (cells > MAX_PIVOT_CELLS) refuse("cells", MAX_PIVOT_CELLS, cells);
-  return df.pivot(values, {
+  return framePivot(df, {
+    values,
     index,
     on: node.on,
-    aggregateFunc,
+    aggregate: aggregateFunc,
     maintainOrder: node.maintainOrder,
     sortColumns: node.sortColumns,
     separator: node.separator ?? "_",
@@ -55,5 +58,5 @@ export function pivotFrame(df: pl.DataFrame, node: Pivot): pl.DataFrame {
 
 /** The pivot of a lazy input (collected here, on the calling thread). */
 export function pivotLazy(input: pl.LazyDataFrame, node: Pivot): pl.LazyDataFrame {
-  return pivotFrame(input.collectSync(), node).lazy();
+  return frameLazy(pivotFrame(input.collectSync(), node));
 }

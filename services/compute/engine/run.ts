@@ -16,18 +16,21 @@ import { fromEngineError } from "./errors.ts";
 import { buildPlanFrame, type EngineContext } from "./plan.ts";
 import { collectStreaming } from "./streaming.ts";
 import { checkEngineDepth, inspectPlan } from "./validate.ts";
+import { checkFrame, frameHeight, nativeFrame } from "./frame_access.ts";
 
 /** Estimated bytes a DataFrame holds (nodejs-polars 0.25.2 does not wrap estimatedSize). */
 export function estimatedBytes(df: pl.DataFrame): number {
-  return Number(df._df.estimatedSize());
+  return Number(nativeFrame(df).estimatedSize());
 }
 
 /** Throws LimitExceededError when a result is over `maxResultRows` or `maxResultBytes`. */
 export function checkResult(df: pl.DataFrame, ctx: EngineContext): void {
   const { maxResultRows, maxResultBytes } = ctx.limits;
-  if (df.height > maxResultRows) {
+  checkFrame(df);
+  const height = frameHeight(df);
+  if (height > maxResultRows) {
     throw new LimitExceededError(
-      `Cannot return the result as it must have at most ${maxResultRows} rows: current value is ${df.height}`,
+      `Cannot return the result as it must have at most ${maxResultRows} rows: current value is ${height}`,
       { metadata: { limit: String(maxResultRows) } },
     );
   }

@@ -8,6 +8,7 @@ import pl from "nodejs-polars";
 import { HandleNotFoundError, InvalidPlanError } from "../../../shared/errors.ts";
 import { FileFormat, type FileScan, type Scan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { isGlob, resolveScanPath } from "./paths.ts";
+import { frameLazy } from "./frame_access.ts";
 
 /** What a scan reads from. */
 export interface ScanSources {
@@ -65,7 +66,8 @@ export function buildScan(
         { metadata: { handle: source.value } },
       );
     }
-    return (empty ? frame.head(0) : frame).lazy();
+    const lf = frameLazy(frame);
+    return empty ? lf.head(0) : lf;
   }
   const lf = scanFile(source.value, sources.dataRoot);
   return empty ? lf.head(0) : lf;

@@ -12,6 +12,7 @@ import type pl from "nodejs-polars";
 import { FileFormat, type FileScan, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { isGlob, MAX_SCAN_ENTRIES, resolveScanPath } from "./paths.ts";
 import { walkPlan } from "./walk.ts";
+import { nativeFrame } from "./frame_access.ts";
 
 /** What the estimate looks at. */
 export interface EstimateSources {
@@ -23,7 +24,7 @@ export interface EstimateSources {
 
 /** Estimated bytes of one frame (nodejs-polars 0.25.2 does not wrap estimatedSize). */
 function frameBytes(df: pl.DataFrame): number {
-  return Number(df._df.estimatedSize());
+  return Number(nativeFrame(df).estimatedSize());
 }
 
 /** A glob pattern (Polars' syntax: `*`, `?`, `[...]`, `**`) as a regular expression. */
