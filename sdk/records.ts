@@ -145,7 +145,10 @@ function coerce(value: unknown, dtype: DataType): unknown {
   if (dtype.variant === "Struct" && typeof value === "object") {
     const row = value as Row;
     return Object.fromEntries(
-      (dtype.fields ?? []).map((f) => [f.name, coerce(row[f.name], f.dtype)]),
+      (dtype.fields ?? []).map((f) => [
+        f.name,
+        coerce(Object.hasOwn(row, f.name) ? row[f.name] : undefined, f.dtype),
+      ]),
     );
   }
   if (dtype.variant.startsWith("Float") && typeof value === "bigint") return Number(value);
@@ -163,11 +166,15 @@ export function tableFromRecords(rows: readonly Row[], schema: Schema = {}): arr
     if (row === null || typeof row !== "object") unsupported("each row must be an object", row);
     for (const name of Object.keys(row)) names.add(name);
   }
-  const columns: Record<string, arrow.Vector> = {};
+  // Own keys only: a column named "toString" or "__proto__" is a column like any other.
+  const columns: Record<string, arrow.Vector> = Object.create(null);
   for (const name of names) {
-    const values = rows.map((row) => row[name]);
-    const dtype = schema[name] ?? inferType(values, name);
-    columns[name] = arrow.vectorFromArray(values.map((v) => coerce(v, dtype)), arrowType(dtype));
+    const values = rows.map((row) => (Object.hasOwn(row, name) ? row[name] : undefined));
+    const dtype = Object.hasOwn(schema, name) ? schema[name]! : inferType(values, name);
+    Object.defineProperty(columns, name, {
+      value: arrow.vectorFromArray(values.map((v) => coerce(v, dtype)), arrowType(dtype)),
+      enumerable: true,
+    });
   }
   return new arrow.Table(columns);
 }

@@ -80,3 +80,10 @@ Deno.test("records survive nodejs-polars: upload form in, result form out", () =
   const back = tableFromIPC(df.writeIPCStream());
   assert.deepEqual(tableToRecords(back), [{ k: "a", v: 2n ** 62n + 1n }, { k: "b", v: -3n }]);
 });
+
+Deno.test("tableFromRecords() treats columns named like Object members as plain columns", () => {
+  const table = tableFromRecords([{ toString: 1n, constructor: "a" }, { toString: 2n }]);
+  assert.deepEqual(table.schema.fields.map((f) => f.name), ["toString", "constructor"]);
+  assert.deepEqual([...table.getChild("toString")!.toArray()], [1n, 2n]);
+  assert.deepEqual(table.getChild("constructor")!.toArray(), ["a", null]);
+});
