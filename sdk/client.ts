@@ -241,7 +241,7 @@ class ClientImpl implements Client, Session {
       ttlSeconds: BigInt(options.ttlSeconds ?? 0),
       streaming: options.streaming ?? false,
       name,
-      skipCache: false,
+      skipCache: options.cache === false,
     });
     return this.#frame(response.handle, "collect");
   }

@@ -47,6 +47,11 @@ export interface CollectOptions {
    * memory. @default false (the server may still choose it, see POLAROID_MEMORY_LIMIT)
    */
   streaming?: boolean;
+  /**
+   * Reuse the live result of an equal earlier plan over the same frames, if the server has
+   * one (the plan cache); false always recomputes. @default true
+   */
+  cache?: boolean;
 }
 
 /** The logical and optimized plan, as Polars prints them. */

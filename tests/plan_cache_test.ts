@@ -74,3 +74,19 @@ Deno.test({
     assert.notEqual(again.handle?.id, first.handle?.id);
   },
 });
+
+Deno.test({
+  name: "the SDK's collect() reuses a cached result, and collect({ cache: false }) recomputes",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint: cluster.endpoints.compute });
+    await using input = await client.fromRecords([{ a: 1n }, { a: 2n }]);
+    const lf = input.lazy().filter(col("a").gt(0n));
+    await using first = await lf.collect();
+    await using second = await lf.collect();
+    await using fresh = await lf.collect({ cache: false });
+    assert.equal(second.id, first.id);
+    assert.notEqual(fresh.id, first.id);
+    assert.deepEqual(await fresh.toRecords(), await first.toRecords());
+  },
+});
