@@ -13,20 +13,11 @@ import pl from "nodejs-polars";
 import { tableFromIPC } from "apache-arrow";
 import { col, connect, lit } from "../sdk/mod.ts";
 import { startCluster } from "../scripts/cluster.ts";
+import { intOption } from "./args.ts";
 import { writeSection } from "./sections.ts";
 import { median } from "./stats.ts";
 
-function option(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(Deno.args[i + 1]);
-  if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new RangeError(
-      `--${name} must be a positive integer: current value is ${Deno.args[i + 1]}`,
-    );
-  }
-  return n;
-}
+const option = (name: string, fallback: number) => intOption(Deno.args, name, fallback);
 
 const depth = option("depth", 500);
 const rows = option("rows", 100_000);

@@ -24,6 +24,7 @@ import { col, connect } from "../sdk/mod.ts";
 import { startCluster } from "../scripts/cluster.ts";
 import { createMemoryCap, processMemory, sampleMemory } from "./larger_than_memory_cgroup.ts";
 import { writeDataset } from "./streaming_data.ts";
+import { intOption, optionText } from "./args.ts";
 
 interface Args {
   cap: number;
@@ -37,18 +38,8 @@ interface Args {
 const UNITS: Record<string, number> = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
 
 function parseArgs(args: string[]): Args {
-  const value = (name: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i < 0 ? undefined : args[i + 1];
-  };
-  const int = (name: string, fallback: number) => {
-    const text = value(name);
-    const n = text === undefined ? fallback : Number(text);
-    if (!Number.isSafeInteger(n) || n <= 0) {
-      throw new RangeError(`--${name} must be a positive integer: current value is ${text}`);
-    }
-    return n;
-  };
+  const value = (name: string) => optionText(args, name);
+  const int = (name: string, fallback: number) => intOption(args, name, fallback);
   const capText = value("cap") ?? "384M";
   const match = /^(\d+)\s*([kmg]?)i?b?$/i.exec(capText);
   if (!match) {

@@ -14,6 +14,7 @@ import { tableFromIPC } from "apache-arrow";
 import { col, connect, type RemoteLazyFrame } from "../sdk/mod.ts";
 import { startCluster } from "../scripts/cluster.ts";
 import { dimFrame, factFrame } from "./data.ts";
+import { intOption } from "./args.ts";
 import { median, quantile } from "./stats.ts";
 import { writeReport } from "./report.ts";
 
@@ -24,15 +25,7 @@ interface Args {
 }
 
 function parseArgs(args: string[]): Args {
-  const get = (name: string, fallback: number) => {
-    const i = args.indexOf(`--${name}`);
-    if (i < 0) return fallback;
-    const n = Number(args[i + 1]);
-    if (!Number.isSafeInteger(n) || n <= 0) {
-      throw new RangeError(`--${name} must be a positive integer: current value is ${args[i + 1]}`);
-    }
-    return n;
-  };
+  const get = (name: string, fallback: number) => intOption(args, name, fallback);
   return {
     rows: get("rows", 10_000_000),
     reps: get("reps", 5),

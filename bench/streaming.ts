@@ -18,6 +18,7 @@ import { RpcClient } from "../shared/grpc/client.ts";
 import { DATAFRAME_SERVICE } from "../sdk/arrow.ts";
 import { connect, type RemoteDataFrame } from "../sdk/mod.ts";
 import { startCluster } from "../scripts/cluster.ts";
+import { intOption } from "./args.ts";
 import { median } from "./stats.ts";
 import { rawClient, readRaw } from "./streaming_raw.ts";
 import { writeDataset } from "./streaming_data.ts";
@@ -29,15 +30,7 @@ interface Args {
 }
 
 function parseArgs(args: string[]): Args {
-  const get = (name: string, fallback: number) => {
-    const i = args.indexOf(`--${name}`);
-    if (i < 0) return fallback;
-    const n = Number(args[i + 1]);
-    if (!Number.isSafeInteger(n) || n <= 0) {
-      throw new RangeError(`--${name} must be a positive integer: current value is ${args[i + 1]}`);
-    }
-    return n;
-  };
+  const get = (name: string, fallback: number) => intOption(args, name, fallback);
   return {
     rows: get("rows", 20_000_000),
     batchSize: get("batch-size", 65536),

@@ -66,6 +66,18 @@ async function withHandles(
   }
 }
 
+/** Registers an empty handle under `name` ("" for none). */
+function registerNamed(client: RpcClient<typeof HandleServiceService>, name: string) {
+  return client.unary("registerHandle", {
+    name,
+    schema: undefined,
+    rows: 0n,
+    bytes: 0n,
+    ttlSeconds: 0n,
+    worker: "",
+  });
+}
+
 Deno.test("HandleService: register, resolve, retain, release twice publishes FREED 'released'", async () => {
   await withHandles(async ({ client, events, service }) => {
     const schema = { fields: [{ name: "price", dtype: undefined }] };
@@ -181,15 +193,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
 
 Deno.test("HandleService: names travel in HandleInfo, a clash is ALREADY_EXISTS, a bad name INVALID_ARGUMENT", async () => {
   await withHandles(async ({ client }) => {
-    const register = (name: string) =>
-      client.unary("registerHandle", {
-        name,
-        schema: undefined,
-        rows: 0n,
-        bytes: 0n,
-        ttlSeconds: 0n,
-        worker: "",
-      });
+    const register = (name: string) => registerNamed(client, name);
     const info = await register("trades");
     assert.equal(info.name, "trades");
     assert.equal((await client.unary("describeHandle", { id: info.id })).name, "trades");
@@ -207,15 +211,7 @@ Deno.test("HandleService: names travel in HandleInfo, a clash is ALREADY_EXISTS,
 
 Deno.test("HandleService: listHandles with names returns only the live handles of those names", async () => {
   await withHandles(async ({ client }) => {
-    const register = (name: string) =>
-      client.unary("registerHandle", {
-        name,
-        schema: undefined,
-        rows: 0n,
-        bytes: 0n,
-        ttlSeconds: 0n,
-        worker: "",
-      });
+    const register = (name: string) => registerNamed(client, name);
     await register("trades");
     await register("quotes");
     await register("");
