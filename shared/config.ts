@@ -137,8 +137,9 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
    */
   planCacheEntries: number;
   /**
-   * Directory for spill files of plans run on the streaming engine (POLAROID_SPILL_DIR);
-   * each file is removed once its result is read back. @default "<os temp dir>/polaroid-spill"
+   * Directory for the results of plans run on the streaming engine (POLAROID_SPILL_DIR):
+   * each worker keeps its spill files in `<dir>/<worker id>`, clears it when it starts and
+   * stops, and removes a file when its result is freed. @default "<os temp dir>/polaroid-spill"
    */
   spillDir: string;
   limits: ComputeLimits;

@@ -7,14 +7,21 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { makeVector, type RecordBatch, Table } from "apache-arrow";
-import { CancelledError, connect, InvalidArgumentError, type RemoteDataFrame } from "../sdk/mod.ts";
+import {
+  CancelledError,
+  col,
+  connect,
+  InvalidArgumentError,
+  type RemoteDataFrame,
+} from "../sdk/mod.ts";
 import { isBrokenStream } from "../sdk/resume.ts";
 import { DataFrameServiceService } from "../shared/gen/polaroid/v1/dataframe.ts";
 import { RpcClient } from "../shared/grpc/client.ts";
 import { assertSameTable, frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
 import { startCutProxy } from "./streaming_proxy.ts";
 
-const cluster = await testCluster();
+const spillDir = await Deno.makeTempDir({ prefix: "polaroid-spill-" });
+const cluster = await testCluster({ env: { POLAROID_SPILL_DIR: spillDir } });
 const endpoint = cluster.endpoints.compute;
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -163,7 +170,6 @@ Deno.test({
       const stream = client.scanParquet("big.parquet").stream({
         batchSize: 10_000,
         signal: controller.signal,
-        streaming: true,
       });
       for await (const batch of stream) {
         received += batch.numRows;
@@ -181,7 +187,6 @@ Deno.test({
     );
     assert.ok(line, "the worker logged the cancelled Collect");
     assert.equal(line.stream, "cancelled");
-    assert.equal(line.engine, "streaming");
     const sent = Number(line.batches);
     assert.ok(sent >= 1 && sent < 100, `the worker sent ${sent} of 2000 batches`);
     await new Promise((r) => setTimeout(r, 500));
@@ -198,6 +203,83 @@ Deno.test({
       return held - rss > resultBytes * 0.7 ? rss : undefined;
     });
     assert.ok(freed !== undefined, `less than 70% of ${resultBytes} bytes came back to the OS`);
+  },
+});
+
+Deno.test({
+  name:
+    "a streaming run keeps its result in a spill file: nothing held in memory, the file gone after",
+  ...INTEGRATION,
+  async fn() {
+    const rows = 2_000_000;
+    const file = `${cluster.dataRoot}/spilled.parquet`;
+    await using _removed = { [Symbol.asyncDispose]: () => Deno.remove(file).catch(() => {}) };
+    const local = pl.DataFrame([
+      pl.Series("a", BigInt64Array.from({ length: rows }, (_, i) => BigInt(i))),
+      pl.Series("b", Float64Array.from({ length: rows }, (_, i) => i * 0.25)),
+    ]);
+    local.writeParquet(file, { compression: "snappy" });
+    await using client = await connect({ endpoint, timeoutMs: 300_000 });
+    const spillFiles = async () => {
+      const names: string[] = [];
+      // Each worker spills into a directory of its own under POLAROID_SPILL_DIR.
+      for await (const worker of Deno.readDir(spillDir)) {
+        if (!worker.isDirectory) continue;
+        for await (const entry of Deno.readDir(`${spillDir}/${worker.name}`)) {
+          names.push(entry.name);
+        }
+      }
+      return names;
+    };
+
+    // A stream of a plan: batches are read from the spill file, which goes with the stream.
+    const controller = new AbortController();
+    let received = 0;
+    await assert.rejects(async () => {
+      const stream = client.scanParquet("spilled.parquet").filter(col("a").gtEq(10n)).stream({
+        batchSize: 50_000,
+        signal: controller.signal,
+        streaming: true,
+      });
+      for await (const batch of stream) {
+        received += batch.numRows;
+        assert.equal(await metric("polaroid_compute_collect_held_bytes"), 0);
+        assert.equal((await spillFiles()).length, 1);
+        if (received >= 100_000) controller.abort();
+      }
+    }, CancelledError);
+    assert.ok(await waitFor(async () => (await spillFiles()).length === 0 || undefined));
+
+    // A handle: the result stays spilled, reads equal in-process, release removes the file.
+    const bytesBefore = await metric("polaroid_compute_frame_bytes");
+    const kept = await client.scanParquet("spilled.parquet")
+      .filter(col("a").gtEq(10n))
+      .collect({ streaming: true, cache: false });
+    assert.equal(kept.height, rows - 10);
+    assert.equal(await metric("polaroid_compute_frame_bytes"), bytesBefore, "held outside memory");
+    assert.equal((await spillFiles()).length, 1);
+    const expected = local.lazy().filter(pl.col("a").gtEq(pl.lit(10).cast(pl.Int64)));
+    assertSameTable(
+      await kept.lazy().slice(1_000_000, 5).toArrow(),
+      frameToTable(expected.slice(1_000_000, 5).collectSync()),
+    );
+    assertSameTable(
+      await kept.lazy().groupBy(col("a").modulo(3n).alias("m")).agg(col("b").sum()).sort("m")
+        .toArrow(),
+      frameToTable(
+        expected.groupBy(pl.col("a").modulo(pl.lit(3).cast(pl.Int64)).alias("m")).agg(
+          pl.col("b").sum(),
+        ).sort("m")
+          .collectSync(),
+      ),
+    );
+    let streamed = 0;
+    for await (const batch of kept.stream({ batchSize: 400_000, startBatch: 4 })) {
+      streamed += batch.numRows;
+    }
+    assert.equal(streamed, rows - 10 - 4 * 400_000);
+    await kept.release();
+    assert.ok(await waitFor(async () => (await spillFiles()).length === 0 || undefined));
   },
 });
 

@@ -7,13 +7,12 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
 import { InvalidArgumentError } from "../../shared/errors.ts";
 import type { CollectResponse } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { encodeCollectResponse } from "./collect_wire.ts";
 import { batchCount, frameToIpcBatches } from "./engine/mod.ts";
 import type { StreamMetrics, StreamOutcome } from "./stream_metrics.ts";
-import { frameHeight } from "./engine/frame_access.ts";
+import { type Held, heldHeight } from "./engine/frame_access.ts";
 
 /** Options of {@link collectStream}. */
 export interface CollectStreamOptions {
@@ -49,17 +48,17 @@ export function checkStartBatch(height: number, batchSize: number, startBatch: b
  * more after the consumer stops pulling (`return()` on cancel ends the batch loop).
  */
 export async function* collectStream(
-  df: pl.DataFrame,
+  df: Held,
   options: CollectStreamOptions,
 ): AsyncGenerator<CollectResponse> {
   const { batchSize, log, metrics } = options;
   const owned = options.ownedBytes ?? 0;
-  const start = checkStartBatch(frameHeight(df), batchSize, options.startBatch ?? 0n);
+  const start = checkStartBatch(heldHeight(df), batchSize, options.startBatch ?? 0n);
   let sent = 0;
   let outcome: StreamOutcome = "cancelled";
   metrics?.streams.inc();
   metrics?.heldBytes.inc(owned);
-  log.rows = frameHeight(df);
+  log.rows = heldHeight(df);
   if (start > 0) log.startBatch = start;
   try {
     for (const batch of frameToIpcBatches(df, batchSize, start)) {

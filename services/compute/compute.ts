@@ -4,6 +4,7 @@
  * @module
  */
 
+import { join } from "node:path";
 import { HandleEvent, HandleEvent_Kind } from "../../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import type { ComputeConfig } from "../../shared/config.ts";
@@ -25,6 +26,9 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
     config,
     async build({ logger, registry }) {
       const dataRoot = await realDataRoot(config.dataRoot);
+      // This worker's own spill directory: what a crashed run of it left there is stale.
+      const spillDir = join(config.spillDir, config.workerId);
+      await Deno.remove(spillDir, { recursive: true }).catch(() => {});
       const frames = new FrameStore({ maxBytes: config.limits.maxWorkerBytes });
       const handles = new RpcClient(config.handlesEndpoint, HandleServiceService, {
         timeoutMs: 10_000,
@@ -97,7 +101,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       return {
         bindings: [
           dataFrameService({
-            config,
+            config: { ...config, spillDir },
             dataRoot,
             frames,
             resolver,
@@ -113,6 +117,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           handles.close();
           frames.clear();
           frames.close();
+          await Deno.remove(spillDir, { recursive: true }).catch(() => {});
         },
       };
     },

@@ -5,7 +5,6 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
 import type { CollectRequest, ExecuteRequest } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import type { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
@@ -20,14 +19,14 @@ import { bind, type CallContext, type ServiceBinding } from "../../shared/grpc/t
 import {
   chooseEngine,
   type EngineContext,
-  estimatedBytes,
   explainPlan,
   frameFromIpc,
-  frameSchema,
   fromEngineError,
+  heldSchema,
   planHandleIds,
   planSchema,
   runPlan,
+  runPlanHeld,
   validatePlan,
 } from "./engine/mod.ts";
 import { addOwnedHandleTables } from "./engine/sql_owned.ts";
@@ -37,7 +36,18 @@ import type { FrameStore } from "./frames.ts";
 import { isCacheable, type PlanCache, planKey } from "./plan_cache.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
 import type { StreamMetrics } from "./stream_metrics.ts";
-import { frameHeight } from "./engine/frame_access.ts";
+import {
+  type Held,
+  heldDataBytes,
+  heldHeight,
+  heldMemoryBytes,
+  SpilledFrame,
+} from "./engine/frame_access.ts";
+
+/** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
+async function discard(df: Held): Promise<void> {
+  if (df instanceof SpilledFrame) await Deno.remove(df.path).catch(() => {});
+}
 
 /** What the handlers need. */
 export interface DataFrameServiceDeps {
@@ -80,7 +90,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     engine: EngineContext,
     streaming: boolean,
     ctx: CallContext,
-  ): Promise<pl.DataFrame> => {
+  ): Promise<Held> => {
     const choice = chooseEngine(plan, engine, {
       requested: streaming,
       memoryLimit: limits.memoryLimit,
@@ -90,14 +100,15 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     ctx.log.engine = "streaming";
     ctx.log.streamingReason = choice.reason;
     deps.metrics?.streamingRuns.inc({ reason: choice.reason });
-    return await runPlan(plan, engine, { spillDir: deps.config.spillDir });
+    // The result stays in a spill file: it need not fit in memory (docs/adr/0007).
+    return await runPlanHeld(plan, engine, { spillDir: deps.config.spillDir });
   };
 
   /** The frame a Collect reads, and the bytes it alone holds (0 for a handle's frame). */
   const source = async (
     request: CollectRequest,
     ctx: CallContext,
-  ): Promise<{ df: pl.DataFrame; owned: number }> => {
+  ): Promise<{ df: Held; owned: number }> => {
     const s = request.source;
     if (!s) throw new InvalidArgumentError("Cannot run the request as it names no plan or handle");
     if (s.$case === "handle") {
@@ -111,29 +122,36 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     }
     const { plan, engine } = await prepare(s.value, ctx);
     const df = await run(plan, engine, request.streaming, ctx);
-    return { df, owned: estimatedBytes(df) };
+    return { df, owned: heldMemoryBytes(df) };
   };
 
   /** Registers a result with the catalog and keeps it here. */
   const keep = async (
-    df: pl.DataFrame,
+    df: Held,
     ttlSeconds: bigint,
     ctx: CallContext,
     name = "",
   ): Promise<HandleInfo> => {
-    const bytes = estimatedBytes(df);
-    deps.frames.reserve(bytes);
-    const info = await deps.handles.unary("registerHandle", {
-      schema: frameSchema(df),
-      rows: BigInt(frameHeight(df)),
-      bytes: BigInt(bytes),
-      ttlSeconds,
-      worker: deps.config.workerId,
-      name,
-    }, { tenant: ctx.tenant });
+    const bytes = heldMemoryBytes(df);
+    let info: HandleInfo;
+    try {
+      deps.frames.reserve(bytes);
+      info = await deps.handles.unary("registerHandle", {
+        schema: heldSchema(df),
+        rows: BigInt(heldHeight(df)),
+        bytes: BigInt(heldDataBytes(df)),
+        ttlSeconds,
+        worker: deps.config.workerId,
+        name,
+      }, { tenant: ctx.tenant });
+    } catch (error) {
+      await discard(df);
+      throw error;
+    }
     deps.frames.add(info.id, df, ctx.tenant, bytes);
     ctx.log.handle = info.id;
-    ctx.log.rows = frameHeight(df);
+    ctx.log.rows = heldHeight(df);
+    if (df instanceof SpilledFrame) ctx.log.spilledBytes = df.fileBytes;
     return info;
   };
 
@@ -195,21 +213,27 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
         );
       }
       const { df, owned } = await source(request, ctx);
-      const bytes = owned || estimatedBytes(df);
+      const bytes = owned || heldDataBytes(df);
       if (bytes > limits.maxCollectBytes) {
         if (owned > 0) deps.frames.released(owned);
+        if (request.source?.$case === "plan") await discard(df);
         throw new LimitExceededError(
           `Cannot stream a result of about ${bytes} bytes as one Collect may send at most ${limits.maxCollectBytes} (POLAROID_MAX_COLLECT_BYTES): execute it into a handle and collect slices of it`,
         );
       }
-      yield* collectStream(df, {
-        batchSize,
-        startBatch: request.startBatch,
-        log: ctx.log,
-        ownedBytes: owned,
-        onRelease: (released) => deps.frames.released(released),
-        metrics: deps.metrics,
-      });
+      try {
+        yield* collectStream(df, {
+          batchSize,
+          startBatch: request.startBatch,
+          log: ctx.log,
+          ownedBytes: owned,
+          onRelease: (released) => deps.frames.released(released),
+          metrics: deps.metrics,
+        });
+      } finally {
+        // A plan's spilled result belongs to this stream alone.
+        if (request.source?.$case === "plan") await discard(df);
+      }
     },
 
     async upload(requests, ctx) {
@@ -244,7 +268,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       const s = request.source;
       if (s?.$case === "handle") {
         const df = await deps.resolver.frame(s.value, ctx.tenant);
-        return { schema: frameSchema(df), rows: BigInt(frameHeight(df)) };
+        return { schema: heldSchema(df), rows: BigInt(heldHeight(df)) };
       }
       const { plan, engine } = await prepare(s?.value, ctx);
       return { schema: planSchema(plan, engine), rows: undefined };

@@ -7,11 +7,12 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
 import { LimitExceededError } from "../../shared/errors.ts";
+import { type Held, SpilledFrame } from "./engine/frame_access.ts";
 
 export interface HeldFrame {
-  readonly df: pl.DataFrame;
+  /** The frame in memory, or the spill file holding it (removed when it is dropped). */
+  readonly df: Held;
   readonly owner: string;
   readonly bytes: number;
   /** When the catalog was last told of a use (ms since epoch). */
@@ -70,7 +71,8 @@ export class FrameStore {
     }
   }
 
-  add(id: string, df: pl.DataFrame, owner: string, bytes: number, now = Date.now()): void {
+  /** Holds `df` under `id`; `bytes` counts against the budget (0 for a spilled frame). */
+  add(id: string, df: Held, owner: string, bytes: number, now = Date.now()): void {
     this.drop(id);
     this.#frames.set(id, { df, owner, bytes, touchedAt: now });
     this.#bytes += bytes;
@@ -87,6 +89,10 @@ export class FrameStore {
     this.#frames.delete(id);
     this.#bytes -= frame.bytes;
     this.#scheduleGc(frame.bytes);
+    if (frame.df instanceof SpilledFrame) {
+      // Nothing reads a dropped frame's file again; a failed removal leaves a stray file.
+      Deno.remove(frame.df.path).catch(() => {});
+    }
     return true;
   }
 

@@ -6,7 +6,6 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
 import type { RpcClient } from "../../shared/grpc/client.ts";
 import type { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import {
@@ -17,6 +16,7 @@ import {
 import { parseHandleId } from "../../shared/ids.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import type { FrameStore } from "./frames.ts";
+import type { Held } from "./engine/frame_access.ts";
 
 /** How often, at most, a use of a held frame renews its TTL in the catalog. */
 const TOUCH_INTERVAL_MS = 1000;
@@ -39,7 +39,7 @@ export class HandleResolver {
   }
 
   /** The frame of one handle, for the tenant; HandleNotFoundError when it is not theirs. */
-  async frame(id: string, tenant: string): Promise<pl.DataFrame> {
+  async frame(id: string, tenant: string): Promise<Held> {
     if (parseHandleId(id).tenant !== tenant) throw notFound(id);
     const held = this.#options.frames.get(id);
     if (held && held.owner === tenant) {
@@ -63,7 +63,7 @@ export class HandleResolver {
   }
 
   /** Frames of every id, for the tenant. */
-  async frames(ids: readonly string[], tenant: string): Promise<Map<string, pl.DataFrame>> {
+  async frames(ids: readonly string[], tenant: string): Promise<Map<string, Held>> {
     const entries = await Promise.all(
       ids.map(async (id) => [id, await this.frame(id, tenant)] as const),
     );

@@ -15,7 +15,7 @@ import { guardWindows } from "./plan_windows.ts";
 import { scanFile } from "./scan.ts";
 import { rangeBound, sliceRange, tailRange } from "./slice.ts";
 import { walkPlan } from "./walk.ts";
-import { frameHeight } from "./frame_access.ts";
+import { heldHeight } from "./frame_access.ts";
 
 function joinBound(how: JoinType, left: number, right: number): number {
   switch (how) {
@@ -57,7 +57,7 @@ class RowBounds {
         const source = node.value.source;
         if (source?.$case === "handle") {
           const frame = this.#ctx.frames.get(source.value);
-          return frame === undefined ? 0 : frameHeight(frame);
+          return frame === undefined ? 0 : heldHeight(frame);
         }
         if (source?.$case !== "file") return 0;
         // Counting rows reads Parquet/IPC metadata only; CSV and NDJSON are read through.

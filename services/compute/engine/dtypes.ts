@@ -13,7 +13,7 @@ import {
   type Schema,
   TimeUnit,
 } from "../../../shared/gen/polaroid/v1/types.ts";
-import { frameTypes } from "./frame_access.ts";
+import { frameTypes, type Held, heldTypes } from "./frame_access.ts";
 
 type UnitName = "ns" | "us" | "ms";
 
@@ -171,4 +171,9 @@ export function schemaOf(record: Record<string, PolarsType>): Schema {
 /** proto Schema of a DataFrame. */
 export function frameSchema(df: pl.DataFrame): Schema {
   return schemaOf(frameTypes(df));
+}
+
+/** proto Schema of a held frame (in memory or spilled). */
+export function heldSchema(held: Held): Schema {
+  return schemaOf(heldTypes(held));
 }

@@ -134,3 +134,70 @@ export function framePivot(df: pl.DataFrame, o: FramePivotOptions): pl.DataFrame
     ),
   );
 }
+
+/**
+ * A result kept in a Parquet file of the worker's spill directory instead of memory (a
+ * streaming run's output). Plans read it with a lazy scan, and a slice reads only the row
+ * groups it needs, so neither holds the whole result in memory.
+ */
+export class SpilledFrame {
+  /** Absolute path of the Parquet file. */
+  readonly path: string;
+  readonly rows: number;
+  /** Column name → type, in column order. */
+  readonly types: Readonly<Record<string, pl.DataType>>;
+  /** Size of the file. */
+  readonly fileBytes: number;
+
+  constructor(
+    path: string,
+    rows: number,
+    types: Readonly<Record<string, pl.DataType>>,
+    fileBytes: number,
+  ) {
+    this.path = path;
+    this.rows = rows;
+    this.types = types;
+    this.fileBytes = fileBytes;
+  }
+
+  /** The file's data as a lazy frame. */
+  lazy(): pl.LazyDataFrame {
+    return pl.scanParquet(this.path);
+  }
+}
+
+/** What a handle names on this worker: a frame in memory or a spilled one. */
+export type Held = pl.DataFrame | SpilledFrame;
+
+/** Rows of a held frame. */
+export function heldHeight(held: Held): number {
+  return held instanceof SpilledFrame ? held.rows : frameHeight(held);
+}
+
+/** A held frame as a lazy frame (no copy, no read). */
+export function heldLazy(held: Held): pl.LazyDataFrame {
+  return held instanceof SpilledFrame ? held.lazy() : frameLazy(held);
+}
+
+/** Rows [offset, offset + length) of a held frame, in memory. */
+export function heldSlice(held: Held, offset: number, length: number): pl.DataFrame {
+  return held instanceof SpilledFrame
+    ? held.lazy().slice(offset, length).collectSync()
+    : frameSlice(held, offset, length);
+}
+
+/** Column name → type of a held frame. */
+export function heldTypes(held: Held): Record<string, pl.DataType> {
+  return held instanceof SpilledFrame ? { ...held.types } : frameTypes(held);
+}
+
+/** Bytes a held frame occupies in memory (0 for a spilled one). */
+export function heldMemoryBytes(held: Held): number {
+  return held instanceof SpilledFrame ? 0 : Number(nativeFrame(held).estimatedSize());
+}
+
+/** Bytes of a held frame's data (the file's size for a spilled one). */
+export function heldDataBytes(held: Held): number {
+  return held instanceof SpilledFrame ? held.fileBytes : heldMemoryBytes(held);
+}

@@ -8,7 +8,14 @@
 import pl from "nodejs-polars";
 import { InvalidArrowError } from "../../../shared/errors.ts";
 import { engineMessage } from "./errors.ts";
-import { checkFrame, frameHeight, frameSlice, frameTypes, nativeFrame } from "./frame_access.ts";
+import {
+  checkFrame,
+  frameTypes,
+  type Held,
+  heldHeight,
+  heldSlice,
+  nativeFrame,
+} from "./frame_access.ts";
 
 /** The magic bytes that open (and close) an Arrow IPC file; a stream starts otherwise. */
 const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
@@ -87,7 +94,7 @@ export function batchCount(height: number, batchSize: number): number {
  * (schema only); a `startBatch` equal to the batch count yields nothing.
  */
 export function* frameToIpcBatches(
-  df: pl.DataFrame,
+  df: Held,
   batchSize: number,
   startBatch = 0,
 ): Generator<{ ipc: IpcChunks; rows: number; index: number }> {
@@ -96,7 +103,7 @@ export function* frameToIpcBatches(
       `Cannot split the frame as 'batchSize' must be a positive integer: current value is ${batchSize}`,
     );
   }
-  const height = frameHeight(df);
+  const height = heldHeight(df);
   const count = batchCount(height, batchSize);
   if (!Number.isSafeInteger(startBatch) || startBatch < 0 || startBatch > count) {
     throw new RangeError(
@@ -104,13 +111,13 @@ export function* frameToIpcBatches(
     );
   }
   if (height === 0) {
-    if (startBatch === 0) yield { ipc: frameToIpcChunks(df), rows: 0, index: 0 };
+    if (startBatch === 0) yield { ipc: frameToIpcChunks(heldSlice(df, 0, 0)), rows: 0, index: 0 };
     return;
   }
   for (let index = startBatch; index < count; index++) {
     const offset = index * batchSize;
     const rows = Math.min(batchSize, height - offset);
-    yield { ipc: frameToIpcChunks(frameSlice(df, offset, rows)), rows, index };
+    yield { ipc: frameToIpcChunks(heldSlice(df, offset, rows)), rows, index };
   }
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-export { frameSchema, fromPolarsType, schemaOf, toPolarsType } from "./dtypes.ts";
+export { frameSchema, fromPolarsType, heldSchema, schemaOf, toPolarsType } from "./dtypes.ts";
 export { fromEngineError } from "./errors.ts";
 export {
   batchCount,
@@ -24,6 +24,7 @@ export {
   planSchema,
   type RunOptions,
   runPlan,
+  runPlanHeld,
 } from "./run.ts";
 export { chooseEngine, type EngineChoice, estimateInputBytes } from "./streaming_estimate.ts";
 export { ENGINE_MAX_DEPTH, inspectPlan, type PlanShape, validatePlan } from "./validate.ts";

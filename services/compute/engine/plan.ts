@@ -21,13 +21,14 @@ import { buildScan, type ScanSources } from "./scan.ts";
 import { applyRange, sliceRange, tailRange } from "./slice.ts";
 import { buildSql } from "./sql.ts";
 import { checkEngineDepth, inspectPlan } from "./validate.ts";
+import type { Held } from "./frame_access.ts";
 
 export { DEFAULT_JOIN_SUFFIX } from "./plan_join.ts";
 
 /** What a plan runs against. */
 export interface EngineContext {
   /** Frames of the handles the plan references (the caller resolved them). */
-  frames: ReadonlyMap<string, pl.DataFrame>;
+  frames: ReadonlyMap<string, Held>;
   /** Absolute, real path of the data root; scans must stay inside it. */
   dataRoot: string;
   limits: ComputeLimits;

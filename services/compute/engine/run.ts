@@ -14,26 +14,34 @@ import { guardPlanSizes } from "./bounds.ts";
 import { frameSchema } from "./dtypes.ts";
 import { fromEngineError } from "./errors.ts";
 import { buildPlanFrame, type EngineContext } from "./plan.ts";
-import { collectStreaming } from "./streaming.ts";
+import { spillStreaming } from "./streaming.ts";
 import { checkEngineDepth, inspectPlan } from "./validate.ts";
-import { checkFrame, frameHeight, nativeFrame } from "./frame_access.ts";
+import {
+  checkFrame,
+  frameHeight,
+  type Held,
+  heldHeight,
+  nativeFrame,
+  SpilledFrame,
+} from "./frame_access.ts";
 
 /** Estimated bytes a DataFrame holds (nodejs-polars 0.25.2 does not wrap estimatedSize). */
 export function estimatedBytes(df: pl.DataFrame): number {
   return Number(nativeFrame(df).estimatedSize());
 }
 
-/** Throws LimitExceededError when a result is over `maxResultRows` or `maxResultBytes`. */
-export function checkResult(df: pl.DataFrame, ctx: EngineContext): void {
+/**
+ * Throws LimitExceededError when a result is over `maxResultRows` or, in memory, over
+ * `maxResultBytes` (a spilled result holds no memory).
+ */
+export function checkResult(df: Held, ctx: EngineContext): void {
   const { maxResultRows, maxResultBytes } = ctx.limits;
-  checkFrame(df);
-  const height = frameHeight(df);
-  if (height > maxResultRows) {
-    throw new LimitExceededError(
-      `Cannot return the result as it must have at most ${maxResultRows} rows: current value is ${height}`,
-      { metadata: { limit: String(maxResultRows) } },
-    );
+  if (df instanceof SpilledFrame) {
+    checkRows(heldHeight(df), maxResultRows);
+    return;
   }
+  checkFrame(df);
+  checkRows(frameHeight(df), maxResultRows);
   const bytes = estimatedBytes(df);
   if (bytes > maxResultBytes) {
     throw new LimitExceededError(
@@ -43,11 +51,20 @@ export function checkResult(df: pl.DataFrame, ctx: EngineContext): void {
   }
 }
 
+function checkRows(height: number, maxResultRows: number): void {
+  if (height > maxResultRows) {
+    throw new LimitExceededError(
+      `Cannot return the result as it must have at most ${maxResultRows} rows: current value is ${height}`,
+      { metadata: { limit: String(maxResultRows) } },
+    );
+  }
+}
+
 function validated(plan: Plan, ctx: EngineContext): void {
   checkEngineDepth(inspectPlan(plan, ctx.limits));
 }
 
-/** Options of {@link runPlan}. */
+/** Options of {@link runPlanHeld}. */
 export interface RunOptions {
   /**
    * Run on Polars' streaming engine through a spill file in this directory (see
@@ -56,21 +73,36 @@ export interface RunOptions {
   spillDir?: string;
 }
 
-/** Runs the plan: validate + guard sizes + build + collect + result limit checks. */
-export async function runPlan(
+/**
+ * Runs the plan into memory, or with `spillDir` on the streaming engine into a spilled
+ * Parquet file (a SpilledFrame, which the caller then owns).
+ */
+export async function runPlanHeld(
   plan: Plan,
   ctx: EngineContext,
   options: RunOptions = {},
-): Promise<pl.DataFrame> {
+): Promise<Held> {
+  if (options.spillDir === undefined) return await runPlan(plan, ctx);
+  let spilled: SpilledFrame | undefined;
+  try {
+    validated(plan, ctx);
+    await guardPlanSizes(plan, ctx);
+    spilled = await spillStreaming(buildPlanFrame(plan, ctx, { empty: false }), options.spillDir);
+    checkResult(spilled, ctx);
+    return spilled;
+  } catch (error) {
+    if (spilled) await Deno.remove(spilled.path).catch(() => {});
+    throw fromEngineError(error);
+  }
+}
+
+/** Runs the plan: validate + guard sizes + build + collect + result limit checks. */
+export async function runPlan(plan: Plan, ctx: EngineContext): Promise<pl.DataFrame> {
   try {
     validated(plan, ctx);
     await guardPlanSizes(plan, ctx);
     const lf = buildPlanFrame(plan, ctx, { empty: false });
-    const df = options.spillDir !== undefined
-      ? await collectStreaming(lf, options.spillDir)
-      : isPeek(plan)
-      ? lf.collectSync()
-      : await lf.collect();
+    const df = isPeek(plan) ? lf.collectSync() : await lf.collect();
     checkResult(df, ctx);
     return df;
   } catch (error) {

@@ -8,12 +8,12 @@ import pl from "nodejs-polars";
 import { HandleNotFoundError, InvalidPlanError } from "../../../shared/errors.ts";
 import { FileFormat, type FileScan, type Scan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { isGlob, resolveScanPath } from "./paths.ts";
-import { frameLazy } from "./frame_access.ts";
+import { type Held, heldLazy } from "./frame_access.ts";
 
 /** What a scan reads from. */
 export interface ScanSources {
   /** Frames of the handles the plan references. */
-  frames: ReadonlyMap<string, pl.DataFrame>;
+  frames: ReadonlyMap<string, Held>;
   /** Absolute, real path of the data root. */
   dataRoot: string;
 }
@@ -66,7 +66,7 @@ export function buildScan(
         { metadata: { handle: source.value } },
       );
     }
-    const lf = frameLazy(frame);
+    const lf = heldLazy(frame);
     return empty ? lf.head(0) : lf;
   }
   const lf = scanFile(source.value, sources.dataRoot);

@@ -8,23 +8,17 @@
  */
 
 import { join, relative, sep as SEPARATOR } from "node:path";
-import type pl from "nodejs-polars";
 import { FileFormat, type FileScan, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { isGlob, MAX_SCAN_ENTRIES, resolveScanPath } from "./paths.ts";
 import { walkPlan } from "./walk.ts";
-import { nativeFrame } from "./frame_access.ts";
+import { type Held, heldDataBytes } from "./frame_access.ts";
 
 /** What the estimate looks at. */
 export interface EstimateSources {
   /** Frames of the handles the plan references. */
-  frames: ReadonlyMap<string, pl.DataFrame>;
+  frames: ReadonlyMap<string, Held>;
   /** Absolute, real path of the data root. */
   dataRoot: string;
-}
-
-/** Estimated bytes of one frame (nodejs-polars 0.25.2 does not wrap estimatedSize). */
-function frameBytes(df: pl.DataFrame): number {
-  return Number(nativeFrame(df).estimatedSize());
 }
 
 /** A glob pattern (Polars' syntax: `*`, `?`, `[...]`, `**`) as a regular expression. */
@@ -105,7 +99,7 @@ export function estimateInputBytes(plan: Plan, sources: EstimateSources): number
     else if (source?.$case === "handle" && !handles.has(source.value)) {
       handles.add(source.value);
       const df = sources.frames.get(source.value);
-      if (df) total += frameBytes(df);
+      if (df) total += heldDataBytes(df);
     }
   }
   return total;

@@ -12,8 +12,9 @@ import {
   tempDir,
   testContext,
 } from "./_testing.ts";
-import { runPlan } from "./run.ts";
-import { collectStreaming } from "./streaming.ts";
+import { heldHeight, heldLazy, heldSlice, SpilledFrame } from "./frame_access.ts";
+import { runPlan, runPlanHeld } from "./run.ts";
+import { spillStreaming } from "./streaming.ts";
 
 function trades(rows: number): pl.DataFrame {
   return pl.DataFrame([
@@ -29,7 +30,7 @@ async function entries(dir: string): Promise<string[]> {
   return names;
 }
 
-Deno.test("collectStreaming() gives the in-memory result and removes its spill file", async () => {
+Deno.test("spillStreaming() keeps the result in a Parquet file it reads lazily", async () => {
   await using data = await tempDir();
   await using spill = await tempDir();
   for (let i = 0; i < 3; i++) {
@@ -43,28 +44,32 @@ Deno.test("collectStreaming() gives the in-memory result and removes its spill f
       .groupBy("k")
       .agg(pl.col("q").sum().alias("q"), pl.col("v").mean().alias("v"), pl.len().alias("n"))
       .sort("k");
-  const streamed = await collectStreaming(lf(), spill.path);
-  assertFramesEqual(streamed, lf().collectSync());
-  assert.equal(streamed.height, 7);
-  assert.deepEqual(await entries(spill.path), []);
+  const spilled = await spillStreaming(lf(), spill.path);
+  assert.equal(spilled.rows, 7);
+  assert.equal(heldHeight(spilled), 7);
+  assert.deepEqual(Object.keys(spilled.types), ["k", "q", "v", "n"]);
+  assert.ok(spilled.fileBytes > 0);
+  assertFramesEqual(heldLazy(spilled).collectSync(), lf().collectSync());
+  assertFramesEqual(heldSlice(spilled, 2, 3), lf().collectSync().slice(2, 3));
+  assert.deepEqual(await entries(spill.path), [spilled.path.split("/").at(-1)]);
 });
 
-Deno.test("collectStreaming() removes its spill file when the engine fails", async () => {
+Deno.test("spillStreaming() leaves no file when the engine fails", async () => {
   await using spill = await tempDir();
   const lf = sampleFrame().lazy().select(pl.col("missing"));
-  await assert.rejects(collectStreaming(lf, spill.path), /missing/);
+  await assert.rejects(spillStreaming(lf, spill.path), /missing/);
   assert.deepEqual(await entries(spill.path), []);
 });
 
-Deno.test("collectStreaming() creates the spill directory and keeps exact types", async () => {
+Deno.test("spillStreaming() creates the spill directory and keeps exact types", async () => {
   await using spill = await tempDir();
   const dir = `${spill.path}/nested/spill`;
   const df = sampleFrame();
-  assertFramesEqual(await collectStreaming(df.lazy(), dir), df);
-  assert.deepEqual(await entries(dir), []);
+  const spilled = await spillStreaming(df.lazy(), dir);
+  assertFramesEqual(heldLazy(spilled).collectSync(), df);
 });
 
-Deno.test("runPlan() with a spill dir runs on the streaming engine and equals the in-memory run", async () => {
+Deno.test("runPlanHeld() with a spill dir runs on the streaming engine and equals the in-memory run", async () => {
   await using data = await tempDir();
   await using spill = await tempDir();
   trades(20_000).writeParquet(`${data.path}/t.parquet`, { compression: "snappy" });
@@ -84,13 +89,16 @@ Deno.test("runPlan() with a spill dir runs on the streaming engine and equals th
   );
   const ctx = testContext({}, { dataRoot: data.path });
   const inMemory = await runPlan(plan, ctx);
-  const streamed = await runPlan(plan, ctx, { spillDir: spill.path });
-  assertFramesEqual(streamed, inMemory);
-  assert.equal(streamed.height, 7);
+  const streamed = await runPlanHeld(plan, ctx, { spillDir: spill.path });
+  assert.ok(streamed instanceof SpilledFrame);
+  assertFramesEqual(heldLazy(streamed).collectSync(), inMemory);
+  await Deno.remove(streamed.path);
   await assert.rejects(
-    runPlan(P.select(P.handle("t.x"), [E.col("nope")]), testContext({ "t.x": sampleFrame() }), {
-      spillDir: spill.path,
-    }),
+    runPlanHeld(
+      P.select(P.handle("t.x"), [E.col("nope")]),
+      testContext({ "t.x": sampleFrame() }),
+      { spillDir: spill.path },
+    ),
     (e: unknown) => e instanceof ColumnNotFoundError && /nope/.test(e.message),
   );
   assert.deepEqual(await entries(spill.path), []);
