@@ -1,6 +1,7 @@
 /**
  * `deno task test [deno test args…]`: makes sure what the tests need is installed
- * (nats-server from Debian, the pinned protobuf generators from npm), then runs
+ * (nats-server from Debian, the pinned protobuf generators from npm, the pinned Python
+ * reference packages in tools/python/.venv, first on the tests' PATH), then runs
  * `deno test -A --v8-flags=--expose-gc` over the repository, or over the given paths, with
  * its output streamed and its exit code returned.
  *
@@ -12,12 +13,15 @@
 
 import { ensureCommand } from "./_debian.ts";
 import { ensureGenerators } from "./proto.ts";
+import { ensurePython } from "./_python.ts";
 import { REPO_ROOT } from "./_repo.ts";
 
 async function main(extra: readonly string[]): Promise<number> {
+  let pythonBin: string;
   try {
     await ensureCommand("nats-server");
     await ensureGenerators();
+    pythonBin = await ensurePython();
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return 1;
@@ -25,6 +29,7 @@ async function main(extra: readonly string[]): Promise<number> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", "--v8-flags=--expose-gc", ...extra],
     cwd: REPO_ROOT,
+    env: { PATH: `${pythonBin}:${Deno.env.get("PATH") ?? ""}` },
     stdin: "null",
     stdout: "inherit",
     stderr: "inherit",
