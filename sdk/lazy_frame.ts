@@ -23,6 +23,16 @@ import { type GroupByDynamicOptions, type GroupByRollingOptions } from "./plan_g
 import { type JoinAsofOptions, joinAsofPlan } from "./plan_join.ts";
 import * as R from "./plan_reshape.ts";
 import * as S from "./plan_stats.ts";
+import {
+  type AdfOptions,
+  type CointOptions,
+  type HurstOptions,
+  type JohansenOptions,
+  type KpssOptions,
+  type StatTestOptions,
+  statTestPlan,
+  TEST_KIND,
+} from "./plan_stat_test.ts";
 import { type Row, tableToRecords } from "./records.ts";
 import { LazyPlan, type SchemaBuilder, serializePlan } from "./lazy_plan.ts";
 import type { SchemaCache } from "./schema_cache.ts";
@@ -71,6 +81,34 @@ export class RemoteLazyFrame {
   }
 
   #finish: Finish = (build) => this.#next(build);
+
+  // ---- Statistical tests (server-side; one small frame per call; docs/timeseries.md) ----
+
+  /** Augmented Dickey-Fuller test of `column`, per group of `by` (statsmodels' adfuller). */
+  adf(column: string, options: AdfOptions = {}): RemoteLazyFrame {
+    return this.#next((p) => statTestPlan(p, TEST_KIND.adf, [column], { ...options }));
+  }
+  /** KPSS stationarity test of `column`, per group of `by` (statsmodels' kpss). */
+  kpss(column: string, options: KpssOptions = {}): RemoteLazyFrame {
+    return this.#next((p) => statTestPlan(p, TEST_KIND.kpss, [column], { ...options }));
+  }
+  /** Engle-Granger cointegration test of `y` on `x` (statsmodels' coint). */
+  coint(y: string, x: string | string[], options: CointOptions = {}): RemoteLazyFrame {
+    const columns = [y, ...(Array.isArray(x) ? x : [x])];
+    return this.#next((p) => statTestPlan(p, TEST_KIND.coint, columns, { ...options }));
+  }
+  /** Johansen trace and max-eigenvalue tests of `columns`, one row per rank. */
+  johansen(columns: string[], options: JohansenOptions = {}): RemoteLazyFrame {
+    return this.#next((p) => statTestPlan(p, TEST_KIND.johansen, columns, { ...options }));
+  }
+  /** Half-life of mean reversion of `column` (OLS of its change on its lagged level). */
+  halfLife(column: string, options: StatTestOptions = {}): RemoteLazyFrame {
+    return this.#next((p) => statTestPlan(p, TEST_KIND.halfLife, [column], { ...options }));
+  }
+  /** Hurst exponent of `column` (variance of lagged differences). */
+  hurst(column: string, options: HurstOptions = {}): RemoteLazyFrame {
+    return this.#next((p) => statTestPlan(p, TEST_KIND.hurst, [column], { ...options }));
+  }
 
   /** Caches the result of this query for the plan's other uses of it. */
   cache(): RemoteLazyFrame {

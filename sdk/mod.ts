@@ -69,6 +69,16 @@ export type {
   SourceInfo,
 } from "./ingest.ts";
 export { RemoteLazyFrame } from "./lazy_frame.ts";
+export type {
+  AdfOptions,
+  CointOptions,
+  HurstOptions,
+  JohansenOptions,
+  KpssOptions,
+  StatAutolag,
+  StatRegression,
+  StatTestOptions,
+} from "./plan_stat_test.ts";
 export { RemoteDataFrame } from "./data_frame.ts";
 export { RemoteLazyGroupBy } from "./group_by.ts";
 export { concat } from "./concat.ts";

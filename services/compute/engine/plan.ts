@@ -15,6 +15,7 @@ import { buildExpr } from "./expr.ts";
 import { groupBy, groupByDynamic, groupByRolling } from "./plan_group.ts";
 import { join, joinAsof } from "./plan_join.ts";
 import { pivotLazy } from "./plan_pivot.ts";
+import { statTestLazy } from "./plan_stat_test.ts";
 import { concat, dropNulls, explode, unnest, unpivot, withRowIndex } from "./plan_reshape.ts";
 import { KEEP, lookup } from "./plan_enums.ts";
 import { buildScan, type ScanSources } from "./scan.ts";
@@ -150,6 +151,11 @@ export function buildPlanFrame(
     case "pivot": {
       const pivoted = pivotLazy(input(node.value.input, "pivot", { empty: false }), node.value);
       return options.empty ? pivoted.head(0) : pivoted;
+    }
+    case "statTest": {
+      const input_ = input(node.value.input, "stat_test", { empty: false });
+      const result = statTestLazy(input_, node.value);
+      return options.empty ? result.head(0) : result;
     }
     case "groupByDynamic":
       return groupByDynamic(input(node.value.input, "group_by_dynamic"), node.value);

@@ -34,6 +34,7 @@ import {
 } from "./plan_enums.ts";
 import { isZero, parseDuration } from "./plan_duration.ts";
 import { MAX_ROWS } from "./slice.ts";
+import { checkStatTest } from "./plan_stat_test.ts";
 
 function fail(field: string, rule: string, value: unknown): never {
   const shown = typeof value === "string" ? JSON.stringify(value.slice(0, 100)) : String(value);
@@ -250,6 +251,8 @@ export function checkPlanNode(plan: Plan): void {
       return names(node.value.columns, "unnest.columns");
     case "pivot":
       return checkPivot(node.value);
+    case "statTest":
+      return checkStatTest(node.value);
     case "groupByDynamic":
       return checkDynamic(node.value);
     case "groupByRolling":

@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Expr } from "./expr.ts";
+import { Arg, Expr } from "./expr.ts";
 import { DataType } from "./types.ts";
 
 export const protobufPackage = "polaroid.v1";
@@ -597,6 +597,78 @@ export function asofStrategyToJSON(object: AsofStrategy): string {
   }
 }
 
+export enum StatTestKind {
+  STAT_TEST_KIND_UNSPECIFIED = 0,
+  /** STAT_TEST_KIND_ADF - Augmented Dickey-Fuller (statsmodels' adfuller): one column. */
+  STAT_TEST_KIND_ADF = 1,
+  /** STAT_TEST_KIND_KPSS - KPSS (statsmodels' kpss): one column. */
+  STAT_TEST_KIND_KPSS = 2,
+  /** STAT_TEST_KIND_COINT - Engle-Granger cointegration (statsmodels' coint): y, then 1 to 5 x columns. */
+  STAT_TEST_KIND_COINT = 3,
+  /**
+   * STAT_TEST_KIND_JOHANSEN - Johansen trace and max-eigenvalue tests (statsmodels' coint_johansen): 1 to 12 columns;
+   * one result row per rank.
+   */
+  STAT_TEST_KIND_JOHANSEN = 4,
+  /** STAT_TEST_KIND_HALF_LIFE - Half-life of mean reversion (OLS of the change on the lagged level): one column. */
+  STAT_TEST_KIND_HALF_LIFE = 5,
+  /** STAT_TEST_KIND_HURST - Hurst exponent (variance of lagged differences): one column. */
+  STAT_TEST_KIND_HURST = 6,
+  UNRECOGNIZED = -1,
+}
+
+export function statTestKindFromJSON(object: any): StatTestKind {
+  switch (object) {
+    case 0:
+    case "STAT_TEST_KIND_UNSPECIFIED":
+      return StatTestKind.STAT_TEST_KIND_UNSPECIFIED;
+    case 1:
+    case "STAT_TEST_KIND_ADF":
+      return StatTestKind.STAT_TEST_KIND_ADF;
+    case 2:
+    case "STAT_TEST_KIND_KPSS":
+      return StatTestKind.STAT_TEST_KIND_KPSS;
+    case 3:
+    case "STAT_TEST_KIND_COINT":
+      return StatTestKind.STAT_TEST_KIND_COINT;
+    case 4:
+    case "STAT_TEST_KIND_JOHANSEN":
+      return StatTestKind.STAT_TEST_KIND_JOHANSEN;
+    case 5:
+    case "STAT_TEST_KIND_HALF_LIFE":
+      return StatTestKind.STAT_TEST_KIND_HALF_LIFE;
+    case 6:
+    case "STAT_TEST_KIND_HURST":
+      return StatTestKind.STAT_TEST_KIND_HURST;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return StatTestKind.UNRECOGNIZED;
+  }
+}
+
+export function statTestKindToJSON(object: StatTestKind): string {
+  switch (object) {
+    case StatTestKind.STAT_TEST_KIND_UNSPECIFIED:
+      return "STAT_TEST_KIND_UNSPECIFIED";
+    case StatTestKind.STAT_TEST_KIND_ADF:
+      return "STAT_TEST_KIND_ADF";
+    case StatTestKind.STAT_TEST_KIND_KPSS:
+      return "STAT_TEST_KIND_KPSS";
+    case StatTestKind.STAT_TEST_KIND_COINT:
+      return "STAT_TEST_KIND_COINT";
+    case StatTestKind.STAT_TEST_KIND_JOHANSEN:
+      return "STAT_TEST_KIND_JOHANSEN";
+    case StatTestKind.STAT_TEST_KIND_HALF_LIFE:
+      return "STAT_TEST_KIND_HALF_LIFE";
+    case StatTestKind.STAT_TEST_KIND_HURST:
+      return "STAT_TEST_KIND_HURST";
+    case StatTestKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * One node of a query plan; each node names its input(s), so a whole lazy query travels as
  * one tree and runs server-side as one LazyFrame.
@@ -628,6 +700,7 @@ export interface Plan {
     | { $case: "groupByRolling"; value: GroupByRolling }
     | { $case: "joinAsof"; value: JoinAsof }
     | { $case: "sql"; value: Sql }
+    | { $case: "statTest"; value: StatTest }
     | undefined;
 }
 
@@ -893,6 +966,28 @@ export interface Sql_TablesEntry {
   value?: Plan | undefined;
 }
 
+/**
+ * A statistical test or estimate over columns of the input, run per group of `by` (all rows
+ * when empty) in the input's row order (sort first). Runs eagerly on the server and gives a
+ * small frame: the `by` columns, then the test's result columns (docs/timeseries.md).
+ */
+export interface StatTest {
+  input?: Plan | undefined;
+  kind: StatTestKind;
+  columns: string[];
+  by: string[];
+  /**
+   * The test's options as the SDK names them (regression, autolag, maxLag, nlags, trend,
+   * detOrder, kArDiff, minLag).
+   */
+  options: { [key: string]: Arg };
+}
+
+export interface StatTest_OptionsEntry {
+  key: string;
+  value?: Arg | undefined;
+}
+
 function createBasePlan(): Plan {
   return { node: undefined };
 }
@@ -974,6 +1069,9 @@ export const Plan: MessageFns<Plan> = {
         break;
       case "sql":
         Sql.encode(message.node.value, writer.uint32(202).fork()).join();
+        break;
+      case "statTest":
+        StatTest.encode(message.node.value, writer.uint32(210).fork()).join();
         break;
     }
     return writer;
@@ -1192,6 +1290,14 @@ export const Plan: MessageFns<Plan> = {
             message.node = { $case: "sql", value: Sql.decode(reader, reader.uint32()) };
             continue;
           }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.node = { $case: "statTest", value: StatTest.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1270,6 +1376,10 @@ export const Plan: MessageFns<Plan> = {
         ? { $case: "joinAsof", value: JoinAsof.fromJSON(object.join_asof) }
         : isSet(object.sql)
         ? { $case: "sql", value: Sql.fromJSON(object.sql) }
+        : isSet(object.statTest)
+        ? { $case: "statTest", value: StatTest.fromJSON(object.statTest) }
+        : isSet(object.stat_test)
+        ? { $case: "statTest", value: StatTest.fromJSON(object.stat_test) }
         : undefined,
     };
   },
@@ -1326,6 +1436,8 @@ export const Plan: MessageFns<Plan> = {
       obj.joinAsof = JoinAsof.toJSON(message.node.value);
     } else if (message.node?.$case === "sql") {
       obj.sql = Sql.toJSON(message.node.value);
+    } else if (message.node?.$case === "statTest") {
+      obj.statTest = StatTest.toJSON(message.node.value);
     }
     return obj;
   },
@@ -1483,6 +1595,12 @@ export const Plan: MessageFns<Plan> = {
       case "sql": {
         if (object.node?.value !== undefined && object.node?.value !== null) {
           message.node = { $case: "sql", value: Sql.fromPartial(object.node.value) };
+        }
+        break;
+      }
+      case "statTest": {
+        if (object.node?.value !== undefined && object.node?.value !== null) {
+          message.node = { $case: "statTest", value: StatTest.fromPartial(object.node.value) };
         }
         break;
       }
@@ -5131,6 +5249,254 @@ export const Sql_TablesEntry: MessageFns<Sql_TablesEntry> = {
     const message = createBaseSql_TablesEntry();
     message.key = object.key ?? "";
     message.value = (object.value !== undefined && object.value !== null) ? Plan.fromPartial(object.value) : undefined;
+    return message;
+  },
+};
+
+function createBaseStatTest(): StatTest {
+  return { input: undefined, kind: 0, columns: [], by: [], options: {} };
+}
+
+export const StatTest: MessageFns<StatTest> = {
+  encode(message: StatTest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.input !== undefined) {
+      Plan.encode(message.input, writer.uint32(10).fork()).join();
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    for (const v of message.columns) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.by) {
+      writer.uint32(34).string(v!);
+    }
+    globalThis.Object.entries(message.options).forEach(([key, value]: [string, Arg]) => {
+      StatTest_OptionsEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StatTest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStatTest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.input = Plan.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.columns.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.by.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            const entry5 = StatTest_OptionsEntry.decode(reader, reader.uint32());
+            if (entry5.value !== undefined) {
+              message.options[entry5.key] = entry5.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StatTest {
+    return {
+      input: isSet(object.input) ? Plan.fromJSON(object.input) : undefined,
+      kind: isSet(object.kind) ? statTestKindFromJSON(object.kind) : 0,
+      columns: globalThis.Array.isArray(object?.columns) ? object.columns.map((e: any) => globalThis.String(e)) : [],
+      by: globalThis.Array.isArray(object?.by) ? object.by.map((e: any) => globalThis.String(e)) : [],
+      options: isObject(object.options)
+        ? (globalThis.Object.entries(object.options) as [string, any][]).reduce(
+          (acc: { [key: string]: Arg }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: Arg.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: StatTest): unknown {
+    const obj: any = {};
+    if (message.input !== undefined) {
+      obj.input = Plan.toJSON(message.input);
+    }
+    if (message.kind !== 0) {
+      obj.kind = statTestKindToJSON(message.kind);
+    }
+    if (message.columns?.length) {
+      obj.columns = message.columns;
+    }
+    if (message.by?.length) {
+      obj.by = message.by;
+    }
+    if (message.options) {
+      const entries = globalThis.Object.entries(message.options) as [string, Arg][];
+      if (entries.length > 0) {
+        obj.options = {};
+        entries.forEach(([k, v]) => {
+          obj.options[k] = Arg.toJSON(v);
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StatTest>, I>>(base?: I): StatTest {
+    return StatTest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StatTest>, I>>(object: I): StatTest {
+    const message = createBaseStatTest();
+    message.input = (object.input !== undefined && object.input !== null) ? Plan.fromPartial(object.input) : undefined;
+    message.kind = object.kind ?? 0;
+    message.columns = object.columns?.map((e) => e) || [];
+    message.by = object.by?.map((e) => e) || [];
+    message.options = (globalThis.Object.entries(object.options ?? {}) as [string, Arg][]).reduce(
+      (acc: { [key: string]: Arg }, [key, value]: [string, Arg]) => {
+        if (value !== undefined) {
+          acc[key] = Arg.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseStatTest_OptionsEntry(): StatTest_OptionsEntry {
+  return { key: "", value: undefined };
+}
+
+export const StatTest_OptionsEntry: MessageFns<StatTest_OptionsEntry> = {
+  encode(message: StatTest_OptionsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      Arg.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StatTest_OptionsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStatTest_OptionsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = Arg.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StatTest_OptionsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? Arg.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: StatTest_OptionsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = Arg.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StatTest_OptionsEntry>, I>>(base?: I): StatTest_OptionsEntry {
+    return StatTest_OptionsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StatTest_OptionsEntry>, I>>(object: I): StatTest_OptionsEntry {
+    const message = createBaseStatTest_OptionsEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null) ? Arg.fromPartial(object.value) : undefined;
     return message;
   },
 };

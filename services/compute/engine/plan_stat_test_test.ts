@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import pl from "nodejs-polars";
+import { InvalidPlanError, QueryError } from "../../../shared/errors.ts";
+import { type StatTest, StatTestKind } from "../../../shared/gen/polaroid/v1/plan.ts";
+import { checkStatTest, statTestLazy } from "./plan_stat_test.ts";
+
+const node = (over: Partial<StatTest>): StatTest => ({
+  input: undefined,
+  kind: StatTestKind.STAT_TEST_KIND_ADF,
+  columns: ["v"],
+  by: [],
+  options: {},
+  ...over,
+});
+
+Deno.test("checkStatTest() refuses unknown kinds, column counts and options", () => {
+  assert.throws(() => checkStatTest(node({ kind: 0 })), InvalidPlanError);
+  assert.throws(() => checkStatTest(node({ columns: ["a", "b"] })), /1 columns for adf/);
+  assert.throws(
+    () => checkStatTest(node({ kind: StatTestKind.STAT_TEST_KIND_COINT, columns: ["y"] })),
+    /2 to 6 columns for coint/,
+  );
+  assert.throws(
+    () => checkStatTest(node({ options: { nlags: { value: { $case: "int", value: 2n } } } })),
+    /hold only regression, autolag, maxLag/,
+  );
+  assert.throws(() => checkStatTest(node({ by: [""] })), InvalidPlanError);
+  checkStatTest(node({ kind: StatTestKind.STAT_TEST_KIND_JOHANSEN, columns: ["a", "b", "c"] }));
+});
+
+Deno.test("statTestLazy() gives one row per group, keys first, in group order", () => {
+  const n = 300;
+  const lf = pl.DataFrame({
+    g: Array.from({ length: n }, (_, i) => (i % 2 ? "odd" : "even")),
+    v: Float64Array.from({ length: n }, (_, i) => Math.sin(i / 3) + (i % 7) / 10),
+  }).lazy();
+  const out = statTestLazy(lf, node({ kind: StatTestKind.STAT_TEST_KIND_HURST, by: ["g"] }))
+    .collectSync();
+  assert.deepEqual(out.columns, ["g", "hurst"]);
+  assert.deepEqual(out.getColumn("g").toArray(), ["even", "odd"]);
+  assert.throws(
+    () => statTestLazy(lf.head(3), node({})).collectSync(),
+    (e: unknown) => e instanceof QueryError && /Cannot run adf/.test(e.message),
+  );
+});
