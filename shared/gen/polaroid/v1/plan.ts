@@ -238,6 +238,10 @@ export function uniqueKeepToJSON(object: UniqueKeep): string {
 export enum ConcatHow {
   /** CONCAT_HOW_UNSPECIFIED - vertical */
   CONCAT_HOW_UNSPECIFIED = 0,
+  /**
+   * CONCAT_HOW_VERTICAL - Stacked rows. As nodejs-polars' lazy concat, columns of different types are cast to
+   * their common supertype (the same as VERTICAL_RELAXED).
+   */
   CONCAT_HOW_VERTICAL = 1,
   /** CONCAT_HOW_VERTICAL_RELAXED - Vertical, casting columns to their common supertype. */
   CONCAT_HOW_VERTICAL_RELAXED = 2,
@@ -900,7 +904,7 @@ export interface GroupByDynamic {
   period?:
     | string
     | undefined;
-  /** "0ns" (or the negated period for START_BY_WINDOW) when unset. */
+  /** "0ns" when unset, as Polars and nodejs-polars. */
   offset?: string | undefined;
   label: WindowLabel;
   includeBoundaries: boolean;
