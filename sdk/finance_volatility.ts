@@ -1,0 +1,129 @@
+/**
+ * Volatility estimators as expressions (`lf.finance.volatility()`): close-to-close,
+ * EWMA (RiskMetrics), Parkinson, Garman-Klass, Rogers-Satchell and Yang-Zhang, each over a
+ * rolling window of bars, per symbol, annualised.
+ *
+ * With o, h, l, c a bar's open, high, low and close, c₋₁ the previous bar's close, n the
+ * window, A the annualization (bars per year) and mean/var taken over the last n bars
+ * (var with n − 1 in the denominator):
+ *
+ * - close: σ² = var(r), r = ln(c / c₋₁) (realised volatility, the std of log returns).
+ * - ewma: σ²ₜ = λ σ²ₜ₋₁ + (1 − λ) rₜ², started at the first squared return (J.P. Morgan /
+ *   Reuters, RiskMetrics Technical Document, 4th ed., 1996, §5.2; λ = 0.94 for daily data).
+ *   It runs over all earlier bars; `window` is only the bars needed before a value.
+ * - parkinson: σ² = mean(ln(h / l)²) / (4 ln 2) (Parkinson, "The extreme value method for
+ *   estimating the variance of the rate of return", J. Business 53, 1980).
+ * - garman_klass: σ² = mean(½ ln(h / l)² − (2 ln 2 − 1) ln(c / o)²) (Garman and Klass, "On
+ *   the estimation of security price volatilities from historical data", J. Business 53,
+ *   1980).
+ * - rogers_satchell: σ² = mean(ln(h / c) ln(h / o) + ln(l / c) ln(l / o)) (Rogers and
+ *   Satchell, "Estimating variance from high, low and closing prices", Ann. Appl. Probab. 1,
+ *   1991).
+ * - yang_zhang: σ² = var(ln(o / c₋₁)) + k var(ln(c / o)) + (1 − k) σ²_RS with
+ *   k = 0.34 / (1.34 + (n + 1) / (n − 1)) and σ²_RS the Rogers-Satchell mean (Yang and Zhang,
+ *   "Drift-independent volatility estimation based on high, low, open, and close prices",
+ *   J. Business 73, 2000).
+ *
+ * The result is √(A σ²). A window needs n non-null terms, so the first n − 1 bars of each
+ * symbol are null (n for close, ewma and yang_zhang, which need the previous close), as
+ * pandas' `rolling(n)` (min_periods = n).
+ *
+ * @module
+ */
+
+import type { Expr } from "./expr.ts";
+import { col, lit } from "./functions.ts";
+import { type ByColumns, byColumns, columnName, integer, oneOf, real } from "./finance_args.ts";
+
+/** The volatility estimators. */
+export const VOLATILITY_METHODS = [
+  "close",
+  "ewma",
+  "parkinson",
+  "garman_klass",
+  "rogers_satchell",
+  "yang_zhang",
+] as const;
+export type VolatilityMethod = typeof VOLATILITY_METHODS[number];
+
+/** Options of `volatility()`. */
+export interface VolatilityOptions {
+  /** @default "close" */
+  method?: VolatilityMethod;
+  /** Bars per window (at least 2). @default 21 */
+  window?: number;
+  /** Bars per year: σ is multiplied by its square root. @default 252 (trading days) */
+  annualization?: number;
+  /** ewma: the decay λ in (0, 1). @default 0.94 */
+  lambda?: number;
+  /** @default "open" */
+  open?: string;
+  /** @default "high" */
+  high?: string;
+  /** @default "low" */
+  low?: string;
+  /** @default "close" */
+  close?: string;
+  /** Per symbol: the window never crosses a change of these columns. @default none */
+  by?: ByColumns;
+  /** The new column's name. @default "volatility" */
+  alias?: string;
+}
+
+/** `expr` evaluated per group of `by` (as it is when `by` is empty). */
+export function perGroup(expr: Expr, by: readonly string[]): Expr {
+  return by.length === 0 ? expr : expr.over([...by]);
+}
+
+/** ln(a / b) of two expressions. */
+function logRatio(a: Expr, b: Expr): Expr {
+  return a.div(b).log();
+}
+
+/** The annualised volatility column described by `options` (see the module comment). */
+export function volatilityExpr(options: VolatilityOptions = {}): Expr {
+  const op = "volatility";
+  const method = oneOf(op, "method", options.method ?? "close", VOLATILITY_METHODS);
+  const n = integer(op, "window", options.window ?? 21, 2);
+  const a = real(op, "annualization", options.annualization ?? 252, "positive", (x) => x > 0);
+  const lambda = real(op, "lambda", options.lambda ?? 0.94, "in (0, 1)", (x) => x > 0 && x < 1);
+  const by = byColumns(op, options.by);
+  const name = columnName(op, "alias", options.alias ?? "volatility");
+  const [o, h, l, c] = (["open", "high", "low", "close"] as const).map((k) =>
+    col(columnName(op, k, options[k] ?? k))
+  ) as [Expr, Expr, Expr, Expr];
+  const window = { windowSize: n, minPeriods: n };
+  const rs = () => logRatio(h, c).mul(logRatio(h, o)).add(logRatio(l, c).mul(logRatio(l, o)));
+  let variance: Expr;
+  switch (method) {
+    case "close":
+      variance = logRatio(c, c.shift(1)).rollingVar(window);
+      break;
+    case "ewma":
+      variance = logRatio(c, c.shift(1)).pow(2).ewmMean({
+        alpha: 1 - lambda,
+        adjust: false,
+        minPeriods: n,
+      });
+      break;
+    case "parkinson":
+      variance = logRatio(h, l).pow(2).rollingMean(window).div(lit(4 * Math.LN2));
+      break;
+    case "garman_klass":
+      variance = lit(0.5).mul(logRatio(h, l).pow(2))
+        .sub(lit(2 * Math.LN2 - 1).mul(logRatio(c, o).pow(2)))
+        .rollingMean(window);
+      break;
+    case "rogers_satchell":
+      variance = rs().rollingMean(window);
+      break;
+    case "yang_zhang": {
+      const k = 0.34 / (1.34 + (n + 1) / (n - 1));
+      variance = logRatio(o, c.shift(1)).rollingVar(window)
+        .add(lit(k).mul(logRatio(c, o).rollingVar(window)))
+        .add(lit(1 - k).mul(rs().rollingMean(window)));
+      break;
+    }
+  }
+  return perGroup(variance.mul(lit(a)).sqrt(), by).alias(name);
+}
