@@ -14,8 +14,10 @@ import type { Buffer } from "node:buffer";
 import type { RecordBatch, Table } from "apache-arrow";
 import { type Plan, Plan as PlanMessage } from "../shared/gen/polaroid/v1/plan.ts";
 import type { DataType, Schema } from "./datatypes.ts";
+import { ohlcv, type OhlcvOptions } from "./bars.ts";
 import type { RemoteDataFrame } from "./data_frame.ts";
 import type { Expr, ExprOrValue, InterpolationMethod } from "./expr.ts";
+import { RemoteFinance } from "./finance.ts";
 import type { ColumnsOrExpr, ValueOrArray } from "./functions.ts";
 import { type Finish, RemoteLazyGroupBy } from "./group_by.ts";
 import * as P from "./plan.ts";
@@ -110,6 +112,11 @@ export class RemoteLazyFrame {
     return this.#next((p) => statTestPlan(p, TEST_KIND.hurst, [column], { ...options }));
   }
 
+  /** Returns, volatility, VWAP/TWAP and correlations, run on the server (docs/timeseries.md). */
+  get finance(): RemoteFinance {
+    return new RemoteFinance(this);
+  }
+
   /** Caches the result of this query for the plan's other uses of it. */
   cache(): RemoteLazyFrame {
     return this.#next(R.cachePlan, true);
@@ -157,6 +164,11 @@ export class RemoteLazyFrame {
   /** Groups rows into one window per row, ending at its index; finish with `.agg(...)`. */
   groupByRolling(options: GroupByRollingOptions): RemoteLazyGroupBy {
     return new RemoteLazyGroupBy({ kind: "rolling", options }, this.#finish);
+  }
+
+  /** OHLCV bars per symbol, with calendar alignment and gap fill (docs/timeseries.md). */
+  ohlcv(options: OhlcvOptions): RemoteLazyFrame {
+    return ohlcv(this, options);
   }
 
   /** Joins with another frame: `{on}` or `{leftOn, rightOn}`, `how` inner (default) ... cross. */

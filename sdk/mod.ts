@@ -69,6 +69,20 @@ export type {
   SourceInfo,
 } from "./ingest.ts";
 export { RemoteLazyFrame } from "./lazy_frame.ts";
+export { RemoteFinance } from "./finance.ts";
+export { MAX_FILL_BARS } from "./bars.ts";
+export type { BarFill, OhlcvOptions } from "./bars.ts";
+export type {
+  ByColumns,
+  CorrelationOptions,
+  FinanceColumnOptions,
+  ReturnKind,
+  ReturnsOptions,
+  TwapOptions,
+  VolatilityMethod,
+  VolatilityOptions,
+  VwapOptions,
+} from "./finance.ts";
 export type {
   AdfOptions,
   CointOptions,
