@@ -19,7 +19,7 @@ import { kpss } from "../stats/kpss.ts";
 import type { Regression } from "../stats/mackinnon.ts";
 import { halfLife, hurst } from "../stats/mean_reversion.ts";
 import { Call } from "./functions/call.ts";
-import { frameHeight, frameLazy } from "./frame_access.ts";
+import { frameLazy } from "./frame_access.ts";
 
 /** Most input rows (all groups together) a test may read into memory. */
 export const MAX_STAT_TEST_ROWS = 50_000_000;
