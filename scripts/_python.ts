@@ -65,3 +65,36 @@ export async function ensurePython(options: EnsurePythonOptions = {}): Promise<s
   await Deno.writeTextFile(stamp, wanted);
   return `${VENV}/bin`;
 }
+
+/**
+ * Runs a Python reference `script` with `stdin` on the `python3` first on PATH (`deno task
+ * test` puts tools/python/.venv/bin there) and returns its standard output; throws with the
+ * script's error output, and how to install the references when a module is missing.
+ */
+export async function runPython(script: string, stdin: string): Promise<string> {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command("python3", {
+      args: [script],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (error) {
+    throw new Error(
+      `Cannot run ${script} as python3 is missing (deno task test installs it): ${error}`,
+    );
+  }
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(stdin));
+  await writer.close();
+  const out = await child.output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  if (!out.success) {
+    const hint = /No module named/.test(stderr)
+      ? `a reference package is missing: run deno task test, or pip install -r ${REQUIREMENTS}\n`
+      : "";
+    throw new Error(`${hint}${script} failed (exit ${out.code}):\n${stderr}`);
+  }
+  return new TextDecoder().decode(out.stdout);
+}

@@ -207,6 +207,24 @@ function replacePairs(old: unknown, new_: unknown): [ArgValue, ArgValue] {
   return [replaceValue(old), replaceValue(new_)];
 }
 
+/** The arguments of a rolling statistic, positional as nodejs-polars takes them. */
+type RollingArgs = [
+  windowSize: number | RollingOptions,
+  weights?: number[],
+  minPeriods?: number,
+  center?: boolean,
+];
+/** RollingArgs and a delta degrees of freedom (std and var). */
+type RollingDdofArgs = [...RollingArgs, ddof?: number];
+/** The arguments of an exponentially weighted statistic (see EwmOptions). */
+type EwmArgs = [
+  alpha?: number | EwmOptions,
+  adjust?: boolean,
+  minPeriods?: number,
+  bias?: boolean,
+  ignoreNulls?: boolean,
+];
+
 /**
  * A column expression. Build one with `col()`, `lit()`, `when()` or `len()`. `col(["a", "b"])`
  * is one Expr standing for several columns: its methods apply to each, and a frame method
@@ -870,92 +888,32 @@ export class Expr {
   // ---- Rolling and exponentially weighted statistics --------------------------------------
 
   /** Moving maximum over `windowSize` rows (see RollingOptions). */
-  rollingMax(
-    windowSize: number | RollingOptions,
-    weights?: number[],
-    minPeriods?: number,
-    center?: boolean,
-  ): Expr {
-    return callMethod(
-      this,
-      "rollingMax",
-      [],
-      rollingOptions(windowSize, weights, minPeriods, center),
-    );
+  rollingMax(...args: RollingArgs): Expr {
+    return callMethod(this, "rollingMax", [], rollingOptions(...args));
   }
   /** Moving mean over `windowSize` rows (see RollingOptions). */
-  rollingMean(
-    windowSize: number | RollingOptions,
-    weights?: number[],
-    minPeriods?: number,
-    center?: boolean,
-  ): Expr {
-    return callMethod(
-      this,
-      "rollingMean",
-      [],
-      rollingOptions(windowSize, weights, minPeriods, center),
-    );
+  rollingMean(...args: RollingArgs): Expr {
+    return callMethod(this, "rollingMean", [], rollingOptions(...args));
   }
   /** Moving minimum over `windowSize` rows (see RollingOptions). */
-  rollingMin(
-    windowSize: number | RollingOptions,
-    weights?: number[],
-    minPeriods?: number,
-    center?: boolean,
-  ): Expr {
-    return callMethod(
-      this,
-      "rollingMin",
-      [],
-      rollingOptions(windowSize, weights, minPeriods, center),
-    );
+  rollingMin(...args: RollingArgs): Expr {
+    return callMethod(this, "rollingMin", [], rollingOptions(...args));
   }
   /** Moving sum over `windowSize` rows (see RollingOptions). */
-  rollingSum(
-    windowSize: number | RollingOptions,
-    weights?: number[],
-    minPeriods?: number,
-    center?: boolean,
-  ): Expr {
-    return callMethod(
-      this,
-      "rollingSum",
-      [],
-      rollingOptions(windowSize, weights, minPeriods, center),
-    );
+  rollingSum(...args: RollingArgs): Expr {
+    return callMethod(this, "rollingSum", [], rollingOptions(...args));
   }
   /** Moving median over `windowSize` rows (see RollingOptions). */
-  rollingMedian(
-    windowSize: number | RollingOptions,
-    weights?: number[],
-    minPeriods?: number,
-    center?: boolean,
-  ): Expr {
-    const options = rollingOptions(windowSize, weights, minPeriods, center);
-    return callMethod(this, "rollingMedian", [], options);
+  rollingMedian(...args: RollingArgs): Expr {
+    return callMethod(this, "rollingMedian", [], rollingOptions(...args));
   }
   /** Moving standard deviation over `windowSize` rows. @param ddof @default 1 */
-  rollingStd(
-    windowSize: number | RollingOptions,
-    weights?: number[],
-    minPeriods?: number,
-    center?: boolean,
-    ddof?: number,
-  ): Expr {
-    const options = rollingOptions(windowSize, weights, minPeriods, center, ddof);
-    return callMethod(this, "rollingStd", [], options);
+  rollingStd(...args: RollingDdofArgs): Expr {
+    return callMethod(this, "rollingStd", [], rollingOptions(...args));
   }
   /** Moving variance over `windowSize` rows. @param ddof @default 1 */
-  rollingVar(
-    windowSize: number | RollingOptions,
-    weights?: number[],
-    minPeriods?: number,
-    center?: boolean,
-    ddof?: number,
-  ): Expr {
-    const options = rollingOptions(windowSize, weights, minPeriods, center, ddof);
-    return callMethod(this, "rollingVar", [], options);
+  rollingVar(...args: RollingDdofArgs): Expr {
+    return callMethod(this, "rollingVar", [], rollingOptions(...args));
   }
   /** Moving quantile (in [0, 1]) over `windowSize` rows. @param interpolation @default "nearest" */
   rollingQuantile(
@@ -981,39 +939,16 @@ export class Expr {
     return callMethod(this, "rollingSkew", [], { windowSize: o.windowSize, bias: o.bias ?? bias });
   }
   /** Exponentially weighted mean (see EwmOptions). */
-  ewmMean(
-    alpha?: number | EwmOptions,
-    adjust?: boolean,
-    minPeriods?: number,
-    bias?: boolean,
-    ignoreNulls?: boolean,
-  ): Expr {
-    return callMethod(
-      this,
-      "ewmMean",
-      [],
-      ewmOptions(alpha, adjust, minPeriods, bias, ignoreNulls),
-    );
+  ewmMean(...args: EwmArgs): Expr {
+    return callMethod(this, "ewmMean", [], ewmOptions(...args));
   }
   /** Exponentially weighted standard deviation (see EwmOptions). */
-  ewmStd(
-    alpha?: number | EwmOptions,
-    adjust?: boolean,
-    minPeriods?: number,
-    bias?: boolean,
-    ignoreNulls?: boolean,
-  ): Expr {
-    return callMethod(this, "ewmStd", [], ewmOptions(alpha, adjust, minPeriods, bias, ignoreNulls));
+  ewmStd(...args: EwmArgs): Expr {
+    return callMethod(this, "ewmStd", [], ewmOptions(...args));
   }
   /** Exponentially weighted variance (see EwmOptions). */
-  ewmVar(
-    alpha?: number | EwmOptions,
-    adjust?: boolean,
-    minPeriods?: number,
-    bias?: boolean,
-    ignoreNulls?: boolean,
-  ): Expr {
-    return callMethod(this, "ewmVar", [], ewmOptions(alpha, adjust, minPeriods, bias, ignoreNulls));
+  ewmVar(...args: EwmArgs): Expr {
+    return callMethod(this, "ewmVar", [], ewmOptions(...args));
   }
 
   // ---- Rows ----------------------------------------------------------------------------

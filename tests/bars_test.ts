@@ -10,6 +10,7 @@ import pl from "nodejs-polars";
 import { connect, QueryError, type RemoteLazyFrame } from "../sdk/mod.ts";
 import type { OhlcvOptions } from "../sdk/bars.ts";
 import { frameToTable, INTEGRATION, tableToFrame, testCluster } from "./_harness.ts";
+import { runPython } from "../scripts/_python.ts";
 
 const cluster = await testCluster();
 const dir = await Deno.makeTempDir({ prefix: "polaroid-bars-" });
@@ -66,17 +67,10 @@ TICKS.writeParquet(TICKS_PATH);
 
 async function reference(options: OhlcvOptions, input = TICKS_PATH): Promise<pl.DataFrame> {
   const output = `${dir}/ref-${crypto.randomUUID()}.parquet`;
-  const child = new Deno.Command("python3", {
-    args: [new URL("./bars_reference.py", import.meta.url).pathname],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify({ input, output, options })));
-  await writer.close();
-  const out = await child.output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  await runPython(
+    new URL("./bars_reference.py", import.meta.url).pathname,
+    JSON.stringify({ input, output, options }),
+  );
   return pl.readParquet(output);
 }
 

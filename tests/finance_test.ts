@@ -11,6 +11,7 @@ import pl from "nodejs-polars";
 import { connect, type RemoteLazyFrame, type Row } from "../sdk/mod.ts";
 import type { VolatilityMethod } from "../sdk/finance.ts";
 import { frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
+import { runPython } from "../scripts/_python.ts";
 
 const cluster = await testCluster();
 const N = 260;
@@ -75,19 +76,9 @@ type Values = (number | null)[];
 type Reference = Record<string, unknown>;
 
 async function pandas(data: Record<string, unknown>): Promise<Reference> {
-  const child = new Deno.Command("python3", {
-    args: [new URL("./finance_reference.py", import.meta.url).pathname],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
   const input = { data, window: WINDOW, annualization: ANNUALIZATION, lambda: LAMBDA };
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify({ ...input, columns: MATRIX })));
-  await writer.close();
-  const out = await child.output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  return JSON.parse(new TextDecoder().decode(out.stdout));
+  const script = new URL("./finance_reference.py", import.meta.url).pathname;
+  return JSON.parse(await runPython(script, JSON.stringify({ ...input, columns: MATRIX })));
 }
 
 const DATA = bars();

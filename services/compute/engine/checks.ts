@@ -41,14 +41,16 @@ const INTERPOLATIONS = enumValues(QuantileInterpolation, true);
 const DTYPE_KINDS = enumValues(DataType_Kind, false);
 const TIME_UNITS = enumValues(TimeUnit, true);
 
-function fail(field: string, rule: string, value: unknown): never {
+/** Throws InvalidPlanError: "Cannot run the plan as 'field' must rule: current value is V". */
+export function fail(field: string, rule: string, value: unknown): never {
   const shown = typeof value === "string" ? JSON.stringify(value.slice(0, 100)) : String(value);
   throw new InvalidPlanError(
     `Cannot run the plan as '${field}' must ${rule}: current value is ${shown}`,
   );
 }
 
-function required(value: unknown, field: string): void {
+/** Throws InvalidPlanError when a required field is unset. */
+export function required(value: unknown, field: string): void {
   if (value === undefined || value === null) fail(field, "be set", "unset");
 }
 

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { InvalidPlanError } from "../../../shared/errors.ts";
 import type { Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
 import {
   FileFormat,
@@ -20,7 +19,7 @@ import {
   type Pivot,
   type Plan,
 } from "../../../shared/gen/polaroid/v1/plan.ts";
-import { checkDataType } from "./checks.ts";
+import { checkDataType, fail, required } from "./checks.ts";
 import {
   ASOF_STRATEGY,
   CLOSED,
@@ -35,17 +34,6 @@ import {
 import { isZero, parseDuration } from "./plan_duration.ts";
 import { MAX_ROWS } from "./slice.ts";
 import { checkStatTest } from "./plan_stat_test.ts";
-
-function fail(field: string, rule: string, value: unknown): never {
-  const shown = typeof value === "string" ? JSON.stringify(value.slice(0, 100)) : String(value);
-  throw new InvalidPlanError(
-    `Cannot run the plan as '${field}' must ${rule}: current value is ${shown}`,
-  );
-}
-
-function required(value: unknown, field: string): void {
-  if (value === undefined || value === null) fail(field, "be set", "unset");
-}
 
 function known<K>(map: ReadonlyMap<K, unknown>, value: K, field: string): void {
   if (!map.has(value)) fail(field, "be a known enum value", value);

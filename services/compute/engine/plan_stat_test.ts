@@ -204,16 +204,21 @@ export function statTestLazy(input: pl.LazyDataFrame, node: StatTest): pl.LazyDa
   checkStatTest(node);
   const spec = TESTS.get(node.kind)!;
   const values = node.columns.map((c, i) => pl.col(c).cast(pl.Float64).alias(value(i)));
-  const nulls = input.select(values.map((v, i) => v.nullCount().alias(value(i)))).collectSync();
+  // One pass over the input for both guards (null counts and rows) before anything is kept.
+  const LEN = "__polaroid_len";
+  const guards = input.select([
+    ...values.map((v, i) => v.nullCount().alias(value(i))),
+    pl.len().alias(LEN),
+  ]).collectSync();
   node.columns.forEach((column, i) => {
-    const count = Number(nulls.getColumn(value(i)).get(0));
+    const count = Number(guards.getColumn(value(i)).get(0));
     if (count > 0) {
       throw new QueryError(
         `Cannot run ${spec.name} as column '${column}' must have no nulls: current value has ${count} (drop or fill them first)`,
       );
     }
   });
-  const rows = Number(input.select(pl.len()).collectSync().getColumn("len").get(0));
+  const rows = Number(guards.getColumn(LEN).get(0));
   if (rows > MAX_STAT_TEST_ROWS) {
     throw new LimitExceededError(
       `Cannot run ${spec.name} as its input must have at most ${MAX_STAT_TEST_ROWS} rows: current value is ${rows}`,

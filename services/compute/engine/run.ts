@@ -21,13 +21,13 @@ import {
   frameHeight,
   type Held,
   heldHeight,
-  nativeFrame,
+  heldMemoryBytes,
   SpilledFrame,
 } from "./frame_access.ts";
 
 /** Estimated bytes a DataFrame holds (nodejs-polars 0.25.2 does not wrap estimatedSize). */
 export function estimatedBytes(df: pl.DataFrame): number {
-  return Number(nativeFrame(df).estimatedSize());
+  return heldMemoryBytes(df);
 }
 
 /**

@@ -1,5 +1,6 @@
 // Runs services/compute/stats/reference.py (statsmodels) on a batch of cases and compares.
 import assert from "node:assert/strict";
+import { runPython } from "../../../scripts/_python.ts";
 
 /** One reference computation: a function name known to reference.py and its arguments. */
 export interface ReferenceCase {
@@ -10,7 +11,6 @@ export interface ReferenceCase {
 /** A JSON result object from reference.py. */
 export type ReferenceResult = Record<string, unknown>;
 
-const PIP = "pip install statsmodels==0.14.6 numpy==2.4.6 scipy==1.17.1 pandas==3.1.1";
 const SCRIPT = new URL("./reference.py", import.meta.url).pathname;
 
 function toJson(cases: readonly ReferenceCase[]): string {
@@ -24,28 +24,8 @@ export async function reference(cases: readonly ReferenceCase[]): Promise<Refere
   const input = await Deno.makeTempFile({ prefix: "polaroid-stats-", suffix: ".json" });
   try {
     await Deno.writeTextFile(input, toJson(cases));
-    let child: Deno.ChildProcess;
-    try {
-      child = new Deno.Command("python3", {
-        args: [SCRIPT],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-    } catch (e) {
-      throw new Error(
-        `python3 is required for the statistics reference tests (${PIP}): ${e}`,
-      );
-    }
-    const file = await Deno.open(input);
-    await file.readable.pipeTo(child.stdin);
-    const out = await child.output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    if (!out.success) {
-      const hint = /No module named/.test(stderr) ? `statsmodels is missing: ${PIP}\n` : "";
-      throw new Error(`${hint}reference.py failed (exit ${out.code}):\n${stderr}`);
-    }
-    const parsed = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    const stdout = await runPython(SCRIPT, await Deno.readTextFile(input));
+    const parsed = JSON.parse(stdout) as {
       results: ReferenceResult[];
     };
     return parsed.results;

@@ -60,7 +60,8 @@ export function exprOrValues(call: Call, key: number | string): pl.Expr | Scalar
   return plainValue(call, key);
 }
 
-const INTEGER_TYPES = new Set([
+/** nodejs-polars' integer type names. */
+export const INTEGER_TYPES: ReadonlySet<string> = new Set([
   "Int8",
   "Int16",
   "Int32",
@@ -94,4 +95,20 @@ export function failWhen(value: pl.Expr, condition: pl.Expr, message: string): p
   const probe = pl.when(condition).then(pl.lit(message)).otherwise(pl.lit("0"))
     .cast(pl.UInt8, true);
   return pl.when(probe.eq(pl.lit(0))).then(value).otherwise(pl.lit(null));
+}
+
+/**
+ * The `descending` option of a multi-key sort: one flag for every key, or one per key
+ * (`keys` of them); absent means ascending.
+ */
+export function descendingFlags(call: Call, keys: number): boolean[] {
+  const descending = call.has("descending")
+    ? call.values("descending").map((d, k) =>
+      typeof d === "boolean" ? d : call.fail(`descending[${k}]`, "be a boolean", d)
+    )
+    : [false];
+  if (descending.length !== 1 && descending.length !== keys) {
+    call.fail("descending", `hold 1 or ${keys} flags`, descending.length);
+  }
+  return descending;
 }

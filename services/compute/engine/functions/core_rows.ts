@@ -8,6 +8,7 @@
 
 import pl, { _Expr } from "nodejs-polars";
 import {
+  descendingFlags,
   failWhen,
   MAX_GENERATED,
   MAX_RESHAPE_DIMS,
@@ -44,14 +45,7 @@ function gather(call: Call): pl.Expr {
 function sortBy(call: Call): pl.Expr {
   const by = call.exprs(1);
   if (by.length === 0) call.fail(1, "name at least one sort key", "[]");
-  const descending = call.has("descending")
-    ? call.values("descending").map((d, k) =>
-      typeof d === "boolean" ? d : call.fail(`descending[${k}]`, "be a boolean", d)
-    )
-    : [false];
-  if (descending.length !== 1 && descending.length !== by.length) {
-    call.fail("descending", `hold 1 or ${by.length} flags`, descending.length);
-  }
+  const descending = descendingFlags(call, by.length);
   return call.expr(0).sortBy(by, descending);
 }
 

@@ -8,6 +8,7 @@
 
 import pl from "nodejs-polars";
 import type { Call } from "./call.ts";
+import { descendingFlags } from "./core_args.ts";
 import { TOPLEVEL_RANGE_FUNCTIONS } from "./toplevel_range.ts";
 import type { FunctionSpec, FunctionTable } from "./spec.ts";
 
@@ -34,14 +35,7 @@ function horizontal(name: Horizontal): FunctionSpec {
 
 function argSortBy(call: Call): pl.Expr {
   const by = nonEmpty(call, 0);
-  const descending = call.has("descending")
-    ? call.values("descending").map((d, k) =>
-      typeof d === "boolean" ? d : call.fail(`descending[${k}]`, "be a boolean", d)
-    )
-    : [false];
-  if (descending.length !== 1 && descending.length !== by.length) {
-    call.fail("descending", `hold 1 or ${by.length} flags`, descending.length);
-  }
+  const descending = descendingFlags(call, by.length);
   return pl.argSortBy(by, descending.length === 1 ? descending[0] : descending);
 }
 

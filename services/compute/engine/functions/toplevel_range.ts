@@ -7,20 +7,10 @@
  */
 
 import pl from "nodejs-polars";
-import { failWhen, MAX_GENERATED } from "./core_args.ts";
+import { failWhen, INTEGER_TYPES, MAX_GENERATED } from "./core_args.ts";
 import type { Call } from "./call.ts";
 import type { FunctionTable } from "./spec.ts";
 
-const INTEGER_TYPES = new Set([
-  "Int8",
-  "Int16",
-  "Int32",
-  "Int64",
-  "UInt8",
-  "UInt16",
-  "UInt32",
-  "UInt64",
-]);
 const SAFE = { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
 function step(call: Call): number {
