@@ -86,6 +86,7 @@ export async function startTestServer(): Promise<TestServer> {
       name: "",
       refcount: 1,
       worker: "test",
+      metadata: {},
     };
     tables.set(id, table);
     infos.set(id, handle);

@@ -242,6 +242,7 @@ class ClientImpl implements Client, Session {
       streaming: options.streaming ?? false,
       name,
       skipCache: options.cache === false,
+      metadata: options.metadata ?? {},
     });
     return this.#frame(response.handle, "collect");
   }

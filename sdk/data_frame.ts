@@ -15,6 +15,12 @@ import { describePlan } from "./plan_stats.ts";
 import { type Row, tableToRecords } from "./records.ts";
 import { SchemaCache } from "./schema_cache.ts";
 import type { Session, StreamOptions } from "./session.ts";
+import {
+  asTimeSeries,
+  type AsTimeSeriesOptions,
+  type RemoteTimeSeries,
+  storedTimeSeries,
+} from "./time_series.ts";
 
 /** A stored frame, named by its handle id. */
 export class RemoteDataFrame implements AsyncDisposable {
@@ -38,6 +44,20 @@ export class RemoteDataFrame implements AsyncDisposable {
   /** The frame's name ("" when it has none); SQL reads named frames as tables. */
   get name(): string {
     return this.#info.name;
+  }
+
+  /** The labels the frame was made with (see CollectOptions.metadata). */
+  get metadata(): Readonly<Record<string, string>> {
+    return this.#info.metadata;
+  }
+
+  /**
+   * This frame as a time series: without options, one stored by `asTimeSeries()` (its
+   * metadata names the columns); with options, checked and stored anew.
+   */
+  asTimeSeries(options?: AsTimeSeriesOptions): Promise<RemoteTimeSeries> {
+    if (options === undefined) return Promise.try(() => storedTimeSeries(this));
+    return asTimeSeries(this.lazy(), options);
   }
 
   /** What the catalog said of the handle when this frame was made. */

@@ -60,6 +60,7 @@ async function startIngestServer() {
           expiresAtMs: 0n,
           refcount: 1,
           worker: "test",
+          metadata: {},
         },
       });
     },

@@ -18,6 +18,7 @@ import { ohlcv, type OhlcvOptions } from "./bars.ts";
 import type { RemoteDataFrame } from "./data_frame.ts";
 import type { Expr, ExprOrValue, InterpolationMethod } from "./expr.ts";
 import { RemoteFinance } from "./finance.ts";
+import { asTimeSeries, type AsTimeSeriesOptions, type RemoteTimeSeries } from "./time_series.ts";
 import type { ColumnsOrExpr, ValueOrArray } from "./functions.ts";
 import { type Finish, RemoteLazyGroupBy } from "./group_by.ts";
 import * as P from "./plan.ts";
@@ -110,6 +111,14 @@ export class RemoteLazyFrame {
   /** Hurst exponent of `column` (variance of lagged differences). */
   hurst(column: string, options: HurstOptions = {}): RemoteLazyFrame {
     return this.#next((p) => statTestPlan(p, TEST_KIND.hurst, [column], { ...options }));
+  }
+
+  /**
+   * Checks this frame as a time series (index type, nulls, order and duplicates per symbol),
+   * detects its frequency and stores it with that metadata (docs/timeseries.md).
+   */
+  asTimeSeries(options: AsTimeSeriesOptions): Promise<RemoteTimeSeries> {
+    return asTimeSeries(this, options);
   }
 
   /** Returns, volatility, VWAP/TWAP and correlations, run on the server (docs/timeseries.md). */

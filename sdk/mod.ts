@@ -71,6 +71,24 @@ export type {
 export { RemoteLazyFrame } from "./lazy_frame.ts";
 export { RemoteFinance } from "./finance.ts";
 export { MAX_FILL_BARS } from "./bars.ts";
+export { RemoteTimeSeries, TIME_SERIES_METADATA } from "./time_series.ts";
+export type {
+  AsofInterpolation,
+  AsofJoinOptions,
+  AsTimeSeriesOptions,
+  EwmWindowOptions,
+  ExpandingOptions,
+  FillForwardOptions,
+  Frequency,
+  IndexKind,
+  PairStat,
+  RollingWindowOptions,
+  TimeSeriesInfo,
+  UpsampleFill,
+  UpsampleOptions,
+  WindowStat,
+} from "./time_series.ts";
+export { MAX_UPSAMPLE_ROWS } from "./time_series_align.ts";
 export type { BarFill, OhlcvOptions } from "./bars.ts";
 export type {
   ByColumns,

@@ -52,6 +52,12 @@ export interface CollectOptions {
    * one (the plan cache); false always recomputes. @default true
    */
   cache?: boolean;
+  /**
+   * Labels kept with the result handle (`df.metadata`): at most 16 entries, keys of dotted
+   * lower-case words, 64 KiB together. A result with metadata is never a cached one.
+   * @default {}
+   */
+  metadata?: Record<string, string>;
 }
 
 /** The logical and optimized plan, as Polars prints them. */

@@ -25,6 +25,7 @@ function stored(): RemoteDataFrame {
     expiresAtMs: 0n,
     refcount: 1,
     worker: "",
+    metadata: {},
   };
   return new RemoteDataFrame(session, info);
 }

@@ -50,7 +50,7 @@ function code(expected: number, cls: new (...args: never[]) => PolaroidError) {
 }
 
 /** The fields of an ExecuteRequest these tests leave at their defaults. */
-const EXECUTE_DEFAULTS = { streaming: false, name: "", skipCache: false } as const;
+const EXECUTE_DEFAULTS = { streaming: false, name: "", skipCache: false, metadata: {} };
 
 Deno.test({
   name: "an unknown column is INVALID_ARGUMENT / ColumnNotFoundError naming the column",

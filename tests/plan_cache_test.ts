@@ -18,7 +18,14 @@ const raw = new RpcClient(cluster.endpoints.compute, DataFrameServiceService, {
 Deno.test.afterAll(() => raw.close());
 
 function execute(plan: Plan, skipCache = false) {
-  return raw.unary("execute", { plan, ttlSeconds: 0n, streaming: false, name: "", skipCache });
+  return raw.unary("execute", {
+    plan,
+    ttlSeconds: 0n,
+    streaming: false,
+    name: "",
+    skipCache,
+    metadata: {},
+  });
 }
 
 async function metric(name: string): Promise<string> {

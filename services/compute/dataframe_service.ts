@@ -131,6 +131,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     ttlSeconds: bigint,
     ctx: CallContext,
     name = "",
+    metadata: Record<string, string> = {},
   ): Promise<HandleInfo> => {
     const bytes = heldMemoryBytes(df);
     let info: HandleInfo;
@@ -143,6 +144,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
         ttlSeconds,
         worker: deps.config.workerId,
         name,
+        metadata,
       }, { tenant: ctx.tenant });
     } catch (error) {
       await discard(df);
@@ -157,12 +159,13 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
 
   /**
    * The cache key of an Execute, or undefined when it is not cached (cache off, opted out,
-   * a named result, a plan that reads files).
+   * a named result or one with metadata, a plan that reads files).
    */
   const cacheKey = (request: ExecuteRequest, ctx: CallContext): string | undefined => {
     const { planCache } = deps;
     if (!planCache.enabled) return undefined;
-    if (!request.plan || request.skipCache || request.name !== "" || !isCacheable(request.plan)) {
+    const labelled = request.name !== "" || Object.keys(request.metadata).length > 0;
+    if (!request.plan || request.skipCache || labelled || !isCacheable(request.plan)) {
       planCache.skip();
       return undefined;
     }
@@ -199,7 +202,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       const df = await run(plan, engine, request.streaming, ctx);
       ctx.log.engineMs = elapsed(started);
       const registering = performance.now();
-      const handle = await keep(df, request.ttlSeconds, ctx, request.name);
+      const handle = await keep(df, request.ttlSeconds, ctx, request.name, request.metadata);
       ctx.log.registerMs = elapsed(registering);
       if (key !== undefined) deps.planCache.store(key, plan, handle.id);
       return { handle, cached: false };

@@ -14,6 +14,7 @@ import {
 } from "../../shared/errors.ts";
 import { newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
 import type { Schema } from "../../shared/gen/polaroid/v1/types.ts";
+import { validateHandleMetadata } from "./metadata.ts";
 import { validateHandleName } from "./names.ts";
 import { lowerBound, upperBound } from "./_sorted.ts";
 
@@ -38,6 +39,8 @@ export interface HandleRecord {
   readonly refcount: number;
   /** Unique among the owner's live handles; "" when the handle has no name. */
   readonly name: string;
+  /** The client's labels (see metadata.ts). */
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 /** A change in a handle's life, reported to `onEvent`. */
@@ -63,6 +66,8 @@ export interface RegisterInput {
   worker?: string;
   /** Unique among the tenant's live handles (see names.ts); "" for none. @default "" */
   name?: string;
+  /** The client's labels, within the limits of metadata.ts. @default {} */
+  metadata?: Record<string, string>;
 }
 
 /** One page of a tenant's handles. */
@@ -147,6 +152,7 @@ export class HandleCatalog {
     validateTenant(tenant);
     const ttl = this.#ttl(input.ttlSeconds ?? 0);
     const name = validateHandleName(input.name ?? "");
+    const metadata = validateHandleMetadata(input.metadata ?? {});
     const worker = input.worker ?? "";
     if (worker.length > MAX_WORKER_LENGTH) {
       throw new InvalidArgumentError(
@@ -185,6 +191,7 @@ export class HandleCatalog {
       expiresAtMs: now + ttl * 1000,
       refcount: 1,
       name,
+      metadata,
     };
     this.#entries.set(id, entry);
     ids.splice(lowerBound(ids, id), 0, id);

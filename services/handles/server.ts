@@ -27,6 +27,7 @@ export function toHandleInfo(record: HandleRecord): HandleInfo {
     expiresAtMs: BigInt(record.expiresAtMs),
     refcount: record.refcount,
     worker: record.worker,
+    metadata: { ...record.metadata },
   };
 }
 
@@ -42,6 +43,7 @@ export function handleServiceBinding(catalog: HandleCatalog): ServiceBinding {
           ttlSeconds: request.ttlSeconds,
           worker: request.worker,
           name: request.name,
+          metadata: request.metadata,
         });
         Object.assign(ctx.log, { handle: record.id, worker: record.worker });
         if (record.name !== "") ctx.log.name = record.name;

@@ -75,6 +75,7 @@ function registerNamed(client: RpcClient<typeof HandleServiceService>, name: str
     bytes: 0n,
     ttlSeconds: 0n,
     worker: "",
+    metadata: {},
   });
 }
 
@@ -88,6 +89,7 @@ Deno.test("HandleService: register, resolve, retain, release twice publishes FRE
       bytes: 4096n,
       ttlSeconds: 0n,
       worker: "compute-7",
+      metadata: {},
     });
     assert.match(info.id, /^acme\.[a-z2-7]{26}$/);
     assert.equal(info.owner, "acme");
@@ -138,6 +140,7 @@ Deno.test("HandleService: a 1 s TTL expires and publishes FREED 'expired'", asyn
       bytes: 8n,
       ttlSeconds: 1n,
       worker: "compute-1",
+      metadata: {},
     });
     assert.equal(info.expiresAtMs - info.createdAtMs, 1000n);
     await waitFor(
@@ -160,6 +163,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
       bytes: 0n,
       ttlSeconds: 0n,
       worker: "",
+      metadata: {},
     });
     const other = new RpcClient(endpoint, HandleServiceService, {
       tenant: "other",
@@ -184,6 +188,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
         bytes: 0n,
         ttlSeconds: 10n ** 9n,
         worker: "",
+        metadata: {},
       }),
       (e: unknown) => e instanceof InvalidArgumentError && /ttl_seconds/.test(e.message),
     );

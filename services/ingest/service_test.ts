@@ -82,6 +82,7 @@ function startComputeStandIn(received: Received[]): Promise<RunningService> {
                 expiresAtMs: now,
                 refcount: 1,
                 worker: "stand-in",
+                metadata: {},
               },
             };
           },

@@ -19,6 +19,7 @@ function info(id: string, name: string): HandleInfo {
     expiresAtMs: 0n,
     refcount: 1,
     worker: "",
+    metadata: {},
   };
 }
 

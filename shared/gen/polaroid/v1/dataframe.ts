@@ -45,6 +45,16 @@ export interface ExecuteRequest {
   name: string;
   /** Recompute even when an equal plan over the same inputs has a live result. */
   skipCache: boolean;
+  /**
+   * Labels of the result handle (see HandleInfo.metadata); a request with metadata is not
+   * answered from the plan cache.
+   */
+  metadata: { [key: string]: string };
+}
+
+export interface ExecuteRequest_MetadataEntry {
+  key: string;
+  value: string;
 }
 
 export interface ExecuteResponse {
@@ -119,7 +129,7 @@ export interface ExplainResponse {
 }
 
 function createBaseExecuteRequest(): ExecuteRequest {
-  return { plan: undefined, ttlSeconds: 0n, streaming: false, name: "", skipCache: false };
+  return { plan: undefined, ttlSeconds: 0n, streaming: false, name: "", skipCache: false, metadata: {} };
 }
 
 export const ExecuteRequest: MessageFns<ExecuteRequest> = {
@@ -142,6 +152,9 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
     if (message.skipCache !== false) {
       writer.uint32(40).bool(message.skipCache);
     }
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      ExecuteRequest_MetadataEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
     return writer;
   },
 
@@ -198,6 +211,17 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
             message.skipCache = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = ExecuteRequest_MetadataEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.metadata[entry6.key] = entry6.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -225,6 +249,20 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
         : isSet(object.skip_cache)
         ? globalThis.Boolean(object.skip_cache)
         : false,
+      metadata: isObject(object.metadata)
+        ? (globalThis.Object.entries(object.metadata) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -245,6 +283,15 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
     if (message.skipCache !== false) {
       obj.skipCache = message.skipCache;
     }
+    if (message.metadata) {
+      const entries = globalThis.Object.entries(message.metadata) as [string, string][];
+      if (entries.length > 0) {
+        obj.metadata = {};
+        entries.forEach(([k, v]) => {
+          obj.metadata[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -260,6 +307,100 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
     message.streaming = object.streaming ?? false;
     message.name = object.name ?? "";
     message.skipCache = object.skipCache ?? false;
+    message.metadata = (globalThis.Object.entries(object.metadata ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseExecuteRequest_MetadataEntry(): ExecuteRequest_MetadataEntry {
+  return { key: "", value: "" };
+}
+
+export const ExecuteRequest_MetadataEntry: MessageFns<ExecuteRequest_MetadataEntry> = {
+  encode(message: ExecuteRequest_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExecuteRequest_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExecuteRequest_MetadataEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExecuteRequest_MetadataEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ExecuteRequest_MetadataEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExecuteRequest_MetadataEntry>, I>>(base?: I): ExecuteRequest_MetadataEntry {
+    return ExecuteRequest_MetadataEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExecuteRequest_MetadataEntry>, I>>(object: I): ExecuteRequest_MetadataEntry {
+    const message = createBaseExecuteRequest_MetadataEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -1326,6 +1467,10 @@ export type DeepPartial<T> = T extends bigint ? string | number | bigint
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -38,6 +38,16 @@ export interface HandleInfo {
    * named handles as tables of that name.
    */
   name: string;
+  /**
+   * Labels the client attached when it made the handle (at most 16 entries of at most
+   * 64 KiB together); "polaroid.timeseries" marks a time-series frame (docs/timeseries.md).
+   */
+  metadata: { [key: string]: string };
+}
+
+export interface HandleInfo_MetadataEntry {
+  key: string;
+  value: string;
 }
 
 /** Published on NATS when a handle's lifetime changes, so workers free what they hold. */
@@ -102,6 +112,7 @@ function createBaseHandleInfo(): HandleInfo {
     refcount: 0,
     worker: "",
     name: "",
+    metadata: {},
   };
 }
 
@@ -155,6 +166,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     if (message.name !== "") {
       writer.uint32(90).string(message.name);
     }
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      HandleInfo_MetadataEntry.encode({ key: key as any, value }, writer.uint32(98).fork()).join();
+    });
     return writer;
   },
 
@@ -259,6 +273,17 @@ export const HandleInfo: MessageFns<HandleInfo> = {
             message.name = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            const entry12 = HandleInfo_MetadataEntry.decode(reader, reader.uint32());
+            if (entry12.value !== undefined) {
+              message.metadata[entry12.key] = entry12.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -296,6 +321,20 @@ export const HandleInfo: MessageFns<HandleInfo> = {
       refcount: isSet(object.refcount) ? globalThis.Number(object.refcount) : 0,
       worker: isSet(object.worker) ? globalThis.String(object.worker) : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      metadata: isObject(object.metadata)
+        ? (globalThis.Object.entries(object.metadata) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -334,6 +373,15 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.metadata) {
+      const entries = globalThis.Object.entries(message.metadata) as [string, string][];
+      if (entries.length > 0) {
+        obj.metadata = {};
+        entries.forEach(([k, v]) => {
+          obj.metadata[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -361,6 +409,100 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     message.refcount = object.refcount ?? 0;
     message.worker = object.worker ?? "";
     message.name = object.name ?? "";
+    message.metadata = (globalThis.Object.entries(object.metadata ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseHandleInfo_MetadataEntry(): HandleInfo_MetadataEntry {
+  return { key: "", value: "" };
+}
+
+export const HandleInfo_MetadataEntry: MessageFns<HandleInfo_MetadataEntry> = {
+  encode(message: HandleInfo_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HandleInfo_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandleInfo_MetadataEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HandleInfo_MetadataEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: HandleInfo_MetadataEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HandleInfo_MetadataEntry>, I>>(base?: I): HandleInfo_MetadataEntry {
+    return HandleInfo_MetadataEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HandleInfo_MetadataEntry>, I>>(object: I): HandleInfo_MetadataEntry {
+    const message = createBaseHandleInfo_MetadataEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -513,6 +655,10 @@ export type DeepPartial<T> = T extends bigint ? string | number | bigint
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

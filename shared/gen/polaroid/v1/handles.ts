@@ -34,6 +34,13 @@ export interface RegisterHandleRequest {
   worker: string;
   /** Optional; a name the owner already uses for a live handle is ALREADY_EXISTS. */
   name: string;
+  /** See HandleInfo.metadata. */
+  metadata: { [key: string]: string };
+}
+
+export interface RegisterHandleRequest_MetadataEntry {
+  key: string;
+  value: string;
 }
 
 export interface HandleRequest {
@@ -68,7 +75,7 @@ export interface DeleteHandleResponse {
 }
 
 function createBaseRegisterHandleRequest(): RegisterHandleRequest {
-  return { schema: undefined, rows: 0n, bytes: 0n, ttlSeconds: 0n, worker: "", name: "" };
+  return { schema: undefined, rows: 0n, bytes: 0n, ttlSeconds: 0n, worker: "", name: "", metadata: {} };
 }
 
 export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
@@ -100,6 +107,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     if (message.name !== "") {
       writer.uint32(50).string(message.name);
     }
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      RegisterHandleRequest_MetadataEntry.encode({ key: key as any, value }, writer.uint32(58).fork()).join();
+    });
     return writer;
   },
 
@@ -164,6 +174,17 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            const entry7 = RegisterHandleRequest_MetadataEntry.decode(reader, reader.uint32());
+            if (entry7.value !== undefined) {
+              message.metadata[entry7.key] = entry7.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -188,6 +209,20 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
         : 0n,
       worker: isSet(object.worker) ? globalThis.String(object.worker) : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      metadata: isObject(object.metadata)
+        ? (globalThis.Object.entries(object.metadata) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -211,6 +246,15 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.metadata) {
+      const entries = globalThis.Object.entries(message.metadata) as [string, string][];
+      if (entries.length > 0) {
+        obj.metadata = {};
+        entries.forEach(([k, v]) => {
+          obj.metadata[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -229,6 +273,104 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
       : 0n;
     message.worker = object.worker ?? "";
     message.name = object.name ?? "";
+    message.metadata = (globalThis.Object.entries(object.metadata ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseRegisterHandleRequest_MetadataEntry(): RegisterHandleRequest_MetadataEntry {
+  return { key: "", value: "" };
+}
+
+export const RegisterHandleRequest_MetadataEntry: MessageFns<RegisterHandleRequest_MetadataEntry> = {
+  encode(message: RegisterHandleRequest_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterHandleRequest_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterHandleRequest_MetadataEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterHandleRequest_MetadataEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: RegisterHandleRequest_MetadataEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterHandleRequest_MetadataEntry>, I>>(
+    base?: I,
+  ): RegisterHandleRequest_MetadataEntry {
+    return RegisterHandleRequest_MetadataEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterHandleRequest_MetadataEntry>, I>>(
+    object: I,
+  ): RegisterHandleRequest_MetadataEntry {
+    const message = createBaseRegisterHandleRequest_MetadataEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -873,6 +1015,10 @@ export type DeepPartial<T> = T extends bigint ? string | number | bigint
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
