@@ -436,3 +436,28 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "bars, returns and tests of a series are the frame's with the series' index and symbols",
+  ...INTEGRATION,
+  async fn() {
+    await withSeries(DATA, async (ts) => {
+      const lf = ts.lazy();
+      const same = async (a: RemoteLazyFrame, b: RemoteLazyFrame) =>
+        assert.deepEqual(await a.toRecords(), await b.toRecords());
+      await same(
+        ts.ohlcv({ price: "price", every: "10m" }),
+        lf.ohlcv({ index: "ts", by: "sym", price: "price", every: "10m" }),
+      );
+      await same(
+        ts.returns("price", { kind: "log" }).diff("x").pctChange("y", 2).lazy(),
+        lf.finance.returns("price", { kind: "log", by: "sym" }).finance.diff("x", 1, { by: "sym" })
+          .finance.pctChange("y", 2, { by: "sym" }),
+      );
+      await same(ts.adf("price", { maxLag: 2 }), lf.adf("price", { maxLag: 2, by: "sym" }));
+      await same(ts.halfLife("price"), lf.halfLife("price", { by: "sym" }));
+      const bars = await ts.ohlcv({ price: "price", every: "10m" }).toRecords();
+      assert.equal(bars.reduce((n, b) => n + Number(b.count), 0), 900); // every tick in a bar
+    });
+  },
+});
