@@ -87,6 +87,7 @@ export async function startTestServer(): Promise<TestServer> {
       refcount: 1,
       worker: "test",
       metadata: {},
+      objectKey: "",
     };
     tables.set(id, table);
     infos.set(id, handle);

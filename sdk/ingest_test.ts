@@ -61,6 +61,7 @@ async function startIngestServer() {
           refcount: 1,
           worker: "test",
           metadata: {},
+          objectKey: "",
         },
       });
     },

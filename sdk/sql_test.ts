@@ -26,6 +26,7 @@ function stored(): RemoteDataFrame {
     refcount: 1,
     worker: "",
     metadata: {},
+    objectKey: "",
   };
   return new RemoteDataFrame(session, info);
 }

@@ -129,8 +129,18 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
   handlesEndpoint: string;
   /** Root of the files plans may scan (POLAROID_DATA_ROOT). @default "./data" */
   dataRoot: string;
-  /** POLAROID_HANDLE_STORE; only `memory` exists so far. @default "memory" */
-  handleStore: "memory";
+  /**
+   * POLAROID_HANDLE_STORE: `memory` keeps each result in the worker that made it;
+   * `external` also writes it to the state store, so any worker can read it. @default "memory"
+   */
+  handleStore: "memory" | "external";
+  /** The state store (with `external`). */
+  stateStore: StateStoreConfig | undefined;
+  /**
+   * With `external`: bytes of frames a worker keeps in memory as a cache of the store
+   * (POLAROID_CACHE_BYTES); the least recently used are dropped first. @default 2GiB
+   */
+  cacheBytes: number;
   /**
    * Results of earlier plans kept for reuse by equal plans (POLAROID_PLAN_CACHE_ENTRIES);
    * 0 turns the plan cache off. @default 1024
@@ -179,6 +189,61 @@ export interface ComputeLimits {
   memoryLimit: number | undefined;
 }
 
+/** Where the external handle store keeps objects. */
+export type StateStoreConfig =
+  | { kind: "fs"; dir: string }
+  | {
+    kind: "s3";
+    /** POLAROID_S3_ENDPOINT (e.g. http://127.0.0.1:4568); absent means AWS. */
+    endpoint: string | undefined;
+    /** POLAROID_S3_BUCKET */
+    bucket: string;
+    /** POLAROID_S3_PREFIX. @default "" */
+    prefix: string;
+    /** POLAROID_S3_REGION. @default "us-east-1" */
+    region: string;
+    /** POLAROID_S3_ACCESS_KEY_ID / POLAROID_S3_SECRET_ACCESS_KEY */
+    accessKeyId: string;
+    secretAccessKey: string;
+    /** POLAROID_S3_PATH_STYLE (local servers). @default true with an endpoint */
+    forcePathStyle: boolean;
+  };
+
+/**
+ * The state store of POLAROID_HANDLE_STORE=external: POLAROID_STATE_DIR (fs) or
+ * POLAROID_S3_BUCKET (s3), exactly one; undefined for the memory store.
+ */
+function stateStore(env: Env, mode: string): StateStoreConfig | undefined {
+  if (raw(env, mode) !== "external") return undefined;
+  const dir = raw(env, "POLAROID_STATE_DIR");
+  const bucket = raw(env, "POLAROID_S3_BUCKET");
+  if ((dir === undefined) === (bucket === undefined)) {
+    throw new ConfigError(
+      `Cannot configure the external handle store as exactly one of POLAROID_STATE_DIR and POLAROID_S3_BUCKET must be set: current value is ${
+        dir === undefined ? "neither" : "both"
+      }`,
+    );
+  }
+  if (dir !== undefined) return { kind: "fs", dir };
+  const endpoint = raw(env, "POLAROID_S3_ENDPOINT");
+  const pathStyle = raw(env, "POLAROID_S3_PATH_STYLE");
+  if (pathStyle !== undefined && pathStyle !== "true" && pathStyle !== "false") {
+    throw new ConfigError(
+      `Cannot configure POLAROID_S3_PATH_STYLE as it must be true or false: current value is ${pathStyle}`,
+    );
+  }
+  return {
+    kind: "s3",
+    endpoint,
+    bucket: bucket!,
+    prefix: str(env, "POLAROID_S3_PREFIX", ""),
+    region: str(env, "POLAROID_S3_REGION", "us-east-1"),
+    accessKeyId: str(env, "POLAROID_S3_ACCESS_KEY_ID", ""),
+    secretAccessKey: str(env, "POLAROID_S3_SECRET_ACCESS_KEY", ""),
+    forcePathStyle: pathStyle === undefined ? endpoint !== undefined : pathStyle === "true",
+  };
+}
+
 export interface HandlesConfig extends CommonConfig, ServerPorts {
   /** POLAROID_DEFAULT_TTL_SECONDS. @default 3600 */
   defaultTtlSeconds: number;
@@ -186,6 +251,8 @@ export interface HandlesConfig extends CommonConfig, ServerPorts {
   maxTtlSeconds: number;
   /** POLAROID_MAX_HANDLES_PER_TENANT. @default 100000 */
   maxHandlesPerTenant: number;
+  /** With POLAROID_HANDLE_STORE=external: where freed handles' objects are deleted. */
+  stateStore: StateStoreConfig | undefined;
   /** How often expired handles are swept (POLAROID_SWEEP_INTERVAL_MS). @default 1000 */
   sweepIntervalMs: number;
 }
@@ -225,7 +292,9 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     workerId: str(env, "POLAROID_WORKER_ID", `compute-${pid}`),
     handlesEndpoint: endpoint(env, "POLAROID_HANDLES_ENDPOINT", "127.0.0.1:50052"),
     dataRoot: str(env, "POLAROID_DATA_ROOT", "./data"),
-    handleStore: choice(env, "POLAROID_HANDLE_STORE", ["memory"] as const, "memory"),
+    handleStore: choice(env, "POLAROID_HANDLE_STORE", ["memory", "external"] as const, "memory"),
+    stateStore: stateStore(env, "POLAROID_HANDLE_STORE"),
+    cacheBytes: bytes(env, "POLAROID_CACHE_BYTES", 2 * GIB),
     planCacheEntries: int(env, "POLAROID_PLAN_CACHE_ENTRIES", 1024, 0),
     spillDir: str(env, "POLAROID_SPILL_DIR", join(tmpdir(), "polaroid-spill")),
     limits: {
@@ -252,6 +321,7 @@ export function loadHandlesConfig(env: Env): HandlesConfig {
     defaultTtlSeconds: int(env, "POLAROID_DEFAULT_TTL_SECONDS", 3600, 1),
     maxTtlSeconds: int(env, "POLAROID_MAX_TTL_SECONDS", 604_800, 1),
     maxHandlesPerTenant: int(env, "POLAROID_MAX_HANDLES_PER_TENANT", 100_000, 1),
+    stateStore: stateStore(env, "POLAROID_HANDLE_STORE"),
     sweepIntervalMs: int(env, "POLAROID_SWEEP_INTERVAL_MS", 1000, 10),
   };
 }

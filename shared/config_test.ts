@@ -57,3 +57,24 @@ Deno.test("loadComputeConfig() reads POLAROID_SPILL_DIR, defaulting under the te
   assert.match(loadComputeConfig({}).spillDir, /polaroid-spill$/);
   assert.equal(loadComputeConfig({ POLAROID_SPILL_DIR: "/var/spill" }).spillDir, "/var/spill");
 });
+
+Deno.test("the external handle store needs exactly one of a state directory and a bucket", () => {
+  const fs = loadComputeConfig({ POLAROID_HANDLE_STORE: "external", POLAROID_STATE_DIR: "/s" });
+  assert.deepEqual(fs.stateStore, { kind: "fs", dir: "/s" });
+  assert.equal(fs.cacheBytes, 2 * 1024 ** 3);
+  const s3 = loadHandlesConfig({
+    POLAROID_HANDLE_STORE: "external",
+    POLAROID_S3_BUCKET: "b",
+    POLAROID_S3_ENDPOINT: "http://127.0.0.1:4568",
+  });
+  assert.equal(s3.stateStore?.kind, "s3");
+  assert.ok(s3.stateStore?.kind === "s3" && s3.stateStore.forcePathStyle);
+  assert.equal(loadComputeConfig({}).stateStore, undefined);
+  for (const env of [{}, { POLAROID_STATE_DIR: "/s", POLAROID_S3_BUCKET: "b" }]) {
+    assert.throws(
+      () => loadComputeConfig({ POLAROID_HANDLE_STORE: "external", ...env }),
+      ConfigError,
+    );
+  }
+  assert.throws(() => loadComputeConfig({ POLAROID_HANDLE_STORE: "s3" }), ConfigError);
+});

@@ -18,6 +18,7 @@ import { handleService } from "./handle_service.ts";
 import { PlanCache } from "./plan_cache.ts";
 import { HandleResolver } from "./resolver.ts";
 import { createStreamMetrics } from "./stream_metrics.ts";
+import { openStateStore } from "../../shared/state_store/open.ts";
 
 /** Starts a compute worker with the given configuration. */
 export function startCompute(config: ComputeConfig): Promise<RunningService> {
@@ -29,7 +30,13 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       // This worker's own spill directory: what a crashed run of it left there is stale.
       const spillDir = join(config.spillDir, config.workerId);
       await Deno.remove(spillDir, { recursive: true }).catch(() => {});
-      const frames = new FrameStore({ maxBytes: config.limits.maxWorkerBytes });
+      const store = config.handleStore === "external" && config.stateStore
+        ? await openStateStore(config.stateStore)
+        : undefined;
+      // With the external store, the frames in memory are a cache of it.
+      const frames = store
+        ? new FrameStore({ maxBytes: config.cacheBytes, evictable: true })
+        : new FrameStore({ maxBytes: config.limits.maxWorkerBytes });
       const handles = new RpcClient(config.handlesEndpoint, HandleServiceService, {
         timeoutMs: 10_000,
         maxMessageBytes: config.maxMessageBytes,
@@ -96,8 +103,31 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           this.set(planCache.stats.entries);
         },
       });
-      const resolver = new HandleResolver({ frames, handles, workerId: config.workerId, logger });
-      logger.info("configured", { worker: config.workerId, dataRoot, store: config.handleStore });
+      const resolver = new HandleResolver({
+        frames,
+        handles,
+        workerId: config.workerId,
+        logger,
+        ...(store ? { store } : {}),
+      });
+      new prom.Gauge({
+        name: "polaroid_frame_cache_lookups",
+        help:
+          "Handles read by plans since start: found in memory (hit), loaded from the state store (miss), dropped to make room (eviction).",
+        labelNames: ["result"],
+        registers: [registry],
+        collect() {
+          this.set({ result: "hit" }, resolver.stats.hits);
+          this.set({ result: "miss" }, resolver.stats.misses);
+          this.set({ result: "eviction" }, frames.evictions);
+        },
+      });
+      logger.info("configured", {
+        worker: config.workerId,
+        dataRoot,
+        store: config.handleStore,
+        ...(store ? { stateStore: store.kind } : {}),
+      });
       return {
         bindings: [
           dataFrameService({
@@ -108,6 +138,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
             handles,
             planCache,
             metrics: createStreamMetrics(registry),
+            ...(store ? { store } : {}),
           }),
           handleService(handles, frames),
         ],
@@ -117,6 +148,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           handles.close();
           frames.clear();
           frames.close();
+          await store?.close();
           await Deno.remove(spillDir, { recursive: true }).catch(() => {});
         },
       };

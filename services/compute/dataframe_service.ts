@@ -36,6 +36,8 @@ import type { FrameStore } from "./frames.ts";
 import { isCacheable, type PlanCache, planKey } from "./plan_cache.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
 import type { StreamMetrics } from "./stream_metrics.ts";
+import { persist } from "./objects.ts";
+import type { StateStore } from "../../shared/state_store/store.ts";
 import {
   type Held,
   heldDataBytes,
@@ -60,6 +62,11 @@ export interface DataFrameServiceDeps {
   planCache: PlanCache;
   /** Collect and streaming-engine metrics; none in tests that do not look. */
   metrics?: StreamMetrics;
+  /**
+   * The external handle store (POLAROID_HANDLE_STORE=external): every result is written
+   * there before its handle is registered.
+   */
+  store?: StateStore;
 }
 
 export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
@@ -132,11 +139,25 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     ctx: CallContext,
     name = "",
     metadata: Record<string, string> = {},
+    plan?: Plan,
   ): Promise<HandleInfo> => {
     const bytes = heldMemoryBytes(df);
     let info: HandleInfo;
+    let objectKey = "";
     try {
       deps.frames.reserve(bytes);
+      if (deps.store) {
+        // Durable before the handle exists: a crash here leaves an orphan, not a handle.
+        const persisting = performance.now();
+        objectKey = await persist(df, {
+          store: deps.store,
+          tenant: ctx.tenant,
+          stagingDir: deps.config.spillDir,
+          planHash: plan ? planKey(plan, ctx.tenant) : "",
+          labels: metadata,
+        });
+        ctx.log.persistMs = elapsed(persisting);
+      }
       info = await deps.handles.unary("registerHandle", {
         schema: heldSchema(df),
         rows: BigInt(heldHeight(df)),
@@ -145,9 +166,11 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
         worker: deps.config.workerId,
         name,
         metadata,
+        objectKey,
       }, { tenant: ctx.tenant });
     } catch (error) {
       await discard(df);
+      if (objectKey !== "") await deps.store?.delete(objectKey).catch(() => {});
       throw error;
     }
     deps.frames.add(info.id, df, ctx.tenant, bytes);
@@ -202,7 +225,14 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       const df = await run(plan, engine, request.streaming, ctx);
       ctx.log.engineMs = elapsed(started);
       const registering = performance.now();
-      const handle = await keep(df, request.ttlSeconds, ctx, request.name, request.metadata);
+      const handle = await keep(
+        df,
+        request.ttlSeconds,
+        ctx,
+        request.name,
+        request.metadata,
+        plan,
+      );
       ctx.log.registerMs = elapsed(registering);
       if (key !== undefined) deps.planCache.store(key, plan, handle.id);
       return { handle, cached: false };

@@ -33,6 +33,12 @@ export interface FrameStoreOptions {
   gcThresholdBytes?: number;
   /** ...and at the latest this long after the first drop it has not collected. @default 2000 */
   gcDelayMs?: number;
+  /**
+   * Every frame is also in the state store (POLAROID_HANDLE_STORE=external): the store is a
+   * cache, and making room drops the least recently used frames instead of failing.
+   * @default false
+   */
+  evictable?: boolean;
 }
 
 /** Frames held in this worker's memory. */
@@ -46,8 +52,11 @@ export class FrameStore {
   #droppedBytes = 0;
   #gcTimer: ReturnType<typeof setTimeout> | undefined;
   #gcSoon = false;
+  #evictable: boolean;
+  #evictions = 0;
 
   constructor(options: FrameStoreOptions) {
+    this.#evictable = options.evictable ?? false;
     this.#maxBytes = options.maxBytes;
     this.#gc = options.collectGarbage ?? (globalThis as { gc?: () => void }).gc;
     this.#gcThresholdBytes = options.gcThresholdBytes ?? 64 * 1024 * 1024;
@@ -62,8 +71,23 @@ export class FrameStore {
     return this.#bytes;
   }
 
-  /** Throws LimitExceededError when `bytes` more would pass the store's budget. */
+  /** Frames dropped to make room since start. */
+  get evictions(): number {
+    return this.#evictions;
+  }
+
+  /**
+   * Throws LimitExceededError when `bytes` more would pass the store's budget; an evictable
+   * store first drops its least recently used frames.
+   */
   reserve(bytes: number): void {
+    if (this.#evictable) {
+      for (const id of this.#frames.keys()) {
+        if (this.#bytes + bytes <= this.#maxBytes) break;
+        this.drop(id);
+        this.#evictions++;
+      }
+    }
     if (this.#bytes + bytes > this.#maxBytes) {
       throw new LimitExceededError(
         `Cannot keep a result of ${bytes} bytes as this worker holds ${this.#bytes} of its ${this.#maxBytes}-byte budget (POLAROID_MAX_WORKER_BYTES): release handles first`,
@@ -79,7 +103,13 @@ export class FrameStore {
   }
 
   get(id: string): HeldFrame | undefined {
-    return this.#frames.get(id);
+    const frame = this.#frames.get(id);
+    if (frame && this.#evictable) {
+      // Most recently used last: eviction walks the map from its start.
+      this.#frames.delete(id);
+      this.#frames.set(id, frame);
+    }
+    return frame;
   }
 
   /** Forgets a frame; true if it was held. */

@@ -55,3 +55,25 @@ Deno.test("FrameStore.released() schedules a collection for a frame it never hel
   assert.equal(store.bytes, 0, "the store's own total is untouched");
   store.close();
 });
+
+Deno.test("an evictable FrameStore makes room by dropping the least recently used frames", () => {
+  const store = new FrameStore({ maxBytes: 100, collectGarbage: () => {}, evictable: true });
+  const df = pl.DataFrame({ a: [1] });
+  for (const id of ["t.a", "t.b", "t.c"]) {
+    store.reserve(30);
+    store.add(id, df, "t", 30);
+  }
+  assert.ok(store.get("t.a")); // now the most recently used
+  store.reserve(50);
+  store.add("t.d", df, "t", 50);
+  assert.deepEqual(["t.a", "t.b", "t.c", "t.d"].map((id) => store.get(id) !== undefined), [
+    true,
+    false,
+    false,
+    true,
+  ]);
+  assert.equal(store.evictions, 2);
+  assert.equal(store.bytes, 80);
+  assert.throws(() => store.reserve(101), /budget/);
+  store.close();
+});

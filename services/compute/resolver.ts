@@ -1,7 +1,9 @@
 /**
  * Turns the handle ids a plan names into frames: from this worker's store when it holds
  * them (the catalog is told of the use at most once a second per handle), else through the
- * handles service, which says whether the handle exists and which worker holds it.
+ * handles service, which says whether the handle exists and which worker holds it. With the
+ * external handle store, a frame this worker does not hold is loaded from its object and
+ * kept in the worker's cache (one load per handle at a time).
  *
  * @module
  */
@@ -11,12 +13,15 @@ import type { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.
 import {
   FailedPreconditionError,
   HandleNotFoundError,
+  NotFoundError,
   PolaroidError,
 } from "../../shared/errors.ts";
 import { parseHandleId } from "../../shared/ids.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import type { FrameStore } from "./frames.ts";
-import type { Held } from "./engine/frame_access.ts";
+import { type Held, heldMemoryBytes } from "./engine/frame_access.ts";
+import { load } from "./objects.ts";
+import type { StateStore } from "../../shared/state_store/store.ts";
 
 /** How often, at most, a use of a held frame renews its TTL in the catalog. */
 const TOUCH_INTERVAL_MS = 1000;
@@ -29,10 +34,20 @@ export interface HandleResolverOptions {
   handles: HandlesClient;
   workerId: string;
   logger: Logger;
+  /** The external handle store. */
+  store?: StateStore;
+}
+
+/** Frames found in this worker's memory and loaded from the store, since start. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
 }
 
 export class HandleResolver {
   #options: HandleResolverOptions;
+  #loading = new Map<string, Promise<Held>>();
+  readonly stats: CacheStats = { hits: 0, misses: 0 };
 
   constructor(options: HandleResolverOptions) {
     this.#options = options;
@@ -48,10 +63,15 @@ export class HandleResolver {
         held.touchedAt = now;
         this.#touch(id, tenant);
       }
+      this.stats.hits++;
       return held.df;
     }
     // Not held here: the catalog says whether it exists and where.
     const info = await this.#options.handles.unary("resolveHandle", { id }, { tenant });
+    if (this.#options.store && info.objectKey !== "") {
+      this.stats.misses++;
+      return await this.#load(id, tenant, info.objectKey, this.#options.store);
+    }
     if (info.worker !== this.#options.workerId) {
       throw new FailedPreconditionError(
         `Cannot read handle ${id} as it is held by worker ${info.worker} and this worker is ${this.#options.workerId} (the memory store does not share frames between workers)`,
@@ -60,6 +80,34 @@ export class HandleResolver {
     }
     // The catalog knows it but this worker lost it (e.g. a restart): it is gone.
     throw notFound(id);
+  }
+
+  async #load(id: string, tenant: string, key: string, store: StateStore): Promise<Held> {
+    const pending = this.#loading.get(id);
+    if (pending) return pending;
+    const loading = (async () => {
+      const started = performance.now();
+      const df = await load(store, key).catch((error) => {
+        // The catalog names it, so its object must be there: a missing one is a lost frame.
+        if (error instanceof NotFoundError) throw notFound(id);
+        throw error;
+      });
+      const bytes = heldMemoryBytes(df);
+      this.#options.frames.reserve(bytes);
+      this.#options.frames.add(id, df, tenant, bytes);
+      this.#options.logger.info("frame loaded", {
+        handle: id,
+        bytes,
+        ms: Math.round(performance.now() - started),
+      });
+      return df;
+    })();
+    this.#loading.set(id, loading);
+    try {
+      return await loading;
+    } finally {
+      this.#loading.delete(id);
+    }
   }
 
   /** Frames of every id, for the tenant. */

@@ -15,6 +15,7 @@ import {
 import { newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
 import type { Schema } from "../../shared/gen/polaroid/v1/types.ts";
 import { validateHandleMetadata } from "./metadata.ts";
+import { validateKey } from "../../shared/state_store/store.ts";
 import { validateHandleName } from "./names.ts";
 import { lowerBound, upperBound } from "./_sorted.ts";
 
@@ -41,6 +42,8 @@ export interface HandleRecord {
   readonly name: string;
   /** The client's labels (see metadata.ts). */
   readonly metadata: Readonly<Record<string, string>>;
+  /** The frame's state store key ("" when a worker holds it alone). */
+  readonly objectKey: string;
 }
 
 /** A change in a handle's life, reported to `onEvent`. */
@@ -68,6 +71,8 @@ export interface RegisterInput {
   name?: string;
   /** The client's labels, within the limits of metadata.ts. @default {} */
   metadata?: Record<string, string>;
+  /** The frame's state store key. @default "" */
+  objectKey?: string;
 }
 
 /** One page of a tenant's handles. */
@@ -153,6 +158,7 @@ export class HandleCatalog {
     const ttl = this.#ttl(input.ttlSeconds ?? 0);
     const name = validateHandleName(input.name ?? "");
     const metadata = validateHandleMetadata(input.metadata ?? {});
+    const objectKey = input.objectKey ? validateKey(input.objectKey) : "";
     const worker = input.worker ?? "";
     if (worker.length > MAX_WORKER_LENGTH) {
       throw new InvalidArgumentError(
@@ -192,6 +198,7 @@ export class HandleCatalog {
       refcount: 1,
       name,
       metadata,
+      objectKey,
     };
     this.#entries.set(id, entry);
     ids.splice(lowerBound(ids, id), 0, id);

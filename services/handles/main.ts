@@ -9,14 +9,23 @@ import { loadHandlesConfig } from "../../shared/config.ts";
 import { connectNats } from "../../shared/nats.ts";
 import { runUntilSignal, startService } from "../../shared/service.ts";
 import { buildHandlesService } from "./service.ts";
+import { openStateStore } from "../../shared/state_store/open.ts";
 
 async function start() {
   const config = loadHandlesConfig(Deno.env.toObject());
   const nats = await connectNats(config.natsUrl, { name: "polaroid-handles" });
+  const store = config.stateStore && await openStateStore(config.stateStore);
   return await startService({
     name: "handles",
     config,
-    build: buildHandlesService(config, { nats, onClose: () => nats.drain() }),
+    build: buildHandlesService(config, {
+      nats,
+      ...(store ? { store } : {}),
+      onClose: async () => {
+        await nats.drain();
+        await store?.close();
+      },
+    }),
   });
 }
 

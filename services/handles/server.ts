@@ -28,6 +28,7 @@ export function toHandleInfo(record: HandleRecord): HandleInfo {
     refcount: record.refcount,
     worker: record.worker,
     metadata: { ...record.metadata },
+    objectKey: record.objectKey,
   };
 }
 
@@ -44,6 +45,7 @@ export function handleServiceBinding(catalog: HandleCatalog): ServiceBinding {
           worker: request.worker,
           name: request.name,
           metadata: request.metadata,
+          objectKey: request.objectKey,
         });
         Object.assign(ctx.log, { handle: record.id, worker: record.worker });
         if (record.name !== "") ctx.log.name = record.name;

@@ -14,6 +14,7 @@ import { HandleCatalog } from "./catalog.ts";
 import { natsEventSink } from "./events.ts";
 import { createHandlesMetrics } from "./metrics.ts";
 import { handleServiceBinding } from "./server.ts";
+import type { StateStore } from "../../shared/state_store/store.ts";
 
 /** What the handles service needs from outside. */
 export interface HandlesServiceDeps {
@@ -23,6 +24,8 @@ export interface HandlesServiceDeps {
   now?: () => number;
   /** Runs last when the service stops (e.g. drains the NATS connection). */
   onClose?: () => Promise<void> | void;
+  /** The external handle store: a freed handle's object is deleted from it. */
+  store?: StateStore;
 }
 
 /** The `build` of startService() for the handles service. */
@@ -41,6 +44,13 @@ export function buildHandlesService(
       onEvent: (event) => {
         metrics.observe(event);
         publish(event);
+        const key = event.record.objectKey;
+        if (event.kind === "freed" && key !== "" && deps.store) {
+          deps.store.delete(key).catch((error) =>
+            // Garbage collection removes it later as an unreferenced object.
+            logger.warn("object delete failed", { key, error: String(error) })
+          );
+        }
       },
     });
     const sweeper = setInterval(() => {

@@ -76,6 +76,7 @@ function registerNamed(client: RpcClient<typeof HandleServiceService>, name: str
     ttlSeconds: 0n,
     worker: "",
     metadata: {},
+    objectKey: "",
   });
 }
 
@@ -90,6 +91,7 @@ Deno.test("HandleService: register, resolve, retain, release twice publishes FRE
       ttlSeconds: 0n,
       worker: "compute-7",
       metadata: {},
+      objectKey: "",
     });
     assert.match(info.id, /^acme\.[a-z2-7]{26}$/);
     assert.equal(info.owner, "acme");
@@ -141,6 +143,7 @@ Deno.test("HandleService: a 1 s TTL expires and publishes FREED 'expired'", asyn
       ttlSeconds: 1n,
       worker: "compute-1",
       metadata: {},
+      objectKey: "",
     });
     assert.equal(info.expiresAtMs - info.createdAtMs, 1000n);
     await waitFor(
@@ -164,6 +167,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
       ttlSeconds: 0n,
       worker: "",
       metadata: {},
+      objectKey: "",
     });
     const other = new RpcClient(endpoint, HandleServiceService, {
       tenant: "other",
@@ -189,6 +193,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
         ttlSeconds: 10n ** 9n,
         worker: "",
         metadata: {},
+        objectKey: "",
       }),
       (e: unknown) => e instanceof InvalidArgumentError && /ttl_seconds/.test(e.message),
     );

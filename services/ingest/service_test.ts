@@ -83,6 +83,7 @@ function startComputeStandIn(received: Received[]): Promise<RunningService> {
                 refcount: 1,
                 worker: "stand-in",
                 metadata: {},
+                objectKey: "",
               },
             };
           },

@@ -28,8 +28,8 @@ export interface ObjectMeta {
   planHash: string;
   /** SHA-256 of the body (hex), when the writer computed it (content addressing). */
   contentHash?: string;
-  /** Body format. */
-  format: "arrow-ipc";
+  /** Body format: an Arrow IPC file, or Parquet (a result of the streaming engine). */
+  format: "arrow-ipc" | "parquet";
   /** The handle's client metadata (HandleInfo.metadata). */
   labels?: Record<string, string>;
 }
@@ -92,9 +92,15 @@ export function validateKey(key: string): string {
 /** The metadata record of key K is stored as K + META_SUFFIX. */
 export const META_SUFFIX = ".meta.json";
 
-/** The key of a handle's object. */
-export function handleKey(tenant: string, id: string): string {
-  return validateKey(`handles/${tenant}/${id}.arrow`);
+/** A fresh key for a result of the tenant: `handles/<tenant>/<uuid>.<arrow|parquet>`. */
+export function resultKey(tenant: string, format: ObjectMeta["format"]): string {
+  const ext = format === "parquet" ? "parquet" : "arrow";
+  return validateKey(`handles/${tenant}/${crypto.randomUUID()}.${ext}`);
+}
+
+/** The format of a result key. */
+export function keyFormat(key: string): ObjectMeta["format"] {
+  return key.endsWith(".parquet") ? "parquet" : "arrow-ipc";
 }
 
 /** Reads a body into one buffer. */
@@ -118,7 +124,10 @@ export async function bodyBytes(body: Body): Promise<Uint8Array> {
 /** Parses a metadata record; throws on a malformed one (the object is then not committed). */
 export function parseMeta(text: string, key: string): ObjectMeta {
   const meta = JSON.parse(text) as ObjectMeta;
-  if (meta.key !== key || typeof meta.bytes !== "number" || meta.format !== "arrow-ipc") {
+  if (
+    meta.key !== key || typeof meta.bytes !== "number" ||
+    (meta.format !== "arrow-ipc" && meta.format !== "parquet")
+  ) {
     throw new Error(`Cannot read state store metadata of ${key} as it is malformed`);
   }
   return meta;

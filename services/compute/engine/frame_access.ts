@@ -26,6 +26,8 @@ interface NativeFrame {
   slice(offset: number, length: number): unknown;
   clone(): NativeFrame;
   estimatedSize(): number;
+  /** Writes an Arrow IPC file ("uncompressed", "lz4" or "zstd"). */
+  writeIpc(path: string, compression: string): void;
   pivot(
     values: string[],
     on: string[],

@@ -20,6 +20,7 @@ function info(id: string, name: string): HandleInfo {
     refcount: 1,
     worker: "",
     metadata: {},
+    objectKey: "",
   };
 }
 

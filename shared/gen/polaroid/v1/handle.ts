@@ -43,6 +43,11 @@ export interface HandleInfo {
    * 64 KiB together); "polaroid.timeseries" marks a time-series frame (docs/timeseries.md).
    */
   metadata: { [key: string]: string };
+  /**
+   * With the external handle store: the state store key of the frame's object, written
+   * (durably) before the handle was registered; "" when a worker holds the frame alone.
+   */
+  objectKey: string;
 }
 
 export interface HandleInfo_MetadataEntry {
@@ -113,6 +118,7 @@ function createBaseHandleInfo(): HandleInfo {
     worker: "",
     name: "",
     metadata: {},
+    objectKey: "",
   };
 }
 
@@ -169,6 +175,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
       HandleInfo_MetadataEntry.encode({ key: key as any, value }, writer.uint32(98).fork()).join();
     });
+    if (message.objectKey !== "") {
+      writer.uint32(106).string(message.objectKey);
+    }
     return writer;
   },
 
@@ -284,6 +293,14 @@ export const HandleInfo: MessageFns<HandleInfo> = {
             }
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -335,6 +352,11 @@ export const HandleInfo: MessageFns<HandleInfo> = {
           {},
         )
         : {},
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
     };
   },
 
@@ -382,6 +404,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
         });
       }
     }
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
     return obj;
   },
 
@@ -418,6 +443,7 @@ export const HandleInfo: MessageFns<HandleInfo> = {
       },
       {},
     );
+    message.objectKey = object.objectKey ?? "";
     return message;
   },
 };

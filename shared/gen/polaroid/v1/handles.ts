@@ -36,6 +36,8 @@ export interface RegisterHandleRequest {
   name: string;
   /** See HandleInfo.metadata. */
   metadata: { [key: string]: string };
+  /** See HandleInfo.object_key. */
+  objectKey: string;
 }
 
 export interface RegisterHandleRequest_MetadataEntry {
@@ -75,7 +77,7 @@ export interface DeleteHandleResponse {
 }
 
 function createBaseRegisterHandleRequest(): RegisterHandleRequest {
-  return { schema: undefined, rows: 0n, bytes: 0n, ttlSeconds: 0n, worker: "", name: "", metadata: {} };
+  return { schema: undefined, rows: 0n, bytes: 0n, ttlSeconds: 0n, worker: "", name: "", metadata: {}, objectKey: "" };
 }
 
 export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
@@ -110,6 +112,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
       RegisterHandleRequest_MetadataEntry.encode({ key: key as any, value }, writer.uint32(58).fork()).join();
     });
+    if (message.objectKey !== "") {
+      writer.uint32(66).string(message.objectKey);
+    }
     return writer;
   },
 
@@ -185,6 +190,14 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
             }
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -223,6 +236,11 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
           {},
         )
         : {},
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
     };
   },
 
@@ -255,6 +273,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
         });
       }
     }
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
     return obj;
   },
 
@@ -282,6 +303,7 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
       },
       {},
     );
+    message.objectKey = object.objectKey ?? "";
     return message;
   },
 };

@@ -1,0 +1,75 @@
+/**
+ * A worker's side of the external handle store: a result is written to the state store
+ * (durably, under a fresh key) before its handle is registered, and a handle this worker
+ * does not hold is loaded from its object. Frames in memory travel as Arrow IPC files (lz4),
+ * streaming-engine results as the Parquet file they already are.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import pl from "nodejs-polars";
+import type { StateStore } from "../../shared/state_store/store.ts";
+import { keyFormat, resultKey, sha256Hex } from "../../shared/state_store/store.ts";
+import {
+  type Held,
+  heldHeight,
+  heldTypes,
+  nativeFrame,
+  SpilledFrame,
+} from "./engine/frame_access.ts";
+
+/** What persist() needs besides the frame. */
+export interface PersistOptions {
+  store: StateStore;
+  tenant: string;
+  /** Where the IPC file is staged (the worker's spill directory). */
+  stagingDir: string;
+  /** Hash of the producing plan, "" for uploads. */
+  planHash: string;
+  /** The handle's client metadata. */
+  labels: Record<string, string>;
+}
+
+/** Hash of a frame's column names and types. */
+export function schemaHash(held: Held): Promise<string> {
+  const types = Object.entries(heldTypes(held)).map(([name, type]) => [name, String(type)]);
+  return sha256Hex(new TextEncoder().encode(JSON.stringify(types)));
+}
+
+/** Writes `held` to the store; returns its key once the object is committed. */
+export async function persist(held: Held, options: PersistOptions): Promise<string> {
+  const format = held instanceof SpilledFrame ? "parquet" : "arrow-ipc";
+  const key = resultKey(options.tenant, format);
+  let path: string;
+  let staged: string | undefined;
+  if (held instanceof SpilledFrame) {
+    path = held.path;
+  } else {
+    await Deno.mkdir(options.stagingDir, { recursive: true });
+    staged = join(options.stagingDir, `${crypto.randomUUID()}.arrow`);
+    nativeFrame(held).writeIpc(staged, "lz4");
+    path = staged;
+  }
+  try {
+    const file = await Deno.open(path, { read: true });
+    await options.store.put(key, file.readable, {
+      tenant: options.tenant,
+      rows: heldHeight(held),
+      createdAtMs: Date.now(),
+      schemaHash: await schemaHash(held),
+      planHash: options.planHash,
+      format,
+      labels: options.labels,
+    });
+  } finally {
+    if (staged) await Deno.remove(staged).catch(() => {});
+  }
+  return key;
+}
+
+/** The frame of a committed object. */
+export async function load(store: StateStore, key: string): Promise<pl.DataFrame> {
+  const bytes = Buffer.from(await store.get(key));
+  return keyFormat(key) === "parquet" ? pl.readParquet(bytes) : pl.readIPC(bytes);
+}
