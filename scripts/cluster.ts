@@ -244,7 +244,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   service("handles", "handles", ports.handles, ports.handlesHttp, {});
   workerPorts.forEach((p, i) => {
     const name = i === 0 ? "compute" : `compute-${i + 1}`;
-    service("compute", name, p.grpc, p.http, { POLAROID_WORKER_ID: name });
+    // Transparent huge pages for the engine's allocations: Polars' native code uses glibc
+    // malloc, and on 100M-row frames page faults took more time than the work (sorts ran
+    // about twice as fast with it; docs/benchmarks.md, time series).
+    service("compute", name, p.grpc, p.http, {
+      POLAROID_WORKER_ID: name,
+      GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
+    });
   });
   service("ingest", "ingest", ports.ingest, ports.ingestHttp, {});
 

@@ -251,8 +251,8 @@ export class RemoteTimeSeries {
   // ---- Bars, windows, shifts ----------------------------------------------------------------
 
   /** OHLCV bars per symbol (see OhlcvOptions; the index and symbols are the series'). */
-  ohlcv(options: Omit<OhlcvOptions, "index" | "by">): RemoteLazyFrame {
-    return this.#lazy.ohlcv({ ...options, index: this.index, by: this.by });
+  ohlcv(options: Omit<OhlcvOptions, "index" | "by" | "sorted">): RemoteLazyFrame {
+    return this.#lazy.ohlcv({ ...options, index: this.index, by: this.by, sorted: true });
   }
   /** Rolling statistics over a number of rows or a duration, per symbol. */
   rolling(options: RollingWindowOptions): RemoteTimeSeries {

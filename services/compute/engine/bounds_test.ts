@@ -3,7 +3,7 @@ import pl from "nodejs-polars";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import { JoinType, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { E, int64Series, P, testContext } from "./_testing.ts";
-import { guardCrossJoins, guardPlanSizes } from "./bounds.ts";
+import { guardCrossJoins, guardPlanSizes, unsorted } from "./bounds.ts";
 
 const cross = (left: Plan, right: Plan) => P.join(left, right, { how: JoinType.JOIN_TYPE_CROSS });
 
@@ -90,4 +90,11 @@ Deno.test("guardPlanSizes() measures dynamic windows over the data, including ne
     guardPlanSizes(P.select(dynamic("1ms"), [E.col("t")]), ctx), // 1.7e8 windows
     (e) => e instanceof LimitExceededError && /'every' \("1ms"\)/.test(e.message),
   );
+});
+
+Deno.test("unsorted() drops the sorts at the top of a plan and nothing below them", () => {
+  const scan = P.handle("t");
+  const filtered = P.filter(P.sort(scan, [E.col("a")]), E.col("a"));
+  assert.deepEqual(unsorted(P.sort(P.sort(filtered, [E.col("b")]), [E.col("a")])), filtered);
+  assert.deepEqual(unsorted(scan), scan);
 });
