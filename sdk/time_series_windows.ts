@@ -13,6 +13,7 @@ import type { Expr } from "./expr.ts";
 import { col, cov, intRange, len, pearsonCorr } from "./functions.ts";
 import type { RemoteLazyFrame } from "./lazy_frame.ts";
 import type { ClosedWindowName } from "./plan_group.ts";
+import type { EwmOptions } from "./expr/_core_args.ts";
 import { when } from "./when.ts";
 import { shortestDuration } from "./bars.ts";
 
@@ -83,22 +84,11 @@ export interface ExpandingOptions {
   quantile?: number;
 }
 
-/** Options of `ewm()`; exactly one of alpha, com, span and halfLife. */
-export interface EwmWindowOptions {
+/** Options of `ewm()`; exactly one of alpha, com, span and halfLife (halfLife in rows). */
+export interface EwmWindowOptions extends Omit<EwmOptions, "ignoreNulls"> {
   columns: string[];
   /** @default ["mean"] */
   stats?: ("mean" | "std" | "var")[];
-  alpha?: number;
-  com?: number;
-  span?: number;
-  /** In rows. */
-  halfLife?: number;
-  /** Weights by the full history (pandas' adjust=True). @default true */
-  adjust?: boolean;
-  /** @default 1 */
-  minPeriods?: number;
-  /** Std and var without the bias correction. @default false */
-  bias?: boolean;
 }
 
 function fail(name: string, must: string, value: unknown): never {

@@ -11,20 +11,10 @@ import { connect, QueryError, type RemoteLazyFrame } from "../sdk/mod.ts";
 import type { OhlcvOptions } from "../sdk/bars.ts";
 import { frameToTable, INTEGRATION, tableToFrame, testCluster } from "./_harness.ts";
 import { runPython } from "../scripts/_python.ts";
+import { uniform as random } from "./_random.ts";
 
 const cluster = await testCluster();
 const dir = await Deno.makeTempDir({ prefix: "polaroid-bars-" });
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Ticks of A, B and C in two clusters around the 2024 New York DST switches, with gaps. */
 function ticks(): pl.DataFrame {

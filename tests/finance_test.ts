@@ -12,6 +12,7 @@ import { connect, type RemoteLazyFrame, type Row } from "../sdk/mod.ts";
 import type { VolatilityMethod } from "../sdk/finance.ts";
 import { frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
 import { runPython } from "../scripts/_python.ts";
+import { uniform } from "./_random.ts";
 
 const cluster = await testCluster();
 const N = 260;
@@ -20,18 +21,6 @@ const ANNUALIZATION = 252;
 const LAMBDA = 0.94;
 const MATRIX = ["open", "close", "volume", "x"];
 const DAY = 86_400_000;
-
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Seeded OHLCV bars of symbols "A" and "B", interleaved by time, with irregular gaps. */
 function bars(): Record<string, (string | number)[]> {

@@ -45,23 +45,12 @@ import { connect, type RemoteLazyFrame, type Row } from "../sdk/mod.ts";
 import type { StatAutolag, StatRegression } from "../sdk/plan_stat_test.ts";
 import { frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
 import { runPython } from "../scripts/_python.ts";
+import { uniform } from "./_random.ts";
 
 const cluster = await testCluster();
 const N = 1000;
 const SYMBOLS = ["A", "B", "C"] as const;
 const DEFAULT_MAX_LAG = Math.ceil(12 * (N / 100) ** 0.25);
-
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An AR(p) path u[t] = Σ phi[i] u[t − 1 − i] + e[t] from zeros. */
 function ar(phi: number[], normal: () => number): number[] {

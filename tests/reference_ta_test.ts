@@ -24,22 +24,11 @@ import pl from "nodejs-polars";
 import { col, connect, type Expr, lit, type RemoteLazyFrame, when } from "../sdk/mod.ts";
 import { frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
 import { runPython } from "../scripts/_python.ts";
+import { uniform } from "./_random.ts";
 
 const cluster = await testCluster();
 const N = 2000;
 const SYMBOLS = ["A", "B", "C"] as const;
-
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** N geometric random-walk closes and integer-valued volumes per symbol, interleaved. */
 function data(): { sym: string[]; close: number[]; volume: number[] } {

@@ -18,24 +18,13 @@ import {
 } from "../sdk/mod.ts";
 import { frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
 import { runPython } from "../scripts/_python.ts";
+import { uniform } from "./_random.ts";
 
 const cluster = await testCluster();
 const SYMBOLS = ["A", "B", "C"];
 const WINDOW = "5m";
 const ROWS = 7;
 const START = Date.UTC(2024, 2, 1, 14) * 1000; // µs
-
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Columns = Record<string, (string | number | null)[]>;
 
