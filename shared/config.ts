@@ -253,6 +253,13 @@ export interface HandlesConfig extends CommonConfig, ServerPorts {
   maxHandlesPerTenant: number;
   /** With POLAROID_HANDLE_STORE=external: where freed handles' objects are deleted. */
   stateStore: StateStoreConfig | undefined;
+  /** How often the store's garbage is collected (POLAROID_GC_INTERVAL_MS). @default 60000 */
+  gcIntervalMs: number;
+  /**
+   * Unnamed objects younger than this are kept (POLAROID_GC_GRACE_SECONDS): a worker writes
+   * a result before it registers its handle. @default 600
+   */
+  gcGraceSeconds: number;
   /** How often expired handles are swept (POLAROID_SWEEP_INTERVAL_MS). @default 1000 */
   sweepIntervalMs: number;
 }
@@ -322,6 +329,8 @@ export function loadHandlesConfig(env: Env): HandlesConfig {
     maxTtlSeconds: int(env, "POLAROID_MAX_TTL_SECONDS", 604_800, 1),
     maxHandlesPerTenant: int(env, "POLAROID_MAX_HANDLES_PER_TENANT", 100_000, 1),
     stateStore: stateStore(env, "POLAROID_HANDLE_STORE"),
+    gcIntervalMs: int(env, "POLAROID_GC_INTERVAL_MS", 60_000, 100),
+    gcGraceSeconds: int(env, "POLAROID_GC_GRACE_SECONDS", 600, 0),
     sweepIntervalMs: int(env, "POLAROID_SWEEP_INTERVAL_MS", 1000, 10),
   };
 }

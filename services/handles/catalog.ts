@@ -323,6 +323,15 @@ export class HandleCatalog {
     return { live: this.#entries.size - expired, expired, bytes: this.#bytes };
   }
 
+  /** The state store keys of every handle held (expired ones not yet swept included). */
+  objectKeys(): Set<string> {
+    const keys = new Set<string>();
+    for (const entry of this.#entries.values()) {
+      if (entry.objectKey !== "") keys.add(entry.objectKey);
+    }
+    return keys;
+  }
+
   /** Handles held, expired ones not yet swept included. */
   get size(): number {
     return this.#entries.size;

@@ -15,6 +15,8 @@ import { natsEventSink } from "./events.ts";
 import { createHandlesMetrics } from "./metrics.ts";
 import { handleServiceBinding } from "./server.ts";
 import type { StateStore } from "../../shared/state_store/store.ts";
+import { prom } from "../../shared/telemetry/metrics.ts";
+import { collectGarbage } from "./gc.ts";
 
 /** What the handles service needs from outside. */
 export interface HandlesServiceDeps {
@@ -53,6 +55,7 @@ export function buildHandlesService(
         }
       },
     });
+    const gc = deps.store && garbageCollector(deps.store, catalog, config, logger, registry);
     const sweeper = setInterval(() => {
       try {
         const expired = catalog.sweep();
@@ -65,9 +68,49 @@ export function buildHandlesService(
       bindings: [handleServiceBinding(catalog)],
       close: async () => {
         clearInterval(sweeper);
+        gc?.stop();
         await deps.nats.flush().catch(() => {});
         await deps.onClose?.();
       },
     });
   };
+}
+
+/** Runs collectGarbage() every gcIntervalMs, one pass at a time, counting what it deletes. */
+function garbageCollector(
+  store: StateStore,
+  catalog: HandleCatalog,
+  config: HandlesConfig,
+  logger: Logger,
+  registry: Registry,
+): { stop(): void } {
+  const deleted = new prom.Counter({
+    name: "polaroid_store_gc_deleted_total",
+    help: "State store objects deleted by garbage collection, by kind.",
+    labelNames: ["kind"],
+    registers: [registry],
+  });
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const report = await collectGarbage({
+        store,
+        liveKeys: () => catalog.objectKeys(),
+        graceMs: config.gcGraceSeconds * 1000,
+      });
+      deleted.inc({ kind: "uncommitted" }, report.uncommitted);
+      deleted.inc({ kind: "unreferenced" }, report.unreferenced);
+      deleted.inc({ kind: "temporary" }, report.temporary);
+      if (report.uncommitted + report.unreferenced + report.temporary > 0) {
+        logger.info("store garbage collected", { ...report });
+      }
+    } catch (error) {
+      logger.warn("store garbage collection failed", { error: String(error) });
+    } finally {
+      running = false;
+    }
+  }, config.gcIntervalMs);
+  return { stop: () => clearInterval(timer) };
 }

@@ -1,0 +1,68 @@
+/**
+ * Garbage collection of the external handle store: deletes the objects no handle names.
+ * Freed handles' objects are deleted when they are freed (service.ts); this pass removes
+ * what that misses: bodies a writer killed mid-write left without metadata, committed objects
+ * whose worker died before registering them (or whose delete failed), and abandoned
+ * temporary files of the fs backend. Only what is older than the grace period goes: a worker
+ * writes an object before it registers the handle, so a young unnamed object may be a handle
+ * about to exist.
+ *
+ * @module
+ */
+
+import type { StateStore } from "../../shared/state_store/store.ts";
+import { FsStateStore } from "../../shared/state_store/fs.ts";
+
+/** What one pass found and removed. */
+export interface GcReport {
+  /** Objects under the handles prefix. */
+  scanned: number;
+  /** Bodies without metadata, deleted. */
+  uncommitted: number;
+  /** Committed objects no handle names, deleted. */
+  unreferenced: number;
+  /** Temporary files of the fs backend, deleted. */
+  temporary: number;
+}
+
+/** Options of collectGarbage(). */
+export interface GcOptions {
+  store: StateStore;
+  /** The object keys of the live handles, read after the listing. */
+  liveKeys: () => Set<string>;
+  /** Objects younger than this are kept. */
+  graceMs: number;
+  /** @default Date.now() */
+  now?: number;
+}
+
+/** One pass over the store's handle objects. */
+export async function collectGarbage(options: GcOptions): Promise<GcReport> {
+  const { store, graceMs } = options;
+  const now = options.now ?? Date.now();
+  const report: GcReport = { scanned: 0, uncommitted: 0, unreferenced: 0, temporary: 0 };
+  const old: { key: string; committed: boolean }[] = [];
+  for await (const object of store.list("handles/")) {
+    report.scanned++;
+    if (now - object.modifiedAtMs > graceMs) old.push(object);
+  }
+  // Read after the listing: a handle registered meanwhile is in it.
+  const live = options.liveKeys();
+  for (const { key, committed } of old) {
+    if (live.has(key)) continue;
+    await store.delete(key);
+    if (committed) report.unreferenced++;
+    else report.uncommitted++;
+  }
+  if (store instanceof FsStateStore) {
+    for await (const entry of Deno.readDir(store.tmpDir)) {
+      const path = `${store.tmpDir}/${entry.name}`;
+      const stat = await Deno.stat(path).catch(() => undefined);
+      if (stat?.mtime && now - stat.mtime.getTime() > graceMs) {
+        await Deno.remove(path).catch(() => {});
+        report.temporary++;
+      }
+    }
+  }
+  return report;
+}
