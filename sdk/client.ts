@@ -1,17 +1,13 @@
 /**
- * The client: the one module of the SDK that talks to a compute worker (DataFrameService and
- * HandleService on the same endpoint). Frames record plans; every call goes through here.
+ * The client: the one module of the SDK that talks to compute workers (DataFrameService and
+ * HandleService on the same endpoint; several endpoints are balanced and calls retried, see
+ * connection.ts). Frames record plans; every call goes through here.
  *
  * @module
  */
 
 import { type RecordBatch, Table } from "apache-arrow";
-import {
-  CancelledError,
-  FailedPreconditionError,
-  HandleNotFoundError,
-  InternalError,
-} from "../shared/errors.ts";
+import { FailedPreconditionError, HandleNotFoundError, InternalError } from "../shared/errors.ts";
 import {
   type CollectResponse,
   DataFrameServiceService,
@@ -20,15 +16,23 @@ import {
 import type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../shared/gen/polaroid/v1/handles.ts";
 import { FileFormat, type FileScan, type Plan } from "../shared/gen/polaroid/v1/plan.ts";
-import type { RpcClient } from "../shared/grpc/client.ts";
+import type { RequestOf, ResponseOf } from "../shared/grpc/types.ts";
 import { collectBatches, collectTable, DATAFRAME_SERVICE, uploadRequests } from "./arrow.ts";
-import { type ChannelOptions, checkCount, openChannel, resolveEndpoint } from "./connection.ts";
+import { firstHandleId, sourceHandleId } from "./balancer.ts";
+import {
+  type ChannelOptions,
+  type ChannelPool,
+  checkCount,
+  openChannels,
+  resolveEndpoints,
+  type RoutingOptions,
+} from "./connection.ts";
 import { RemoteDataFrame } from "./data_frame.ts";
 import { type Schema, schemaFromProto } from "./datatypes.ts";
 import { RemoteLazyFrame } from "./lazy_frame.ts";
 import { scanFilePlan, scanHandlePlan } from "./plan.ts";
 import { type Row, tableFromRecords } from "./records.ts";
-import { resumableCollect, type ResumeOptions } from "./resume.ts";
+import { type ResumeOptions, routedCollect } from "./resume.ts";
 import type { CollectOptions, Explanation, Session, Source, StreamOptions } from "./session.ts";
 import { type SqlOptions, sqlPlan } from "./sql.ts";
 
@@ -36,9 +40,18 @@ import { type SqlOptions, sqlPlan } from "./sql.ts";
 export const DEFAULT_ENDPOINT = "127.0.0.1:50051";
 
 /** Options of `connect()`. */
-export interface ConnectOptions extends ChannelOptions {
-  /** "host:port" of a compute worker. @default POLAROID_ENDPOINT, else "127.0.0.1:50051" */
+export interface ConnectOptions extends ChannelOptions, RoutingOptions {
+  /**
+   * "host:port" of a compute worker (or of a load balancer in front of several); exclusive
+   * with `endpoints`. @default POLAROID_ENDPOINT, else "127.0.0.1:50051"
+   */
   endpoint?: string;
+  /**
+   * "host:port" of each of several compute workers (sharing an external handle store):
+   * calls are balanced over them (`balance`) and retried on the next one (`retry`);
+   * exclusive with `endpoint`. @default POLAROID_ENDPOINT split at commas
+   */
+  endpoints?: readonly string[];
   /** Rows per record batch of downloads; 0 means the server's default. @default 0 */
   batchSize?: number;
   /**
@@ -70,10 +83,12 @@ export interface ScanCsvOptions {
   sep?: string;
 }
 
-/** A connection to a Polaroid compute endpoint. */
+/** A connection to one or several Polaroid compute endpoints. */
 export interface Client extends AsyncDisposable {
-  /** "host:port" this client calls. */
+  /** "host:port" this client calls (the first of `endpoints`). */
   readonly endpoint: string;
+  /** "host:port" of every endpoint this client balances calls over. */
+  readonly endpoints: readonly string[];
   /** Uploads an apache-arrow Table; the result is a stored frame. */
   fromArrow(table: Table, options?: UploadOptions): Promise<RemoteDataFrame>;
   /** Uploads rows (bigints stay exact Int64); `schema` fixes column types. */
@@ -110,26 +125,47 @@ export interface Client extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** The services the client calls on each endpoint. */
+const SERVICES = { frames: DATAFRAME_SERVICE, handles: HandleServiceService } as const;
+type Frames = typeof DataFrameServiceService;
+type Handles = typeof HandleServiceService;
+
 class ClientImpl implements Client, Session {
-  readonly endpoint: string;
-  readonly #frames: RpcClient<typeof DataFrameServiceService>;
-  readonly #handles: RpcClient<typeof HandleServiceService>;
+  readonly #rpc: ChannelPool<typeof SERVICES>;
   readonly #batchSize: number;
   readonly #resume: ResumeOptions;
   #closed = false;
 
-  constructor(
-    endpoint: string,
-    frames: RpcClient<typeof DataFrameServiceService>,
-    handles: RpcClient<typeof HandleServiceService>,
-    batchSize: number,
-    resume: ResumeOptions = {},
-  ) {
-    this.endpoint = endpoint;
-    this.#frames = frames;
-    this.#handles = handles;
+  constructor(rpc: ChannelPool<typeof SERVICES>, batchSize: number, resume: ResumeOptions = {}) {
+    this.#rpc = rpc;
     this.#batchSize = batchSize;
     this.#resume = resume;
+  }
+
+  get endpoint(): string {
+    return this.endpoints[0]!;
+  }
+
+  get endpoints(): readonly string[] {
+    return this.#rpc.endpoints;
+  }
+
+  /** A DataFrameService call, routed by the handle it reads (`key`) and retried. */
+  #frames<K extends "execute" | "schema" | "explain">(
+    method: K,
+    key: string | undefined,
+    request: RequestOf<Frames[K]>,
+  ): Promise<ResponseOf<Frames[K]>> {
+    return this.#rpc.call(method, key, (rpc, call) => rpc.frames.unary(method, request, call));
+  }
+
+  /** A HandleService call, routed by the handle it names and retried. */
+  #handles<K extends "describeHandle" | "listHandles" | "retainHandle" | "releaseHandle">(
+    method: K,
+    request: RequestOf<Handles[K]>,
+  ): Promise<ResponseOf<Handles[K]>> {
+    const key = "id" in request ? request.id : undefined;
+    return this.#rpc.call(method, key, (rpc, call) => rpc.handles.unary(method, request, call));
   }
 
   #live(what: string): void {
@@ -152,11 +188,19 @@ class ClientImpl implements Client, Session {
       );
     }
     this.#live("upload");
-    const requests = withName(
-      uploadRequests(table, { ttlSeconds: options.ttlSeconds ?? 0 }),
-      checkName("upload", options.name),
+    const name = checkName("upload", options.name);
+    const ttlSeconds = options.ttlSeconds ?? 0;
+    // Each attempt sends the table again from the start.
+    const response = await this.#rpc.call(
+      "upload",
+      undefined,
+      (rpc, call) =>
+        rpc.frames.clientStream(
+          "upload",
+          withName(uploadRequests(table, { ttlSeconds }), name),
+          call,
+        ),
     );
-    const response = await this.#frames.clientStream("upload", requests);
     return this.#frame(response.handle, "upload");
   }
 
@@ -215,7 +259,7 @@ class ClientImpl implements Client, Session {
   async handle(id: string): Promise<RemoteDataFrame> {
     scanHandlePlan(id); // checks the id's shape
     this.#live("open handle");
-    return this.#frame(await this.#handles.unary("describeHandle", { id }), "open handle");
+    return this.#frame(await this.#handles("describeHandle", { id }), "open handle");
   }
 
   async listHandles(): Promise<HandleInfo[]> {
@@ -223,7 +267,7 @@ class ClientImpl implements Client, Session {
     const all: HandleInfo[] = [];
     let after = "";
     do {
-      const page = await this.#handles.unary("listHandles", { limit: 0, after, names: [] });
+      const page = await this.#handles("listHandles", { limit: 0, after, names: [] });
       all.push(...page.handles);
       after = page.nextAfter;
     } while (after !== "");
@@ -236,7 +280,7 @@ class ClientImpl implements Client, Session {
     checkCount("collect", "ttlSeconds", options.ttlSeconds);
     const name = checkName("collect", options.name);
     this.#live("collect");
-    const response = await this.#frames.unary("execute", {
+    const response = await this.#frames("execute", firstHandleId(plan), {
       plan,
       ttlSeconds: BigInt(options.ttlSeconds ?? 0),
       streaming: options.streaming ?? false,
@@ -247,10 +291,7 @@ class ClientImpl implements Client, Session {
     return this.#frame(response.handle, "collect");
   }
 
-  /**
-   * The Collect messages of a source. A stored frame's stream is reopened after a break
-   * from the next batch (see resume.ts); a plan's is not (its batches may differ by run).
-   */
+  /** The Collect messages of a source (routed, retried and resumed: see resume.ts). */
   #collect(source: Source, options: StreamOptions): AsyncIterable<CollectResponse> {
     checkCount("download", "batchSize", options.batchSize, 2 ** 32 - 1);
     checkCount("download", "startBatch", options.startBatch);
@@ -260,22 +301,11 @@ class ClientImpl implements Client, Session {
       );
     }
     this.#live("download");
-    const call = options.signal ? { signal: options.signal } : {};
-    const open = (startBatch: bigint, batchSize: number) =>
-      this.#frames.serverStream("collect", {
-        source,
-        batchSize,
-        startBatch,
-        streaming: options.streaming ?? false,
-      }, call);
-    const batchSize = options.batchSize ?? this.#batchSize;
-    const messages = source.$case === "plan" ? open(0n, batchSize) : resumableCollect(open, {
-      ...this.#resume,
-      startBatch: BigInt(options.startBatch ?? 0),
-      batchSize,
-      ...call,
+    return routedCollect(this.#rpc, source, {
+      ...options,
+      batchSize: options.batchSize ?? this.#batchSize,
+      resume: this.#resume,
     });
-    return options.signal ? untilAborted(messages, options.signal) : messages;
   }
 
   async table(source: Source, options: StreamOptions = {}): Promise<Table> {
@@ -288,24 +318,25 @@ class ClientImpl implements Client, Session {
 
   async schema(source: Source): Promise<Schema> {
     this.#live("resolve schema");
-    return schemaFromProto((await this.#frames.unary("schema", { source })).schema);
+    const response = await this.#frames("schema", sourceHandleId(source), { source });
+    return schemaFromProto(response.schema);
   }
 
   async explain(plan: Plan): Promise<Explanation> {
     this.#live("explain");
-    const { logical, optimized } = await this.#frames.unary("explain", { plan });
+    const { logical, optimized } = await this.#frames("explain", firstHandleId(plan), { plan });
     return { logical, optimized };
   }
 
   async retain(id: string): Promise<HandleInfo> {
     this.#live("retain handle");
-    return await this.#handles.unary("retainHandle", { id });
+    return await this.#handles("retainHandle", { id });
   }
 
   async release(id: string): Promise<void> {
     if (this.#closed) return;
     try {
-      await this.#handles.unary("releaseHandle", { id });
+      await this.#handles("releaseHandle", { id });
     } catch (error) {
       if (!(error instanceof HandleNotFoundError)) throw error;
     }
@@ -314,8 +345,7 @@ class ClientImpl implements Client, Session {
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
-      this.#frames.close();
-      this.#handles.close();
+      this.#rpc.close();
     }
     return Promise.resolve();
   }
@@ -346,37 +376,19 @@ function* withName(requests: Iterable<UploadRequest>, name: string): Generator<U
 }
 
 /**
- * The items of `source` until `signal` aborts: then CancelledError, also for items gRPC had
- * already received (it delivers those before the call's cancellation).
- */
-async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-  for await (const item of source) {
-    if (signal.aborted) {
-      throw new CancelledError("Cannot go on downloading as the download was aborted", {
-        cause: signal.reason,
-      });
-    }
-    yield item;
-  }
-}
-
-/**
- * Connects to a compute endpoint: `options.endpoint`, else the POLAROID_ENDPOINT environment
- * variable (read only when the program has `--allow-env`), else "127.0.0.1:50051". Waits up
- * to `connectTimeoutMs` for the server and rejects with UnavailableError if it does not
- * answer. A string argument is the endpoint.
+ * Connects to compute endpoints: `options.endpoint` or `options.endpoints`, else the
+ * POLAROID_ENDPOINT environment variable (one endpoint or a comma-separated list, read only
+ * when the program has `--allow-env`), else "127.0.0.1:50051". Waits up to
+ * `connectTimeoutMs` for the servers and rejects with UnavailableError if none answers. A
+ * string argument is the endpoint.
  */
 export async function connect(options: ConnectOptions | string = {}): Promise<Client> {
   const opts: ConnectOptions = typeof options === "string" ? { endpoint: options } : options;
-  const endpoint = resolveEndpoint(opts.endpoint, "POLAROID_ENDPOINT", DEFAULT_ENDPOINT);
+  const endpoints = resolveEndpoints(opts, "POLAROID_ENDPOINT", DEFAULT_ENDPOINT);
   checkCount("connect", "batchSize", opts.batchSize, 2 ** 32 - 1);
   checkCount("connect", "resume.maxRetries", opts.resume?.maxRetries);
   checkCount("connect", "resume.initialDelayMs", opts.resume?.initialDelayMs);
   checkCount("connect", "resume.maxDelayMs", opts.resume?.maxDelayMs);
-  const rpc = await openChannel(
-    endpoint,
-    { frames: DATAFRAME_SERVICE, handles: HandleServiceService },
-    opts,
-  );
-  return new ClientImpl(endpoint, rpc.frames, rpc.handles, opts.batchSize ?? 0, opts.resume);
+  const rpc = await openChannels(endpoints, SERVICES, opts);
+  return new ClientImpl(rpc, opts.batchSize ?? 0, opts.resume);
 }

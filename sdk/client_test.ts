@@ -214,3 +214,118 @@ Deno.test("a server error reaches the caller as its PolaroidError class", async 
     await assert.rejects(lf.schema(), InvalidPlanError);
   });
 });
+
+/** A "host:port" nothing listens on. */
+function deadEndpoint(): string {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return `127.0.0.1:${port}`;
+}
+
+function calls(server: TestServer, method: string): number {
+  return server.received.filter((r) => r.method === method).length;
+}
+
+Deno.test("connect({ endpoints }) round-robins calls over the endpoints", async () => {
+  await using a = await startTestServer();
+  await using b = await startTestServer();
+  await using client = await connect({ endpoints: [a.endpoint, b.endpoint] });
+  assert.deepEqual(client.endpoints, [a.endpoint, b.endpoint]);
+  assert.equal(client.endpoint, a.endpoint);
+  for (let i = 0; i < 6; i++) await client.listHandles();
+  assert.deepEqual([calls(a, "listHandles"), calls(b, "listHandles")], [3, 3]);
+});
+
+Deno.test("connect({ balance: 'affinity' }) sends every call naming a handle to one endpoint", async () => {
+  await using a = await startTestServer();
+  await using b = await startTestServer();
+  await using client = await connect({ endpoints: [a.endpoint, b.endpoint], balance: "affinity" });
+  const ids = Array.from({ length: 8 }, (_, i) => `default.${"a".repeat(25)}${"bcdefghi"[i]}`);
+  for (const id of ids) {
+    const before = [calls(a, "describeHandle"), calls(b, "describeHandle")];
+    for (let i = 0; i < 3; i++) await assert.rejects(client.handle(id), HandleNotFoundError);
+    const after = [
+      calls(a, "describeHandle") - before[0]!,
+      calls(b, "describeHandle") - before[1]!,
+    ];
+    assert.ok(after.includes(3) && after.includes(0), `${id} went to ${after}`);
+  }
+  assert.ok(calls(a, "describeHandle") > 0 && calls(b, "describeHandle") > 0, "ids spread");
+});
+
+Deno.test("calls go on over the endpoints that answer when one is down", async () => {
+  await using live = await startTestServer();
+  const dead = deadEndpoint();
+  // connect() resolves once one endpoint answers, long before its 5 s bound.
+  const started = performance.now();
+  await using client = await connect({ endpoints: [dead, live.endpoint], connectTimeoutMs: 5000 });
+  assert.ok(performance.now() - started < 2000);
+  // The first call meets the dead endpoint and is retried on the next; it cools down.
+  const df = await client.fromRecords(rows);
+  assert.deepEqual(await df.toRecords(), rows);
+  const again = await client.fromRecords(rows);
+  assert.equal(again.height, 3);
+  assert.equal(live.uploads.length, 2, "each upload arrived once");
+  assert.equal((await client.handle(again.id)).id, again.id);
+});
+
+Deno.test("a call fails with the last error and its attempt count when no endpoint answers", async () => {
+  const dead = [deadEndpoint(), deadEndpoint()];
+  await assert.rejects(
+    connect({ endpoints: dead, connectTimeoutMs: 300 }),
+    new RegExp(`Cannot connect to any of ${dead.join(", ")} as none answered within 300 ms`),
+  );
+  await using client = await connect({
+    endpoints: dead,
+    connectTimeoutMs: 0,
+    retry: { attempts: 3, baseDelayMs: 1 },
+  });
+  await assert.rejects(client.listHandles(), (e: unknown) => {
+    assert.ok(e instanceof UnavailableError);
+    assert.match(e.message, /\(after 3 attempts, the last on 127\.0\.0\.1:\d+\)$/);
+    return true;
+  });
+});
+
+Deno.test("connect() checks endpoints, balance and retry options", async () => {
+  await using server = await startTestServer();
+  await assert.rejects(
+    connect({ endpoint: server.endpoint, endpoints: [server.endpoint] }),
+    /'endpoint' and 'endpoints' are exclusive/,
+  );
+  await assert.rejects(connect({ endpoints: [] }), /'endpoints' must be a non-empty array/);
+  await assert.rejects(connect({ endpoints: ["a:1", "b"] }), /'endpoints' must be "host:port"/);
+  await assert.rejects(connect({ endpoint: "a:1,b:2" }), /'endpoint' must be "host:port"/);
+  await assert.rejects(
+    connect({ endpoint: server.endpoint, balance: "random" as "affinity" }),
+    /'balance' must be one of "round_robin", "affinity"/,
+  );
+  for (const attempts of [0, 101, 1.5]) {
+    await assert.rejects(
+      connect({ endpoint: server.endpoint, retry: { attempts } }),
+      new RegExp(
+        `'retry.attempts' must be an integer in \\[1, 100\\]: current value is ${attempts}`,
+      ),
+    );
+  }
+  await assert.rejects(
+    connect({ endpoint: server.endpoint, retry: { maxDelayMs: -1 } }),
+    /'retry.maxDelayMs'/,
+  );
+});
+
+Deno.test("connect() reads a comma-separated list from POLAROID_ENDPOINT", async () => {
+  await using a = await startTestServer();
+  await using b = await startTestServer();
+  Deno.env.set("POLAROID_ENDPOINT", ` ${a.endpoint}, ${b.endpoint} ,`);
+  try {
+    await using client = await connect();
+    assert.deepEqual(client.endpoints, [a.endpoint, b.endpoint]);
+    await client.listHandles();
+    await client.listHandles();
+    assert.deepEqual([calls(a, "listHandles"), calls(b, "listHandles")], [1, 1]);
+  } finally {
+    Deno.env.delete("POLAROID_ENDPOINT");
+  }
+});

@@ -12,8 +12,15 @@
  * ```
  *
  * The SDK reads one setting from the environment, and only with `--allow-env`:
- * POLAROID_ENDPOINT (POLAROID_INGEST_ENDPOINT for `connectIngest`), used when no endpoint
- * option is given.
+ * POLAROID_ENDPOINT, one endpoint or a comma-separated list (POLAROID_INGEST_ENDPOINT for
+ * `connectIngest`), used when no endpoint option is given.
+ *
+ * Over several compute workers that share an external handle store, calls are balanced
+ * (round robin, or affinity by handle) and retried on the next worker:
+ *
+ * ```ts
+ * await using client = await connect({ endpoints: ["w1:50051", "w2:50051"], balance: "affinity" });
+ * ```
  *
  * @module
  */
@@ -131,6 +138,9 @@ export type { AsofStrategyName, JoinAsofOptions } from "./plan_join.ts";
 export type { CollectOptions, StreamOptions } from "./session.ts";
 export type { SqlOptions } from "./sql.ts";
 export type { ResumeOptions } from "./resume.ts";
+export type { RetryOptions } from "./retry.ts";
+export type { BalanceMode } from "./balancer.ts";
+export { rendezvousOrder } from "./balancer.ts";
 export type {
   JoinHow,
   JoinOptions,

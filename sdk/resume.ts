@@ -1,13 +1,27 @@
 /**
- * Resuming a handle's Collect stream after the connection broke: the batches of a handle
- * are the same on every read (for one batch size), so the stream is opened again from the
- * batch after the last one received, with bounded retries and exponential backoff.
+ * Reading Collect streams: a stream is routed to an endpoint and tried again on the next one
+ * until its first message arrives (retry.ts); a handle's stream is resumed after the
+ * connection broke: the batches of a handle are the same on every read (for one batch size),
+ * so the stream is opened again, on another endpoint when there is one, from the batch after
+ * the last one received, with bounded retries and exponential backoff.
  *
  * @module
  */
 
-import { GrpcCode, InternalError, PolaroidError, UnavailableError } from "../shared/errors.ts";
-import type { CollectResponse } from "../shared/gen/polaroid/v1/dataframe.ts";
+import {
+  CancelledError,
+  GrpcCode,
+  InternalError,
+  PolaroidError,
+  UnavailableError,
+} from "../shared/errors.ts";
+import type {
+  CollectResponse,
+  DataFrameServiceService,
+} from "../shared/gen/polaroid/v1/dataframe.ts";
+import { sourceHandleId } from "./balancer.ts";
+import type { ChannelPool } from "./connection.ts";
+import type { Source, StreamOptions } from "./session.ts";
 
 /** Options of resuming broken streams. */
 export interface ResumeOptions {
@@ -113,4 +127,62 @@ export async function* resumableCollect(
       await sleep(delay, options.signal);
     }
   }
+}
+
+/**
+ * The items of `source` until `signal` aborts: then CancelledError, also for items gRPC had
+ * already received (it delivers those before the call's cancellation).
+ */
+export async function* untilAborted<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal,
+): AsyncGenerator<T> {
+  for await (const item of source) {
+    if (signal.aborted) {
+      throw new CancelledError("Cannot go on downloading as the download was aborted", {
+        cause: signal.reason,
+      });
+    }
+    yield item;
+  }
+}
+
+/** Options of {@link routedCollect}. */
+export interface RoutedCollectOptions extends StreamOptions {
+  /** Rows per batch asked for; 0 means the server's default. */
+  batchSize: number;
+  /** How a handle's broken stream is resumed. */
+  resume?: ResumeOptions;
+}
+
+/**
+ * The Collect messages of `source` over the endpoints of `pool`, routed by the handle the
+ * source reads, tried again on the next endpoint until the first message arrives, all within
+ * one deadline. A handle's stream is resumed after a break, from the next batch and on
+ * another endpoint when there is one; a plan's is not (its batches may differ by run).
+ */
+export function routedCollect(
+  pool: Pick<ChannelPool<{ frames: typeof DataFrameServiceService }>, "deadline" | "stream">,
+  source: Source,
+  options: RoutedCollectOptions,
+): AsyncIterable<CollectResponse> {
+  const signal = options.signal ? { signal: options.signal } : {};
+  const route = { ...signal, deadline: pool.deadline(), tried: new Set<string>() };
+  const key = sourceHandleId(source);
+  const streaming = options.streaming ?? false;
+  const open: OpenCollect = (startBatch, batchSize) =>
+    pool.stream(
+      "collect",
+      key,
+      (rpc, call) =>
+        rpc.frames.serverStream("collect", { source, batchSize, startBatch, streaming }, call),
+      route,
+    );
+  const messages = source.$case === "plan" ? open(0n, options.batchSize) : resumableCollect(open, {
+    ...options.resume,
+    startBatch: BigInt(options.startBatch ?? 0),
+    batchSize: options.batchSize,
+    ...signal,
+  });
+  return options.signal ? untilAborted(messages, options.signal) : messages;
 }

@@ -1,0 +1,201 @@
+/**
+ * Retrying calls on the next endpoint: which failures a call may repeat, exponential backoff
+ * with full jitter, and one deadline per call that every attempt and wait fits inside.
+ *
+ * @module
+ */
+
+import {
+  CancelledError,
+  DeadlineExceededError,
+  GrpcCode,
+  PolaroidError,
+} from "../shared/errors.ts";
+import type { Balancer } from "./balancer.ts";
+import { abortableSleep } from "./resume.ts";
+
+/** Options of retrying failed calls. */
+export interface RetryOptions {
+  /** Attempts of one call, the first included; 1 turns retrying off. @default 4 */
+  attempts?: number;
+  /** Backoff before the second attempt (the cap of its random wait); it doubles. @default 50 */
+  baseDelayMs?: number;
+  /** Largest backoff cap. @default 2000 */
+  maxDelayMs?: number;
+  /** Waits `ms` milliseconds, or rejects when `signal` aborts (tests pass a fake). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** A number in [0, 1) for the jitter (tests pass a fake). @default Math.random */
+  random?: () => number;
+}
+
+/** The calls the SDK makes, by how they may be repeated. */
+export type RetryMethod =
+  | "collect"
+  | "schema"
+  | "explain"
+  | "describeHandle"
+  | "resolveHandle"
+  | "listHandles"
+  | "execute"
+  | "retainHandle"
+  | "releaseHandle"
+  | "upload";
+
+const IDEMPOTENT = new Set<number>([
+  GrpcCode.UNAVAILABLE,
+  GrpcCode.DEADLINE_EXCEEDED,
+  GrpcCode.RESOURCE_EXHAUSTED,
+]);
+// Execute stores a new handle and Retain/Release change reference counts: a call that ran
+// past its deadline may have done so, only a refusal is safe to repeat.
+const REFUSED = new Set<number>([GrpcCode.UNAVAILABLE, GrpcCode.RESOURCE_EXHAUSTED]);
+// An upload's body is replayed from the table the client holds.
+const UNREACHABLE = new Set<number>([GrpcCode.UNAVAILABLE]);
+
+/** The gRPC codes each call is retried on. */
+export const RETRY_CODES: Readonly<Record<RetryMethod, ReadonlySet<number>>> = {
+  collect: IDEMPOTENT,
+  schema: IDEMPOTENT,
+  explain: IDEMPOTENT,
+  describeHandle: IDEMPOTENT,
+  resolveHandle: IDEMPOTENT,
+  listHandles: IDEMPOTENT,
+  execute: REFUSED,
+  retainHandle: REFUSED,
+  releaseHandle: REFUSED,
+  upload: UNREACHABLE,
+};
+
+const DETAILS_KEY = "grpc-status-details-bin";
+
+/** Whether a failed call carried a status that a server sent (not one made by the client). */
+function fromServer(error: PolaroidError): boolean {
+  const cause = error.cause as { metadata?: { get(key: string): unknown[] } } | undefined;
+  const details = cause?.metadata?.get?.(DETAILS_KEY);
+  return Array.isArray(details) && details.length > 0;
+}
+
+/**
+ * Whether `method` may be tried again after `error`. RESOURCE_EXHAUSTED counts only when a
+ * server sent it: the client's own message size limit fails the same way everywhere.
+ */
+export function isRetryable(error: unknown, method: RetryMethod): boolean {
+  if (!(error instanceof PolaroidError) || !RETRY_CODES[method].has(error.code)) return false;
+  return error.code !== GrpcCode.RESOURCE_EXHAUSTED || fromServer(error);
+}
+
+/**
+ * The wait before retry `retry` (0 for the second attempt): full jitter, a uniform random
+ * time in [0, min(maxDelayMs, baseDelayMs * 2^retry)).
+ */
+export function backoffDelay(
+  retry: number,
+  options: Pick<RetryOptions, "baseDelayMs" | "maxDelayMs" | "random"> = {},
+): number {
+  const cap = Math.min(options.maxDelayMs ?? 2000, (options.baseDelayMs ?? 50) * 2 ** retry);
+  return Math.floor((options.random ?? Math.random)() * cap);
+}
+
+/** One attempt of a call. */
+export interface Attempt {
+  /** The endpoint to call. */
+  endpoint: string;
+  /** What is left of the call's deadline: the attempt's own deadline. */
+  timeoutMs: number;
+  /** 1 for the first attempt. */
+  number: number;
+}
+
+/** Where and how long a call may be tried. */
+export interface RetryPlan extends RetryOptions {
+  balancer: Balancer;
+  /** The handle the call reads (affinity). */
+  key?: string | undefined;
+  /** Milliseconds since the epoch after which no attempt starts and no call runs. */
+  deadline: number;
+  /** Stops the call and any wait. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Endpoints this call failed on, avoided while others remain; shared by the streams that
+   * resume one download, so that a resumed stream goes to another endpoint. @default a new set
+   */
+  tried?: Set<string>;
+  /** The clock (tests pass a fake). @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * The messages of a server stream opened by `open`, tried again on the next endpoint after
+ * a retryable failure before its first message (after that, the error is the caller's: only
+ * it knows whether the stream can go on). The last error carries the attempt count.
+ */
+export async function* retryStream<T>(
+  method: RetryMethod,
+  open: (attempt: Attempt) => AsyncIterable<T>,
+  plan: RetryPlan,
+): AsyncGenerator<T> {
+  const attempts = plan.attempts ?? 4;
+  const now = plan.now ?? Date.now;
+  const sleep = plan.sleep ?? abortableSleep;
+  const tried = plan.tried ?? new Set<string>();
+  for (let number = 1;; number++) {
+    const timeoutMs = plan.deadline - now();
+    if (timeoutMs <= 0) {
+      throw new DeadlineExceededError(
+        `Cannot call ${method} as its deadline passed before attempt ${number}`,
+      );
+    }
+    const endpoint = plan.balancer.pick(plan.key, tried);
+    let received = false;
+    try {
+      for await (const message of open({ endpoint, timeoutMs, number })) {
+        if (!received) plan.balancer.markUp(endpoint);
+        received = true;
+        yield message;
+      }
+      plan.balancer.markUp(endpoint);
+      return;
+    } catch (error) {
+      tried.add(endpoint);
+      if (error instanceof PolaroidError && error.code === GrpcCode.UNAVAILABLE) {
+        plan.balancer.markDown(endpoint);
+      }
+      if (received) throw error;
+      if (!isRetryable(error, method) || plan.signal?.aborted) {
+        throw withAttempts(error, number, endpoint);
+      }
+      const delay = backoffDelay(number - 1, plan);
+      if (number >= attempts || now() + delay >= plan.deadline) {
+        throw withAttempts(error, number, endpoint);
+      }
+      try {
+        await sleep(delay, plan.signal);
+      } catch (reason) {
+        throw new CancelledError(`Cannot retry ${method} as the call was aborted`, {
+          cause: reason,
+        });
+      }
+    }
+  }
+}
+
+/** `call` tried again on the next endpoint after retryable failures (see retryStream). */
+export async function retryCall<T>(
+  method: RetryMethod,
+  call: (attempt: Attempt) => Promise<T>,
+  plan: RetryPlan,
+): Promise<T> {
+  const one = async function* (attempt: Attempt): AsyncGenerator<T> {
+    yield await call(attempt);
+  };
+  for await (const result of retryStream(method, one, plan)) return result;
+  throw new TypeError(`Cannot call ${method} as it returned no result`);
+}
+
+/** The error of the last attempt, its message naming how many attempts were made. */
+function withAttempts(error: unknown, attempts: number, endpoint: string): unknown {
+  if (attempts > 1 && error instanceof Error) {
+    error.message = `${error.message} (after ${attempts} attempts, the last on ${endpoint})`;
+  }
+  return error;
+}
