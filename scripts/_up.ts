@@ -16,6 +16,8 @@ export const WELL_KNOWN_PORTS: Readonly<Required<ClusterPorts>> = {
   handlesHttp: 9092,
   ingest: 50053,
   ingestHttp: 9093,
+  balancer: 50050,
+  balancerHttp: 9094,
 };
 
 /** Parsed command line of `deno task up`. */
@@ -23,20 +25,75 @@ export interface UpFlags {
   demo: boolean;
   exitAfterDemo: boolean;
   freePorts: boolean;
+  /** `--workers N`: N compute workers behind nginx; undefined: one worker, no balancer. */
+  workers?: number;
 }
 
-const USAGE = "usage: deno task up [--no-demo] [--exit-after-demo] [--free-ports]";
+const USAGE = "usage: deno task up [--no-demo] [--exit-after-demo] [--free-ports] [--workers N]";
 
-/** Parses the flags; throws a TypeError naming an unknown one. */
+/** Most workers `--workers` starts on one machine. */
+export const MAX_UP_WORKERS = 64;
+
+/** Parses the flags; throws a TypeError naming an unknown or malformed one. */
 export function parseUpFlags(args: readonly string[]): UpFlags {
   const flags: UpFlags = { demo: true, exitAfterDemo: false, freePorts: false };
-  for (const arg of args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     if (arg === "--no-demo") flags.demo = false;
     else if (arg === "--exit-after-demo") flags.exitAfterDemo = true;
     else if (arg === "--free-ports") flags.freePorts = true;
+    else if (arg === "--workers") flags.workers = workerCount(args[++i]);
+    else if (arg.startsWith("--workers=")) flags.workers = workerCount(arg.slice(10));
     else throw new TypeError(`Cannot start as '${arg}' is not a flag of deno task up\n${USAGE}`);
   }
   return flags;
+}
+
+function workerCount(raw: string | undefined): number {
+  const n = Number(raw);
+  if (raw === undefined || !/^\d+$/.test(raw) || n < 1 || n > MAX_UP_WORKERS) {
+    throw new TypeError(
+      `Cannot start as '--workers' must be an integer in [1, ${MAX_UP_WORKERS}]: current value is ${
+        raw === undefined ? "missing" : JSON.stringify(raw)
+      }\n${USAGE}`,
+    );
+  }
+  return n;
+}
+
+/** How `deno task up` keeps handles when it runs several workers. */
+export interface HandleStorePlan {
+  /** Environment to add for every service (empty when nothing changes). */
+  env: Record<string, string>;
+  /** A line to print about it, if any. */
+  message?: string;
+}
+
+/**
+ * With more than one worker, handles must be readable through any of them: the external
+ * store on a directory made by `stateDir()`, unless POLAROID_HANDLE_STORE is set already
+ * (then it is kept).
+ */
+export function planHandleStore(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { workers: number; stateDir: () => string },
+): HandleStorePlan {
+  if (options.workers <= 1) return { env: {} };
+  const configured = env.POLAROID_HANDLE_STORE?.trim();
+  if (configured) {
+    return {
+      env: {},
+      message: configured === "external"
+        ? `${options.workers} workers share the external handle store configured in the environment`
+        : `warning: POLAROID_HANDLE_STORE=${configured}: a handle is readable only through the worker that made it`,
+    };
+  }
+  const stateDir = options.stateDir();
+  return {
+    env: { POLAROID_HANDLE_STORE: "external", POLAROID_STATE_DIR: stateDir },
+    message:
+      `${options.workers} workers share the external handle store in ${stateDir} (POLAROID_HANDLE_STORE=external, removed on stop)`,
+  };
 }
 
 /** The variable that configures each port (the services' own, plus nats-server's). */
@@ -49,7 +106,19 @@ export const PORT_VARIABLES: Readonly<Record<keyof ClusterPorts, string>> = {
   handlesHttp: "POLAROID_HANDLES_HTTP_PORT",
   ingest: "POLAROID_INGEST_PORT",
   ingestHttp: "POLAROID_INGEST_HTTP_PORT",
+  balancer: "POLAROID_BALANCER_PORT",
+  balancerHttp: "POLAROID_BALANCER_HTTP_PORT",
 };
+
+/** Options of planPorts(). */
+export interface PlanPortsOptions {
+  /** Pick every port free (configured ones still win). @default false */
+  freePorts?: boolean;
+  /** Plan the balancer's ports too. @default false */
+  balancer?: boolean;
+  /** Whether a port is free now. @default a listen probe on 127.0.0.1 */
+  isFree?: (port: number) => boolean;
+}
 
 /** Where `deno task up` listens: configured ports, else the well-known ones when free. */
 export interface PortPlan {
@@ -67,11 +136,12 @@ export interface PortPlan {
  */
 export function planPorts(
   env: Readonly<Record<string, string | undefined>>,
-  freePorts: boolean,
-  isFree: (port: number) => boolean = portIsFree,
+  options: PlanPortsOptions = {},
 ): PortPlan {
+  const { freePorts = false, balancer = false, isFree = portIsFree } = options;
   const plan: PortPlan = { ports: {}, busyConfigured: [], replaced: [] };
   for (const [name, variable] of Object.entries(PORT_VARIABLES) as [keyof ClusterPorts, string][]) {
+    if (!balancer && (name === "balancer" || name === "balancerHttp")) continue;
     const raw = env[variable]?.trim();
     if (raw) {
       const port = Number(raw);
@@ -107,15 +177,23 @@ export function banner(cluster: Cluster, logDir: string): string {
   const e = cluster.endpoints;
   const row = (name: string, grpc: string, http: string) =>
     `  ${name.padEnd(8)} gRPC ${grpc.padEnd(22)} ${http}/healthz  ${http}/metrics`;
+  const front = e.balancer ?? e.compute;
   return [
     "",
     "Polaroid is up",
-    row("compute", e.compute, e.computeHttp),
+    ...(e.balancer && e.balancerHttp
+      ? [
+        `  ${"nginx".padEnd(8)} gRPC ${
+          e.balancer.padEnd(22)
+        } ${e.balancerHttp}/healthz  ${e.balancerHttp}/status`,
+        `  compute  ${e.computeWorkers.length} worker(s): ${e.computeWorkers.join(" ")}`,
+      ]
+      : [row("compute", e.compute, e.computeHttp)]),
     row("handles", e.handles, e.handlesHttp),
     row("ingest", e.ingest, e.ingestHttp),
     `  ${"nats".padEnd(8)} ${e.nats.padEnd(27)} ${e.natsMonitor}/healthz`,
     `  logs     ${logDir}/<service>.log`,
-    "  SDK      await connect({ endpoint: " + JSON.stringify(e.compute) + " })",
+    "  SDK      await connect({ endpoint: " + JSON.stringify(front) + " })",
     "Ctrl-C stops the cluster.",
     "",
   ].join("\n");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseUpFlags, planPorts, WELL_KNOWN_PORTS } from "./_up.ts";
+import { parseUpFlags, planHandleStore, planPorts, WELL_KNOWN_PORTS } from "./_up.ts";
 
 Deno.test("parseUpFlags() reads the flags of deno task up", () => {
   assert.deepEqual(parseUpFlags([]), { demo: true, exitAfterDemo: false, freePorts: false });
@@ -23,17 +23,54 @@ Deno.test("planPorts() keeps configured ports, uses free defaults, replaces busy
   const isFree = (port: number) => !busy.has(port);
   const plan = planPorts(
     { POLAROID_HANDLES_PORT: "6000", POLAROID_NATS_PORT: "7000" },
-    false,
-    isFree,
+    { isFree },
   );
   assert.equal(plan.ports.handles, 6000);
   assert.equal(plan.ports.ingest, WELL_KNOWN_PORTS.ingest);
   assert.equal(plan.ports.compute, undefined, "busy default left to be picked free");
   assert.deepEqual(plan.replaced, ["50051 (compute)"]);
   assert.deepEqual(plan.busyConfigured, ["7000 (POLAROID_NATS_PORT)"]);
-  assert.deepEqual(planPorts({}, true, isFree).ports, {});
+  assert.equal(plan.ports.balancer, undefined, "no balancer ports without a balancer");
+  assert.deepEqual(planPorts({}, { freePorts: true, isFree }).ports, {});
   assert.throws(
-    () => planPorts({ POLAROID_COMPUTE_PORT: "http" }, false, isFree),
+    () => planPorts({ POLAROID_COMPUTE_PORT: "http" }, { isFree }),
     /POLAROID_COMPUTE_PORT/,
+  );
+});
+
+Deno.test("parseUpFlags() reads --workers N and --workers=N, refusing a bad count", () => {
+  assert.equal(parseUpFlags([]).workers, undefined);
+  assert.equal(parseUpFlags(["--workers", "3", "--no-demo"]).workers, 3);
+  assert.equal(parseUpFlags(["--workers=2"]).workers, 2);
+  for (const bad of [["--workers"], ["--workers", "0"], ["--workers=two"], ["--workers", "1.5"]]) {
+    assert.throws(() => parseUpFlags(bad), /'--workers' must be an integer in \[1, 64\]/);
+  }
+});
+
+Deno.test("planPorts() plans the balancer's ports only with a balancer", () => {
+  const plan = planPorts({ POLAROID_BALANCER_PORT: "6100" }, {
+    balancer: true,
+    isFree: () => true,
+  });
+  assert.equal(plan.ports.balancer, 6100);
+  assert.equal(plan.ports.balancerHttp, WELL_KNOWN_PORTS.balancerHttp);
+});
+
+Deno.test("planHandleStore() shares an external store between several workers", () => {
+  let made = 0;
+  const stateDir = () => `/tmp/state-${++made}`;
+  assert.deepEqual(planHandleStore({}, { workers: 1, stateDir }), { env: {} });
+  const shared = planHandleStore({}, { workers: 3, stateDir });
+  assert.deepEqual(shared.env, {
+    POLAROID_HANDLE_STORE: "external",
+    POLAROID_STATE_DIR: "/tmp/state-1",
+  });
+  assert.match(shared.message!, /3 workers share the external handle store in \/tmp\/state-1/);
+  const kept = planHandleStore({ POLAROID_HANDLE_STORE: "external" }, { workers: 2, stateDir });
+  assert.deepEqual(kept.env, {});
+  assert.equal(made, 1, "no directory is made when the environment names the store");
+  assert.match(
+    planHandleStore({ POLAROID_HANDLE_STORE: "memory" }, { workers: 2, stateDir }).message!,
+    /^warning: POLAROID_HANDLE_STORE=memory/,
   );
 });

@@ -1,7 +1,8 @@
 /**
  * A local Polaroid cluster: nats-server (JetStream on), then the handles, compute and ingest
  * services as child processes on free ports, each waited for until its `/healthz` answers
- * 200. Used by `deno task up`, integration tests and benchmarks.
+ * 200; with `balancer: true`, nginx in front of the compute workers (scripts/nginx.ts). Used by
+ * `deno task up`, integration tests and benchmarks.
  *
  * ```ts
  * await using cluster = await startCluster({ env: { POLAROID_MAX_RESULT_ROWS: "1000" } });
@@ -13,9 +14,10 @@
 
 import { ensureCommand, findCommand } from "./_debian.ts";
 import { describe, ManagedChild } from "./_child.ts";
-import { freePorts } from "./_ports.ts";
+import { pickClusterPorts } from "./_cluster_ports.ts";
 import { httpOk } from "./_wait.ts";
 import { REPO_ROOT } from "./_repo.ts";
+import { prepareBalancer } from "./nginx.ts";
 
 /** The Polaroid services a cluster runs. */
 export type ServiceKind = "handles" | "compute" | "ingest";
@@ -40,12 +42,21 @@ export interface ClusterPorts {
   computeHttp?: number;
   ingest?: number;
   ingestHttp?: number;
+  /** The balancer's gRPC port and its status port (with `balancer: true`). */
+  balancer?: number;
+  balancerHttp?: number;
 }
 
 /** Options of startCluster(). */
 export interface ClusterOptions {
   /** Compute workers; the first is named "compute", the others "compute-2", ... @default 1 */
   workers?: number;
+  /**
+   * Runs nginx (grpc_pass over every worker) in front of the compute workers, as the process
+   * "balancer"; ingest then sends its uploads through it. Its configuration is in the run dir,
+   * its access log is `<logDir>/balancer.access.log`. @default false
+   */
+  balancer?: boolean;
   /** Fixed ports (those of the first compute worker). @default all picked free */
   ports?: ClusterPorts;
   /** Interface every server binds. @default "127.0.0.1" */
@@ -92,12 +103,16 @@ export interface ClusterEndpoints {
   ingestHttp: string;
   /** http://host:port of nats-server's monitoring (/healthz, /varz, /jsz). */
   natsMonitor: string;
+  /** host:port of nginx in front of the compute workers (with `balancer: true`). */
+  balancer?: string;
+  /** http://host:port of the balancer's /healthz and /status (with `balancer: true`). */
+  balancerHttp?: string;
 }
 
 /** A running cluster; `await using` stops it. */
 export interface Cluster extends AsyncDisposable {
   readonly endpoints: ClusterEndpoints;
-  /** Process names in start order: "nats", "handles", "compute", ..., "ingest". */
+  /** Process names in start order: "nats", "handles", "compute", ..., "balancer", "ingest". */
   readonly names: readonly string[];
   /** Where the `<name>.log` files are. */
   readonly logDir: string;
@@ -116,8 +131,6 @@ export interface Cluster extends AsyncDisposable {
   /** Stops every process (services in reverse order, nats-server last); safe to call twice. */
   stop(): Promise<void>;
 }
-
-type Ports = Required<ClusterPorts>;
 
 /** Starts nats-server and the three services; throws with a log tail if one fails to start. */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
@@ -143,11 +156,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const dataRoot = options.dataRoot ?? `${REPO_ROOT}/data`;
   await Deno.mkdir(dataRoot, { recursive: true });
 
-  const { ports, extra } = pickPorts(options.ports ?? {}, 2 * (workers - 1));
-  const workerPorts = [{ grpc: ports.compute, http: ports.computeHttp }];
-  for (let i = 0; i < workers - 1; i++) {
-    workerPorts.push({ grpc: extra[2 * i]!, http: extra[2 * i + 1]! });
-  }
+  const balancer = options.balancer ?? false;
+  const { ports, workers: workerPorts } = pickClusterPorts(options.ports ?? {}, {
+    workers,
+    balancer,
+  });
   const endpoints: ClusterEndpoints = {
     compute: `${dial}:${ports.compute}`,
     computeWorkers: workerPorts.map((p) => `${dial}:${p.grpc}`),
@@ -158,6 +171,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     handlesHttp: `http://${dial}:${ports.handlesHttp}`,
     ingestHttp: `http://${dial}:${ports.ingestHttp}`,
     natsMonitor: `http://${dial}:${ports.natsMonitor}`,
+    ...(balancer
+      ? {
+        balancer: `${dial}:${ports.balancer}`,
+        balancerHttp: `http://${dial}:${ports.balancerHttp}`,
+      }
+      : {}),
   };
 
   const childOptions = { restart: options.restart ?? false, echo: !quiet, notice };
@@ -212,7 +231,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     POLAROID_HOST: host,
     POLAROID_NATS_URL: endpoints.nats,
     POLAROID_HANDLES_ENDPOINT: endpoints.handles,
-    POLAROID_COMPUTE_ENDPOINT: endpoints.compute,
+    POLAROID_COMPUTE_ENDPOINT: endpoints.balancer ?? endpoints.compute,
     POLAROID_DATA_ROOT: dataRoot,
     POLAROID_LOG_LEVEL: "info",
     NO_COLOR: "1",
@@ -252,6 +271,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
     });
   });
+  if (balancer) {
+    const nginx = await prepareBalancer({
+      dir: `${runDir}/nginx`,
+      upstreams: endpoints.computeWorkers,
+      host,
+      port: ports.balancer,
+      statusPort: ports.balancerHttp,
+      accessLog: `${logDir}/balancer.access.log`,
+      log: notice,
+    });
+    add("balancer", nginx.command, nginx.args, {}, nginx.healthUrl);
+  }
   service("ingest", "ingest", ports.ingest, ports.ingestHttp, {});
 
   const byName = new Map(children.map((c) => [c.spec.name, c]));
@@ -352,22 +383,4 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     stop,
     [Symbol.asyncDispose]: stop,
   };
-}
-
-/** Fills the ports not given with free ones, plus `extra` more, all distinct. */
-function pickPorts(fixed: ClusterPorts, extra: number): { ports: Ports; extra: number[] } {
-  const keys = [
-    "nats",
-    "natsMonitor",
-    "handles",
-    "handlesHttp",
-    "compute",
-    "computeHttp",
-    "ingest",
-    "ingestHttp",
-  ] as const;
-  const free = freePorts(keys.filter((k) => fixed[k] === undefined).length + extra);
-  const ports = {} as Ports;
-  for (const key of keys) ports[key] = fixed[key] ?? free.pop()!;
-  return { ports, extra: free };
 }

@@ -6,6 +6,10 @@
  * - `--no-demo`: start the cluster only.
  * - `--exit-after-demo`: stop once the demo is done (exit 1 if it failed).
  * - `--free-ports`: pick free ports instead of the well-known ones.
+ * - `--workers N`: N compute workers with nginx in front (gRPC on 50050, see scripts/nginx.ts);
+ *   with N > 1 every service uses the external handle store on a temporary state directory
+ *   (removed on stop), so that any worker serves any handle, unless POLAROID_HANDLE_STORE is
+ *   set already.
  *
  * Ports: each POLAROID_*_PORT variable (see PORT_VARIABLES in _up.ts) fixes one port; the others
  * are the services' well-known defaults when free, else free ones.
@@ -15,7 +19,14 @@
 
 import { type Cluster, REPO_ROOT, startCluster } from "./cluster.ts";
 import { runDemo } from "./demo.ts";
-import { banner, parseUpFlags, planPorts, type PortPlan, type UpFlags } from "./_up.ts";
+import {
+  banner,
+  parseUpFlags,
+  planHandleStore,
+  planPorts,
+  type PortPlan,
+  type UpFlags,
+} from "./_up.ts";
 
 async function main(args: readonly string[]): Promise<number> {
   let flags: UpFlags;
@@ -27,7 +38,10 @@ async function main(args: readonly string[]): Promise<number> {
   }
   let ports: PortPlan;
   try {
-    ports = planPorts(Deno.env.toObject(), flags.freePorts);
+    ports = planPorts(Deno.env.toObject(), {
+      freePorts: flags.freePorts,
+      balancer: flags.workers !== undefined,
+    });
   } catch (error) {
     console.error((error as Error).message);
     return 2;
@@ -51,6 +65,15 @@ async function main(args: readonly string[]): Promise<number> {
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   const logDir = `${REPO_ROOT}/.cluster/logs`;
+  const workers = flags.workers ?? 1;
+  const store = planHandleStore(Deno.env.toObject(), {
+    workers,
+    stateDir: () => Deno.makeTempDirSync({ prefix: "polaroid-state-" }),
+  });
+  const stateDir = store.env.POLAROID_STATE_DIR;
+  if (store.message) console.log(store.message);
+  const removeStateDir = () =>
+    stateDir ? Deno.remove(stateDir, { recursive: true }).catch(() => {}) : Promise.resolve();
   try {
     cluster = await startCluster({
       quiet: false,
@@ -58,16 +81,21 @@ async function main(args: readonly string[]): Promise<number> {
       exitOnSignal: false,
       logDir,
       ports: ports.ports,
+      workers,
+      balancer: flags.workers !== undefined,
+      env: store.env,
     });
   } catch (error) {
     console.error((error as Error).message);
+    await removeStateDir();
     return 1;
   }
   try {
     if (interrupted) return 0;
     console.log(banner(cluster, logDir));
     if (flags.demo) {
-      const demo = runDemo(cluster.endpoints.compute).then(() => 0, (error) => {
+      const front = cluster.endpoints.balancer ?? cluster.endpoints.compute;
+      const demo = runDemo(front).then(() => 0, (error) => {
         console.error(`demo failed: ${error instanceof Error ? error.stack : String(error)}`);
         return 1;
       });
@@ -79,6 +107,7 @@ async function main(args: readonly string[]): Promise<number> {
     return await done.promise;
   } finally {
     await cluster.stop();
+    await removeStateDir();
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
     console.log("stopped");

@@ -113,6 +113,12 @@ export interface CommonConfig {
   natsUrl: string;
   /** Largest gRPC message in either direction (POLAROID_MAX_MESSAGE_BYTES). @default 64MiB */
   maxMessageBytes: number;
+  /**
+   * Calls one process serves at once, health checks left out (POLAROID_MAX_CONCURRENT_CALLS);
+   * a call beyond it is refused with RESOURCE_EXHAUSTED, not queued; 0 means no bound.
+   * @default 64 for a compute worker, 0 for the handles and ingest services
+   */
+  maxConcurrentCalls: number;
 }
 
 export interface ServerPorts {
@@ -160,6 +166,11 @@ export interface ComputeLimits {
   maxUploadBytes: number;
   /** Rows of any one result (POLAROID_MAX_RESULT_ROWS). @default 2_000_000_000 */
   maxResultRows: number;
+  /**
+   * Columns of any one result (POLAROID_MAX_RESULT_COLUMNS), checked on the plan's schema
+   * before it runs. @default 10000
+   */
+  maxResultColumns: number;
   /** Estimated bytes of any one result (POLAROID_MAX_RESULT_BYTES). @default 16GiB */
   maxResultBytes: number;
   /** Bytes one Collect may stream (POLAROID_MAX_COLLECT_BYTES). @default 8GiB */
@@ -275,12 +286,13 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
   maxBufferBytes: number;
 }
 
-function common(env: Env): CommonConfig {
+function common(env: Env, defaultMaxCalls: number): CommonConfig {
   return {
     host: str(env, "POLAROID_HOST", "127.0.0.1"),
     logLevel: choice(env, "POLAROID_LOG_LEVEL", ["debug", "info", "warn", "error"], "info"),
     natsUrl: str(env, "POLAROID_NATS_URL", "nats://127.0.0.1:4222"),
     maxMessageBytes: bytes(env, "POLAROID_MAX_MESSAGE_BYTES", 64 * MIB),
+    maxConcurrentCalls: int(env, "POLAROID_MAX_CONCURRENT_CALLS", defaultMaxCalls, 0),
   };
 }
 
@@ -294,7 +306,7 @@ function ports(env: Env, prefix: string, grpc: number, http: number): ServerPort
 /** Parses the compute worker's configuration. */
 export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
   return {
-    ...common(env),
+    ...common(env, 64),
     ...ports(env, "COMPUTE", 50051, 9091),
     workerId: str(env, "POLAROID_WORKER_ID", `compute-${pid}`),
     handlesEndpoint: endpoint(env, "POLAROID_HANDLES_ENDPOINT", "127.0.0.1:50052"),
@@ -307,6 +319,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     limits: {
       maxUploadBytes: bytes(env, "POLAROID_MAX_UPLOAD_BYTES", 4 * GIB),
       maxResultRows: int(env, "POLAROID_MAX_RESULT_ROWS", 2_000_000_000, 1),
+      maxResultColumns: int(env, "POLAROID_MAX_RESULT_COLUMNS", 10_000, 1),
       maxResultBytes: bytes(env, "POLAROID_MAX_RESULT_BYTES", 16 * GIB),
       maxCollectBytes: bytes(env, "POLAROID_MAX_COLLECT_BYTES", 8 * GIB),
       defaultBatchSize: int(env, "POLAROID_DEFAULT_BATCH_SIZE", 65536, 1),
@@ -323,7 +336,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
 /** Parses the handles service's configuration. */
 export function loadHandlesConfig(env: Env): HandlesConfig {
   return {
-    ...common(env),
+    ...common(env, 0),
     ...ports(env, "HANDLES", 50052, 9092),
     defaultTtlSeconds: int(env, "POLAROID_DEFAULT_TTL_SECONDS", 3600, 1),
     maxTtlSeconds: int(env, "POLAROID_MAX_TTL_SECONDS", 604_800, 1),
@@ -338,7 +351,7 @@ export function loadHandlesConfig(env: Env): HandlesConfig {
 /** Parses the ingest service's configuration. */
 export function loadIngestConfig(env: Env): IngestConfig {
   return {
-    ...common(env),
+    ...common(env, 0),
     ...ports(env, "INGEST", 50053, 9093),
     computeEndpoint: endpoint(env, "POLAROID_COMPUTE_ENDPOINT", "127.0.0.1:50051"),
     maxSources: int(env, "POLAROID_INGEST_MAX_SOURCES", 64, 1),

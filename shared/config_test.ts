@@ -78,3 +78,28 @@ Deno.test("the external handle store needs exactly one of a state directory and 
   }
   assert.throws(() => loadComputeConfig({ POLAROID_HANDLE_STORE: "s3" }), ConfigError);
 });
+
+Deno.test("POLAROID_MAX_CONCURRENT_CALLS bounds compute at 64 by default, the others not at all", () => {
+  assert.equal(loadComputeConfig({}).maxConcurrentCalls, 64);
+  assert.equal(loadHandlesConfig({}).maxConcurrentCalls, 0);
+  assert.equal(loadIngestConfig({}).maxConcurrentCalls, 0);
+  const env = { POLAROID_MAX_CONCURRENT_CALLS: "8" };
+  assert.equal(loadComputeConfig(env).maxConcurrentCalls, 8);
+  assert.equal(loadHandlesConfig(env).maxConcurrentCalls, 8);
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_MAX_CONCURRENT_CALLS: "-1" }),
+    /POLAROID_MAX_CONCURRENT_CALLS/,
+  );
+});
+
+Deno.test("loadComputeConfig() reads POLAROID_MAX_RESULT_COLUMNS, 10000 by default", () => {
+  assert.equal(loadComputeConfig({}).limits.maxResultColumns, 10_000);
+  assert.equal(
+    loadComputeConfig({ POLAROID_MAX_RESULT_COLUMNS: "50" }).limits.maxResultColumns,
+    50,
+  );
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_MAX_RESULT_COLUMNS: "0" }),
+    /POLAROID_MAX_RESULT_COLUMNS/,
+  );
+});

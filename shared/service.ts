@@ -48,6 +48,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     port: config.grpcPort,
     services: parts.bindings,
     maxMessageBytes: config.maxMessageBytes,
+    maxConcurrentCalls: config.maxConcurrentCalls,
     logger,
     metrics,
   });

@@ -3,6 +3,11 @@
  * control, metrics, one JSON log line per call, and the mapping of errors to the wire. No
  * handler maps errors itself, and nothing a handler throws escapes as a raw exception.
  *
+ * Admission happens here too, before a handler runs (so before it reads or allocates
+ * anything): beyond `maxConcurrentCalls` calls a new one is refused at once with
+ * RESOURCE_EXHAUSTED, and once the server is draining every new call is refused with
+ * UNAVAILABLE. Health checks are never refused, and do not count.
+ *
  * @module
  */
 
@@ -11,7 +16,13 @@ import { once } from "node:events";
 import net from "node:net";
 import { withoutGoaway } from "./goaway_filter.ts";
 import { DEFAULT_TENANT, validateTenant } from "../ids.ts";
-import { CancelledError, InternalError, PolaroidError } from "../errors.ts";
+import {
+  CancelledError,
+  InternalError,
+  LimitExceededError,
+  PolaroidError,
+  UnavailableError,
+} from "../errors.ts";
 import type { Logger } from "../telemetry/log.ts";
 import type { RpcMetrics } from "../telemetry/metrics.ts";
 import { toStatusObject } from "./status.ts";
@@ -35,6 +46,11 @@ export interface GrpcServerOptions {
   services: readonly ServiceBinding[];
   /** Largest message in either direction. */
   maxMessageBytes: number;
+  /**
+   * Calls served at once (health checks left out); a call beyond it is refused with
+   * RESOURCE_EXHAUSTED, not queued. 0 means no bound. @default 0
+   */
+  maxConcurrentCalls?: number;
   logger: Logger;
   metrics: RpcMetrics;
 }
@@ -42,7 +58,16 @@ export interface GrpcServerOptions {
 export interface GrpcServer extends AsyncDisposable {
   readonly port: number;
   readonly health: HealthState;
-  /** Marks the server NOT_SERVING, waits up to `graceMs` for calls in flight, then stops. */
+  /** Calls being served now (health checks left out). */
+  readonly activeCalls: number;
+  /** True once close() began: new calls are refused with UNAVAILABLE. */
+  readonly draining: boolean;
+  /**
+   * Drains and stops: health turns NOT_SERVING, the listener closes (new connections are
+   * refused), new calls on open connections are refused with UNAVAILABLE, and calls in flight
+   * get up to `graceMs` to finish and be delivered (connections close once their streams
+   * have); whatever is left then is cut. @default graceMs 10000
+   */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -56,7 +81,13 @@ interface Active {
   ctx: CallContext;
   controller: AbortController;
   started: number;
+  /** Counted against the limit (and awaited on close); health checks are not. */
+  admitted: boolean;
+  /** Why the call is refused before its handler runs. */
+  refusal?: PolaroidError;
 }
+
+const HEALTH_PREFIX = "/grpc.health.v1.Health/";
 
 /** Binds and starts a gRPC server with Health and the given services. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
@@ -66,11 +97,40 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   });
   const names = options.services.map((s) => serviceName(s.definition));
   const health = new HealthState(names);
+  const maxCalls = options.maxConcurrentCalls ?? 0;
+  if (!Number.isSafeInteger(maxCalls) || maxCalls < 0) {
+    throw new RangeError(
+      `Cannot start the gRPC server as 'maxConcurrentCalls' must be a non-negative integer: current value is ${maxCalls}`,
+    );
+  }
   let inFlight = 0;
+  let draining = false;
   const idle: Array<() => void> = [];
+  /** Health calls in progress: Watch streams are ended once the server has drained. */
+  const healthCalls = new Set<Active>();
+
+  /** Admits a call or says why not; health checks always pass and are not counted. */
+  const admit = (method: string): PolaroidError | undefined => {
+    if (method.startsWith(HEALTH_PREFIX)) return undefined;
+    if (draining) {
+      return new UnavailableError(
+        "Cannot take the call as this server is shutting down: retry on another one",
+      );
+    }
+    if (maxCalls > 0 && inFlight >= maxCalls) {
+      return new LimitExceededError(
+        `Cannot take the call as a server may run at most ${maxCalls} calls at once (POLAROID_MAX_CONCURRENT_CALLS): current value is ${inFlight}`,
+        // The one RESOURCE_EXHAUSTED worth retrying elsewhere (clients look for it).
+        { metadata: { limit: String(maxCalls), retryable: "true" } },
+      );
+    }
+    inFlight++;
+    return undefined;
+  };
 
   const begin = (method: string, call: Call): Active => {
-    inFlight++;
+    const refusal = admit(method);
+    const admitted = refusal === undefined && !method.startsWith(HEALTH_PREFIX);
     options.metrics.inFlight.inc({ method });
     const controller = new AbortController();
     call.on("cancelled", () => controller.abort(new CancelledError("cancelled by the client")));
@@ -83,7 +143,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       signal: controller.signal,
       log,
     };
-    return { ctx, controller, started: performance.now() };
+    const active = { ctx, controller, started: performance.now(), admitted, refusal };
+    if (method.startsWith(HEALTH_PREFIX)) healthCalls.add(active);
+    return active;
   };
 
   const end = (active: Active, error?: PolaroidError) => {
@@ -105,12 +167,14 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     };
     if (error instanceof InternalError) {
       options.logger.error("rpc", { ...fields, cause: describeCause(error.cause) });
-    } else if (ctx.method.startsWith("/grpc.health")) {
+    } else if (ctx.method.startsWith(HEALTH_PREFIX)) {
       options.logger.debug("rpc", fields);
     } else {
       options.logger.info("rpc", fields);
     }
     active.controller.abort();
+    healthCalls.delete(active);
+    if (!active.admitted) return;
     inFlight--;
     if (inFlight === 0) { for (const wake of idle.splice(0)) wake(); }
   };
@@ -144,7 +208,16 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // Connections are accepted here and handed to grpc-js through a filter that keeps the
   // peer's GOAWAY away from Deno's HTTP/2 layer (see goaway_filter.ts).
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const listener = net.createServer((socket) => injector.injectConnection(withoutGoaway(socket)));
+  const sockets = new Set<net.Socket>();
+  const disconnected: Array<() => void> = [];
+  const listener = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      if (sockets.size === 0) { for (const wake of disconnected.splice(0)) wake(); }
+    });
+    injector.injectConnection(withoutGoaway(socket));
+  });
   const port = await new Promise<number>((resolve, reject) => {
     listener.once("error", reject);
     listener.listen(options.port, options.host, () => {
@@ -156,19 +229,38 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000) =>
     closing ??= (async () => {
+      const deadline = performance.now() + graceMs;
+      const left = () => Math.max(0, deadline - performance.now());
+      draining = true;
       health.setAll(ServingStatus.NOT_SERVING);
       listener.close();
-      if (inFlight > 0) {
-        await Promise.race([
-          new Promise<void>((resolve) => idle.push(resolve)),
-          new Promise<void>((resolve) => setTimeout(resolve, graceMs)),
-        ]);
+      if (inFlight > 0) await within(new Promise<void>((resolve) => idle.push(resolve)), left());
+      // The handlers are done, but a stream's last messages and status may still wait for
+      // the client's flow control: each connection is closed gracefully (GOAWAY, then
+      // closed once its streams are) and awaited within the grace left. Health watches
+      // would hold a connection open, so they end here.
+      for (const active of healthCalls) {
+        active.controller.abort(new CancelledError("the server is stopping"));
+      }
+      injector.drain(left());
+      if (sockets.size > 0) {
+        await within(new Promise<void>((resolve) => disconnected.push(resolve)), left());
       }
       injector.destroy();
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       server.forceShutdown();
     })();
-  return { port, health, close, [Symbol.asyncDispose]: () => close() };
+  return {
+    port,
+    health,
+    get activeCalls() {
+      return inFlight;
+    },
+    get draining() {
+      return draining;
+    },
+    close,
+    [Symbol.asyncDispose]: () => close(),
+  };
 }
 
 interface Hooks {
@@ -189,7 +281,11 @@ function wrap(def: AnyMethod, handler: AnyHandler, hooks: Hooks): grpc.UntypedHa
     hooks.end(active, e);
     return hooks.wire(e);
   };
-  const checkTenant = (ctx: CallContext) => validateTenant(ctx.tenant);
+  /** Runs before the handler: a refused call fails here, then the tenant is checked. */
+  const checkTenant = (active: Active) => {
+    if (active.refusal) throw active.refusal;
+    validateTenant(active.ctx.tenant);
+  };
 
   if (!def.requestStream && !def.responseStream) {
     return (
@@ -198,7 +294,7 @@ function wrap(def: AnyMethod, handler: AnyHandler, hooks: Hooks): grpc.UntypedHa
     ) => {
       const active = hooks.begin(method, call);
       (async () => {
-        checkTenant(active.ctx);
+        checkTenant(active);
         return await handler(call.request, active.ctx);
       })().then(
         (response) => {
@@ -216,7 +312,7 @@ function wrap(def: AnyMethod, handler: AnyHandler, hooks: Hooks): grpc.UntypedHa
     ) => {
       const active = hooks.begin(method, call);
       (async () => {
-        checkTenant(active.ctx);
+        checkTenant(active);
         return await handler(call as AsyncIterable<unknown>, active.ctx);
       })().then(
         (response) => {
@@ -235,7 +331,7 @@ function wrap(def: AnyMethod, handler: AnyHandler, hooks: Hooks): grpc.UntypedHa
   return (call: grpc.ServerWritableStream<unknown, unknown>) => {
     const active = hooks.begin(method, call);
     (async () => {
-      checkTenant(active.ctx);
+      checkTenant(active);
       const source = def.requestStream
         ? handler(call as unknown as AsyncIterable<unknown>, active.ctx)
         : handler(call.request, active.ctx);
@@ -273,6 +369,16 @@ async function drained(call: NodeJS.EventEmitter, signal: AbortSignal): Promise<
     // Cancelled: the caller checks the signal.
   } finally {
     signal.removeEventListener("abort", stop);
+  }
+}
+
+/** Resolves when `promise` does or after `ms`, whichever is first. */
+async function within(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([promise, new Promise<void>((resolve) => timer = setTimeout(resolve, ms))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

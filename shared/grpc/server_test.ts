@@ -1,11 +1,18 @@
 import assert from "node:assert/strict";
 import { HealthService } from "../gen/grpc/health/v1/health.ts";
-import { NotFoundError } from "../errors.ts";
+import {
+  CollectRequest,
+  DataFrameServiceService,
+  ExecuteRequest,
+  ExecuteResponse,
+} from "../gen/polaroid/v1/dataframe.ts";
+import { LimitExceededError, NotFoundError, UnavailableError } from "../errors.ts";
 import { createLogger } from "../telemetry/log.ts";
 import { createRegistry, createRpcMetrics } from "../telemetry/metrics.ts";
 import { RpcClient } from "./client.ts";
 import { ServingStatus } from "./health.ts";
-import { startGrpcServer } from "./server.ts";
+import { type GrpcServer, startGrpcServer } from "./server.ts";
+import { bind } from "./types.ts";
 
 async function withServer(
   fn: (client: RpcClient<typeof HealthService>, lines: string[]) => Promise<void>,
@@ -161,4 +168,123 @@ Deno.test({
       await Deno.remove(file);
     }
   },
+});
+
+/**
+ * A server whose Collect streams `batches` messages, each only once the test lets it
+ * (`release()`), and whose other calls answer at once.
+ */
+async function gatedServer(maxConcurrentCalls: number) {
+  const gates: Array<() => void> = [];
+  const released = () => new Promise<void>((resolve) => gates.push(resolve));
+  const binding = bind(DataFrameServiceService, {
+    execute: () => Promise.resolve(ExecuteResponse.fromPartial({ cached: true })),
+    schema: () => Promise.reject(new NotFoundError("no schema here")),
+    explain: () => Promise.reject(new NotFoundError("no plan here")),
+    async *collect(request) {
+      for (let i = 0; i < request.batchSize; i++) {
+        await released();
+        yield { arrowIpc: Buffer.alloc(8), rows: 1n, batchIndex: BigInt(i) };
+      }
+    },
+    upload: () => Promise.reject(new NotFoundError("no upload here")),
+  });
+  const server = await startGrpcServer({
+    host: "127.0.0.1",
+    port: 0,
+    services: [binding],
+    maxMessageBytes: 1024 * 1024,
+    maxConcurrentCalls,
+    logger: createLogger("test", { write: () => {} }),
+    metrics: createRpcMetrics(createRegistry("test")),
+  });
+  const endpoint = `127.0.0.1:${server.port}`;
+  // Both clients have the same channel options, so grpc-js runs them over one connection.
+  const frames = new RpcClient(endpoint, DataFrameServiceService, { timeoutMs: 10_000 });
+  const health = new RpcClient(endpoint, HealthService, { timeoutMs: 10_000 });
+  const releaseAll = () => {
+    for (const open of gates.splice(0)) open();
+  };
+  return {
+    server,
+    frames,
+    health,
+    /** Lets every waiting Collect send one more message. */
+    release: releaseAll,
+    /** Reads the rest of a Collect, releasing its messages as they are awaited. */
+    async drainCollect(stream: AsyncGenerator<{ batchIndex: bigint }>): Promise<number[]> {
+      const seen: number[] = [];
+      const pump = setInterval(releaseAll, 5);
+      try {
+        for await (const message of stream) seen.push(Number(message.batchIndex));
+      } finally {
+        clearInterval(pump);
+      }
+      return seen;
+    },
+    async [Symbol.asyncDispose]() {
+      releaseAll();
+      frames.close();
+      health.close();
+      await server.close(1000);
+    },
+  };
+}
+
+async function until(server: GrpcServer, calls: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (server.activeCalls < calls) {
+    if (Date.now() > deadline) throw new Error(`${calls} calls did not start within 5 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+Deno.test("a call beyond maxConcurrentCalls is refused at once with RESOURCE_EXHAUSTED", async () => {
+  await using t = await gatedServer(2);
+  const first = t.frames.serverStream("collect", CollectRequest.fromPartial({ batchSize: 3 }));
+  const second = t.frames.serverStream("collect", CollectRequest.fromPartial({ batchSize: 3 }));
+  // Both calls start and wait for their first message.
+  const heads = [first.next(), second.next()];
+  await until(t.server, 2);
+  const started = performance.now();
+  await assert.rejects(t.frames.unary("execute", ExecuteRequest.fromPartial({})), (e: unknown) => {
+    assert.ok(e instanceof LimitExceededError, String(e));
+    assert.match(e.message, /at most 2 calls at once \(POLAROID_MAX_CONCURRENT_CALLS\)/);
+    assert.equal(e.metadata.limit, "2");
+    return true;
+  });
+  assert.ok(performance.now() - started < 2000, "refused, not queued");
+  // Health checks are neither refused nor counted.
+  assert.equal((await t.health.unary("check", { service: "" })).status, ServingStatus.SERVING);
+  t.release();
+  assert.deepEqual((await Promise.all(heads)).map((h) => h.value?.batchIndex), [0n, 0n]);
+  const rests = await Promise.all([t.drainCollect(first), t.drainCollect(second)]);
+  assert.deepEqual(rests, [[1, 2], [1, 2]]);
+  assert.equal(t.server.activeCalls, 0);
+  const after = await t.frames.unary("execute", ExecuteRequest.fromPartial({}));
+  assert.equal(after.cached, true, "a call is taken again once the others ended");
+});
+
+Deno.test("close() lets a stream in flight finish while new calls are refused", async () => {
+  await using t = await gatedServer(0);
+  const stream = t.frames.serverStream("collect", CollectRequest.fromPartial({ batchSize: 5 }));
+  const head = stream.next();
+  await until(t.server, 1);
+  t.release();
+  const first = await head;
+  assert.equal(first.value?.batchIndex, 0n);
+  const closed = t.server.close(10_000);
+  assert.equal(t.server.draining, true);
+  // On the open connection: health says NOT_SERVING, a new call is refused with UNAVAILABLE.
+  assert.equal((await t.health.unary("check", { service: "" })).status, ServingStatus.NOT_SERVING);
+  await assert.rejects(t.frames.unary("execute", ExecuteRequest.fromPartial({})), (e: unknown) => {
+    assert.ok(e instanceof UnavailableError, String(e));
+    assert.match(e.message, /shutting down/);
+    return true;
+  });
+  const started = performance.now();
+  const rest = await t.drainCollect(stream);
+  assert.deepEqual(rest, [1, 2, 3, 4], "the stream in flight is served to its end");
+  await closed;
+  assert.ok(performance.now() - started < 5000, "close() returns once the stream is done");
 });

@@ -60,6 +60,22 @@ function checkRows(height: number, maxResultRows: number): void {
   }
 }
 
+/**
+ * Throws LimitExceededError when the plan's result would have more than `maxResultColumns`
+ * columns; read from the plan's schema, before any data is.
+ */
+export function checkColumns(lf: pl.LazyDataFrame, ctx: EngineContext): pl.LazyDataFrame {
+  const { maxResultColumns } = ctx.limits;
+  const width = lf.columns.length;
+  if (width > maxResultColumns) {
+    throw new LimitExceededError(
+      `Cannot return the result as it must have at most ${maxResultColumns} columns: current value is ${width}`,
+      { metadata: { limit: String(maxResultColumns) } },
+    );
+  }
+  return lf;
+}
+
 function validated(plan: Plan, ctx: EngineContext): void {
   checkEngineDepth(inspectPlan(plan, ctx.limits));
 }
@@ -87,7 +103,8 @@ export async function runPlanHeld(
   try {
     validated(plan, ctx);
     await guardPlanSizes(plan, ctx);
-    spilled = await spillStreaming(buildPlanFrame(plan, ctx, { empty: false }), options.spillDir);
+    const lf = checkColumns(buildPlanFrame(plan, ctx, { empty: false }), ctx);
+    spilled = await spillStreaming(lf, options.spillDir);
     checkResult(spilled, ctx);
     return spilled;
   } catch (error) {
@@ -101,7 +118,7 @@ export async function runPlan(plan: Plan, ctx: EngineContext): Promise<pl.DataFr
   try {
     validated(plan, ctx);
     await guardPlanSizes(plan, ctx);
-    const lf = buildPlanFrame(plan, ctx, { empty: false });
+    const lf = checkColumns(buildPlanFrame(plan, ctx, { empty: false }), ctx);
     const df = isPeek(plan) ? lf.collectSync() : await lf.collect();
     checkResult(df, ctx);
     return df;

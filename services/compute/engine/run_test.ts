@@ -155,6 +155,23 @@ Deno.test("runPlan() refuses results over maxResultRows or maxResultBytes", asyn
   });
 });
 
+Deno.test("runPlan() refuses a result over maxResultColumns before running the plan", async () => {
+  const frames = { t: sampleFrame() };
+  const width = sampleFrame().width;
+  await assert.rejects(
+    runPlan(T, testContext(frames, { limits: { maxResultColumns: width - 1 } })),
+    {
+      name: "LimitExceededError",
+      message: new RegExp(`at most ${width - 1} columns: current value is ${width}`),
+    },
+  );
+  const narrow = await runPlan(
+    P.select(T, [E.col("g"), E.col("i")]),
+    testContext(frames, { limits: { maxResultColumns: 2 } }),
+  );
+  assert.deepEqual(narrow.columns, ["g", "i"]);
+});
+
 Deno.test("planSchema() gives the result's schema without running the plan", () => {
   const df = sampleFrame();
   const plan = P.groupBy(T, [E.col("g")], [
