@@ -66,22 +66,15 @@ export const RETRY_CODES: Readonly<Record<RetryMethod, ReadonlySet<number>>> = {
   upload: UNREACHABLE,
 };
 
-const DETAILS_KEY = "grpc-status-details-bin";
-
-/** Whether a failed call carried a status that a server sent (not one made by the client). */
-function fromServer(error: PolaroidError): boolean {
-  const cause = error.cause as { metadata?: { get(key: string): unknown[] } } | undefined;
-  const details = cause?.metadata?.get?.(DETAILS_KEY);
-  return Array.isArray(details) && details.length > 0;
-}
-
 /**
  * Whether `method` may be tried again after `error`. RESOURCE_EXHAUSTED counts only when a
- * server sent it: the client's own message size limit fails the same way everywhere.
+ * server marked it retryable (a busy server refusing a call): a limit of the query itself
+ * (rows, columns, plan depth) or the client's own message size limit fails the same way
+ * on every worker.
  */
 export function isRetryable(error: unknown, method: RetryMethod): boolean {
   if (!(error instanceof PolaroidError) || !RETRY_CODES[method].has(error.code)) return false;
-  return error.code !== GrpcCode.RESOURCE_EXHAUSTED || fromServer(error);
+  return error.code !== GrpcCode.RESOURCE_EXHAUSTED || error.metadata.retryable === "true";
 }
 
 /**

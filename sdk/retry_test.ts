@@ -90,7 +90,9 @@ Deno.test("backoffDelay() jitter covers the whole range uniformly", () => {
 Deno.test("isRetryable() classifies failures by call", () => {
   const unavailable = new UnavailableError("No connection established");
   const deadline = new DeadlineExceededError("Deadline exceeded");
-  const busy = sent(new LimitExceededError("too many concurrent calls"));
+  const busy = sent(
+    new LimitExceededError("too many concurrent calls", { metadata: { retryable: "true" } }),
+  );
   const methods = Object.keys(RETRY_CODES) as RetryMethod[];
   const table = Object.fromEntries(
     methods.map((m) => [m, [unavailable, deadline, busy].map((e) => isRetryable(e, m))]),
@@ -113,8 +115,10 @@ Deno.test("isRetryable() classifies failures by call", () => {
     assert.equal(isRetryable(new InvalidPlanError("bad"), m), false);
     assert.equal(isRetryable(sent(new HandleNotFoundError("gone")), m), false);
     assert.equal(isRetryable(new Error("plain"), m), false);
-    // The client's own message size limit is not a server's refusal.
+    // The client's own message size limit is not a server's refusal, nor is a limit of
+    // the query itself (it fails the same way on every worker).
     assert.equal(isRetryable(new LimitExceededError("Received message larger than max"), m), false);
+    assert.equal(isRetryable(sent(new LimitExceededError("too many result rows")), m), false);
   }
 });
 
@@ -145,7 +149,9 @@ Deno.test("retryCall() gives up after `attempts` with the last error and the att
   await assert.rejects(
     retryCall("collect", (a) => {
       endpoints.push(a.endpoint);
-      return Promise.reject(sent(new LimitExceededError(`busy ${a.number}`)));
+      return Promise.reject(
+        sent(new LimitExceededError(`busy ${a.number}`, { metadata: { retryable: "true" } })),
+      );
     }, p),
     (e: unknown) => {
       assert.ok(e instanceof LimitExceededError);
@@ -163,7 +169,7 @@ Deno.test("retryCall() does not repeat what a call may not repeat", async () => 
     const [method, error] of [
       ["execute", new DeadlineExceededError("Deadline exceeded")],
       ["releaseHandle", new DeadlineExceededError("Deadline exceeded")],
-      ["upload", sent(new LimitExceededError("busy"))],
+      ["upload", sent(new LimitExceededError("busy", { metadata: { retryable: "true" } }))],
       ["collect", new InvalidPlanError("bad plan")],
     ] as const
   ) {
