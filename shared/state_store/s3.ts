@@ -29,6 +29,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -37,7 +38,13 @@ import {
   type ServiceOutputTypes,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { InternalError, LimitExceededError, NotFoundError, PolaroidError } from "../errors.ts";
+import {
+  FailedPreconditionError,
+  InternalError,
+  LimitExceededError,
+  NotFoundError,
+  PolaroidError,
+} from "../errors.ts";
 import { exists, missing } from "./memory.ts";
 import { describeS3Error, resolveOptions, type S3Reply, s3Reply, split } from "./_s3_util.ts";
 import {
@@ -121,8 +128,18 @@ export class S3StateStore implements StateStore {
   static async open(options: S3StateStoreOptions): Promise<S3StateStore> {
     const store = new S3StateStore(options);
     try {
-      const check = { Bucket: store.#o.bucket, Prefix: store.#o.prefix, MaxKeys: 1 };
-      await store.#send("list", "(bucket check)", new ListObjectsV2Command(check));
+      // HEAD, not a one-key listing: s3rver fails to page a listing (its continuation
+      // tokens need a cipher neither Deno nor Node offers). A HEAD's 404 has no body: it is
+      // the bucket that is missing.
+      const missingBucket = (reply: S3Reply) => {
+        if (reply.status !== 404) return undefined;
+        throw new FailedPreconditionError(
+          `Cannot open the state store as the S3 ${store.#where} must exist: current value is NoSuchBucket (HTTP 404)`,
+          { metadata: { bucket: store.#o.bucket } },
+        );
+      };
+      const head = new HeadBucketCommand({ Bucket: store.#o.bucket });
+      await store.#send("check", "(bucket)", head, missingBucket);
       await store.conditionalWritesEnforced();
     } catch (error) {
       await store.close();
