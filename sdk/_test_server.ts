@@ -88,6 +88,7 @@ export async function startTestServer(): Promise<TestServer> {
       worker: "test",
       metadata: {},
       objectKey: "",
+      pinned: false,
     };
     tables.set(id, table);
     infos.set(id, handle);
@@ -202,6 +203,18 @@ export async function startTestServer(): Promise<TestServer> {
         tables.delete(request.id);
       }
       return Promise.resolve({ refcount: found.refcount, freed: found.refcount === 0 });
+    },
+    pinHandle(request, ctx) {
+      log("pinHandle", ctx, request);
+      const found = info(request.id);
+      found.pinned = true;
+      return Promise.resolve(found);
+    },
+    unpinHandle(request, ctx) {
+      log("unpinHandle", ctx, request);
+      const found = info(request.id);
+      found.pinned = false;
+      return Promise.resolve(found);
     },
     deleteHandle(request, ctx) {
       log("deleteHandle", ctx, request);

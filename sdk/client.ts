@@ -7,11 +7,11 @@
  */
 
 import { type RecordBatch, Table } from "apache-arrow";
+import { checkName, type ScanCsvOptions, type UploadOptions, withName } from "./client_options.ts";
 import { FailedPreconditionError, HandleNotFoundError, InternalError } from "../shared/errors.ts";
 import {
   type CollectResponse,
   DataFrameServiceService,
-  type UploadRequest,
 } from "../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../shared/gen/polaroid/v1/handles.ts";
@@ -28,6 +28,7 @@ import {
   type RoutingOptions,
 } from "./connection.ts";
 import { RemoteDataFrame } from "./data_frame.ts";
+import { JOB_SERVICE, JobCalls } from "./jobs.ts";
 import { type Schema, schemaFromProto } from "./datatypes.ts";
 import { RemoteLazyFrame } from "./lazy_frame.ts";
 import { scanFilePlan, scanHandlePlan } from "./plan.ts";
@@ -37,6 +38,8 @@ import type { CollectOptions, Explanation, Session, Source, StreamOptions } from
 import { type SqlOptions, sqlPlan } from "./sql.ts";
 
 /** The compute endpoint used when neither the option nor POLAROID_ENDPOINT names one. */
+export type { ScanCsvOptions, UploadOptions } from "./client_options.ts";
+
 export const DEFAULT_ENDPOINT = "127.0.0.1:50051";
 
 /** Options of `connect()`. */
@@ -60,27 +63,6 @@ export interface ConnectOptions extends ChannelOptions, RoutingOptions {
    * @default { maxRetries: 5, initialDelayMs: 100, maxDelayMs: 2000 }
    */
   resume?: ResumeOptions;
-}
-
-/** Options of uploads. */
-export interface UploadOptions {
-  /** Idle time to live of the stored frame; 0 means the server's default. @default 0 */
-  ttlSeconds?: number;
-  /**
-   * A name for the stored frame, unique among the tenant's live frames (AlreadyExistsError
-   * otherwise): letters, digits and underscores, not starting with a digit, at most 64
-   * characters. SQL reads it as a table of that name (`client.sql(q, { ownedHandles })`).
-   * @default "" (no name)
-   */
-  name?: string;
-}
-
-/** Options of `scanCsv()`. */
-export interface ScanCsvOptions {
-  /** @default true (server side) */
-  hasHeader?: boolean;
-  /** The field separator, one character. @default "," (server side) */
-  sep?: string;
 }
 
 /** A connection to one or several Polaroid compute endpoints. */
@@ -126,7 +108,7 @@ export interface Client extends AsyncDisposable {
 }
 
 /** The services the client calls on each endpoint. */
-const SERVICES = { frames: DATAFRAME_SERVICE, handles: HandleServiceService } as const;
+const SERVICES = { frames: DATAFRAME_SERVICE, handles: HandleServiceService, ...JOB_SERVICE };
 type Frames = typeof DataFrameServiceService;
 type Handles = typeof HandleServiceService;
 
@@ -134,9 +116,12 @@ class ClientImpl implements Client, Session {
   readonly #rpc: ChannelPool<typeof SERVICES>;
   readonly #batchSize: number;
   readonly #resume: ResumeOptions;
+  /** JobService calls, for frames' `submit()` (see jobs.ts). */
+  readonly jobs: JobCalls;
   #closed = false;
 
   constructor(rpc: ChannelPool<typeof SERVICES>, batchSize: number, resume: ResumeOptions = {}) {
+    this.jobs = new JobCalls(rpc);
     this.#rpc = rpc;
     this.#batchSize = batchSize;
     this.#resume = resume;
@@ -160,7 +145,15 @@ class ClientImpl implements Client, Session {
   }
 
   /** A HandleService call, routed by the handle it names and retried. */
-  #handles<K extends "describeHandle" | "listHandles" | "retainHandle" | "releaseHandle">(
+  #handles<
+    K extends
+      | "describeHandle"
+      | "listHandles"
+      | "retainHandle"
+      | "releaseHandle"
+      | "pinHandle"
+      | "unpinHandle",
+  >(
     method: K,
     request: RequestOf<Handles[K]>,
   ): Promise<ResponseOf<Handles[K]>> {
@@ -333,6 +326,16 @@ class ClientImpl implements Client, Session {
     return await this.#handles("retainHandle", { id });
   }
 
+  async pin(id: string): Promise<HandleInfo> {
+    this.#live("pin handle");
+    return await this.#handles("pinHandle", { id });
+  }
+
+  async unpin(id: string): Promise<HandleInfo> {
+    this.#live("unpin handle");
+    return await this.#handles("unpinHandle", { id });
+  }
+
   async release(id: string): Promise<void> {
     if (this.#closed) return;
     try {
@@ -352,26 +355,6 @@ class ClientImpl implements Client, Session {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-}
-
-/** The `name` option as sent: "" when absent (the server checks its characters). */
-function checkName(what: string, name: string | undefined): string {
-  if (name === undefined) return "";
-  if (typeof name !== "string") {
-    throw new TypeError(
-      `Cannot ${what} as 'name' must be a string: current value is ${String(name)}`,
-    );
-  }
-  return name;
-}
-
-/** Upload messages with the name in the first one (options travel in the first message). */
-function* withName(requests: Iterable<UploadRequest>, name: string): Generator<UploadRequest> {
-  let first = true;
-  for (const request of requests) {
-    yield first ? { ...request, name } : request;
-    first = false;
   }
 }
 

@@ -131,6 +131,19 @@ export class RemoteDataFrame implements AsyncDisposable {
   }
 
   /**
+   * Pins the frame on the server: it never expires and outlives its last release until
+   * `unpin()`.
+   */
+  async pin(): Promise<void> {
+    await this.#session.pin(this.#info.id);
+  }
+
+  /** Undoes `pin()`; a frame whose references were all released is freed. */
+  async unpin(): Promise<void> {
+    await this.#session.unpin(this.#info.id);
+  }
+
+  /**
    * Drops this frame's reference; the server frees the frame when none is left. Calling it
    * more often than the frame holds references does nothing.
    */

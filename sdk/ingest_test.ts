@@ -62,6 +62,7 @@ async function startIngestServer() {
           worker: "test",
           metadata: {},
           objectKey: "",
+          pinned: false,
         },
       });
     },

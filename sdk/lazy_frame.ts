@@ -16,6 +16,7 @@ import { type Plan, Plan as PlanMessage } from "../shared/gen/polaroid/v1/plan.t
 import type { DataType, Schema } from "./datatypes.ts";
 import { ohlcv, type OhlcvOptions } from "./bars.ts";
 import type { RemoteDataFrame } from "./data_frame.ts";
+import { type RemoteJob, type SubmitOptions, submitPlan } from "./jobs.ts";
 import type { Expr, ExprOrValue, InterpolationMethod } from "./expr.ts";
 import { RemoteFinance } from "./finance.ts";
 import { asTimeSeries, type AsTimeSeriesOptions, type RemoteTimeSeries } from "./time_series.ts";
@@ -400,6 +401,11 @@ export class RemoteLazyFrame {
   /** Runs the plan and keeps the result on the server, as a RemoteDataFrame (a handle). */
   collect(options: CollectOptions = {}): Promise<RemoteDataFrame> {
     return this.#query.collect(options);
+  }
+
+  /** Submits the plan as a job on the servers' queue (any worker runs it; see jobs.ts). */
+  submit(options: SubmitOptions = {}): Promise<RemoteJob> {
+    return submitPlan(this.#query.session, this.#query.resolve(), options);
   }
 
   /** Runs the plan and downloads the result as one apache-arrow Table. */

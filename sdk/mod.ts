@@ -79,6 +79,8 @@ export { RemoteLazyFrame } from "./lazy_frame.ts";
 export { RemoteFinance } from "./finance.ts";
 export { MAX_FILL_BARS } from "./bars.ts";
 export { RemoteTimeSeries, TIME_SERIES_METADATA } from "./time_series.ts";
+export { openJob, RemoteJob } from "./jobs.ts";
+export type { JobState, JobStatusName, SubmitOptions, WaitOptions } from "./jobs.ts";
 export type {
   AsofInterpolation,
   AsofJoinOptions,

@@ -39,7 +39,12 @@ export type RetryMethod =
   | "execute"
   | "retainHandle"
   | "releaseHandle"
-  | "upload";
+  | "pinHandle"
+  | "unpinHandle"
+  | "upload"
+  | "submitJob"
+  | "getJob"
+  | "watchJob";
 
 const IDEMPOTENT = new Set<number>([
   GrpcCode.UNAVAILABLE,
@@ -63,7 +68,14 @@ export const RETRY_CODES: Readonly<Record<RetryMethod, ReadonlySet<number>>> = {
   execute: REFUSED,
   retainHandle: REFUSED,
   releaseHandle: REFUSED,
+  // Pinning twice is pinning once; an unpin repeated after it freed the frame is NOT_FOUND.
+  pinHandle: IDEMPOTENT,
+  unpinHandle: IDEMPOTENT,
   upload: UNREACHABLE,
+  // A job id submitted twice is one job.
+  submitJob: IDEMPOTENT,
+  getJob: IDEMPOTENT,
+  watchJob: IDEMPOTENT,
 };
 
 /**

@@ -108,8 +108,14 @@ Deno.test("isRetryable() classifies failures by call", () => {
     execute: [true, false, true],
     retainHandle: [true, false, true],
     releaseHandle: [true, false, true],
+    pinHandle: [true, true, true],
+    unpinHandle: [true, true, true],
     // An upload is replayed only when the endpoint could not be reached.
     upload: [true, false, false],
+    // A job id submitted twice is one job.
+    submitJob: [true, true, true],
+    getJob: [true, true, true],
+    watchJob: [true, true, true],
   });
   for (const m of methods) {
     assert.equal(isRetryable(new InvalidPlanError("bad"), m), false);

@@ -82,4 +82,8 @@ export interface Session {
   retain(id: string): Promise<HandleInfo>;
   /** Drops a reference to a stored frame (ReleaseHandle); a frame already gone is not an error. */
   release(id: string): Promise<void>;
+  /** Keeps a stored frame alive until unpinned (PinHandle). */
+  pin(id: string): Promise<HandleInfo>;
+  /** Undoes pin(); a frame without references is freed (UnpinHandle). */
+  unpin(id: string): Promise<HandleInfo>;
 }

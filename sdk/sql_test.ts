@@ -27,6 +27,7 @@ function stored(): RemoteDataFrame {
     worker: "",
     metadata: {},
     objectKey: "",
+    pinned: false,
   };
   return new RemoteDataFrame(session, info);
 }

@@ -159,6 +159,20 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
    */
   spillDir: string;
   limits: ComputeLimits;
+  jobs: JobsConfig;
+}
+
+/** The job queue (JetStream stream POLAROID_JOBS) as this worker takes from it. */
+export interface JobsConfig {
+  /** Jobs this worker runs at once (POLAROID_JOB_CONCURRENCY); 0 takes none. @default 1 */
+  concurrency: number;
+  /**
+   * Time without a heartbeat after which a job is given to another worker
+   * (POLAROID_JOB_ACK_WAIT_MS); a running job beats every third of it. @default 30000
+   */
+  ackWaitMs: number;
+  /** Deliveries of one job before it is given up (POLAROID_JOB_MAX_DELIVER). @default 5 */
+  maxDeliver: number;
 }
 
 export interface ComputeLimits {
@@ -273,6 +287,11 @@ export interface HandlesConfig extends CommonConfig, ServerPorts {
   gcGraceSeconds: number;
   /** How often expired handles are swept (POLAROID_SWEEP_INTERVAL_MS). @default 1000 */
   sweepIntervalMs: number;
+  /**
+   * Where the catalog lives (POLAROID_CATALOG): "memory" in this process, or "jetstream" in
+   * the NATS JetStream KV bucket `polaroid_handles` shared by every replica. @default "memory"
+   */
+  catalog: "memory" | "jetstream";
 }
 
 export interface IngestConfig extends CommonConfig, ServerPorts {
@@ -330,6 +349,11 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
       maxWorkerBytes: bytes(env, "POLAROID_MAX_WORKER_BYTES", 16 * GIB),
       memoryLimit: optionalBytes(env, "POLAROID_MEMORY_LIMIT"),
     },
+    jobs: {
+      concurrency: int(env, "POLAROID_JOB_CONCURRENCY", 1, 0, 64),
+      ackWaitMs: int(env, "POLAROID_JOB_ACK_WAIT_MS", 30_000, 1000),
+      maxDeliver: int(env, "POLAROID_JOB_MAX_DELIVER", 5, 1, 100),
+    },
   };
 }
 
@@ -345,6 +369,7 @@ export function loadHandlesConfig(env: Env): HandlesConfig {
     gcIntervalMs: int(env, "POLAROID_GC_INTERVAL_MS", 60_000, 100),
     gcGraceSeconds: int(env, "POLAROID_GC_GRACE_SECONDS", 600, 0),
     sweepIntervalMs: int(env, "POLAROID_SWEEP_INTERVAL_MS", 1000, 10),
+    catalog: choice(env, "POLAROID_CATALOG", ["memory", "jetstream"] as const, "memory"),
   };
 }
 

@@ -12,9 +12,12 @@ import { RpcClient } from "../../shared/grpc/client.ts";
 import { connectNats, HANDLE_EVENTS_SUBJECT } from "../../shared/nats.ts";
 import { type RunningService, startService } from "../../shared/service.ts";
 import { prom } from "../../shared/telemetry/metrics.ts";
-import { dataFrameService } from "./dataframe_service.ts";
+import { dataFrameService, type DataFrameServiceDeps, planExecutor } from "./dataframe_service.ts";
 import { FrameStore } from "./frames.ts";
 import { handleService } from "./handle_service.ts";
+import { JobQueue } from "./jobs_queue.ts";
+import { JobRunner } from "./jobs_runner.ts";
+import { jobService } from "./jobs_service.ts";
 import { PlanCache } from "./plan_cache.ts";
 import { HandleResolver } from "./resolver.ts";
 import { createStreamMetrics } from "./stream_metrics.ts";
@@ -128,21 +131,34 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         store: config.handleStore,
         ...(store ? { stateStore: store.kind } : {}),
       });
+      const deps: DataFrameServiceDeps = {
+        config: { ...config, spillDir },
+        dataRoot,
+        frames,
+        resolver,
+        handles,
+        planCache,
+        metrics: createStreamMetrics(registry),
+        ...(store ? { store } : {}),
+      };
+      const jobs = await JobQueue.open(nats, config.jobs);
+      const runner = new JobRunner({
+        queue: jobs,
+        execute: planExecutor(deps),
+        handles,
+        workerId: config.workerId,
+        logger,
+        ...config.jobs,
+      });
+      runner.start();
       return {
         bindings: [
-          dataFrameService({
-            config: { ...config, spillDir },
-            dataRoot,
-            frames,
-            resolver,
-            handles,
-            planCache,
-            metrics: createStreamMetrics(registry),
-            ...(store ? { store } : {}),
-          }),
+          dataFrameService(deps),
           handleService(handles, frames),
+          jobService(jobs, config.limits),
         ],
         async close() {
+          await runner.stop();
           freed.unsubscribe();
           await nats.drain();
           handles.close();

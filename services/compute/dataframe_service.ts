@@ -5,7 +5,11 @@
  * @module
  */
 
-import type { CollectRequest, ExecuteRequest } from "../../shared/gen/polaroid/v1/dataframe.ts";
+import type {
+  CollectRequest,
+  ExecuteRequest,
+  ExecuteResponse,
+} from "../../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import type { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
 import type { ComputeConfig } from "../../shared/config.ts";
@@ -69,7 +73,8 @@ export interface DataFrameServiceDeps {
   store?: StateStore;
 }
 
-export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
+/** The steps of the handlers, shared by Execute and the job runner. */
+function operations(deps: DataFrameServiceDeps) {
   const { limits } = deps.config;
 
   /** Validates the plan and resolves the frames it reads. */
@@ -109,27 +114,6 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     deps.metrics?.streamingRuns.inc({ reason: choice.reason });
     // The result stays in a spill file: it need not fit in memory (docs/adr/0007).
     return await runPlanHeld(plan, engine, { spillDir: deps.config.spillDir });
-  };
-
-  /** The frame a Collect reads, and the bytes it alone holds (0 for a handle's frame). */
-  const source = async (
-    request: CollectRequest,
-    ctx: CallContext,
-  ): Promise<{ df: Held; owned: number }> => {
-    const s = request.source;
-    if (!s) throw new InvalidArgumentError("Cannot run the request as it names no plan or handle");
-    if (s.$case === "handle") {
-      ctx.log.handle = s.value;
-      return { df: await deps.resolver.frame(s.value, ctx.tenant), owned: 0 };
-    }
-    if (request.startBatch !== 0n) {
-      throw new InvalidArgumentError(
-        `Cannot collect a plan from a start batch as 'start_batch' applies to handles only (a plan's batches may differ between runs): current value is ${request.startBatch}`,
-      );
-    }
-    const { plan, engine } = await prepare(s.value, ctx);
-    const df = await run(plan, engine, request.streaming, ctx);
-    return { df, owned: heldMemoryBytes(df) };
   };
 
   /** Registers a result with the catalog and keeps it here. */
@@ -215,28 +199,66 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
     }
   };
 
-  return bind(DATAFRAME_SERVICE, {
-    async execute(request, ctx) {
-      const key = cacheKey(request, ctx);
-      const reused = key === undefined ? undefined : await reuse(key, ctx);
-      if (reused) return { handle: reused, cached: true };
-      const { plan, engine } = await prepare(request.plan, ctx);
-      const started = performance.now();
-      const df = await run(plan, engine, request.streaming, ctx);
-      ctx.log.engineMs = elapsed(started);
-      const registering = performance.now();
-      const handle = await keep(
-        df,
-        request.ttlSeconds,
-        ctx,
-        request.name,
-        request.metadata,
-        plan,
+  const execute: PlanExecutor = async (request, ctx) => {
+    const key = cacheKey(request, ctx);
+    const reused = key === undefined ? undefined : await reuse(key, ctx);
+    if (reused) return { handle: reused, cached: true };
+    const { plan, engine } = await prepare(request.plan, ctx);
+    const started = performance.now();
+    const df = await run(plan, engine, request.streaming, ctx);
+    ctx.log.engineMs = elapsed(started);
+    const registering = performance.now();
+    const handle = await keep(
+      df,
+      request.ttlSeconds,
+      ctx,
+      request.name,
+      request.metadata,
+      plan,
+    );
+    ctx.log.registerMs = elapsed(registering);
+    if (key !== undefined) deps.planCache.store(key, plan, handle.id);
+    return { handle, cached: false };
+  };
+
+  return { prepare, run, keep, execute };
+}
+
+/** Runs an ExecuteRequest for the caller in `ctx`: what Execute and the job runner share. */
+export type PlanExecutor = (request: ExecuteRequest, ctx: CallContext) => Promise<ExecuteResponse>;
+
+/** The Execute code path, for callers other than the gRPC handler (the job runner). */
+export function planExecutor(deps: DataFrameServiceDeps): PlanExecutor {
+  return operations(deps).execute;
+}
+
+export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
+  const { limits } = deps.config;
+  const { prepare, run, keep, execute } = operations(deps);
+
+  /** The frame a Collect reads, and the bytes it alone holds (0 for a handle's frame). */
+  const source = async (
+    request: CollectRequest,
+    ctx: CallContext,
+  ): Promise<{ df: Held; owned: number }> => {
+    const s = request.source;
+    if (!s) throw new InvalidArgumentError("Cannot run the request as it names no plan or handle");
+    if (s.$case === "handle") {
+      ctx.log.handle = s.value;
+      return { df: await deps.resolver.frame(s.value, ctx.tenant), owned: 0 };
+    }
+    if (request.startBatch !== 0n) {
+      throw new InvalidArgumentError(
+        `Cannot collect a plan from a start batch as 'start_batch' applies to handles only (a plan's batches may differ between runs): current value is ${request.startBatch}`,
       );
-      ctx.log.registerMs = elapsed(registering);
-      if (key !== undefined) deps.planCache.store(key, plan, handle.id);
-      return { handle, cached: false };
-    },
+    }
+    const { plan, engine } = await prepare(s.value, ctx);
+    const df = await run(plan, engine, request.streaming, ctx);
+    return { df, owned: heldMemoryBytes(df) };
+  };
+
+  return bind(DATAFRAME_SERVICE, {
+    execute,
 
     async *collect(request, ctx) {
       const batchSize = request.batchSize || limits.defaultBatchSize;

@@ -26,6 +26,9 @@ export function handleService(handles: HandlesClient, frames: FrameStore): Servi
       handles.unary("describeHandle", request, { tenant: ctx.tenant }),
     listHandles: (request, ctx) => handles.unary("listHandles", request, { tenant: ctx.tenant }),
     retainHandle: (request, ctx) => handles.unary("retainHandle", request, { tenant: ctx.tenant }),
+    pinHandle: (request, ctx) => handles.unary("pinHandle", request, { tenant: ctx.tenant }),
+    // Unpinning a handle nothing references frees it; the FREED event drops the frame.
+    unpinHandle: (request, ctx) => handles.unary("unpinHandle", request, { tenant: ctx.tenant }),
     async releaseHandle(request, ctx) {
       const response = await handles.unary("releaseHandle", request, { tenant: ctx.tenant });
       if (response.freed) frames.drop(request.id);

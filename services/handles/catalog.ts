@@ -8,97 +8,41 @@
 
 import {
   AlreadyExistsError,
+  FailedPreconditionError,
   HandleNotFoundError,
   InvalidArgumentError,
   LimitExceededError,
 } from "../../shared/errors.ts";
 import { newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
-import type { Schema } from "../../shared/gen/polaroid/v1/types.ts";
-import { validateHandleMetadata } from "./metadata.ts";
-import { validateKey } from "../../shared/state_store/store.ts";
 import { validateHandleName } from "./names.ts";
 import { lowerBound, upperBound } from "./_sorted.ts";
+import {
+  buildRecord,
+  checkTtlLimits,
+  type HandleRecord,
+  isExpired,
+  type RegisterInput,
+} from "./record.ts";
+import {
+  type CatalogEvent,
+  type CatalogStats,
+  DEFAULT_PAGE_SIZE,
+  type FreeReason,
+  type HandlePage,
+  type ListOptions,
+  MAX_PAGE_SIZE,
+} from "./catalog_api.ts";
 
-/** Why a handle was freed. */
-export type FreeReason = "released" | "deleted" | "expired";
-
-/** What the catalog knows of one handle, as a read-only snapshot. */
-export interface HandleRecord {
-  readonly id: string;
-  /** The tenant that registered it. */
-  readonly owner: string;
-  readonly schema: Schema | undefined;
-  readonly rows: bigint;
-  readonly bytes: bigint;
-  /** The compute worker that holds the frame. */
-  readonly worker: string;
-  readonly createdAtMs: number;
-  /** Idle time to live. */
-  readonly ttlSeconds: number;
-  /** Last use plus the TTL. */
-  readonly expiresAtMs: number;
-  readonly refcount: number;
-  /** Unique among the owner's live handles; "" when the handle has no name. */
-  readonly name: string;
-  /** The client's labels (see metadata.ts). */
-  readonly metadata: Readonly<Record<string, string>>;
-  /** The frame's state store key ("" when a worker holds it alone). */
-  readonly objectKey: string;
-}
-
-/** A change in a handle's life, reported to `onEvent`. */
-export type CatalogEvent =
-  | { readonly kind: "registered"; readonly record: HandleRecord; readonly atMs: number }
-  | {
-    readonly kind: "freed";
-    readonly record: HandleRecord;
-    readonly reason: FreeReason;
-    readonly atMs: number;
-  };
-
-/** What a worker registers. */
-export interface RegisterInput {
-  schema?: Schema | undefined;
-  /** @default 0n */
-  rows?: bigint;
-  /** @default 0n */
-  bytes?: bigint;
-  /** 0 or absent means the catalog's default. */
-  ttlSeconds?: number | bigint;
-  /** @default "" */
-  worker?: string;
-  /** Unique among the tenant's live handles (see names.ts); "" for none. @default "" */
-  name?: string;
-  /** The client's labels, within the limits of metadata.ts. @default {} */
-  metadata?: Record<string, string>;
-  /** The frame's state store key. @default "" */
-  objectKey?: string;
-}
-
-/** One page of a tenant's handles. */
-export interface HandlePage {
-  handles: HandleRecord[];
-  /** The last id of this page when more follow; "" on the last page. */
-  nextAfter: string;
-}
-
-/** Options of list(). */
-export interface ListOptions {
-  /** Page size; 0 or absent means 100; larger than 1000 is cut to 1000. @default 100 */
-  limit?: number;
-  /** The last id of the previous page. @default "" */
-  after?: string;
-}
-
-/** Counts for metrics. */
-export interface CatalogStats {
-  /** Handles alive now. */
-  live: number;
-  /** Handles past their expiry that the next sweep will free. */
-  expired: number;
-  /** Sum of `bytes` over every handle held. */
-  bytes: bigint;
-}
+export type { HandleRecord, RegisterInput } from "./record.ts";
+export {
+  type CatalogEvent,
+  type CatalogStats,
+  DEFAULT_PAGE_SIZE,
+  type FreeReason,
+  type HandlePage,
+  type ListOptions,
+  MAX_PAGE_SIZE,
+} from "./catalog_api.ts";
 
 /** Options of HandleCatalog. */
 export interface HandleCatalogOptions {
@@ -113,12 +57,6 @@ export interface HandleCatalogOptions {
   /** Called after every registration and every free; must not throw. @default no-op */
   onEvent?: (event: CatalogEvent) => void;
 }
-
-/** Default page size of list(). */
-export const DEFAULT_PAGE_SIZE = 100;
-/** Largest page size of list(). */
-export const MAX_PAGE_SIZE = 1000;
-const MAX_WORKER_LENGTH = 256;
 
 type Entry = { -readonly [K in keyof HandleRecord]: HandleRecord[K] };
 
@@ -142,11 +80,7 @@ export class HandleCatalog {
     this.#maxPerTenant = options.maxHandlesPerTenant ?? 100_000;
     this.#now = options.now ?? Date.now;
     this.#onEvent = options.onEvent ?? (() => {});
-    if (this.#defaultTtl > this.#maxTtl) {
-      throw new RangeError(
-        `Cannot create catalog as 'defaultTtlSeconds' must be at most 'maxTtlSeconds' (${this.#maxTtl}): current value is ${this.#defaultTtl}`,
-      );
-    }
+    checkTtlLimits({ defaultTtlSeconds: this.#defaultTtl, maxTtlSeconds: this.#maxTtl });
   }
 
   /**
@@ -154,17 +88,12 @@ export class HandleCatalog {
    * gives a live handle is AlreadyExistsError.
    */
   register(tenant: string, input: RegisterInput = {}): HandleRecord {
-    validateTenant(tenant);
-    const ttl = this.#ttl(input.ttlSeconds ?? 0);
-    const name = validateHandleName(input.name ?? "");
-    const metadata = validateHandleMetadata(input.metadata ?? {});
-    const objectKey = input.objectKey ? validateKey(input.objectKey) : "";
-    const worker = input.worker ?? "";
-    if (worker.length > MAX_WORKER_LENGTH) {
-      throw new InvalidArgumentError(
-        `Cannot register handle as 'worker' must be at most ${MAX_WORKER_LENGTH} characters: current value is ${worker.length} characters long`,
-      );
-    }
+    let id = newHandleId(tenant);
+    while (this.#entries.has(id)) id = newHandleId(tenant);
+    const now = this.#now();
+    const limits = { defaultTtlSeconds: this.#defaultTtl, maxTtlSeconds: this.#maxTtl };
+    const entry: Entry = { ...buildRecord(tenant, id, input, limits, now) };
+    const name = entry.name;
     const ids = this.#byTenant.get(tenant) ?? [];
     if (ids.length >= this.#maxPerTenant) {
       throw new LimitExceededError(
@@ -182,24 +111,6 @@ export class HandleCatalog {
         { metadata: { name, handle: holder.id } },
       );
     }
-    let id = newHandleId(tenant);
-    while (this.#entries.has(id)) id = newHandleId(tenant);
-    const now = this.#now();
-    const entry: Entry = {
-      id,
-      owner: tenant,
-      schema: input.schema,
-      rows: input.rows ?? 0n,
-      bytes: input.bytes ?? 0n,
-      worker,
-      createdAtMs: now,
-      ttlSeconds: ttl,
-      expiresAtMs: now + ttl * 1000,
-      refcount: 1,
-      name,
-      metadata,
-      objectKey,
-    };
     this.#entries.set(id, entry);
     ids.splice(lowerBound(ids, id), 0, id);
     this.#byTenant.set(tenant, ids);
@@ -274,9 +185,9 @@ export class HandleCatalog {
     let i = after === "" ? 0 : upperBound(ids, after);
     for (; i < ids.length && handles.length < limit; i++) {
       const entry = this.#entries.get(ids[i]!)!;
-      if (entry.expiresAtMs > now) handles.push({ ...entry });
+      if (!isExpired(entry, now)) handles.push({ ...entry });
     }
-    const more = ids.slice(i).some((id) => this.#entries.get(id)!.expiresAtMs > now);
+    const more = ids.slice(i).some((id) => !isExpired(this.#entries.get(id)!, now));
     return { handles, nextAfter: more ? handles.at(-1)!.id : "" };
   }
 
@@ -288,16 +199,37 @@ export class HandleCatalog {
     return { ...entry };
   }
 
-  /** Drops a reference; the handle is freed when none is left. */
+  /**
+   * Drops a reference; the handle is freed when none is left, unless it is pinned. A pinned
+   * handle without references is FailedPreconditionError.
+   */
   release(tenant: string, id: string): { refcount: number; freed: boolean } {
     const entry = this.#lookup(tenant, id, "release");
+    if (entry.refcount === 0) throw noReference(id);
     entry.refcount--;
-    if (entry.refcount > 0) return { refcount: entry.refcount, freed: false };
+    if (entry.refcount > 0 || entry.pinned) return { refcount: entry.refcount, freed: false };
     this.#free(entry, "released", this.#now());
     return { refcount: 0, freed: true };
   }
 
-  /** Frees a handle whatever its reference count. */
+  /** Pins a handle (see HandleRecord.pinned) and renews its idle TTL. */
+  pin(tenant: string, id: string): HandleRecord {
+    const entry = this.#lookup(tenant, id, "pin");
+    entry.pinned = true;
+    entry.expiresAtMs = this.#now() + entry.ttlSeconds * 1000;
+    return { ...entry };
+  }
+
+  /** Unpins a handle and renews its idle TTL; one without references is freed. */
+  unpin(tenant: string, id: string): HandleRecord {
+    const entry = this.#lookup(tenant, id, "unpin");
+    const now = this.#now();
+    entry.pinned = false;
+    entry.expiresAtMs = now + entry.ttlSeconds * 1000;
+    return entry.refcount === 0 ? this.#free(entry, "released", now) : { ...entry };
+  }
+
+  /** Frees a handle whatever its reference count or pin. */
   delete(tenant: string, id: string): { freed: boolean } {
     const entry = this.#lookup(tenant, id, "delete");
     this.#free(entry, "deleted", this.#now());
@@ -305,13 +237,13 @@ export class HandleCatalog {
   }
 
   /**
-   * Frees every handle whose idle TTL has run out at `now`, whatever its reference count
-   * (the TTL is what reclaims references that were never released).
+   * Frees every unpinned handle whose idle TTL has run out at `now`, whatever its reference
+   * count (the TTL is what reclaims references that were never released).
    */
   sweep(now: number = this.#now()): HandleRecord[] {
     const freed: HandleRecord[] = [];
     for (const entry of this.#entries.values()) {
-      if (entry.expiresAtMs <= now) freed.push(this.#free(entry, "expired", now));
+      if (isExpired(entry, now)) freed.push(this.#free(entry, "expired", now));
     }
     return freed;
   }
@@ -319,7 +251,7 @@ export class HandleCatalog {
   /** Counts for metrics. */
   stats(now: number = this.#now()): CatalogStats {
     let expired = 0;
-    for (const entry of this.#entries.values()) if (entry.expiresAtMs <= now) expired++;
+    for (const entry of this.#entries.values()) if (isExpired(entry, now)) expired++;
     return { live: this.#entries.size - expired, expired, bytes: this.#bytes };
   }
 
@@ -337,23 +269,12 @@ export class HandleCatalog {
     return this.#entries.size;
   }
 
-  #ttl(requested: number | bigint): number {
-    const ttl = BigInt(requested);
-    if (ttl < 0n || ttl > BigInt(this.#maxTtl)) {
-      throw new InvalidArgumentError(
-        `Cannot register handle as 'ttl_seconds' must be between 0 and ${this.#maxTtl}: current value is ${ttl}`,
-        { metadata: { field: "ttl_seconds", max: String(this.#maxTtl) } },
-      );
-    }
-    return ttl === 0n ? this.#defaultTtl : Number(ttl);
-  }
-
   /** The live entry of an id the tenant owns, freeing it if it has just expired. */
   #live(tenant: string, id: string | undefined): Entry | undefined {
     const entry = id === undefined ? undefined : this.#entries.get(id);
     if (!entry || entry.owner !== tenant) return undefined;
     const now = this.#now();
-    if (entry.expiresAtMs > now) return entry;
+    if (!isExpired(entry, now)) return entry;
     this.#free(entry, "expired", now);
     return undefined;
   }
@@ -364,7 +285,7 @@ export class HandleCatalog {
     const owner = parseHandleId(id).tenant;
     const entry = owner === tenant ? this.#entries.get(id) : undefined;
     const now = this.#now();
-    if (entry && entry.expiresAtMs <= now) this.#free(entry, "expired", now);
+    if (entry && isExpired(entry, now)) this.#free(entry, "expired", now);
     else if (entry) return entry;
     throw new HandleNotFoundError(
       `Cannot ${op} handle as it must exist for this tenant: current value is ${
@@ -389,4 +310,12 @@ export class HandleCatalog {
     this.#onEvent({ kind: "freed", record, reason, atMs: now });
     return record;
   }
+}
+
+/** Why a pinned handle without references cannot be released. */
+export function noReference(id: string): FailedPreconditionError {
+  return new FailedPreconditionError(
+    `Cannot release handle as its refcount must be positive: current value is 0 (${id} is pinned)`,
+    { metadata: { handle: id } },
+  );
 }

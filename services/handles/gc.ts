@@ -29,7 +29,7 @@ export interface GcReport {
 export interface GcOptions {
   store: StateStore;
   /** The object keys of the live handles, read after the listing. */
-  liveKeys: () => Set<string>;
+  liveKeys: () => Set<string> | Promise<Set<string>>;
   /** Objects younger than this are kept. */
   graceMs: number;
   /** @default Date.now() */
@@ -47,7 +47,7 @@ export async function collectGarbage(options: GcOptions): Promise<GcReport> {
     if (now - object.modifiedAtMs > graceMs) old.push(object);
   }
   // Read after the listing: a handle registered meanwhile is in it.
-  const live = options.liveKeys();
+  const live = await options.liveKeys();
   for (const { key, committed } of old) {
     if (live.has(key)) continue;
     await store.delete(key);

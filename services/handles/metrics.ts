@@ -6,7 +6,7 @@
  */
 
 import { prom, type Registry } from "../../shared/telemetry/metrics.ts";
-import type { CatalogEvent, CatalogStats } from "./catalog.ts";
+import type { CatalogEvent, CatalogStats } from "./catalog_api.ts";
 
 /** Counts catalog events; registered once per service. */
 export interface HandlesMetrics {
@@ -17,15 +17,15 @@ export interface HandlesMetrics {
 /** Registers the catalog's metrics; `stats` is read at every scrape. */
 export function createHandlesMetrics(
   registry: Registry,
-  stats: () => CatalogStats,
+  stats: () => Promise<CatalogStats>,
 ): HandlesMetrics {
   new prom.Gauge({
     name: "polaroid_handles",
     help: "Handles in the catalog, by state (live, or expired and waiting for the sweeper).",
     labelNames: ["state"],
     registers: [registry],
-    collect() {
-      const now = stats();
+    async collect() {
+      const now = await stats();
       this.set({ state: "live" }, now.live);
       this.set({ state: "expired" }, now.expired);
     },
@@ -34,8 +34,8 @@ export function createHandlesMetrics(
     name: "polaroid_handle_bytes",
     help: "Estimated bytes of the frames the catalog's handles name.",
     registers: [registry],
-    collect() {
-      this.set(Number(stats().bytes));
+    async collect() {
+      this.set(Number((await stats()).bytes));
     },
   });
   const registered = new prom.Counter({

@@ -8,7 +8,8 @@ import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import { InvalidArgumentError } from "../../shared/errors.ts";
 import { bind, type ServiceBinding } from "../../shared/grpc/types.ts";
-import type { HandleCatalog, HandleRecord } from "./catalog.ts";
+import type { Catalog } from "./catalog_api.ts";
+import type { HandleRecord } from "./record.ts";
 
 /** Names one ListHandles call may ask for. */
 export const MAX_LISTED_NAMES = 1000;
@@ -29,68 +30,70 @@ export function toHandleInfo(record: HandleRecord): HandleInfo {
     worker: record.worker,
     metadata: { ...record.metadata },
     objectKey: record.objectKey,
+    pinned: record.pinned,
   };
 }
 
-/** HandleService served from a catalog (whose calls are synchronous). */
-export function handleServiceBinding(catalog: HandleCatalog): ServiceBinding {
+/** HandleService served from a catalog. */
+export function handleServiceBinding(catalog: Catalog): ServiceBinding {
   return bind(HandleServiceService, {
-    registerHandle: (request, ctx) =>
-      Promise.try(() => {
-        const record = catalog.register(ctx.tenant, {
-          schema: request.schema,
-          rows: request.rows,
-          bytes: request.bytes,
-          ttlSeconds: request.ttlSeconds,
-          worker: request.worker,
-          name: request.name,
-          metadata: request.metadata,
-          objectKey: request.objectKey,
-        });
-        Object.assign(ctx.log, { handle: record.id, worker: record.worker });
-        if (record.name !== "") ctx.log.name = record.name;
-        return toHandleInfo(record);
-      }),
-    resolveHandle: ({ id }, ctx) =>
-      Promise.try(() => {
-        ctx.log.handle = id;
-        return toHandleInfo(catalog.resolve(ctx.tenant, id));
-      }),
-    describeHandle: ({ id }, ctx) =>
-      Promise.try(() => {
-        ctx.log.handle = id;
-        return toHandleInfo(catalog.describe(ctx.tenant, id));
-      }),
-    listHandles: ({ limit, after, names }, ctx) =>
-      Promise.try(() => {
-        if (names.length > 0) {
-          if (names.length > MAX_LISTED_NAMES) {
-            throw new InvalidArgumentError(
-              `Cannot list handles as 'names' must hold at most ${MAX_LISTED_NAMES} names: current value holds ${names.length}`,
-            );
-          }
-          const found = catalog.named(ctx.tenant, names);
-          ctx.log.count = found.length;
-          return { handles: found.map(toHandleInfo), nextAfter: "" };
+    registerHandle: async (request, ctx) => {
+      const record = await catalog.register(ctx.tenant, {
+        schema: request.schema,
+        rows: request.rows,
+        bytes: request.bytes,
+        ttlSeconds: request.ttlSeconds,
+        worker: request.worker,
+        name: request.name,
+        metadata: request.metadata,
+        objectKey: request.objectKey,
+      });
+      Object.assign(ctx.log, { handle: record.id, worker: record.worker });
+      if (record.name !== "") ctx.log.name = record.name;
+      return toHandleInfo(record);
+    },
+    resolveHandle: async ({ id }, ctx) => {
+      ctx.log.handle = id;
+      return toHandleInfo(await catalog.resolve(ctx.tenant, id));
+    },
+    describeHandle: async ({ id }, ctx) => {
+      ctx.log.handle = id;
+      return toHandleInfo(await catalog.describe(ctx.tenant, id));
+    },
+    listHandles: async ({ limit, after, names }, ctx) => {
+      if (names.length > 0) {
+        if (names.length > MAX_LISTED_NAMES) {
+          throw new InvalidArgumentError(
+            `Cannot list handles as 'names' must hold at most ${MAX_LISTED_NAMES} names: current value holds ${names.length}`,
+          );
         }
-        const page = catalog.list(ctx.tenant, { limit, after });
-        ctx.log.count = page.handles.length;
-        return { handles: page.handles.map(toHandleInfo), nextAfter: page.nextAfter };
-      }),
-    retainHandle: ({ id }, ctx) =>
-      Promise.try(() => {
-        ctx.log.handle = id;
-        return toHandleInfo(catalog.retain(ctx.tenant, id));
-      }),
-    releaseHandle: ({ id }, ctx) =>
-      Promise.try(() => {
-        ctx.log.handle = id;
-        return catalog.release(ctx.tenant, id);
-      }),
-    deleteHandle: ({ id }, ctx) =>
-      Promise.try(() => {
-        ctx.log.handle = id;
-        return catalog.delete(ctx.tenant, id);
-      }),
+        const found = await catalog.named(ctx.tenant, names);
+        ctx.log.count = found.length;
+        return { handles: found.map(toHandleInfo), nextAfter: "" };
+      }
+      const page = await catalog.list(ctx.tenant, { limit, after });
+      ctx.log.count = page.handles.length;
+      return { handles: page.handles.map(toHandleInfo), nextAfter: page.nextAfter };
+    },
+    pinHandle: async ({ id }, ctx) => {
+      ctx.log.handle = id;
+      return toHandleInfo(await catalog.pin(ctx.tenant, id));
+    },
+    unpinHandle: async ({ id }, ctx) => {
+      ctx.log.handle = id;
+      return toHandleInfo(await catalog.unpin(ctx.tenant, id));
+    },
+    retainHandle: async ({ id }, ctx) => {
+      ctx.log.handle = id;
+      return toHandleInfo(await catalog.retain(ctx.tenant, id));
+    },
+    releaseHandle: async ({ id }, ctx) => {
+      ctx.log.handle = id;
+      return await catalog.release(ctx.tenant, id);
+    },
+    deleteHandle: async ({ id }, ctx) => {
+      ctx.log.handle = id;
+      return await catalog.delete(ctx.tenant, id);
+    },
   });
 }

@@ -1,6 +1,7 @@
 /**
- * The handles service put together: the catalog, its NATS events and metrics, the sweeper
- * that frees expired handles, and the gRPC binding, as a `build` for startService().
+ * The handles service put together: the catalog (in memory, or in JetStream KV shared by
+ * every replica), its NATS events and metrics, the sweeper that frees expired handles, and
+ * the gRPC binding, as a `build` for startService().
  *
  * @module
  */
@@ -10,7 +11,9 @@ import type { NatsConnection } from "../../shared/nats.ts";
 import type { ServiceParts } from "../../shared/service.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import type { Registry } from "../../shared/telemetry/metrics.ts";
-import { HandleCatalog } from "./catalog.ts";
+import type { Catalog, CatalogEvent } from "./catalog_api.ts";
+import { MemoryCatalog } from "./memory_catalog.ts";
+import { openKvCatalog } from "./kv_catalog.ts";
 import { natsEventSink } from "./events.ts";
 import { createHandlesMetrics } from "./metrics.ts";
 import { handleServiceBinding } from "./server.ts";
@@ -35,66 +38,85 @@ export function buildHandlesService(
   config: HandlesConfig,
   deps: HandlesServiceDeps,
 ): (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts> {
-  return ({ logger, registry }) => {
+  return async ({ logger, registry }) => {
     const publish = natsEventSink(deps.nats, logger);
     const metrics = createHandlesMetrics(registry, () => catalog.stats());
-    const catalog: HandleCatalog = new HandleCatalog({
+    const onEvent = (event: CatalogEvent) => {
+      metrics.observe(event);
+      publish(event);
+      const key = event.record.objectKey;
+      if (event.kind === "freed" && key !== "" && deps.store) {
+        deps.store.delete(key).catch((error) =>
+          // Garbage collection removes it later as an unreferenced object.
+          logger.warn("object delete failed", { key, error: String(error) })
+        );
+      }
+    };
+    const options = {
       defaultTtlSeconds: config.defaultTtlSeconds,
       maxTtlSeconds: config.maxTtlSeconds,
       maxHandlesPerTenant: config.maxHandlesPerTenant,
       ...(deps.now ? { now: deps.now } : {}),
-      onEvent: (event) => {
-        metrics.observe(event);
-        publish(event);
-        const key = event.record.objectKey;
-        if (event.kind === "freed" && key !== "" && deps.store) {
-          deps.store.delete(key).catch((error) =>
-            // Garbage collection removes it later as an unreferenced object.
-            logger.warn("object delete failed", { key, error: String(error) })
-          );
-        }
-      },
-    });
+      onEvent,
+    };
+    const catalog: Catalog = config.catalog === "jetstream"
+      ? await openKvCatalog(deps.nats, { ...options, logger })
+      : new MemoryCatalog(options);
     const gc = deps.store && garbageCollector(deps.store, catalog, config, logger, registry);
-    const sweeper = setInterval(() => {
+    // Each replica sweeps; with JetStream KV only the replica whose delete wins frees a handle.
+    const sweeper = every(config.sweepIntervalMs, async () => {
       try {
-        const expired = catalog.sweep();
+        const expired = await catalog.sweep();
         if (expired.length > 0) logger.info("handles expired", { count: expired.length });
       } catch (error) {
         logger.error("sweep failed", { error: String(error) });
       }
-    }, config.sweepIntervalMs);
-    return Promise.resolve({
+    });
+    return {
       bindings: [handleServiceBinding(catalog)],
       close: async () => {
-        clearInterval(sweeper);
-        gc?.stop();
+        await sweeper.stop();
+        await gc?.stop();
+        await catalog.close();
         await deps.nats.flush().catch(() => {});
         await deps.onClose?.();
       },
-    });
+    };
+  };
+}
+
+/** Runs `task` every `ms`, one run at a time; stop() waits for the run under way. */
+function every(ms: number, task: () => Promise<void>): { stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    running ??= task().finally(() => (running = undefined));
+  }, ms);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
   };
 }
 
 /** Runs collectGarbage() every gcIntervalMs, one pass at a time, counting what it deletes. */
 function garbageCollector(
   store: StateStore,
-  catalog: HandleCatalog,
+  catalog: Catalog,
   config: HandlesConfig,
   logger: Logger,
   registry: Registry,
-): { stop(): void } {
+): { stop(): Promise<void> } {
   const deleted = new prom.Counter({
     name: "polaroid_store_gc_deleted_total",
     help: "State store objects deleted by garbage collection, by kind.",
     labelNames: ["kind"],
     registers: [registry],
   });
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
+  return every(config.gcIntervalMs, async () => {
     try {
+      // The live keys are read once the store's listing is done (a handle registered
+      // meanwhile is in them): collectGarbage() reads them synchronously after the listing.
       const report = await collectGarbage({
         store,
         liveKeys: () => catalog.objectKeys(),
@@ -108,9 +130,6 @@ function garbageCollector(
       }
     } catch (error) {
       logger.warn("store garbage collection failed", { error: String(error) });
-    } finally {
-      running = false;
     }
-  }, config.gcIntervalMs);
-  return { stop: () => clearInterval(timer) };
+  });
 }

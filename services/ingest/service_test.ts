@@ -84,6 +84,7 @@ function startComputeStandIn(received: Received[]): Promise<RunningService> {
                 worker: "stand-in",
                 metadata: {},
                 objectKey: "",
+                pinned: false,
               },
             };
           },

@@ -21,6 +21,7 @@ function info(id: string, name: string): HandleInfo {
     worker: "",
     metadata: {},
     objectKey: "",
+    pinned: false,
   };
 }
 

@@ -48,6 +48,8 @@ export interface HandleInfo {
    * (durably) before the handle was registered; "" when a worker holds the frame alone.
    */
   objectKey: string;
+  /** Pinned (PinHandle): never expires and outlives its last release until unpinned. */
+  pinned: boolean;
 }
 
 export interface HandleInfo_MetadataEntry {
@@ -119,6 +121,7 @@ function createBaseHandleInfo(): HandleInfo {
     name: "",
     metadata: {},
     objectKey: "",
+    pinned: false,
   };
 }
 
@@ -177,6 +180,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     });
     if (message.objectKey !== "") {
       writer.uint32(106).string(message.objectKey);
+    }
+    if (message.pinned !== false) {
+      writer.uint32(112).bool(message.pinned);
     }
     return writer;
   },
@@ -301,6 +307,14 @@ export const HandleInfo: MessageFns<HandleInfo> = {
             message.objectKey = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.pinned = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -357,6 +371,7 @@ export const HandleInfo: MessageFns<HandleInfo> = {
         : isSet(object.object_key)
         ? globalThis.String(object.object_key)
         : "",
+      pinned: isSet(object.pinned) ? globalThis.Boolean(object.pinned) : false,
     };
   },
 
@@ -407,6 +422,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     if (message.objectKey !== "") {
       obj.objectKey = message.objectKey;
     }
+    if (message.pinned !== false) {
+      obj.pinned = message.pinned;
+    }
     return obj;
   },
 
@@ -444,6 +462,7 @@ export const HandleInfo: MessageFns<HandleInfo> = {
       {},
     );
     message.objectKey = object.objectKey ?? "";
+    message.pinned = object.pinned ?? false;
     return message;
   },
 };

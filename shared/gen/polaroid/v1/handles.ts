@@ -884,6 +884,29 @@ export const HandleServiceService = {
       Buffer.from(DeleteHandleResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteHandleResponse => DeleteHandleResponse.decode(value),
   },
+  /**
+   * Keeps a handle alive: a pinned handle never expires and is not freed when its last
+   * reference is released, until it is unpinned. Pinning a pinned handle changes nothing.
+   */
+  pinHandle: {
+    path: "/polaroid.v1.HandleService/PinHandle" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HandleRequest): Buffer => Buffer.from(HandleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HandleRequest => HandleRequest.decode(value),
+    responseSerialize: (value: HandleInfo): Buffer => Buffer.from(HandleInfo.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HandleInfo => HandleInfo.decode(value),
+  },
+  /** Undoes PinHandle and renews the idle TTL; a handle without references is freed. */
+  unpinHandle: {
+    path: "/polaroid.v1.HandleService/UnpinHandle" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HandleRequest): Buffer => Buffer.from(HandleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HandleRequest => HandleRequest.decode(value),
+    responseSerialize: (value: HandleInfo): Buffer => Buffer.from(HandleInfo.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HandleInfo => HandleInfo.decode(value),
+  },
 } as const;
 
 export interface HandleServiceServer extends UntypedServiceImplementation {
@@ -900,6 +923,13 @@ export interface HandleServiceServer extends UntypedServiceImplementation {
   releaseHandle: handleUnaryCall<HandleRequest, ReleaseHandleResponse>;
   /** Frees a handle whatever its reference count. */
   deleteHandle: handleUnaryCall<HandleRequest, DeleteHandleResponse>;
+  /**
+   * Keeps a handle alive: a pinned handle never expires and is not freed when its last
+   * reference is released, until it is unpinned. Pinning a pinned handle changes nothing.
+   */
+  pinHandle: handleUnaryCall<HandleRequest, HandleInfo>;
+  /** Undoes PinHandle and renews the idle TTL; a handle without references is freed. */
+  unpinHandle: handleUnaryCall<HandleRequest, HandleInfo>;
 }
 
 export interface HandleServiceClient extends Client {
@@ -1013,6 +1043,41 @@ export interface HandleServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteHandleResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Keeps a handle alive: a pinned handle never expires and is not freed when its last
+   * reference is released, until it is unpinned. Pinning a pinned handle changes nothing.
+   */
+  pinHandle(
+    request: HandleRequest,
+    callback: (error: ServiceError | null, response: HandleInfo) => void,
+  ): ClientUnaryCall;
+  pinHandle(
+    request: HandleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HandleInfo) => void,
+  ): ClientUnaryCall;
+  pinHandle(
+    request: HandleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HandleInfo) => void,
+  ): ClientUnaryCall;
+  /** Undoes PinHandle and renews the idle TTL; a handle without references is freed. */
+  unpinHandle(
+    request: HandleRequest,
+    callback: (error: ServiceError | null, response: HandleInfo) => void,
+  ): ClientUnaryCall;
+  unpinHandle(
+    request: HandleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HandleInfo) => void,
+  ): ClientUnaryCall;
+  unpinHandle(
+    request: HandleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HandleInfo) => void,
   ): ClientUnaryCall;
 }
 

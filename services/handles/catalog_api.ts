@@ -1,0 +1,88 @@
+/**
+ * What every handle catalog backend offers the service: the in-memory one (catalog.ts,
+ * through memory_catalog.ts) and the NATS JetStream KV one (kv_catalog.ts).
+ *
+ * @module
+ */
+
+import type { HandleRecord, RegisterInput } from "./record.ts";
+
+/** Why a handle was freed. */
+export type FreeReason = "released" | "deleted" | "expired";
+
+/** A change in a handle's life, reported to `onEvent`. */
+export type CatalogEvent =
+  | { readonly kind: "registered"; readonly record: HandleRecord; readonly atMs: number }
+  | {
+    readonly kind: "freed";
+    readonly record: HandleRecord;
+    readonly reason: FreeReason;
+    readonly atMs: number;
+  };
+
+/** One page of a tenant's handles. */
+export interface HandlePage {
+  handles: HandleRecord[];
+  /** The last id of this page when more follow; "" on the last page. */
+  nextAfter: string;
+}
+
+/** Options of list(). */
+export interface ListOptions {
+  /** Page size; 0 or absent means 100; larger than 1000 is cut to 1000. @default 100 */
+  limit?: number;
+  /** The last id of the previous page. @default "" */
+  after?: string;
+}
+
+/** Counts for metrics. */
+export interface CatalogStats {
+  /** Handles alive now (pinned ones included). */
+  live: number;
+  /** Handles past their expiry that the next sweep will free. */
+  expired: number;
+  /** Sum of `bytes` over every handle held. */
+  bytes: bigint;
+}
+
+/** Default page size of list(). */
+export const DEFAULT_PAGE_SIZE = 100;
+/** Largest page size of list(). */
+export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * A handle catalog, per tenant. Every lookup of a handle another tenant owns, or of one that
+ * does not exist or has expired, is HandleNotFoundError with the same message.
+ */
+export interface Catalog {
+  /** A new handle with one reference; a name the tenant gives a live handle is AlreadyExistsError. */
+  register(tenant: string, input?: RegisterInput): Promise<HandleRecord>;
+  /** Looks a handle up for use and renews its idle TTL. */
+  resolve(tenant: string, id: string): Promise<HandleRecord>;
+  /** Looks a handle up without renewing it. */
+  describe(tenant: string, id: string): Promise<HandleRecord>;
+  /** The tenant's live handle of that name, without renewing it. */
+  findByName(tenant: string, name: string): Promise<HandleRecord>;
+  /** The tenant's live named handles sorted by name; with `names`, those of these names. */
+  named(tenant: string, names?: Iterable<string>): Promise<HandleRecord[]>;
+  /** A page of the tenant's live handles, sorted by id. */
+  list(tenant: string, options?: ListOptions): Promise<HandlePage>;
+  /** Adds a reference and renews the idle TTL. */
+  retain(tenant: string, id: string): Promise<HandleRecord>;
+  /** Drops a reference; the handle is freed when none is left and it is not pinned. */
+  release(tenant: string, id: string): Promise<{ refcount: number; freed: boolean }>;
+  /** Frees a handle whatever its reference count or pin. */
+  delete(tenant: string, id: string): Promise<{ freed: boolean }>;
+  /** Pins a handle (see HandleRecord.pinned) and renews its idle TTL. */
+  pin(tenant: string, id: string): Promise<HandleRecord>;
+  /** Unpins a handle and renews its idle TTL; one without references is freed. */
+  unpin(tenant: string, id: string): Promise<HandleRecord>;
+  /** Frees every unpinned handle whose idle TTL has run out at `now`. */
+  sweep(now?: number): Promise<HandleRecord[]>;
+  /** Counts for metrics. */
+  stats(now?: number): Promise<CatalogStats>;
+  /** The state store keys of every handle held (expired ones not yet swept included). */
+  objectKeys(): Promise<Set<string>>;
+  /** Stops background work; the catalog is not used afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,131 @@
+/**
+ * One handle's record as every catalog backend keeps it, how a registration becomes one,
+ * and when one has expired.
+ *
+ * @module
+ */
+
+import { InvalidArgumentError } from "../../shared/errors.ts";
+import { validateTenant } from "../../shared/ids.ts";
+import type { Schema } from "../../shared/gen/polaroid/v1/types.ts";
+import { validateKey } from "../../shared/state_store/store.ts";
+import { validateHandleMetadata } from "./metadata.ts";
+import { validateHandleName } from "./names.ts";
+
+/** What the catalog knows of one handle, as a read-only snapshot. */
+export interface HandleRecord {
+  readonly id: string;
+  /** The tenant that registered it. */
+  readonly owner: string;
+  readonly schema: Schema | undefined;
+  readonly rows: bigint;
+  readonly bytes: bigint;
+  /** The compute worker that holds the frame. */
+  readonly worker: string;
+  readonly createdAtMs: number;
+  /** Idle time to live. */
+  readonly ttlSeconds: number;
+  /** Last use plus the TTL. */
+  readonly expiresAtMs: number;
+  readonly refcount: number;
+  /** Unique among the owner's live handles; "" when the handle has no name. */
+  readonly name: string;
+  /** The client's labels (see metadata.ts). */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** The frame's state store key ("" when a worker holds it alone). */
+  readonly objectKey: string;
+  /** A pinned handle never expires and outlives its last release until unpinned. */
+  readonly pinned: boolean;
+}
+
+/** What a worker registers. */
+export interface RegisterInput {
+  schema?: Schema | undefined;
+  /** @default 0n */
+  rows?: bigint;
+  /** @default 0n */
+  bytes?: bigint;
+  /** 0 or absent means the catalog's default. */
+  ttlSeconds?: number | bigint;
+  /** @default "" */
+  worker?: string;
+  /** Unique among the tenant's live handles (see names.ts); "" for none. @default "" */
+  name?: string;
+  /** The client's labels, within the limits of metadata.ts. @default {} */
+  metadata?: Record<string, string>;
+  /** The frame's state store key. @default "" */
+  objectKey?: string;
+}
+
+/** The TTL bounds of a catalog. */
+export interface TtlLimits {
+  defaultTtlSeconds: number;
+  maxTtlSeconds: number;
+}
+
+const MAX_WORKER_LENGTH = 256;
+
+/** True when the idle TTL has run out at `now` and no pin holds the handle. */
+export function isExpired(record: HandleRecord, now: number): boolean {
+  return !record.pinned && record.expiresAtMs <= now;
+}
+
+/** Throws RangeError unless the default TTL is within the maximum. */
+export function checkTtlLimits(limits: TtlLimits): void {
+  if (limits.defaultTtlSeconds > limits.maxTtlSeconds) {
+    throw new RangeError(
+      `Cannot create catalog as 'defaultTtlSeconds' must be at most 'maxTtlSeconds' (${limits.maxTtlSeconds}): current value is ${limits.defaultTtlSeconds}`,
+    );
+  }
+}
+
+/**
+ * The record of a new handle with one reference, after checking the registration (invalid
+ * input is InvalidArgumentError). The caller checks the name's uniqueness.
+ */
+export function buildRecord(
+  tenant: string,
+  id: string,
+  input: RegisterInput,
+  limits: TtlLimits,
+  now: number,
+): HandleRecord {
+  validateTenant(tenant);
+  const ttl = checkTtl(input.ttlSeconds ?? 0, limits);
+  const name = validateHandleName(input.name ?? "");
+  const metadata = validateHandleMetadata(input.metadata ?? {});
+  const objectKey = input.objectKey ? validateKey(input.objectKey) : "";
+  const worker = input.worker ?? "";
+  if (worker.length > MAX_WORKER_LENGTH) {
+    throw new InvalidArgumentError(
+      `Cannot register handle as 'worker' must be at most ${MAX_WORKER_LENGTH} characters: current value is ${worker.length} characters long`,
+    );
+  }
+  return {
+    id,
+    owner: tenant,
+    schema: input.schema,
+    rows: input.rows ?? 0n,
+    bytes: input.bytes ?? 0n,
+    worker,
+    createdAtMs: now,
+    ttlSeconds: ttl,
+    expiresAtMs: now + ttl * 1000,
+    refcount: 1,
+    name,
+    metadata,
+    objectKey,
+    pinned: false,
+  };
+}
+
+function checkTtl(requested: number | bigint, limits: TtlLimits): number {
+  const ttl = BigInt(requested);
+  if (ttl < 0n || ttl > BigInt(limits.maxTtlSeconds)) {
+    throw new InvalidArgumentError(
+      `Cannot register handle as 'ttl_seconds' must be between 0 and ${limits.maxTtlSeconds}: current value is ${ttl}`,
+      { metadata: { field: "ttl_seconds", max: String(limits.maxTtlSeconds) } },
+    );
+  }
+  return ttl === 0n ? limits.defaultTtlSeconds : Number(ttl);
+}
