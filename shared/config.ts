@@ -77,6 +77,17 @@ function optionalBytes(env: Env, name: string): number | undefined {
   return raw(env, name) === undefined ? undefined : bytes(env, name, 0);
 }
 
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (value !== "true" && value !== "false") {
+    throw new ConfigError(
+      `Cannot configure ${name} as it must be true or false: current value is ${value}`,
+    );
+  }
+  return value === "true";
+}
+
 function choice<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
   const value = raw(env, name) ?? fallback;
   if (!(options as readonly string[]).includes(value)) {
@@ -147,6 +158,11 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
    * (POLAROID_CACHE_BYTES); the least recently used are dropped first. @default 2GiB
    */
   cacheBytes: number;
+  /**
+   * With `external`: name each result's object by the SHA-256 of its bytes
+   * (POLAROID_CONTENT_ADDRESSED), so equal results of a tenant are stored once. @default false
+   */
+  contentAddressed: boolean;
   /**
    * Results of earlier plans kept for reuse by equal plans (POLAROID_PLAN_CACHE_ENTRIES);
    * 0 turns the plan cache off. @default 1024
@@ -333,6 +349,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     handleStore: choice(env, "POLAROID_HANDLE_STORE", ["memory", "external"] as const, "memory"),
     stateStore: stateStore(env, "POLAROID_HANDLE_STORE"),
     cacheBytes: bytes(env, "POLAROID_CACHE_BYTES", 2 * GIB),
+    contentAddressed: flag(env, "POLAROID_CONTENT_ADDRESSED", false),
     planCacheEntries: int(env, "POLAROID_PLAN_CACHE_ENTRIES", 1024, 0),
     spillDir: str(env, "POLAROID_SPILL_DIR", join(tmpdir(), "polaroid-spill")),
     limits: {

@@ -41,7 +41,7 @@ import { isCacheable, type PlanCache, planKey } from "./plan_cache.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
 import type { StreamMetrics } from "./stream_metrics.ts";
 import { persist } from "./objects.ts";
-import type { StateStore } from "../../shared/state_store/store.ts";
+import { isContentKey, type StateStore } from "../../shared/state_store/store.ts";
 import {
   type Held,
   heldDataBytes,
@@ -139,6 +139,7 @@ function operations(deps: DataFrameServiceDeps) {
           stagingDir: deps.config.spillDir,
           planHash: plan ? planKey(plan, ctx.tenant) : "",
           labels: metadata,
+          contentAddressed: deps.config.contentAddressed,
         });
         ctx.log.persistMs = elapsed(persisting);
       }
@@ -154,7 +155,10 @@ function operations(deps: DataFrameServiceDeps) {
       }, { tenant: ctx.tenant });
     } catch (error) {
       await discard(df);
-      if (objectKey !== "") await deps.store?.delete(objectKey).catch(() => {});
+      // A content-addressed object may be another handle's too: garbage collection decides.
+      if (objectKey !== "" && !isContentKey(objectKey)) {
+        await deps.store?.delete(objectKey).catch(() => {});
+      }
       throw error;
     }
     deps.frames.add(info.id, df, ctx.tenant, bytes);

@@ -10,7 +10,9 @@
 import { join } from "node:path";
 import pl from "nodejs-polars";
 import type { StateStore } from "../../shared/state_store/store.ts";
-import { keyFormat, resultKey, sha256Hex } from "../../shared/state_store/store.ts";
+import { contentKey, keyFormat, resultKey, sha256Hex } from "../../shared/state_store/store.ts";
+import { AlreadyExistsError } from "../../shared/errors.ts";
+import { createHash } from "node:crypto";
 import {
   type Held,
   heldHeight,
@@ -29,6 +31,16 @@ export interface PersistOptions {
   planHash: string;
   /** The handle's client metadata. */
   labels: Record<string, string>;
+  /** Name the object by the SHA-256 of its bytes; an equal object already stored is reused. */
+  contentAddressed?: boolean;
+}
+
+/** SHA-256 of a file, read in chunks. */
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  const file = await Deno.open(path, { read: true });
+  for await (const chunk of file.readable) hash.update(chunk);
+  return hash.digest("hex");
 }
 
 /** Hash of a frame's column names and types. */
@@ -40,7 +52,7 @@ export function schemaHash(held: Held): Promise<string> {
 /** Writes `held` to the store; returns its key once the object is committed. */
 export async function persist(held: Held, options: PersistOptions): Promise<string> {
   const format = held instanceof SpilledFrame ? "parquet" : "arrow-ipc";
-  const key = resultKey(options.tenant, format);
+  let key = resultKey(options.tenant, format);
   let path: string;
   let staged: string | undefined;
   if (held instanceof SpilledFrame) {
@@ -52,6 +64,10 @@ export async function persist(held: Held, options: PersistOptions): Promise<stri
     path = staged;
   }
   try {
+    if (options.contentAddressed) {
+      key = contentKey(options.tenant, await fileSha256(path), format);
+      if (await options.store.head(key)) return key;
+    }
     const file = await Deno.open(path, { read: true });
     await options.store.put(key, file.readable, {
       tenant: options.tenant,
@@ -61,6 +77,9 @@ export async function persist(held: Held, options: PersistOptions): Promise<stri
       planHash: options.planHash,
       format,
       labels: options.labels,
+    }).catch((error) => {
+      // An equal result committed meanwhile is as good as ours.
+      if (!(options.contentAddressed && error instanceof AlreadyExistsError)) throw error;
     });
   } finally {
     if (staged) await Deno.remove(staged).catch(() => {});

@@ -17,7 +17,7 @@ import { openKvCatalog } from "./kv_catalog.ts";
 import { natsEventSink } from "./events.ts";
 import { createHandlesMetrics } from "./metrics.ts";
 import { handleServiceBinding } from "./server.ts";
-import type { StateStore } from "../../shared/state_store/store.ts";
+import { isContentKey, type StateStore } from "../../shared/state_store/store.ts";
 import { prom } from "../../shared/telemetry/metrics.ts";
 import { collectGarbage } from "./gc.ts";
 
@@ -45,8 +45,13 @@ export function buildHandlesService(
       metrics.observe(event);
       publish(event);
       const key = event.record.objectKey;
-      if (event.kind === "freed" && key !== "" && deps.store) {
-        deps.store.delete(key).catch((error) =>
+      const store = deps.store;
+      if (event.kind === "freed" && key !== "" && store) {
+        (async () => {
+          // A content-addressed object may also be another live handle's.
+          if (isContentKey(key) && (await catalog.objectKeys()).has(key)) return;
+          await store.delete(key);
+        })().catch((error) =>
           // Garbage collection removes it later as an unreferenced object.
           logger.warn("object delete failed", { key, error: String(error) })
         );

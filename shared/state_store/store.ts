@@ -98,6 +98,17 @@ export function resultKey(tenant: string, format: ObjectMeta["format"]): string 
   return validateKey(`handles/${tenant}/${crypto.randomUUID()}.${ext}`);
 }
 
+/** The key of a result named by its content: `handles/<tenant>/sha256-<hex>.<ext>`. */
+export function contentKey(tenant: string, sha256: string, format: ObjectMeta["format"]): string {
+  const ext = format === "parquet" ? "parquet" : "arrow";
+  return validateKey(`handles/${tenant}/sha256-${sha256}.${ext}`);
+}
+
+/** Whether a key names its content (several handles may share its object). */
+export function isContentKey(key: string): boolean {
+  return /\/sha256-[0-9a-f]{64}\.(arrow|parquet)$/.test(key);
+}
+
 /** The format of a result key. */
 export function keyFormat(key: string): ObjectMeta["format"] {
   return key.endsWith(".parquet") ? "parquet" : "arrow-ipc";
