@@ -9,7 +9,7 @@
 
 import { join } from "node:path";
 import pl from "nodejs-polars";
-import type { StateStore } from "../../shared/state_store/store.ts";
+import type { ObjectMeta, StateStore } from "../../shared/state_store/store.ts";
 import { contentKey, keyFormat, resultKey, sha256Hex } from "../../shared/state_store/store.ts";
 import { AlreadyExistsError } from "../../shared/errors.ts";
 import { createHash } from "node:crypto";
@@ -51,15 +51,17 @@ export function schemaHash(held: Held): Promise<string> {
 
 /** Writes `held` to the store; returns its key once the object is committed. */
 export async function persist(held: Held, options: PersistOptions): Promise<string> {
-  const format = held instanceof SpilledFrame ? "parquet" : "arrow-ipc";
+  const format: ObjectMeta["format"] = held instanceof SpilledFrame ? "parquet" : "arrow-ipc";
   let key = resultKey(options.tenant, format);
   let path: string;
   let staged: string | undefined;
   if (held instanceof SpilledFrame) {
     path = held.path;
   } else {
-    await Deno.mkdir(options.stagingDir, { recursive: true });
-    staged = join(options.stagingDir, `${crypto.randomUUID()}.arrow`);
+    // Where the store can take the file over without a copy, if it can.
+    const dir = options.store.putFile ? options.store.stagingDir! : options.stagingDir;
+    await Deno.mkdir(dir, { recursive: true });
+    staged = join(dir, `${crypto.randomUUID()}.arrow`);
     nativeFrame(held).writeIpc(staged, "lz4");
     path = staged;
   }
@@ -68,8 +70,7 @@ export async function persist(held: Held, options: PersistOptions): Promise<stri
       key = contentKey(options.tenant, await fileSha256(path), format);
       if (await options.store.head(key)) return key;
     }
-    const file = await Deno.open(path, { read: true });
-    await options.store.put(key, file.readable, {
+    const meta = {
       tenant: options.tenant,
       rows: heldHeight(held),
       createdAtMs: Date.now(),
@@ -77,7 +78,11 @@ export async function persist(held: Held, options: PersistOptions): Promise<stri
       planHash: options.planHash,
       format,
       labels: options.labels,
-    }).catch((error) => {
+    };
+    const written = staged !== undefined && options.store.putFile
+      ? options.store.putFile(key, staged, meta) // takes the file over
+      : Deno.open(path, { read: true }).then((file) => options.store.put(key, file.readable, meta));
+    await written.catch((error) => {
       // An equal result committed meanwhile is as good as ours.
       if (!(options.contentAddressed && error instanceof AlreadyExistsError)) throw error;
     });

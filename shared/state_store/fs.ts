@@ -52,6 +52,11 @@ export class FsStateStore implements StateStore {
     return this.#tmp;
   }
 
+  /** Files for putFile() go here: renaming them into place needs no copy. */
+  get stagingDir(): string {
+    return this.#tmp;
+  }
+
   #path(key: string): string {
     return join(this.#objects, ...validateKey(key).split("/"));
   }
@@ -60,7 +65,53 @@ export class FsStateStore implements StateStore {
     const path = this.#path(key);
     if (await this.head(key)) throw exists(key);
     await Deno.mkdir(dirname(path), { recursive: true });
-    const bytes = await this.#writeAtomic(path, body);
+    return await this.#commit(key, path, await this.#writeAtomic(path, body), meta);
+  }
+
+  /**
+   * put() of a whole file, which the store takes over: fsynced and renamed into place when
+   * it is on the store's filesystem (write it under `stagingDir`), else copied and removed.
+   */
+  async putFile(
+    key: string,
+    file: string,
+    meta: Omit<ObjectMeta, "key" | "bytes">,
+  ): Promise<ObjectMeta> {
+    const path = this.#path(key);
+    try {
+      if (await this.head(key)) throw exists(key);
+      await Deno.mkdir(dirname(path), { recursive: true });
+      const handle = await Deno.open(file, { read: true, write: true });
+      try {
+        await handle.sync();
+      } finally {
+        handle.close();
+      }
+      const { size } = await Deno.stat(file);
+      try {
+        await Deno.rename(file, path);
+      } catch (error) {
+        if (
+          !(error instanceof Deno.errors.NotSupported) && !/EXDEV|cross-device/i.test(String(error))
+        ) {
+          throw error;
+        }
+        return await this.put(key, (await Deno.open(file)).readable, meta);
+      }
+      await syncDir(dirname(path));
+      return await this.#commit(key, path, size, meta);
+    } finally {
+      await Deno.remove(file).catch(() => {});
+    }
+  }
+
+  /** Writes the metadata record, which commits the object whose body is at `path`. */
+  async #commit(
+    key: string,
+    path: string,
+    bytes: number,
+    meta: Omit<ObjectMeta, "key" | "bytes">,
+  ): Promise<ObjectMeta> {
     const full: ObjectMeta = { ...meta, key, bytes };
     // The metadata commits the object; link() fails if another writer committed first.
     const encoded = new TextEncoder().encode(JSON.stringify(full));

@@ -65,6 +65,13 @@ export interface StateStore {
   list(prefix: string): AsyncIterable<StoredObject>;
   /** Releases connections and files. */
   close(): Promise<void>;
+  /**
+   * Backends that can take a whole file without copying it (fs): where such a file is best
+   * written (the same filesystem as the objects)...
+   */
+  readonly stagingDir?: string;
+  /** ...and put() of that file, which the store takes over (moved into place, no copy). */
+  putFile?(key: string, file: string, meta: Omit<ObjectMeta, "key" | "bytes">): Promise<ObjectMeta>;
 }
 
 /** Keys: `/`-separated segments of letters, digits, `.`, `_`, `-`; no `..`, at most 512. */
