@@ -19,15 +19,21 @@ export interface NatsServer extends AsyncDisposable {
 export interface NatsServerOptions {
   /** Give up waiting for the port after this long. @default 10000 */
   timeoutMs?: number;
+  /** Run JetStream (`-js`), its store in a temporary directory removed on stop. @default false */
+  jetStream?: boolean;
 }
 
-/** Starts `nats-server -a 127.0.0.1 -p <free port>` and waits until it accepts connections. */
+/**
+ * Starts `nats-server -a 127.0.0.1 -p <free port>` (with `-js` for JetStream) and waits until
+ * it accepts connections.
+ */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   const binary = await findCommand("nats-server");
   if (!binary) throw new Error("nats-server is missing: run `deno task test`, which installs it");
   const port = freePort();
+  const store = options.jetStream ? await Deno.makeTempDir({ prefix: "polaroid-js-" }) : "";
   const child = new Deno.Command(binary, {
-    args: ["-a", "127.0.0.1", "-p", String(port)],
+    args: ["-a", "127.0.0.1", "-p", String(port), ...(store ? ["-js", "-sd", store] : [])],
     stdin: "null",
     stdout: "null",
     stderr: "null",
@@ -41,6 +47,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
         // Already exited.
       }
       await child.status;
+      if (store) await Deno.remove(store, { recursive: true }).catch(() => {});
     })();
   try {
     await waitForTcp("127.0.0.1", port, {

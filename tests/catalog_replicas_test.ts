@@ -11,7 +11,7 @@ import { RpcClient } from "../shared/grpc/client.ts";
 import { connectNats, HANDLE_EVENTS_SUBJECT } from "../shared/nats.ts";
 import { freePorts } from "../scripts/_ports.ts";
 import { delay, waitFor, waitForHttp } from "../scripts/_wait.ts";
-import { startJetStreamServer } from "../services/handles/_jetstream_server.ts";
+import { startNatsServer } from "./_nats_server.ts";
 import { INTEGRATION } from "./_harness.ts";
 
 type Handles = RpcClient<typeof HandleServiceService>;
@@ -71,7 +71,7 @@ Deno.test({
   name: "catalog replicas: two handles services on one JetStream KV bucket agree",
   ...INTEGRATION,
   async fn() {
-    await using nats = await startJetStreamServer();
+    await using nats = await startNatsServer({ jetStream: true });
     const listener = await connectNats(nats.url, { name: "catalog-replicas-test" });
     const events: HandleEvent[] = [];
     listener.subscribe(`${HANDLE_EVENTS_SUBJECT}.>`, {

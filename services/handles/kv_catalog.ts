@@ -36,7 +36,7 @@ import {
   type ListOptions,
   MAX_PAGE_SIZE,
 } from "./catalog_api.ts";
-import { noReference } from "./catalog.ts";
+import { type HandleCatalogOptions, noReference } from "./catalog.ts";
 import { HANDLE_NAME, validateHandleName } from "./names.ts";
 import {
   buildRecord,
@@ -58,18 +58,11 @@ import {
 import { backoff, CatalogBucket, isConflict } from "./kv_bucket.ts";
 import { upperBound } from "./_sorted.ts";
 
-/** Options of openKvCatalog(). */
-export interface KvCatalogOptions {
-  /** TTL used when a registration asks for 0. @default 3600 */
-  defaultTtlSeconds?: number;
-  /** Largest TTL a registration may ask for. @default 604800 */
-  maxTtlSeconds?: number;
-  /** Handles one tenant may hold at once (approximate across replicas). @default 100000 */
-  maxHandlesPerTenant?: number;
-  /** Milliseconds since the epoch. @default Date.now */
-  now?: () => number;
-  /** Called after every registration and every free this replica made; must not throw. */
-  onEvent?: (event: CatalogEvent) => void;
+/**
+ * Options of openKvCatalog(): the in-memory catalog's (the per-tenant limit is approximate
+ * across replicas; onEvent sees the registrations and frees this replica made), and:
+ */
+export interface KvCatalogOptions extends HandleCatalogOptions {
   /** Compare-and-set attempts of one change before UnavailableError. @default 100 */
   maxAttempts?: number;
   /** The bucket. @default "polaroid_handles" */

@@ -4,11 +4,11 @@ import { waitFor } from "../../scripts/_wait.ts";
 import type { CatalogEvent } from "./catalog_api.ts";
 import { connectNats } from "../../shared/nats.ts";
 import { catalogContract } from "./_catalog_contract.ts";
-import { startJetStreamServer } from "./_jetstream_server.ts";
+import { startNatsServer } from "../../tests/_nats_server.ts";
 import { type KvCatalog, openKvCatalog } from "./kv_catalog.ts";
 
 catalogContract("KvCatalog", async (options) => {
-  const server = await startJetStreamServer();
+  const server = await startNatsServer({ jetStream: true });
   const nats = await connectNats(server.url, { name: "kv-catalog-test" });
   const catalog = await openKvCatalog(nats, options);
   return {
@@ -22,7 +22,7 @@ catalogContract("KvCatalog", async (options) => {
 });
 
 Deno.test("KvCatalog: two replicas on one bucket lose no change and free a handle once", async () => {
-  await using server = await startJetStreamServer();
+  await using server = await startNatsServer({ jetStream: true });
   const clock = { now: 1_000_000 };
   const events: CatalogEvent[][] = [[], []];
   const replicas = await Promise.all([0, 1].map(async (i) => {
