@@ -13,6 +13,7 @@ import { col, format, intRanges, len, lit } from "./functions.ts";
 import type { RemoteLazyFrame } from "./lazy_frame.ts";
 import type { ClosedWindowName } from "./plan_group.ts";
 import { when } from "./when.ts";
+import { perGroup } from "./finance_volatility.ts";
 
 /** How empty bars (windows without ticks) between a symbol's first and last bar are filled. */
 export type BarFill = "none" | "null" | "previous_close" | "linear";
@@ -310,10 +311,9 @@ function fillExprs(options: OhlcvOptions, by: string[], fill: BarFill): Expr[] {
   if (options.volume !== undefined) exprs.push(col("volume").fillNull("zero"));
   if (options.count ?? true) exprs.push(col("count").fillNull("zero"));
   if (fill === "null") return exprs;
-  const perSymbol = (e: Expr) => by.length === 0 ? e : e.over(by);
   const close = fill === "previous_close"
-    ? perSymbol(col("close").forwardFill())
-    : perSymbol(col("close").interpolate());
+    ? perGroup(col("close").forwardFill(), by)
+    : perGroup(col("close").interpolate(), by);
   exprs.push(
     close.alias("close"),
     ...["open", "high", "low"].map((name) => col(name).fillNull(close).alias(name)),

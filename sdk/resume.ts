@@ -8,13 +8,7 @@
  * @module
  */
 
-import {
-  CancelledError,
-  GrpcCode,
-  InternalError,
-  PolaroidError,
-  UnavailableError,
-} from "../shared/errors.ts";
+import { CancelledError, InternalError, UnavailableError } from "../shared/errors.ts";
 import type {
   CollectResponse,
   DataFrameServiceService,
@@ -54,8 +48,6 @@ export type OpenCollect = (
   batchSize: number,
 ) => AsyncIterable<CollectResponse>;
 
-const DETAILS_KEY = "grpc-status-details-bin";
-
 /** Waits `ms`, or rejects with the signal's reason when it aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -72,20 +64,13 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
-/** Whether a failed gRPC call carried a status sent by a Polaroid server. */
-function fromServer(error: PolaroidError): boolean {
-  const cause = error.cause as { metadata?: { get(key: string): unknown[] } } | undefined;
-  const details = cause?.metadata?.get?.(DETAILS_KEY);
-  return Array.isArray(details) && details.length > 0;
-}
-
 /**
- * Whether an error means the connection or stream broke (UNAVAILABLE, or a transport
- * failure such as a reset stream that no server sent), rather than the server refusing.
+ * Whether an error means the connection or stream broke rather than the server refusing:
+ * UNAVAILABLE, which is also what a reset stream no server sent decodes to
+ * (shared/grpc/status.ts).
  */
 export function isBrokenStream(error: unknown): boolean {
-  if (error instanceof UnavailableError) return true;
-  return error instanceof InternalError && error.code === GrpcCode.INTERNAL && !fromServer(error);
+  return error instanceof UnavailableError;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { RemoteLazyFrame } from "./lazy_frame.ts";
 import type { AsofStrategyName } from "./plan_join.ts";
 import { when } from "./when.ts";
 import { concat } from "./concat.ts";
+import { perGroup } from "./finance_volatility.ts";
 
 /** How an asof join fills right values between right rows. */
 export type AsofInterpolation = "linear" | "time";
@@ -73,10 +74,6 @@ function fail(name: string, must: string, value: unknown): never {
       JSON.stringify(value) ?? String(value)
     }`,
   );
-}
-
-function perSymbol(expr: Expr, by: string[]): Expr {
-  return by.length === 0 ? expr : expr.over(by);
 }
 
 const FIXED_NS: Readonly<Record<string, number>> = {
@@ -193,13 +190,13 @@ function interpolated(
  * between the known values; null outside them.
  */
 function interpolate(values: Expr, method: AsofInterpolation, by: string[]): Expr {
-  if (method === "linear") return perSymbol(values.interpolate("linear"), by);
+  if (method === "linear") return perGroup(values.interpolate("linear"), by);
   const x = col("_x");
   const known = values.isNotNull();
-  const x0 = perSymbol(when(known).then(x).otherwise(null).forwardFill(), by);
-  const x1 = perSymbol(when(known).then(x).otherwise(null).backwardFill(), by);
-  const v0 = perSymbol(values.forwardFill(), by);
-  const v1 = perSymbol(values.backwardFill(), by);
+  const x0 = perGroup(when(known).then(x).otherwise(null).forwardFill(), by);
+  const x1 = perGroup(when(known).then(x).otherwise(null).backwardFill(), by);
+  const v0 = perGroup(values.forwardFill(), by);
+  const v1 = perGroup(values.backwardFill(), by);
   return when(known).then(values)
     .when(x1.eq(x0)).then(v0)
     .otherwise(v0.add(v1.sub(v0).mul(x.sub(x0).div(x1.sub(x0)))));
@@ -221,18 +218,18 @@ export function fillForwardExprs(
     const c = col(name);
     let ok: Expr = lit(true);
     if (limit !== undefined) {
-      const row = perSymbol(col(index).cumCount(), by);
-      const last = perSymbol(when(c.isNotNull()).then(row).otherwise(null).forwardFill(), by);
+      const row = perGroup(col(index).cumCount(), by);
+      const last = perGroup(when(c.isNotNull()).then(row).otherwise(null).forwardFill(), by);
       ok = ok.and(row.sub(last).ltEq(limit));
     }
     if (options.maxAge !== undefined) {
-      const seen = perSymbol(
+      const seen = perGroup(
         when(c.isNotNull()).then(col(index)).otherwise(null).forwardFill(),
         by,
       );
       ok = ok.and(seen.dt.offsetBy(options.maxAge).gtEq(col(index)));
     }
-    return when(c.isNull().and(ok)).then(perSymbol(c.forwardFill(), by)).otherwise(c).alias(name);
+    return when(c.isNull().and(ok)).then(perGroup(c.forwardFill(), by)).otherwise(c).alias(name);
   });
 }
 
@@ -283,7 +280,7 @@ export function upsample(
   const filled = values.map((name) => {
     const c = col(name);
     const value = fill === "forward"
-      ? perSymbol(c.forwardFill(), by)
+      ? perGroup(c.forwardFill(), by)
       : interpolate(c, fill === "linear" ? "linear" : "time", by);
     return when(col("_known").isNull()).then(value).otherwise(c).alias(name);
   });

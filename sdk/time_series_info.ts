@@ -8,9 +8,9 @@
  */
 
 import { DataType, type Schema } from "./datatypes.ts";
-import type { Expr } from "./expr.ts";
 import { col, len } from "./functions.ts";
 import type { RemoteLazyFrame } from "./lazy_frame.ts";
+import { perGroup } from "./finance_volatility.ts";
 
 /** The handle metadata key of a time-series frame. */
 export const TIME_SERIES_METADATA = "polaroid.timeseries";
@@ -117,10 +117,6 @@ export function stepText(
   return text === "" ? "0ns" : text;
 }
 
-function perSymbol(expr: Expr, by: string[]): Expr {
-  return by.length === 0 ? expr : expr.over(by);
-}
-
 /** Runs the checks of `lf` as a time series indexed by `index` per `by` on the server. */
 export async function inspect(
   lf: RemoteLazyFrame,
@@ -141,7 +137,7 @@ export async function inspect(
     col(index).alias("_index"),
     col(index).cast(DataType.Int64).alias("_t"),
   )
-    .withColumns(perSymbol(t.diff(), by).alias("_d"))
+    .withColumns(perGroup(t.diff(), by).alias("_d"))
     .select(
       len().cast(DataType.Float64).alias("rows"),
       t.nullCount().cast(DataType.Float64).alias("nulls"),

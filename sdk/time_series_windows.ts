@@ -16,6 +16,7 @@ import type { ClosedWindowName } from "./plan_group.ts";
 import type { EwmOptions } from "./expr/_core_args.ts";
 import { when } from "./when.ts";
 import { shortestDuration } from "./bars.ts";
+import { perGroup } from "./finance_volatility.ts";
 
 /** Statistics of one column over a window. */
 export type WindowStat =
@@ -182,10 +183,6 @@ function needs(stat: WindowStat | PairStat, ddof: number): number {
   return 1;
 }
 
-function perSymbol(expr: Expr, by: string[]): Expr {
-  return by.length === 0 ? expr : expr.over(by);
-}
-
 /**
  * Rolling statistics of `lf` (sorted by time within each symbol), one new column per
  * statistic: `<column>_<stat>_<window>` and `<a>_<b>_<corr|cov>_<window>`.
@@ -247,7 +244,7 @@ export function rollingWindows(
     intRange(0, len()).cast(DataType.Int64).alias("_order"),
     ...(rows === undefined
       ? []
-      : [perSymbol(intRange(0, len()).cast(DataType.Int64), by).alias("_row")]),
+      : [perGroup(intRange(0, len()).cast(DataType.Int64), by).alias("_row")]),
   ).cache();
   const windows = base.groupByRolling({
     indexColumn: key,
@@ -306,7 +303,7 @@ export function expandingWindows(by: string[], options: ExpandingOptions): Expr[
         default:
           e = c.isNotNull().cumSum().cast(DataType.UInt32);
       }
-      exprs.push(perSymbol(e, by).alias(`${column}_expanding_${stat}`));
+      exprs.push(perGroup(e, by).alias(`${column}_expanding_${stat}`));
     }
   }
   return exprs;
@@ -332,13 +329,13 @@ export function ewmExprs(by: string[], options: EwmWindowOptions): Expr[] {
   for (const column of columns) {
     for (const stat of stats) {
       const c = col(column);
-      let e = perSymbol(
+      let e = perGroup(
         stat === "mean" ? c.ewmMean(ewm) : stat === "std" ? c.ewmStd(ewm) : c.ewmVar(ewm),
         by,
       );
       if (stat !== "mean" && !ewm.bias) {
         // Unbiased moments need two values (Polars gives 0 for one, pandas NaN).
-        e = when(perSymbol(c.isNotNull().cumSum(), by).gtEq(2)).then(e).otherwise(null);
+        e = when(perGroup(c.isNotNull().cumSum(), by).gtEq(2)).then(e).otherwise(null);
       }
       exprs.push(e.alias(`${column}_ewm_${stat}`));
     }

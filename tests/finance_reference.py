@@ -14,16 +14,14 @@ import sys
 import numpy as np
 import pandas as pd
 
+from _reference_values import values
+
 
 def per_symbol(df, fn):
     """fn(group frame) -> Series, per symbol, realigned to the input rows."""
     parts = [fn(sub) for _, sub in df.groupby("sym", sort=False)]
     return pd.concat(parts).reindex(df.index)
 
-
-def values(series):
-    return [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v)
-            for v in series.tolist()]
 
 
 def main():

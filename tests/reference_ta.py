@@ -8,22 +8,19 @@ Prints {name: [value or null]} on stdout (null where pandas-ta gives NaN).
 """
 
 import json
-import math
 import sys
 import warnings
 
 import pandas as pd
 import pandas_ta_classic as ta
 
+from _reference_values import values
+
 
 def per_symbol(df, column, fn, kwargs):
     parts = [fn(sub[column], **kwargs) for _, sub in df.groupby("sym", sort=False)]
     return pd.concat(parts).reindex(df.index)
 
-
-def values(series):
-    return [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v)
-            for v in series.tolist()]
 
 
 def main():

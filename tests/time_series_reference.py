@@ -9,17 +9,14 @@ rows (null for NaN), computed with pandas (unique instants) and Python Polars
 """
 
 import json
-import math
 import sys
 
 import numpy as np
 import pandas as pd
 import polars as pl
 
+from _reference_values import values
 
-def values(series):
-    return [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v)
-            for v in list(series)]
 
 
 def frame(data):

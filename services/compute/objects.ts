@@ -94,6 +94,8 @@ export async function persist(held: Held, options: PersistOptions): Promise<stri
 
 /** The frame of a committed object. */
 export async function load(store: StateStore, key: string): Promise<pl.DataFrame> {
-  const bytes = Buffer.from(await store.get(key));
+  const body = await store.get(key);
+  // A view of the body, not a copy of a frame's worth of bytes.
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   return keyFormat(key) === "parquet" ? pl.readParquet(bytes) : pl.readIPC(bytes);
 }

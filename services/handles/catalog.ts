@@ -10,7 +10,6 @@ import {
   AlreadyExistsError,
   FailedPreconditionError,
   HandleNotFoundError,
-  InvalidArgumentError,
   LimitExceededError,
 } from "../../shared/errors.ts";
 import { newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
@@ -26,11 +25,10 @@ import {
 import {
   type CatalogEvent,
   type CatalogStats,
-  DEFAULT_PAGE_SIZE,
   type FreeReason,
   type HandlePage,
   type ListOptions,
-  MAX_PAGE_SIZE,
+  listPaging,
 } from "./catalog_api.ts";
 
 export type { HandleRecord, RegisterInput } from "./record.ts";
@@ -169,16 +167,7 @@ export class HandleCatalog {
 
   /** A page of the tenant's live handles, sorted by id. */
   list(tenant: string, options: ListOptions = {}): HandlePage {
-    validateTenant(tenant);
-    const after = options.after ?? "";
-    if (after !== "") parseHandleId(after);
-    const requested = options.limit ?? 0;
-    if (!Number.isInteger(requested) || requested < 0) {
-      throw new InvalidArgumentError(
-        `Cannot list handles as 'limit' must be a non-negative integer: current value is ${requested}`,
-      );
-    }
-    const limit = requested === 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
+    const { after, limit } = listPaging(tenant, options);
     const ids = this.#byTenant.get(tenant) ?? [];
     const now = this.#now();
     const handles: HandleRecord[] = [];

@@ -6,6 +6,8 @@
  */
 
 import type { HandleRecord, RegisterInput } from "./record.ts";
+import { InvalidArgumentError } from "../../shared/errors.ts";
+import { parseHandleId, validateTenant } from "../../shared/ids.ts";
 
 /** Why a handle was freed. */
 export type FreeReason = "released" | "deleted" | "expired";
@@ -49,6 +51,20 @@ export interface CatalogStats {
 export const DEFAULT_PAGE_SIZE = 100;
 /** Largest page size of list(). */
 export const MAX_PAGE_SIZE = 1000;
+
+/** The checked paging of a list() call: the id to start after and the page size. */
+export function listPaging(tenant: string, options: ListOptions): { after: string; limit: number } {
+  validateTenant(tenant);
+  const after = options.after ?? "";
+  if (after !== "") parseHandleId(after);
+  const requested = options.limit ?? 0;
+  if (!Number.isInteger(requested) || requested < 0) {
+    throw new InvalidArgumentError(
+      `Cannot list handles as 'limit' must be a non-negative integer: current value is ${requested}`,
+    );
+  }
+  return { after, limit: requested === 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE) };
+}
 
 /**
  * A handle catalog, per tenant. Every lookup of a handle another tenant owns, or of one that

@@ -17,12 +17,7 @@
 
 import { Kvm } from "@nats-io/kv";
 import { jetstreamManager, StorageType } from "@nats-io/jetstream";
-import {
-  HandleNotFoundError,
-  InvalidArgumentError,
-  LimitExceededError,
-  UnavailableError,
-} from "../../shared/errors.ts";
+import { HandleNotFoundError, LimitExceededError, UnavailableError } from "../../shared/errors.ts";
 import { newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
 import type { NatsConnection } from "../../shared/nats.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
@@ -30,11 +25,10 @@ import {
   type Catalog,
   type CatalogEvent,
   type CatalogStats,
-  DEFAULT_PAGE_SIZE,
   type FreeReason,
   type HandlePage,
   type ListOptions,
-  MAX_PAGE_SIZE,
+  listPaging,
 } from "./catalog_api.ts";
 import { type HandleCatalogOptions, noReference } from "./catalog.ts";
 import { HANDLE_NAME, validateHandleName } from "./names.ts";
@@ -173,16 +167,7 @@ export class KvCatalog implements Catalog {
   }
 
   async list(tenant: string, options: ListOptions = {}): Promise<HandlePage> {
-    validateTenant(tenant);
-    const after = options.after ?? "";
-    if (after !== "") parseHandleId(after);
-    const requested = options.limit ?? 0;
-    if (!Number.isInteger(requested) || requested < 0) {
-      throw new InvalidArgumentError(
-        `Cannot list handles as 'limit' must be a non-negative integer: current value is ${requested}`,
-      );
-    }
-    const limit = requested === 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
+    const { after, limit } = listPaging(tenant, options);
     const ids = (await this.#bucket.keys(`${recordKey(tenant)}.>`))
       .map((key) => key.slice(RECORD_PREFIX.length)).sort();
     const now = this.#now();

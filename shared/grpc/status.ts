@@ -55,23 +55,18 @@ export function fromServiceError(error: unknown): PolaroidError {
   }
   const message = e.details || e.message || "call failed";
   const result = errorFromStatus(
-    e.code === GrpcCode.OK ? GrpcCode.UNKNOWN : lostConnection(e.code, message, reason),
+    e.code === GrpcCode.OK
+      ? GrpcCode.UNKNOWN
+      // grpc-js says INTERNAL itself when the connection broke under a call (a reset stream
+      // after EPIPE or ECONNRESET: the peer died); a server's INTERNAL carries details. The
+      // server never answered: UNAVAILABLE, which clients may retry or resume elsewhere.
+      : e.code === GrpcCode.INTERNAL && !(raw instanceof Uint8Array)
+      ? GrpcCode.UNAVAILABLE
+      : e.code,
     message,
     reason,
     metadata,
   );
   (result as { cause?: unknown }).cause = error;
   return result;
-}
-
-/**
- * A status grpc-js made up itself when the connection broke under a call (the peer died:
- * RST_STREAM after EPIPE or ECONNRESET) is INTERNAL, but the server never answered: it is
- * UNAVAILABLE, which clients may retry elsewhere. A server's own INTERNAL carries a reason.
- */
-function lostConnection(code: number, message: string, reason: string | undefined): number {
-  if (code !== GrpcCode.INTERNAL || reason !== undefined) return code;
-  return /RST_STREAM|EPIPE|ECONNRESET|socket hang up|Connection dropped/i.test(message)
-    ? GrpcCode.UNAVAILABLE
-    : code;
 }

@@ -3,7 +3,7 @@ import * as grpc from "@grpc/grpc-js";
 import { InternalError, UnavailableError } from "../errors.ts";
 import { fromServiceError, toStatusObject } from "./status.ts";
 
-Deno.test("fromServiceError() reads a connection lost under a call as UNAVAILABLE", () => {
+Deno.test("fromServiceError() reads an INTERNAL no server sent (a lost connection) as UNAVAILABLE", () => {
   for (
     const details of [
       "Received RST_STREAM with code 2 triggered by internal client error: write EPIPE",
@@ -17,7 +17,7 @@ Deno.test("fromServiceError() reads a connection lost under a call as UNAVAILABL
   const server = toStatusObject(new InternalError("write EPIPE while spilling"));
   const decoded = fromServiceError({ ...server, message: server.details });
   assert.ok(decoded instanceof InternalError);
-  // An INTERNAL without Polaroid details and without a lost connection stays INTERNAL.
+  // Any INTERNAL without a server's details is the client library's own: no server answered.
   const other = { code: grpc.status.INTERNAL, details: "bad frame", metadata: new grpc.Metadata() };
-  assert.ok(fromServiceError(other) instanceof InternalError);
+  assert.ok(fromServiceError(other) instanceof UnavailableError);
 });
