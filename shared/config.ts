@@ -130,6 +130,61 @@ export interface CommonConfig {
    * @default 64 for a compute worker, 0 for the handles and ingest services
    */
   maxConcurrentCalls: number;
+  /** How the gRPC server protects itself from its peers. */
+  server: ServerLimits;
+}
+
+/**
+ * Bounds a gRPC server puts on its peers before it does any work for them (docs/limits.md,
+ * "Calls and messages", "Connections").
+ */
+export interface ServerLimits {
+  /**
+   * Bytes of one request message of a call that sends one (a plan, a handle request), checked
+   * before it is decoded (POLAROID_MAX_REQUEST_BYTES); a streamed request's messages are
+   * bounded by POLAROID_MAX_MESSAGE_BYTES instead. @default 16MiB
+   */
+  maxRequestBytes: number;
+  /**
+   * Protobuf fields (tags and lengths) one request message may hold
+   * (POLAROID_MAX_REQUEST_FIELDS): decoding stops there, so a body of millions of empty
+   * messages is refused after bounded work. @default 2000000
+   */
+  maxRequestFields: number;
+  /** Open connections in all (POLAROID_MAX_CONNECTIONS). @default 1024 */
+  maxConnections: number;
+  /** Open connections from one address (POLAROID_MAX_CONNECTIONS_PER_PEER). @default 128 */
+  maxConnectionsPerPeer: number;
+  /**
+   * Streams (calls) one connection may have open at once
+   * (POLAROID_MAX_STREAMS_PER_CONNECTION), announced to the client in HTTP/2 SETTINGS.
+   * @default 128
+   */
+  maxStreamsPerConnection: number;
+  /**
+   * Time a new connection has to send its HTTP/2 preface (POLAROID_HANDSHAKE_TIMEOUT_MS).
+   * @default 10000
+   */
+  handshakeTimeoutMs: number;
+  /**
+   * Time a stream may make no progress (POLAROID_STREAM_IDLE_TIMEOUT_MS): a client that reads
+   * nothing of a response stream, or sends nothing of a request stream, for this long has its
+   * call ended and its slot given back. @default 60000
+   */
+  streamIdleTimeoutMs: number;
+  /** Time one request stream (an upload) may take in all (POLAROID_UPLOAD_TIMEOUT_MS). @default 600000 */
+  uploadTimeoutMs: number;
+  /**
+   * Interval of HTTP/2 pings on a connection, so a peer that vanished without closing its
+   * socket is noticed and its calls ended (POLAROID_KEEPALIVE_MS); 0 turns pings off. A ping
+   * unanswered for a third of it (at least 5 s) closes the connection. @default 30000
+   */
+  keepaliveMs: number;
+  /**
+   * Health turns NOT_SERVING when every call slot has been taken for this long without one
+   * coming back (POLAROID_STUCK_AFTER_MS), so a supervisor restarts the process. @default 120000
+   */
+  stuckAfterMs: number;
 }
 
 export interface ServerPorts {
@@ -328,8 +383,23 @@ function common(env: Env, defaultMaxCalls: number): CommonConfig {
     natsUrl: str(env, "POLAROID_NATS_URL", "nats://127.0.0.1:4222"),
     maxMessageBytes: bytes(env, "POLAROID_MAX_MESSAGE_BYTES", 64 * MIB),
     maxConcurrentCalls: int(env, "POLAROID_MAX_CONCURRENT_CALLS", defaultMaxCalls, 0),
+    server: {
+      maxRequestBytes: bytes(env, "POLAROID_MAX_REQUEST_BYTES", 16 * MIB),
+      maxRequestFields: int(env, "POLAROID_MAX_REQUEST_FIELDS", 2_000_000, 1),
+      maxConnections: int(env, "POLAROID_MAX_CONNECTIONS", 1024, 1),
+      maxConnectionsPerPeer: int(env, "POLAROID_MAX_CONNECTIONS_PER_PEER", 128, 1),
+      maxStreamsPerConnection: int(env, "POLAROID_MAX_STREAMS_PER_CONNECTION", 128, 1, 2 ** 31 - 1),
+      handshakeTimeoutMs: int(env, "POLAROID_HANDSHAKE_TIMEOUT_MS", 10_000, 100),
+      streamIdleTimeoutMs: int(env, "POLAROID_STREAM_IDLE_TIMEOUT_MS", 60_000, 100),
+      uploadTimeoutMs: int(env, "POLAROID_UPLOAD_TIMEOUT_MS", 600_000, 100),
+      keepaliveMs: int(env, "POLAROID_KEEPALIVE_MS", 30_000, 0),
+      stuckAfterMs: int(env, "POLAROID_STUCK_AFTER_MS", 120_000, 100),
+    },
   };
 }
+
+/** The server limits' defaults, for servers started without a configuration (tests). */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = common({}, 0).server;
 
 function ports(env: Env, prefix: string, grpc: number, http: number): ServerPorts {
   return {

@@ -49,6 +49,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     services: parts.bindings,
     maxMessageBytes: config.maxMessageBytes,
     maxConcurrentCalls: config.maxConcurrentCalls,
+    limits: config.server,
     logger,
     metrics,
   });

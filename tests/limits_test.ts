@@ -102,6 +102,12 @@ Deno.test({
       stop.abort();
       await Promise.all(held);
     }
+    // The client's cancels reach the worker a little later: wait until it saw them.
+    const deadline = Date.now() + 10_000;
+    while ((await inFlight("/polaroid.v1.DataFrameService/Upload")) > 0) {
+      assert.ok(Date.now() < deadline, "the cancelled uploads did not end within 10 s");
+      await new Promise((r) => setTimeout(r, 50));
+    }
     // Once the held calls are gone, calls are taken again.
     const response = await client.unary(
       "execute",

@@ -1,38 +1,32 @@
 /**
- * Serving gRPC: every handler is wrapped once here with tenant parsing, cancellation, flow
- * control, metrics, one JSON log line per call, and the mapping of errors to the wire. No
- * handler maps errors itself, and nothing a handler throws escapes as a raw exception.
+ * Serving gRPC: every handler is wrapped once here (calls.ts) with tenant parsing,
+ * cancellation, flow control, timeouts, metrics, one JSON log line per call, and the mapping
+ * of errors to the wire. No handler maps errors itself, and nothing a handler throws escapes
+ * as a raw exception.
  *
- * Admission happens here too, before a handler runs (so before it reads or allocates
- * anything): beyond `maxConcurrentCalls` calls a new one is refused at once with
- * RESOURCE_EXHAUSTED, and once the server is draining every new call is refused with
- * UNAVAILABLE. Health checks are never refused, and do not count.
+ * Before any handler runs: connections are bounded and must start speaking HTTP/2 in time
+ * (connections.ts); requests are bounded in bytes and protobuf fields before they are decoded,
+ * and a malformed one is INVALID_ARGUMENT (decode_guard.ts); beyond `maxConcurrentCalls` a
+ * call is refused at once with RESOURCE_EXHAUSTED, and once the server is draining with
+ * UNAVAILABLE (admission.ts). A call gives its slot back the moment it ends, however it ends.
+ * Health checks are never refused and do not count; health turns NOT_SERVING while the server
+ * is stuck (every slot held, none coming back).
  *
  * @module
  */
 
 import * as grpc from "@grpc/grpc-js";
-import { once } from "node:events";
-import net from "node:net";
-import { withoutGoaway } from "./goaway_filter.ts";
-import { DEFAULT_TENANT, validateTenant } from "../ids.ts";
-import {
-  CancelledError,
-  InternalError,
-  LimitExceededError,
-  PolaroidError,
-  UnavailableError,
-} from "../errors.ts";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../config.ts";
+import { CancelledError, DeadlineExceededError, InternalError, PolaroidError } from "../errors.ts";
 import type { Logger } from "../telemetry/log.ts";
 import type { RpcMetrics } from "../telemetry/metrics.ts";
+import { Admission } from "./admission.ts";
+import { type Active, type Call, callContext, type CallHooks, wrapHandler } from "./calls.ts";
+import { listenConnections } from "./connections.ts";
+import { guardDecoding } from "./decode_guard.ts";
 import { toStatusObject } from "./status.ts";
 import { HealthState, ServingStatus } from "./health.ts";
-import {
-  type AnyMethod,
-  type CallContext,
-  type ServiceBinding,
-  TENANT_METADATA_KEY,
-} from "./types.ts";
+import type { AnyMethod, ServiceBinding } from "./types.ts";
 
 const STATUS_NAMES = Object.fromEntries(
   Object.entries(grpc.status).filter(([, v]) => typeof v === "number").map(([k, v]) => [v, k]),
@@ -51,6 +45,8 @@ export interface GrpcServerOptions {
    * RESOURCE_EXHAUSTED, not queued. 0 means no bound. @default 0
    */
   maxConcurrentCalls?: number;
+  /** Bounds on peers, requests and streams. @default DEFAULT_SERVER_LIMITS */
+  limits?: ServerLimits;
   logger: Logger;
   metrics: RpcMetrics;
 }
@@ -60,6 +56,8 @@ export interface GrpcServer extends AsyncDisposable {
   readonly health: HealthState;
   /** Calls being served now (health checks left out). */
   readonly activeCalls: number;
+  /** Handlers still running after their call ended (cancelled, timed out). */
+  readonly abandonedCalls: number;
   /** True once close() began: new calls are refused with UNAVAILABLE. */
   readonly draining: boolean;
   /**
@@ -71,112 +69,93 @@ export interface GrpcServer extends AsyncDisposable {
   close(graceMs?: number): Promise<void>;
 }
 
-type Call = {
-  metadata: grpc.Metadata;
-  getPeer(): string;
-  on(event: "cancelled", listener: () => void): unknown;
-};
-
-interface Active {
-  ctx: CallContext;
-  controller: AbortController;
-  started: number;
-  /** Counted against the limit (and awaited on close); health checks are not. */
-  admitted: boolean;
-  /** Why the call is refused before its handler runs. */
-  refusal?: PolaroidError;
-}
-
 const HEALTH_PREFIX = "/grpc.health.v1.Health/";
 
 /** Binds and starts a gRPC server with Health and the given services. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
+  const limits = options.limits ?? DEFAULT_SERVER_LIMITS;
+  const keepalive = limits.keepaliveMs > 0
+    ? {
+      "grpc.keepalive_time_ms": limits.keepaliveMs,
+      "grpc.keepalive_timeout_ms": Math.max(5000, Math.floor(limits.keepaliveMs / 3)),
+    }
+    : {};
   const server = new grpc.Server({
     "grpc.max_receive_message_length": options.maxMessageBytes,
     "grpc.max_send_message_length": options.maxMessageBytes,
+    "grpc.max_concurrent_streams": limits.maxStreamsPerConnection,
+    ...keepalive,
   });
   const names = options.services.map((s) => serviceName(s.definition));
   const health = new HealthState(names);
-  const maxCalls = options.maxConcurrentCalls ?? 0;
-  if (!Number.isSafeInteger(maxCalls) || maxCalls < 0) {
-    throw new RangeError(
-      `Cannot start the gRPC server as 'maxConcurrentCalls' must be a non-negative integer: current value is ${maxCalls}`,
-    );
-  }
-  let inFlight = 0;
-  let draining = false;
-  const idle: Array<() => void> = [];
+  const admission = new Admission({
+    maxCalls: options.maxConcurrentCalls ?? 0,
+    stuckAfterMs: limits.stuckAfterMs,
+  });
   /** Health calls in progress: Watch streams are ended once the server has drained. */
   const healthCalls = new Set<Active>();
-
-  /** Admits a call or says why not; health checks always pass and are not counted. */
-  const admit = (method: string): PolaroidError | undefined => {
-    if (method.startsWith(HEALTH_PREFIX)) return undefined;
-    if (draining) {
-      return new UnavailableError(
-        "Cannot take the call as this server is shutting down: retry on another one",
-      );
-    }
-    if (maxCalls > 0 && inFlight >= maxCalls) {
-      return new LimitExceededError(
-        `Cannot take the call as a server may run at most ${maxCalls} calls at once (POLAROID_MAX_CONCURRENT_CALLS): current value is ${inFlight}`,
-        // The one RESOURCE_EXHAUSTED worth retrying elsewhere (clients look for it).
-        { metadata: { limit: String(maxCalls), retryable: "true" } },
-      );
-    }
-    inFlight++;
-    return undefined;
-  };
+  const { logger, metrics } = options;
 
   const begin = (method: string, call: Call): Active => {
-    const refusal = admit(method);
-    const admitted = refusal === undefined && !method.startsWith(HEALTH_PREFIX);
-    options.metrics.inFlight.inc({ method });
+    const isHealth = method.startsWith(HEALTH_PREFIX);
+    const admitted = isHealth ? undefined : admission.admit();
+    const slot = admitted instanceof PolaroidError ? undefined : admitted;
+    const refusal = admitted instanceof PolaroidError ? admitted : undefined;
+    metrics.inFlight.inc({ method });
     const controller = new AbortController();
-    call.on("cancelled", () => controller.abort(new CancelledError("cancelled by the client")));
-    const raw = call.metadata.get(TENANT_METADATA_KEY)[0];
-    const log: Record<string, unknown> = { peer: call.getPeer() };
-    const ctx: CallContext = {
-      method,
-      tenant: typeof raw === "string" ? raw : DEFAULT_TENANT,
-      metadata: call.metadata,
-      signal: controller.signal,
-      log,
+    call.on("cancelled", () => controller.abort(cancellation(call)));
+    const ctx = callContext(method, call, controller.signal);
+    const active: Active = {
+      ctx,
+      controller,
+      started: performance.now(),
+      slot,
+      refusal,
+      ended: false,
+      error: undefined,
+      endedAt: 0,
     };
-    const active = { ctx, controller, started: performance.now(), admitted, refusal };
-    if (method.startsWith(HEALTH_PREFIX)) healthCalls.add(active);
+    if (isHealth) healthCalls.add(active);
     return active;
   };
 
   const end = (active: Active, error?: PolaroidError) => {
-    const { ctx } = active;
-    const code = error ? error.code : grpc.status.OK;
-    const codeName = STATUS_NAMES[code] ?? String(code);
-    const seconds = (performance.now() - active.started) / 1000;
-    options.metrics.requests.inc({ method: ctx.method, code: codeName });
-    options.metrics.duration.observe({ method: ctx.method }, seconds);
-    options.metrics.inFlight.dec({ method: ctx.method });
-    if (error) options.metrics.errors.inc({ method: ctx.method, code: codeName });
+    if (active.ended) return;
+    active.ended = true;
+    active.error = error;
+    active.endedAt = performance.now();
+    const { method } = active.ctx;
+    const code = STATUS_NAMES[error ? error.code : grpc.status.OK] ?? "UNKNOWN";
+    metrics.requests.inc({ method, code });
+    metrics.duration.observe({ method }, (active.endedAt - active.started) / 1000);
+    metrics.inFlight.dec({ method });
+    if (error) metrics.errors.inc({ method, code });
+    if (!active.controller.signal.aborted) active.controller.abort(error);
+    healthCalls.delete(active);
+    active.slot?.release();
+  };
+
+  /** One log line per call, once its handler is done (it may run on past the call's end). */
+  const finish = (active: Active) => {
+    const { ctx, error } = active;
+    const ranOn = performance.now() - active.endedAt;
     const fields = {
       method: ctx.method,
-      code: codeName,
-      ms: Math.round(seconds * 1e6) / 1e3,
+      code: STATUS_NAMES[error ? error.code : grpc.status.OK] ?? "UNKNOWN",
+      ms: Math.round((active.endedAt - active.started) * 1e3) / 1e3,
       tenant: ctx.tenant,
       ...ctx.log,
+      // A handler that ran on after its call ended (cancelled, timed out) says for how long.
+      ...(ranOn >= 1 ? { abandonedMs: Math.round(ranOn) } : {}),
       ...(error ? { reason: error.reason, error: error.message } : {}),
     };
     if (error instanceof InternalError) {
-      options.logger.error("rpc", { ...fields, cause: describeCause(error.cause) });
+      logger.error("rpc", { ...fields, cause: describeCause(error.cause) });
     } else if (ctx.method.startsWith(HEALTH_PREFIX)) {
-      options.logger.debug("rpc", fields);
+      logger.debug("rpc", fields);
     } else {
-      options.logger.info("rpc", fields);
+      logger.info("rpc", fields);
     }
-    active.controller.abort();
-    healthCalls.delete(active);
-    if (!active.admitted) return;
-    inFlight--;
-    if (inFlight === 0) { for (const wake of idle.splice(0)) wake(); }
   };
 
   /** The status sent for an error: internal errors keep their details in the log only. */
@@ -185,56 +164,65 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       error,
       error instanceof InternalError ? "internal error (details are in the server log)" : undefined,
     );
+  const hooks: CallHooks = {
+    begin,
+    end,
+    finish,
+    wire,
+    streamIdleTimeoutMs: limits.streamIdleTimeoutMs,
+    uploadTimeoutMs: limits.uploadTimeoutMs,
+  };
 
-  for (const binding of options.services) {
+  const serve = (binding: ServiceBinding) => {
+    const definition: Record<string, AnyMethod> = {};
     const implementation: grpc.UntypedServiceImplementation = {};
     for (const [key, def] of Object.entries(binding.definition)) {
       const handler = binding.handlers[key];
       if (!handler) throw new TypeError(`no handler for ${def.path}`);
-      implementation[key] = wrap(def, handler, { begin, end, wire });
+      definition[key] = guardDecoding(def, limits);
+      implementation[key] = wrapHandler(def, handler, hooks);
     }
-    server.addService(binding.definition as grpc.ServiceDefinition, implementation);
-  }
-  server.addService(
-    health.binding().definition as grpc.ServiceDefinition,
-    Object.fromEntries(
-      Object.entries(health.binding().definition).map(([key, def]) => [
-        key,
-        wrap(def, health.binding().handlers[key]!, { begin, end, wire }),
-      ]),
-    ),
-  );
+    server.addService(definition as grpc.ServiceDefinition, implementation);
+  };
+  for (const binding of options.services) serve(binding);
+  serve(health.binding());
 
-  // Connections are accepted here and handed to grpc-js through a filter that keeps the
-  // peer's GOAWAY away from Deno's HTTP/2 layer (see goaway_filter.ts).
+  // Connections are accepted here and handed to grpc-js (see connections.ts).
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const sockets = new Set<net.Socket>();
-  const disconnected: Array<() => void> = [];
-  const listener = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.once("close", () => {
-      sockets.delete(socket);
-      if (sockets.size === 0) { for (const wake of disconnected.splice(0)) wake(); }
-    });
-    injector.injectConnection(withoutGoaway(socket));
+  const connections = await listenConnections({
+    host: options.host,
+    port: options.port,
+    maxConnections: limits.maxConnections,
+    maxConnectionsPerPeer: limits.maxConnectionsPerPeer,
+    handshakeTimeoutMs: limits.handshakeTimeoutMs,
+    accept: (stream) => injector.injectConnection(stream),
+    onRefused: (reason) => logger.warn("connection refused", { reason }),
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    listener.once("error", reject);
-    listener.listen(options.port, options.host, () => {
-      listener.off("error", reject);
-      resolve((listener.address() as net.AddressInfo).port);
+
+  // A stuck server says so in its health, so that a supervisor restarts it.
+  let stuck = false;
+  const watch = setInterval(() => {
+    if (admission.draining || admission.stuck === stuck) return;
+    stuck = admission.stuck;
+    health.setAll(stuck ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
+    logger[stuck ? "error" : "info"](stuck ? "stuck" : "unstuck", {
+      inFlight: admission.inFlight,
+      abandoned: admission.abandoned,
+      stuckAfterMs: limits.stuckAfterMs,
     });
-  });
+  }, Math.min(1000, limits.stuckAfterMs));
+  Deno.unrefTimer(watch);
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000) =>
     closing ??= (async () => {
+      clearInterval(watch);
       const deadline = performance.now() + graceMs;
       const left = () => Math.max(0, deadline - performance.now());
-      draining = true;
+      admission.drain();
       health.setAll(ServingStatus.NOT_SERVING);
-      listener.close();
-      if (inFlight > 0) await within(new Promise<void>((resolve) => idle.push(resolve)), left());
+      connections.stopAccepting();
+      await within(admission.idle(), left());
       // The handlers are done, but a stream's last messages and status may still wait for
       // the client's flow control: each connection is closed gracefully (GOAWAY, then
       // closed once its streams are) and awaited within the grace left. Health watches
@@ -243,133 +231,36 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         active.controller.abort(new CancelledError("the server is stopping"));
       }
       injector.drain(left());
-      if (sockets.size > 0) {
-        await within(new Promise<void>((resolve) => disconnected.push(resolve)), left());
-      }
+      await connections.closed(left());
       injector.destroy();
+      connections.destroyAll();
       server.forceShutdown();
     })();
   return {
-    port,
+    port: connections.port,
     health,
     get activeCalls() {
-      return inFlight;
+      return admission.inFlight;
+    },
+    get abandonedCalls() {
+      return admission.abandoned;
     },
     get draining() {
-      return draining;
+      return admission.draining;
     },
     close,
     [Symbol.asyncDispose]: () => close(),
   };
 }
 
-interface Hooks {
-  begin(method: string, call: Call): Active;
-  end(active: Active, error?: PolaroidError): void;
-  wire(error: PolaroidError): grpc.StatusObject;
-}
-
-// deno-lint-ignore no-explicit-any
-type AnyHandler = (...args: any[]) => any;
-
-function wrap(def: AnyMethod, handler: AnyHandler, hooks: Hooks): grpc.UntypedHandleCall {
-  const method = def.path;
-  const fail = (active: Active, error: unknown) => {
-    const e = active.ctx.signal.aborted && !(error instanceof PolaroidError)
-      ? new CancelledError("cancelled by the client", { cause: error })
-      : PolaroidError.from(error);
-    hooks.end(active, e);
-    return hooks.wire(e);
-  };
-  /** Runs before the handler: a refused call fails here, then the tenant is checked. */
-  const checkTenant = (active: Active) => {
-    if (active.refusal) throw active.refusal;
-    validateTenant(active.ctx.tenant);
-  };
-
-  if (!def.requestStream && !def.responseStream) {
-    return (
-      call: grpc.ServerUnaryCall<unknown, unknown>,
-      callback: grpc.sendUnaryData<unknown>,
-    ) => {
-      const active = hooks.begin(method, call);
-      (async () => {
-        checkTenant(active);
-        return await handler(call.request, active.ctx);
-      })().then(
-        (response) => {
-          hooks.end(active);
-          callback(null, response);
-        },
-        (error) => callback(fail(active, error)),
-      );
-    };
+/** Why a call grpc-js reports cancelled ended: its deadline, or the client (or its link). */
+function cancellation(call: Call): PolaroidError {
+  const deadline = (call as { getDeadline?: () => Date | number }).getDeadline?.();
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  if (typeof at === "number" && Number.isFinite(at) && at <= Date.now()) {
+    return new DeadlineExceededError("the client's deadline passed");
   }
-  if (def.requestStream && !def.responseStream) {
-    return (
-      call: grpc.ServerReadableStream<unknown, unknown>,
-      callback: grpc.sendUnaryData<unknown>,
-    ) => {
-      const active = hooks.begin(method, call);
-      (async () => {
-        checkTenant(active);
-        return await handler(call as AsyncIterable<unknown>, active.ctx);
-      })().then(
-        (response) => {
-          hooks.end(active);
-          callback(null, response);
-        },
-        (error) => {
-          call.destroy();
-          callback(fail(active, error));
-        },
-      );
-    };
-  }
-  // Server streaming (and bidirectional): pull from the handler only as fast as the client
-  // reads, and stop pulling (freeing what the handler holds) when the call is cancelled.
-  return (call: grpc.ServerWritableStream<unknown, unknown>) => {
-    const active = hooks.begin(method, call);
-    (async () => {
-      checkTenant(active);
-      const source = def.requestStream
-        ? handler(call as unknown as AsyncIterable<unknown>, active.ctx)
-        : handler(call.request, active.ctx);
-      const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-      try {
-        while (!active.ctx.signal.aborted) {
-          const next = await iterator.next();
-          if (next.done) break;
-          if (!call.write(next.value)) await drained(call, active.ctx.signal);
-        }
-      } finally {
-        await iterator.return?.();
-      }
-      if (active.ctx.signal.aborted) throw new CancelledError("cancelled by the client");
-    })().then(
-      () => {
-        hooks.end(active);
-        call.end();
-      },
-      (error) => {
-        const status = fail(active, error);
-        if (!call.cancelled) call.emit("error", status);
-      },
-    );
-  };
-}
-
-async function drained(call: NodeJS.EventEmitter, signal: AbortSignal): Promise<void> {
-  const ac = new AbortController();
-  const stop = () => ac.abort();
-  signal.addEventListener("abort", stop, { once: true });
-  try {
-    await once(call, "drain", { signal: ac.signal });
-  } catch {
-    // Cancelled: the caller checks the signal.
-  } finally {
-    signal.removeEventListener("abort", stop);
-  }
+  return new CancelledError("cancelled by the client");
 }
 
 /** Resolves when `promise` does or after `ms`, whichever is first. */

@@ -1,0 +1,318 @@
+/**
+ * One gRPC call from admission to its end, around the handler that serves it: tenant
+ * parsing, the call's abort signal, flow control of response streams, the idle and upload
+ * timeouts, and the one place where a call ends — exactly once, whichever comes first:
+ * the handler's result, its error, the client's cancel or deadline, the connection's loss,
+ * or a timeout. Ending a call gives its slot back at once, logs it and records its metrics;
+ * a handler still running then is abandoned (see admission.ts).
+ *
+ * @module
+ */
+
+import type * as grpc from "@grpc/grpc-js";
+import { once } from "node:events";
+import http2 from "node:http2";
+import { DEFAULT_TENANT, validateTenant } from "../ids.ts";
+import { CancelledError, DeadlineExceededError, PolaroidError } from "../errors.ts";
+import type { Slot } from "./admission.ts";
+import { MalformedRequest } from "./decode_guard.ts";
+import { type AnyMethod, type CallContext, TENANT_METADATA_KEY } from "./types.ts";
+
+/** What grpc-js gives every kind of call. */
+export type Call = {
+  metadata: grpc.Metadata;
+  getPeer(): string;
+  on(event: "cancelled", listener: () => void): unknown;
+};
+
+/** One call being served. */
+export interface Active {
+  readonly ctx: CallContext;
+  readonly controller: AbortController;
+  readonly started: number;
+  /** Its slot; none for health checks and refused calls. */
+  readonly slot: Slot | undefined;
+  /** Why the call is refused before its handler runs. */
+  readonly refusal: PolaroidError | undefined;
+  /** Set once the call has ended (see {@link CallHooks.end}). */
+  ended: boolean;
+  /** The error it ended with; undefined for success (or while it runs). */
+  error: PolaroidError | undefined;
+  /** When it ended (performance.now()). */
+  endedAt: number;
+}
+
+/** What the server provides to the call wrappers. */
+export interface CallHooks {
+  /** Admits (or refuses) a call and sets up its context. */
+  begin(method: string, call: Call): Active;
+  /** Ends a call once: its status, slot and metrics; later calls do nothing. */
+  end(active: Active, error?: PolaroidError): void;
+  /** The handler returned: the call's log line (its handler's fields complete by now). */
+  finish(active: Active): void;
+  /** The status sent for an error. */
+  wire(error: PolaroidError): grpc.StatusObject;
+  /** Time a stream may make no progress before the call is ended. */
+  streamIdleTimeoutMs: number;
+  /** Time a request stream may take in all. */
+  uploadTimeoutMs: number;
+}
+
+// deno-lint-ignore no-explicit-any
+export type AnyHandler = (...args: any[]) => any;
+
+/** The call's context, with the tenant read from its metadata (checked by {@link admitted}). */
+export function callContext(method: string, call: Call, signal: AbortSignal): CallContext {
+  const raw = call.metadata.get(TENANT_METADATA_KEY)[0];
+  return {
+    method,
+    tenant: typeof raw === "string" ? raw : DEFAULT_TENANT,
+    metadata: call.metadata,
+    signal,
+    log: { peer: call.getPeer() },
+  };
+}
+
+/** Throws why the call may not run its handler: a refusal, a bad tenant or a bad request. */
+function admitted(active: Active, request?: unknown): void {
+  if (active.refusal) throw active.refusal;
+  validateTenant(active.ctx.tenant);
+  if (request instanceof MalformedRequest) throw request.error;
+}
+
+/** The error a call ends with, for something its handler threw. */
+function errorOf(active: Active, error: unknown): PolaroidError {
+  const reason = active.ctx.signal.reason;
+  if (reason instanceof PolaroidError && !(error instanceof PolaroidError)) return reason;
+  if (active.ctx.signal.aborted && !(error instanceof PolaroidError)) {
+    return new CancelledError("cancelled by the client", { cause: error });
+  }
+  return PolaroidError.from(error);
+}
+
+/**
+ * Cuts a call's HTTP/2 stream (RST_STREAM CANCEL): what the server does when a client stopped
+ * reading, since a status queued behind unread messages would never leave. grpc-js keeps the
+ * stream inside its call objects; it is looked up there, and a missing one cuts nothing.
+ */
+function cutStream(call: unknown): void {
+  let node = (call as { call?: unknown }).call;
+  for (let hops = 0; node && hops < 16; hops++) {
+    const stream = (node as { stream?: http2.Http2Stream }).stream;
+    if (stream && typeof stream.close === "function") {
+      if (!stream.closed) stream.close(http2.constants.NGHTTP2_CANCEL);
+      return;
+    }
+    node = (node as { nextCall?: unknown }).nextCall;
+  }
+}
+
+/**
+ * Ends the call as soon as its signal aborts (the client cancelled, its deadline passed, its
+ * connection went, or a timeout cut it), then lets `after` tell the client if it still can.
+ */
+function endOnAbort(active: Active, hooks: CallHooks, after: (error: PolaroidError) => void) {
+  active.ctx.signal.addEventListener("abort", () => {
+    if (active.ended) return;
+    const reason = active.ctx.signal.reason;
+    const error = reason instanceof PolaroidError
+      ? reason
+      : new CancelledError("cancelled by the client", { cause: reason });
+    hooks.end(active, error);
+    after(error);
+  }, { once: true });
+}
+
+/** Wraps a handler of `def`'s kind of call. */
+export function wrapHandler(
+  def: AnyMethod,
+  handler: AnyHandler,
+  hooks: CallHooks,
+): grpc.UntypedHandleCall {
+  const method = def.path;
+  /** The handler returned or threw: ends the call if nothing ended it before. */
+  const settle = (active: Active, error?: unknown): PolaroidError | undefined => {
+    active.slot?.settle();
+    const ended = active.ended;
+    const e = ended || error === undefined ? undefined : errorOf(active, error);
+    if (!ended) hooks.end(active, e);
+    hooks.finish(active);
+    return e;
+  };
+
+  if (!def.requestStream && !def.responseStream) {
+    return (
+      call: grpc.ServerUnaryCall<unknown, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => {
+      const active = hooks.begin(method, call);
+      endOnAbort(active, hooks, () => {});
+      (async () => {
+        admitted(active, call.request);
+        return await handler(call.request, active.ctx);
+      })().then(
+        (response) => {
+          if (active.ended) return settle(active);
+          settle(active);
+          callback(null, response);
+        },
+        (error) => {
+          const e = settle(active, error);
+          if (e) callback(hooks.wire(e));
+        },
+      );
+    };
+  }
+  if (def.requestStream && !def.responseStream) {
+    return (
+      call: grpc.ServerReadableStream<unknown, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => {
+      const active = hooks.begin(method, call);
+      const timer = setTimeout(() => {
+        active.controller.abort(
+          new DeadlineExceededError(
+            `Cannot finish the upload as a request stream may take at most ${hooks.uploadTimeoutMs} ms (POLAROID_UPLOAD_TIMEOUT_MS)`,
+          ),
+        );
+      }, hooks.uploadTimeoutMs);
+      endOnAbort(active, hooks, (error) => {
+        clearTimeout(timer);
+        if (call.cancelled) return;
+        callback(hooks.wire(error));
+        call.destroy();
+      });
+      (async () => {
+        admitted(active);
+        return await handler(requestsOf(call, active, hooks.streamIdleTimeoutMs), active.ctx);
+      })().then(
+        (response) => {
+          clearTimeout(timer);
+          if (active.ended) return settle(active);
+          settle(active);
+          callback(null, response);
+        },
+        (error) => {
+          clearTimeout(timer);
+          const e = settle(active, error);
+          if (!e) return;
+          callback(hooks.wire(e));
+          call.destroy();
+        },
+      );
+    };
+  }
+  // Server streaming (and bidirectional): pull from the handler only as fast as the client
+  // reads, and stop pulling (freeing what the handler holds) when the call ends.
+  return (call: grpc.ServerWritableStream<unknown, unknown>) => {
+    const active = hooks.begin(method, call);
+    // A call cut by the server while the client reads nothing: a status queued behind its
+    // unread messages would never leave, so the stream itself is cut.
+    endOnAbort(active, hooks, () => {
+      if (!call.cancelled) cutStream(call);
+    });
+    (async () => {
+      admitted(active, def.requestStream ? undefined : call.request);
+      const source = def.requestStream
+        ? handler(requestsOf(call as never, active, hooks.streamIdleTimeoutMs), active.ctx)
+        : handler(call.request, active.ctx);
+      const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+      const signal = active.ctx.signal;
+      try {
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done || signal.aborted) break;
+          if (!call.write(next.value)) await drained(call, active, hooks.streamIdleTimeoutMs);
+          if (signal.aborted) break;
+        }
+      } finally {
+        await iterator.return?.();
+      }
+    })().then(
+      () => {
+        if (active.ended) return settle(active);
+        settle(active);
+        call.end();
+      },
+      (error) => {
+        const e = settle(active, error);
+        if (e && !call.cancelled) call.emit("error", hooks.wire(e));
+      },
+    );
+  };
+}
+
+/**
+ * Waits for the stream to take more. Ends at once when the call was aborted, and aborts it
+ * when the client reads nothing for `idleMs`.
+ */
+async function drained(
+  call: grpc.ServerWritableStream<unknown, unknown>,
+  active: Active,
+  idleMs: number,
+): Promise<void> {
+  const signal = active.ctx.signal;
+  if (signal.aborted) return;
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  signal.addEventListener("abort", stop, { once: true });
+  const timer = setTimeout(() => {
+    active.controller.abort(
+      new DeadlineExceededError(
+        `Cannot go on streaming as the client read nothing for ${idleMs} ms (POLAROID_STREAM_IDLE_TIMEOUT_MS)`,
+      ),
+    );
+    ac.abort();
+  }, idleMs);
+  try {
+    await once(call, "drain", { signal: ac.signal });
+  } catch {
+    // Aborted or timed out: the caller checks the signal.
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", stop);
+  }
+}
+
+/**
+ * The request messages of a streaming call: each decoded message checked (a malformed one
+ * fails the call), and a client that sends nothing for `idleMs` timed out.
+ */
+async function* requestsOf(
+  call: AsyncIterable<unknown>,
+  active: Active,
+  idleMs: number,
+): AsyncGenerator<unknown> {
+  const iterator = call[Symbol.asyncIterator]();
+  const signal = active.ctx.signal;
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
+  try {
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const error = new DeadlineExceededError(
+            `Cannot go on reading the request stream as the client sent nothing for ${idleMs} ms (POLAROID_STREAM_IDLE_TIMEOUT_MS)`,
+          );
+          active.controller.abort(error);
+          reject(error);
+        }, idleMs);
+      });
+      let next: IteratorResult<unknown>;
+      try {
+        next = await Promise.race([iterator.next(), idle, aborted]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) return;
+      if (next.value instanceof MalformedRequest) throw next.value.error;
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}

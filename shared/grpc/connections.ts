@@ -1,0 +1,112 @@
+/**
+ * The TCP side of a gRPC server: connections are accepted here, bounded (in all and per peer
+ * address), given a time to start speaking HTTP/2, and handed to grpc-js through the GOAWAY
+ * filter (goaway_filter.ts). A connection over a bound is closed at once, before HTTP/2 is
+ * spoken on it.
+ *
+ * @module
+ */
+
+import net from "node:net";
+import { withoutGoaway } from "./goaway_filter.ts";
+
+/** Options of {@link listenConnections}. */
+export interface ConnectionOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  maxConnections: number;
+  maxConnectionsPerPeer: number;
+  /** Time a new connection has to send the HTTP/2 client preface. */
+  handshakeTimeoutMs: number;
+  /** Receives each accepted connection (the filtered stream grpc-js reads). */
+  accept: (stream: ReturnType<typeof withoutGoaway>) => void;
+  /** Told of each connection refused or cut, with the reason. */
+  onRefused?: (reason: "max_connections" | "max_per_peer" | "handshake_timeout") => void;
+}
+
+/** The listener and what it tracks. */
+export interface ConnectionListener {
+  readonly port: number;
+  /** Open connections. */
+  readonly size: number;
+  /** Stops accepting; open connections stay. */
+  stopAccepting(): void;
+  /** Resolves once every connection has closed, or after `ms`. */
+  closed(ms: number): Promise<void>;
+  /** Destroys every open connection. */
+  destroyAll(): void;
+}
+
+/** Listens for gRPC connections with the bounds of `options`. */
+export async function listenConnections(options: ConnectionOptions): Promise<ConnectionListener> {
+  const sockets = new Set<net.Socket>();
+  const perPeer = new Map<string, number>();
+  const whenEmpty: Array<() => void> = [];
+  const server = net.createServer((socket) => {
+    const peer = socket.remoteAddress ?? "";
+    const fromPeer = perPeer.get(peer) ?? 0;
+    if (sockets.size >= options.maxConnections) {
+      options.onRefused?.("max_connections");
+      socket.destroy();
+      return;
+    }
+    if (fromPeer >= options.maxConnectionsPerPeer) {
+      options.onRefused?.("max_per_peer");
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    perPeer.set(peer, fromPeer + 1);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      const left = (perPeer.get(peer) ?? 1) - 1;
+      if (left === 0) perPeer.delete(peer);
+      else perPeer.set(peer, left);
+      if (sockets.size === 0) { for (const wake of whenEmpty.splice(0)) wake(); }
+    });
+    // A peer that connects and says nothing holds a connection slot: it gets a bounded time
+    // to send the 24-byte client preface and its SETTINGS frame.
+    const handshake = setTimeout(() => {
+      options.onRefused?.("handshake_timeout");
+      socket.destroy();
+    }, options.handshakeTimeoutMs);
+    let received = 0;
+    const counting = (chunk: Buffer) => {
+      received += chunk.byteLength;
+      if (received >= 24 + 9) {
+        clearTimeout(handshake);
+        socket.off("data", counting);
+      }
+    };
+    socket.on("data", counting);
+    socket.once("close", () => clearTimeout(handshake));
+    options.accept(withoutGoaway(socket));
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+  return {
+    port,
+    get size() {
+      return sockets.size;
+    },
+    stopAccepting: () => server.close(),
+    closed: async (ms) => {
+      if (sockets.size === 0) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => whenEmpty.push(resolve)),
+        new Promise<void>((resolve) => timer = setTimeout(resolve, ms)),
+      ]);
+      clearTimeout(timer);
+    },
+    destroyAll: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
