@@ -184,10 +184,12 @@ export async function runFuzz(
       }
     }
     await Promise.all(inFlight);
-    report.inputs = index;
-    await check();
-    report.elapsedMs = performance.now() - started;
-    options.onRound?.(report);
+    if (index % roundSize !== 0 || index === 0) {
+      report.inputs = index;
+      await check();
+      report.elapsedMs = performance.now() - started;
+      options.onRound?.(report);
+    }
     return report;
   } finally {
     frames.close();

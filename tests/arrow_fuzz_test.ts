@@ -1,5 +1,5 @@
 /**
- * Fuzzed Arrow uploads through a real compute worker's Upload RPC (issue 10): 5,000 inputs —
+ * Fuzzed Arrow uploads through a real compute worker's Upload RPC (issue 10): 10,000 inputs —
  * valid streams and files mutated where a reader believes them, and fast-check's frames and
  * bytes — each answered OK or INVALID_ARGUMENT, the worker never dying and its memory bounded.
  *
@@ -12,7 +12,7 @@ import { fuzzInputs } from "./_arrow_fuzz_inputs.ts";
 import { type FuzzReport, runFuzz } from "./_arrow_fuzz_run.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
 
-const INPUTS = 5000;
+const INPUTS = 10_000;
 /** The worker's resident memory may not grow by more than this over the run. */
 const RSS_GROWTH_BOUND = 512 * 1024 * 1024;
 const MIB = 1024 * 1024;
@@ -31,7 +31,7 @@ function describe(report: FuzzReport): string {
 
 Deno.test({
   name:
-    "5,000 fuzzed Arrow uploads are OK or INVALID_ARGUMENT, the worker lives and its RSS stays bounded",
+    "10,000 fuzzed Arrow uploads are OK or INVALID_ARGUMENT, the worker lives and its RSS stays bounded",
   ...INTEGRATION,
   async fn() {
     const replay = Deno.env.get("ARROW_FUZZ_SEED");
