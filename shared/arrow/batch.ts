@@ -172,6 +172,11 @@ export function checkBatch(
     const [length, nullCount] = pair(batch, batch.nodes.start, i, "a field node length");
     checkNodeLength(field, length, nullCount, lengths, layout, batch.length, label, ctx);
     lengths[i] = length;
+    if (rolesOf(field, ctx.message.version).length === 0) {
+      // Null and run-end encoded fields send no buffers of their own, yet a plan over them
+      // sizes its work from their length: they count as a bit per slot, like a bitmap.
+      budget.addDecoded(Math.ceil(length / 8), `${label} (${length} slots without buffers)`);
+    }
     const check = (role: BufferRole) => {
       const size = bufferSize(batch, buffer, ctx);
       const least = minimumBytes(role, length);

@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import * as arrow from "apache-arrow";
 import pl from "nodejs-polars";
 import { Budget } from "./budget.ts";
 import { validateIpc } from "./validate_ipc.ts";
@@ -120,6 +121,17 @@ Deno.test("validateIpc() refuses more rows than POLAROID_MAX_RESULT_ROWS in all"
   });
   const [slots] = batchSlots(messagesOf(one));
   assertRefused(withInt64(one, slots!.length!, 2n ** 40n), /at most 2000000000 rows/);
+});
+
+Deno.test("validateIpc() counts slots without buffers (Null columns) as a bit each", () => {
+  const nulls = arrow.vectorFromArray([null, null, null], new arrow.Null());
+  const bytes = arrow.tableToIPC(new arrow.Table({ n: nulls }), "stream");
+  assert.equal(validateIpc(bytes).decodedBytes, 1);
+  // 232 bytes declaring 1.9 billion rows of nulls: 237.5 MB as bitmaps, far past 100×.
+  const [slots] = batchSlots(messagesOf(bytes));
+  const rows = 1_900_000_000n;
+  const many = withInt64(withInt64(bytes, slots!.length!, rows), slots!.nodes[0]!, rows);
+  assertRefused(many, /1900000000 slots without buffers/, { limit: "POLAROID_MAX_IPC_EXPANSION" });
 });
 
 Deno.test("Budget compares declared sizes beyond 2^53 exactly", () => {
