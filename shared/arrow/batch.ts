@@ -106,20 +106,30 @@ function bufferSize(batch: RecordBatch, index: number, ctx: BatchContext): numbe
   return Number(declared);
 }
 
-/** Checks one node's length against its parent's. */
-function checkNodeLength(
-  field: FieldLayout,
-  length: number,
-  nullCount: number,
-  lengths: Float64Array,
-  layout: readonly FieldLayout[],
-  batchLength: number,
-  label: string,
-  ctx: BatchContext,
-): void {
-  if (length < 0 || length > ctx.budget.maxRows) {
+/** One field node as read, with its layout. */
+interface Node {
+  readonly field: FieldLayout;
+  readonly length: number;
+  readonly nullCount: number;
+  readonly label: string;
+}
+
+/** The nodes of one batch checked so far. */
+interface Nodes {
+  readonly layout: readonly FieldLayout[];
+  /** Lengths of the nodes before this one, by index. */
+  readonly lengths: Float64Array;
+  readonly batchLength: number;
+  readonly maxRows: number;
+}
+
+/** Checks one node's length and null count, and its length against its parent's. */
+function checkNodeLength(node: Node, nodes: Nodes): void {
+  const { field, length, nullCount, label } = node;
+  const { layout, lengths, batchLength, maxRows } = nodes;
+  if (length < 0 || length > maxRows) {
     throw invalid(
-      `${label} must have a length in [0, ${ctx.budget.maxRows}] (POLAROID_MAX_RESULT_ROWS): current value is ${length}`,
+      `${label} must have a length in [0, ${maxRows}] (POLAROID_MAX_RESULT_ROWS): current value is ${length}`,
       "POLAROID_MAX_RESULT_ROWS",
     );
   }
@@ -164,14 +174,20 @@ export function checkBatch(
     );
   }
   const variadic = checkCounts(batch, layout, ctx);
-  const lengths = new Float64Array(layout.length);
+  budget.addNodes(layout.length, `${what} (${layout.length} field nodes)`);
+  const nodes: Nodes = {
+    layout,
+    lengths: new Float64Array(layout.length),
+    batchLength: batch.length,
+    maxRows: budget.maxRows,
+  };
   let buffer = 0;
   let view = 0;
   layout.forEach((field, i) => {
     const label = `${what} field node ${i} (${field.type})`;
     const [length, nullCount] = pair(batch, batch.nodes.start, i, "a field node length");
-    checkNodeLength(field, length, nullCount, lengths, layout, batch.length, label, ctx);
-    lengths[i] = length;
+    checkNodeLength({ field, length, nullCount, label }, nodes);
+    nodes.lengths[i] = length;
     if (rolesOf(field, ctx.message.version).length === 0) {
       // Null and run-end encoded fields send no buffers of their own, yet a plan over them
       // sizes its work from their length: they count as a bit per slot, like a bitmap.

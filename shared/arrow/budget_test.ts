@@ -134,6 +134,22 @@ Deno.test("validateIpc() counts slots without buffers (Null columns) as a bit ea
   assertRefused(many, /1900000000 slots without buffers/, { limit: "POLAROID_MAX_IPC_EXPANSION" });
 });
 
+Deno.test("validateIpc() counts the arrays of empty batches, which the engine holds anyway", () => {
+  const columns = Array.from(
+    { length: 200 },
+    (_, i) => pl.Series(`c${i}`, [] as number[], pl.Int64),
+  );
+  const one = polarsStream(pl.DataFrame(columns), "uncompressed");
+  const [schema, batch] = messagesOf(one).map((m) => messageBytes(one, m));
+  // 100 empty batches of 200 columns: no data, 20,000 arrays of 512 bytes each.
+  const bytes = joinStream([schema!, ...Array<Uint8Array>(100).fill(batch!)]);
+  assert.equal(validateIpc(bytes, { maxDecodedBytes: 16 * MIB }).decodedBytes, 0);
+  assertRefused(bytes, /512 bytes per field node\) at most 8388608 bytes/, {
+    maxDecodedBytes: 8 * MIB,
+    limit: "POLAROID_MAX_UPLOAD_DECODED_BYTES",
+  });
+});
+
 Deno.test("Budget compares declared sizes beyond 2^53 exactly", () => {
   const budget = new Budget(100, {
     maxDecodedBytes: 1000,
