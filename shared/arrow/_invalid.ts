@@ -8,8 +8,17 @@
 import { InvalidArrowError } from "../errors.ts";
 import { FlatBufferError } from "./flatbuffer.ts";
 
-/** `Cannot read Arrow IPC as <reason>`; `limit` names the variable of a limit that refused. */
-export function invalid(reason: string, limit?: string, cause?: unknown): InvalidArrowError {
+/** Options of invalid(). */
+export interface InvalidOptions {
+  /** The variable of the limit that refused, sent as the error's `limit` metadata. */
+  limit?: string;
+  /** The error behind it, for logs. */
+  cause?: unknown;
+}
+
+/** `Cannot read Arrow IPC as <reason>`. */
+export function invalid(reason: string, options: InvalidOptions = {}): InvalidArrowError {
+  const { limit, cause } = options;
   return new InvalidArrowError(`Cannot read Arrow IPC as ${reason}`, {
     cause,
     metadata: limit === undefined ? {} : { limit },
@@ -29,7 +38,7 @@ export function flatOrInvalid<T>(what: string, read: () => T): T {
     return read();
   } catch (error) {
     if (error instanceof FlatBufferError) {
-      throw invalid(`${what} must be valid FlatBuffers: ${error.message}`, undefined, error);
+      throw invalid(`${what} must be valid FlatBuffers: ${error.message}`, { cause: error });
     }
     throw error;
   }

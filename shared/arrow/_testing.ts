@@ -81,7 +81,7 @@ export interface FramedMessage extends Message {
 export function messagesOf(bytes: Uint8Array, at = 0, limit = bytes.byteLength): FramedMessage[] {
   const out: FramedMessage[] = [];
   while (at < limit) {
-    const message = readFramed(bytes, at, limit, "a test message");
+    const message = readFramed(bytes, { at, limit, what: "a test message" });
     if (message === "eos") break;
     const metadataStart = at + 8;
     const flat = new FlatBuffer(bytes.subarray(metadataStart, message.bodyStart));

@@ -16,6 +16,8 @@ import { invalid } from "./_invalid.ts";
 
 /** Where the batch is, for the checks and their messages. */
 export interface BatchContext {
+  /** The field nodes the batch must have, in pre-order. */
+  readonly layout: readonly FieldLayout[];
   /** The whole upload (buffers are read from it). */
   readonly bytes: Uint8Array;
   readonly message: Message;
@@ -36,8 +38,8 @@ function rolesOf(field: FieldLayout, version: number): readonly BufferRole[] {
 }
 
 /** Checks the counts of nodes and buffers; returns the variadic buffer count per view field. */
-function checkCounts(batch: RecordBatch, layout: readonly FieldLayout[], ctx: BatchContext) {
-  const { what } = ctx;
+function checkCounts(batch: RecordBatch, ctx: BatchContext) {
+  const { what, layout } = ctx;
   if (batch.nodes.length !== layout.length) {
     throw invalid(
       `${what} must have ${layout.length} field nodes, one per field of its schema: current value is ${batch.nodes.length}`,
@@ -130,7 +132,7 @@ function checkNodeLength(node: Node, nodes: Nodes): void {
   if (length < 0 || length > maxRows) {
     throw invalid(
       `${label} must have a length in [0, ${maxRows}] (POLAROID_MAX_RESULT_ROWS): current value is ${length}`,
-      "POLAROID_MAX_RESULT_ROWS",
+      { limit: "POLAROID_MAX_RESULT_ROWS" },
     );
   }
   if (nullCount < 0 || nullCount > length) {
@@ -160,20 +162,16 @@ function checkNodeLength(node: Node, nodes: Nodes): void {
   }
 }
 
-/** Checks a record batch (or a dictionary batch's data) against `layout`. */
-export function checkBatch(
-  batch: RecordBatch,
-  layout: readonly FieldLayout[],
-  ctx: BatchContext,
-): void {
-  const { what, budget } = ctx;
+/** Checks a record batch (or a dictionary batch's data) against `ctx.layout`. */
+export function checkBatch(batch: RecordBatch, ctx: BatchContext): void {
+  const { what, budget, layout } = ctx;
   if (batch.length > budget.maxRows) {
     throw invalid(
       `${what} must have at most ${budget.maxRows} rows (POLAROID_MAX_RESULT_ROWS): current value is ${batch.length}`,
-      "POLAROID_MAX_RESULT_ROWS",
+      { limit: "POLAROID_MAX_RESULT_ROWS" },
     );
   }
-  const variadic = checkCounts(batch, layout, ctx);
+  const variadic = checkCounts(batch, ctx);
   budget.addNodes(layout.length, `${what} (${layout.length} field nodes)`);
   const nodes: Nodes = {
     layout,

@@ -82,12 +82,12 @@ export class Budget {
     if (total > BigInt(maxDecodedBytes)) {
       throw invalid(
         `${what} must keep ${size} at most ${maxDecodedBytes} bytes (POLAROID_MAX_UPLOAD_DECODED_BYTES): current value is at least ${total}`,
-        "POLAROID_MAX_UPLOAD_DECODED_BYTES",
+        { limit: "POLAROID_MAX_UPLOAD_DECODED_BYTES" },
       );
     }
     throw invalid(
       `${what} must keep ${size} at most ${maxExpansion}× the ${this.#received} bytes received, or ${expansionFloorBytes} bytes (POLAROID_MAX_IPC_EXPANSION, POLAROID_IPC_EXPANSION_FLOOR): current value is at least ${total}`,
-      "POLAROID_MAX_IPC_EXPANSION",
+      { limit: "POLAROID_MAX_IPC_EXPANSION" },
     );
   }
 
@@ -98,7 +98,7 @@ export class Budget {
         `${what} must keep the upload at most ${this.maxRows} rows (POLAROID_MAX_RESULT_ROWS): current value is at least ${
           this.#rows + rows
         }`,
-        "POLAROID_MAX_RESULT_ROWS",
+        { limit: "POLAROID_MAX_RESULT_ROWS" },
       );
     }
     this.#rows += rows;

@@ -11,18 +11,23 @@ import { type Message, MessageHeader, readDictionaryBatch, readRecordBatch } fro
 import type { ArrowSchema } from "./schema.ts";
 import { invalid } from "./_invalid.ts";
 
+/** What a data message is checked against. */
+export interface DataContext {
+  readonly schema: ArrowSchema;
+  /** The whole upload. */
+  readonly bytes: Uint8Array;
+  readonly budget: Budget;
+  /** Names the message in errors. */
+  readonly what: string;
+}
+
 /** Checks a RecordBatch or DictionaryBatch message; a Schema message is refused here. */
-export function checkDataMessage(
-  message: Message,
-  schema: ArrowSchema,
-  bytes: Uint8Array,
-  budget: Budget,
-  what: string,
-): void {
+export function checkDataMessage(message: Message, ctx: DataContext): void {
+  const { schema, bytes, budget, what } = ctx;
   if (message.headerType === MessageHeader.RecordBatch) {
     const batch = readRecordBatch(message.header, what);
     budget.addRows(batch.length, what);
-    checkBatch(batch, schema.batchLayout, { bytes, message, budget, what });
+    checkBatch(batch, { layout: schema.batchLayout, bytes, message, budget, what });
     return;
   }
   if (message.headerType === MessageHeader.DictionaryBatch) {
@@ -33,7 +38,7 @@ export function checkDataMessage(
         `${what} must be for a dictionary id of the schema: current value is ${id}`,
       );
     }
-    checkBatch(data, layout, { bytes, message, budget, what: `${what} (dictionary ${id})` });
+    checkBatch(data, { layout, bytes, message, budget, what: `${what} (dictionary ${id})` });
     return;
   }
   throw invalid(`${what} must be a record batch or a dictionary batch: current value is a schema`);

@@ -88,7 +88,10 @@ function checkNoOverlap(blocks: Block[]): void {
 /** The message a block points at, checked against the block. */
 function blockMessage(bytes: Uint8Array, block: Block, footerStart: number): Message {
   const { what } = block;
-  const message = flatOrInvalid(what, () => readFramed(bytes, block.offset, footerStart, what));
+  const message = flatOrInvalid(
+    what,
+    () => readFramed(bytes, { at: block.offset, limit: footerStart, what }),
+  );
   if (message === "eos" || message.bodyStart !== block.offset + block.metaDataLength) {
     throw invalid(
       `${what} must point at a message whose framing is its metaDataLength (${block.metaDataLength} bytes)`,
@@ -128,8 +131,11 @@ function footerTable(bytes: Uint8Array): { footer: Table; footerStart: number } 
   return { footer: flatOrInvalid("the footer", () => flat.root()), footerStart };
 }
 
-/** Checks a file through its footer. */
-export function checkFile(bytes: Uint8Array, limits: SchemaLimits, budget: Budget): FileContents {
+/** Checks a file through its footer, with the schema's limits and the upload's budget. */
+export function checkFile(
+  bytes: Uint8Array,
+  { limits, budget }: { limits: SchemaLimits; budget: Budget },
+): FileContents {
   const { footer, footerStart } = footerTable(bytes);
   return flatOrInvalid("the footer", () => {
     const version = footer.int16(0, 0);
@@ -164,7 +170,7 @@ export function checkFile(bytes: Uint8Array, limits: SchemaLimits, budget: Budge
       const message = blockMessage(bytes, block, footerStart);
       flatOrInvalid(
         block.what,
-        () => checkDataMessage(message, schema, bytes, budget, block.what),
+        () => checkDataMessage(message, { schema, bytes, budget, what: block.what }),
       );
     }
     return { schema, batches: blocks.length };

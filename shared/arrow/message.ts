@@ -36,16 +36,19 @@ function int32(bytes: Uint8Array, at: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset + at, 4).getInt32(0, true);
 }
 
-/**
- * The message framed at `at` (which must leave `limit` bytes in all), or "eos" at an
- * end-of-stream marker. `what` names the message in errors.
- */
-export function readFramed(
-  bytes: Uint8Array,
-  at: number,
-  limit: number,
-  what: string,
-): Message | "eos" {
+/** Where a framed message is read. */
+export interface Framing {
+  /** Offset of its continuation marker. */
+  readonly at: number;
+  /** Offset past which neither its metadata nor its body may run. */
+  readonly limit: number;
+  /** Names the message in errors ("message 3 (at byte 1200)"). */
+  readonly what: string;
+}
+
+/** The message framed at `framing.at`, or "eos" at an end-of-stream marker. */
+export function readFramed(bytes: Uint8Array, framing: Framing): Message | "eos" {
+  const { at, limit, what } = framing;
   if (at + 8 > limit) {
     throw invalid(
       `${what} must start with 8 bytes of framing (0xFFFFFFFF and a metadata length): current value is ${

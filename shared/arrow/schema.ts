@@ -68,7 +68,7 @@ export function readSchema(schema: Table, limits: SchemaLimits): ArrowSchema {
   if (top.length > limits.maxColumns) {
     throw invalid(
       `the schema must have at most ${limits.maxColumns} top-level fields (POLAROID_MAX_RESULT_COLUMNS): current value is ${top.length}`,
-      "POLAROID_MAX_RESULT_COLUMNS",
+      { limit: "POLAROID_MAX_RESULT_COLUMNS" },
     );
   }
   checkFieldCount(top.length, limits);
@@ -84,7 +84,7 @@ export function readSchema(schema: Table, limits: SchemaLimits): ArrowSchema {
     if (depth > limits.maxDepth) {
       throw invalid(
         `the schema must nest at most ${limits.maxDepth} levels (POLAROID_MAX_SCHEMA_DEPTH): current value is at least ${depth}`,
-        "POLAROID_MAX_SCHEMA_DEPTH",
+        { limit: "POLAROID_MAX_SCHEMA_DEPTH" },
       );
     }
     const field = readField(table, index);
@@ -112,7 +112,7 @@ function checkFieldCount(count: number, limits: SchemaLimits): void {
   if (count > limits.maxFields) {
     throw invalid(
       `the schema must have at most ${limits.maxFields} fields at all levels (POLAROID_MAX_SCHEMA_FIELDS): current value is at least ${count}`,
-      "POLAROID_MAX_SCHEMA_FIELDS",
+      { limit: "POLAROID_MAX_SCHEMA_FIELDS" },
     );
   }
 }

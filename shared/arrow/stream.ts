@@ -18,18 +18,20 @@ export interface StreamContents {
   readonly batches: number;
 }
 
-/** Checks every message of a stream. */
+/** Checks every message of a stream, with the schema's limits and the upload's budget. */
 export function checkStream(
   bytes: Uint8Array,
-  limits: SchemaLimits,
-  budget: Budget,
+  { limits, budget }: { limits: SchemaLimits; budget: Budget },
 ): StreamContents {
   let schema: ArrowSchema | undefined;
   let at = 0;
   let index = 0;
   while (at < bytes.byteLength) {
     const what = `message ${index} (at byte ${at})`;
-    const message = flatOrInvalid(what, () => readFramed(bytes, at, bytes.byteLength, what));
+    const message = flatOrInvalid(
+      what,
+      () => readFramed(bytes, { at, limit: bytes.byteLength, what }),
+    );
     if (message === "eos") {
       at += 8;
       if (at !== bytes.byteLength) {
@@ -56,7 +58,7 @@ export function checkStream(
         throw invalid(`the stream must have one Schema message: ${what} is another`);
       }
       const known = schema;
-      flatOrInvalid(what, () => checkDataMessage(message, known, bytes, budget, what));
+      flatOrInvalid(what, () => checkDataMessage(message, { schema: known, bytes, budget, what }));
     }
     at = message.end;
     index++;

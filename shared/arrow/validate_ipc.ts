@@ -88,14 +88,14 @@ export function validateIpc(bytes: Uint8Array, options: ValidateIpcOptions = {})
   if (bytes.byteLength > limits.maxBytes) {
     throw invalid(
       `the bytes must be at most ${limits.maxBytes} (POLAROID_MAX_UPLOAD_BYTES): current value is ${bytes.byteLength}`,
-      "POLAROID_MAX_UPLOAD_BYTES",
+      { limit: "POLAROID_MAX_UPLOAD_BYTES" },
     );
   }
   const budget = new Budget(bytes.byteLength, limits);
   const file = isArrowFile(bytes);
   const { schema, batches } = file
-    ? checkFile(bytes, limits, budget)
-    : checkStream(bytes, limits, budget);
+    ? checkFile(bytes, { limits, budget })
+    : checkStream(bytes, { limits, budget });
   return {
     format: file ? "file" : "stream",
     columns: schema.columns,
