@@ -249,6 +249,34 @@ export interface JobsConfig {
 export interface ComputeLimits {
   /** POLAROID_MAX_UPLOAD_BYTES. @default 4GiB */
   maxUploadBytes: number;
+  /**
+   * Bytes one upload may decode to, every buffer counted at its size once decompressed as
+   * the upload declares it (POLAROID_MAX_UPLOAD_DECODED_BYTES); checked before the engine
+   * reads the upload. @default 16GiB
+   */
+  maxUploadDecodedBytes: number;
+  /**
+   * Decoded bytes one upload may declare per byte it sends (POLAROID_MAX_IPC_EXPANSION):
+   * stops small compressed uploads that expand to huge frames. Real data compresses a few
+   * times; a column of one repeated value, thousands of times. @default 100
+   */
+  maxIpcExpansion: number;
+  /**
+   * Decoded bytes any upload may reach whatever its expansion (POLAROID_IPC_EXPANSION_FLOOR),
+   * so that small uploads of very compressible data pass. @default 64MiB
+   */
+  ipcExpansionFloor: number;
+  /**
+   * Fields of an upload's schema at all levels, children of nested types included
+   * (POLAROID_MAX_SCHEMA_FIELDS); top-level ones are bounded by POLAROID_MAX_RESULT_COLUMNS.
+   * @default 100000
+   */
+  maxSchemaFields: number;
+  /**
+   * Nesting of an upload's schema, a top-level field being at depth 1
+   * (POLAROID_MAX_SCHEMA_DEPTH, at most 1000). @default 64
+   */
+  maxSchemaDepth: number;
   /** Rows of any one result (POLAROID_MAX_RESULT_ROWS). @default 2_000_000_000 */
   maxResultRows: number;
   /**
@@ -424,6 +452,11 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     spillDir: str(env, "POLAROID_SPILL_DIR", join(tmpdir(), "polaroid-spill")),
     limits: {
       maxUploadBytes: bytes(env, "POLAROID_MAX_UPLOAD_BYTES", 4 * GIB),
+      maxUploadDecodedBytes: bytes(env, "POLAROID_MAX_UPLOAD_DECODED_BYTES", 16 * GIB),
+      maxIpcExpansion: int(env, "POLAROID_MAX_IPC_EXPANSION", 100, 1),
+      ipcExpansionFloor: bytes(env, "POLAROID_IPC_EXPANSION_FLOOR", 64 * MIB),
+      maxSchemaFields: int(env, "POLAROID_MAX_SCHEMA_FIELDS", 100_000, 1),
+      maxSchemaDepth: int(env, "POLAROID_MAX_SCHEMA_DEPTH", 64, 1, 1000),
       maxResultRows: int(env, "POLAROID_MAX_RESULT_ROWS", 2_000_000_000, 1),
       maxResultColumns: int(env, "POLAROID_MAX_RESULT_COLUMNS", 10_000, 1),
       maxResultBytes: bytes(env, "POLAROID_MAX_RESULT_BYTES", 16 * GIB),

@@ -103,3 +103,32 @@ Deno.test("loadComputeConfig() reads POLAROID_MAX_RESULT_COLUMNS, 10000 by defau
     /POLAROID_MAX_RESULT_COLUMNS/,
   );
 });
+
+Deno.test("loadComputeConfig() reads the limits on what an upload decodes to, with defaults", () => {
+  const defaults = loadComputeConfig({}).limits;
+  assert.equal(defaults.maxUploadDecodedBytes, 16 * 1024 ** 3);
+  assert.equal(defaults.maxIpcExpansion, 100);
+  assert.equal(defaults.ipcExpansionFloor, 64 * 1024 ** 2);
+  assert.equal(defaults.maxSchemaFields, 100_000);
+  assert.equal(defaults.maxSchemaDepth, 64);
+  const set = loadComputeConfig({
+    POLAROID_MAX_UPLOAD_DECODED_BYTES: "2g",
+    POLAROID_MAX_IPC_EXPANSION: "10",
+    POLAROID_IPC_EXPANSION_FLOOR: "1MiB",
+    POLAROID_MAX_SCHEMA_FIELDS: "500",
+    POLAROID_MAX_SCHEMA_DEPTH: "8",
+  }).limits;
+  assert.equal(set.maxUploadDecodedBytes, 2 * 1024 ** 3);
+  assert.equal(set.maxIpcExpansion, 10);
+  assert.equal(set.ipcExpansionFloor, 1024 ** 2);
+  assert.equal(set.maxSchemaFields, 500);
+  assert.equal(set.maxSchemaDepth, 8);
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_MAX_SCHEMA_DEPTH: "1001" }),
+    /POLAROID_MAX_SCHEMA_DEPTH/,
+  );
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_MAX_IPC_EXPANSION: "0" }),
+    /POLAROID_MAX_IPC_EXPANSION/,
+  );
+});

@@ -9,6 +9,7 @@ import { RpcClient } from "../shared/grpc/client.ts";
 import {
   col,
   ColumnNotFoundError,
+  concat,
   connect,
   HandleNotFoundError,
   InvalidArgumentError,
@@ -93,6 +94,21 @@ Deno.test({
       client.handle("../../etc/passwd"),
       code(GrpcCode.INVALID_ARGUMENT, InvalidArgumentError),
     );
+    await stillServing();
+  },
+});
+
+Deno.test({
+  name: "an upload of more rows than POLAROID_MAX_RESULT_ROWS is INVALID_ARGUMENT naming the limit",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint });
+    const values = new Float64Array(100_001);
+    await assert.rejects(client.fromArrow(new Table({ x: makeVector(values) })), (e: unknown) => {
+      code(GrpcCode.INVALID_ARGUMENT, InvalidArrowError)(e);
+      assert.match((e as Error).message, /at most 100000 rows \(POLAROID_MAX_RESULT_ROWS\)/);
+      return true;
+    });
     await stillServing();
   },
 });
@@ -198,11 +214,12 @@ Deno.test({
   ...INTEGRATION,
   async fn() {
     await using client = await connect({ endpoint });
-    const values = new Float64Array(150_000).map((_, i) => i);
+    // An upload is bounded by the row limit too: two of 75,000 rows make 150,000.
+    const values = new Float64Array(75_000).map((_, i) => i);
     await using df = await client.fromArrow(new Table({ x: makeVector(values) }));
     const before = (await client.listHandles()).length;
     await assert.rejects(
-      df.lazy().withColumns(col("x").mul(2).alias("y")).collect(),
+      concat([df, df]).withColumns(col("x").mul(2).alias("y")).collect(),
       (e: unknown) => {
         code(GrpcCode.RESOURCE_EXHAUSTED, LimitExceededError)(e);
         assert.match((e as Error).message, /100000/);

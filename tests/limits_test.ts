@@ -9,9 +9,9 @@
 
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
-import { connect } from "../sdk/mod.ts";
+import { col, connect } from "../sdk/mod.ts";
 import { scanFilePlan, scanHandlePlan } from "../sdk/plan.ts";
-import { LimitExceededError, UnavailableError } from "../shared/errors.ts";
+import { InvalidArrowError, LimitExceededError, UnavailableError } from "../shared/errors.ts";
 import { HealthService } from "../shared/gen/grpc/health/v1/health.ts";
 import {
   CollectRequest,
@@ -166,14 +166,24 @@ Deno.test({
   ...INTEGRATION,
   async fn() {
     await using client = await connect({ endpoint: compute });
-    const wide = await client.fromRecords([{ a: 1, b: 2, c: 3, d: 4 }, { a: 5, b: 6, c: 7, d: 8 }]);
-    await assert.rejects(wide.lazy().collect(), (e: unknown) => {
+    const three = await client.fromRecords([{ a: 1, b: 2, c: 3 }, { a: 5, b: 6, c: 7 }]);
+    const wide = three.lazy().withColumns(col("a").add(3).alias("d"));
+    await assert.rejects(wide.collect(), (e: unknown) => {
       assert.ok(e instanceof LimitExceededError, String(e));
       assert.match(e.message, /at most 3 columns: current value is 4/);
       return true;
     });
-    const narrow = await wide.lazy().select("a", "d").collect();
+    const narrow = await wide.select("a", "d").collect();
     assert.deepEqual(await narrow.toRecords(), [{ a: 1, d: 4 }, { a: 5, d: 8 }]);
+    // An upload is held as a frame too: a wider one is refused before the engine reads it.
+    await assert.rejects(
+      client.fromRecords([{ a: 1, b: 2, c: 3, d: 4 }]),
+      (e: unknown) => {
+        assert.ok(e instanceof InvalidArrowError, String(e));
+        assert.match(e.message, /at most 3 top-level fields \(POLAROID_MAX_RESULT_COLUMNS\)/);
+        return true;
+      },
+    );
   },
 });
 

@@ -31,6 +31,7 @@ import {
   planSchema,
   runPlan,
   runPlanHeld,
+  uploadIpcLimits,
   validatePlan,
 } from "./engine/mod.ts";
 import { addOwnedHandleTables } from "./engine/sql_owned.ts";
@@ -319,7 +320,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
       chunks.length = 0;
       ctx.log.bytes = total;
-      const df = frameFromIpc(bytes);
+      const df = frameFromIpc(bytes, uploadIpcLimits(limits));
       return { handle: await keep(df, ttlSeconds ?? 0n, ctx, name) };
     },
 

@@ -1,12 +1,17 @@
 /**
  * Arrow IPC in and out of the engine: the only way data crosses the wire. Output streams
- * are uncompressed (apache-arrow JS cannot read zstd/lz4 IPC).
+ * are uncompressed (apache-arrow JS cannot read zstd/lz4 IPC). Input is checked by
+ * shared/arrow's validator before the engine sees a byte of it: the engine sizes
+ * allocations from what the bytes declare, and a failed allocation aborts the process.
  *
  * @module
  */
 
 import pl from "nodejs-polars";
+import type { ComputeLimits } from "../../../shared/config.ts";
 import { InvalidArrowError } from "../../../shared/errors.ts";
+import { isArrowFile } from "../../../shared/arrow/file.ts";
+import { validateIpc, type ValidateIpcOptions } from "../../../shared/arrow/validate_ipc.ts";
 import { engineMessage } from "./errors.ts";
 import {
   checkFrame,
@@ -16,13 +21,6 @@ import {
   heldSlice,
   nativeFrame,
 } from "./frame_access.ts";
-
-/** The magic bytes that open (and close) an Arrow IPC file; a stream starts otherwise. */
-const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
-
-function isIpcFile(bytes: Uint8Array): boolean {
-  return FILE_MAGIC.every((b, i) => bytes[i] === b);
-}
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -121,17 +119,30 @@ export function* frameToIpcBatches(
   }
 }
 
-/** Parses an Arrow IPC stream (or file) into a DataFrame; malformed bytes → InvalidArrowError. */
-export function frameFromIpc(bytes: Uint8Array): pl.DataFrame {
-  if (bytes.byteLength === 0) {
-    throw new InvalidArrowError(
-      "Cannot read Arrow IPC as the bytes must not be empty: current value is 0 bytes",
-    );
-  }
+/** The limits of an upload's Arrow IPC, from the worker's limits. */
+export function uploadIpcLimits(limits: ComputeLimits): ValidateIpcOptions {
+  return {
+    maxBytes: limits.maxUploadBytes,
+    maxDecodedBytes: limits.maxUploadDecodedBytes,
+    maxExpansion: limits.maxIpcExpansion,
+    expansionFloorBytes: limits.ipcExpansionFloor,
+    maxRows: limits.maxResultRows,
+    maxColumns: limits.maxResultColumns,
+    maxFields: limits.maxSchemaFields,
+    maxDepth: limits.maxSchemaDepth,
+  };
+}
+
+/**
+ * Parses an untrusted Arrow IPC stream (or file) into a DataFrame, after validateIpc() with
+ * `limits` (its defaults when left out); malformed or oversized bytes → InvalidArrowError.
+ */
+export function frameFromIpc(bytes: Uint8Array, limits: ValidateIpcOptions = {}): pl.DataFrame {
+  validateIpc(bytes, limits);
   let df: pl.DataFrame;
   try {
     const buffer = asBuffer(bytes);
-    df = isIpcFile(bytes) ? pl.readIPC(buffer) : pl.readIPCStream(buffer);
+    df = isArrowFile(bytes) ? pl.readIPC(buffer) : pl.readIPCStream(buffer);
   } catch (error) {
     throw new InvalidArrowError(
       `Cannot read Arrow IPC as the bytes must be an Arrow IPC stream or file: ${

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as arrow from "apache-arrow";
 import pl from "nodejs-polars";
-import { assertFramesEqual, int64Series, sampleFrame } from "./_testing.ts";
+import { compressedPrefixes, withInt64 } from "../../../shared/arrow/_testing.ts";
+import { assertFramesEqual, int64Series, sampleFrame, testLimits } from "./_testing.ts";
 import {
   batchCount,
   copyIpcChunks,
@@ -10,6 +11,7 @@ import {
   frameToIpcBatches,
   frameToIpcChunks,
   type IpcChunks,
+  uploadIpcLimits,
 } from "./ipc.ts";
 
 function joined(ipc: IpcChunks): Uint8Array {
@@ -162,4 +164,36 @@ Deno.test("frameFromIpc() refuses malformed or unsupported bytes with InvalidArr
     name: "InvalidArrowError",
     message: /Binary/,
   });
+});
+
+Deno.test("frameFromIpc() validates before the engine reads: lies are refused with the limit named", () => {
+  const bytes = new Uint8Array(
+    pl.DataFrame({ flag: [true, null, false] }).writeIPCStream({
+      compression: "zstd",
+    }),
+  );
+  // A validity bitmap declaring 2^61 decoded bytes: the engine would abort allocating it.
+  const [validity] = compressedPrefixes(bytes);
+  assert.throws(() => frameFromIpc(withInt64(bytes, validity!, 2n ** 61n)), {
+    name: "InvalidArrowError",
+    message: /POLAROID_MAX_UPLOAD_DECODED_BYTES/,
+  });
+  assert.throws(() => frameFromIpc(bytes, { maxRows: 2 }), {
+    name: "InvalidArrowError",
+    message: /POLAROID_MAX_RESULT_ROWS/,
+  });
+  assert.equal(frameFromIpc(bytes).height, 3);
+});
+
+Deno.test("uploadIpcLimits() takes every limit of an upload from the worker's limits", () => {
+  const limits = testLimits({ maxSchemaDepth: 7, maxIpcExpansion: 3, maxResultColumns: 9 });
+  const ipc = uploadIpcLimits(limits);
+  assert.equal(ipc.maxDepth, 7);
+  assert.equal(ipc.maxExpansion, 3);
+  assert.equal(ipc.maxColumns, 9);
+  assert.equal(ipc.maxBytes, limits.maxUploadBytes);
+  assert.equal(ipc.maxDecodedBytes, limits.maxUploadDecodedBytes);
+  assert.equal(ipc.expansionFloorBytes, limits.ipcExpansionFloor);
+  assert.equal(ipc.maxRows, limits.maxResultRows);
+  assert.equal(ipc.maxFields, limits.maxSchemaFields);
 });

@@ -15,6 +15,7 @@ export {
   frameToIpcBatches,
   frameToIpcChunks,
   type IpcChunks,
+  uploadIpcLimits,
 } from "./ipc.ts";
 export { buildLazyFrame, DEFAULT_JOIN_SUFFIX, type EngineContext } from "./plan.ts";
 export {
