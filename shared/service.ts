@@ -10,7 +10,7 @@ import type { CommonConfig, ServerPorts } from "./config.ts";
 import { type GrpcServer, startGrpcServer } from "./grpc/server.ts";
 import type { ServiceBinding } from "./grpc/types.ts";
 import { createLogger, type Logger } from "./telemetry/log.ts";
-import { createRegistry, createRpcMetrics, type Registry } from "./telemetry/metrics.ts";
+import { createRegistry, createRpcMetrics, prom, type Registry } from "./telemetry/metrics.ts";
 import { type HttpServer, serveHttp } from "./telemetry/http.ts";
 
 /** What a service builds before its servers start. */
@@ -52,6 +52,15 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     limits: config.server,
     logger,
     metrics,
+  });
+  new prom.Gauge({
+    name: "polaroid_grpc_abandoned_calls",
+    help:
+      "Handlers still running after their call ended (cancelled, past its deadline, timed out); their slots are back.",
+    registers: [registry],
+    collect() {
+      this.set(grpc.abandonedCalls);
+    },
   });
   const http = await serveHttp({
     host: config.host,

@@ -104,6 +104,8 @@ function operations(deps: DataFrameServiceDeps) {
     streaming: boolean,
     ctx: CallContext,
   ): Promise<Held> => {
+    // A call that ended while its inputs were resolved starts no engine work.
+    ctx.signal.throwIfAborted();
     const choice = chooseEngine(plan, engine, {
       requested: streaming,
       memoryLimit: limits.memoryLimit,
@@ -130,6 +132,9 @@ function operations(deps: DataFrameServiceDeps) {
     let info: HandleInfo;
     let objectKey = "";
     try {
+      // Nobody waits for the result of a call that ended (cancelled, past its deadline):
+      // it is not kept, so no handle outlives its caller's interest.
+      ctx.signal.throwIfAborted();
       deps.frames.reserve(bytes);
       if (deps.store) {
         // Durable before the handle exists: a crash here leaves an orphan, not a handle.
@@ -143,6 +148,7 @@ function operations(deps: DataFrameServiceDeps) {
           contentAddressed: deps.config.contentAddressed,
         });
         ctx.log.persistMs = elapsed(persisting);
+        ctx.signal.throwIfAborted();
       }
       info = await deps.handles.unary("registerHandle", {
         schema: heldSchema(df),
