@@ -2,7 +2,7 @@
  * Choosing the compute endpoint of each call attempt: round robin over the endpoints that
  * answer, or affinity (rendezvous hashing of the handle a call reads, so that the worker that
  * cached a frame keeps getting its reads). An endpoint that was unreachable is skipped for a
- * cool-down, unless every endpoint is down.
+ * cool-down, unless every endpoint is down; a retry goes first to an endpoint known to be up.
  *
  * @module
  */
@@ -26,6 +26,8 @@ export interface BalancerOptions {
   mode?: BalanceMode;
   /** How long an endpoint that was unreachable is skipped. @default 1000 */
   coolDownMs?: number;
+  /** How long an endpoint that answered counts as known to be up. @default 30000 */
+  upWindowMs?: number;
   /** The clock, in milliseconds (tests pass a fake). @default Date.now */
   now?: () => number;
 }
@@ -37,7 +39,9 @@ export class Balancer {
   readonly mode: BalanceMode;
   readonly #coolDownMs: number;
   readonly #now: () => number;
+  readonly #upWindowMs: number;
   readonly #downUntil = new Map<string, number>();
+  readonly #upAt = new Map<string, number>();
   #next = 0;
 
   constructor(endpoints: readonly string[], options: BalancerOptions = {}) {
@@ -57,22 +61,30 @@ export class Balancer {
     }
     this.mode = mode;
     this.#coolDownMs = options.coolDownMs ?? 1000;
+    this.#upWindowMs = options.upWindowMs ?? 30_000;
     this.#now = options.now ?? Date.now;
   }
 
   /**
    * The endpoint of the next attempt of a call. `key` is the handle the call reads (affinity
-   * mode routes by it); `tried` holds the endpoints this call already failed on. Preferred,
-   * in order: an untried endpoint that is up, a tried one that is up, an untried one that is
-   * down, any.
+   * mode routes by it); `tried` holds the endpoints this call already failed on. A first
+   * attempt takes the next endpoint (or the key's) that is not cooling down. A retry prefers,
+   * in order: an untried endpoint known to be up (it answered within the last `upWindowMs`),
+   * an untried one not cooling down, a tried one known to be up, any not cooling down; and
+   * when every endpoint cools down, the one whose cool-down ends first.
    */
   pick(key?: string, tried: ReadonlySet<string> = new Set()): string {
     const byKey = this.mode === "affinity" && key !== undefined;
     const order = byKey ? rendezvousOrder(key, this.endpoints) : this.#rotation();
-    const choice = order.find((e) => !tried.has(e) && !this.isDown(e)) ??
-      order.find((e) => !this.isDown(e)) ??
-      order.find((e) => !tried.has(e)) ??
-      order[0]!;
+    const live = (e: string) => !this.isDown(e);
+    const fresh = (e: string) => !tried.has(e);
+    const up = (e: string) => this.isUp(e);
+    const choice = (tried.size > 0
+      ? order.find((e) => fresh(e) && up(e)) ??
+        order.find((e) => fresh(e) && live(e)) ??
+        order.find((e) => up(e) && live(e)) ??
+        order.find(live)
+      : order.find(live)) ?? this.#soonestBack(order);
     if (!byKey) this.#next = (this.endpoints.indexOf(choice) + 1) % this.endpoints.length;
     return choice;
   }
@@ -80,11 +92,13 @@ export class Balancer {
   /** Skips `endpoint` for the cool-down (it was unreachable). */
   markDown(endpoint: string): void {
     this.#downUntil.set(endpoint, this.#now() + this.#coolDownMs);
+    this.#upAt.delete(endpoint);
   }
 
-  /** Ends the cool-down of `endpoint` (it answered). */
+  /** Ends the cool-down of `endpoint`, which is known to be up from now (it answered). */
   markUp(endpoint: string): void {
     this.#downUntil.delete(endpoint);
+    this.#upAt.set(endpoint, this.#now());
   }
 
   /** Whether `endpoint` is in its cool-down. */
@@ -94,6 +108,21 @@ export class Balancer {
     if (this.#now() < until) return true;
     this.#downUntil.delete(endpoint);
     return false;
+  }
+
+  /** Whether `endpoint` answered within the last `upWindowMs`. */
+  isUp(endpoint: string): boolean {
+    const at = this.#upAt.get(endpoint);
+    return at !== undefined && this.#now() - at <= this.#upWindowMs;
+  }
+
+  /** Of endpoints all cooling down, the one back first. */
+  #soonestBack(order: readonly string[]): string {
+    let best = order[0]!;
+    for (const e of order) {
+      if ((this.#downUntil.get(e) ?? 0) < (this.#downUntil.get(best) ?? 0)) best = e;
+    }
+    return best;
   }
 
   #rotation(): string[] {

@@ -174,3 +174,35 @@ Deno.test("firstHandleId() finds the first handle a plan scans, depth first", ()
   assert.equal(sourceHandleId({ $case: "handle", value: "t.h" }), "t.h");
   assert.equal(sourceHandleId({ $case: "plan", value: join }), "t.right");
 });
+
+Deno.test("a retry goes to an endpoint known to be up before one not heard from", () => {
+  const { now, advance } = clock();
+  const balancer = new Balancer(ENDPOINTS, { now, upWindowMs: 5000 });
+  const [a, b, c] = ENDPOINTS as [string, string, string];
+  balancer.markUp(c);
+  // A first attempt round-robins over every endpoint not cooling down.
+  assert.equal(balancer.pick(), a);
+  // A retry after a failed on a: c answered lately, b never did.
+  assert.equal(balancer.pick(undefined, new Set([a])), c);
+  // Once c's answer is older than the window, it is no better known than b.
+  advance(5001);
+  assert.equal(balancer.isUp(c), false);
+  assert.ok([b, c].includes(balancer.pick(undefined, new Set([a]))));
+  // A cool-down ends what was known.
+  balancer.markUp(b);
+  balancer.markDown(b);
+  assert.equal(balancer.isUp(b), false);
+});
+
+Deno.test("when every endpoint cools down, a retry takes the one back first", () => {
+  const { now, advance } = clock();
+  const balancer = new Balancer(ENDPOINTS, { now, coolDownMs: 1000 });
+  const [a, b, c] = ENDPOINTS as [string, string, string];
+  balancer.markDown(b);
+  advance(10);
+  balancer.markDown(a);
+  advance(10);
+  balancer.markDown(c);
+  assert.equal(balancer.pick(undefined, new Set([a])), b);
+  assert.equal(balancer.pick(), b);
+});

@@ -203,8 +203,9 @@ export interface RoutingOptions {
    */
   balance?: BalanceMode;
   /**
-   * Retries on the next endpoint, with exponential backoff and full jitter, inside the
-   * call's deadline. @default { attempts: 4, baseDelayMs: 50, maxDelayMs: 2000 }
+   * Retries on the next endpoint (one known to be up first), with exponential backoff and
+   * full jitter, for up to `budgetMs` after the first attempt and inside the call's deadline.
+   * @default { budgetMs: 30000, baseDelayMs: 50, maxDelayMs: 2000 }
    */
   retry?: RetryOptions;
   /** How long an endpoint that was unreachable is skipped, unless all are. @default 1000 */
@@ -316,6 +317,7 @@ export async function openChannels<D extends Record<string, ServiceDefinition>>(
       `Cannot connect as 'retry.attempts' must be an integer in [1, 100]: current value is ${attempts}`,
     );
   }
+  checkCount("connect", "retry.budgetMs", retry.budgetMs);
   checkCount("connect", "retry.baseDelayMs", retry.baseDelayMs);
   checkCount("connect", "retry.maxDelayMs", retry.maxDelayMs);
   checkCount("connect", "coolDownMs", options.coolDownMs);

@@ -1,6 +1,7 @@
 /**
  * Retrying calls on the next endpoint: which failures a call may repeat, exponential backoff
- * with full jitter, and one deadline per call that every attempt and wait fits inside.
+ * with full jitter, a retry budget in time (not a count of attempts), and one deadline per
+ * call that every attempt and wait fits inside.
  *
  * @module
  */
@@ -16,7 +17,15 @@ import { abortableSleep } from "./resume.ts";
 
 /** Options of retrying failed calls. */
 export interface RetryOptions {
-  /** Attempts of one call, the first included; 1 turns retrying off. @default 4 */
+  /**
+   * Time after a call's first attempt during which it may be tried again, inside its
+   * deadline: retries go on, backing off, until it is spent. @default 30000
+   */
+  budgetMs?: number;
+  /**
+   * Attempts of one call at most, the first included; 1 turns retrying off.
+   * @default unbounded (the budget decides)
+   */
   attempts?: number;
   /** Backoff before the second attempt (the cap of its random wait); it doubles. @default 50 */
   baseDelayMs?: number;
@@ -27,6 +36,9 @@ export interface RetryOptions {
   /** A number in [0, 1) for the jitter (tests pass a fake). @default Math.random */
   random?: () => number;
 }
+
+/** How long a call may be retried after its first attempt, by default. */
+export const DEFAULT_RETRY_BUDGET_MS = 30_000;
 
 /** The calls the SDK makes, by how they may be repeated. */
 export type RetryMethod =
@@ -139,8 +151,10 @@ export async function* retryStream<T>(
   open: (attempt: Attempt) => AsyncIterable<T>,
   plan: RetryPlan,
 ): AsyncGenerator<T> {
-  const attempts = plan.attempts ?? 4;
+  const attempts = plan.attempts ?? Infinity;
   const now = plan.now ?? Date.now;
+  // No attempt starts after this: the retry budget, inside the call's deadline.
+  const retryUntil = Math.min(plan.deadline, now() + (plan.budgetMs ?? DEFAULT_RETRY_BUDGET_MS));
   const sleep = plan.sleep ?? abortableSleep;
   const tried = plan.tried ?? new Set<string>();
   for (let number = 1;; number++) {
@@ -170,7 +184,7 @@ export async function* retryStream<T>(
         throw withAttempts(error, number, endpoint);
       }
       const delay = backoffDelay(number - 1, plan);
-      if (number >= attempts || now() + delay >= plan.deadline) {
+      if (number >= attempts || now() + delay >= retryUntil) {
         throw withAttempts(error, number, endpoint);
       }
       try {

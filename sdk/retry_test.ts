@@ -267,3 +267,18 @@ Deno.test("retryCall() stops waiting when the call is aborted", async () => {
     (e: unknown) => e instanceof CancelledError && /aborted/.test(e.message),
   );
 });
+
+Deno.test("retryCall() goes on past any count while its time budget lasts, then stops", async () => {
+  const p = plan({ deadline: 1_000_000, budgetMs: 20_000, maxDelayMs: 1000 });
+  let attempts = 0;
+  await assert.rejects(
+    retryCall("schema", () => {
+      attempts++;
+      return Promise.reject(new UnavailableError("No connection established"));
+    }, p),
+    (e: unknown) => e instanceof UnavailableError && /after \d+ attempts/.test(e.message),
+  );
+  assert.ok(attempts > 20, `${attempts} attempts in a 20 s budget with waits under 1 s`);
+  const waited = p.waits.reduce((a, b) => a + b, 0);
+  assert.ok(waited < 20_000, `every wait ends inside the budget: ${waited} ms`);
+});
