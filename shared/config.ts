@@ -185,6 +185,12 @@ export interface ServerLimits {
    * coming back (POLAROID_STUCK_AFTER_MS), so a supervisor restarts the process. @default 120000
    */
   stuckAfterMs: number;
+  /**
+   * `/healthz` answers NOT_SERVING while the main thread has been blocked longer than this
+   * (POLAROID_MAX_EVENT_LOOP_BLOCK_MS); it is served from a thread of its own, so it answers
+   * even then. @default 10000
+   */
+  maxEventLoopBlockMs: number;
 }
 
 export interface ServerPorts {
@@ -422,6 +428,7 @@ function common(env: Env, defaultMaxCalls: number): CommonConfig {
       uploadTimeoutMs: int(env, "POLAROID_UPLOAD_TIMEOUT_MS", 600_000, 100),
       keepaliveMs: int(env, "POLAROID_KEEPALIVE_MS", 30_000, 0),
       stuckAfterMs: int(env, "POLAROID_STUCK_AFTER_MS", 120_000, 100),
+      maxEventLoopBlockMs: int(env, "POLAROID_MAX_EVENT_LOOP_BLOCK_MS", 10_000, 100),
     },
   };
 }

@@ -67,6 +67,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     port: config.httpPort,
     registry,
     healthy: () => grpc.health.serving,
+    maxBlockMs: config.server.maxEventLoopBlockMs,
     service: name,
   });
   logger.info("listening", { grpcPort: grpc.port, httpPort: http.port, pid: Deno.pid });
