@@ -256,6 +256,12 @@ export interface ComputeLimits {
   /** POLAROID_MAX_UPLOAD_BYTES. @default 4GiB */
   maxUploadBytes: number;
   /**
+   * Bytes all uploads in progress on a worker may hold together while they arrive
+   * (POLAROID_MAX_UPLOAD_BUFFER_BYTES); past it an upload is refused as a busy worker's call.
+   * @default 8GiB
+   */
+  maxUploadBufferBytes: number;
+  /**
    * Bytes one upload may decode to, every buffer counted at its size once decompressed as
    * the upload declares it (POLAROID_MAX_UPLOAD_DECODED_BYTES); checked before the engine
    * reads the upload. @default 16GiB
@@ -459,6 +465,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     spillDir: str(env, "POLAROID_SPILL_DIR", join(tmpdir(), "polaroid-spill")),
     limits: {
       maxUploadBytes: bytes(env, "POLAROID_MAX_UPLOAD_BYTES", 4 * GIB),
+      maxUploadBufferBytes: bytes(env, "POLAROID_MAX_UPLOAD_BUFFER_BYTES", 8 * GIB),
       maxUploadDecodedBytes: bytes(env, "POLAROID_MAX_UPLOAD_DECODED_BYTES", 16 * GIB),
       maxIpcExpansion: int(env, "POLAROID_MAX_IPC_EXPANSION", 100, 1),
       ipcExpansionFloor: bytes(env, "POLAROID_IPC_EXPANSION_FLOOR", 64 * MIB),

@@ -70,6 +70,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     maxBlockMs: config.server.maxEventLoopBlockMs,
     service: name,
   });
+  grpc.health.onChange(() => http.refresh());
   logger.info("listening", { grpcPort: grpc.port, httpPort: http.port, pid: Deno.pid });
   let stopping: Promise<void> | undefined;
   const stop = (graceMs = 10_000) =>

@@ -42,6 +42,7 @@ import { isCacheable, type PlanCache, planKey } from "./plan_cache.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
 import type { StreamMetrics } from "./stream_metrics.ts";
 import { persist } from "./objects.ts";
+import { UploadBudget } from "./upload_budget.ts";
 import { isContentKey, type StateStore } from "../../shared/state_store/store.ts";
 import {
   type Held,
@@ -245,6 +246,7 @@ export function planExecutor(deps: DataFrameServiceDeps): PlanExecutor {
 
 export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
   const { limits } = deps.config;
+  const uploads = new UploadBudget(limits.maxUploadBufferBytes);
   const { prepare, run, keep, execute } = operations(deps);
 
   /** The frame a Collect reads, and the bytes it alone holds (0 for a handle's frame). */
@@ -307,27 +309,36 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       let total = 0;
       let ttlSeconds: bigint | undefined;
       let name: string | undefined;
-      for await (const request of requests) {
-        ttlSeconds ??= request.ttlSeconds;
-        name ??= request.name;
-        total += request.arrowIpc.byteLength;
-        if (total > limits.maxUploadBytes) {
-          throw new LimitExceededError(
-            `Cannot accept an upload of more than ${limits.maxUploadBytes} bytes (POLAROID_MAX_UPLOAD_BYTES)`,
+      // The received chunks, then their concatenation: both count until the frame is made.
+      const lease = uploads.lease();
+      try {
+        for await (const request of requests) {
+          ttlSeconds ??= request.ttlSeconds;
+          name ??= request.name;
+          total += request.arrowIpc.byteLength;
+          if (total > limits.maxUploadBytes) {
+            throw new LimitExceededError(
+              `Cannot accept an upload of more than ${limits.maxUploadBytes} bytes (POLAROID_MAX_UPLOAD_BYTES)`,
+            );
+          }
+          lease.take(request.arrowIpc.byteLength);
+          chunks.push(request.arrowIpc);
+        }
+        if (total === 0) {
+          throw new InvalidArgumentError(
+            "Cannot store an upload as it is empty: send an Arrow IPC stream",
           );
         }
-        chunks.push(request.arrowIpc);
+        if (chunks.length > 1) lease.take(total);
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+        chunks.length = 0;
+        ctx.log.bytes = total;
+        const df = frameFromIpc(bytes, uploadIpcLimits(limits));
+        lease.release();
+        return { handle: await keep(df, ttlSeconds ?? 0n, ctx, name) };
+      } finally {
+        lease.release();
       }
-      if (total === 0) {
-        throw new InvalidArgumentError(
-          "Cannot store an upload as it is empty: send an Arrow IPC stream",
-        );
-      }
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-      chunks.length = 0;
-      ctx.log.bytes = total;
-      const df = frameFromIpc(bytes, uploadIpcLimits(limits));
-      return { handle: await keep(df, ttlSeconds ?? 0n, ctx, name) };
     },
 
     async schema(request, ctx) {

@@ -14,6 +14,8 @@ import { createHealthState, writeHealth } from "./http_state.ts";
 export interface HttpServer extends AsyncDisposable {
   /** The port bound (useful when 0 was asked for). */
   readonly port: number;
+  /** Writes the service's health now rather than at the next beat (call it on a change). */
+  refresh(): void;
   close(): Promise<void>;
 }
 
@@ -93,5 +95,5 @@ export async function serveHttp(options: HttpOptions): Promise<HttpServer> {
       clearTimeout(timer);
       worker.terminate();
     })();
-  return { port, close, [Symbol.asyncDispose]: close };
+  return { port, refresh: beat, close, [Symbol.asyncDispose]: close };
 }
