@@ -20,7 +20,7 @@ import {
 import { HandleServiceService } from "../shared/gen/polaroid/v1/handles.ts";
 import { IngestServiceService } from "../shared/gen/polaroid/v1/ingest.ts";
 import { JobServiceService, SubmitJobRequest } from "../shared/gen/polaroid/v1/jobs.ts";
-import type { Plan } from "../shared/gen/polaroid/v1/plan.ts";
+import { Plan } from "../shared/gen/polaroid/v1/plan.ts";
 import type { AnyMethod } from "../shared/grpc/types.ts";
 import { connect } from "../sdk/mod.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
@@ -182,5 +182,93 @@ Deno.test({
     await health.body?.cancel();
     assert.deepEqual(bad.slice(0, 20), [], `${bad.length} bodies got INTERNAL or UNKNOWN`);
     await df.release();
+  },
+});
+
+/** An Execute request whose plan selects `n` empty expressions (2 bytes each). */
+function emptyExpressions(n: number): Uint8Array {
+  const exprs = new Uint8Array(2 * n);
+  for (let i = 0; i < n; i++) exprs[2 * i] = 18; // Select.exprs, length 0
+  const scan = scanHandlePlan("default.aaaaaaaaaaaaaaaaaaaaaaaaaa");
+  const input = Plan.encode(scan).finish();
+  const select = concat(field(1, input), exprs);
+  return field(1, field(3, select)); // ExecuteRequest.plan = Plan.select
+}
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 127) {
+    out.push((n & 127) | 128);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return out;
+}
+
+function field(number: number, body: Uint8Array): Uint8Array {
+  return concat(Uint8Array.from([(number << 3) | 2, ...varint(body.length)]), body);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+async function workerRss(): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${cluster.pids().compute}/status`);
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
+}
+
+Deno.test({
+  name: "bodies of millions of empty expressions are refused before they are decoded whole",
+  ...INTEGRATION,
+  async fn() {
+    const client = new grpc.Client(cluster.endpoints.compute, grpc.credentials.createInsecure());
+    const MB = 1024 * 1024;
+    try {
+      for (
+        const [label, n, code, pattern] of [
+          // 60 MB: over POLAROID_MAX_REQUEST_BYTES, refused on its length.
+          ["60 MB", 30_000_000, grpc.status.RESOURCE_EXHAUSTED, /POLAROID_MAX_REQUEST_BYTES/],
+          // 15 MB: under it, refused once decoding has read POLAROID_MAX_REQUEST_FIELDS fields.
+          ["15 MB", 7_500_000, grpc.status.RESOURCE_EXHAUSTED, /POLAROID_MAX_REQUEST_FIELDS/],
+        ] as const
+      ) {
+        const body = emptyExpressions(n);
+        const before = await workerRss();
+        // Health answers while the worker refuses the body.
+        let slowestHealthMs = 0;
+        let answering = true;
+        const probe = (async () => {
+          while (answering) {
+            const started = performance.now();
+            const r = await fetch(`${cluster.endpoints.computeHttp}/healthz`);
+            await r.body?.cancel();
+            slowestHealthMs = Math.max(slowestHealthMs, performance.now() - started);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })();
+        const started = performance.now();
+        const { code: got, details } = await send(client, DataFrameServiceService.execute, body);
+        const ms = performance.now() - started;
+        answering = false;
+        await probe;
+        const grew = (await workerRss()) - before;
+        console.log(
+          `${label} of empty expressions: ${grpc.status[got]} after ${
+            ms.toFixed(0)
+          } ms, worker RSS +${(grew / MB).toFixed(0)} MiB, slowest /healthz ${
+            slowestHealthMs.toFixed(0)
+          } ms`,
+        );
+        assert.equal(got, code, details);
+        assert.match(details, pattern);
+        assert.ok(grew < 400 * MB, `the worker grew ${grew} bytes`);
+      }
+    } finally {
+      client.close();
+    }
   },
 });
