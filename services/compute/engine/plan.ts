@@ -15,7 +15,7 @@ import { buildExpr } from "./expr.ts";
 import { groupBy, groupByDynamic, groupByRolling } from "./plan_group.ts";
 import { join, joinAsof } from "./plan_join.ts";
 import { pivotLazy } from "./plan_pivot.ts";
-import { statTestLazy } from "./plan_stat_test.ts";
+import { statTestLazy } from "./plan_stat_tests.ts";
 import { concat, dropNulls, explode, unnest, unpivot, withRowIndex } from "./plan_reshape.ts";
 import { KEEP, lookup } from "./plan_enums.ts";
 import { buildScan, type ScanSources } from "./scan.ts";

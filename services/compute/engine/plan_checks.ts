@@ -33,7 +33,7 @@ import {
 } from "./plan_enums.ts";
 import { isZero, parseDuration } from "./plan_duration.ts";
 import { MAX_ROWS } from "./slice.ts";
-import { checkStatTest } from "./plan_stat_test.ts";
+import { checkStatTest } from "./plan_stat_tests.ts";
 
 function known<K>(map: ReadonlyMap<K, unknown>, value: K, field: string): void {
   if (!map.has(value)) fail(field, "be a known enum value", value);

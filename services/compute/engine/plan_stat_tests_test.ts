@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { InvalidPlanError, QueryError } from "../../../shared/errors.ts";
 import { type StatTest, StatTestKind } from "../../../shared/gen/polaroid/v1/plan.ts";
-import { checkStatTest, statTestLazy } from "./plan_stat_test.ts";
+import { checkStatTest, statTestLazy } from "./plan_stat_tests.ts";
 
 const node = (over: Partial<StatTest>): StatTest => ({
   input: undefined,
