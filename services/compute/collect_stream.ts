@@ -61,7 +61,7 @@ export async function* collectStream(
   log.rows = heldHeight(df);
   if (start > 0) log.startBatch = start;
   try {
-    for (const batch of frameToIpcBatches(df, batchSize, start)) {
+    for await (const batch of frameToIpcBatches(df, batchSize, start)) {
       sent++;
       metrics?.batches.inc();
       metrics?.bytes.inc(batch.ipc.byteLength);

@@ -1,45 +1,43 @@
 /**
  * StatTest: statistical tests and estimates (ADF, KPSS, Engle-Granger, Johansen, half-life,
  * Hurst) over columns of the input, per group of `by`, computed by services/compute/stats.
- * The input is collected (as Float64 columns, one list per group), each group's series is
- * tested, and the small result continues the plan as a LazyFrame: the `by` columns, then
- * the result columns.
+ * Its options are parsed when the plan is checked. When it runs, the engine counts the
+ * input's rows and nulls (refused over `maxStatTestRows` before anything is kept), collects
+ * it as Float64 columns, one list per group, off the event loop; the tests run in a worker
+ * thread (stat_test_runs.ts), and the small result continues the plan as a LazyFrame: the
+ * `by` columns, then the result columns.
  *
  * @module
  */
 
 import pl from "nodejs-polars";
+import type { ComputeLimits } from "../../../shared/config.ts";
 import { InvalidPlanError, LimitExceededError, QueryError } from "../../../shared/errors.ts";
 import type { Arg } from "../../../shared/gen/polaroid/v1/expr.ts";
 import { type StatTest, StatTestKind } from "../../../shared/gen/polaroid/v1/plan.ts";
-import { adf, type Autolag } from "../stats/adf.ts";
-import { coint } from "../stats/coint.ts";
-import { type DetOrder, johansen } from "../stats/johansen.ts";
-import { kpss } from "../stats/kpss.ts";
-import type { Regression } from "../stats/mackinnon.ts";
-import { halfLife, hurst } from "../stats/mean_reversion.ts";
 import { Call } from "./functions/call.ts";
 import { frameLazy } from "./frame_access.ts";
-
-/** Most input rows (all groups together) a test may read into memory. */
-export const MAX_STAT_TEST_ROWS = 50_000_000;
-
-/** Result rows of one group: column name → value. */
-type Row = Record<string, number | string | null>;
+import { GROUP, type StatParams, type StatRow } from "./stat_test_runs.ts";
+import type { StatTestJob } from "./stat_test_worker.ts";
 
 interface TestSpec {
   name: string;
   columns: [min: number, max: number];
   options: readonly string[];
-  run(series: Float64Array[], options: Call): Row[];
+  /** The test's parameters from its options (InvalidPlanError for a bad value). */
+  params(options: Call): StatParams;
 }
 
 const AUTOLAGS = ["AIC", "BIC", "t-stat", "none"] as const;
 const REGRESSIONS = ["n", "c", "ct", "ctt"] as const;
 
-function autolag(call: Call): Autolag | null {
+function autolag(call: Call): string | null {
   const value = call.string("autolag", AUTOLAGS, "AIC");
   return value === "none" ? null : value;
+}
+
+function maxLag(call: Call): number | undefined {
+  return call.has("maxLag") ? call.int("maxLag", { min: 0 }) : undefined;
 }
 
 const TESTS: ReadonlyMap<StatTestKind, TestSpec> = new Map<StatTestKind, TestSpec>([
@@ -47,109 +45,58 @@ const TESTS: ReadonlyMap<StatTestKind, TestSpec> = new Map<StatTestKind, TestSpe
     name: "adf",
     columns: [1, 1],
     options: ["regression", "autolag", "maxLag"],
-    run([x], o) {
-      const r = adf(x!, {
-        regression: o.string("regression", REGRESSIONS, "c") as Regression,
-        autolag: autolag(o),
-        ...(o.has("maxLag") ? { maxLag: o.int("maxLag", { min: 0 }) } : {}),
-      });
-      return [{
-        statistic: r.statistic,
-        p_value: r.pValue,
-        used_lag: r.usedLag,
-        nobs: r.nobs,
-        crit_1pct: r.criticalValues["1%"],
-        crit_5pct: r.criticalValues["5%"],
-        crit_10pct: r.criticalValues["10%"],
-        ic_best: r.icBest,
-      }];
-    },
+    params: (o) => ({
+      regression: o.string("regression", REGRESSIONS, "c"),
+      autolag: autolag(o),
+      maxLag: maxLag(o),
+    }),
   }],
   [StatTestKind.STAT_TEST_KIND_KPSS, {
     name: "kpss",
     columns: [1, 1],
     options: ["regression", "nlags"],
-    run([x], o) {
-      const nlags = o.kind("nlags") === "string"
+    params: (o) => ({
+      regression: o.string("regression", ["c", "ct"] as const, "c"),
+      nlags: o.kind("nlags") === "string"
         ? o.string("nlags", ["auto", "legacy"] as const)
         : o.has("nlags")
         ? o.int("nlags", { min: 0 })
-        : "auto";
-      const r = kpss(x!, { regression: o.string("regression", ["c", "ct"] as const, "c"), nlags });
-      return [{
-        statistic: r.statistic,
-        p_value: r.pValue,
-        p_value_bound: r.pValueBound,
-        lags: r.lags,
-        crit_10pct: r.criticalValues["10%"],
-        crit_5pct: r.criticalValues["5%"],
-        crit_2_5pct: r.criticalValues["2.5%"],
-        crit_1pct: r.criticalValues["1%"],
-      }];
-    },
+        : "auto",
+    }),
   }],
   [StatTestKind.STAT_TEST_KIND_COINT, {
     name: "coint",
     columns: [2, 6],
     options: ["trend", "autolag", "maxLag"],
-    run([y, ...xs], o) {
-      const r = coint(y!, xs, {
-        trend: o.string("trend", REGRESSIONS, "c") as Regression,
-        autolag: autolag(o),
-        ...(o.has("maxLag") ? { maxLag: o.int("maxLag", { min: 0 }) } : {}),
-      });
-      return [{
-        statistic: r.statistic,
-        p_value: r.pValue,
-        crit_1pct: r.criticalValues["1%"],
-        crit_5pct: r.criticalValues["5%"],
-        crit_10pct: r.criticalValues["10%"],
-      }];
-    },
+    params: (o) => ({
+      trend: o.string("trend", REGRESSIONS, "c"),
+      autolag: autolag(o),
+      maxLag: maxLag(o),
+    }),
   }],
   [StatTestKind.STAT_TEST_KIND_JOHANSEN, {
     name: "johansen",
     columns: [1, 12],
     options: ["detOrder", "kArDiff"],
-    run(series, o) {
-      const r = johansen(series, {
-        detOrder: o.int("detOrder", { min: -1, max: 1 }, 0) as DetOrder,
-        kArDiff: o.int("kArDiff", { min: 0 }, 1),
-      });
-      return [...r.eigenvalues].map((eigenvalue, rank) => ({
-        rank,
-        eigenvalue,
-        trace: r.trace[rank]!,
-        trace_crit_90pct: r.traceCriticalValues[rank]!["90%"],
-        trace_crit_95pct: r.traceCriticalValues[rank]!["95%"],
-        trace_crit_99pct: r.traceCriticalValues[rank]!["99%"],
-        max_eig: r.maxEig[rank]!,
-        max_eig_crit_90pct: r.maxEigCriticalValues[rank]!["90%"],
-        max_eig_crit_95pct: r.maxEigCriticalValues[rank]!["95%"],
-        max_eig_crit_99pct: r.maxEigCriticalValues[rank]!["99%"],
-      }));
-    },
+    params: (o) => ({
+      detOrder: o.int("detOrder", { min: -1, max: 1 }, 0),
+      kArDiff: o.int("kArDiff", { min: 0 }, 1),
+    }),
   }],
   [StatTestKind.STAT_TEST_KIND_HALF_LIFE, {
     name: "half_life",
     columns: [1, 1],
     options: [],
-    run([y]) {
-      const r = halfLife(y!);
-      return [{ half_life: r.halfLife, beta: r.beta, intercept: r.intercept }];
-    },
+    params: () => ({}),
   }],
   [StatTestKind.STAT_TEST_KIND_HURST, {
     name: "hurst",
     columns: [1, 1],
     options: ["minLag", "maxLag"],
-    run([y], o) {
-      const options = {
-        ...(o.has("minLag") ? { minLag: o.int("minLag", { min: 1 }) } : {}),
-        ...(o.has("maxLag") ? { maxLag: o.int("maxLag", { min: 1 }) } : {}),
-      };
-      return [{ hurst: hurst(y!, options) }];
-    },
+    params: (o) => ({
+      minLag: o.has("minLag") ? o.int("minLag", { min: 1 }) : undefined,
+      maxLag: o.has("maxLag") ? o.int("maxLag", { min: 1 }) : undefined,
+    }),
   }],
 ]);
 
@@ -159,8 +106,17 @@ function invalid(field: string, rule: string, value: unknown): InvalidPlanError 
   );
 }
 
-/** Structural checks of a StatTest node (kind, column count, option names, names). */
-export function checkStatTest(node: StatTest): void {
+function optionsOf(spec: TestSpec, node: StatTest): Call {
+  return new Call(spec.name, [], node.options as Record<string, Arg>, () => {
+    throw invalid("stat_test.options", "hold plain values", "an expression");
+  });
+}
+
+/**
+ * Structural checks of a StatTest node (kind, column count, option names, names) and its
+ * parameters; returns the test's name and parameters.
+ */
+export function checkStatTest(node: StatTest): { name: string; params: StatParams } {
   const spec = TESTS.get(node.kind);
   if (!spec) throw invalid("stat_test.kind", "be a known test", node.kind);
   const [min, max] = spec.columns;
@@ -183,12 +139,12 @@ export function checkStatTest(node: StatTest): void {
       );
     }
   }
+  return { name: spec.name, params: spec.params(optionsOf(spec, node)) };
 }
 
 const value = (i: number) => `__polaroid_v${i}`;
-const GROUP = "__polaroid_group";
 
-function statFrame(rows: (Row & { [GROUP]: number })[]): pl.DataFrame {
+function statFrame(rows: (StatRow & { [GROUP]: number })[]): pl.DataFrame {
   const names = Object.keys(rows[0]!);
   return pl.DataFrame(names.map((name) => {
     const cells = rows.map((r) => r[name] ?? null);
@@ -199,71 +155,83 @@ function statFrame(rows: (Row & { [GROUP]: number })[]): pl.DataFrame {
   }));
 }
 
-/** The StatTest of a lazy input (collected here, on the calling thread). */
-export function statTestLazy(input: pl.LazyDataFrame, node: StatTest): pl.LazyDataFrame {
-  checkStatTest(node);
-  const spec = TESTS.get(node.kind)!;
+/** Runs the test in a worker thread; its errors come back as QueryError. */
+function inWorker(job: StatTestJob): Promise<(StatRow & { [GROUP]: number })[]> {
+  const worker = new Worker(new URL("./stat_test_worker.ts", import.meta.url).href, {
+    type: "module",
+  });
+  return new Promise<(StatRow & { [GROUP]: number })[]>((resolve, reject) => {
+    worker.onmessage = (event) => {
+      const { rows, error } = event.data as {
+        rows?: (StatRow & { [GROUP]: number })[];
+        error?: { name: string; message: string };
+      };
+      if (rows) resolve(rows);
+      else if (error?.name === "RangeError" || error?.name === "TypeError") {
+        reject(new QueryError(error.message));
+      } else reject(new Error(error?.message ?? "The statistical test's worker failed"));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(new Error(`The statistical test's worker failed: ${event.message}`));
+    };
+    const buffers = [...job.data.map((d) => d.buffer), job.lengths.buffer] as ArrayBuffer[];
+    worker.postMessage(job, { transfer: buffers });
+  }).finally(() => worker.terminate());
+}
+
+/** The StatTest of a lazy input, computed off the event loop (see the module comment). */
+export async function runStatTest(
+  input: pl.LazyDataFrame,
+  node: StatTest,
+  limits: Pick<ComputeLimits, "maxStatTestRows">,
+): Promise<pl.DataFrame> {
+  const { name, params } = checkStatTest(node);
   const values = node.columns.map((c, i) => pl.col(c).cast(pl.Float64).alias(value(i)));
   // One pass over the input for both guards (null counts and rows) before anything is kept.
   const LEN = "__polaroid_len";
-  const guards = input.select([
+  const guards = await input.select([
     ...values.map((v, i) => v.nullCount().alias(value(i))),
     pl.len().alias(LEN),
-  ]).collectSync();
+  ]).collect();
   node.columns.forEach((column, i) => {
     const count = Number(guards.getColumn(value(i)).get(0));
     if (count > 0) {
       throw new QueryError(
-        `Cannot run ${spec.name} as column '${column}' must have no nulls: current value has ${count} (drop or fill them first)`,
+        `Cannot run ${name} as column '${column}' must have no nulls: current value has ${count} (drop or fill them first)`,
       );
     }
   });
   const rows = Number(guards.getColumn(LEN).get(0));
-  if (rows > MAX_STAT_TEST_ROWS) {
+  if (rows > limits.maxStatTestRows) {
     throw new LimitExceededError(
-      `Cannot run ${spec.name} as its input must have at most ${MAX_STAT_TEST_ROWS} rows: current value is ${rows}`,
-      { metadata: { limit: String(MAX_STAT_TEST_ROWS) } },
+      `Cannot run ${name} as its input must have at most ${limits.maxStatTestRows} rows (POLAROID_MAX_STAT_TEST_ROWS): current value is ${rows}`,
+      { metadata: { limit: String(limits.maxStatTestRows) } },
     );
   }
   const by = node.by.map((b) => pl.col(b));
   const grouped = node.by.length === 0
     ? input.select(values.map((v) => v.implode()))
     : input.groupBy(by, true).agg(...values);
-  const df = grouped.collectSync();
+  const df = await grouped.collect();
   // Each value column flattened in group order, and the groups' lengths: list cells cannot
   // be read one by one (Series.get of a list cell fails in nodejs-polars 0.25.2). Internal
   // names only, so no user column name can shadow a frame member.
-  const flat = frameLazy(df).select([
-    ...node.columns.map((_, i) => pl.col(value(i)).explode()),
-  ]).collectSync();
-  const lengths = frameLazy(df).select(pl.col(value(0)).lst.lengths().cast(pl.Float64).alias("n"))
-    .collectSync().getColumn("n").toTypedArray() as Float64Array;
-  const data = node.columns.map((_, i) => flat.getColumn(value(i)).toTypedArray() as Float64Array);
-  const options = new Call(spec.name, [], node.options as Record<string, Arg>, () => {
-    throw invalid("stat_test.options", "hold plain values", "an expression");
-  });
-  const out: (Row & { [GROUP]: number })[] = [];
-  let offset = 0;
-  for (let g = 0; g < lengths.length; g++) {
-    const n = lengths[g]!;
-    const groupSeries = data.map((d) => d.slice(offset, offset + n));
-    offset += n;
-    let result: Row[];
-    try {
-      result = spec.run(groupSeries, options);
-    } catch (error) {
-      if (error instanceof RangeError || error instanceof TypeError) {
-        throw new QueryError(error.message, { cause: error });
-      }
-      throw error;
-    }
-    for (const row of result) out.push({ [GROUP]: g, ...row });
-  }
+  const [flat, counts] = await Promise.all([
+    frameLazy(df).select(node.columns.map((_, i) => pl.col(value(i)).explode())).collect(),
+    frameLazy(df).select(pl.col(value(0)).lst.lengths().cast(pl.Float64).alias("n")).collect(),
+  ]);
+  const lengths = counts.getColumn("n").toTypedArray() as Float64Array;
+  // Copies the worker owns (transferred, not copied again).
+  const data = node.columns.map((_, i) =>
+    Float64Array.from(flat.getColumn(value(i)).toTypedArray() as Float64Array)
+  );
+  const out = await inWorker({ name, params, data, lengths: Float64Array.from(lengths) });
   if (out.length === 0) {
-    throw new QueryError(`Cannot run ${spec.name} as its input must have rows: current value is 0`);
+    throw new QueryError(`Cannot run ${name} as its input must have rows: current value is 0`);
   }
   const stats = statFrame(out).lazy();
-  if (node.by.length === 0) return stats.drop(GROUP);
+  if (node.by.length === 0) return await stats.drop(GROUP).collect();
   const keys = frameLazy(df).select(by).withRowIndex(GROUP);
-  return keys.join(stats, { on: GROUP, how: "inner" }).sort(GROUP).drop(GROUP);
+  return await keys.join(stats, { on: GROUP, how: "inner" }).sort(GROUP).drop(GROUP).collect();
 }

@@ -3,7 +3,15 @@ import pl from "nodejs-polars";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import { JoinType, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { E, int64Series, P, testContext } from "./_testing.ts";
-import { guardCrossJoins, guardPlanSizes, unsorted } from "./bounds.ts";
+import { analyzePlan } from "./analyze.ts";
+import { unsorted } from "./nodes/group.ts";
+import type { EngineContext } from "./plan.ts";
+import { preparePlan } from "./prepare.ts";
+
+/** Every check of a plan about to run (what runPlan() does before the engine runs). */
+const guardPlanSizes = (plan: Plan, ctx: EngineContext) =>
+  preparePlan(analyzePlan(plan, ctx.limits), ctx);
+const guardCrossJoins = guardPlanSizes;
 
 const cross = (left: Plan, right: Plan) => P.join(left, right, { how: JoinType.JOIN_TYPE_CROSS });
 
@@ -19,7 +27,7 @@ const unpivot = (input: Plan, on: string[]): Plan => ({
   node: { $case: "unpivot", value: { input, index: [], on } },
 });
 
-Deno.test("guardCrossJoins() bounds an unpivot by its rows times its `on` columns", async () => {
+Deno.test("preparePlan() bounds an unpivot by its rows times its `on` columns", async () => {
   const ctx = testContext({ t: frame(10) }, { limits: { maxCrossJoinRows: 200 } });
   // 10 rows × 2 columns = 20 rows, crossed with 10: 200 ≤ 200.
   await guardCrossJoins(cross(unpivot(P.handle("t"), ["a", "b"]), P.handle("t")), ctx);
@@ -37,7 +45,7 @@ Deno.test("guardCrossJoins() bounds an unpivot by its rows times its `on` column
   );
 });
 
-Deno.test("guardCrossJoins() takes explode as unbounded and group-by outputs as their input", async () => {
+Deno.test("preparePlan() takes explode as unbounded and group-by outputs as their input", async () => {
   const ctx = testContext({ t: frame(10) }, { limits: { maxCrossJoinRows: 100 } });
   const explode: Plan = {
     node: { $case: "explode", value: { input: P.handle("t"), columns: [E.col("l")] } },
@@ -62,7 +70,7 @@ Deno.test("guardCrossJoins() takes explode as unbounded and group-by outputs as 
   await guardCrossJoins(cross(heads, P.handle("t")), ctx);
 });
 
-Deno.test("guardPlanSizes() measures dynamic windows over the data, including nested ones", async () => {
+Deno.test("preparePlan() measures dynamic windows over the data, including nested ones", async () => {
   const hour = 3_600_000_000n;
   const times = pl.DataFrame([
     int64Series("t", [0n, hour, 48n * hour]).cast(pl.Datetime("us")),
