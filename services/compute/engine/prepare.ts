@@ -38,6 +38,11 @@ export interface PrepareOptions {
    * read). @default "run"
    */
   mode?: "run" | "schema";
+  /**
+   * Receives the figures of the checks that read data (milliseconds), as they are made (a
+   * refused plan's too). @default a new record, returned as `notes`
+   */
+  notes?: Record<string, number>;
 }
 
 /** Which nodes have their bound computed, from the top down. */
@@ -72,7 +77,7 @@ export async function preparePlan(
   const evaluate = evaluated(analysis, options.mode ?? "run");
   const rows = new Map<Plan, number>();
   const ran = new Map<object, pl.DataFrame>();
-  const notes: Record<string, number> = {};
+  const notes: Record<string, number> = options.notes ?? {};
   const build = (p: Plan) => buildPlanFrame(p, ctx, { empty: false, ran });
   const nodes = analysis.nodes;
   for (let i = nodes.length - 1; i >= 0; i--) {

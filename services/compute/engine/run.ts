@@ -103,8 +103,10 @@ export async function buildLazyFrame(
   options: AnalyzedOptions & { mode?: "run" | "schema"; empty?: boolean } = {},
 ): Promise<pl.LazyDataFrame> {
   const analysis = analyzed(plan, ctx, options);
-  const prepared = await preparePlan(analysis, ctx, { mode: options.mode ?? "run" });
-  if (options.notes) Object.assign(options.notes, prepared.notes);
+  const prepared = await preparePlan(analysis, ctx, {
+    mode: options.mode ?? "run",
+    ...(options.notes ? { notes: options.notes } : {}),
+  });
   return buildPlanFrame(plan, ctx, { empty: options.empty ?? false, ran: prepared.ran });
 }
 
