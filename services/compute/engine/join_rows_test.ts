@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { JoinType } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { E, P } from "./_testing.ts";
-import { joinOutputRows, maxKeyRows } from "./join_rows.ts";
+import { joinOutputRows, keyRowsBound, maxKeyRows } from "./join_rows.ts";
 import { join } from "./plan_join.ts";
 
 const left = () =>
@@ -32,4 +32,14 @@ Deno.test("maxKeyRows() gives the largest number of rows sharing a key", async (
   assert.equal(await maxKeyRows(left(), [E.col("k")]), 3);
   assert.equal(await maxKeyRows(right().filter(pl.col("k").gt(1)), [E.col("k")]), 1);
   assert.equal(await maxKeyRows(right().head(0), [E.col("k")]), 0);
+});
+
+Deno.test("keyRowsBound() bounds the largest key's rows from the distinct keys, without a group-by", async () => {
+  // 7 rows, 4 distinct keys (1, 2, 3, null): no key has more than 4 rows (key 1 has 3).
+  assert.equal(await keyRowsBound(left(), [E.col("k")]), 4);
+  // Unique keys: one row each.
+  assert.equal(await keyRowsBound(right().filter(pl.col("k").isNotNull()), [E.col("k")]), 2);
+  assert.equal(await keyRowsBound(right().filter(pl.col("k").gt(1)), [E.col("k")]), 1);
+  assert.equal(await keyRowsBound(right().head(0), [E.col("k")]), 0);
+  assert.equal(await keyRowsBound(left(), [E.col("k"), E.col("v")]), Infinity);
 });

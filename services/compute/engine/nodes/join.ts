@@ -1,8 +1,8 @@
 /**
  * Join nodes: equi-joins (inner, left, full, semi, anti, cross) and as-of joins. A cross
  * join is refused when its inputs' row bounds multiply past `maxCrossJoinRows`; an inner,
- * left or full join whose bounds allow more than `maxJoinRows` rows has its exact output
- * counted from its keys' multiplicities (join_rows.ts), and is refused above the limit
+ * left or full join whose bounds allow more than `maxJoinRows` rows is bounded from its
+ * keys' multiplicities, up to its exact output (join_rows.ts), and refused above the limit
  * (keys that repeat on both sides multiply).
  *
  * @module
@@ -13,7 +13,7 @@ import { type Join, type JoinAsof, JoinType } from "../../../../shared/gen/polar
 import { parseDuration } from "../plan_duration.ts";
 import { ASOF_STRATEGY, JOIN_HOW } from "../plan_enums.ts";
 import { join, joinAsof } from "../plan_join.ts";
-import { joinOutputRows, maxKeyRows } from "../join_rows.ts";
+import { joinOutputRows, keyRowsBound, maxKeyRows } from "../join_rows.ts";
 import { fail, known, names, notEmpty, required } from "./_checks.ts";
 import { inputAt } from "./_inputs.ts";
 import { type NodeTable, present, type RowContext, times } from "./spec.ts";
@@ -83,12 +83,13 @@ async function equiRows(node: Join, left: number, right: number, ctx: RowContext
   const limit = ctx.limits.maxJoinRows;
   if (bound <= limit) return bound;
   const started = performance.now();
-  // First the largest key multiplicity of the smaller side: rows of the larger side times it
-  // bound the pairs (enough for one-to-one and one-to-many joins).
+  // The rows of the larger side times the largest key multiplicity of the smaller side bound
+  // the pairs: first from its distinct keys (one hash set), then from its key counts (a
+  // group-by), then the exact output from both sides' key counts.
   const small = left <= right ? 0 : 1;
-  const most = await maxKeyRows(ctx.input(small), small === 0 ? node.leftOn : node.rightOn);
-  const pairs = times(small === 0 ? right : left, most);
-  let rows = pairs + left + right;
+  const [keys, others] = small === 0 ? [node.leftOn, right] : [node.rightOn, left];
+  let rows = times(others, await keyRowsBound(ctx.input(small), keys)) + left + right;
+  if (rows > limit) rows = times(others, await maxKeyRows(ctx.input(small), keys)) + left + right;
   if (rows > limit) rows = await joinOutputRows(ctx.input(0), ctx.input(1), node);
   ctx.note("joinCheckMs", performance.now() - started);
   if (rows > limit) {
