@@ -8,16 +8,19 @@
  *
  * A bound is computed only where a check needs it: a node's bound is asked for when the node
  * guards a limit (its spec's guards()) or when a node above needs it, so a plan with nothing
- * to bound reads no data here.
+ * to bound reads no data here. A CSV or NDJSON file is bounded by its size first (no file
+ * has more rows than bytes); its rows are counted only when a check fails on that bound.
  *
  * @module
  */
 
 import type pl from "nodejs-polars";
+import { LimitExceededError } from "../../../shared/errors.ts";
 import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import type { AnalyzedNode, PlanAnalysis } from "./analyze.ts";
 import { heldHeight } from "./frame_access.ts";
 import { buildPlanFrame, type EngineContext } from "./plan.ts";
+import { rowCountsInMetadata } from "./nodes/scan.ts";
 import type { RowContext } from "./nodes/spec.ts";
 
 /** What preparePlan() found and ran. */
@@ -80,29 +83,61 @@ export async function preparePlan(
   const notes: Record<string, number> = options.notes ?? {};
   const build = (p: Plan) => buildPlanFrame(p, ctx, { empty: false, ran });
   const nodes = analysis.nodes;
+  // Bounds that come from a CSV or NDJSON file's size rather than its rows (counting them
+  // reads the whole file): exact only when a check fails on them.
+  const loose = new Array<boolean>(nodes.length).fill(false);
+  const end = new Array<number>(nodes.length).fill(0);
+  const bound = async (i: number, exactFiles: boolean) => {
+    const node = nodes[i]!;
+    const inputPlans = node.inputs.map((j) => nodes[j]!.plan);
+    const rowCtx = rowContext(node, inputPlans, ctx, { build, notes, exactFiles });
+    const inputs = inputPlans.map((p) => rows.get(p) ?? NaN);
+    return await node.spec.rows(node.value, inputs, rowCtx);
+  };
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
+    end[i] = node.inputs.length > 0 ? end[node.inputs.at(-1)!]! : i;
     if (!evaluate[i] || rows.has(node.plan)) continue;
-    const inputPlans = node.inputs.map((j) => nodes[j]!.plan);
-    const rowCtx = rowContext(node, inputPlans, ctx, build, notes);
     if (node.spec.run) {
-      const df = await node.spec.run(node.value, build(inputPlans[0]!), rowCtx);
+      const inputPlan = nodes[node.inputs[0]!]!.plan;
+      const rowCtx = rowContext(node, [inputPlan], ctx, { build, notes, exactFiles: true });
+      const df = await node.spec.run(node.value, build(inputPlan), rowCtx);
       ran.set(node.value, df);
       rows.set(node.plan, heldHeight(df));
       continue;
     }
-    const inputs = inputPlans.map((p) => rows.get(p) ?? NaN);
-    rows.set(node.plan, await node.spec.rows(node.value, inputs, rowCtx));
+    loose[i] = sizedFromFile(node) || node.inputs.some((j) => loose[j]);
+    try {
+      rows.set(node.plan, await bound(i, false));
+    } catch (error) {
+      if (!(error instanceof LimitExceededError) || !node.inputs.some((j) => loose[j])) throw error;
+      // Refused on a file's size: the bounds below, from the files' rows, then once more.
+      for (let j = end[i]!; j > i; j--) {
+        if (evaluate[j] && loose[j]) rows.set(nodes[j]!.plan, await bound(j, true));
+        loose[j] = false;
+      }
+      rows.set(node.plan, await bound(i, true));
+      loose[i] = false;
+    }
   }
   return { rows, ran, notes };
+}
+
+/** A scan whose bound may come from its file's size (CSV, NDJSON). */
+function sizedFromFile(node: AnalyzedNode): boolean {
+  const source = node.plan.node?.$case === "scan" ? node.plan.node.value.source : undefined;
+  return source?.$case === "file" && !rowCountsInMetadata(source.value.format);
 }
 
 function rowContext(
   node: AnalyzedNode,
   inputs: readonly Plan[],
   ctx: EngineContext,
-  build: (plan: Plan) => pl.LazyDataFrame,
-  notes: Record<string, number>,
+  how: {
+    build: (plan: Plan) => pl.LazyDataFrame;
+    notes: Record<string, number>;
+    exactFiles: boolean;
+  },
 ): RowContext {
   return {
     frames: ctx.frames,
@@ -110,10 +145,11 @@ function rowContext(
     limits: ctx.limits,
     plan: node.plan,
     facts: node.facts,
-    input: (index) => build(inputs[index]!),
-    build,
+    exactFiles: how.exactFiles,
+    input: (index) => how.build(inputs[index]!),
+    build: how.build,
     note: (name, value) => {
-      notes[name] = Math.round(((notes[name] ?? 0) + value) * 1000) / 1000;
+      how.notes[name] = Math.round(((how.notes[name] ?? 0) + value) * 1000) / 1000;
     },
   };
 }

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { LimitExceededError } from "../../../shared/errors.ts";
+import { join } from "node:path";
 import { JoinType, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
-import { E, int64Series, P, testContext } from "./_testing.ts";
+import { E, FileFormat, int64Series, P, tempDir, testContext } from "./_testing.ts";
 import { analyzePlan } from "./analyze.ts";
 import { unsorted } from "./nodes/group.ts";
 import type { EngineContext } from "./plan.ts";
@@ -105,4 +106,25 @@ Deno.test("unsorted() drops the sorts at the top of a plan and nothing below the
   const filtered = P.filter(P.sort(scan, [E.col("a")]), E.col("a"));
   assert.deepEqual(unsorted(P.sort(P.sort(filtered, [E.col("b")]), [E.col("a")])), filtered);
   assert.deepEqual(unsorted(scan), scan);
+});
+
+Deno.test("preparePlan() bounds a CSV file by its size, and counts its rows when a check fails on that", async () => {
+  await using dir = await tempDir();
+  pl.DataFrame({ a: Array.from({ length: 500 }, (_, i) => i) }).writeCSV(join(dir.path, "a.csv"));
+  const csv = P.file(FileFormat.FILE_FORMAT_CSV, "a.csv");
+  const ctx = testContext({ s: frame(2) }, {
+    dataRoot: dir.path,
+    limits: { maxCrossJoinRows: 1000 },
+  });
+  const bytes = (await Deno.stat(join(dir.path, "a.csv"))).size;
+  // The file's size allows thousands of rows; its 500 rows make 1000.
+  const prepared = await guardPlanSizes(cross(csv, P.handle("s")), ctx);
+  assert.equal(prepared.rows.get(csv), 500);
+  await assert.rejects(
+    guardPlanSizes(cross(csv, cross(P.handle("s"), P.handle("s"))), ctx),
+    (e) => e instanceof LimitExceededError && /500 × 4 rows/.test(e.message),
+  );
+  // A bound nothing refuses stays the file's size: the file is not read.
+  const sized = await guardPlanSizes(P.withColumns(csv, [E.str("label")]), ctx);
+  assert.equal(sized.rows.get(csv), bytes + 1);
 });

@@ -1,7 +1,8 @@
 /**
  * Scan nodes: a handle's frame, or a file (or glob) under the data root. A handle's rows
  * are its frame's height; a file's are counted when a bound above needs them (Parquet and
- * IPC from their metadata, CSV and NDJSON by reading them), off the event loop.
+ * IPC from their metadata, off the event loop); a CSV or NDJSON file is bounded by its size
+ * first, and read to count its rows only when a check fails on that bound (prepare.ts).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import pl from "nodejs-polars";
 import { FileFormat, type FileScan } from "../../../../shared/gen/polaroid/v1/plan.ts";
 import { heldHeight } from "../frame_access.ts";
 import { buildScan, scanFile } from "../scan.ts";
+import { scanBytes } from "../streaming_estimate.ts";
 import { fail } from "./_checks.ts";
 import type { DataSources, NodeTable } from "./spec.ts";
 
@@ -31,6 +33,11 @@ function checkFileScan(file: FileScan): void {
       fail("scan.file.separator", "be one ASCII character", file.separator);
     }
   }
+}
+
+/** Whether a format's row count is in its files' metadata (Parquet, IPC). */
+export function rowCountsInMetadata(format: FileFormat): boolean {
+  return format === FileFormat.FILE_FORMAT_PARQUET || format === FileFormat.FILE_FORMAT_IPC;
 }
 
 /** Rows of a scanned file (or glob), counted by the engine off the event loop. */
@@ -56,7 +63,17 @@ export const SCAN_NODES: NodeTable = {
         const frame = ctx.frames.get(source.value);
         return frame === undefined ? 0 : heldHeight(frame);
       }
-      return source?.$case === "file" ? fileRows(source.value, ctx) : 0;
+      if (source?.$case !== "file") return 0;
+      if (ctx.exactFiles || rowCountsInMetadata(source.value.format)) {
+        return fileRows(source.value, ctx);
+      }
+      // Reading a whole CSV or NDJSON file to count its rows waits until a check needs it.
+      try {
+        return scanBytes(source.value, ctx.dataRoot) + 1;
+      } catch {
+        // A file that cannot be sized fails as the engine reports it.
+        return fileRows(source.value, ctx);
+      }
     },
     build: (node, _inputs, ctx) => buildScan(node, ctx, { empty: ctx.empty }),
   },

@@ -52,6 +52,11 @@ export interface RowContext extends DataSources {
   build(plan: Plan): pl.LazyDataFrame;
   /** What the static analysis found in the node's expressions. */
   readonly facts: ExprFacts;
+  /**
+   * Whether scans count the rows of CSV and NDJSON files (reading them); otherwise their
+   * bound is the file's size in bytes (each row takes one at least).
+   */
+  readonly exactFiles: boolean;
   /** Records a figure of the analysis (milliseconds of a data guard) for the call's log. */
   note(name: string, value: number): void;
 }
