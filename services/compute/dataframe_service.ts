@@ -310,6 +310,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
           ownedBytes: owned,
           onRelease: (released) => deps.frames.released(released),
           metrics: deps.metrics,
+          signal: ctx.signal,
         });
       } finally {
         // A plan's spilled result belongs to this stream alone.
