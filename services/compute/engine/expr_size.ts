@@ -27,7 +27,7 @@ import {
   times,
   utf8Bytes,
 } from "./expr_size_rules.ts";
-import { exprChildren } from "./walk.ts";
+import { argExprs, exprChildren } from "./walk.ts";
 
 export type { ExprSize } from "./expr_size_rules.ts";
 
@@ -185,7 +185,7 @@ function sizeCall(
       return value?.$case === "list" ? value.value.items.length : undefined;
     },
     width: (key) => argSize(get(key)).width,
-    all: () => every.filter((a) => a.value?.$case === "expr").map(argSize),
+    all: () => argExprs(every).map(size),
     widest: () => Math.max(0, ...every.map((a) => argSize(a).width)),
   };
 }

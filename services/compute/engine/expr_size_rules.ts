@@ -45,7 +45,7 @@ export interface SizeCall {
   count(key: number | string): number | undefined;
   /** Bytes per value of an argument: a string's bytes, the widest string of a list, an expression's width. */
   width(key: number | string): number;
-  /** Every expression argument and option. */
+  /** Every expression argument and option, lists of expressions flattened. */
   all(): ExprSize[];
   /** Every argument and option's width, widest first. */
   widest(): number;

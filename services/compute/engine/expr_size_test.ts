@@ -117,3 +117,10 @@ Deno.test("checkNodeSize() refuses a big literal broadcast over many rows, with 
     /generate at most 50000000 values \(POLAROID_MAX_GENERATED_VALUES\): current value is up to 60000000/,
   );
 });
+
+Deno.test("sizeExprs() reads the expressions inside list arguments too", () => {
+  const struct = fn("pl.struct", [A.list(A.e(E.str("x".repeat(100))), A.e(E.col("a")))]);
+  assert.equal(sizeExprs([struct], 10)[0]!.width, 100);
+  const sum = fn("pl.sumHorizontal", [A.list(A.e(range(0, 1000)), A.e(E.col("a")))]);
+  assert.equal(sizeExprs([sum], 10)[0]!.made, 1000);
+});
