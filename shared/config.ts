@@ -314,6 +314,39 @@ export interface ComputeLimits {
   maxPlanDepth: number;
   /** Rows a cross join may produce (POLAROID_MAX_CROSS_JOIN_ROWS). @default 100000000 */
   maxCrossJoinRows: number;
+  /**
+   * Rows an inner, left or full join may produce (POLAROID_MAX_JOIN_ROWS). When the heights
+   * of its inputs allow more, the exact output is counted from the multiplicities of the
+   * keys on both sides before the join runs. @default 1000000000
+   */
+  maxJoinRows: number;
+  /**
+   * Bytes of any one literal of a plan (POLAROID_MAX_LITERAL_BYTES): a string literal, or a
+   * string or list argument of a function. @default 1MiB
+   */
+  maxLiteralBytes: number;
+  /** Bytes of all the literals of one plan (POLAROID_MAX_PLAN_LITERAL_BYTES). @default 8MiB */
+  maxPlanLiteralBytes: number;
+  /**
+   * Values one plan node may generate (POLAROID_MAX_GENERATED_VALUES): rows of ranges,
+   * extensions and samples, items of the lists that ranges, repeats and list concatenations
+   * make, bounded from the rows of the node's input before it runs. @default 50000000
+   */
+  maxGeneratedValues: number;
+  /**
+   * Bytes one plan node may make out of the plan itself (POLAROID_MAX_GENERATED_BYTES): the
+   * bytes each row gets from literal strings, padding and separators, times the rows they
+   * are broadcast over, bounded before the node runs. @default 2GiB
+   */
+  maxGeneratedBytes: number;
+  /** Output columns of a pivot (POLAROID_MAX_PIVOT_COLUMNS), index columns included. @default 10000 */
+  maxPivotColumns: number;
+  /** Output cells (rows × columns) of a pivot (POLAROID_MAX_PIVOT_CELLS). @default 200000000 */
+  maxPivotCells: number;
+  /** Windows one dynamic group-by may allocate (POLAROID_MAX_DYNAMIC_WINDOWS). @default 100000000 */
+  maxDynamicWindows: number;
+  /** Input rows of a statistical test, all groups together (POLAROID_MAX_STAT_TEST_ROWS). @default 50000000 */
+  maxStatTestRows: number;
   /** Bytes of frames this worker holds (POLAROID_MAX_WORKER_BYTES). @default 16GiB */
   maxWorkerBytes: number;
   /**
@@ -480,6 +513,15 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
       maxPlanNodes: int(env, "POLAROID_MAX_PLAN_NODES", 100_000, 1),
       maxPlanDepth: int(env, "POLAROID_MAX_PLAN_DEPTH", 1000, 1),
       maxCrossJoinRows: int(env, "POLAROID_MAX_CROSS_JOIN_ROWS", 100_000_000, 1),
+      maxJoinRows: int(env, "POLAROID_MAX_JOIN_ROWS", 1_000_000_000, 1),
+      maxLiteralBytes: bytes(env, "POLAROID_MAX_LITERAL_BYTES", MIB),
+      maxPlanLiteralBytes: bytes(env, "POLAROID_MAX_PLAN_LITERAL_BYTES", 8 * MIB),
+      maxGeneratedValues: int(env, "POLAROID_MAX_GENERATED_VALUES", 50_000_000, 1),
+      maxGeneratedBytes: bytes(env, "POLAROID_MAX_GENERATED_BYTES", 2 * GIB),
+      maxPivotColumns: int(env, "POLAROID_MAX_PIVOT_COLUMNS", 10_000, 1),
+      maxPivotCells: int(env, "POLAROID_MAX_PIVOT_CELLS", 200_000_000, 1),
+      maxDynamicWindows: int(env, "POLAROID_MAX_DYNAMIC_WINDOWS", 100_000_000, 1),
+      maxStatTestRows: int(env, "POLAROID_MAX_STAT_TEST_ROWS", 50_000_000, 1),
       maxWorkerBytes: bytes(env, "POLAROID_MAX_WORKER_BYTES", 16 * GIB),
       memoryLimit: optionalBytes(env, "POLAROID_MEMORY_LIMIT"),
     },
