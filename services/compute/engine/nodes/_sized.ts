@@ -49,10 +49,22 @@ export async function sizedRows(
 ): Promise<number> {
   let size = measure(node, input);
   if (!ctx.facts.sized) return size.rows;
-  if (!Number.isFinite(input) && !(Number.isFinite(size.made) && Number.isFinite(size.bytes))) {
+  const recount = async () => {
     const started = performance.now();
     size = measure(node, await countRows(ctx.input(0)));
     ctx.note("rowCountMs", performance.now() - started);
+  };
+  if (!Number.isFinite(input) && !(Number.isFinite(size.made) && Number.isFinite(size.bytes))) {
+    await recount();
+  } else {
+    try {
+      checkNodeSize(what, size, ctx.limits);
+      return size.rows;
+    } catch {
+      // The input's bound may be far above its rows (a join bounded by left × right): a
+      // refusal counts them first, so that no plan is refused on a bound alone.
+      await recount();
+    }
   }
   checkNodeSize(what, size, ctx.limits);
   return size.rows;
