@@ -284,30 +284,9 @@ async function* requestsOf(
   idleMs: number,
 ): AsyncGenerator<unknown> {
   const iterator = call[Symbol.asyncIterator]();
-  const signal = active.ctx.signal;
-  const aborted = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-  });
-  aborted.catch(() => {});
   try {
     for (;;) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const idle = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const error = new DeadlineExceededError(
-            `Cannot go on reading the request stream as the client sent nothing for ${idleMs} ms (POLAROID_STREAM_IDLE_TIMEOUT_MS)`,
-          );
-          active.controller.abort(error);
-          reject(error);
-        }, idleMs);
-      });
-      let next: IteratorResult<unknown>;
-      try {
-        next = await Promise.race([iterator.next(), idle, aborted]);
-      } finally {
-        clearTimeout(timer);
-      }
+      const next = await nextWithin(iterator, active, idleMs);
       if (next.done) return;
       if (next.value instanceof MalformedRequest) throw next.value.error;
       yield next.value;
@@ -315,4 +294,33 @@ async function* requestsOf(
   } finally {
     await iterator.return?.();
   }
+}
+
+/**
+ * The iterator's next message, or a rejection when the call aborts or nothing comes for
+ * `idleMs`. Each wait sets up and takes down its own listener and timer: a race against one
+ * promise that lives as long as the call would keep every message it ever won alive.
+ */
+function nextWithin(
+  iterator: AsyncIterator<unknown>,
+  active: Active,
+  idleMs: number,
+): Promise<IteratorResult<unknown>> {
+  const signal = active.ctx.signal;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    const timer = setTimeout(() => {
+      const error = new DeadlineExceededError(
+        `Cannot go on reading the request stream as the client sent nothing for ${idleMs} ms (POLAROID_STREAM_IDLE_TIMEOUT_MS)`,
+      );
+      active.controller.abort(error);
+      reject(error);
+    }, idleMs);
+    signal.addEventListener("abort", onAbort, { once: true });
+    iterator.next().then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    });
+  });
 }
