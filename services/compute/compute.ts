@@ -10,6 +10,7 @@ import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import type { ComputeConfig } from "../../shared/config.ts";
 import { RpcClient } from "../../shared/grpc/client.ts";
 import { connectNats, HANDLE_EVENTS_SUBJECT } from "../../shared/nats.ts";
+import { newIncarnation } from "../../shared/ids.ts";
 import { type RunningService, startService } from "../../shared/service.ts";
 import { prom } from "../../shared/telemetry/metrics.ts";
 import { dataFrameService, type DataFrameServiceDeps, planExecutor } from "./dataframe_service.ts";
@@ -138,6 +139,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         resolver,
         handles,
         planCache,
+        incarnation: newIncarnation(),
         metrics: createStreamMetrics(registry),
         ...(store ? { store } : {}),
       };

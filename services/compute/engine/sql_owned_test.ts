@@ -22,6 +22,7 @@ function info(id: string, name: string): HandleInfo {
     metadata: {},
     objectKey: "",
     pinned: false,
+    lost: false,
   };
 }
 
