@@ -124,6 +124,13 @@ export class WorkerLeases {
     throw busy(worker);
   }
 
+  /** Leases held, and leases ended (kept for the retention), for metrics. */
+  async counts(): Promise<{ live: number; ended: number }> {
+    const all = await this.#store.list();
+    const ended = all.filter((s) => s.lease.ended !== "").length;
+    return { live: all.length - ended, ended };
+  }
+
   /**
    * Ends the leases that ran out at `now` (marking their handles lost), finishes markings
    * left half done, and forgets leases ended longer ago than the retention.

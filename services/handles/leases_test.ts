@@ -74,8 +74,10 @@ Deno.test("WorkerLeases: a stopping worker ends its lease and loses its handles 
   assert.equal(await leases.end("w1", stale), 0, "another incarnation ends nothing");
   assert.equal(await leases.end("w2", inc), 0, "nor does an unknown worker");
   assert.equal(await state(held.id), "");
+  assert.deepEqual(await leases.counts(), { live: 1, ended: 0 });
   assert.equal(await leases.end("w1", inc), 1);
   assert.equal(await leases.end("w1", inc), 0);
+  assert.deepEqual(await leases.counts(), { live: 0, ended: 1 });
   assert.equal(await state(held.id), "stopped");
 });
 

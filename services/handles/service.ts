@@ -85,6 +85,18 @@ export function buildHandlesService(
         logger.warn("handles lost", { worker, reason, count: records.length });
       },
     });
+    new prom.Gauge({
+      name: "polaroid_worker_leases",
+      help:
+        "Compute workers' leases, by state (live; ended, their worker stopped or let it run out, kept a while to tell it).",
+      labelNames: ["state"],
+      registers: [registry],
+      async collect() {
+        const counts = await leases.counts();
+        this.set({ state: "live" }, counts.live);
+        this.set({ state: "ended" }, counts.ended);
+      },
+    });
     const gc = deps.store && garbageCollector(deps.store, catalog, config, logger, registry);
     // Each replica sweeps; with JetStream KV only the replica whose delete wins frees a handle,
     // and a lease that ran out is ended by the replica whose compare-and-set wins.
