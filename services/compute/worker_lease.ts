@@ -4,8 +4,9 @@
  * then every third of the lease the service grants. The first heartbeat of a new incarnation
  * makes the service mark lost what an earlier process of this worker id held only in memory;
  * a heartbeat answered "lapsed" means the lease had run out (the worker hung or could not
- * reach the service) and its handles were marked lost, so the worker reconciles to drop them.
- * A worker that stops ends its lease.
+ * reach the service) and its handles were marked lost, so the worker reconciles to drop them;
+ * so does a heartbeat answered "new lease" after an earlier one (the service lost its state:
+ * an in-memory catalog restarted, forgetting the handles). A worker that stops ends its lease.
  *
  * @module
  */
@@ -21,7 +22,10 @@ export interface WorkerLeaseOptions {
   /** This process's incarnation (shared/ids.ts newIncarnation()). */
   incarnation: string;
   logger: Logger;
-  /** Called when the service says the lease had lapsed. */
+  /**
+   * Called when the service says the lease had lapsed, or no longer knew it: the worker's
+   * frames must be reconciled with the catalog.
+   */
   onLapsed: () => void;
 }
 
@@ -37,6 +41,8 @@ export class WorkerLease {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #failing = false;
   #stopped = false;
+  /** A heartbeat went through since start. */
+  #leased = false;
 
   constructor(options: WorkerLeaseOptions) {
     this.#options = options;
@@ -106,7 +112,13 @@ export class WorkerLease {
           worker: workerId,
         });
         this.#options.onLapsed();
+      } else if (answer.newLease && this.#leased) {
+        logger.warn("the handles service no longer knew this worker: reconciling", {
+          worker: workerId,
+        });
+        this.#options.onLapsed();
       }
+      this.#leased = true;
       return true;
     } catch (error) {
       const message = PolaroidError.from(error).message;

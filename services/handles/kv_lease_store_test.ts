@@ -79,7 +79,12 @@ Deno.test("WorkerLeases on KV: two replicas share leases and mark a lapsed worke
     assert.deepEqual(new Set(lost.flat().map((r) => r.id)), ids);
     assert.equal(lost.flat().length, 20, "each marked once");
     assert.equal((await a.catalog.gone([...ids])).length, 20);
-    assert.deepEqual(await b.leases.heartbeat("w1", inc), { leaseMs: 3000, lapsed: true, lost: 0 });
+    assert.deepEqual(await b.leases.heartbeat("w1", inc), {
+      leaseMs: 3000,
+      lapsed: true,
+      lost: 0,
+      newLease: false,
+    });
     // A restart seen by one replica is seen by the other.
     const next = crypto.randomUUID();
     const kept = await a.catalog.register("acme", { worker: "w1", incarnation: inc });

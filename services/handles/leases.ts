@@ -44,6 +44,8 @@ export interface HeartbeatResult {
   lapsed: boolean;
   /** Handles of earlier incarnations this heartbeat marked lost. */
   lost: number;
+  /** No lease was known for the worker id (first heartbeat, or the store lost it). */
+  newLease: boolean;
 }
 
 /** Incarnations of a worker id remembered to detect two processes using it. */
@@ -104,7 +106,7 @@ export class WorkerLeases {
         marking: false,
       };
       if (await this.#store.put(lease, current?.revision) !== undefined) {
-        return { leaseMs: this.#leaseMs, lapsed, lost };
+        return { leaseMs: this.#leaseMs, lapsed, lost, newLease: held === undefined };
       }
     }
     throw busy(worker);

@@ -27,14 +27,29 @@ function setup(options: { retentionMs?: number } = {}) {
 Deno.test("WorkerLeases: a new incarnation marks the earlier ones' memory-only handles lost", async () => {
   const { leases, register, state, lost } = setup();
   const [one, two] = [crypto.randomUUID(), crypto.randomUUID()];
-  assert.deepEqual(await leases.heartbeat("w1", one), { leaseMs: 3000, lapsed: false, lost: 0 });
+  assert.deepEqual(await leases.heartbeat("w1", one), {
+    leaseMs: 3000,
+    lapsed: false,
+    lost: 0,
+    newLease: true,
+  });
   const held = await register("w1", one);
   const stored = await register("w1", one, "handles/acme/x");
   const other = await register("w2", one);
-  assert.deepEqual(await leases.heartbeat("w1", one), { leaseMs: 3000, lapsed: false, lost: 0 });
+  assert.deepEqual(await leases.heartbeat("w1", one), {
+    leaseMs: 3000,
+    lapsed: false,
+    lost: 0,
+    newLease: false,
+  });
   assert.equal(await state(held.id), "");
   // The worker restarts: a new incarnation.
-  assert.deepEqual(await leases.heartbeat("w1", two), { leaseMs: 3000, lapsed: false, lost: 1 });
+  assert.deepEqual(await leases.heartbeat("w1", two), {
+    leaseMs: 3000,
+    lapsed: false,
+    lost: 1,
+    newLease: false,
+  });
   assert.equal(await state(held.id), "restarted");
   assert.equal(await state(stored.id), "", "a handle with an object key is never lost");
   assert.equal(await state(other.id), "", "another worker's handle is kept");
@@ -60,7 +75,12 @@ Deno.test("WorkerLeases: a lease that runs out loses its handles; the worker is 
   assert.equal(await state(held.id), "lease_expired");
   assert.equal(await state(stored.id), "");
   assert.equal(await state(late.id), "");
-  assert.deepEqual(await leases.heartbeat("w1", inc), { leaseMs: 3000, lapsed: true, lost: 0 });
+  assert.deepEqual(await leases.heartbeat("w1", inc), {
+    leaseMs: 3000,
+    lapsed: true,
+    lost: 0,
+    newLease: false,
+  });
   assert.equal((await leases.heartbeat("w1", inc)).lapsed, false);
   clock.now += 2000;
   assert.equal(await leases.sweep(), 0, "renewed");

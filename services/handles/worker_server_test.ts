@@ -86,11 +86,11 @@ Deno.test("HandleWorkerService: a restarted worker's handles answer DATA_LOSS; C
   await withHandles(async ({ handles, workers, metrics }) => {
     const [one, two] = [crypto.randomUUID(), crypto.randomUUID()];
     const first = await workers.unary("heartbeat", { worker: "compute-9", incarnation: one });
-    assert.deepEqual(first, { leaseMs: 600, lapsed: false, lost: 0 });
+    assert.deepEqual(first, { leaseMs: 600, lapsed: false, lost: 0, newLease: true });
     const held = await register(handles, "compute-9", one);
     const kept = await register(handles, "compute-8", one);
     const second = await workers.unary("heartbeat", { worker: "compute-9", incarnation: two });
-    assert.deepEqual(second, { leaseMs: 600, lapsed: false, lost: 1 });
+    assert.deepEqual(second, { leaseMs: 600, lapsed: false, lost: 1, newLease: false });
     await assert.rejects(handles.unary("resolveHandle", { id: held.id }), (e: unknown) => {
       assert.ok(e instanceof HandleLostError, String(e));
       assert.equal(e.code, GrpcCode.DATA_LOSS);
@@ -128,7 +128,7 @@ Deno.test("HandleWorkerService: a lease that runs out loses the handles; the nex
     assert.ok(Date.now() - started >= 500, "not before the lease of 600 ms");
     await assert.rejects(handles.unary("describeHandle", { id: held.id }), HandleLostError);
     const again = await workers.unary("heartbeat", { worker: "compute-9", incarnation: inc });
-    assert.deepEqual(again, { leaseMs: 600, lapsed: true, lost: 0 });
+    assert.deepEqual(again, { leaseMs: 600, lapsed: true, lost: 0, newLease: false });
     // A stopping worker ends its lease: what it registered since is lost at once.
     const later = await register(handles, "compute-9", inc);
     assert.deepEqual(await workers.unary("endLease", { worker: "compute-9", incarnation: inc }), {

@@ -102,6 +102,11 @@ export interface HeartbeatResponse {
   lapsed: boolean;
   /** Handles this heartbeat marked lost (those of the worker's earlier incarnations). */
   lost: number;
+  /**
+   * No lease was known for this worker id: its first heartbeat ever, or the handles service
+   * lost its state (an in-memory catalog restarted). A worker that had a lease reconciles.
+   */
+  newLease: boolean;
 }
 
 export interface EndLeaseResponse {
@@ -964,7 +969,7 @@ export const HeartbeatRequest: MessageFns<HeartbeatRequest> = {
 };
 
 function createBaseHeartbeatResponse(): HeartbeatResponse {
-  return { leaseMs: 0, lapsed: false, lost: 0 };
+  return { leaseMs: 0, lapsed: false, lost: 0, newLease: false };
 }
 
 export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
@@ -977,6 +982,9 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
     }
     if (message.lost !== 0) {
       writer.uint32(24).uint32(message.lost);
+    }
+    if (message.newLease !== false) {
+      writer.uint32(32).bool(message.newLease);
     }
     return writer;
   },
@@ -1018,6 +1026,14 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
             message.lost = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.newLease = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1039,6 +1055,11 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
         : 0,
       lapsed: isSet(object.lapsed) ? globalThis.Boolean(object.lapsed) : false,
       lost: isSet(object.lost) ? globalThis.Number(object.lost) : 0,
+      newLease: isSet(object.newLease)
+        ? globalThis.Boolean(object.newLease)
+        : isSet(object.new_lease)
+        ? globalThis.Boolean(object.new_lease)
+        : false,
     };
   },
 
@@ -1053,6 +1074,9 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
     if (message.lost !== 0) {
       obj.lost = Math.round(message.lost);
     }
+    if (message.newLease !== false) {
+      obj.newLease = message.newLease;
+    }
     return obj;
   },
 
@@ -1064,6 +1088,7 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
     message.leaseMs = object.leaseMs ?? 0;
     message.lapsed = object.lapsed ?? false;
     message.lost = object.lost ?? 0;
+    message.newLease = object.newLease ?? false;
     return message;
   },
 };

@@ -1,8 +1,9 @@
 /**
- * Handles through a NATS outage (issue 10, item 5): a handle released while nats-server is
- * down is not served by the worker that holds its frame (the FREED event is lost, so the
- * worker checks each held frame with the catalog meanwhile), and once NATS is back the
- * worker reconciles and drops the frame.
+ * Handles through outages (issue 10, item 5): a handle released while nats-server is down is
+ * not served by the worker that holds its frame (the FREED event is lost, so the worker checks
+ * each held frame with the catalog meanwhile), and once NATS is back the worker reconciles and
+ * drops the frame. A restart of the handles service, whose in-memory catalog forgets every
+ * handle, makes the worker reconcile at its next heartbeat (lease 1.5 s, so every 0.5 s).
  */
 
 import assert from "node:assert/strict";
@@ -12,7 +13,7 @@ import { RpcClient } from "../shared/grpc/client.ts";
 import { waitFor } from "../scripts/_wait.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
 
-const cluster = await testCluster();
+const cluster = await testCluster({ env: { POLAROID_WORKER_LEASE_MS: "1500" } });
 
 /** The value of one unlabelled metric of the compute worker. */
 async function metric(name: string): Promise<number> {
@@ -79,5 +80,27 @@ Deno.test({
     } finally {
       other.close();
     }
+  },
+});
+
+Deno.test({
+  name: "a restart of the handles service (memory catalog) makes the worker drop what it forgot",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint: cluster.endpoints.compute });
+    const kept = await client.fromRecords([{ x: 1 }]);
+    assert.ok(await metric("polaroid_compute_frames") >= 1);
+    const restarted = performance.now();
+    await cluster.restart("handles");
+    await waitFor(async () => await metric("polaroid_compute_frames") === 0, {
+      timeoutMs: 10_000,
+      what: "the worker to drop the frames of the handles the catalog forgot",
+    });
+    const droppedMs = Math.round(performance.now() - restarted);
+    console.log(
+      `handles service restarted: frames dropped ${droppedMs} ms after the restart began`,
+    );
+    assert.match(cluster.logs("compute"), /the handles service no longer knew this worker/);
+    await assert.rejects(kept.toRecords(), HandleNotFoundError);
   },
 });
