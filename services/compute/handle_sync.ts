@@ -185,8 +185,11 @@ export class HandleSync {
       this.#failures++;
       const retryMs = Math.min(MAX_RETRY_MS, TICK_MS * 2 ** this.#failures);
       this.#dueAt = Date.now() + (this.#stale ? retryMs : Math.min(retryMs, this.#intervalMs));
-      this.#options.logger.warn("reconciliation failed", {
+      // Once per run of failures: the handles service may be down for a while.
+      const level = this.#failures === 1 ? "warn" : "debug";
+      this.#options.logger[level]("reconciliation failed", {
         error: PolaroidError.from(error).message,
+        failures: this.#failures,
         retryMs,
       });
     }
