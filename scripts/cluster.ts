@@ -93,6 +93,8 @@ export interface ClusterEndpoints {
   compute: string;
   /** host:port of every compute worker, in start order. */
   computeWorkers: string[];
+  /** http://host:port of every compute worker's /healthz and /metrics, in start order. */
+  computeWorkersHttp: string[];
   handles: string;
   ingest: string;
   /** nats://host:port */
@@ -164,6 +166,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const endpoints: ClusterEndpoints = {
     compute: `${dial}:${ports.compute}`,
     computeWorkers: workerPorts.map((p) => `${dial}:${p.grpc}`),
+    computeWorkersHttp: workerPorts.map((p) => `http://${dial}:${p.http}`),
     handles: `${dial}:${ports.handles}`,
     ingest: `${dial}:${ports.ingest}`,
     nats: `nats://${dial}:${ports.nats}`,

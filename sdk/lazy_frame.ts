@@ -36,7 +36,7 @@ import {
   type StatTestOptions,
   statTestPlan,
   TEST_KIND,
-} from "./plan_stat_test.ts";
+} from "./plan_stat_tests.ts";
 import { type Row, tableToRecords } from "./records.ts";
 import { LazyPlan, type SchemaBuilder, serializePlan } from "./lazy_plan.ts";
 import type { SchemaCache } from "./schema_cache.ts";

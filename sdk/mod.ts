@@ -119,7 +119,7 @@ export type {
   StatAutolag,
   StatRegression,
   StatTestOptions,
-} from "./plan_stat_test.ts";
+} from "./plan_stat_tests.ts";
 export { RemoteDataFrame } from "./data_frame.ts";
 export { RemoteLazyGroupBy } from "./group_by.ts";
 export { concat } from "./concat.ts";

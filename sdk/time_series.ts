@@ -13,7 +13,7 @@ import type { RemoteDataFrame } from "./data_frame.ts";
 import type { RemoteLazyFrame } from "./lazy_frame.ts";
 import type { CollectOptions } from "./session.ts";
 import type { ReturnsOptions, VolatilityOptions } from "./finance.ts";
-import type { AdfOptions, HurstOptions, KpssOptions } from "./plan_stat_test.ts";
+import type { AdfOptions, HurstOptions, KpssOptions } from "./plan_stat_tests.ts";
 import { col } from "./functions.ts";
 import {
   decodeInfo,

@@ -186,6 +186,12 @@ export interface ServerLimits {
    * coming back (POLAROID_STUCK_AFTER_MS), so a supervisor restarts the process. @default 120000
    */
   stuckAfterMs: number;
+  /**
+   * `/healthz` answers NOT_SERVING while the main thread has been blocked longer than this
+   * (POLAROID_MAX_EVENT_LOOP_BLOCK_MS); it is served from a thread of its own, so it answers
+   * even then. @default 10000
+   */
+  maxEventLoopBlockMs: number;
 }
 
 export interface ServerPorts {
@@ -263,6 +269,12 @@ export interface ComputeLimits {
   /** POLAROID_MAX_UPLOAD_BYTES. @default 4GiB */
   maxUploadBytes: number;
   /**
+   * Bytes all uploads in progress on a worker may hold together while they arrive
+   * (POLAROID_MAX_UPLOAD_BUFFER_BYTES); past it an upload is refused as a busy worker's call.
+   * @default 8GiB
+   */
+  maxUploadBufferBytes: number;
+  /**
    * Bytes one upload may decode to, every buffer counted at its size once decompressed as
    * the upload declares it (POLAROID_MAX_UPLOAD_DECODED_BYTES); checked before the engine
    * reads the upload. @default 16GiB
@@ -315,6 +327,39 @@ export interface ComputeLimits {
   maxPlanDepth: number;
   /** Rows a cross join may produce (POLAROID_MAX_CROSS_JOIN_ROWS). @default 100000000 */
   maxCrossJoinRows: number;
+  /**
+   * Rows an inner, left or full join may produce (POLAROID_MAX_JOIN_ROWS). When the heights
+   * of its inputs allow more, the exact output is counted from the multiplicities of the
+   * keys on both sides before the join runs. @default 1000000000
+   */
+  maxJoinRows: number;
+  /**
+   * Bytes of any one literal of a plan (POLAROID_MAX_LITERAL_BYTES): a string literal, or a
+   * string or list argument of a function. @default 1MiB
+   */
+  maxLiteralBytes: number;
+  /** Bytes of all the literals of one plan (POLAROID_MAX_PLAN_LITERAL_BYTES). @default 8MiB */
+  maxPlanLiteralBytes: number;
+  /**
+   * Values one plan node may generate (POLAROID_MAX_GENERATED_VALUES): rows of ranges,
+   * extensions and samples, items of the lists that ranges, repeats and list concatenations
+   * make, bounded from the rows of the node's input before it runs. @default 50000000
+   */
+  maxGeneratedValues: number;
+  /**
+   * Bytes one plan node may make out of the plan itself (POLAROID_MAX_GENERATED_BYTES): the
+   * bytes each row gets from literal strings, padding and separators, times the rows they
+   * are broadcast over, bounded before the node runs. @default 2GiB
+   */
+  maxGeneratedBytes: number;
+  /** Output columns of a pivot (POLAROID_MAX_PIVOT_COLUMNS), index columns included. @default 10000 */
+  maxPivotColumns: number;
+  /** Output cells (rows × columns) of a pivot (POLAROID_MAX_PIVOT_CELLS). @default 200000000 */
+  maxPivotCells: number;
+  /** Windows one dynamic group-by may allocate (POLAROID_MAX_DYNAMIC_WINDOWS). @default 100000000 */
+  maxDynamicWindows: number;
+  /** Input rows of a statistical test, all groups together (POLAROID_MAX_STAT_TEST_ROWS). @default 50000000 */
+  maxStatTestRows: number;
   /** Bytes of frames this worker holds (POLAROID_MAX_WORKER_BYTES). @default 16GiB */
   maxWorkerBytes: number;
   /**
@@ -441,6 +486,7 @@ function common(env: Env, defaultMaxCalls: number): CommonConfig {
       uploadTimeoutMs: int(env, "POLAROID_UPLOAD_TIMEOUT_MS", 600_000, 100),
       keepaliveMs: int(env, "POLAROID_KEEPALIVE_MS", 30_000, 0),
       stuckAfterMs: int(env, "POLAROID_STUCK_AFTER_MS", 120_000, 100),
+      maxEventLoopBlockMs: int(env, "POLAROID_MAX_EVENT_LOOP_BLOCK_MS", 10_000, 100),
     },
   };
 }
@@ -485,6 +531,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     spillDir: str(env, "POLAROID_SPILL_DIR", join(tmpdir(), "polaroid-spill")),
     limits: {
       maxUploadBytes: bytes(env, "POLAROID_MAX_UPLOAD_BYTES", 4 * GIB),
+      maxUploadBufferBytes: bytes(env, "POLAROID_MAX_UPLOAD_BUFFER_BYTES", 8 * GIB),
       maxUploadDecodedBytes: bytes(env, "POLAROID_MAX_UPLOAD_DECODED_BYTES", 16 * GIB),
       maxIpcExpansion: int(env, "POLAROID_MAX_IPC_EXPANSION", 100, 1),
       ipcExpansionFloor: bytes(env, "POLAROID_IPC_EXPANSION_FLOOR", 64 * MIB),
@@ -499,6 +546,15 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
       maxPlanNodes: int(env, "POLAROID_MAX_PLAN_NODES", 100_000, 1),
       maxPlanDepth: int(env, "POLAROID_MAX_PLAN_DEPTH", 1000, 1),
       maxCrossJoinRows: int(env, "POLAROID_MAX_CROSS_JOIN_ROWS", 100_000_000, 1),
+      maxJoinRows: int(env, "POLAROID_MAX_JOIN_ROWS", 1_000_000_000, 1),
+      maxLiteralBytes: bytes(env, "POLAROID_MAX_LITERAL_BYTES", MIB),
+      maxPlanLiteralBytes: bytes(env, "POLAROID_MAX_PLAN_LITERAL_BYTES", 8 * MIB),
+      maxGeneratedValues: int(env, "POLAROID_MAX_GENERATED_VALUES", 50_000_000, 1),
+      maxGeneratedBytes: bytes(env, "POLAROID_MAX_GENERATED_BYTES", 2 * GIB),
+      maxPivotColumns: int(env, "POLAROID_MAX_PIVOT_COLUMNS", 10_000, 1),
+      maxPivotCells: int(env, "POLAROID_MAX_PIVOT_CELLS", 200_000_000, 1),
+      maxDynamicWindows: int(env, "POLAROID_MAX_DYNAMIC_WINDOWS", 100_000_000, 1),
+      maxStatTestRows: int(env, "POLAROID_MAX_STAT_TEST_ROWS", 50_000_000, 1),
       maxWorkerBytes: bytes(env, "POLAROID_MAX_WORKER_BYTES", 16 * GIB),
       memoryLimit: optionalBytes(env, "POLAROID_MEMORY_LIMIT"),
     },

@@ -67,8 +67,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     port: config.httpPort,
     registry,
     healthy: () => grpc.health.serving,
+    maxBlockMs: config.server.maxEventLoopBlockMs,
     service: name,
   });
+  grpc.health.onChange(() => http.refresh());
   logger.info("listening", { grpcPort: grpc.port, httpPort: http.port, pid: Deno.pid });
   let stopping: Promise<void> | undefined;
   const stop = (graceMs = 10_000) =>

@@ -2,14 +2,19 @@
  * Request limits of a real compute worker, refused before memory is spent and as
  * RESOURCE_EXHAUSTED (LimitExceededError): concurrent calls (POLAROID_MAX_CONCURRENT_CALLS),
  * message size in both directions (POLAROID_MAX_MESSAGE_BYTES), result columns
- * (POLAROID_MAX_RESULT_COLUMNS). Then its graceful drain: a worker sent SIGTERM during a long
- * Collect stream serves that stream to its end, says NOT_SERVING meanwhile, refuses new calls
- * and exits 0 within the grace period.
+ * (POLAROID_MAX_RESULT_COLUMNS); plans that would allocate without bound (big literals
+ * broadcast, generated rows under a cross join, list fan-out, many-to-many joins, pivots and
+ * statistical tests over large inputs), refused before the worker's memory grows or its
+ * event loop stalls, measured from outside (VmRSS, health checks answered meanwhile). Then
+ * its graceful drain: a worker sent SIGTERM during a long Collect stream serves that stream
+ * to its end, says NOT_SERVING meanwhile, refuses new calls and exits 0 within the grace
+ * period.
  */
 
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
-import { col, connect } from "../sdk/mod.ts";
+import { makeVector, Table } from "apache-arrow";
+import { col, concatList, connect, intRange, intRanges, lit } from "../sdk/mod.ts";
 import { scanFilePlan, scanHandlePlan } from "../sdk/plan.ts";
 import { InvalidArrowError, LimitExceededError, UnavailableError } from "../shared/errors.ts";
 import { HealthService } from "../shared/gen/grpc/health/v1/health.ts";
@@ -23,6 +28,7 @@ import { FileFormat } from "../shared/gen/polaroid/v1/plan.ts";
 import { RpcClient } from "../shared/grpc/client.ts";
 import { ServingStatus } from "../shared/grpc/health.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
+import { figures, measure } from "./_measure.ts";
 
 const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 const cluster = await testCluster({
@@ -31,6 +37,7 @@ const cluster = await testCluster({
       POLAROID_MAX_CONCURRENT_CALLS: "2",
       POLAROID_MAX_MESSAGE_BYTES: "2MiB",
       POLAROID_MAX_RESULT_COLUMNS: "3",
+      POLAROID_MAX_STAT_TEST_ROWS: "1000000",
     },
   },
   // The worker is stopped on purpose in the last test.
@@ -184,6 +191,155 @@ Deno.test({
         return true;
       },
     );
+  },
+});
+
+// 5M rows (k: 100 values, g: 2 values, on: all distinct) and 2M ticks under the data root:
+// large inputs for pivots and statistical tests.
+const WIDE_ROWS = 5_000_000;
+pl.DataFrame({
+  k: pl.Series("k", Int32Array.from({ length: WIDE_ROWS }, (_, i) => i % 100)),
+  g: pl.Series("g", Int32Array.from({ length: WIDE_ROWS }, (_, i) => i % 2)),
+  on: pl.Series("on", Int32Array.from({ length: WIDE_ROWS }, (_, i) => i)),
+  v1: pl.Series("v1", Float64Array.from({ length: WIDE_ROWS }, (_, i) => i * 0.5)),
+  v2: pl.Series("v2", Float64Array.from({ length: WIDE_ROWS }, (_, i) => i * 0.25)),
+}).writeParquet(`${cluster.dataRoot}/wide.parquet`);
+let tick = 0;
+pl.DataFrame({
+  v: pl.Series(
+    "v",
+    Float64Array.from(
+      { length: 2_000_000 },
+      (_, i) => tick = 0.9 * tick + Math.sin(i * 1.3) + (i * 7919 % 101) / 50,
+    ),
+  ),
+}).writeParquet(`${cluster.dataRoot}/ticks.parquet`);
+
+/** One health check of the worker, on gRPC and on /healthz. */
+function healthCheck(health: RpcClient<typeof HealthService>): () => Promise<void> {
+  return async () => {
+    await health.unary("check", { service: "" });
+    await (await fetch(`${computeHttp}/healthz`)).body?.cancel();
+  };
+}
+
+const MIB = 2 ** 20;
+
+Deno.test({
+  name: "plans that would allocate without bound are refused before the worker allocates",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint: compute, timeoutMs: 120_000 });
+    const health = new RpcClient(compute, HealthService, { timeoutMs: 30_000 });
+    const one = (await client.fromRecords([{ a: 1 }])).lazy();
+    // 50k rows on each side, every key equal: 2.5e9 pairs.
+    const keyed = () =>
+      new Table({ k: makeVector(new Int32Array(50_000)), v: makeVector(new Float64Array(50_000)) });
+    const [left, right] = [await client.fromArrow(keyed()), await client.fromArrow(keyed())];
+    const frames = new RpcClient(compute, DataFrameServiceService, {
+      timeoutMs: 120_000,
+      maxMessageBytes: 64 * MIB,
+    });
+    const collectRows = async (plan: ExecuteRequest["plan"]) => {
+      const request = CollectRequest.fromPartial({ source: { $case: "plan", value: plan! } });
+      return (await Array.fromAsync(frames.serverStream("collect", request))).length;
+    };
+    const cases: [string, () => Promise<unknown>, RegExp][] = [
+      [
+        "1 MB literal over 100k rows, then Collect",
+        () =>
+          collectRows(
+            client.scanParquet("big.parquet").head(100_000).withColumns(
+              lit("x".repeat(1_000_000)).alias("s"),
+            ).plan,
+          ),
+        /current value is up to 100000000000 \(up to 1000000 bytes per value over 100000 rows\)/,
+      ],
+      [
+        "select(intRange) under a cross join",
+        () =>
+          one.select(intRange(0, 10_000_000)).join(one.select(intRange(0, 10_000_000).alias("b")), {
+            how: "cross",
+          }).collect(),
+        /Cannot cross join 10000000 × 10000000 rows/,
+      ],
+      [
+        "concatList fan-out from 1 row",
+        () =>
+          one.select(concatList(Array.from({ length: 10 }, () => intRanges(0, 10_000_000))))
+            .collect(),
+        /\(POLAROID_MAX_GENERATED_VALUES\): current value is up to 100000000$/,
+      ],
+      [
+        "many-to-many join on repeated keys",
+        () => left.lazy().join(right.lazy(), { on: "k" }).collect(),
+        /\(POLAROID_MAX_JOIN_ROWS\): current value is 2500000000 /,
+      ],
+      [
+        "pivot of 5M rows into 5M columns",
+        () => client.scanParquet("wide.parquet").pivot("v1", { index: "k", on: "on" }).collect(),
+        /at most 10000 columns: current value is 5000001$/,
+      ],
+      [
+        "statistical test over 2M rows",
+        () => client.scanParquet("ticks.parquet").hurst("v").collect(),
+        /\(POLAROID_MAX_STAT_TEST_ROWS\): current value is 2000000$/,
+      ],
+    ];
+    try {
+      for (const [name, call, message] of cases) {
+        const m = await measure(cluster.pids().compute!, healthCheck(health), call);
+        console.log(figures(name, m));
+        assert.ok(!m.result.ok, `${name}: refused`);
+        const error = m.result.error;
+        assert.ok(error instanceof LimitExceededError, `${name}: ${error}`);
+        assert.match(error.message, message);
+        assert.ok(
+          m.rssMax - m.rssBefore < 256 * MIB,
+          `${name}: RSS grew by ${(m.rssMax - m.rssBefore) / MIB} MiB`,
+        );
+        assert.ok(m.healthMaxMs < 2000, `${name}: health answered within ${m.healthMaxMs} ms`);
+      }
+      const checks = cluster.logs("compute").split("\n").filter((l) => l.includes('"joinCheckMs"'));
+      console.log(
+        `join check (key counts of both sides, 50k × 50k rows): ${
+          JSON.parse(checks.at(-1)!).joinCheckMs
+        } ms`,
+      );
+    } finally {
+      frames.close();
+      health.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "a pivot and a statistical test over large inputs leave the worker answering health checks",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint: compute, timeoutMs: 300_000 });
+    const health = new RpcClient(compute, HealthService, { timeoutMs: 30_000 });
+    try {
+      // 5M rows into 100 rows × 3 columns; then Hurst over 300k ticks (seconds of CPU).
+      const pivot = await measure(cluster.pids().compute!, healthCheck(health), async () => {
+        const df = await client.scanParquet("wide.parquet").pivot("v1", { index: "k", on: "g" })
+          .collect();
+        return [df.height, df.width];
+      });
+      console.log(figures("pivot of 5M rows", pivot));
+      assert.deepEqual(pivot.result.ok && pivot.result.value, [100, 3]);
+      const test = await measure(cluster.pids().compute!, healthCheck(health), async () => {
+        const df = await client.scanParquet("ticks.parquet").head(300_000).hurst("v").collect();
+        return df.height;
+      });
+      console.log(figures("hurst over 300k rows", test));
+      assert.deepEqual(test.result.ok && test.result.value, 1);
+      for (const m of [pivot, test]) {
+        assert.ok(m.healthMaxMs < 1000, `health answered within ${m.healthMaxMs} ms`);
+      }
+    } finally {
+      health.close();
+    }
   },
 });
 

@@ -30,6 +30,11 @@ export interface CollectStreamOptions {
   ownedBytes?: number;
   /** Called once, when the stream let go of a frame it alone held. */
   onRelease?: (bytes: number) => void;
+  /**
+   * The call's cancellation: a batch read while the call was cancelled is not sent (reading
+   * a spilled frame's batch waits on the engine, and the cancellation may land meanwhile).
+   */
+  signal?: AbortSignal;
 }
 
 /** Checks `startBatch` against the frame: at most its batch count (which sends nothing). */
@@ -61,7 +66,8 @@ export async function* collectStream(
   log.rows = heldHeight(df);
   if (start > 0) log.startBatch = start;
   try {
-    for (const batch of frameToIpcBatches(df, batchSize, start)) {
+    for await (const batch of frameToIpcBatches(df, batchSize, start)) {
+      if (options.signal?.aborted) return;
       sent++;
       metrics?.batches.inc();
       metrics?.bytes.inc(batch.ipc.byteLength);

@@ -67,3 +67,14 @@ Deno.test("checkStartBatch() allows up to the batch count and refuses beyond", (
         "Cannot collect as 'start_batch' must be at most 4 (the result has 4 batches of 3 rows): current value is 5",
   );
 });
+
+Deno.test("collectStream() sends no batch read after the call was cancelled", async () => {
+  const log: Record<string, unknown> = {};
+  const controller = new AbortController();
+  const stream = collectStream(frame(100), { batchSize: 10, log, signal: controller.signal });
+  assert.equal((await stream.next()).done, false);
+  // Cancelled while the next batch is read: the stream ends instead of sending it.
+  controller.abort();
+  assert.deepEqual(await stream.next(), { done: true, value: undefined });
+  assert.deepEqual(log, { rows: 100, batches: 1, stream: "cancelled" });
+});

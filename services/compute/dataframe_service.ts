@@ -22,27 +22,28 @@ import {
 } from "../../shared/errors.ts";
 import { bind, type CallContext, type ServiceBinding } from "../../shared/grpc/types.ts";
 import {
+  analyzePlan,
   chooseEngine,
   type EngineContext,
   explainPlan,
   frameFromIpc,
   fromEngineError,
   heldSchema,
-  planHandleIds,
+  type PlanAnalysis,
   planSchema,
   runPlan,
   runPlanHeld,
   uploadIpcLimits,
-  validatePlan,
 } from "./engine/mod.ts";
 import { addOwnedHandleTables } from "./engine/sql_owned.ts";
 import { collectStream } from "./collect_stream.ts";
 import { DATAFRAME_SERVICE } from "./collect_wire.ts";
 import type { FrameStore } from "./frames.ts";
-import { isCacheable, type PlanCache, planKey } from "./plan_cache.ts";
+import { type PlanCache, planKey } from "./plan_cache.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
 import type { StreamMetrics } from "./stream_metrics.ts";
 import { persist } from "./objects.ts";
+import { UploadBudget } from "./upload_budget.ts";
 import { isContentKey, type StateStore } from "../../shared/state_store/store.ts";
 import {
   type Held,
@@ -81,45 +82,62 @@ export interface DataFrameServiceDeps {
 function operations(deps: DataFrameServiceDeps) {
   const { limits } = deps.config;
 
-  /** Validates the plan and resolves the frames it reads. */
-  const prepare = async (plan: Plan | undefined, ctx: CallContext) => {
+  /** Analyses the plan (every limit that needs no data) and resolves the frames it reads. */
+  const prepare = async (
+    plan: Plan | undefined,
+    ctx: CallContext,
+    analyzed?: PlanAnalysis,
+  ) => {
     if (!plan) throw new InvalidPlanError("Cannot run the request as it has no plan");
-    validatePlan(plan, limits);
+    let analysis = analyzed ?? analyzePlan(plan, limits);
     const owned = await addOwnedHandleTables(
-      plan,
+      analysis.ownedSql,
       (r) => deps.handles.unary("listHandles", r, { tenant: ctx.tenant }),
     );
-    if (owned > 0) ctx.log.ownedTables = owned;
-    const ids = planHandleIds(plan);
+    if (owned > 0) {
+      ctx.log.ownedTables = owned;
+      // The tables added are scans of more handles: the analysis sees them too.
+      analysis = analyzePlan(plan, limits);
+    }
+    const ids = analysis.handleIds;
     const engine: EngineContext = {
       frames: await deps.resolver.frames(ids, ctx.tenant),
       dataRoot: deps.dataRoot,
       limits,
     };
     ctx.log.inputs = ids.length;
-    return { plan, engine };
+    return { plan, engine, analysis };
   };
 
   /** Runs a plan on the engine the request or the memory budget asks for. */
   const run = async (
-    plan: Plan,
-    engine: EngineContext,
+    { plan, engine, analysis }: { plan: Plan; engine: EngineContext; analysis: PlanAnalysis },
     streaming: boolean,
     ctx: CallContext,
   ): Promise<Held> => {
     // A call that ended while its inputs were resolved starts no engine work.
     ctx.signal.throwIfAborted();
-    const choice = chooseEngine(plan, engine, {
+    const choice = chooseEngine(analysis, engine, {
       requested: streaming,
       memoryLimit: limits.memoryLimit,
     });
     if (choice.estimatedBytes !== undefined) ctx.log.estimatedInputBytes = choice.estimatedBytes;
-    if (!choice.streaming) return await runPlan(plan, engine);
-    ctx.log.engine = "streaming";
-    ctx.log.streamingReason = choice.reason;
-    deps.metrics?.streamingRuns.inc({ reason: choice.reason });
-    // The result stays in a spill file: it need not fit in memory (docs/adr/0007).
-    return await runPlanHeld(plan, engine, { spillDir: deps.config.spillDir });
+    // Figures of the checks that read data (join key counts, window spans), refused or not.
+    const notes: Record<string, number> = {};
+    try {
+      if (!choice.streaming) return await runPlan(plan, engine, { analysis, notes });
+      ctx.log.engine = "streaming";
+      ctx.log.streamingReason = choice.reason;
+      deps.metrics?.streamingRuns.inc({ reason: choice.reason });
+      // The result stays in a spill file: it need not fit in memory (docs/adr/0007).
+      return await runPlanHeld(plan, engine, {
+        spillDir: deps.config.spillDir,
+        analysis,
+        notes,
+      });
+    } finally {
+      Object.assign(ctx.log, notes);
+    }
   };
 
   /** Registers a result with the catalog and keeps it here. */
@@ -183,11 +201,15 @@ function operations(deps: DataFrameServiceDeps) {
    * The cache key of an Execute, or undefined when it is not cached (cache off, opted out,
    * a named result or one with metadata, a plan that reads files).
    */
-  const cacheKey = (request: ExecuteRequest, ctx: CallContext): string | undefined => {
+  const cacheKey = (
+    request: ExecuteRequest,
+    ctx: CallContext,
+    analysis: PlanAnalysis | undefined,
+  ): string | undefined => {
     const { planCache } = deps;
     if (!planCache.enabled) return undefined;
     const labelled = request.name !== "" || Object.keys(request.metadata).length > 0;
-    if (!request.plan || request.skipCache || labelled || !isCacheable(request.plan)) {
+    if (!request.plan || request.skipCache || labelled || !analysis?.cacheable) {
       planCache.skip();
       return undefined;
     }
@@ -216,12 +238,14 @@ function operations(deps: DataFrameServiceDeps) {
   };
 
   const execute: PlanExecutor = async (request, ctx) => {
-    const key = cacheKey(request, ctx);
+    const analysis = request.plan ? analyzePlan(request.plan, limits) : undefined;
+    const key = cacheKey(request, ctx, analysis);
     const reused = key === undefined ? undefined : await reuse(key, ctx);
     if (reused) return { handle: reused, cached: true };
-    const { plan, engine } = await prepare(request.plan, ctx);
+    const prepared = await prepare(request.plan, ctx, analysis);
+    const { plan } = prepared;
     const started = performance.now();
-    const df = await run(plan, engine, request.streaming, ctx);
+    const df = await run(prepared, request.streaming, ctx);
     ctx.log.engineMs = elapsed(started);
     const registering = performance.now();
     const handle = await keep(
@@ -233,7 +257,7 @@ function operations(deps: DataFrameServiceDeps) {
       plan,
     );
     ctx.log.registerMs = elapsed(registering);
-    if (key !== undefined) deps.planCache.store(key, plan, handle.id);
+    if (key !== undefined) deps.planCache.store(key, prepared.analysis.handleIds, handle.id);
     return { handle, cached: false };
   };
 
@@ -250,6 +274,7 @@ export function planExecutor(deps: DataFrameServiceDeps): PlanExecutor {
 
 export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
   const { limits } = deps.config;
+  const uploads = new UploadBudget(limits.maxUploadBufferBytes);
   const { prepare, run, keep, execute } = operations(deps);
 
   /** The frame a Collect reads, and the bytes it alone holds (0 for a handle's frame). */
@@ -268,8 +293,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
         `Cannot collect a plan from a start batch as 'start_batch' applies to handles only (a plan's batches may differ between runs): current value is ${request.startBatch}`,
       );
     }
-    const { plan, engine } = await prepare(s.value, ctx);
-    const df = await run(plan, engine, request.streaming, ctx);
+    const df = await run(await prepare(s.value, ctx), request.streaming, ctx);
     return { df, owned: heldMemoryBytes(df) };
   };
 
@@ -300,6 +324,7 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
           ownedBytes: owned,
           onRelease: (released) => deps.frames.released(released),
           metrics: deps.metrics,
+          signal: ctx.signal,
         });
       } finally {
         // A plan's spilled result belongs to this stream alone.
@@ -312,27 +337,36 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
       let total = 0;
       let ttlSeconds: bigint | undefined;
       let name: string | undefined;
-      for await (const request of requests) {
-        ttlSeconds ??= request.ttlSeconds;
-        name ??= request.name;
-        total += request.arrowIpc.byteLength;
-        if (total > limits.maxUploadBytes) {
-          throw new LimitExceededError(
-            `Cannot accept an upload of more than ${limits.maxUploadBytes} bytes (POLAROID_MAX_UPLOAD_BYTES)`,
+      // The received chunks, then their concatenation: both count until the frame is made.
+      const lease = uploads.lease();
+      try {
+        for await (const request of requests) {
+          ttlSeconds ??= request.ttlSeconds;
+          name ??= request.name;
+          total += request.arrowIpc.byteLength;
+          if (total > limits.maxUploadBytes) {
+            throw new LimitExceededError(
+              `Cannot accept an upload of more than ${limits.maxUploadBytes} bytes (POLAROID_MAX_UPLOAD_BYTES)`,
+            );
+          }
+          lease.take(request.arrowIpc.byteLength);
+          chunks.push(request.arrowIpc);
+        }
+        if (total === 0) {
+          throw new InvalidArgumentError(
+            "Cannot store an upload as it is empty: send an Arrow IPC stream",
           );
         }
-        chunks.push(request.arrowIpc);
+        if (chunks.length > 1) lease.take(total);
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+        chunks.length = 0;
+        ctx.log.bytes = total;
+        const df = frameFromIpc(bytes, uploadIpcLimits(limits));
+        lease.release();
+        return { handle: await keep(df, ttlSeconds ?? 0n, ctx, name) };
+      } finally {
+        lease.release();
       }
-      if (total === 0) {
-        throw new InvalidArgumentError(
-          "Cannot store an upload as it is empty: send an Arrow IPC stream",
-        );
-      }
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-      chunks.length = 0;
-      ctx.log.bytes = total;
-      const df = frameFromIpc(bytes, uploadIpcLimits(limits));
-      return { handle: await keep(df, ttlSeconds ?? 0n, ctx, name) };
     },
 
     async schema(request, ctx) {
@@ -341,14 +375,14 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
         const df = await deps.resolver.frame(s.value, ctx.tenant);
         return { schema: heldSchema(df), rows: BigInt(heldHeight(df)) };
       }
-      const { plan, engine } = await prepare(s?.value, ctx);
-      return { schema: planSchema(plan, engine), rows: undefined };
+      const { plan, engine, analysis } = await prepare(s?.value, ctx);
+      return { schema: await planSchema(plan, engine, { analysis }), rows: undefined };
     },
 
     async explain(request, ctx) {
-      const { plan, engine } = await prepare(request.plan, ctx);
+      const { plan, engine, analysis } = await prepare(request.plan, ctx);
       try {
-        return explainPlan(plan, engine);
+        return await explainPlan(plan, engine, { analysis });
       } catch (error) {
         throw fromEngineError(error);
       }

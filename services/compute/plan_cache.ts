@@ -4,7 +4,8 @@
  *
  * A key is the SHA-256 of the plan's protobuf bytes and the caller's tenant. Handles are
  * immutable, and a plan names its inputs by handle id, so equal bytes mean equal inputs.
- * Plans that read files are not cached (a file may change under the same path). An entry
+ * Plans that read files are not cached (a file may change under the same path): the plan's
+ * analysis says which are (PlanAnalysis.cacheable). An entry
  * is dropped when its result or any of its inputs is freed, and the oldest entry goes when
  * the cache is full.
  *
@@ -13,7 +14,6 @@
 
 import { createHash } from "node:crypto";
 import { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
-import { planHandleIds, walkPlan } from "./engine/walk.ts";
 
 /** Options of a PlanCache. */
 export interface PlanCacheOptions {
@@ -33,16 +33,6 @@ export interface PlanCacheStats {
 interface Entry {
   result: string;
   inputs: readonly string[];
-}
-
-/** Whether a plan reads only handles (its result is a function of immutable inputs). */
-export function isCacheable(plan: Plan): boolean {
-  for (const node of walkPlan(plan)) {
-    const n = node.node;
-    if (n?.$case === "scan" && n.value.source?.$case !== "handle") return false;
-    if (n?.$case === "sql" && n.value.ownedHandles) return false;
-  }
-  return true;
 }
 
 /** The cache key of a plan run for a tenant. */
@@ -99,8 +89,11 @@ export class PlanCache {
     return entry.result;
   }
 
-  /** Records `result` as the handle of the plan `key` read from `plan`'s inputs. */
-  store(key: string, plan: Plan, result: string): void {
+  /**
+   * Records `result` as the handle of the plan `key`, which read the handles `inputs` (its
+   * analysis' handleIds).
+   */
+  store(key: string, inputs: readonly string[], result: string): void {
     if (this.#max === 0) return;
     this.#remove(key);
     while (this.#entries.size >= this.#max) {
@@ -108,8 +101,7 @@ export class PlanCache {
       if (oldest === undefined) break;
       this.#remove(oldest);
     }
-    const inputs = planHandleIds(plan);
-    this.#entries.set(key, { result, inputs });
+    this.#entries.set(key, { result, inputs: [...inputs] });
     for (const id of [result, ...inputs]) {
       let keys = this.#byHandle.get(id);
       if (keys === undefined) this.#byHandle.set(id, keys = new Set());

@@ -17,6 +17,7 @@ export { ServingStatus };
 export class HealthState {
   #statuses = new Map<string, ServingStatus>();
   #watchers = new Set<() => void>();
+  #listeners = new Set<() => void>();
 
   constructor(services: readonly string[]) {
     for (const name of ["", ...services]) this.#statuses.set(name, ServingStatus.SERVING);
@@ -26,6 +27,13 @@ export class HealthState {
   setAll(status: ServingStatus): void {
     for (const name of this.#statuses.keys()) this.#statuses.set(name, status);
     for (const wake of this.#watchers) wake();
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Calls `listener` after every change of status; returns what stops it. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   get(service: string): ServingStatus | undefined {

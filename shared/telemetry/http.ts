@@ -1,14 +1,21 @@
 /**
- * The HTTP side of every service: `/healthz` and `/metrics` (Prometheus text format).
+ * The HTTP side of every service: `/healthz` and `/metrics` (Prometheus text format), served
+ * from a worker thread (http_worker.ts) so that health is answered even while the main
+ * thread is blocked: the main thread beats every 100 ms into shared memory, and `/healthz`
+ * answers 503 NOT_SERVING ("event loop blocked for N ms") once the last beat is older than
+ * `maxBlockMs`, or when the service says it cannot serve.
  *
  * @module
  */
 
 import type { Registry } from "./metrics.ts";
+import { createHealthState, writeHealth } from "./http_state.ts";
 
 export interface HttpServer extends AsyncDisposable {
   /** The port bound (useful when 0 was asked for). */
   readonly port: number;
+  /** Writes the service's health now rather than at the next beat (call it on a change). */
+  refresh(): void;
   close(): Promise<void>;
 }
 
@@ -21,33 +28,72 @@ export interface HttpOptions {
   /** Reports whether the service can take work; /healthz answers 503 when it cannot. */
   healthy: () => boolean;
   service: string;
+  /**
+   * A main thread blocked longer than this is reported NOT_SERVING by /healthz.
+   * @default 10000
+   */
+  maxBlockMs?: number;
 }
 
-/** Starts the HTTP server; resolves once it listens. */
-export function serveHttp(options: HttpOptions): Promise<HttpServer> {
-  return new Promise((resolve) => {
-    const server = Deno.serve({
-      hostname: options.host,
-      port: options.port,
-      onListen: ({ port }) => {
-        let closed: Promise<void> | undefined;
-        const close = () => (closed ??= server.shutdown());
-        resolve({ port, close, [Symbol.asyncDispose]: close });
-      },
-    }, async (request) => {
-      const { pathname } = new URL(request.url);
-      if (pathname === "/healthz") {
-        const ok = options.healthy();
-        return Response.json({ service: options.service, status: ok ? "SERVING" : "NOT_SERVING" }, {
-          status: ok ? 200 : 503,
-        });
-      }
-      if (pathname === "/metrics") {
-        return new Response(await options.registry.metrics(), {
-          headers: { "content-type": options.registry.contentType },
-        });
-      }
-      return new Response("not found\n", { status: 404 });
-    });
+/** How often the main thread beats. */
+const BEAT_MS = 100;
+
+/** Starts the HTTP server on its own thread; resolves once it listens. */
+export async function serveHttp(options: HttpOptions): Promise<HttpServer> {
+  const state = createHealthState();
+  const beat = () => writeHealth(state.slots, Date.now(), options.healthy());
+  beat();
+  const beating = setInterval(beat, BEAT_MS);
+  Deno.unrefTimer(beating);
+  const worker = new Worker(new URL("./http_worker.ts", import.meta.url), { type: "module" });
+  const closed = Promise.withResolvers<void>();
+  const listening = Promise.withResolvers<number>();
+  worker.onmessage = async (event: MessageEvent) => {
+    const message = event.data as
+      | { kind: "listening"; port: number }
+      | { kind: "metrics"; id: number }
+      | { kind: "closed" };
+    if (message.kind === "listening") listening.resolve(message.port);
+    else if (message.kind === "closed") closed.resolve();
+    else if (message.kind === "metrics") {
+      const text = await options.registry.metrics();
+      worker.postMessage({
+        kind: "metrics",
+        id: message.id,
+        text,
+        contentType: options.registry.contentType,
+      });
+    }
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    listening.reject(new Error(`the HTTP thread failed: ${event.message}`));
+  };
+  worker.postMessage({
+    kind: "start",
+    state: state.buffer,
+    host: options.host,
+    port: options.port,
+    service: options.service,
+    maxBlockMs: options.maxBlockMs ?? 10_000,
   });
+  let port: number;
+  try {
+    port = await listening.promise;
+  } catch (error) {
+    clearInterval(beating);
+    worker.terminate();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    closing ??= (async () => {
+      clearInterval(beating);
+      worker.postMessage({ kind: "close" });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([closed.promise, new Promise((r) => timer = setTimeout(r, 5000))]);
+      clearTimeout(timer);
+      worker.terminate();
+    })();
+  return { port, refresh: beat, close, [Symbol.asyncDispose]: close };
 }

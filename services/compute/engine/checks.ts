@@ -1,7 +1,7 @@
 /**
  * Structural checks of one plan node or one expression node (its own fields, not its
  * children): set oneofs, known enum values, required inputs, option ranges. Each failure is
- * an InvalidPlanError. Plan nodes are checked in plan_checks.ts.
+ * an InvalidPlanError. Plan nodes are checked by their specs (nodes/).
  *
  * @module
  */
@@ -197,5 +197,3 @@ function checkFunctionCall(fn: FunctionCall): void {
     }
   }
 }
-
-export { checkPlanNode } from "./plan_checks.ts";

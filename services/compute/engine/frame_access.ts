@@ -182,10 +182,17 @@ export function heldLazy(held: Held): pl.LazyDataFrame {
   return held instanceof SpilledFrame ? held.lazy() : frameLazy(held);
 }
 
-/** Rows [offset, offset + length) of a held frame, in memory. */
-export function heldSlice(held: Held, offset: number, length: number): pl.DataFrame {
+/**
+ * Rows [offset, offset + length) of a held frame, in memory: a zero-copy slice of a frame
+ * in memory, or the row groups of a spilled one, read by the engine off the event loop.
+ */
+export async function heldSlice(
+  held: Held,
+  offset: number,
+  length: number,
+): Promise<pl.DataFrame> {
   return held instanceof SpilledFrame
-    ? held.lazy().slice(offset, length).collectSync()
+    ? await held.lazy().slice(offset, length).collect()
     : frameSlice(held, offset, length);
 }
 

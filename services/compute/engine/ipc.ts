@@ -88,14 +88,16 @@ export function batchCount(height: number, batchSize: number): number {
 /**
  * Splits a frame into consecutive row batches of ≤ batchSize rows, from batch `startBatch`
  * on; each item is ONE self-contained, uncompressed Arrow IPC stream (schema + batches +
- * EOS) as the engine's chunks, encoded only when it is asked for. An empty frame yields one item with 0 rows
- * (schema only); a `startBatch` equal to the batch count yields nothing.
+ * EOS) as the engine's chunks, encoded only when it is asked for (on the calling thread:
+ * work in proportion to one batch, at most POLAROID_MAX_BATCH_SIZE rows; a spilled frame's
+ * rows are read off the event loop). An empty frame yields one item with 0 rows (schema
+ * only); a `startBatch` equal to the batch count yields nothing.
  */
-export function* frameToIpcBatches(
+export async function* frameToIpcBatches(
   df: Held,
   batchSize: number,
   startBatch = 0,
-): Generator<{ ipc: IpcChunks; rows: number; index: number }> {
+): AsyncGenerator<{ ipc: IpcChunks; rows: number; index: number }> {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new RangeError(
       `Cannot split the frame as 'batchSize' must be a positive integer: current value is ${batchSize}`,
@@ -109,13 +111,15 @@ export function* frameToIpcBatches(
     );
   }
   if (height === 0) {
-    if (startBatch === 0) yield { ipc: frameToIpcChunks(heldSlice(df, 0, 0)), rows: 0, index: 0 };
+    if (startBatch === 0) {
+      yield { ipc: frameToIpcChunks(await heldSlice(df, 0, 0)), rows: 0, index: 0 };
+    }
     return;
   }
   for (let index = startBatch; index < count; index++) {
     const offset = index * batchSize;
     const rows = Math.min(batchSize, height - offset);
-    yield { ipc: frameToIpcChunks(heldSlice(df, offset, rows)), rows, index };
+    yield { ipc: frameToIpcChunks(await heldSlice(df, offset, rows)), rows, index };
   }
 }
 

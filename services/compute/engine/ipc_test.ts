@@ -32,12 +32,12 @@ function rich(): pl.DataFrame {
   );
 }
 
-Deno.test("frameToIpcBatches() splits 10 rows by 3 into 3, 3, 3 and 1 that concatenate back", () => {
+Deno.test("frameToIpcBatches() splits 10 rows by 3 into 3, 3, 3 and 1 that concatenate back", async () => {
   const df = pl.DataFrame({
     n: Array.from({ length: 10 }, (_, i) => i),
     s: "abcdefghij".split(""),
   });
-  const batches = [...frameToIpcBatches(df, 3)];
+  const batches = await Array.fromAsync(frameToIpcBatches(df, 3));
   assert.deepStrictEqual(batches.map((b) => b.rows), [3, 3, 3, 1]);
   const parts = batches.map((b) => frameFromIpc(joined(b.ipc)));
   assert.deepStrictEqual(parts.map((p) => p.height), [3, 3, 3, 1]);
@@ -48,39 +48,39 @@ Deno.test("frameToIpcBatches() splits 10 rows by 3 into 3, 3, 3 and 1 that conca
   assert.deepStrictEqual(tables[3]!.getChild("s")!.toArray(), ["j"]);
 });
 
-Deno.test("frameToIpcBatches() yields one schema-only item for an empty frame", () => {
+Deno.test("frameToIpcBatches() yields one schema-only item for an empty frame", async () => {
   const empty = sampleFrame().head(0);
-  const batches = [...frameToIpcBatches(empty, 100)];
+  const batches = await Array.fromAsync(frameToIpcBatches(empty, 100));
   assert.equal(batches.length, 1);
   assert.equal(batches[0]!.rows, 0);
   const table = arrow.tableFromIPC(joined(batches[0]!.ipc));
   assert.equal(table.numRows, 0);
   assert.deepStrictEqual(table.schema.fields.map((f) => f.name), empty.columns);
   assertFramesEqual(frameFromIpc(joined(batches[0]!.ipc)), empty);
-  assert.throws(() => [...frameToIpcBatches(empty, 0)], RangeError);
+  await assert.rejects(Array.fromAsync(frameToIpcBatches(empty, 0)), RangeError);
 });
 
-Deno.test("frameToIpcBatches() from a start batch yields the same batches as a full read", () => {
+Deno.test("frameToIpcBatches() from a start batch yields the same batches as a full read", async () => {
   const df = pl.DataFrame({ n: Array.from({ length: 10 }, (_, i) => i) });
-  const all = [...frameToIpcBatches(df, 3)];
-  const rest = [...frameToIpcBatches(df, 3, 2)];
+  const all = await Array.fromAsync(frameToIpcBatches(df, 3));
+  const rest = await Array.fromAsync(frameToIpcBatches(df, 3, 2));
   assert.deepStrictEqual(rest.map((b) => b.index), [2, 3]);
   assert.deepStrictEqual(rest.map((b) => joined(b.ipc)), all.slice(2).map((b) => joined(b.ipc)));
-  assert.deepStrictEqual([...frameToIpcBatches(df, 3, 4)], []);
-  assert.throws(
-    () => [...frameToIpcBatches(df, 3, 5)],
+  assert.deepStrictEqual(await Array.fromAsync(frameToIpcBatches(df, 3, 4)), []);
+  await assert.rejects(
+    Array.fromAsync(frameToIpcBatches(df, 3, 5)),
     /'startBatch' must be an integer in \[0, 4\]/,
   );
-  assert.deepStrictEqual([...frameToIpcBatches(df.head(0), 3, 1)], []);
+  assert.deepStrictEqual(await Array.fromAsync(frameToIpcBatches(df.head(0), 3, 1)), []);
 });
 
-Deno.test("frameToIpcBatches() encodes a batch only when it is asked for", () => {
+Deno.test("frameToIpcBatches() encodes a batch only when it is asked for", async () => {
   const df = pl.DataFrame({ n: Array.from({ length: 1000 }, (_, i) => i) });
   const batches = frameToIpcBatches(df, 10);
-  const first = batches.next();
+  const first = await batches.next();
   assert.equal(first.done, false);
   // A generator does no work before the next pull: returning early encodes nothing more.
-  assert.deepStrictEqual(batches.return(undefined), { done: true, value: undefined });
+  assert.deepStrictEqual(await batches.return(undefined), { done: true, value: undefined });
   assert.equal(batchCount(1000, 10), 100);
   assert.equal(batchCount(1001, 10), 101);
   assert.equal(batchCount(0, 10), 1);

@@ -1,6 +1,7 @@
 /**
- * The compute engine: query plans (protobuf) → one nodejs-polars LazyFrame, run with size
- * guards; Arrow IPC in and out; engine errors mapped into PolaroidErrors.
+ * The compute engine: query plans (protobuf) → one analysis pass (limits before work) → one
+ * nodejs-polars LazyFrame, run off the event loop; Arrow IPC in and out; engine errors
+ * mapped into PolaroidErrors.
  *
  * @module
  */
@@ -17,8 +18,11 @@ export {
   type IpcChunks,
   uploadIpcLimits,
 } from "./ipc.ts";
-export { buildLazyFrame, DEFAULT_JOIN_SUFFIX, type EngineContext } from "./plan.ts";
+export { analyzePlan, type PlanAnalysis } from "./analyze.ts";
+export { DEFAULT_JOIN_SUFFIX, type EngineContext } from "./plan.ts";
 export {
+  type AnalyzedOptions,
+  buildLazyFrame,
   checkResult,
   estimatedBytes,
   explainPlan,
@@ -29,4 +33,3 @@ export {
 } from "./run.ts";
 export { chooseEngine, type EngineChoice, estimateInputBytes } from "./streaming_estimate.ts";
 export { ENGINE_MAX_DEPTH, inspectPlan, type PlanShape, validatePlan } from "./validate.ts";
-export { planHandleIds } from "./walk.ts";

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import { type Pivot, PivotAgg, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
-import { assertFramesEqual, P, run, testContext } from "./_testing.ts";
-import { MAX_PIVOT_CELLS, MAX_PIVOT_COLUMNS } from "./plan_pivot.ts";
+import { assertFramesEqual, P, run, testContext, testLimits } from "./_testing.ts";
 import { planSchema } from "./run.ts";
+
+const { maxPivotCells: MAX_PIVOT_CELLS, maxPivotColumns: MAX_PIVOT_COLUMNS } = testLimits();
 
 function sales(): pl.DataFrame {
   return pl.DataFrame({
@@ -63,8 +64,8 @@ Deno.test("runPlan() pivots as nodejs-polars' DataFrame.pivot does", async () =>
   );
 });
 
-Deno.test("planSchema() of a pivot has the columns the data gives", () => {
-  const schema = planSchema(pivot({}), testContext({ s: sales() }));
+Deno.test("planSchema() of a pivot has the columns the data gives", async () => {
+  const schema = await planSchema(pivot({}), testContext({ s: sales() }));
   assert.deepEqual(schema.fields.map((f) => f.name), ["store", "jan", "feb"]);
 });
 

@@ -14,7 +14,7 @@ import {
   testContext,
   UniqueKeep,
 } from "./_testing.ts";
-import { buildLazyFrame } from "./plan.ts";
+import { buildLazyFrame } from "./run.ts";
 
 const c = pl.col;
 const T = P.handle("t");
@@ -31,7 +31,7 @@ Deno.test("buildLazyFrame() builds one LazyFrame for the whole plan", async () =
     P.filter(T, E.bin(BinaryOp.BINARY_OP_GT, E.col("f"), E.f64(1))),
     [E.col("g"), E.col("f")],
   );
-  const lf = buildLazyFrame(plan, testContext({ t: sampleFrame() }));
+  const lf = await buildLazyFrame(plan, testContext({ t: sampleFrame() }));
   assert.match(lf.describePlan(), /FILTER/);
   assertFramesEqual(
     await lf.collect(),

@@ -16,7 +16,7 @@ import { fromPolarsType } from "./dtypes.ts";
 import { buildExpr } from "./expr.ts";
 import { parseDuration, shortestSpan } from "./plan_duration.ts";
 
-/** Most windows one dynamic group-by may allocate (over all its groups). */
+/** Most windows one dynamic group-by may allocate (over all its groups) by default (ComputeLimits.maxDynamicWindows). */
 export const MAX_DYNAMIC_WINDOWS = 100_000_000;
 
 const UNIT_NANOS: ReadonlyMap<TimeUnit, number> = new Map([
@@ -63,15 +63,23 @@ export async function countWindows(
   return Math.ceil(span / step) + count * (Math.ceil(period / step) + 2);
 }
 
-/** Throws LimitExceededError when the group-by could allocate over MAX_DYNAMIC_WINDOWS. */
-export async function guardWindows(input: pl.LazyDataFrame, node: GroupByDynamic): Promise<void> {
+/**
+ * Throws LimitExceededError when the group-by could allocate over `limit` windows; returns
+ * the bound of its windows (which bounds its output rows).
+ */
+export async function guardWindows(
+  input: pl.LazyDataFrame,
+  node: GroupByDynamic,
+  limit = MAX_DYNAMIC_WINDOWS,
+): Promise<number> {
   const windows = await countWindows(input, node);
-  if (windows > MAX_DYNAMIC_WINDOWS) {
+  if (windows > limit) {
     throw new LimitExceededError(
       `Cannot group by dynamic windows as 'every' (${
         JSON.stringify(node.every)
-      }) must leave at most ${MAX_DYNAMIC_WINDOWS} windows over the data: current value is ${windows}`,
-      { metadata: { limit: String(MAX_DYNAMIC_WINDOWS) } },
+      }) must leave at most ${limit} windows over the data: current value is ${windows}`,
+      { metadata: { limit: String(limit) } },
     );
   }
+  return windows;
 }

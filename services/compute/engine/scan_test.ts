@@ -85,7 +85,7 @@ Deno.test("runPlan() pushes predicates and projections into file scans", async (
     ),
     [E.col("name")],
   );
-  const { logical, optimized } = explainPlan(plan, ctx);
+  const { logical, optimized } = await explainPlan(plan, ctx);
   assert.match(logical, /FILTER/);
   assert.match(optimized, /SELECTION: \[\(col\("id"\)\) > \(9007199254740992/);
   assert.match(optimized, /PROJECT 2\/3 COLUMNS/);
@@ -125,7 +125,7 @@ Deno.test("planSchema() reads a file's schema without reading its rows", async (
   await using dir = await tempDir();
   await writeAll(dir.path);
   const ctx = testContext({}, { dataRoot: dir.path });
-  const schema = planSchema(
+  const schema = await planSchema(
     P.join(
       P.file(FileFormat.FILE_FORMAT_PARQUET, "t.parquet"),
       P.file(FileFormat.FILE_FORMAT_CSV, "t.csv"),

@@ -13,16 +13,11 @@
 
 import pl from "nodejs-polars";
 import native from "nodejs-polars/bin/internals/polars_internal.js";
-import type { ComputeLimits } from "../../../shared/config.ts";
 import { LimitExceededError, QueryError } from "../../../shared/errors.ts";
-import type { Plan, Sql } from "../../../shared/gen/polaroid/v1/plan.ts";
+import type { Sql } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { engineMessage, missingColumn } from "./errors.ts";
 import { MAX_PAD_WIDTH } from "./functions/string_pad.ts";
-import type { ScanSources } from "./scan.ts";
 import { checkSqlText, sqlWordCounts } from "./sql_text.ts";
-
-/** What a Sql node reads: scan sources, and the limits when the caller has them. */
-export type SqlSources = ScanSources & { readonly limits?: ComputeLimits };
 
 /** The native SQL context of nodejs-polars (not wrapped: see the module comment). */
 interface NativeSqlContext {
@@ -37,7 +32,7 @@ type NativeModule = { SqlContext: new () => NativeSqlContext };
 /** Longest table name of a Sql node. */
 export const MAX_SQL_TABLE_NAME_LENGTH = 256;
 
-/** Rows an SQL cross join may produce when the limits do not say. */
+/** Rows an SQL cross join may produce when the caller names no limit. */
 const DEFAULT_MAX_CROSS_JOIN_ROWS = 100_000_000;
 
 const PAD_CALL = /\.str\.pad_(?:start|end)\(/g;
@@ -50,25 +45,22 @@ function nativeModule(): NativeModule {
 }
 
 /**
- * The LazyFrame of a Sql node: every table built with `input` and registered under its
- * name, then the query planned over them. Named handles (`owned_handles`) must already be
- * among `tables` (the service adds them before resolving frames; see sql_owned.ts).
- * Errors: QueryError with the engine's message for SQL errors (syntax, unknown table or
- * column, unsupported feature); LimitExceededError for a cross join or a padding that
- * could exhaust memory.
+ * The LazyFrame of a Sql node: every table (built by the caller, one per entry of `tables`)
+ * registered under its name, then the query planned over them. Named handles
+ * (`owned_handles`) must already be among the tables (the service adds them before
+ * resolving frames; see sql_owned.ts). Errors: QueryError with the engine's message for SQL
+ * errors (syntax, unknown table or column, unsupported feature); LimitExceededError for a
+ * padding that could exhaust memory. Cross joins are bounded before the plan runs
+ * (sqlCrossJoinRows()).
  */
 export function buildSql(
   sql: Sql,
-  sources: SqlSources,
-  input: (plan: Plan) => pl.LazyDataFrame,
+  tables: ReadonlyMap<string, pl.LazyDataFrame>,
 ): pl.LazyDataFrame {
   checkSqlText(sql.query);
   const context = new (nativeModule().SqlContext)();
-  const tables = new Map<string, pl.LazyDataFrame>();
-  for (const [name, plan] of Object.entries(sql.tables)) {
+  for (const [name, lf] of tables) {
     checkTableName(name);
-    const lf = input(plan);
-    tables.set(name, lf);
     context.register(name, lf._ldf);
   }
   let result: unknown;
@@ -88,7 +80,6 @@ export function buildSql(
   }
   const lf = pl._LazyDataFrame(result);
   checkPadding(sql.query, lf);
-  guardSqlCrossJoins(sql.query, tables, sources.limits?.maxCrossJoinRows);
   return lf;
 }
 
@@ -143,28 +134,44 @@ function checkPadding(query: string, lf: pl.LazyDataFrame): void {
   }
 }
 
-/**
- * Refuses a query with CROSS JOIN whose result could pass `maxRows`: rows of every table
- * reference (each table's rows times the times its name occurs in the query) raised to the
- * power of one more than the times CROSS occurs. A cross join with UNNEST cannot be bounded
- * from the tables and is refused.
- */
-function guardSqlCrossJoins(
-  query: string,
-  tables: ReadonlyMap<string, pl.LazyDataFrame>,
-  maxRows = DEFAULT_MAX_CROSS_JOIN_ROWS,
-): void {
+/** How many times CROSS occurs in a query (as a word, in any case). */
+export function sqlCrosses(query: string): number {
+  return lowerWords(query).get("cross") ?? 0;
+}
+
+/** Whether the query names each table (as a word, in any case). */
+export function sqlReferences(query: string, tables: readonly string[]): boolean[] {
+  const words = lowerWords(query);
+  return tables.map((name) => words.has(name.toLowerCase()));
+}
+
+function lowerWords(query: string): Map<string, number> {
   const words = new Map<string, number>();
   for (const [word, count] of sqlWordCounts(query)) {
     const key = word.toLowerCase();
     words.set(key, (words.get(key) ?? 0) + count);
   }
+  return words;
+}
+
+/**
+ * Throws LimitExceededError when a query with CROSS JOIN could pass `maxRows`: rows of every
+ * table reference (each table's rows times the times its name occurs in the query) raised to
+ * the power of one more than the times CROSS occurs. A cross join with UNNEST cannot be
+ * bounded from the tables and is refused. Returns the bound.
+ */
+export function checkSqlCrossJoins(
+  query: string,
+  tableRows: ReadonlyMap<string, number>,
+  maxRows = DEFAULT_MAX_CROSS_JOIN_ROWS,
+): number {
+  const words = lowerWords(query);
   const crosses = words.get("cross") ?? 0;
-  if (crosses === 0) return;
+  if (crosses === 0) return Infinity;
   let rows = words.has("unnest") ? Infinity : 0;
-  for (const [name, lf] of tables) {
+  for (const [name, count] of tableRows) {
     const refs = words.get(name.toLowerCase()) ?? 0;
-    if (refs > 0 && rows < Infinity) rows += refs * countRows(lf);
+    if (refs > 0 && rows < Infinity) rows += refs * count;
   }
   const bound = rows ** (crosses + 1);
   if (bound > maxRows) {
@@ -173,8 +180,5 @@ function guardSqlCrossJoins(
       { metadata: { limit: String(maxRows) } },
     );
   }
-}
-
-function countRows(lf: pl.LazyDataFrame): number {
-  return Number(lf.select(pl.len()).collectSync().getColumn("len").get(0));
+  return bound;
 }

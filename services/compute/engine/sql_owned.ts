@@ -11,24 +11,14 @@ import type {
   ListHandlesRequest,
   ListHandlesResponse,
 } from "../../../shared/gen/polaroid/v1/handles.ts";
-import type { Plan, Sql } from "../../../shared/gen/polaroid/v1/plan.ts";
+import type { Sql } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { sqlWords } from "./sql_text.ts";
-import { walkPlan } from "./walk.ts";
 
 /** One ListHandles call for the calling tenant. */
 export type ListHandles = (request: ListHandlesRequest) => Promise<ListHandlesResponse>;
 
 /** Handles per ListHandles page asked for. */
 const PAGE_SIZE = 1000;
-
-/** The Sql nodes of a plan that ask for the caller's named handles. */
-export function ownedHandleSqlNodes(plan: Plan): Sql[] {
-  const nodes: Sql[] = [];
-  for (const node of walkPlan(plan)) {
-    if (node.node?.$case === "sql" && node.node.value.ownedHandles) nodes.push(node.node.value);
-  }
-  return nodes;
-}
 
 /** Names one ListHandles call may ask for (the handles service's bound). */
 const MAX_NAMES = 1000;
@@ -60,13 +50,15 @@ export async function listNamedHandles(
 }
 
 /**
- * Adds, IN PLACE, a handle scan table to every Sql node of the plan that asks for
- * `owned_handles`, for each named handle of the caller whose name occurs in its query
- * (explicit tables win). Lists the handles only when such a node exists. Returns the
- * number of tables added.
+ * Adds, IN PLACE, a handle scan table to every Sql node given (those of a plan that ask for
+ * `owned_handles`, as analyzePlan() finds them), for each named handle of the caller whose
+ * name occurs in its query (explicit tables win). Lists the handles only when there is such
+ * a node. Returns the number of tables added.
  */
-export async function addOwnedHandleTables(plan: Plan, list: ListHandles): Promise<number> {
-  const nodes = ownedHandleSqlNodes(plan);
+export async function addOwnedHandleTables(
+  nodes: readonly Sql[],
+  list: ListHandles,
+): Promise<number> {
   if (nodes.length === 0) return 0;
   // Only words of the queries can name a table: ask the catalog for those names alone.
   const named = await listNamedHandles(list, nodes.flatMap((sql) => [...sqlWords(sql.query)]));

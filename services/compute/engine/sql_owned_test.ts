@@ -2,9 +2,12 @@ import assert from "node:assert/strict";
 import type { HandleInfo } from "../../../shared/gen/polaroid/v1/handle.ts";
 import type { ListHandlesRequest } from "../../../shared/gen/polaroid/v1/handles.ts";
 import type { Plan, Sql } from "../../../shared/gen/polaroid/v1/plan.ts";
-import { P } from "./_testing.ts";
+import { P, testLimits } from "./_testing.ts";
+import { analyzePlan } from "./analyze.ts";
 import { addOwnedHandleTables, listNamedHandles } from "./sql_owned.ts";
-import { planHandleIds } from "./walk.ts";
+
+const owned = (plan: Plan) => analyzePlan(plan, testLimits()).ownedSql;
+const planHandleIds = (plan: Plan) => analyzePlan(plan, testLimits()).handleIds;
 
 function info(id: string, name: string): HandleInfo {
   return {
@@ -72,7 +75,7 @@ Deno.test("addOwnedHandleTables() adds the named handles a query reads; explicit
     [],
   );
   const { list, calls } = lister(HANDLES);
-  assert.equal(await addOwnedHandleTables(plan, list), 2);
+  assert.equal(await addOwnedHandleTables(owned(plan), list), 2);
   assert.equal(calls.length, 1, "one call asks for the query's words only");
   assert.ok(calls[0]!.names.includes("trades") && !calls[0]!.names.includes("missing"));
   const sql = (plan.node as { value: { input: Plan } }).value.input.node!.value as Sql;
@@ -88,8 +91,11 @@ Deno.test("addOwnedHandleTables() adds the named handles a query reads; explicit
 Deno.test("addOwnedHandleTables() lists nothing when no Sql node asks for owned handles", async () => {
   const { list, calls } = lister(HANDLES);
   const plan = sqlPlan("SELECT * FROM trades", {}, false);
-  assert.equal(await addOwnedHandleTables(plan, list), 0);
-  assert.equal(await addOwnedHandleTables(P.handle("acme.aaaaaaaaaaaaaaaaaaaaaaaaaa"), list), 0);
+  assert.equal(await addOwnedHandleTables(owned(plan), list), 0);
+  assert.equal(
+    await addOwnedHandleTables(owned(P.handle("acme.aaaaaaaaaaaaaaaaaaaaaaaaaa")), list),
+    0,
+  );
   assert.equal(calls.length, 0);
   assert.deepEqual((plan.node!.value as Sql).tables, {});
 });

@@ -54,7 +54,7 @@ Deno.test("buildSql() composes with the plan nodes around it and inside its tabl
   const expected = sampleFrame().lazy().filter(pl.col("f").gt(0)).sort("f").select("g")
     .collectSync();
   assertFramesEqual(actual, expected);
-  assert.deepEqual(planSchema(plan, testContext(frames())), frameSchema(expected.head(0)));
+  assert.deepEqual(await planSchema(plan, testContext(frames())), frameSchema(expected.head(0)));
 });
 
 Deno.test("buildSql() turns the engine's lost SQL errors into QueryError with its message", async () => {

@@ -28,8 +28,13 @@ export async function spillStreaming(
     // lz4: cheap to write and read, and a spilled result takes less disk than in memory.
     await lf.sinkParquet(path, { compression: "lz4", maintainOrder: true }).collect();
     const scan = pl.scanParquet(path);
-    const rows = Number(scan.select(pl.len()).collectSync().getColumn("len").get(0));
-    const types = frameTypes(scan.head(0).collectSync());
+    // Both read the file's metadata only, off the event loop.
+    const [counted, empty] = await Promise.all([
+      scan.select(pl.len()).collect(),
+      scan.head(0).collect(),
+    ]);
+    const rows = Number(counted.getColumn("len").get(0));
+    const types = frameTypes(empty);
     return new SpilledFrame(path, rows, types, (await Deno.stat(path)).size);
   } catch (error) {
     await Deno.remove(path).catch(() => {});

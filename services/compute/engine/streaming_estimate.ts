@@ -8,9 +8,9 @@
  */
 
 import { join, relative, sep as SEPARATOR } from "node:path";
-import { FileFormat, type FileScan, type Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
+import { FileFormat, type FileScan } from "../../../shared/gen/polaroid/v1/plan.ts";
+import type { PlanAnalysis } from "./analyze.ts";
 import { isGlob, MAX_SCAN_ENTRIES, resolveScanPath } from "./paths.ts";
-import { walkPlan } from "./walk.ts";
 import { type Held, heldDataBytes } from "./frame_access.ts";
 
 /** What the estimate looks at. */
@@ -88,19 +88,19 @@ export function scanBytes(file: FileScan, dataRoot: string): number {
   return treeBytes(prefix, (rel) => pattern.test(rel));
 }
 
-/** Estimated input bytes of a plan: scanned files' sizes plus the handles' frames. */
-export function estimateInputBytes(plan: Plan, sources: EstimateSources): number {
+/**
+ * Estimated input bytes of a plan (from its analysis): scanned files' sizes plus the
+ * handles' frames.
+ */
+export function estimateInputBytes(
+  analysis: Pick<PlanAnalysis, "files" | "handleIds">,
+  sources: EstimateSources,
+): number {
   let total = 0;
-  const handles = new Set<string>();
-  for (const node of walkPlan(plan)) {
-    if (node.node?.$case !== "scan") continue;
-    const source = node.node.value.source;
-    if (source?.$case === "file") total += scanBytes(source.value, sources.dataRoot);
-    else if (source?.$case === "handle" && !handles.has(source.value)) {
-      handles.add(source.value);
-      const df = sources.frames.get(source.value);
-      if (df) total += heldDataBytes(df);
-    }
+  for (const file of analysis.files) total += scanBytes(file, sources.dataRoot);
+  for (const id of analysis.handleIds) {
+    const df = sources.frames.get(id);
+    if (df) total += heldDataBytes(df);
   }
   return total;
 }
@@ -116,7 +116,7 @@ export type EngineChoice =
  * plan's estimated input is larger; the in-memory engine otherwise.
  */
 export function chooseEngine(
-  plan: Plan,
+  analysis: Pick<PlanAnalysis, "files" | "handleIds">,
   sources: EstimateSources,
   options: { requested: boolean; memoryLimit: number | undefined },
 ): EngineChoice {
@@ -124,7 +124,7 @@ export function chooseEngine(
   if (options.memoryLimit === undefined) return { streaming: false };
   let estimatedBytes: number;
   try {
-    estimatedBytes = estimateInputBytes(plan, sources);
+    estimatedBytes = estimateInputBytes(analysis, sources);
   } catch {
     // A scan that cannot be sized fails when it runs, with the engine's own error.
     return { streaming: false };

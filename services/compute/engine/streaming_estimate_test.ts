@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { InvalidArgumentError } from "../../../shared/errors.ts";
-import { FileFormat, P, tempDir } from "./_testing.ts";
+import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
+import { FileFormat, JoinType, P, tempDir, testLimits } from "./_testing.ts";
+import { analyzePlan } from "./analyze.ts";
 import { chooseEngine, estimateInputBytes, globPattern, scanBytes } from "./streaming_estimate.ts";
+
+const analyzed = (plan: Plan) => analyzePlan(plan, testLimits());
 
 async function write(path: string, bytes: number): Promise<void> {
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
@@ -41,10 +45,12 @@ Deno.test("estimateInputBytes() adds files and each handle's frame once", async 
   await write(`${root.path}/f.parquet`, 4096);
   const df = pl.DataFrame({ x: new Float64Array(1000) });
   const frameBytes = Number(df._df.estimatedSize());
-  const plan = P.join(
-    P.join(P.handle("t.a"), P.file(FileFormat.FILE_FORMAT_PARQUET, "f.parquet")),
+  const cross = { how: JoinType.JOIN_TYPE_CROSS };
+  const plan = analyzed(P.join(
+    P.join(P.handle("t.a"), P.file(FileFormat.FILE_FORMAT_PARQUET, "f.parquet"), cross),
     P.handle("t.a"),
-  );
+    cross,
+  ));
   const sources = { frames: new Map([["t.a", df]]), dataRoot: root.path };
   assert.equal(frameBytes, 8000);
   assert.equal(estimateInputBytes(plan, sources), 4096 + 8000);
@@ -53,7 +59,7 @@ Deno.test("estimateInputBytes() adds files and each handle's frame once", async 
 Deno.test("chooseEngine() streams when asked or when the estimate passes the memory limit", async () => {
   await using root = await tempDir();
   await write(`${root.path}/f.parquet`, 4096);
-  const plan = P.file(FileFormat.FILE_FORMAT_PARQUET, "f.parquet");
+  const plan = analyzed(P.file(FileFormat.FILE_FORMAT_PARQUET, "f.parquet"));
   const sources = { frames: new Map(), dataRoot: root.path };
   assert.deepEqual(chooseEngine(plan, sources, { requested: true, memoryLimit: undefined }), {
     streaming: true,
@@ -72,7 +78,7 @@ Deno.test("chooseEngine() streams when asked or when the estimate passes the mem
     estimatedBytes: 4096,
   });
   // A scan that cannot be sized runs in memory, and fails there with its own error.
-  const missing = P.file(FileFormat.FILE_FORMAT_PARQUET, "missing.parquet");
+  const missing = analyzed(P.file(FileFormat.FILE_FORMAT_PARQUET, "missing.parquet"));
   assert.deepEqual(chooseEngine(missing, sources, { requested: false, memoryLimit: 1 }), {
     streaming: false,
   });

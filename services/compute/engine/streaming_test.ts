@@ -50,7 +50,7 @@ Deno.test("spillStreaming() keeps the result in a Parquet file it reads lazily",
   assert.deepEqual(Object.keys(spilled.types), ["k", "q", "v", "n"]);
   assert.ok(spilled.fileBytes > 0);
   assertFramesEqual(heldLazy(spilled).collectSync(), lf().collectSync());
-  assertFramesEqual(heldSlice(spilled, 2, 3), lf().collectSync().slice(2, 3));
+  assertFramesEqual(await heldSlice(spilled, 2, 3), lf().collectSync().slice(2, 3));
   assert.deepEqual(await entries(spill.path), [spilled.path.split("/").at(-1)]);
 });
 

@@ -4,7 +4,11 @@ import type { Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
 import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { dtype, E, FileFormat, JoinType, Kind, P, testLimits, UniqueKeep } from "./_testing.ts";
 import { ENGINE_MAX_DEPTH, inspectPlan, validatePlan } from "./validate.ts";
-import { planHandleIds } from "./walk.ts";
+import { analyzePlan } from "./analyze.ts";
+
+// Handle ids of plans of any size (the analysis gathers them while it checks).
+const unbounded = testLimits({ maxPlanDepth: 1_000_000, maxPlanNodes: 1_000_000 });
+const planHandleIds = (plan: Plan) => analyzePlan(plan, unbounded).handleIds;
 
 const T = P.handle("t");
 // Validation is checked at a depth above the engine's own cap, which run-time tests cover.

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { InvalidPlanError, QueryError } from "../../../shared/errors.ts";
 import { type StatTest, StatTestKind } from "../../../shared/gen/polaroid/v1/plan.ts";
-import { checkStatTest, statTestLazy } from "./plan_stat_test.ts";
+import { checkStatTest, runStatTest } from "./plan_stat_tests.ts";
+import { testLimits } from "./_testing.ts";
 
 const node = (over: Partial<StatTest>): StatTest => ({
   input: undefined,
@@ -28,18 +29,21 @@ Deno.test("checkStatTest() refuses unknown kinds, column counts and options", ()
   checkStatTest(node({ kind: StatTestKind.STAT_TEST_KIND_JOHANSEN, columns: ["a", "b", "c"] }));
 });
 
-Deno.test("statTestLazy() gives one row per group, keys first, in group order", () => {
+Deno.test("runStatTest() gives one row per group, keys first, in group order", async () => {
   const n = 300;
   const lf = pl.DataFrame({
     g: Array.from({ length: n }, (_, i) => (i % 2 ? "odd" : "even")),
     v: Float64Array.from({ length: n }, (_, i) => Math.sin(i / 3) + (i % 7) / 10),
   }).lazy();
-  const out = statTestLazy(lf, node({ kind: StatTestKind.STAT_TEST_KIND_HURST, by: ["g"] }))
-    .collectSync();
+  const out = await runStatTest(
+    lf,
+    node({ kind: StatTestKind.STAT_TEST_KIND_HURST, by: ["g"] }),
+    testLimits(),
+  );
   assert.deepEqual(out.columns, ["g", "hurst"]);
   assert.deepEqual(out.getColumn("g").toArray(), ["even", "odd"]);
-  assert.throws(
-    () => statTestLazy(lf.head(3), node({})).collectSync(),
+  await assert.rejects(
+    runStatTest(lf.head(3), node({}), testLimits()),
     (e: unknown) => e instanceof QueryError && /Cannot run adf/.test(e.message),
   );
 });

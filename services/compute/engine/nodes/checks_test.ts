@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { InvalidPlanError } from "../../../shared/errors.ts";
-import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
-import { E, P, run, sampleFrame } from "./_testing.ts";
-import { checkPlanNode } from "./plan_checks.ts";
+import { InvalidPlanError } from "../../../../shared/errors.ts";
+import type { Plan } from "../../../../shared/gen/polaroid/v1/plan.ts";
+import { E, P, run, sampleFrame } from "../_testing.ts";
+import { checkPlanNode } from "./registry.ts";
 
 const T = P.handle("t");
 /** A node as a client could send it: enums may hold any number. */
