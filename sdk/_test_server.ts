@@ -89,6 +89,7 @@ export async function startTestServer(): Promise<TestServer> {
       metadata: {},
       objectKey: "",
       pinned: false,
+      lost: false,
     };
     tables.set(id, table);
     infos.set(id, handle);

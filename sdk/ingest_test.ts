@@ -63,6 +63,7 @@ async function startIngestServer() {
           metadata: {},
           objectKey: "",
           pinned: false,
+          lost: false,
         },
       });
     },

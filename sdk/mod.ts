@@ -213,6 +213,7 @@ export {
   ColumnNotFoundError,
   DeadlineExceededError,
   FailedPreconditionError,
+  HandleLostError,
   HandleNotFoundError,
   InternalError,
   InvalidArgumentError,

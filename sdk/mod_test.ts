@@ -12,6 +12,7 @@ Deno.test("mod.ts re-exports the error classes of shared/errors.ts themselves", 
     "InvalidArrowError",
     "NotFoundError",
     "HandleNotFoundError",
+    "HandleLostError",
     "AlreadyExistsError",
     "LimitExceededError",
     "UnauthenticatedError",
@@ -30,6 +31,9 @@ Deno.test("mod.ts re-exports the error classes of shared/errors.ts themselves", 
   assert.ok(error instanceof sdk.HandleNotFoundError);
   assert.ok(error instanceof sdk.NotFoundError);
   assert.ok(error instanceof sdk.PolaroidError);
+  const lost = shared.errorFromStatus(15, "gone", "HANDLE_LOST");
+  assert.ok(lost instanceof sdk.HandleLostError);
+  assert.ok(shared.errorFromStatus(15, "gone") instanceof sdk.HandleLostError);
 });
 
 Deno.test("the default export reads like nodejs-polars' pl", () => {

@@ -28,6 +28,7 @@ function stored(): RemoteDataFrame {
     metadata: {},
     objectKey: "",
     pinned: false,
+    lost: false,
   };
   return new RemoteDataFrame(session, info);
 }

@@ -8,6 +8,7 @@
 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isWorkerId, WORKER_ID } from "./ids.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -201,8 +202,20 @@ export interface ServerPorts {
 }
 
 export interface ComputeConfig extends CommonConfig, ServerPorts {
-  /** This worker's name in the catalog (POLAROID_WORKER_ID). @default "compute-<pid>" */
+  /**
+   * This worker's name in the catalog and its lease (POLAROID_WORKER_ID): parts of
+   * [A-Za-z0-9_-] joined by dots, at most 128 characters. A stable id (e.g. "compute-2" under
+   * a supervisor) lets the handles service mark the handles a restarted worker lost at its
+   * first heartbeat; with the default, they are lost when the old id's lease runs out.
+   * @default "compute-<pid>"
+   */
   workerId: string;
+  /**
+   * How often the worker asks the handles service which of the handles it holds are still
+   * live, and drops the others (POLAROID_RECONCILE_INTERVAL_MS); it also does so each time its
+   * NATS connection comes back, as freed events sent meanwhile were lost. @default 60000
+   */
+  reconcileIntervalMs: number;
   /** POLAROID_HANDLES_ENDPOINT. @default "127.0.0.1:50052" */
   handlesEndpoint: string;
   /** Root of the files plans may scan (POLAROID_DATA_ROOT). @default "./data" */
@@ -429,8 +442,14 @@ export interface HandlesConfig extends CommonConfig, ServerPorts {
    * a result before it registers its handle. @default 600
    */
   gcGraceSeconds: number;
-  /** How often expired handles are swept (POLAROID_SWEEP_INTERVAL_MS). @default 1000 */
+  /** How often expired handles and worker leases are swept (POLAROID_SWEEP_INTERVAL_MS). @default 1000 */
   sweepIntervalMs: number;
+  /**
+   * How long a compute worker's lease lasts after its last heartbeat
+   * (POLAROID_WORKER_LEASE_MS); workers beat every third of it. When it runs out, the handles
+   * the worker held only in memory are marked lost (HandleLostError). @default 30000
+   */
+  workerLeaseMs: number;
   /**
    * Where the catalog lives (POLAROID_CATALOG): "memory" in this process, or "jetstream" in
    * the NATS JetStream KV bucket `polaroid_handles` shared by every replica. @default "memory"
@@ -482,12 +501,26 @@ function ports(env: Env, prefix: string, grpc: number, http: number): ServerPort
   };
 }
 
+/** POLAROID_WORKER_ID, or "compute-<pid>". */
+function workerId(env: Env, pid: number): string {
+  const value = str(env, "POLAROID_WORKER_ID", `compute-${pid}`);
+  if (!isWorkerId(value)) {
+    throw new ConfigError(
+      `Cannot start as 'POLAROID_WORKER_ID' must match ${WORKER_ID.source} within 128 characters: current value is ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return value;
+}
+
 /** Parses the compute worker's configuration. */
 export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
   return {
     ...common(env, 64),
     ...ports(env, "COMPUTE", 50051, 9091),
-    workerId: str(env, "POLAROID_WORKER_ID", `compute-${pid}`),
+    workerId: workerId(env, pid),
+    reconcileIntervalMs: int(env, "POLAROID_RECONCILE_INTERVAL_MS", 60_000, 100),
     handlesEndpoint: endpoint(env, "POLAROID_HANDLES_ENDPOINT", "127.0.0.1:50052"),
     dataRoot: str(env, "POLAROID_DATA_ROOT", "./data"),
     handleStore: choice(env, "POLAROID_HANDLE_STORE", ["memory", "external"] as const, "memory"),
@@ -545,6 +578,7 @@ export function loadHandlesConfig(env: Env): HandlesConfig {
     gcIntervalMs: int(env, "POLAROID_GC_INTERVAL_MS", 60_000, 100),
     gcGraceSeconds: int(env, "POLAROID_GC_GRACE_SECONDS", 600, 0),
     sweepIntervalMs: int(env, "POLAROID_SWEEP_INTERVAL_MS", 1000, 10),
+    workerLeaseMs: int(env, "POLAROID_WORKER_LEASE_MS", 30_000, 300, 2 ** 32 - 1),
     catalog: choice(env, "POLAROID_CATALOG", ["memory", "jetstream"] as const, "memory"),
   };
 }

@@ -132,3 +132,22 @@ Deno.test("loadComputeConfig() reads the limits on what an upload decodes to, wi
     /POLAROID_MAX_IPC_EXPANSION/,
   );
 });
+
+Deno.test("worker leases and reconciliation: documented defaults, bounds, worker id syntax", () => {
+  assert.equal(loadHandlesConfig({}).workerLeaseMs, 30_000);
+  assert.equal(loadHandlesConfig({ POLAROID_WORKER_LEASE_MS: "1500" }).workerLeaseMs, 1500);
+  assert.throws(() => loadHandlesConfig({ POLAROID_WORKER_LEASE_MS: "10" }), ConfigError);
+  assert.equal(loadComputeConfig({}).reconcileIntervalMs, 60_000);
+  assert.equal(
+    loadComputeConfig({ POLAROID_RECONCILE_INTERVAL_MS: "250" }).reconcileIntervalMs,
+    250,
+  );
+  assert.throws(() => loadComputeConfig({ POLAROID_RECONCILE_INTERVAL_MS: "0" }), ConfigError);
+  assert.equal(loadComputeConfig({ POLAROID_WORKER_ID: "pod-7.host" }).workerId, "pod-7.host");
+  for (const bad of ["a b", "a..b", "worker/1", "x".repeat(129)]) {
+    assert.throws(
+      () => loadComputeConfig({ POLAROID_WORKER_ID: bad }),
+      (e: unknown) => e instanceof ConfigError && /POLAROID_WORKER_ID/.test(e.message),
+    );
+  }
+});

@@ -99,6 +99,39 @@ export class HandleNotFoundError extends NotFoundError {
   override readonly reason: string = "HANDLE_NOT_FOUND";
 }
 
+/** Why a handle was lost (see HandleLostError). */
+export type HandleLostReason = "restarted" | "stopped" | "lease_expired";
+
+const LOST_BECAUSE: Record<HandleLostReason, string> = {
+  restarted: "the worker restarted",
+  stopped: "the worker stopped",
+  lease_expired:
+    "the worker stopped renewing its lease (it died, hung or lost the handles service)",
+};
+
+/**
+ * The handle exists but its frame is gone: the worker that held it only in its memory
+ * (POLAROID_HANDLE_STORE=memory) restarted, stopped or let its lease run out. Running the plan
+ * again recomputes it; the external handle store keeps results through worker restarts.
+ */
+export class HandleLostError extends PolaroidError {
+  override readonly code: GrpcCode = GrpcCode.DATA_LOSS;
+  override readonly reason: string = "HANDLE_LOST";
+
+  /** The error of an operation (`op`, e.g. "resolve") on handle `id`, lost by `worker`. */
+  static of(
+    op: string,
+    lost: { id: string; worker: string; reason: HandleLostReason },
+  ): HandleLostError {
+    return new HandleLostError(
+      `Cannot ${op} handle ${lost.id} as its frame must be held by worker '${lost.worker}': current value is lost (${
+        LOST_BECAUSE[lost.reason]
+      }, and the memory handle store keeps a frame only in the memory of the worker that made it). Run the plan again to recompute it; POLAROID_HANDLE_STORE=external keeps results through worker restarts`,
+      { metadata: { handle: lost.id, worker: lost.worker, lost: lost.reason } },
+    );
+  }
+}
+
 /** Something with that name exists already. */
 export class AlreadyExistsError extends PolaroidError {
   override readonly code: GrpcCode = GrpcCode.ALREADY_EXISTS;
@@ -166,6 +199,7 @@ const BY_REASON: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>([
   ["INVALID_ARROW", InvalidArrowError],
   ["NOT_FOUND", NotFoundError],
   ["HANDLE_NOT_FOUND", HandleNotFoundError],
+  ["HANDLE_LOST", HandleLostError],
   ["ALREADY_EXISTS", AlreadyExistsError],
   ["LIMIT_EXCEEDED", LimitExceededError],
   ["UNAUTHENTICATED", UnauthenticatedError],
@@ -190,6 +224,7 @@ const BY_CODE: ReadonlyMap<number, ErrorClass> = new Map<number, ErrorClass>([
   [GrpcCode.UNIMPLEMENTED, UnimplementedError],
   [GrpcCode.UNAVAILABLE, UnavailableError],
   [GrpcCode.UNAUTHENTICATED, UnauthenticatedError],
+  [GrpcCode.DATA_LOSS, HandleLostError],
 ]);
 
 /**

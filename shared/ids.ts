@@ -55,3 +55,49 @@ export function parseHandleId(id: string): { tenant: string } {
   }
   return { tenant: match[1]! };
 }
+
+/**
+ * A compute worker's id (POLAROID_WORKER_ID): parts of [A-Za-z0-9_-] joined by dots, so that
+ * it is a valid key of a NATS KV bucket; at most 128 characters.
+ */
+export const WORKER_ID = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const MAX_WORKER_ID_LENGTH = 128;
+
+/** True for a well-formed worker id. */
+export function isWorkerId(worker: string): boolean {
+  return worker.length <= MAX_WORKER_ID_LENGTH && WORKER_ID.test(worker);
+}
+
+/** Returns the worker id if well formed; throws InvalidArgumentError otherwise. */
+export function validateWorkerId(worker: string): string {
+  if (!isWorkerId(worker)) {
+    throw new InvalidArgumentError(
+      `Cannot accept worker id as it must match ${WORKER_ID.source} within ${MAX_WORKER_ID_LENGTH} characters: current value is ${
+        JSON.stringify(worker.slice(0, 80))
+      }`,
+    );
+  }
+  return worker;
+}
+
+const INCARNATION = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
+
+/** A new incarnation id of a worker process: a random UUID. */
+export function newIncarnation(): string {
+  return crypto.randomUUID();
+}
+
+/** Returns the incarnation if it is a lower-case UUID; throws InvalidArgumentError otherwise. */
+export function validateIncarnation(incarnation: string): string {
+  if (!INCARNATION.test(incarnation)) {
+    throw new InvalidArgumentError(
+      `Cannot accept worker incarnation as it must be a lower-case UUID: current value is ${
+        JSON.stringify(incarnation.slice(0, 80))
+      }`,
+    );
+  }
+  return incarnation;
+}
+
+/** Handle ids one liveness check (HandleWorkerService.CheckHandles) may name. */
+export const MAX_CHECKED_HANDLES = 1000;

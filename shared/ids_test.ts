@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { InvalidArgumentError } from "./errors.ts";
-import { newHandleId, parseHandleId, validateTenant } from "./ids.ts";
+import {
+  newHandleId,
+  newIncarnation,
+  parseHandleId,
+  validateIncarnation,
+  validateTenant,
+  validateWorkerId,
+} from "./ids.ts";
 
 Deno.test("newHandleId() builds ids that parseHandleId() accepts, with the tenant", () => {
   const seen = new Set<string>();
@@ -23,4 +30,22 @@ Deno.test("validateTenant() rejects upper case, dots and over-long names", () =>
     assert.throws(() => validateTenant(bad), InvalidArgumentError);
   }
   assert.equal(validateTenant("default"), "default");
+});
+
+Deno.test("validateWorkerId() takes KV-key-safe ids and rejects the rest", () => {
+  for (const good of ["compute", "compute-2", "compute-4711", "host_1.pod-7", "A.b.C"]) {
+    assert.equal(validateWorkerId(good), good);
+  }
+  for (const bad of ["", ".a", "a.", "a..b", "a b", "a/b", "a*", "a>", "x".repeat(129)]) {
+    assert.throws(() => validateWorkerId(bad), InvalidArgumentError, JSON.stringify(bad));
+  }
+});
+
+Deno.test("newIncarnation() makes distinct ids that validateIncarnation() accepts", () => {
+  const a = newIncarnation();
+  assert.equal(validateIncarnation(a), a);
+  assert.notEqual(newIncarnation(), a);
+  for (const bad of ["", "x", a.toUpperCase(), `${a}0`, "00000000-0000-0000-0000-00000000000g"]) {
+    assert.throws(() => validateIncarnation(bad), InvalidArgumentError, JSON.stringify(bad));
+  }
 });

@@ -5,11 +5,14 @@
  */
 
 import { join } from "node:path";
-import { HandleEvent, HandleEvent_Kind } from "../../shared/gen/polaroid/v1/handle.ts";
-import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
+import {
+  HandleServiceService,
+  HandleWorkerServiceService,
+} from "../../shared/gen/polaroid/v1/handles.ts";
 import type { ComputeConfig } from "../../shared/config.ts";
 import { RpcClient } from "../../shared/grpc/client.ts";
-import { connectNats, HANDLE_EVENTS_SUBJECT } from "../../shared/nats.ts";
+import { connectNats } from "../../shared/nats.ts";
+import { newIncarnation } from "../../shared/ids.ts";
 import { type RunningService, startService } from "../../shared/service.ts";
 import { prom } from "../../shared/telemetry/metrics.ts";
 import { dataFrameService, type DataFrameServiceDeps, planExecutor } from "./dataframe_service.ts";
@@ -20,6 +23,8 @@ import { JobRunner } from "./jobs_runner.ts";
 import { jobService } from "./jobs_service.ts";
 import { PlanCache } from "./plan_cache.ts";
 import { HandleResolver } from "./resolver.ts";
+import { HandleSync } from "./handle_sync.ts";
+import { WorkerLease } from "./worker_lease.ts";
 import { createStreamMetrics } from "./stream_metrics.ts";
 import { openStateStore } from "../../shared/state_store/open.ts";
 
@@ -44,23 +49,49 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         timeoutMs: 10_000,
         maxMessageBytes: config.maxMessageBytes,
       });
+      // Leases and reconciliation: calls only workers make (not passed through to clients).
+      const workers = new RpcClient(config.handlesEndpoint, HandleWorkerServiceService, {
+        timeoutMs: 10_000,
+      });
       const planCache = new PlanCache({ maxEntries: config.planCacheEntries });
       const nats = await connectNats(config.natsUrl, { name: `polaroid-${config.workerId}` });
-      const freed = nats.subscribe(`${HANDLE_EVENTS_SUBJECT}.freed`);
-      (async () => {
-        for await (const message of freed) {
-          try {
-            const event = HandleEvent.decode(message.data);
-            if (event.kind !== HandleEvent_Kind.KIND_FREED) continue;
-            planCache.forget(event.id);
-            if (frames.drop(event.id)) {
-              logger.info("frame freed", { handle: event.id, reason: event.reason });
-            }
-          } catch (error) {
-            logger.warn("bad handle event", { error: String(error) });
-          }
-        }
-      })();
+      const sync = HandleSync.start({
+        nats,
+        workers,
+        frames,
+        planCache,
+        logger,
+        intervalMs: config.reconcileIntervalMs,
+      });
+      const incarnation = newIncarnation();
+      const lease = new WorkerLease({
+        workers,
+        workerId: config.workerId,
+        incarnation,
+        logger,
+        onLapsed: () => sync.reconcileSoon(),
+      });
+      new prom.Gauge({
+        name: "polaroid_compute_catalog_synced",
+        help:
+          "1 while this worker serves held frames without asking the catalog; 0 while freed events may have been missed (NATS down, or not reconciled since it came back) and each use is checked.",
+        registers: [registry],
+        collect() {
+          this.set(sync.trusted ? 1 : 0);
+        },
+      });
+      new prom.Gauge({
+        name: "polaroid_compute_reconciliations",
+        help:
+          "Reconciliations of the held frames with the catalog since start, by outcome (done, failed), and the frames they dropped (dropped).",
+        labelNames: ["result"],
+        registers: [registry],
+        collect() {
+          this.set({ result: "done" }, sync.stats.reconciliations);
+          this.set({ result: "failed" }, sync.stats.failures);
+          this.set({ result: "dropped" }, sync.stats.dropped);
+        },
+      });
       new prom.Gauge({
         name: "polaroid_compute_frames",
         help: "Frames held by this worker.",
@@ -111,6 +142,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         handles,
         workerId: config.workerId,
         logger,
+        sync,
         ...(store ? { store } : {}),
       });
       new prom.Gauge({
@@ -138,6 +170,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         resolver,
         handles,
         planCache,
+        incarnation,
         metrics: createStreamMetrics(registry),
         ...(store ? { store } : {}),
       };
@@ -151,6 +184,8 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         ...config.jobs,
       });
       runner.start();
+      // Before serving: a restart's first heartbeat marks what the previous process held lost.
+      await lease.start();
       return {
         bindings: [
           dataFrameService(deps),
@@ -159,9 +194,11 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         ],
         async close() {
           await runner.stop();
-          freed.unsubscribe();
+          await lease.end();
+          await sync.close();
           await nats.drain();
           handles.close();
+          workers.close();
           frames.clear();
           frames.close();
           await store?.close();

@@ -14,6 +14,7 @@ import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import type { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
 import type { ComputeConfig } from "../../shared/config.ts";
 import {
+  HandleLostError,
   InvalidArgumentError,
   InvalidPlanError,
   LimitExceededError,
@@ -66,6 +67,8 @@ export interface DataFrameServiceDeps {
   resolver: HandleResolver;
   handles: HandlesClient;
   planCache: PlanCache;
+  /** This process's incarnation (its lease with the handles service), sent with each result. */
+  incarnation: string;
   /** Collect and streaming-engine metrics; none in tests that do not look. */
   metrics?: StreamMetrics;
   /**
@@ -174,6 +177,7 @@ function operations(deps: DataFrameServiceDeps) {
         bytes: BigInt(heldDataBytes(df)),
         ttlSeconds,
         worker: deps.config.workerId,
+        workerIncarnation: deps.incarnation,
         name,
         metadata,
         objectKey,
@@ -226,7 +230,8 @@ function operations(deps: DataFrameServiceDeps) {
       ctx.log.handle = id;
       return info;
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      // Freed, or lost with an earlier lease of this worker: run the plan again.
+      if (!(error instanceof NotFoundError || error instanceof HandleLostError)) throw error;
       deps.planCache.invalidate(key);
       return undefined;
     }

@@ -71,6 +71,11 @@ export class FrameStore {
     return this.#bytes;
   }
 
+  /** The ids of the frames held, oldest (or least recently used) first. */
+  ids(): string[] {
+    return [...this.#frames.keys()];
+  }
+
   /** Frames dropped to make room since start. */
   get evictions(): number {
     return this.#evictions;

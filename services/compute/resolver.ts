@@ -5,6 +5,9 @@
  * external handle store, a frame this worker does not hold is loaded from its object and
  * kept in the worker's cache (one load per handle at a time).
  *
+ * While freed events may have been missed (handle_sync.ts: NATS down, or not caught up since
+ * it came back), a held frame is served only after the catalog confirms its handle is live.
+ *
  * @module
  */
 
@@ -12,6 +15,7 @@ import type { RpcClient } from "../../shared/grpc/client.ts";
 import type { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import {
   FailedPreconditionError,
+  HandleLostError,
   HandleNotFoundError,
   NotFoundError,
   PolaroidError,
@@ -28,6 +32,14 @@ const TOUCH_INTERVAL_MS = 1000;
 
 export type HandlesClient = RpcClient<typeof HandleServiceService>;
 
+/** What the resolver needs to know of the worker's sync with the catalog (handle_sync.ts). */
+export interface CatalogSync {
+  /** Whether held frames may be served without asking the catalog first. */
+  readonly trusted: boolean;
+  /** Drops a frame whose handle is gone (and what refers to it). */
+  forget(id: string, reason: string): boolean;
+}
+
 /** Options of HandleResolver. */
 export interface HandleResolverOptions {
   frames: FrameStore;
@@ -36,6 +48,8 @@ export interface HandleResolverOptions {
   logger: Logger;
   /** The external handle store. */
   store?: StateStore;
+  /** @default always trusted; frames dropped from `frames` only */
+  sync?: CatalogSync;
 }
 
 /** Frames found in this worker's memory and loaded from the store, since start. */
@@ -46,11 +60,16 @@ export interface CacheStats {
 
 export class HandleResolver {
   #options: HandleResolverOptions;
+  #sync: CatalogSync;
   #loading = new Map<string, Promise<Held>>();
   readonly stats: CacheStats = { hits: 0, misses: 0 };
 
   constructor(options: HandleResolverOptions) {
     this.#options = options;
+    this.#sync = options.sync ?? {
+      trusted: true,
+      forget: (id) => options.frames.drop(id),
+    };
   }
 
   /** The frame of one handle, for the tenant; HandleNotFoundError when it is not theirs. */
@@ -59,7 +78,13 @@ export class HandleResolver {
     const held = this.#options.frames.get(id);
     if (held && held.owner === tenant) {
       const now = Date.now();
-      if (now - held.touchedAt > TOUCH_INTERVAL_MS) {
+      if (!this.#sync.trusted) {
+        // A free may have been missed: the catalog decides before the frame is served.
+        await this.#confirm(id, tenant);
+        held.touchedAt = now;
+        // Dropped meanwhile (a freed event arrived): it is gone.
+        if (this.#options.frames.get(id) !== held) throw notFound(id);
+      } else if (now - held.touchedAt > TOUCH_INTERVAL_MS) {
         held.touchedAt = now;
         this.#touch(id, tenant);
       }
@@ -78,8 +103,22 @@ export class HandleResolver {
         { metadata: { worker: info.worker } },
       );
     }
-    // The catalog knows it but this worker lost it (e.g. a restart): it is gone.
-    throw notFound(id);
+    // The catalog names this worker, which does not hold it: this process started after the
+    // handle was made, and the catalog has not marked it lost yet.
+    throw HandleLostError.of("read", { id, worker: info.worker, reason: "restarted" });
+  }
+
+  /** Resolves the handle with the catalog; drops the frame if it is gone. */
+  async #confirm(id: string, tenant: string): Promise<void> {
+    try {
+      await this.#options.handles.unary("resolveHandle", { id }, { tenant });
+    } catch (error) {
+      if (error instanceof HandleNotFoundError || error instanceof HandleLostError) {
+        this.#sync.forget(id, "checked");
+        throw error instanceof HandleLostError ? error : notFound(id);
+      }
+      throw error;
+    }
   }
 
   async #load(id: string, tenant: string, key: string, store: StateStore): Promise<Held> {
@@ -120,8 +159,8 @@ export class HandleResolver {
 
   #touch(id: string, tenant: string): void {
     this.#options.handles.unary("resolveHandle", { id }, { tenant }).catch((error) => {
-      if (error instanceof HandleNotFoundError) {
-        this.#options.frames.drop(id);
+      if (error instanceof HandleNotFoundError || error instanceof HandleLostError) {
+        this.#sync.forget(id, "touched");
         return;
       }
       this.#options.logger.warn("touch failed", {

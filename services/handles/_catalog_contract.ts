@@ -9,9 +9,12 @@ import assert from "node:assert/strict";
 import {
   AlreadyExistsError,
   FailedPreconditionError,
+  GrpcCode,
+  HandleLostError,
   HandleNotFoundError,
   InvalidArgumentError,
 } from "../../shared/errors.ts";
+import { newHandleId } from "../../shared/ids.ts";
 import { waitFor } from "../../scripts/_wait.ts";
 import type { Catalog, CatalogEvent } from "./catalog_api.ts";
 
@@ -107,7 +110,7 @@ const CASES: Record<string, (tools: Tools) => Promise<void>> = {
     await settle(catalog, 2);
     assert.deepEqual(await catalog.objectKeys(), new Set(["handles/a", "handles/b"]));
     clock.now += 1000;
-    assert.deepEqual(await catalog.stats(), { live: 1, expired: 1, bytes: 0n });
+    assert.deepEqual(await catalog.stats(), { live: 1, lost: 0, expired: 1, bytes: 0n });
     assert.deepEqual((await catalog.sweep()).map((r) => r.id), [short.id]);
     assert.deepEqual(await catalog.sweep(), []);
     assert.deepEqual(freed(events), [`${short.id}:expired`]);
@@ -190,9 +193,103 @@ const CASES: Record<string, (tools: Tools) => Promise<void>> = {
   },
 };
 
+const LOST_CASES: Record<string, (tools: Tools) => Promise<void>> = {
+  "markLost() marks a worker's memory-only handles once; using one is HandleLostError": async (
+    { catalog },
+  ) => {
+    const [old, now] = [crypto.randomUUID(), crypto.randomUUID()];
+    const lost = await catalog.register("acme", { worker: "w1", incarnation: old, name: "a" });
+    const stored = await catalog.register("acme", {
+      worker: "w1",
+      incarnation: old,
+      objectKey: "handles/acme/b",
+    });
+    const elsewhere = await catalog.register("acme", { worker: "w2", incarnation: old });
+    const current = await catalog.register("acme", { worker: "w1", incarnation: now });
+    await settle(catalog, 4);
+    const selector = { worker: "w1", reason: "restarted", exceptIncarnation: now } as const;
+    assert.deepEqual((await catalog.markLost(selector)).map((r) => r.id), [lost.id]);
+    assert.deepEqual(await catalog.markLost(selector), [], "marking again marks nothing");
+    for (const op of ["resolve", "describe", "retain", "pin"] as const) {
+      await assert.rejects(catalog[op]("acme", lost.id), (e: unknown) => {
+        assert.ok(e instanceof HandleLostError, `${op}: ${String(e)}`);
+        assert.equal(e.code, GrpcCode.DATA_LOSS);
+        assert.match(e.message, new RegExp(`${op} handle ${lost.id} .*worker 'w1'.*restarted`));
+        assert.match(e.message, /Run the plan again.*POLAROID_HANDLE_STORE=external/);
+        return true;
+      });
+    }
+    await assert.rejects(catalog.describe("other", lost.id), HandleNotFoundError);
+    const listed = (await catalog.list("acme")).handles;
+    assert.deepEqual(
+      listed.map((h) => [h.id, h.lost]).sort(),
+      [[lost.id, "restarted"], [stored.id, ""], [elsewhere.id, ""], [current.id, ""]].sort(),
+    );
+    assert.equal((await catalog.findByName("acme", "a")).lost, "restarted");
+    const stats = await catalog.stats();
+    assert.deepEqual([stats.live, stats.lost, stats.expired], [3, 1, 0]);
+    const unknown = newHandleId("acme");
+    const ids = [lost.id, stored.id, elsewhere.id, current.id, unknown];
+    assert.deepEqual(await catalog.gone(ids), [lost.id, unknown]);
+    await assert.rejects(catalog.gone([current.id, "../x"]), InvalidArgumentError);
+    await assert.rejects(catalog.register("acme", { worker: "a b" }), InvalidArgumentError);
+    await assert.rejects(catalog.register("acme", { incarnation: "x" }), InvalidArgumentError);
+  },
+
+  "a lost handle gives its name up, is freed by release or delete whatever its pin, expires":
+    async (
+      { catalog, clock, events },
+    ) => {
+      const inc = crypto.randomUUID();
+      const named = await catalog.register("acme", { worker: "w1", incarnation: inc, name: "t" });
+      const pinned = await catalog.register("acme", { worker: "w1", incarnation: inc });
+      const deleted = await catalog.register("acme", { worker: "w1", incarnation: inc });
+      await catalog.pin("acme", pinned.id);
+      await catalog.retain("acme", pinned.id);
+      clock.now += 2000;
+      const late = await catalog.register("acme", {
+        worker: "w1",
+        incarnation: inc,
+        ttlSeconds: 5,
+      });
+      await catalog.pin("acme", late.id);
+      await settle(catalog, 4);
+      const expiry = { worker: "w1", reason: "lease_expired", incarnation: inc } as const;
+      const marked = await catalog.markLost({ ...expiry, createdUpToMs: clock.now - 1000 });
+      assert.deepEqual(
+        marked.map((r) => r.id).sort(),
+        [named.id, pinned.id, deleted.id].sort(),
+        "what the incarnation registered after its lease ran out is kept",
+      );
+      assert.ok(marked.every((r) => r.lost === "lease_expired" && r.lostAtMs === clock.now));
+
+      assert.equal((await catalog.register("acme", { name: "t" })).name, "t", "the name is free");
+      await assert.rejects(catalog.resolve("acme", named.id), HandleNotFoundError);
+      assert.deepEqual(await catalog.release("acme", pinned.id), { refcount: 1, freed: false });
+      assert.deepEqual(await catalog.release("acme", pinned.id), { refcount: 0, freed: true });
+      assert.deepEqual(await catalog.delete("acme", deleted.id), { freed: true });
+
+      const restarted = { worker: "w1", reason: "restarted" } as const;
+      const again = await catalog.markLost({
+        ...restarted,
+        exceptIncarnation: crypto.randomUUID(),
+      });
+      assert.deepEqual(again.map((r) => r.id), [late.id]);
+      assert.equal(again[0]!.expiresAtMs, clock.now + 5000, "one TTL from the loss");
+      clock.now += 5000;
+      assert.deepEqual((await catalog.sweep()).map((r) => r.id), [late.id], "pinned yet swept");
+      assert.deepEqual(freed(events), [
+        `${named.id}:replaced`,
+        `${pinned.id}:released`,
+        `${deleted.id}:deleted`,
+        `${late.id}:expired`,
+      ]);
+    },
+};
+
 /** Registers the shared cases as Deno tests of one backend. */
 export function catalogContract(backend: string, factory: CatalogFactory): void {
-  for (const [name, run] of Object.entries(CASES)) {
+  for (const [name, run] of Object.entries({ ...CASES, ...LOST_CASES })) {
     Deno.test(`${backend}: ${name}`, async () => {
       const clock = { now: 1_000_000 };
       const events: CatalogEvent[] = [];

@@ -14,6 +14,7 @@ import {
 } from "../../shared/errors.ts";
 import { newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
 import { validateHandleName } from "./names.ts";
+import { checkNotLost, type LostSelector, markedLost, selects } from "./lost.ts";
 import { lowerBound, upperBound } from "./_sorted.ts";
 import {
   buildRecord,
@@ -70,6 +71,8 @@ export class HandleCatalog {
   readonly #byTenant = new Map<string, string[]>();
   /** Handle id of each name, per tenant. */
   readonly #names = new Map<string, Map<string, string>>();
+  /** Ids of the handles each worker holds only in memory (those that can be lost). */
+  readonly #byWorker = new Map<string, Set<string>>();
   #bytes = 0n;
 
   constructor(options: HandleCatalogOptions = {}) {
@@ -100,7 +103,12 @@ export class HandleCatalog {
       );
     }
     const names = this.#names.get(tenant) ?? new Map<string, string>();
-    const holder = name === "" ? undefined : this.#live(tenant, names.get(name));
+    let holder = name === "" ? undefined : this.#live(tenant, names.get(name));
+    if (holder?.lost) {
+      // Its frame is gone: the name goes to the new handle (the plan run again).
+      this.#free(holder, "replaced", now);
+      holder = undefined;
+    }
     if (holder) {
       throw new AlreadyExistsError(
         `Cannot register handle as 'name' must be unique among the tenant's live handles: current value is ${
@@ -113,6 +121,10 @@ export class HandleCatalog {
     ids.splice(lowerBound(ids, id), 0, id);
     this.#byTenant.set(tenant, ids);
     if (name !== "") this.#names.set(tenant, names.set(name, id));
+    if (entry.worker !== "" && entry.objectKey === "") {
+      const held = this.#byWorker.get(entry.worker) ?? new Set<string>();
+      this.#byWorker.set(entry.worker, held.add(id));
+    }
     this.#bytes += entry.bytes;
     const record = { ...entry };
     this.#onEvent({ kind: "registered", record, atMs: now });
@@ -122,13 +134,16 @@ export class HandleCatalog {
   /** Looks a handle up for use and renews its idle TTL. */
   resolve(tenant: string, id: string): HandleRecord {
     const entry = this.#lookup(tenant, id, "resolve");
+    checkNotLost(entry, "resolve");
     entry.expiresAtMs = this.#now() + entry.ttlSeconds * 1000;
     return { ...entry };
   }
 
   /** Looks a handle up without renewing it. */
   describe(tenant: string, id: string): HandleRecord {
-    return { ...this.#lookup(tenant, id, "describe") };
+    const entry = this.#lookup(tenant, id, "describe");
+    checkNotLost(entry, "describe");
+    return { ...entry };
   }
 
   /**
@@ -183,6 +198,7 @@ export class HandleCatalog {
   /** Adds a reference (and counts as a use: renews the idle TTL). */
   retain(tenant: string, id: string): HandleRecord {
     const entry = this.#lookup(tenant, id, "retain");
+    checkNotLost(entry, "retain");
     entry.refcount++;
     entry.expiresAtMs = this.#now() + entry.ttlSeconds * 1000;
     return { ...entry };
@@ -190,13 +206,17 @@ export class HandleCatalog {
 
   /**
    * Drops a reference; the handle is freed when none is left, unless it is pinned. A pinned
-   * handle without references is FailedPreconditionError.
+   * handle without references is FailedPreconditionError. A lost handle is freed by its last
+   * reference whatever its pin, and by any release once it has none.
    */
   release(tenant: string, id: string): { refcount: number; freed: boolean } {
     const entry = this.#lookup(tenant, id, "release");
-    if (entry.refcount === 0) throw noReference(id);
-    entry.refcount--;
-    if (entry.refcount > 0 || entry.pinned) return { refcount: entry.refcount, freed: false };
+    const lost = entry.lost !== "";
+    if (entry.refcount === 0 && !lost) throw noReference(id);
+    entry.refcount = Math.max(0, entry.refcount - 1);
+    if (entry.refcount > 0 || (entry.pinned && !lost)) {
+      return { refcount: entry.refcount, freed: false };
+    }
     this.#free(entry, "released", this.#now());
     return { refcount: 0, freed: true };
   }
@@ -204,6 +224,7 @@ export class HandleCatalog {
   /** Pins a handle (see HandleRecord.pinned) and renews its idle TTL. */
   pin(tenant: string, id: string): HandleRecord {
     const entry = this.#lookup(tenant, id, "pin");
+    checkNotLost(entry, "pin");
     entry.pinned = true;
     entry.expiresAtMs = this.#now() + entry.ttlSeconds * 1000;
     return { ...entry };
@@ -240,8 +261,35 @@ export class HandleCatalog {
   /** Counts for metrics. */
   stats(now: number = this.#now()): CatalogStats {
     let expired = 0;
-    for (const entry of this.#entries.values()) if (isExpired(entry, now)) expired++;
-    return { live: this.#entries.size - expired, expired, bytes: this.#bytes };
+    let lost = 0;
+    for (const entry of this.#entries.values()) {
+      if (isExpired(entry, now)) expired++;
+      else if (entry.lost !== "") lost++;
+    }
+    return { live: this.#entries.size - expired - lost, lost, expired, bytes: this.#bytes };
+  }
+
+  /** Marks lost the handles the selector covers; returns those it marked. */
+  markLost(selector: LostSelector): HandleRecord[] {
+    const now = this.#now();
+    const marked: HandleRecord[] = [];
+    for (const id of this.#byWorker.get(selector.worker) ?? []) {
+      const entry = this.#entries.get(id)!;
+      if (!selects(selector, entry)) continue;
+      Object.assign(entry, markedLost(entry, selector.reason, now));
+      marked.push({ ...entry });
+    }
+    return marked;
+  }
+
+  /** The ids (of any tenant) that name no live handle, in order. */
+  gone(ids: readonly string[]): string[] {
+    for (const id of ids) parseHandleId(id);
+    const now = this.#now();
+    return ids.filter((id) => {
+      const entry = this.#entries.get(id);
+      return !entry || entry.lost !== "" || isExpired(entry, now);
+    });
   }
 
   /** The state store keys of every handle held (expired ones not yet swept included). */
@@ -294,6 +342,8 @@ export class HandleCatalog {
       names.delete(entry.name);
       if (names.size === 0) this.#names.delete(entry.owner);
     }
+    const held = this.#byWorker.get(entry.worker);
+    if (held?.delete(entry.id) && held.size === 0) this.#byWorker.delete(entry.worker);
     this.#bytes -= entry.bytes;
     const record = { ...entry };
     this.#onEvent({ kind: "freed", record, reason, atMs: now });

@@ -6,11 +6,12 @@
  */
 
 import type { HandleRecord, RegisterInput } from "./record.ts";
+import type { LostSelector } from "./lost.ts";
 import { InvalidArgumentError } from "../../shared/errors.ts";
 import { parseHandleId, validateTenant } from "../../shared/ids.ts";
 
-/** Why a handle was freed. */
-export type FreeReason = "released" | "deleted" | "expired";
+/** Why a handle was freed ("replaced": a lost handle whose name a new handle took). */
+export type FreeReason = "released" | "deleted" | "expired" | "replaced";
 
 /** A change in a handle's life, reported to `onEvent`. */
 export type CatalogEvent =
@@ -39,8 +40,10 @@ export interface ListOptions {
 
 /** Counts for metrics. */
 export interface CatalogStats {
-  /** Handles alive now (pinned ones included). */
+  /** Handles alive now (pinned ones included), lost ones left out. */
   live: number;
+  /** Handles marked lost that have not expired yet. */
+  lost: number;
   /** Handles past their expiry that the next sweep will free. */
   expired: number;
   /** Sum of `bytes` over every handle held. */
@@ -99,6 +102,16 @@ export interface Catalog {
   stats(now?: number): Promise<CatalogStats>;
   /** The state store keys of every handle held (expired ones not yet swept included). */
   objectKeys(): Promise<Set<string>>;
+  /**
+   * Marks lost the handles the selector covers (see lost.ts); returns those this call marked
+   * (none when another call, or another replica, marked them first).
+   */
+  markLost(selector: LostSelector): Promise<HandleRecord[]>;
+  /**
+   * The ids (of any tenant) that name no live handle: never registered, freed, expired or
+   * lost, in the order given; a malformed id is InvalidArgumentError.
+   */
+  gone(ids: readonly string[]): Promise<string[]>;
   /** Stops background work; the catalog is not used afterwards. */
   close(): Promise<void>;
 }

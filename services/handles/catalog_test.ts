@@ -106,7 +106,7 @@ Deno.test("a lookup after expiry frees the handle even before the sweep", () => 
   const { catalog, clock, events } = setup();
   const { id } = catalog.register("acme", { ttlSeconds: 1 });
   clock.now += 1000;
-  assert.deepEqual(catalog.stats(), { live: 0, expired: 1, bytes: 0n });
+  assert.deepEqual(catalog.stats(), { live: 0, lost: 0, expired: 1, bytes: 0n });
   assert.throws(() => catalog.describe("acme", id), HandleNotFoundError);
   assert.deepEqual(freed(events), [`${id}:expired`]);
   assert.equal(catalog.size, 0);
@@ -211,11 +211,11 @@ Deno.test("stats() reports live and expired handles and the bytes held", () => {
   const { catalog, clock } = setup();
   catalog.register("acme", { bytes: 10n, ttlSeconds: 1 });
   catalog.register("other", { bytes: 32n, ttlSeconds: 5 });
-  assert.deepEqual(catalog.stats(), { live: 2, expired: 0, bytes: 42n });
+  assert.deepEqual(catalog.stats(), { live: 2, lost: 0, expired: 0, bytes: 42n });
   clock.now += 2000;
-  assert.deepEqual(catalog.stats(), { live: 1, expired: 1, bytes: 42n });
+  assert.deepEqual(catalog.stats(), { live: 1, lost: 0, expired: 1, bytes: 42n });
   catalog.sweep();
-  assert.deepEqual(catalog.stats(), { live: 1, expired: 0, bytes: 32n });
+  assert.deepEqual(catalog.stats(), { live: 1, lost: 0, expired: 0, bytes: 32n });
 });
 
 Deno.test("register() keeps a name and findByName() finds the live handle of that name", () => {

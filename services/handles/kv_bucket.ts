@@ -53,14 +53,14 @@ export class CatalogBucket {
 
   /**
    * Claims the record's name with a create that fails when the name entry exists; a holder
-   * that expired is freed by `freeExpired`, a claim whose handle never came (older than 30 s)
-   * is reclaimed. A live holder is AlreadyExistsError.
+   * that expired or was lost is freed by `freeHolder`, a claim whose handle never came (older
+   * than 30 s) is reclaimed. A live holder is AlreadyExistsError.
    */
   async claimName(
     record: HandleRecord,
     now: number,
     maxAttempts: number,
-    freeExpired: (holder: Versioned) => Promise<unknown>,
+    freeHolder: (holder: Versioned, reason: "expired" | "replaced") => Promise<unknown>,
   ): Promise<void> {
     const key = nameKey(record.owner, record.name);
     const claim: NameClaim = { id: record.id, atMs: now };
@@ -76,7 +76,9 @@ export class CatalogBucket {
       const held = entry.json<NameClaim>();
       const holder = await this.get(held.id);
       if (holder && isExpired(holder.record, now)) {
-        await freeExpired(holder);
+        await freeHolder(holder, "expired");
+      } else if (holder && holder.record.lost !== "") {
+        await freeHolder(holder, "replaced");
       } else if (holder || now - held.atMs < CLAIM_GRACE_MS) {
         throw new AlreadyExistsError(
           `Cannot register handle as 'name' must be unique among the tenant's live handles: current value is ${

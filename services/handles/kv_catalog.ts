@@ -8,6 +8,9 @@
  * reports the FREED event. Names are claimed with a create that fails when the name entry
  * exists, and released when their handle is freed.
  *
+ * Lost handles (lost.ts) are marked with the same compare-and-set, so two replicas marking a
+ * worker's handles at once mark each once.
+ *
  * Limits: the per-tenant handle limit is checked against this replica's mirror and is
  * approximate across replicas (two replicas may both admit the last handle); list() and
  * objectKeys() read every key of the tenant (or bucket) from KV.
@@ -50,6 +53,7 @@ import {
   type Versioned,
 } from "./kv_records.ts";
 import { backoff, CatalogBucket, isConflict } from "./kv_bucket.ts";
+import { checkNotLost, type LostSelector, markedLost, selects } from "./lost.ts";
 import { upperBound } from "./_sorted.ts";
 
 /**
@@ -117,7 +121,7 @@ export class KvCatalog implements Catalog {
         record,
         now,
         this.#maxAttempts,
-        (holder) => this.#erase(holder, holder.record, "expired", now),
+        (holder, reason) => this.#erase(holder, holder.record, reason, now),
       );
     }
     try {
@@ -131,12 +135,17 @@ export class KvCatalog implements Catalog {
   }
 
   async resolve(tenant: string, id: string): Promise<HandleRecord> {
-    return (await this.#change(tenant, id, "resolve", (r, now) => ({ ...r, ...renew(r, now) })))
-      .record;
+    const changed = await this.#change(tenant, id, "resolve", (r, now) => {
+      checkNotLost(r, "resolve");
+      return { ...r, ...renew(r, now) };
+    });
+    return changed.record;
   }
 
   async describe(tenant: string, id: string): Promise<HandleRecord> {
-    return (await this.#lookup(tenant, id, "describe")).record;
+    const { record } = await this.#lookup(tenant, id, "describe");
+    checkNotLost(record, "describe");
+    return record;
   }
 
   async findByName(tenant: string, name: string): Promise<HandleRecord> {
@@ -186,19 +195,21 @@ export class KvCatalog implements Catalog {
   }
 
   async retain(tenant: string, id: string): Promise<HandleRecord> {
-    const changed = await this.#change(tenant, id, "retain", (r, now) => ({
-      ...r,
-      ...renew(r, now),
-      refcount: r.refcount + 1,
-    }));
+    const changed = await this.#change(tenant, id, "retain", (r, now) => {
+      checkNotLost(r, "retain");
+      return { ...r, ...renew(r, now), refcount: r.refcount + 1 };
+    });
     return changed.record;
   }
 
   async release(tenant: string, id: string): Promise<{ refcount: number; freed: boolean }> {
     const changed = await this.#change(tenant, id, "release", (r) => {
-      if (r.refcount === 0) throw noReference(id);
-      const next = { ...r, refcount: r.refcount - 1 };
-      return next.refcount > 0 || next.pinned ? next : { ...next, free: "released" as const };
+      // A lost handle is freed by its last reference whatever its pin (see lost.ts).
+      const lost = r.lost !== "";
+      if (r.refcount === 0 && !lost) throw noReference(id);
+      const next = { ...r, refcount: Math.max(0, r.refcount - 1) };
+      const held = next.refcount > 0 || (next.pinned && !lost);
+      return held ? next : { ...next, free: "released" as const };
     });
     return { refcount: changed.record.refcount, freed: changed.freed };
   }
@@ -209,11 +220,11 @@ export class KvCatalog implements Catalog {
   }
 
   async pin(tenant: string, id: string): Promise<HandleRecord> {
-    return (await this.#change(tenant, id, "pin", (r, now) => ({
-      ...r,
-      ...renew(r, now),
-      pinned: true,
-    }))).record;
+    const changed = await this.#change(tenant, id, "pin", (r, now) => {
+      checkNotLost(r, "pin");
+      return { ...r, ...renew(r, now), pinned: true };
+    });
+    return changed.record;
   }
 
   async unpin(tenant: string, id: string): Promise<HandleRecord> {
@@ -253,6 +264,42 @@ export class KvCatalog implements Catalog {
       if (found && found.record.objectKey !== "") keys.add(found.record.objectKey);
     }
     return keys;
+  }
+
+  async markLost(selector: LostSelector): Promise<HandleRecord[]> {
+    const marked: HandleRecord[] = [];
+    // The mirror finds the candidates; each is marked at the revision it is read at in KV.
+    const candidates = [...this.#mirror.entries()].filter((e) => selects(selector, e.record));
+    for (const { record } of candidates) {
+      for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
+        const fresh = await this.#bucket.get(record.id);
+        if (!fresh || !selects(selector, fresh.record)) break;
+        const next = markedLost(fresh.record, selector.reason, this.#now());
+        try {
+          await this.#bucket.kv.update(recordKey(record.id), encodeRecord(next), fresh.revision);
+          marked.push(next);
+          break;
+        } catch (error) {
+          if (!isConflict(error)) throw error;
+        }
+        await backoff(attempt);
+      }
+    }
+    return marked;
+  }
+
+  async gone(ids: readonly string[]): Promise<string[]> {
+    for (const id of ids) parseHandleId(id);
+    const now = this.#now();
+    const out: string[] = [];
+    for (const id of ids) {
+      const live = (found: Versioned | undefined) =>
+        found !== undefined && found.record.lost === "" && !isExpired(found.record, now);
+      // The mirror lags: what it does not show as live is read again from KV (a handle
+      // registered a moment ago may not be in it yet).
+      if (!live(this.#mirror.get(id)) && !live(await this.#bucket.get(id))) out.push(id);
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -61,3 +61,33 @@ Deno.test("KvCatalog: two replicas on one bucket lose no change and free a handl
     }
   }
 });
+
+Deno.test("KvCatalog: two replicas marking one worker's handles lost at once mark each once", async () => {
+  await using server = await startNatsServer({ jetStream: true });
+  const replicas = await Promise.all([0, 1].map(async (i) => {
+    const nats = await connectNats(server.url, { name: `kv-catalog-lost-${i}` });
+    return { nats, catalog: await openKvCatalog(nats, {}) };
+  }));
+  const [one, two] = replicas.map((r) => r.catalog) as [KvCatalog, KvCatalog];
+  try {
+    const incarnation = crypto.randomUUID();
+    const ids = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const via = i % 2 === 0 ? one : two;
+      ids.add((await via.register("acme", { worker: "w1", incarnation })).id);
+    }
+    await waitFor(async () => (await one.stats()).live === 30 && (await two.stats()).live === 30, {
+      timeoutMs: 5000,
+    });
+    const selector = { worker: "w1", reason: "restarted", exceptIncarnation: "" } as const;
+    const marked = (await Promise.all([one.markLost(selector), two.markLost(selector)])).flat();
+    assert.deepEqual(new Set(marked.map((r) => r.id)), ids);
+    assert.equal(marked.length, 30, "each handle marked by one replica only");
+    assert.deepEqual((await two.gone([...ids])).length, 30);
+  } finally {
+    for (const { nats, catalog } of replicas) {
+      await catalog.close();
+      await nats.close();
+    }
+  }
+});

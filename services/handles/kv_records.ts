@@ -13,6 +13,7 @@ import { Buffer } from "node:buffer";
 import type { KV, KvEntry } from "@nats-io/kv";
 import { Schema } from "../../shared/gen/polaroid/v1/types.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
+import type { HandleLostReason } from "../../shared/errors.ts";
 import { type HandleRecord, isExpired } from "./record.ts";
 import type { CatalogStats } from "./catalog_api.ts";
 
@@ -77,8 +78,17 @@ export function decodeEntry(entry: KvEntry | null): Versioned | undefined {
     metadata: (raw.metadata ?? {}) as Record<string, string>,
     objectKey: String(raw.objectKey ?? ""),
     pinned: raw.pinned === true,
+    incarnation: String(raw.incarnation ?? ""),
+    lost: lostReason(raw.lost),
+    lostAtMs: Number(raw.lostAtMs ?? 0),
   };
   return { record, revision: entry.revision };
+}
+
+const LOST_REASONS: ReadonlySet<unknown> = new Set(["restarted", "stopped", "lease_expired"]);
+
+function lostReason(raw: unknown): HandleLostReason | "" {
+  return LOST_REASONS.has(raw) ? raw as HandleLostReason : "";
 }
 
 /**
@@ -114,6 +124,11 @@ export class CatalogMirror {
     return this.#entries.values();
   }
 
+  /** The handle's entry as last seen. */
+  get(id: string): Versioned | undefined {
+    return this.#entries.get(recordKey(id));
+  }
+
   /** Handles of the tenant seen. */
   count(tenant: string): number {
     return this.#perTenant.get(tenant) ?? 0;
@@ -121,9 +136,10 @@ export class CatalogMirror {
 
   /** Counts for metrics. */
   stats(now: number): CatalogStats {
-    const stats = { live: 0, expired: 0, bytes: 0n };
+    const stats = { live: 0, lost: 0, expired: 0, bytes: 0n };
     for (const { record } of this.#entries.values()) {
       if (isExpired(record, now)) stats.expired++;
+      else if (record.lost !== "") stats.lost++;
       else stats.live++;
       stats.bytes += record.bytes;
     }

@@ -8,6 +8,7 @@
 import { HandleCatalog, type HandleCatalogOptions } from "./catalog.ts";
 import type { Catalog, CatalogStats, HandlePage, ListOptions } from "./catalog_api.ts";
 import type { HandleRecord, RegisterInput } from "./record.ts";
+import type { LostSelector } from "./lost.ts";
 
 /** HandleCatalog's synchronous calls as the promises of Catalog. */
 export class MemoryCatalog implements Catalog {
@@ -58,6 +59,12 @@ export class MemoryCatalog implements Catalog {
   }
   objectKeys(): Promise<Set<string>> {
     return Promise.try(() => this.#catalog.objectKeys());
+  }
+  markLost(selector: LostSelector): Promise<HandleRecord[]> {
+    return Promise.try(() => this.#catalog.markLost(selector));
+  }
+  gone(ids: readonly string[]): Promise<string[]> {
+    return Promise.try(() => this.#catalog.gone(ids));
   }
   close(): Promise<void> {
     return Promise.resolve();

@@ -1,17 +1,20 @@
 /**
  * Prometheus metrics of the handle catalog: handles by state and bytes held (read from the
- * catalog when scraped), handles registered and freed (counted as events happen).
+ * catalog when scraped), handles registered, freed and lost (counted as events happen).
  *
  * @module
  */
 
 import { prom, type Registry } from "../../shared/telemetry/metrics.ts";
 import type { CatalogEvent, CatalogStats } from "./catalog_api.ts";
+import type { HandleRecord } from "./record.ts";
 
 /** Counts catalog events; registered once per service. */
 export interface HandlesMetrics {
   /** Records one catalog event. */
   observe(event: CatalogEvent): void;
+  /** Records handles this replica marked lost. */
+  observeLost(records: readonly HandleRecord[]): void;
 }
 
 /** Registers the catalog's metrics; `stats` is read at every scrape. */
@@ -21,12 +24,14 @@ export function createHandlesMetrics(
 ): HandlesMetrics {
   new prom.Gauge({
     name: "polaroid_handles",
-    help: "Handles in the catalog, by state (live, or expired and waiting for the sweeper).",
+    help:
+      "Handles in the catalog, by state (live; lost, their frame gone with its worker; or expired and waiting for the sweeper).",
     labelNames: ["state"],
     registers: [registry],
     async collect() {
       const now = await stats();
       this.set({ state: "live" }, now.live);
+      this.set({ state: "lost" }, now.lost);
       this.set({ state: "expired" }, now.expired);
     },
   });
@@ -45,7 +50,14 @@ export function createHandlesMetrics(
   });
   const freed = new prom.Counter({
     name: "polaroid_handles_freed_total",
-    help: "Handles freed, by reason (released, deleted, expired).",
+    help: "Handles freed, by reason (released, deleted, expired, replaced).",
+    labelNames: ["reason"],
+    registers: [registry],
+  });
+  const lost = new prom.Counter({
+    name: "polaroid_handles_lost_total",
+    help:
+      "Handles marked lost because their worker restarted, stopped or let its lease run out, by reason.",
     labelNames: ["reason"],
     registers: [registry],
   });
@@ -53,6 +65,9 @@ export function createHandlesMetrics(
     observe(event) {
       if (event.kind === "freed") freed.inc({ reason: event.reason });
       else registered.inc();
+    },
+    observeLost(records) {
+      for (const record of records) if (record.lost !== "") lost.inc({ reason: record.lost });
     },
   };
 }

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { InvalidArgumentError } from "../../shared/errors.ts";
-import { validateTenant } from "../../shared/ids.ts";
+import { type HandleLostReason, InvalidArgumentError } from "../../shared/errors.ts";
+import { validateIncarnation, validateTenant, validateWorkerId } from "../../shared/ids.ts";
 import type { Schema } from "../../shared/gen/polaroid/v1/types.ts";
 import { validateKey } from "../../shared/state_store/store.ts";
 import { validateHandleMetadata } from "./metadata.ts";
@@ -36,6 +36,12 @@ export interface HandleRecord {
   readonly objectKey: string;
   /** A pinned handle never expires and outlives its last release until unpinned. */
   readonly pinned: boolean;
+  /** The incarnation of `worker` that registered it ("" when unknown). */
+  readonly incarnation: string;
+  /** Why its frame is gone (see lost.ts); "" while it is not. */
+  readonly lost: HandleLostReason | "";
+  /** When it was marked lost (ms since the epoch); 0 while it is not. */
+  readonly lostAtMs: number;
 }
 
 /** What a worker registers. */
@@ -55,6 +61,8 @@ export interface RegisterInput {
   metadata?: Record<string, string>;
   /** The frame's state store key. @default "" */
   objectKey?: string;
+  /** The registering worker's incarnation (a UUID), for its lease. @default "" */
+  incarnation?: string;
 }
 
 /** The TTL bounds of a catalog. */
@@ -63,11 +71,12 @@ export interface TtlLimits {
   maxTtlSeconds: number;
 }
 
-const MAX_WORKER_LENGTH = 256;
-
-/** True when the idle TTL has run out at `now` and no pin holds the handle. */
+/**
+ * True when the idle TTL has run out at `now` and no pin holds the handle (a pin does not
+ * hold a lost handle: there is nothing left to keep).
+ */
 export function isExpired(record: HandleRecord, now: number): boolean {
-  return !record.pinned && record.expiresAtMs <= now;
+  return (!record.pinned || record.lost !== "") && record.expiresAtMs <= now;
 }
 
 /** Throws RangeError unless the default TTL is within the maximum. */
@@ -95,12 +104,8 @@ export function buildRecord(
   const name = validateHandleName(input.name ?? "");
   const metadata = validateHandleMetadata(input.metadata ?? {});
   const objectKey = input.objectKey ? validateKey(input.objectKey) : "";
-  const worker = input.worker ?? "";
-  if (worker.length > MAX_WORKER_LENGTH) {
-    throw new InvalidArgumentError(
-      `Cannot register handle as 'worker' must be at most ${MAX_WORKER_LENGTH} characters: current value is ${worker.length} characters long`,
-    );
-  }
+  const worker = input.worker ? validateWorkerId(input.worker) : "";
+  const incarnation = input.incarnation ? validateIncarnation(input.incarnation) : "";
   return {
     id,
     owner: tenant,
@@ -116,6 +121,9 @@ export function buildRecord(
     metadata,
     objectKey,
     pinned: false,
+    incarnation,
+    lost: "",
+    lostAtMs: 0,
   };
 }
 

@@ -31,6 +31,7 @@ export function toHandleInfo(record: HandleRecord): HandleInfo {
     metadata: { ...record.metadata },
     objectKey: record.objectKey,
     pinned: record.pinned,
+    lost: record.lost !== "",
   };
 }
 
@@ -47,6 +48,7 @@ export function handleServiceBinding(catalog: Catalog): ServiceBinding {
         name: request.name,
         metadata: request.metadata,
         objectKey: request.objectKey,
+        incarnation: request.workerIncarnation,
       });
       Object.assign(ctx.log, { handle: record.id, worker: record.worker });
       if (record.name !== "") ctx.log.name = record.name;

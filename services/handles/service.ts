@@ -1,7 +1,9 @@
 /**
  * The handles service put together: the catalog (in memory, or in JetStream KV shared by
- * every replica), its NATS events and metrics, the sweeper that frees expired handles, and
- * the gRPC binding, as a `build` for startService().
+ * every replica), its NATS events and metrics, the compute workers' leases (kept beside the
+ * catalog), the sweeper that frees expired handles and ends leases that ran out, and the
+ * gRPC bindings (HandleService for everyone, HandleWorkerService for compute workers), as a
+ * `build` for startService().
  *
  * @module
  */
@@ -17,6 +19,10 @@ import { openKvCatalog } from "./kv_catalog.ts";
 import { natsEventSink } from "./events.ts";
 import { createHandlesMetrics } from "./metrics.ts";
 import { handleServiceBinding } from "./server.ts";
+import { handleWorkerBinding } from "./worker_server.ts";
+import { WorkerLeases } from "./leases.ts";
+import { type LeaseStore, MemoryLeaseStore } from "./lease_store.ts";
+import { openKvLeaseStore } from "./kv_lease_store.ts";
 import { isContentKey, type StateStore } from "../../shared/state_store/store.ts";
 import { prom } from "../../shared/telemetry/metrics.ts";
 import { collectGarbage } from "./gc.ts";
@@ -67,21 +73,48 @@ export function buildHandlesService(
     const catalog: Catalog = config.catalog === "jetstream"
       ? await openKvCatalog(deps.nats, { ...options, logger })
       : new MemoryCatalog(options);
+    const leaseStore: LeaseStore = config.catalog === "jetstream"
+      ? await openKvLeaseStore(deps.nats)
+      : new MemoryLeaseStore();
+    const leases = new WorkerLeases(leaseStore, catalog, {
+      leaseMs: config.workerLeaseMs,
+      ...(deps.now ? { now: deps.now } : {}),
+      onLost: (records) => {
+        metrics.observeLost(records);
+        const { worker, lost: reason } = records[0]!;
+        logger.warn("handles lost", { worker, reason, count: records.length });
+      },
+    });
+    new prom.Gauge({
+      name: "polaroid_worker_leases",
+      help:
+        "Compute workers' leases, by state (live; ended, their worker stopped or let it run out, kept a while to tell it).",
+      labelNames: ["state"],
+      registers: [registry],
+      async collect() {
+        const counts = await leases.counts();
+        this.set({ state: "live" }, counts.live);
+        this.set({ state: "ended" }, counts.ended);
+      },
+    });
     const gc = deps.store && garbageCollector(deps.store, catalog, config, logger, registry);
-    // Each replica sweeps; with JetStream KV only the replica whose delete wins frees a handle.
+    // Each replica sweeps; with JetStream KV only the replica whose delete wins frees a handle,
+    // and a lease that ran out is ended by the replica whose compare-and-set wins.
     const sweeper = every(config.sweepIntervalMs, async () => {
       try {
         const expired = await catalog.sweep();
         if (expired.length > 0) logger.info("handles expired", { count: expired.length });
+        await leases.sweep();
       } catch (error) {
         logger.error("sweep failed", { error: String(error) });
       }
     });
     return {
-      bindings: [handleServiceBinding(catalog)],
+      bindings: [handleServiceBinding(catalog), handleWorkerBinding(leases, catalog)],
       close: async () => {
         await sweeper.stop();
         await gc?.stop();
+        await leaseStore.close();
         await catalog.close();
         await deps.nats.flush().catch(() => {});
         await deps.onClose?.();

@@ -85,6 +85,7 @@ function startComputeStandIn(received: Received[]): Promise<RunningService> {
                 metadata: {},
                 objectKey: "",
                 pinned: false,
+                lost: false,
               },
             };
           },

@@ -25,6 +25,7 @@ function info(id: string, name: string): HandleInfo {
     metadata: {},
     objectKey: "",
     pinned: false,
+    lost: false,
   };
 }
 

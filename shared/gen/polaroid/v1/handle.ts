@@ -50,6 +50,12 @@ export interface HandleInfo {
   objectKey: string;
   /** Pinned (PinHandle): never expires and outlives its last release until unpinned. */
   pinned: boolean;
+  /**
+   * The frame is gone: its worker restarted, stopped or let its lease run out while it held
+   * the frame only in memory. Using the handle is DATA_LOSS (reason HANDLE_LOST); releasing
+   * or deleting it frees it, and it expires one TTL after the loss whatever its pin.
+   */
+  lost: boolean;
 }
 
 export interface HandleInfo_MetadataEntry {
@@ -62,7 +68,10 @@ export interface HandleEvent {
   kind: HandleEvent_Kind;
   id: string;
   worker: string;
-  /** FREED: "released", "deleted" or "expired". */
+  /**
+   * FREED: "released", "deleted", "expired", or "replaced" (a lost handle whose name a new
+   * handle took).
+   */
   reason: string;
   atMs: bigint;
 }
@@ -122,6 +131,7 @@ function createBaseHandleInfo(): HandleInfo {
     metadata: {},
     objectKey: "",
     pinned: false,
+    lost: false,
   };
 }
 
@@ -183,6 +193,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     }
     if (message.pinned !== false) {
       writer.uint32(112).bool(message.pinned);
+    }
+    if (message.lost !== false) {
+      writer.uint32(120).bool(message.lost);
     }
     return writer;
   },
@@ -315,6 +328,14 @@ export const HandleInfo: MessageFns<HandleInfo> = {
             message.pinned = reader.bool();
             continue;
           }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.lost = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -372,6 +393,7 @@ export const HandleInfo: MessageFns<HandleInfo> = {
         ? globalThis.String(object.object_key)
         : "",
       pinned: isSet(object.pinned) ? globalThis.Boolean(object.pinned) : false,
+      lost: isSet(object.lost) ? globalThis.Boolean(object.lost) : false,
     };
   },
 
@@ -425,6 +447,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     if (message.pinned !== false) {
       obj.pinned = message.pinned;
     }
+    if (message.lost !== false) {
+      obj.lost = message.lost;
+    }
     return obj;
   },
 
@@ -463,6 +488,7 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     );
     message.objectKey = object.objectKey ?? "";
     message.pinned = object.pinned ?? false;
+    message.lost = object.lost ?? false;
     return message;
   },
 };

@@ -38,6 +38,12 @@ export interface RegisterHandleRequest {
   metadata: { [key: string]: string };
   /** See HandleInfo.object_key. */
   objectKey: string;
+  /**
+   * The registering worker's incarnation (HeartbeatRequest.incarnation): the handle is lost
+   * when another incarnation of the worker heartbeats, or when this one's lease runs out,
+   * unless it has an object key. "" for a caller without a lease.
+   */
+  workerIncarnation: string;
 }
 
 export interface RegisterHandleRequest_MetadataEntry {
@@ -76,8 +82,59 @@ export interface DeleteHandleResponse {
   freed: boolean;
 }
 
+export interface HeartbeatRequest {
+  /**
+   * The worker's id (POLAROID_WORKER_ID): [A-Za-z0-9_-] in dot-separated parts, at most 128
+   * characters.
+   */
+  worker: string;
+  /** Random per process start (a UUID): tells a restart from a renewal. */
+  incarnation: string;
+}
+
+export interface HeartbeatResponse {
+  /** How long the lease lasts from now; beat again within a third of it. */
+  leaseMs: number;
+  /**
+   * This incarnation's lease had run out (or been ended) before this heartbeat: the handles
+   * it held only in memory were marked lost, and the worker should drop them.
+   */
+  lapsed: boolean;
+  /** Handles this heartbeat marked lost (those of the worker's earlier incarnations). */
+  lost: number;
+  /**
+   * No lease was known for this worker id: its first heartbeat ever, or the handles service
+   * lost its state (an in-memory catalog restarted). A worker that had a lease reconciles.
+   */
+  newLease: boolean;
+}
+
+export interface EndLeaseResponse {
+  /** Handles marked lost. */
+  lost: number;
+}
+
+export interface CheckHandlesRequest {
+  ids: string[];
+}
+
+export interface CheckHandlesResponse {
+  /** The ids of the request that name no live handle, in request order. */
+  gone: string[];
+}
+
 function createBaseRegisterHandleRequest(): RegisterHandleRequest {
-  return { schema: undefined, rows: 0n, bytes: 0n, ttlSeconds: 0n, worker: "", name: "", metadata: {}, objectKey: "" };
+  return {
+    schema: undefined,
+    rows: 0n,
+    bytes: 0n,
+    ttlSeconds: 0n,
+    worker: "",
+    name: "",
+    metadata: {},
+    objectKey: "",
+    workerIncarnation: "",
+  };
 }
 
 export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
@@ -114,6 +171,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     });
     if (message.objectKey !== "") {
       writer.uint32(66).string(message.objectKey);
+    }
+    if (message.workerIncarnation !== "") {
+      writer.uint32(82).string(message.workerIncarnation);
     }
     return writer;
   },
@@ -198,6 +258,14 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
             message.objectKey = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.workerIncarnation = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -241,6 +309,11 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
         : isSet(object.object_key)
         ? globalThis.String(object.object_key)
         : "",
+      workerIncarnation: isSet(object.workerIncarnation)
+        ? globalThis.String(object.workerIncarnation)
+        : isSet(object.worker_incarnation)
+        ? globalThis.String(object.worker_incarnation)
+        : "",
     };
   },
 
@@ -276,6 +349,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     if (message.objectKey !== "") {
       obj.objectKey = message.objectKey;
     }
+    if (message.workerIncarnation !== "") {
+      obj.workerIncarnation = message.workerIncarnation;
+    }
     return obj;
   },
 
@@ -304,6 +380,7 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
       {},
     );
     message.objectKey = object.objectKey ?? "";
+    message.workerIncarnation = object.workerIncarnation ?? "";
     return message;
   },
 };
@@ -806,6 +883,417 @@ export const DeleteHandleResponse: MessageFns<DeleteHandleResponse> = {
   },
 };
 
+function createBaseHeartbeatRequest(): HeartbeatRequest {
+  return { worker: "", incarnation: "" };
+}
+
+export const HeartbeatRequest: MessageFns<HeartbeatRequest> = {
+  encode(message: HeartbeatRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.worker !== "") {
+      writer.uint32(10).string(message.worker);
+    }
+    if (message.incarnation !== "") {
+      writer.uint32(18).string(message.incarnation);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HeartbeatRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHeartbeatRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.worker = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.incarnation = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HeartbeatRequest {
+    return {
+      worker: isSet(object.worker) ? globalThis.String(object.worker) : "",
+      incarnation: isSet(object.incarnation) ? globalThis.String(object.incarnation) : "",
+    };
+  },
+
+  toJSON(message: HeartbeatRequest): unknown {
+    const obj: any = {};
+    if (message.worker !== "") {
+      obj.worker = message.worker;
+    }
+    if (message.incarnation !== "") {
+      obj.incarnation = message.incarnation;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HeartbeatRequest>, I>>(base?: I): HeartbeatRequest {
+    return HeartbeatRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HeartbeatRequest>, I>>(object: I): HeartbeatRequest {
+    const message = createBaseHeartbeatRequest();
+    message.worker = object.worker ?? "";
+    message.incarnation = object.incarnation ?? "";
+    return message;
+  },
+};
+
+function createBaseHeartbeatResponse(): HeartbeatResponse {
+  return { leaseMs: 0, lapsed: false, lost: 0, newLease: false };
+}
+
+export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
+  encode(message: HeartbeatResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leaseMs !== 0) {
+      writer.uint32(8).uint32(message.leaseMs);
+    }
+    if (message.lapsed !== false) {
+      writer.uint32(16).bool(message.lapsed);
+    }
+    if (message.lost !== 0) {
+      writer.uint32(24).uint32(message.lost);
+    }
+    if (message.newLease !== false) {
+      writer.uint32(32).bool(message.newLease);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HeartbeatResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHeartbeatResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.leaseMs = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.lapsed = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.lost = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.newLease = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HeartbeatResponse {
+    return {
+      leaseMs: isSet(object.leaseMs)
+        ? globalThis.Number(object.leaseMs)
+        : isSet(object.lease_ms)
+        ? globalThis.Number(object.lease_ms)
+        : 0,
+      lapsed: isSet(object.lapsed) ? globalThis.Boolean(object.lapsed) : false,
+      lost: isSet(object.lost) ? globalThis.Number(object.lost) : 0,
+      newLease: isSet(object.newLease)
+        ? globalThis.Boolean(object.newLease)
+        : isSet(object.new_lease)
+        ? globalThis.Boolean(object.new_lease)
+        : false,
+    };
+  },
+
+  toJSON(message: HeartbeatResponse): unknown {
+    const obj: any = {};
+    if (message.leaseMs !== 0) {
+      obj.leaseMs = Math.round(message.leaseMs);
+    }
+    if (message.lapsed !== false) {
+      obj.lapsed = message.lapsed;
+    }
+    if (message.lost !== 0) {
+      obj.lost = Math.round(message.lost);
+    }
+    if (message.newLease !== false) {
+      obj.newLease = message.newLease;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HeartbeatResponse>, I>>(base?: I): HeartbeatResponse {
+    return HeartbeatResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HeartbeatResponse>, I>>(object: I): HeartbeatResponse {
+    const message = createBaseHeartbeatResponse();
+    message.leaseMs = object.leaseMs ?? 0;
+    message.lapsed = object.lapsed ?? false;
+    message.lost = object.lost ?? 0;
+    message.newLease = object.newLease ?? false;
+    return message;
+  },
+};
+
+function createBaseEndLeaseResponse(): EndLeaseResponse {
+  return { lost: 0 };
+}
+
+export const EndLeaseResponse: MessageFns<EndLeaseResponse> = {
+  encode(message: EndLeaseResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lost !== 0) {
+      writer.uint32(8).uint32(message.lost);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndLeaseResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndLeaseResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.lost = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndLeaseResponse {
+    return { lost: isSet(object.lost) ? globalThis.Number(object.lost) : 0 };
+  },
+
+  toJSON(message: EndLeaseResponse): unknown {
+    const obj: any = {};
+    if (message.lost !== 0) {
+      obj.lost = Math.round(message.lost);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EndLeaseResponse>, I>>(base?: I): EndLeaseResponse {
+    return EndLeaseResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EndLeaseResponse>, I>>(object: I): EndLeaseResponse {
+    const message = createBaseEndLeaseResponse();
+    message.lost = object.lost ?? 0;
+    return message;
+  },
+};
+
+function createBaseCheckHandlesRequest(): CheckHandlesRequest {
+  return { ids: [] };
+}
+
+export const CheckHandlesRequest: MessageFns<CheckHandlesRequest> = {
+  encode(message: CheckHandlesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.ids) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckHandlesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckHandlesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ids.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckHandlesRequest {
+    return { ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => globalThis.String(e)) : [] };
+  },
+
+  toJSON(message: CheckHandlesRequest): unknown {
+    const obj: any = {};
+    if (message.ids?.length) {
+      obj.ids = message.ids;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckHandlesRequest>, I>>(base?: I): CheckHandlesRequest {
+    return CheckHandlesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckHandlesRequest>, I>>(object: I): CheckHandlesRequest {
+    const message = createBaseCheckHandlesRequest();
+    message.ids = object.ids?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseCheckHandlesResponse(): CheckHandlesResponse {
+  return { gone: [] };
+}
+
+export const CheckHandlesResponse: MessageFns<CheckHandlesResponse> = {
+  encode(message: CheckHandlesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.gone) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckHandlesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckHandlesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.gone.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckHandlesResponse {
+    return { gone: globalThis.Array.isArray(object?.gone) ? object.gone.map((e: any) => globalThis.String(e)) : [] };
+  },
+
+  toJSON(message: CheckHandlesResponse): unknown {
+    const obj: any = {};
+    if (message.gone?.length) {
+      obj.gone = message.gone;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckHandlesResponse>, I>>(base?: I): CheckHandlesResponse {
+    return CheckHandlesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckHandlesResponse>, I>>(object: I): CheckHandlesResponse {
+    const message = createBaseCheckHandlesResponse();
+    message.gone = object.gone?.map((e) => e) || [];
+    return message;
+  },
+};
+
 /**
  * The control plane for handles: catalog, lifetime and reference counts. Every call acts
  * for the tenant named in the `x-polaroid-tenant` metadata ("default" when absent).
@@ -1087,6 +1575,140 @@ export const HandleServiceClient = makeGenericClientConstructor(
 ) as unknown as {
   new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): HandleServiceClient;
   service: typeof HandleServiceService;
+  serviceName: string;
+};
+
+/**
+ * What compute workers, and only they, ask of the handles service: leases that say which
+ * workers are alive, and which of the handles a worker holds are still live. The handles
+ * service hosts it beside HandleService; compute does not pass it through to clients.
+ * Calls act for no tenant.
+ */
+export type HandleWorkerServiceService = typeof HandleWorkerServiceService;
+export const HandleWorkerServiceService = {
+  /**
+   * Takes or renews the worker's lease for `lease_ms` (the response's). A worker sends one at
+   * start and then every third of the lease. A new incarnation of a known worker id marks the
+   * handles its earlier incarnations held only in memory as lost; so does a lease that runs
+   * out, for the handles of its incarnation.
+   */
+  heartbeat: {
+    path: "/polaroid.v1.HandleWorkerService/Heartbeat" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HeartbeatRequest): Buffer => Buffer.from(HeartbeatRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HeartbeatRequest => HeartbeatRequest.decode(value),
+    responseSerialize: (value: HeartbeatResponse): Buffer => Buffer.from(HeartbeatResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HeartbeatResponse => HeartbeatResponse.decode(value),
+  },
+  /** Ends the lease of a worker that is stopping: its handles held only in memory are lost now. */
+  endLease: {
+    path: "/polaroid.v1.HandleWorkerService/EndLease" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HeartbeatRequest): Buffer => Buffer.from(HeartbeatRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HeartbeatRequest => HeartbeatRequest.decode(value),
+    responseSerialize: (value: EndLeaseResponse): Buffer => Buffer.from(EndLeaseResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EndLeaseResponse => EndLeaseResponse.decode(value),
+  },
+  /**
+   * Which of these handles are not live: never registered, freed, expired or lost. Ids of
+   * any tenant, at most 1000 per call.
+   */
+  checkHandles: {
+    path: "/polaroid.v1.HandleWorkerService/CheckHandles" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckHandlesRequest): Buffer => Buffer.from(CheckHandlesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckHandlesRequest => CheckHandlesRequest.decode(value),
+    responseSerialize: (value: CheckHandlesResponse): Buffer =>
+      Buffer.from(CheckHandlesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckHandlesResponse => CheckHandlesResponse.decode(value),
+  },
+} as const;
+
+export interface HandleWorkerServiceServer extends UntypedServiceImplementation {
+  /**
+   * Takes or renews the worker's lease for `lease_ms` (the response's). A worker sends one at
+   * start and then every third of the lease. A new incarnation of a known worker id marks the
+   * handles its earlier incarnations held only in memory as lost; so does a lease that runs
+   * out, for the handles of its incarnation.
+   */
+  heartbeat: handleUnaryCall<HeartbeatRequest, HeartbeatResponse>;
+  /** Ends the lease of a worker that is stopping: its handles held only in memory are lost now. */
+  endLease: handleUnaryCall<HeartbeatRequest, EndLeaseResponse>;
+  /**
+   * Which of these handles are not live: never registered, freed, expired or lost. Ids of
+   * any tenant, at most 1000 per call.
+   */
+  checkHandles: handleUnaryCall<CheckHandlesRequest, CheckHandlesResponse>;
+}
+
+export interface HandleWorkerServiceClient extends Client {
+  /**
+   * Takes or renews the worker's lease for `lease_ms` (the response's). A worker sends one at
+   * start and then every third of the lease. A new incarnation of a known worker id marks the
+   * handles its earlier incarnations held only in memory as lost; so does a lease that runs
+   * out, for the handles of its incarnation.
+   */
+  heartbeat(
+    request: HeartbeatRequest,
+    callback: (error: ServiceError | null, response: HeartbeatResponse) => void,
+  ): ClientUnaryCall;
+  heartbeat(
+    request: HeartbeatRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HeartbeatResponse) => void,
+  ): ClientUnaryCall;
+  heartbeat(
+    request: HeartbeatRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HeartbeatResponse) => void,
+  ): ClientUnaryCall;
+  /** Ends the lease of a worker that is stopping: its handles held only in memory are lost now. */
+  endLease(
+    request: HeartbeatRequest,
+    callback: (error: ServiceError | null, response: EndLeaseResponse) => void,
+  ): ClientUnaryCall;
+  endLease(
+    request: HeartbeatRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EndLeaseResponse) => void,
+  ): ClientUnaryCall;
+  endLease(
+    request: HeartbeatRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EndLeaseResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Which of these handles are not live: never registered, freed, expired or lost. Ids of
+   * any tenant, at most 1000 per call.
+   */
+  checkHandles(
+    request: CheckHandlesRequest,
+    callback: (error: ServiceError | null, response: CheckHandlesResponse) => void,
+  ): ClientUnaryCall;
+  checkHandles(
+    request: CheckHandlesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckHandlesResponse) => void,
+  ): ClientUnaryCall;
+  checkHandles(
+    request: CheckHandlesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckHandlesResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const HandleWorkerServiceClient = makeGenericClientConstructor(
+  HandleWorkerServiceService,
+  "polaroid.v1.HandleWorkerService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): HandleWorkerServiceClient;
+  service: typeof HandleWorkerServiceService;
   serviceName: string;
 };
 
