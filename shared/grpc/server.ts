@@ -5,8 +5,8 @@
  *
  * Admission happens here too, before a handler runs (so before it reads or allocates
  * anything): beyond `maxConcurrentCalls` calls a new one is refused at once with
- * RESOURCE_EXHAUSTED, and once the server is draining every new call is refused with
- * UNAVAILABLE. Health checks are never refused, and do not count.
+ * RESOURCE_EXHAUSTED. Health checks are never refused, and do not count. A draining server
+ * takes no new calls at all: its GOAWAY tells each client which calls it will finish.
  *
  * @module
  */
@@ -16,13 +16,7 @@ import { once } from "node:events";
 import net from "node:net";
 import { withoutGoaway } from "./goaway_filter.ts";
 import { DEFAULT_TENANT, validateTenant } from "../ids.ts";
-import {
-  CancelledError,
-  InternalError,
-  LimitExceededError,
-  PolaroidError,
-  UnavailableError,
-} from "../errors.ts";
+import { CancelledError, InternalError, LimitExceededError, PolaroidError } from "../errors.ts";
 import type { Logger } from "../telemetry/log.ts";
 import type { RpcMetrics } from "../telemetry/metrics.ts";
 import { toStatusObject } from "./status.ts";
@@ -60,13 +54,15 @@ export interface GrpcServer extends AsyncDisposable {
   readonly health: HealthState;
   /** Calls being served now (health checks left out). */
   readonly activeCalls: number;
-  /** True once close() began: new calls are refused with UNAVAILABLE. */
+  /** True once close() began. */
   readonly draining: boolean;
   /**
    * Drains and stops: health turns NOT_SERVING, the listener closes (new connections are
-   * refused), new calls on open connections are refused with UNAVAILABLE, and calls in flight
-   * get up to `graceMs` to finish and be delivered (connections close once their streams
-   * have); whatever is left then is cut. @default graceMs 10000
+   * refused), and every connection gets a GOAWAY at once: the calls it carries so far are
+   * served, any later one is ignored, which tells the client to retry it elsewhere (as
+   * REFUSED_STREAM, which grpc-js retries by itself). Calls in flight get up to `graceMs` to
+   * finish and be delivered (connections close once their streams have); whatever is left
+   * then is cut. @default graceMs 10000
    */
   close(graceMs?: number): Promise<void>;
 }
@@ -112,11 +108,6 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   /** Admits a call or says why not; health checks always pass and are not counted. */
   const admit = (method: string): PolaroidError | undefined => {
     if (method.startsWith(HEALTH_PREFIX)) return undefined;
-    if (draining) {
-      return new UnavailableError(
-        "Cannot take the call as this server is shutting down: retry on another one",
-      );
-    }
     if (maxCalls > 0 && inFlight >= maxCalls) {
       return new LimitExceededError(
         `Cannot take the call as a server may run at most ${maxCalls} calls at once (POLAROID_MAX_CONCURRENT_CALLS): current value is ${inFlight}`,
@@ -234,15 +225,15 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       draining = true;
       health.setAll(ServingStatus.NOT_SERVING);
       listener.close();
+      // GOAWAY first: a call that reached no handler yet goes elsewhere now instead of
+      // waiting for this server or being refused by it. Each connection closes once its
+      // streams have (a stream's last messages may wait for the client's flow control).
+      injector.drain(left());
       if (inFlight > 0) await within(new Promise<void>((resolve) => idle.push(resolve)), left());
-      // The handlers are done, but a stream's last messages and status may still wait for
-      // the client's flow control: each connection is closed gracefully (GOAWAY, then
-      // closed once its streams are) and awaited within the grace left. Health watches
-      // would hold a connection open, so they end here.
+      // Health watches would hold a connection open: they end once the calls have.
       for (const active of healthCalls) {
         active.controller.abort(new CancelledError("the server is stopping"));
       }
-      injector.drain(left());
       if (sockets.size > 0) {
         await within(new Promise<void>((resolve) => disconnected.push(resolve)), left());
       }
