@@ -14,7 +14,8 @@
  *
  * `deno run -A --v8-flags=--expose-gc tests/_goaway_client.ts --endpoint 127.0.0.1:50099`
  *
- * `--shield off` runs the same client over plain insecure credentials (no GoawayShield).
+ * `--shield off` runs the same client over plain insecure credentials (no GoawayShield);
+ * `--shield nosession` with a shield that leaves Deno's session alone (the fallback).
  *
  * @module
  */
@@ -28,6 +29,7 @@ import {
   ExecuteRequest,
 } from "../shared/gen/polaroid/v1/dataframe.ts";
 import { RpcClient, type RpcClientOptions } from "../shared/grpc/client.ts";
+import { shieldedCredentials, type ShieldObserver } from "../shared/grpc/shielded_credentials.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -37,6 +39,13 @@ const { values } = parseArgs({
   },
 });
 const shielded = values.shield !== "off";
+const observer: ShieldObserver = {
+  goaway(info) {
+    counts.goaways++;
+    counts.refused += info.refused;
+    if (!info.notified) counts.unnotified++;
+  },
+};
 
 const counts = {
   ok: 0,
@@ -54,17 +63,9 @@ const counts = {
 const options: RpcClientOptions = {
   timeoutMs: 20_000,
   waitForReady: true,
-  ...(shielded
-    ? {
-      goawayObserver: {
-        goaway(info) {
-          counts.goaways++;
-          counts.refused += info.refused;
-          if (!info.notified) counts.unnotified++;
-        },
-      },
-    }
-    : { credentials: grpc.credentials.createInsecure() }),
+  credentials: values.shield === "off"
+    ? grpc.credentials.createInsecure()
+    : shieldedCredentials({ observer, useSession: values.shield !== "nosession" }),
 };
 const busy = new RpcClient(values.endpoint!, DataFrameServiceService, options);
 // Other channel options, other connections (grpc-js shares connections of equal channels).

@@ -19,7 +19,7 @@
 
 import * as grpc from "@grpc/grpc-js";
 import type { Socket } from "node:net";
-import { type ShieldObserver, shieldSocket } from "./shielded_socket.ts";
+import { type ShieldObserver, shieldSocket, type ShieldSocketOptions } from "./shielded_socket.ts";
 
 export type { ShieldObserver };
 
@@ -32,6 +32,8 @@ export interface ShieldedCredentialsOptions {
   inner?: grpc.ChannelCredentials;
   /** Told of every GOAWAY dropped. @default none */
   observer?: ShieldObserver;
+  /** See ShieldSocketOptions.useSession. @default true */
+  useSession?: boolean;
 }
 
 /** The observer of credentials made without one: one object, so that they are all equal. */
@@ -41,20 +43,20 @@ const NO_OBSERVER: ShieldObserver = Object.freeze({});
 export function shieldedCredentials(
   options: ShieldedCredentialsOptions = {},
 ): grpc.ChannelCredentials {
-  return new ShieldedCredentials(
-    options.inner ?? grpc.credentials.createInsecure(),
-    options.observer ?? NO_OBSERVER,
-  );
+  return new ShieldedCredentials(options.inner ?? grpc.credentials.createInsecure(), {
+    observer: options.observer ?? NO_OBSERVER,
+    useSession: options.useSession ?? true,
+  });
 }
 
 class ShieldedCredentials extends grpc.ChannelCredentials {
   readonly #inner: grpc.ChannelCredentials;
-  readonly #observer: ShieldObserver;
+  readonly #options: Required<ShieldSocketOptions>;
 
-  constructor(inner: grpc.ChannelCredentials, observer: ShieldObserver) {
+  constructor(inner: grpc.ChannelCredentials, options: Required<ShieldSocketOptions>) {
     super();
     this.#inner = inner;
-    this.#observer = observer;
+    this.#options = options;
   }
 
   override _isSecure(): boolean {
@@ -64,18 +66,20 @@ class ShieldedCredentials extends grpc.ChannelCredentials {
   // Equal credentials share connections (grpc-js's subchannel pool).
   override _equals(other: grpc.ChannelCredentials): boolean {
     return other === this ||
-      (other instanceof ShieldedCredentials && other.#observer === this.#observer &&
+      (other instanceof ShieldedCredentials &&
+        other.#options.observer === this.#options.observer &&
+        other.#options.useSession === this.#options.useSession &&
         other.#inner._equals(this.#inner));
   }
 
   override _createSecureConnector(...args: ConnectorArgs): SecureConnector {
     const inner = this.#inner._createSecureConnector(...args);
-    const observer = this.#observer;
+    const options = this.#options;
     return {
       async connect(socket) {
         const connected = await inner.connect(socket);
         return {
-          socket: shieldSocket(connected.socket, observer) as Socket,
+          socket: shieldSocket(connected.socket, options) as Socket,
           secure: connected.secure,
         };
       },

@@ -64,8 +64,21 @@ function boundSession(socket: object): BoundSession | undefined {
   return usable ? s as BoundSession : undefined;
 }
 
+/** Options of shieldSocket(). */
+export interface ShieldSocketOptions {
+  /** Told of every GOAWAY dropped. @default none */
+  observer?: ShieldObserver;
+  /**
+   * Uses Deno's session as described above; false leaves it alone (the fallback, kept to
+   * measure what the session buys, docs/adr/0005). @default true
+   */
+  useSession?: boolean;
+}
+
 /** `socket` read through a GoawayShield (see the module documentation). */
-export function shieldSocket(socket: Socket, observer: ShieldObserver = {}): Duplex {
+export function shieldSocket(socket: Socket, options: ShieldSocketOptions = {}): Duplex {
+  const observer = options.observer ?? {};
+  const find = options.useSession === false ? () => undefined : boundSession;
   let watched = false;
   /** grpc-js has calls on the session. */
   let busy = false;
@@ -79,7 +92,7 @@ export function shieldSocket(socket: Socket, observer: ShieldObserver = {}): Dup
   /** Wraps the session's ref, unref and close (once, at the first write). */
   const watch = () => {
     if (watched) return;
-    const session = boundSession(filtered.duplex);
+    const session = find(filtered.duplex);
     if (session === undefined) return;
     watched = true;
     const { ref, unref, close } = session;
@@ -127,7 +140,7 @@ export function shieldSocket(socket: Socket, observer: ShieldObserver = {}): Dup
       // Before the refusals are delivered: a refused call retried at once must not be
       // picked onto this connection again.
       watch();
-      const live = boundSession(filtered.duplex);
+      const live = find(filtered.duplex);
       live?.emit("goaway", info.errorCode, info.lastStreamId, info.debugData);
       observer.goaway?.({ ...info, notified: live !== undefined });
     },
