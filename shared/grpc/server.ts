@@ -13,8 +13,7 @@
 
 import * as grpc from "@grpc/grpc-js";
 import { once } from "node:events";
-import net from "node:net";
-import { withoutGoaway } from "./goaway_filter.ts";
+import { acceptConnections } from "./_connections.ts";
 import { DEFAULT_TENANT, validateTenant } from "../ids.ts";
 import { CancelledError, InternalError, LimitExceededError, PolaroidError } from "../errors.ts";
 import type { Logger } from "../telemetry/log.ts";
@@ -58,11 +57,11 @@ export interface GrpcServer extends AsyncDisposable {
   readonly draining: boolean;
   /**
    * Drains and stops: health turns NOT_SERVING, the listener closes (new connections are
-   * refused), and every connection gets a GOAWAY at once: the calls it carries so far are
-   * served, any later one is ignored, which tells the client to retry it elsewhere (as
-   * REFUSED_STREAM, which grpc-js retries by itself). Calls in flight get up to `graceMs` to
-   * finish and be delivered (connections close once their streams have); whatever is left
-   * then is cut. @default graceMs 10000
+   * refused), and every connection gets a GOAWAY notice at once, then 100 ms later the final
+   * GOAWAY: the calls that reached the server by then are served, any later one is ignored,
+   * which tells the client to retry it elsewhere (grpc-js does so by itself). Calls in
+   * flight get up to `graceMs` to finish and be delivered (connections close once their
+   * streams have); whatever is left then is cut. @default graceMs 10000
    */
   close(graceMs?: number): Promise<void>;
 }
@@ -84,6 +83,8 @@ interface Active {
 }
 
 const HEALTH_PREFIX = "/grpc.health.v1.Health/";
+/** Between the GOAWAY notice and the final GOAWAY of a drain: calls on their way arrive. */
+const NOTICE_MS = 100;
 
 /** Binds and starts a gRPC server with Health and the given services. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
@@ -199,23 +200,11 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // Connections are accepted here and handed to grpc-js through a filter that keeps the
   // peer's GOAWAY away from Deno's HTTP/2 layer (see goaway_filter.ts).
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const sockets = new Set<net.Socket>();
-  const disconnected: Array<() => void> = [];
-  const listener = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.once("close", () => {
-      sockets.delete(socket);
-      if (sockets.size === 0) { for (const wake of disconnected.splice(0)) wake(); }
-    });
-    injector.injectConnection(withoutGoaway(socket));
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    listener.once("error", reject);
-    listener.listen(options.port, options.host, () => {
-      listener.off("error", reject);
-      resolve((listener.address() as net.AddressInfo).port);
-    });
-  });
+  const connections = await acceptConnections(
+    options.host,
+    options.port,
+    (connection) => injector.injectConnection(connection),
+  );
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000) =>
@@ -224,24 +213,25 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       const left = () => Math.max(0, deadline - performance.now());
       draining = true;
       health.setAll(ServingStatus.NOT_SERVING);
-      listener.close();
-      // GOAWAY first: a call that reached no handler yet goes elsewhere now instead of
-      // waiting for this server or being refused by it. Each connection closes once its
-      // streams have (a stream's last messages may wait for the client's flow control).
+      // GOAWAY in two steps (RFC 9113 §6.8): a notice at once, so that clients send new
+      // calls elsewhere, then the final one once the calls already on their way have
+      // arrived; those are served, any later one is refused (clients retry it). Each
+      // connection closes once its streams have (their last messages may wait for the
+      // client's flow control).
+      connections.stopAccepting();
+      await within(new Promise<void>((resolve) => setTimeout(resolve, NOTICE_MS)), left());
       injector.drain(left());
       if (inFlight > 0) await within(new Promise<void>((resolve) => idle.push(resolve)), left());
       // Health watches would hold a connection open: they end once the calls have.
       for (const active of healthCalls) {
         active.controller.abort(new CancelledError("the server is stopping"));
       }
-      if (sockets.size > 0) {
-        await within(new Promise<void>((resolve) => disconnected.push(resolve)), left());
-      }
+      await connections.closed(left());
       injector.destroy();
       server.forceShutdown();
     })();
   return {
-    port,
+    port: connections.port,
     health,
     get activeCalls() {
       return inFlight;

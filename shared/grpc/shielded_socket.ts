@@ -30,6 +30,7 @@
 
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { type BoundSession, boundSession } from "./_bound_session.ts";
 import { filterSocket } from "./filtered_socket.ts";
 import { type GoawayInfo, GoawayShield } from "./goaway_shield.ts";
 
@@ -40,28 +41,6 @@ export interface ShieldObserver {
    * (false when no live session was found on the socket).
    */
   goaway?(info: GoawayInfo & { notified: boolean }): void;
-}
-
-/** What the shield uses of Deno's HTTP/2 session. */
-interface BoundSession {
-  emit(event: string, ...args: unknown[]): boolean;
-  ref(): void;
-  unref(): void;
-  close(callback?: () => void): void;
-}
-
-/**
- * The HTTP/2 session Deno's `node:http2` bound to `socket`, or undefined (none, or no longer:
- * Deno unbinds a destroyed session).
- */
-function boundSession(socket: object): BoundSession | undefined {
-  const key = Object.getOwnPropertySymbols(socket).find((s) => s.description === "kBoundSession");
-  const s = (key === undefined ? undefined : (socket as Record<symbol, unknown>)[key]) as
-    | Partial<BoundSession>
-    | undefined;
-  const usable = typeof s?.emit === "function" && typeof s.ref === "function" &&
-    typeof s.unref === "function" && typeof s.close === "function";
-  return usable ? s as BoundSession : undefined;
 }
 
 /** Options of shieldSocket(). */
