@@ -40,9 +40,12 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       const frames = store
         ? new FrameStore({ maxBytes: config.cacheBytes, evictable: true })
         : new FrameStore({ maxBytes: config.limits.maxWorkerBytes });
+      // While the handles service restarts, calls wait for it (within their deadline)
+      // instead of failing at once.
       const handles = new RpcClient(config.handlesEndpoint, HandleServiceService, {
         timeoutMs: 10_000,
         maxMessageBytes: config.maxMessageBytes,
+        waitForReady: true,
       });
       const planCache = new PlanCache({ maxEntries: config.planCacheEntries });
       const nats = await connectNats(config.natsUrl, { name: `polaroid-${config.workerId}` });

@@ -37,7 +37,11 @@ export async function uploadArrow(
   ipc: Uint8Array,
   options: UploadOptions,
 ): Promise<HandleInfo> {
-  const client = new RpcClient(endpoint, DataFrameServiceService, { tenant: options.tenant });
+  // A worker (or balancer) that restarts is waited for, within the deadline.
+  const client = new RpcClient(endpoint, DataFrameServiceService, {
+    tenant: options.tenant,
+    waitForReady: true,
+  });
   try {
     const chunks = uploadChunks(ipc, options.ttlSeconds ?? 0n, options.chunkBytes);
     const response = await client.clientStream("upload", chunks, {
