@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { InvalidArgumentError } from "./errors.ts";
-import { newHandleId, parseHandleId, validateTenant } from "./ids.ts";
+import {
+  handleIdFor,
+  newHandleId,
+  parseHandleId,
+  validateRequestId,
+  validateTenant,
+} from "./ids.ts";
 
 Deno.test("newHandleId() builds ids that parseHandleId() accepts, with the tenant", () => {
   const seen = new Set<string>();
@@ -23,4 +29,20 @@ Deno.test("validateTenant() rejects upper case, dots and over-long names", () =>
     assert.throws(() => validateTenant(bad), InvalidArgumentError);
   }
   assert.equal(validateTenant("default"), "default");
+});
+
+Deno.test("handleIdFor() names one handle per tenant and request id, in the usual form", () => {
+  const request = crypto.randomUUID();
+  const id = handleIdFor("acme", request);
+  assert.equal(handleIdFor("acme", request), id, "the same register, the same id");
+  assert.equal(parseHandleId(id).tenant, "acme");
+  assert.notEqual(handleIdFor("acme", crypto.randomUUID()), id);
+  assert.notEqual(handleIdFor("other", request).split(".")[1], id.split(".")[1]);
+});
+
+Deno.test("validateRequestId() takes 16 to 64 characters of [A-Za-z0-9_-] only", () => {
+  assert.equal(validateRequestId("0123456789abcdef"), "0123456789abcdef");
+  for (const bad of ["", "short", "x".repeat(65), "0123456789abcdef/", "0123456789 abcdef"]) {
+    assert.throws(() => validateRequestId(bad), InvalidArgumentError, JSON.stringify(bad));
+  }
 });

@@ -64,6 +64,7 @@ function register(client: Handles, options: { name?: string; ttlSeconds?: bigint
     worker: "compute-1",
     metadata: {},
     objectKey: "",
+    requestId: "",
   });
 }
 

@@ -55,6 +55,11 @@ export interface RegisterInput {
   metadata?: Record<string, string>;
   /** The frame's state store key. @default "" */
   objectKey?: string;
+  /**
+   * Makes the register idempotent (see shared/ids.ts handleIdFor): a register with the same
+   * request id returns the handle the first one made. @default "" (a new handle)
+   */
+  requestId?: string;
 }
 
 /** The TTL bounds of a catalog. */

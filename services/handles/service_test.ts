@@ -77,6 +77,7 @@ function registerNamed(client: RpcClient<typeof HandleServiceService>, name: str
     worker: "",
     metadata: {},
     objectKey: "",
+    requestId: "",
   });
 }
 
@@ -92,6 +93,7 @@ Deno.test("HandleService: register, resolve, retain, release twice publishes FRE
       worker: "compute-7",
       metadata: {},
       objectKey: "",
+      requestId: "",
     });
     assert.match(info.id, /^acme\.[a-z2-7]{26}$/);
     assert.equal(info.owner, "acme");
@@ -144,6 +146,7 @@ Deno.test("HandleService: a 1 s TTL expires and publishes FREED 'expired'", asyn
       worker: "compute-1",
       metadata: {},
       objectKey: "",
+      requestId: "",
     });
     assert.equal(info.expiresAtMs - info.createdAtMs, 1000n);
     await waitFor(
@@ -168,6 +171,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
       worker: "",
       metadata: {},
       objectKey: "",
+      requestId: "",
     });
     const other = new RpcClient(endpoint, HandleServiceService, {
       tenant: "other",
@@ -194,6 +198,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
         worker: "",
         metadata: {},
         objectKey: "",
+        requestId: "",
       }),
       (e: unknown) => e instanceof InvalidArgumentError && /ttl_seconds/.test(e.message),
     );

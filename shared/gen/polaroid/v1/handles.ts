@@ -38,6 +38,13 @@ export interface RegisterHandleRequest {
   metadata: { [key: string]: string };
   /** See HandleInfo.object_key. */
   objectKey: string;
+  /**
+   * Makes the call idempotent: a register repeated with the same request_id (a retry after
+   * the connection broke, when the caller cannot tell whether the first one arrived) returns
+   * the handle the first one registered instead of a second one; the handle id is derived
+   * from it. 16 to 64 characters of [A-Za-z0-9_-], random; "" registers a new handle.
+   */
+  requestId: string;
 }
 
 export interface RegisterHandleRequest_MetadataEntry {
@@ -77,7 +84,17 @@ export interface DeleteHandleResponse {
 }
 
 function createBaseRegisterHandleRequest(): RegisterHandleRequest {
-  return { schema: undefined, rows: 0n, bytes: 0n, ttlSeconds: 0n, worker: "", name: "", metadata: {}, objectKey: "" };
+  return {
+    schema: undefined,
+    rows: 0n,
+    bytes: 0n,
+    ttlSeconds: 0n,
+    worker: "",
+    name: "",
+    metadata: {},
+    objectKey: "",
+    requestId: "",
+  };
 }
 
 export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
@@ -114,6 +131,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     });
     if (message.objectKey !== "") {
       writer.uint32(66).string(message.objectKey);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(74).string(message.requestId);
     }
     return writer;
   },
@@ -198,6 +218,14 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
             message.objectKey = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -241,6 +269,11 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
         : isSet(object.object_key)
         ? globalThis.String(object.object_key)
         : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
     };
   },
 
@@ -276,6 +309,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     if (message.objectKey !== "") {
       obj.objectKey = message.objectKey;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
     return obj;
   },
 
@@ -304,6 +340,7 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
       {},
     );
     message.objectKey = object.objectKey ?? "";
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };
