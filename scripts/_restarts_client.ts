@@ -163,12 +163,26 @@ async function sourceRows(): Promise<bigint> {
 }
 
 async function snapshot(): Promise<void> {
-  const before = await sourceRows();
-  for (let i = 0; i < 20; i++) nats.publish(subject, JSON.stringify({ n: i, client: id }));
-  await nats.flush();
-  // The rows reach the source's buffer through NATS: wait for them (bounded).
+  const publish = async () => {
+    for (let i = 0; i < 20; i++) nats.publish(subject, JSON.stringify({ n: i, client: id }));
+    await nats.flush();
+  };
+  let before = await sourceRows();
+  await publish();
+  // The rows reach the source's buffer through NATS: wait for them (bounded). A source
+  // added again meanwhile (the ingest service restarted) missed them: they are sent again.
   const deadline = Date.now() + 5000;
-  while (await sourceRows() <= before && Date.now() < deadline) await sleep(20);
+  while (Date.now() < deadline) {
+    const lost = counts.lostSources;
+    const rows = await sourceRows();
+    if (counts.lostSources !== lost) {
+      before = 0n;
+      await publish();
+    } else if (rows > before) {
+      break;
+    }
+    await sleep(20);
+  }
   let handle: string;
   try {
     handle = await ingest.snapshot(source);
