@@ -19,10 +19,10 @@ export interface SocketFilter {
   /** The peer ended its side: the last chance to deliver before the end of input. */
   end?(): void;
   /**
-   * The duplex was destroyed (the socket is destroyed at once): it emits 'close' when the
-   * filter calls `done`. @default done at once
+   * The duplex was destroyed, with the error that destroyed it if any (the socket is
+   * destroyed at once): it emits 'close' when the filter calls `done`. @default done at once
    */
-  closing?(done: () => void): void;
+  closing?(done: () => void, error: Error | null): void;
 }
 
 /** A filtered socket. */
@@ -63,7 +63,7 @@ export function filterSocket(socket: Socket, filter: SocketFilter): FilteredSock
     },
     destroy(error, callback) {
       socket.destroy(error ?? undefined);
-      if (filter.closing) filter.closing(() => callback(error));
+      if (filter.closing) filter.closing(() => callback(error), error);
       else callback(error);
     },
   });

@@ -18,8 +18,11 @@
  *
  * For the same reason, when the server closes the connection once its streams are done (the
  * end of a drain), the duplex reports its 'close' (which ends the session) only once
- * grpc-js has no call left, provided every HTTP/2 stream had ended: a connection lost with
- * streams open is reported at once, and those calls fail as they should.
+ * grpc-js has no call left, provided the server sent a GOAWAY (so grpc-js picks the
+ * connection no more) and every HTTP/2 stream had ended. A connection lost otherwise (an
+ * error, a reset, a close without GOAWAY, streams left open) is reported at once, and its
+ * calls fail as they should: held back, a connection whose GOAWAY was lost in a reset would
+ * still be picked for new calls, which would wait for their deadline.
  *
  * Without the session (a runtime that stores it elsewhere), the shield still drops GOAWAY
  * and refuses streams; the client then learns of the drain from refused streams and from
@@ -108,8 +111,9 @@ export function shieldSocket(socket: Socket, options: ShieldSocketOptions = {}):
       }
     },
     end: () => shield.flush(),
-    closing(done) {
-      if (busy && shield.openStreams === 0) whenIdle.unshift(done);
+    closing(done, error) {
+      const drained = error === null && shield.goaways > 0 && shield.openStreams === 0;
+      if (drained && busy) whenIdle.unshift(done);
       else done();
     },
   });
