@@ -58,9 +58,10 @@ export interface NginxConfigOptions {
 /**
  * The nginx.conf text. Each call opens its own connection to a worker (no upstream
  * keepalive): a worker that is stopping closes its listener, so nginx's connection is
- * refused and the call goes to the next worker (`grpc_next_upstream error timeout`); over a
- * kept-alive connection the worker would have to answer UNAVAILABLE, a gRPC status in an
- * HTTP 200 response, which nginx cannot retry.
+ * refused and the call goes to the next worker (`grpc_next_upstream error timeout`). A call
+ * that reached a worker as it began to drain (its GOAWAY refused the call, or the closing
+ * listener reset the connection) is not sent again by nginx (a POST already sent), so nginx
+ * answers it with gRPC UNAVAILABLE, which clients retry, rather than an HTML 502 page.
  */
 export function nginxConfig(options: NginxConfigOptions): string {
   if (options.upstreams.length === 0) {
@@ -131,6 +132,17 @@ ${
       grpc_send_timeout ${timeout};
       grpc_socket_keepalive on;
       grpc_next_upstream error timeout;
+      # A call no worker took (none reachable, or one that refused it while draining) ends
+      # as gRPC UNAVAILABLE, which clients retry, not as an HTML page.
+      error_page 502 503 504 = @unavailable;
+    }
+
+    location @unavailable {
+      default_type application/grpc;
+      add_header grpc-status 14 always;
+      add_header grpc-message "no compute worker took the call" always;
+      add_header content-length 0 always;
+      return 204;
     }
   }
 

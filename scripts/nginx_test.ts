@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { nginxConfig, prepareBalancer } from "./nginx.ts";
 import { freePorts } from "./_ports.ts";
 import { waitForHttp } from "./_wait.ts";
+import { UnavailableError } from "../shared/errors.ts";
+import { HealthService } from "../shared/gen/grpc/health/v1/health.ts";
+import { RpcClient } from "../shared/grpc/client.ts";
 
 const UPSTREAMS = ["127.0.0.1:50061", "127.0.0.1:50062", "127.0.0.1:50063"];
 
@@ -19,6 +22,8 @@ Deno.test("nginxConfig() proxies gRPC over every worker with failover and long t
   assert.match(conf, /listen 127\.0\.0\.1:50050 http2;/);
   assert.match(conf, /grpc_pass grpc:\/\/polaroid_compute;/);
   assert.match(conf, /grpc_next_upstream error timeout;/);
+  assert.match(conf, /error_page 502 503 504 = @unavailable;/);
+  assert.match(conf, /add_header grpc-status 14 always;/, "a failed upstream is UNAVAILABLE");
   assert.match(conf, /grpc_read_timeout 3600s;/);
   assert.match(conf, /grpc_send_timeout 3600s;/);
   assert.match(conf, /client_max_body_size 0;/, "uploads are bounded by the workers");
@@ -108,4 +113,41 @@ Deno.test("prepareBalancer() reports nginx's refusal of a configuration", async 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "a call no worker can take ends as gRPC UNAVAILABLE, not as an HTML page",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "polaroid-nginx-" });
+    // Ports nothing listens on: every worker refuses the connection.
+    const [port, statusPort, ...down] = freePorts(4) as [number, number, number, number];
+    const balancer = await prepareBalancer({
+      dir: `${dir}/nginx`,
+      upstreams: down.map((p) => `127.0.0.1:${p}`),
+      port,
+      statusPort,
+    });
+    const child = new Deno.Command(balancer.command, {
+      args: balancer.args,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const client = new RpcClient(`127.0.0.1:${port}`, HealthService, { timeoutMs: 10_000 });
+    try {
+      await waitForHttp(balancer.healthUrl, { timeoutMs: 10_000 });
+      await assert.rejects(client.unary("check", { service: "" }), (e: unknown) => {
+        assert.ok(e instanceof UnavailableError, String(e));
+        assert.match(e.message, /no compute worker took the call/);
+        return true;
+      });
+    } finally {
+      client.close();
+      child.kill("SIGTERM");
+      await child.status;
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -7,7 +7,8 @@
  */
 
 import { UnavailableError } from "../shared/errors.ts";
-import { type CallOptions, RpcClient } from "../shared/grpc/client.ts";
+import { type CallOptions, RpcClient, type RpcClientOptions } from "../shared/grpc/client.ts";
+import type { ShieldObserver } from "../shared/grpc/shielded_credentials.ts";
 import type { ServiceDefinition } from "../shared/grpc/types.ts";
 import { validateTenant } from "../shared/ids.ts";
 import { type BalanceMode, Balancer } from "./balancer.ts";
@@ -25,6 +26,18 @@ export interface ChannelOptions {
   maxMessageBytes?: number;
   /** How long `connect` waits for the server to answer; 0 skips the check. @default 5000 */
   connectTimeoutMs?: number;
+  /**
+   * A call to an endpoint that cannot be reached (e.g. while it restarts) waits for it,
+   * within the call's deadline, instead of failing at once with UNAVAILABLE. @default true
+   * with one endpoint, false with several (a call then goes to the next endpoint at once)
+   */
+  waitForReady?: boolean;
+  /**
+   * Told each time a server drains a connection (a restart): the GOAWAY the client dropped
+   * and how many calls it refused, which were retried on a new connection (docs/adr/0005).
+   * For metrics. @default none
+   */
+  goawayObserver?: ShieldObserver;
 }
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -127,7 +140,10 @@ export function checkCount(
 }
 
 /** The RpcClient options of `options`, after checking them. */
-function rpcOptions(options: ChannelOptions) {
+function rpcOptions(
+  options: ChannelOptions,
+  endpoints: number,
+): RpcClientOptions & { timeoutMs: number } {
   checkCount("connect", "timeoutMs", options.timeoutMs);
   checkCount("connect", "connectTimeoutMs", options.connectTimeoutMs);
   checkCount("connect", "maxMessageBytes", options.maxMessageBytes);
@@ -138,9 +154,11 @@ function rpcOptions(options: ChannelOptions) {
   }
   if (options.tenant !== undefined) validateTenant(options.tenant);
   return {
-    tenant: options.tenant,
+    ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    waitForReady: options.waitForReady ?? endpoints === 1,
+    ...(options.goawayObserver ? { goawayObserver: options.goawayObserver } : {}),
   };
 }
 
@@ -178,7 +196,7 @@ export async function openChannel<D extends Record<string, ServiceDefinition>>(
   definitions: D,
   options: ChannelOptions,
 ): Promise<Clients<D>> {
-  const clients = createClients(endpoint, definitions, rpcOptions(options));
+  const clients = createClients(endpoint, definitions, rpcOptions(options, 1));
   const wait = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   if (wait > 0) {
     try {
@@ -325,7 +343,7 @@ export async function openChannels<D extends Record<string, ServiceDefinition>>(
     ...(options.balance === undefined ? {} : { mode: options.balance }),
     ...(options.coolDownMs === undefined ? {} : { coolDownMs: options.coolDownMs }),
   });
-  const rpc = rpcOptions(options);
+  const rpc = rpcOptions(options, balancer.endpoints.length);
   const clients = new Map(balancer.endpoints.map((e) => [e, createClients(e, definitions, rpc)]));
   const wait = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   if (wait > 0) {

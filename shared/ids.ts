@@ -5,6 +5,7 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
 import { InvalidArgumentError } from "./errors.ts";
 
 /** The tenant used when a call names none. */
@@ -29,7 +30,36 @@ export function validateTenant(tenant: string): string {
 /** A new handle id for the tenant: "<tenant>.<128 random bits in base32>". */
 export function newHandleId(tenant: string): string {
   validateTenant(tenant);
-  const bytes = crypto.getRandomValues(new Uint8Array(17));
+  return `${tenant}.${base32(crypto.getRandomValues(new Uint8Array(17)))}`;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** Returns the request id of an idempotent register if well formed; InvalidArgumentError otherwise. */
+export function validateRequestId(requestId: string): string {
+  if (!REQUEST_ID.test(requestId)) {
+    throw new InvalidArgumentError(
+      `Cannot register handle as 'request_id' must match ${REQUEST_ID.source}: current value is ${
+        JSON.stringify(requestId.slice(0, 80))
+      }`,
+    );
+  }
+  return requestId;
+}
+
+/**
+ * The handle id an idempotent register names: the same for the same tenant and request id,
+ * as unguessable as the (random) request id. Same form as newHandleId().
+ */
+export function handleIdFor(tenant: string, requestId: string): string {
+  validateTenant(tenant);
+  validateRequestId(requestId);
+  const digest = createHash("sha256").update(`polaroid.register\0${tenant}\0${requestId}`).digest();
+  return `${tenant}.${base32(digest.subarray(0, 17))}`;
+}
+
+/** 26 base32 characters: the low 130 of the 136 bits of 17 bytes. */
+function base32(bytes: Uint8Array): string {
   let bits = 0n;
   for (const b of bytes) bits = (bits << 8n) | BigInt(b);
   let out = "";
@@ -37,7 +67,7 @@ export function newHandleId(tenant: string): string {
     out += BASE32[Number(bits & 31n)];
     bits >>= 5n;
   }
-  return `${tenant}.${out}`;
+  return out;
 }
 
 /**

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { InvalidArgumentError } from "./errors.ts";
 import {
+  handleIdFor,
   newHandleId,
   newIncarnation,
   parseHandleId,
   validateIncarnation,
+  validateRequestId,
   validateTenant,
   validateWorkerId,
 } from "./ids.ts";
@@ -47,5 +49,21 @@ Deno.test("newIncarnation() makes distinct ids that validateIncarnation() accept
   assert.notEqual(newIncarnation(), a);
   for (const bad of ["", "x", a.toUpperCase(), `${a}0`, "00000000-0000-0000-0000-00000000000g"]) {
     assert.throws(() => validateIncarnation(bad), InvalidArgumentError, JSON.stringify(bad));
+  }
+});
+
+Deno.test("handleIdFor() names one handle per tenant and request id, in the usual form", () => {
+  const request = crypto.randomUUID();
+  const id = handleIdFor("acme", request);
+  assert.equal(handleIdFor("acme", request), id, "the same register, the same id");
+  assert.equal(parseHandleId(id).tenant, "acme");
+  assert.notEqual(handleIdFor("acme", crypto.randomUUID()), id);
+  assert.notEqual(handleIdFor("other", request).split(".")[1], id.split(".")[1]);
+});
+
+Deno.test("validateRequestId() takes 16 to 64 characters of [A-Za-z0-9_-] only", () => {
+  assert.equal(validateRequestId("0123456789abcdef"), "0123456789abcdef");
+  for (const bad of ["", "short", "x".repeat(65), "0123456789abcdef/", "0123456789 abcdef"]) {
+    assert.throws(() => validateRequestId(bad), InvalidArgumentError, JSON.stringify(bad));
   }
 });

@@ -344,11 +344,10 @@ Deno.test({
 });
 
 Deno.test({
-  name: "a worker sent SIGTERM finishes its Collect stream, refuses new calls, exits 0",
+  name: "a worker sent SIGTERM finishes its Collect stream, takes no new call, exits 0",
   ...INTEGRATION,
   async fn() {
     const client = frames();
-    const health = new RpcClient(compute, HealthService, { timeoutMs: 5000 });
     const batchSize = 10_000;
     const stream = client.serverStream(
       "collect",
@@ -366,23 +365,17 @@ Deno.test({
       if (batches === 2) {
         signalledAt = performance.now();
         exited = cluster.kill("compute", "SIGTERM");
-        // Draining: NOT_SERVING on gRPC health (this connection) and on /healthz.
+        // Draining: /healthz says 503 (NOT_SERVING).
         const deadline = Date.now() + 5000;
-        while (
-          (await health.unary("check", { service: "" })).status !== ServingStatus.NOT_SERVING
-        ) {
-          assert.ok(Date.now() < deadline, "health did not turn NOT_SERVING within 5 s");
+        while ((await fetch(`${computeHttp}/healthz`)).status !== 503) {
+          assert.ok(Date.now() < deadline, "/healthz did not turn 503 within 5 s");
           await new Promise((r) => setTimeout(r, 20));
         }
-        assert.equal((await fetch(`${computeHttp}/healthz`)).status, 503);
-        // A new call on the open connection is refused with UNAVAILABLE...
+        // The open connection got a GOAWAY: a new call is not taken on it (the client's
+        // shield refuses it, grpc-js retries it on a new connection)...
         await assert.rejects(
           client.unary("execute", ExecuteRequest.fromPartial({ plan: BIG })),
-          (e: unknown) => {
-            assert.ok(e instanceof UnavailableError, String(e));
-            assert.match(e.message, /shutting down/);
-            return true;
-          },
+          UnavailableError,
         );
         // ...and a new connection is not accepted.
         const fresh = frames({ maxMessageBytes: 3 * 1024 * 1024 });
@@ -405,6 +398,5 @@ Deno.test({
     assert.ok(drainMs < 10_000, `it stopped within the 10 s grace period (${drainMs} ms)`);
     assert.match(cluster.logs("compute"), /"msg":"stopped"/);
     client.close();
-    health.close();
   },
 });

@@ -45,9 +45,12 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       const frames = store
         ? new FrameStore({ maxBytes: config.cacheBytes, evictable: true })
         : new FrameStore({ maxBytes: config.limits.maxWorkerBytes });
+      // While the handles service restarts, calls wait for it (within their deadline)
+      // instead of failing at once.
       const handles = new RpcClient(config.handlesEndpoint, HandleServiceService, {
         timeoutMs: 10_000,
         maxMessageBytes: config.maxMessageBytes,
+        waitForReady: true,
       });
       // Leases and reconciliation: calls only workers make (not passed through to clients).
       const workers = new RpcClient(config.handlesEndpoint, HandleWorkerServiceService, {

@@ -52,6 +52,7 @@ import {
   heldMemoryBytes,
   SpilledFrame,
 } from "./engine/frame_access.ts";
+import { registerResult } from "./register.ts";
 
 /** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
 async function discard(df: Held): Promise<void> {
@@ -171,7 +172,7 @@ function operations(deps: DataFrameServiceDeps) {
         ctx.log.persistMs = elapsed(persisting);
         ctx.signal.throwIfAborted();
       }
-      info = await deps.handles.unary("registerHandle", {
+      info = await registerResult(deps.handles, {
         schema: heldSchema(df),
         rows: BigInt(heldHeight(df)),
         bytes: BigInt(heldDataBytes(df)),

@@ -60,6 +60,7 @@ Deno.test("HandleSync: reconciling drops the frames whose handles were freed tho
         metadata: {},
         objectKey: "",
         workerIncarnation: "",
+        requestId: "",
       });
       frames.add(info.id, pl.DataFrame({ x: [i] }), "acme", 8);
       ids.push(info.id);

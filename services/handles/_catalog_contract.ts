@@ -78,6 +78,21 @@ const CASES: Record<string, (tools: Tools) => Promise<void>> = {
     await assert.rejects(catalog.describe("acme", "../x"), InvalidArgumentError);
   },
 
+  "register() with a request id, repeated, returns the first handle: one reference, one event":
+    async ({ catalog, events }) => {
+      const requestId = crypto.randomUUID();
+      const first = await catalog.register("acme", { name: "once", rows: 3n, requestId });
+      const again = await catalog.register("acme", { name: "once", rows: 3n, requestId });
+      assert.deepEqual(again, first, "the name is not refused by its own first attempt");
+      assert.equal((await catalog.describe("acme", first.id)).refcount, 1);
+      assert.deepEqual(events.map((e) => e.kind), ["registered"]);
+      const other = await catalog.register("acme", { requestId: crypto.randomUUID() });
+      assert.notEqual(other.id, first.id);
+      const foreign = await catalog.register("other", { requestId });
+      assert.notEqual(foreign.id, first.id, "a request id is the tenant's own");
+      await assert.rejects(catalog.register("acme", { requestId: "x" }), InvalidArgumentError);
+    },
+
   "retain() and release() count references; the last release frees once": async (
     { catalog, events },
   ) => {

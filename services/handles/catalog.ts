@@ -12,7 +12,7 @@ import {
   HandleNotFoundError,
   LimitExceededError,
 } from "../../shared/errors.ts";
-import { newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
+import { handleIdFor, newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
 import { validateHandleName } from "./names.ts";
 import { checkNotLost, type LostSelector, markedLost, selects } from "./lost.ts";
 import { lowerBound, upperBound } from "./_sorted.ts";
@@ -86,11 +86,20 @@ export class HandleCatalog {
 
   /**
    * Registers a new handle for the tenant, with one reference. A name the tenant already
-   * gives a live handle is AlreadyExistsError.
+   * gives a live handle is AlreadyExistsError. With `input.requestId`, a register repeated
+   * returns the handle the first one made.
    */
   register(tenant: string, input: RegisterInput = {}): HandleRecord {
-    let id = newHandleId(tenant);
-    while (this.#entries.has(id)) id = newHandleId(tenant);
+    let id: string;
+    if (input.requestId) {
+      // The same registration again (its caller could not tell whether it arrived).
+      id = handleIdFor(tenant, input.requestId);
+      const done = this.#entries.get(id);
+      if (done) return { ...done };
+    } else {
+      id = newHandleId(tenant);
+      while (this.#entries.has(id)) id = newHandleId(tenant);
+    }
     const now = this.#now();
     const limits = { defaultTtlSeconds: this.#defaultTtl, maxTtlSeconds: this.#maxTtl };
     const entry: Entry = { ...buildRecord(tenant, id, input, limits, now) };

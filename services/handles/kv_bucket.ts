@@ -74,6 +74,8 @@ export class CatalogBucket {
       const entry = await this.kv.get(key);
       if (!entry || entry.operation !== "PUT") continue;
       const held = entry.json<NameClaim>();
+      // An attempt of the same idempotent registration claimed it already.
+      if (held.id === record.id) return;
       const holder = await this.get(held.id);
       if (holder && isExpired(holder.record, now)) {
         await freeHolder(holder, "expired");

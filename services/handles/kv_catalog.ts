@@ -21,7 +21,7 @@
 import { Kvm } from "@nats-io/kv";
 import { jetstreamManager, StorageType } from "@nats-io/jetstream";
 import { HandleNotFoundError, LimitExceededError, UnavailableError } from "../../shared/errors.ts";
-import { newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
+import { handleIdFor, newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
 import type { NatsConnection } from "../../shared/nats.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import {
@@ -108,7 +108,14 @@ export class KvCatalog implements Catalog {
 
   async register(tenant: string, input: RegisterInput = {}): Promise<HandleRecord> {
     const now = this.#now();
-    const record = buildRecord(tenant, newHandleId(tenant), input, this.#limits, now);
+    const requestId = input.requestId ?? "";
+    const id = requestId === "" ? newHandleId(tenant) : handleIdFor(tenant, requestId);
+    if (requestId !== "") {
+      // The same registration again (its caller could not tell whether it arrived).
+      const done = await this.#bucket.get(id);
+      if (done) return done.record;
+    }
+    const record = buildRecord(tenant, id, input, this.#limits, now);
     const held = this.#mirror.count(tenant);
     if (held >= this.#maxPerTenant) {
       throw new LimitExceededError(
@@ -127,6 +134,9 @@ export class KvCatalog implements Catalog {
     try {
       await this.#bucket.kv.create(recordKey(record.id), encodeRecord(record));
     } catch (error) {
+      // Two attempts of one registration at once (on two replicas): the first one made it.
+      const done = requestId !== "" && isConflict(error) ? await this.#bucket.get(id) : undefined;
+      if (done) return done.record;
       if (record.name !== "") await this.#bucket.releaseName(record).catch(() => {});
       throw error;
     }

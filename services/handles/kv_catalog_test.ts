@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { AlreadyExistsError } from "../../shared/errors.ts";
 import { waitFor } from "../../scripts/_wait.ts";
 import type { CatalogEvent } from "./catalog_api.ts";
+import type { HandleRecord } from "./record.ts";
 import { connectNats } from "../../shared/nats.ts";
 import { catalogContract } from "./_catalog_contract.ts";
 import { startNatsServer } from "../../tests/_nats_server.ts";
@@ -84,6 +85,28 @@ Deno.test("KvCatalog: two replicas marking one worker's handles lost at once mar
     assert.deepEqual(new Set(marked.map((r) => r.id)), ids);
     assert.equal(marked.length, 30, "each handle marked by one replica only");
     assert.deepEqual((await two.gone([...ids])).length, 30);
+  } finally {
+    for (const { nats, catalog } of replicas) {
+      await catalog.close();
+      await nats.close();
+    }
+  }
+});
+
+Deno.test("KvCatalog: one idempotent registration tried on two replicas at once is one handle", async () => {
+  await using server = await startNatsServer({ jetStream: true });
+  const replicas = await Promise.all([0, 1].map(async (i) => {
+    const nats = await connectNats(server.url, { name: `kv-catalog-retry-${i}` });
+    return { nats, catalog: await openKvCatalog(nats, {}) };
+  }));
+  try {
+    const requestId = crypto.randomUUID();
+    const [a, b] = await Promise.all(
+      replicas.map((r) => r.catalog.register("acme", { name: "retried", requestId })),
+    ) as [HandleRecord, HandleRecord];
+    assert.equal(a.id, b.id);
+    assert.equal((await replicas[0]!.catalog.describe("acme", a.id)).refcount, 1);
+    assert.equal((await replicas[1]!.catalog.findByName("acme", "retried")).id, a.id);
   } finally {
     for (const { nats, catalog } of replicas) {
       await catalog.close();

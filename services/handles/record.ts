@@ -63,6 +63,11 @@ export interface RegisterInput {
   objectKey?: string;
   /** The registering worker's incarnation (a UUID), for its lease. @default "" */
   incarnation?: string;
+  /**
+   * Makes the register idempotent (see shared/ids.ts handleIdFor): a register with the same
+   * request id returns the handle the first one made. @default "" (a new handle)
+   */
+  requestId?: string;
 }
 
 /** The TTL bounds of a catalog. */

@@ -7,6 +7,7 @@
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import { InvalidArgumentError } from "../../shared/errors.ts";
+import { validateRequestId } from "../../shared/ids.ts";
 import { bind, type ServiceBinding } from "../../shared/grpc/types.ts";
 import type { Catalog } from "./catalog_api.ts";
 import type { HandleRecord } from "./record.ts";
@@ -49,6 +50,7 @@ export function handleServiceBinding(catalog: Catalog): ServiceBinding {
         metadata: request.metadata,
         objectKey: request.objectKey,
         incarnation: request.workerIncarnation,
+        requestId: request.requestId === "" ? "" : validateRequestId(request.requestId),
       });
       Object.assign(ctx.log, { handle: record.id, worker: record.worker });
       if (record.name !== "") ctx.log.name = record.name;

@@ -78,6 +78,7 @@ function registerNamed(client: RpcClient<typeof HandleServiceService>, name: str
     metadata: {},
     objectKey: "",
     workerIncarnation: "",
+    requestId: "",
   });
 }
 
@@ -94,6 +95,7 @@ Deno.test("HandleService: register, resolve, retain, release twice publishes FRE
       metadata: {},
       objectKey: "",
       workerIncarnation: "",
+      requestId: "",
     });
     assert.match(info.id, /^acme\.[a-z2-7]{26}$/);
     assert.equal(info.owner, "acme");
@@ -147,6 +149,7 @@ Deno.test("HandleService: a 1 s TTL expires and publishes FREED 'expired'", asyn
       metadata: {},
       objectKey: "",
       workerIncarnation: "",
+      requestId: "",
     });
     assert.equal(info.expiresAtMs - info.createdAtMs, 1000n);
     await waitFor(
@@ -172,6 +175,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
       metadata: {},
       objectKey: "",
       workerIncarnation: "",
+      requestId: "",
     });
     const other = new RpcClient(endpoint, HandleServiceService, {
       tenant: "other",
@@ -199,6 +203,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
         metadata: {},
         objectKey: "",
         workerIncarnation: "",
+        requestId: "",
       }),
       (e: unknown) => e instanceof InvalidArgumentError && /ttl_seconds/.test(e.message),
     );

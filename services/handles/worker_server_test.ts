@@ -68,6 +68,7 @@ function register(
     worker,
     name: "",
     metadata: {},
+    requestId: "",
     objectKey: "",
     workerIncarnation,
   });

@@ -1,12 +1,15 @@
 /**
  * Uploads Arrow IPC to a compute worker (DataFrameService.Upload), in chunks, and returns
- * the handle the worker created.
+ * the handle the worker created. An upload that fails with UNAVAILABLE (no worker took it,
+ * e.g. nginx found every worker draining or restarting, or the connection broke) is sent
+ * again from the start, as the SDK does with its uploads: at worst the first attempt left
+ * an unreferenced handle that expires.
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
-import { InternalError } from "../../shared/errors.ts";
+import { GrpcCode, InternalError, PolaroidError } from "../../shared/errors.ts";
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import {
   DataFrameServiceService,
@@ -29,6 +32,10 @@ export interface UploadOptions {
   signal?: AbortSignal;
   /** @default none */
   timeoutMs?: number;
+  /** Attempts in all on UNAVAILABLE. @default 3 */
+  attempts?: number;
+  /** Wait before the second attempt; it doubles. @default 200 */
+  backoffMs?: number;
 }
 
 /** Sends `ipc` to `endpoint` (host:port) and returns the new handle. */
@@ -37,15 +44,32 @@ export async function uploadArrow(
   ipc: Uint8Array,
   options: UploadOptions,
 ): Promise<HandleInfo> {
-  const client = new RpcClient(endpoint, DataFrameServiceService, { tenant: options.tenant });
+  // A worker (or balancer) that restarts is waited for, within the deadline.
+  const client = new RpcClient(endpoint, DataFrameServiceService, {
+    tenant: options.tenant,
+    waitForReady: true,
+  });
+  const attempts = options.attempts ?? 3;
   try {
-    const chunks = uploadChunks(ipc, options.ttlSeconds ?? 0n, options.chunkBytes);
-    const response = await client.clientStream("upload", chunks, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    });
-    if (!response.handle) throw new InternalError("Cannot upload as the worker returned no handle");
-    return response.handle;
+    for (let attempt = 1;; attempt++) {
+      try {
+        const chunks = uploadChunks(ipc, options.ttlSeconds ?? 0n, options.chunkBytes);
+        const response = await client.clientStream("upload", chunks, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        });
+        if (!response.handle) {
+          throw new InternalError("Cannot upload as the worker returned no handle");
+        }
+        return response.handle;
+      } catch (error) {
+        const unavailable = error instanceof PolaroidError &&
+          error.code === GrpcCode.UNAVAILABLE;
+        if (!unavailable || attempt >= attempts || options.signal?.aborted) throw error;
+        const wait = (options.backoffMs ?? 200) * 2 ** (attempt - 1);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   } finally {
     client.close();
   }

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { LimitExceededError, type PolaroidError, UnavailableError } from "../errors.ts";
+import { LimitExceededError, type PolaroidError } from "../errors.ts";
 
 /** Options of {@link Admission}. */
 export interface AdmissionOptions {
@@ -34,7 +34,7 @@ export interface Slot {
   settle(): void;
 }
 
-/** Call slots, with the draining switch and stuck detection. */
+/** Call slots, and stuck detection. */
 export class Admission {
   readonly #maxCalls: number;
   readonly #stuckAfterMs: number;
@@ -72,7 +72,10 @@ export class Admission {
     return this.#draining;
   }
 
-  /** From now on every call is refused with UNAVAILABLE. */
+  /**
+   * The server is draining: stuck detection stops. Calls are still admitted: those that reach
+   * a draining server are the ones its GOAWAY said it would serve.
+   */
   drain(): void {
     this.#draining = true;
   }
@@ -89,11 +92,6 @@ export class Admission {
 
   /** A slot for a call, or the error refusing it. */
   admit(): Slot | PolaroidError {
-    if (this.#draining) {
-      return new UnavailableError(
-        "Cannot take the call as this server is shutting down: retry on another one",
-      );
-    }
     const max = this.#maxCalls;
     if (max > 0 && this.#inFlight >= max) {
       return busy(

@@ -1,11 +1,14 @@
 /**
  * Calling gRPC services: typed from the generated definitions, with deadlines, the tenant
- * header, and errors decoded back into PolaroidError classes.
+ * header, and errors decoded back into PolaroidError classes. Every connection is read
+ * through a GoawayShield (shielded_credentials.ts): a server that drains does not crash the
+ * client (denoland/deno#36788, docs/adr/0005), and the calls it did not take are retried.
  *
  * @module
  */
 
 import * as grpc from "@grpc/grpc-js";
+import { shieldedCredentials, type ShieldObserver } from "./shielded_credentials.ts";
 import { fromServiceError } from "./status.ts";
 import {
   type RequestOf,
@@ -41,6 +44,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Acts for this tenant instead of the client's own (services calling for a caller). */
   tenant?: string;
+  /**
+   * Waits, within the deadline, for the server to be reachable instead of failing at once
+   * with UNAVAILABLE when it is not (e.g. while it restarts). @default false
+   */
+  waitForReady?: boolean;
 }
 
 /** Options of RpcClient. */
@@ -51,6 +59,21 @@ export interface RpcClientOptions {
   maxMessageBytes?: number;
   /** Default per-call timeout in milliseconds. */
   timeoutMs?: number;
+  /** Default of CallOptions.waitForReady. @default false */
+  waitForReady?: boolean;
+  /**
+   * Backoff between attempts to reconnect to a server that went away: the first wait (then
+   * ×1.6 per attempt, with jitter) and the longest. A restarted server is called again
+   * within about `maxReconnectMs` of being back. @default { initial: 100, max: 2000 }
+   */
+  reconnectMs?: { initial?: number; max?: number };
+  /** Told of every GOAWAY a connection's shield dropped. @default none */
+  goawayObserver?: ShieldObserver;
+  /**
+   * The channel's credentials; a test passes plain insecure credentials to see the client
+   * without the shield. @default shieldedCredentials() (insecure, shielded)
+   */
+  credentials?: grpc.ChannelCredentials;
 }
 
 /** A typed client of one service over one channel. */
@@ -61,16 +84,21 @@ export class RpcClient<S extends ServiceDefinition> {
 
   constructor(endpoint: string, definition: S, options: RpcClientOptions = {}) {
     const max = options.maxMessageBytes ?? 64 * 1024 * 1024;
-    this.#client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), {
+    const credentials = options.credentials ??
+      shieldedCredentials(options.goawayObserver ? { observer: options.goawayObserver } : {});
+    this.#client = new grpc.Client(endpoint, credentials, {
       "grpc.max_receive_message_length": max,
       "grpc.max_send_message_length": max,
+      "grpc.initial_reconnect_backoff_ms": options.reconnectMs?.initial ?? 100,
+      "grpc.max_reconnect_backoff_ms": options.reconnectMs?.max ?? 2000,
     });
     this.#definition = definition;
     this.#options = options;
   }
 
   #prepare(options: CallOptions): { metadata: grpc.Metadata; callOptions: grpc.CallOptions } {
-    const metadata = new grpc.Metadata();
+    const waitForReady = options.waitForReady ?? this.#options.waitForReady ?? false;
+    const metadata = new grpc.Metadata({ waitForReady });
     const tenant = options.tenant ?? this.#options.tenant;
     if (tenant) metadata.set(TENANT_METADATA_KEY, tenant);
     const timeout = options.timeoutMs ?? this.#options.timeoutMs;

@@ -8,7 +8,12 @@
  */
 
 import net from "node:net";
+import type { Duplex } from "node:stream";
+import { boundSession } from "./_bound_session.ts";
 import { withoutGoaway } from "./goaway_filter.ts";
+
+/** The highest stream id: a GOAWAY naming it refuses nothing (RFC 9113 §6.8). */
+const LAST_POSSIBLE_STREAM = 2 ** 31 - 1;
 
 /** Options of {@link listenConnections}. */
 export interface ConnectionOptions {
@@ -20,7 +25,7 @@ export interface ConnectionOptions {
   /** Time a new connection has to send the HTTP/2 client preface. */
   handshakeTimeoutMs: number;
   /** Receives each accepted connection (the filtered stream grpc-js reads). */
-  accept: (stream: ReturnType<typeof withoutGoaway>) => void;
+  accept: (stream: Duplex) => void;
   /** Told of each connection refused or cut, with the reason. */
   onRefused?: (reason: "max_connections" | "max_per_peer" | "handshake_timeout") => void;
 }
@@ -30,7 +35,11 @@ export interface ConnectionListener {
   readonly port: number;
   /** Open connections. */
   readonly size: number;
-  /** Stops accepting; open connections stay. */
+  /**
+   * Stops accepting, and sends every connection a shutdown notice: a GOAWAY with the
+   * highest stream id. Clients open no more streams on it, while the streams already on
+   * their way are still taken (a final GOAWAY, with the last stream taken, follows).
+   */
   stopAccepting(): void;
   /** Resolves once every connection has closed, or after `ms`. */
   closed(ms: number): Promise<void>;
@@ -40,7 +49,7 @@ export interface ConnectionListener {
 
 /** Listens for gRPC connections with the bounds of `options`. */
 export async function listenConnections(options: ConnectionOptions): Promise<ConnectionListener> {
-  const sockets = new Set<net.Socket>();
+  const sockets = new Map<net.Socket, Duplex>();
   const perPeer = new Map<string, number>();
   const whenEmpty: Array<() => void> = [];
   const server = net.createServer((socket) => {
@@ -56,7 +65,8 @@ export async function listenConnections(options: ConnectionOptions): Promise<Con
       socket.destroy();
       return;
     }
-    sockets.add(socket);
+    const connection = withoutGoaway(socket);
+    sockets.set(socket, connection);
     perPeer.set(peer, fromPeer + 1);
     socket.once("close", () => {
       sockets.delete(socket);
@@ -81,7 +91,7 @@ export async function listenConnections(options: ConnectionOptions): Promise<Con
     };
     socket.on("data", counting);
     socket.once("close", () => clearTimeout(handshake));
-    options.accept(withoutGoaway(socket));
+    options.accept(connection);
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.once("error", reject);
@@ -95,7 +105,12 @@ export async function listenConnections(options: ConnectionOptions): Promise<Con
     get size() {
       return sockets.size;
     },
-    stopAccepting: () => server.close(),
+    stopAccepting: () => {
+      server.close();
+      for (const connection of sockets.values()) {
+        boundSession(connection)?.goaway(0, LAST_POSSIBLE_STREAM);
+      }
+    },
     closed: async (ms) => {
       if (sockets.size === 0) return;
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -106,7 +121,7 @@ export async function listenConnections(options: ConnectionOptions): Promise<Con
       clearTimeout(timer);
     },
     destroyAll: () => {
-      for (const socket of sockets) socket.destroy();
+      for (const socket of sockets.keys()) socket.destroy();
     },
   };
 }

@@ -7,8 +7,9 @@
  * Before any handler runs: connections are bounded and must start speaking HTTP/2 in time
  * (connections.ts); requests are bounded in bytes and protobuf fields before they are decoded,
  * and a malformed one is INVALID_ARGUMENT (decode_guard.ts); beyond `maxConcurrentCalls` a
- * call is refused at once with RESOURCE_EXHAUSTED, and once the server is draining with
- * UNAVAILABLE (admission.ts). A call gives its slot back the moment it ends, however it ends.
+ * call is refused at once with RESOURCE_EXHAUSTED (admission.ts). A draining server takes no
+ * new calls at all: its GOAWAY tells each client which calls it will finish (docs/adr/0005).
+ * A call gives its slot back the moment it ends, however it ends.
  * Health checks are never refused and do not count; health turns NOT_SERVING while the server
  * is stuck (every slot held, none coming back).
  *
@@ -58,18 +59,22 @@ export interface GrpcServer extends AsyncDisposable {
   readonly activeCalls: number;
   /** Handlers still running after their call ended (cancelled, timed out). */
   readonly abandonedCalls: number;
-  /** True once close() began: new calls are refused with UNAVAILABLE. */
+  /** True once close() began. */
   readonly draining: boolean;
   /**
    * Drains and stops: health turns NOT_SERVING, the listener closes (new connections are
-   * refused), new calls on open connections are refused with UNAVAILABLE, and calls in flight
-   * get up to `graceMs` to finish and be delivered (connections close once their streams
-   * have); whatever is left then is cut. @default graceMs 10000
+   * refused), and every connection gets a GOAWAY notice at once, then 100 ms later the final
+   * GOAWAY: the calls that reached the server by then are served, any later one is ignored,
+   * which tells the client to retry it elsewhere (grpc-js does so by itself). Calls in
+   * flight get up to `graceMs` to finish and be delivered (connections close once their
+   * streams have); whatever is left then is cut. @default graceMs 10000
    */
   close(graceMs?: number): Promise<void>;
 }
 
 const HEALTH_PREFIX = "/grpc.health.v1.Health/";
+/** Between the GOAWAY notice and the final GOAWAY of a drain: calls on their way arrive. */
+const NOTICE_MS = 100;
 
 /** Binds and starts a gRPC server with Health and the given services. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
@@ -221,16 +226,19 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       const left = () => Math.max(0, deadline - performance.now());
       admission.drain();
       health.setAll(ServingStatus.NOT_SERVING);
+      // GOAWAY in two steps (RFC 9113 §6.8): a notice at once, so that clients send new
+      // calls elsewhere, then the final one once the calls already on their way have
+      // arrived; those are served, any later one is refused (clients retry it). Each
+      // connection closes once its streams have (their last messages may wait for the
+      // client's flow control).
       connections.stopAccepting();
+      await within(new Promise<void>((resolve) => setTimeout(resolve, NOTICE_MS)), left());
+      injector.drain(left());
       await within(admission.idle(), left());
-      // The handlers are done, but a stream's last messages and status may still wait for
-      // the client's flow control: each connection is closed gracefully (GOAWAY, then
-      // closed once its streams are) and awaited within the grace left. Health watches
-      // would hold a connection open, so they end here.
+      // Health watches would hold a connection open: they end once the calls have.
       for (const active of healthCalls) {
         active.controller.abort(new CancelledError("the server is stopping"));
       }
-      injector.drain(left());
       await connections.closed(left());
       injector.destroy();
       connections.destroyAll();

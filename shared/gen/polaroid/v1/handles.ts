@@ -39,6 +39,13 @@ export interface RegisterHandleRequest {
   /** See HandleInfo.object_key. */
   objectKey: string;
   /**
+   * Makes the call idempotent: a register repeated with the same request_id (a retry after
+   * the connection broke, when the caller cannot tell whether the first one arrived) returns
+   * the handle the first one registered instead of a second one; the handle id is derived
+   * from it. 16 to 64 characters of [A-Za-z0-9_-], random; "" registers a new handle.
+   */
+  requestId: string;
+  /**
    * The registering worker's incarnation (HeartbeatRequest.incarnation): the handle is lost
    * when another incarnation of the worker heartbeats, or when this one's lease runs out,
    * unless it has an object key. "" for a caller without a lease.
@@ -133,6 +140,7 @@ function createBaseRegisterHandleRequest(): RegisterHandleRequest {
     name: "",
     metadata: {},
     objectKey: "",
+    requestId: "",
     workerIncarnation: "",
   };
 }
@@ -171,6 +179,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     });
     if (message.objectKey !== "") {
       writer.uint32(66).string(message.objectKey);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(74).string(message.requestId);
     }
     if (message.workerIncarnation !== "") {
       writer.uint32(82).string(message.workerIncarnation);
@@ -258,6 +269,14 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
             message.objectKey = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
           case 10: {
             if (tag !== 82) {
               break;
@@ -309,6 +328,11 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
         : isSet(object.object_key)
         ? globalThis.String(object.object_key)
         : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
       workerIncarnation: isSet(object.workerIncarnation)
         ? globalThis.String(object.workerIncarnation)
         : isSet(object.worker_incarnation)
@@ -349,6 +373,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     if (message.objectKey !== "") {
       obj.objectKey = message.objectKey;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
     if (message.workerIncarnation !== "") {
       obj.workerIncarnation = message.workerIncarnation;
     }
@@ -380,6 +407,7 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
       {},
     );
     message.objectKey = object.objectKey ?? "";
+    message.requestId = object.requestId ?? "";
     message.workerIncarnation = object.workerIncarnation ?? "";
     return message;
   },
