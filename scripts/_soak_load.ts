@@ -143,7 +143,7 @@ export async function runClient(options: ClientOptions): Promise<ClientReport> {
       count(op);
     } catch (error) {
       count(`${op}:failed`);
-      report.unexpected.push(`${op}: ${describe(error)}`);
+      report.unexpected.push(`${new Date().toISOString()} ${op}: ${describe(error)}`);
     }
   }
   for (const o of owned) {

@@ -37,6 +37,8 @@ export interface SoakOptions {
   /** Mean time between two graceful restarts of a random worker; 0 restarts none. */
   restartEveryMs: number;
   seed: number;
+  /** Where the services' logs are kept. @default a temporary directory, removed */
+  logDir?: string;
   /** Part of the run, from its start, whose RSS samples are left out of the slopes. */
   warmUpFraction?: number;
   log?: (line: string) => void;
@@ -74,6 +76,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await using cluster = await startCluster({
       workers: options.workers,
       quiet: true,
+      ...(options.logDir ? { logDir: options.logDir } : {}),
       restart: true,
       exitOnSignal: false,
       notice: (line) => log(`notice: ${line}`),

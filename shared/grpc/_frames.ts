@@ -13,6 +13,7 @@ export const DATA = 0x0;
 export const HEADERS = 0x1;
 export const RST_STREAM = 0x3;
 export const GOAWAY = 0x7;
+export const WINDOW_UPDATE = 0x8;
 
 /** The END_STREAM flag of DATA and HEADERS frames. */
 export const END_STREAM = 0x1;
@@ -117,6 +118,16 @@ export function rstStreamFrame(streamId: number, errorCode: number): Buffer {
   frame[3] = RST_STREAM;
   frame.writeUInt32BE(streamId & 0x7fffffff, 5);
   frame.writeUInt32BE(errorCode, 9);
+  return frame;
+}
+
+/** A WINDOW_UPDATE frame granting `increment` bytes (1 to 2^31 − 1) on `streamId` (0: the connection). */
+export function windowUpdateFrame(streamId: number, increment: number): Buffer {
+  const frame = Buffer.alloc(FRAME_HEADER_BYTES + 4);
+  frame.writeUIntBE(4, 0, 3);
+  frame[3] = WINDOW_UPDATE;
+  frame.writeUInt32BE(streamId & 0x7fffffff, 5);
+  frame.writeUInt32BE(increment & 0x7fffffff, 9);
   return frame;
 }
 

@@ -16,6 +16,8 @@ export interface SocketFilter {
   inbound(chunk: Buffer): void;
   /** Each chunk the session writes, before it goes to the socket as it is. */
   outbound?(chunk: Buffer): void;
+  /** After each chunk the session wrote went to the socket (the place to add frames). */
+  written?(): void;
   /** The peer ended its side: the last chance to deliver before the end of input. */
   end?(): void;
   /**
@@ -31,6 +33,11 @@ export interface FilteredSocket {
   readonly duplex: Duplex;
   /** Makes `part` readable from the duplex (the socket pauses while the reader is behind). */
   deliver(part: Buffer): void;
+  /**
+   * Writes `bytes` to the socket now, between what the session wrote: the filter calls it
+   * only where the session's output is between two frames.
+   */
+  inject(bytes: Buffer): void;
 }
 
 /** Socket properties readers look up (grpc-js: the peer's address; http2: TLS state). */
@@ -55,7 +62,9 @@ export function filterSocket(socket: Socket, filter: SocketFilter): FilteredSock
     // to reach the kernel would let only one chunk at a time through.
     write(chunk: Buffer, _encoding, callback) {
       filter.outbound?.(chunk);
-      if (socket.write(chunk)) callback();
+      const more = socket.write(chunk);
+      filter.written?.();
+      if (more) callback();
       else socket.once("drain", () => callback());
     },
     final(callback) {
@@ -90,5 +99,8 @@ export function filterSocket(socket: Socket, filter: SocketFilter): FilteredSock
   });
   socket.on("error", (error) => duplex.destroy(error));
   socket.on("close", () => duplex.destroy());
-  return { duplex, deliver };
+  const inject = (bytes: Buffer) => {
+    if (!socket.destroyed) socket.write(bytes);
+  };
+  return { duplex, deliver, inject };
 }

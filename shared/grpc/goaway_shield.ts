@@ -19,6 +19,11 @@
  *
  * Streams up to L are left alone: the server finishes them.
  *
+ * It also keeps from the HTTP/2 layer the frames the server still sends on a stream the
+ * client reset (a cancelled call), which would make nghttp2 tear the session down (see
+ * _late_frames.ts); the connection window they used goes back to the server in a
+ * WINDOW_UPDATE written between two outbound frames.
+ *
  * @module
  */
 
@@ -35,6 +40,7 @@ import {
   RST_STREAM,
   rstStreamFrame,
 } from "./_frames.ts";
+import { LateFrames } from "./_late_frames.ts";
 
 /** Bytes of a GOAWAY's debug data kept for the report; the rest is dropped unread. */
 const MAX_DEBUG_BYTES = 1024;
@@ -74,6 +80,10 @@ export class GoawayShield {
   #last: number | undefined;
   /** Refusals waiting for the inbound stream to be between frames. */
   #pending: Buffer[] = [];
+  /** Streams the client reset, whose late frames are dropped. */
+  readonly #late = new LateFrames();
+  /** The current inbound frame is being dropped (a reset stream's). */
+  #dropping = false;
   /** The payload of the GOAWAY being dropped, when one is. */
   #goaway: Buffer[] | undefined;
   #goawayBytes = 0;
@@ -98,11 +108,16 @@ export class GoawayShield {
           this.#goawayBytes = 0;
           return;
         }
-        this.#append(h.bytes);
+        if (this.#late.drop(h)) {
+          this.#dropping = true;
+          return;
+        }
         const ends = (h.type === HEADERS || h.type === DATA) && (h.flags & END_STREAM) !== 0;
+        this.#append(h.bytes);
         if (ends || h.type === RST_STREAM) this.#open.delete(h.streamId);
       },
       payload: (part) => {
+        if (this.#dropping) return;
         if (this.#goaway === undefined) {
           this.#append(part);
         } else if (this.#goawayBytes < 8 + MAX_DEBUG_BYTES) {
@@ -112,6 +127,7 @@ export class GoawayShield {
         }
       },
       end: () => {
+        this.#dropping = false;
         if (this.#goaway === undefined) return;
         const payload = Buffer.concat(this.#goaway);
         this.#goaway = undefined;
@@ -123,6 +139,7 @@ export class GoawayShield {
       header: (h) => {
         if (h.type === RST_STREAM) {
           this.#open.delete(h.streamId);
+          this.#late.reset(h.streamId);
         } else if (h.type === HEADERS && h.streamId > this.#highest) {
           // A new stream (a second HEADERS on a known stream carries trailers).
           this.#highest = h.streamId;
@@ -133,6 +150,20 @@ export class GoawayShield {
       payload: () => {},
       end: () => {},
     };
+  }
+
+  /**
+   * A WINDOW_UPDATE giving the server back the connection window of the DATA dropped so
+   * far, when there is any and the client's output is between two frames (call it after
+   * each outbound chunk was written and after each inbound chunk).
+   */
+  takeWindowUpdate(): Buffer | undefined {
+    return this.#outbound.atBoundary ? this.#late.windowUpdate() : undefined;
+  }
+
+  /** Late frames of reset streams kept from the client's HTTP/2 layer. */
+  get dropped(): number {
+    return this.#late.dropped;
   }
 
   /** Streams opened and not ended, as far as the shield can tell. */

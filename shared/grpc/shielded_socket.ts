@@ -95,8 +95,17 @@ export function shieldSocket(socket: Socket, options: ShieldSocketOptions = {}):
     });
   };
   let flushing = false;
+  /** Gives back the connection window of dropped DATA, between two outbound frames. */
+  const credit = () => {
+    const update = shield.takeWindowUpdate();
+    if (update) filtered.inject(update);
+  };
   const filtered = filterSocket(socket, {
-    inbound: (chunk) => shield.inbound(chunk),
+    inbound(chunk) {
+      shield.inbound(chunk);
+      credit();
+    },
+    written: credit,
     outbound(chunk) {
       watch();
       shield.outbound(chunk);
