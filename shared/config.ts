@@ -9,109 +9,27 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isWorkerId, WORKER_ID } from "./ids.ts";
+import {
+  bytes,
+  choice,
+  ConfigError,
+  endpoint,
+  type Env,
+  flag,
+  GIB,
+  int,
+  MIB,
+  raw,
+  str,
+} from "./config_env.ts";
+import {
+  type ComputeLimits,
+  computeLimits,
+  type ServerLimits,
+  serverLimits,
+} from "./config_limits.ts";
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** Thrown at start-up for a malformed variable. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-const KIB = 1024;
-const MIB = 1024 * KIB;
-const GIB = 1024 * MIB;
-
-function raw(env: Env, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value.trim() === "" ? undefined : value.trim();
-}
-
-function str(env: Env, name: string, fallback: string): string {
-  return raw(env, name) ?? fallback;
-}
-
-function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) {
-  const value = raw(env, name);
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new ConfigError(
-      `Cannot start as '${name}' must be an integer in [${min}, ${max}]: current value is ${
-        JSON.stringify(value)
-      }`,
-    );
-  }
-  return n;
-}
-
-const SIZE = /^(\d+)\s*(b|kib|k|mib|m|gib|g|tib|t)?$/i;
-const UNITS: Record<string, number> = {
-  b: 1,
-  k: KIB,
-  kib: KIB,
-  m: MIB,
-  mib: MIB,
-  g: GIB,
-  gib: GIB,
-  t: 1024 * GIB,
-  tib: 1024 * GIB,
-};
-
-/** A byte size: a plain integer or one with a unit (`512MiB`, `2g`). */
-function bytes(env: Env, name: string, fallback: number): number {
-  const value = raw(env, name);
-  if (value === undefined) return fallback;
-  const match = SIZE.exec(value);
-  const n = match ? Number(match[1]) * UNITS[(match[2] ?? "b").toLowerCase()]! : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new ConfigError(
-      `Cannot start as '${name}' must be a positive byte size such as 512MiB: current value is ${
-        JSON.stringify(value)
-      }`,
-    );
-  }
-  return n;
-}
-
-/** An optional byte size: undefined when the variable is unset or empty. */
-function optionalBytes(env: Env, name: string): number | undefined {
-  return raw(env, name) === undefined ? undefined : bytes(env, name, 0);
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const value = raw(env, name);
-  if (value === undefined) return fallback;
-  if (value !== "true" && value !== "false") {
-    throw new ConfigError(
-      `Cannot configure ${name} as it must be true or false: current value is ${value}`,
-    );
-  }
-  return value === "true";
-}
-
-function choice<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
-  const value = raw(env, name) ?? fallback;
-  if (!(options as readonly string[]).includes(value)) {
-    throw new ConfigError(
-      `Cannot start as '${name}' must be one of ${options.join(", ")}: current value is ${
-        JSON.stringify(value)
-      }`,
-    );
-  }
-  return value as T;
-}
-
-const ENDPOINT = /^[A-Za-z0-9.\-_:[\]]+:\d{1,5}$/;
-
-function endpoint(env: Env, name: string, fallback: string): string {
-  const value = str(env, name, fallback);
-  if (!ENDPOINT.test(value)) {
-    throw new ConfigError(
-      `Cannot start as '${name}' must be host:port: current value is ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
+export { ConfigError };
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -133,65 +51,6 @@ export interface CommonConfig {
   maxConcurrentCalls: number;
   /** How the gRPC server protects itself from its peers. */
   server: ServerLimits;
-}
-
-/**
- * Bounds a gRPC server puts on its peers before it does any work for them (docs/limits.md,
- * "Calls and messages", "Connections").
- */
-export interface ServerLimits {
-  /**
-   * Bytes of one request message of a call that sends one (a plan, a handle request), checked
-   * before it is decoded (POLAROID_MAX_REQUEST_BYTES); a streamed request's messages are
-   * bounded by POLAROID_MAX_MESSAGE_BYTES instead. @default 16MiB
-   */
-  maxRequestBytes: number;
-  /**
-   * Protobuf fields (tags and lengths) one request message may hold
-   * (POLAROID_MAX_REQUEST_FIELDS): decoding stops there, so a body of millions of empty
-   * messages is refused after bounded work. @default 2000000
-   */
-  maxRequestFields: number;
-  /** Open connections in all (POLAROID_MAX_CONNECTIONS). @default 1024 */
-  maxConnections: number;
-  /** Open connections from one address (POLAROID_MAX_CONNECTIONS_PER_PEER). @default 128 */
-  maxConnectionsPerPeer: number;
-  /**
-   * Streams (calls) one connection may have open at once
-   * (POLAROID_MAX_STREAMS_PER_CONNECTION), announced to the client in HTTP/2 SETTINGS.
-   * @default 128
-   */
-  maxStreamsPerConnection: number;
-  /**
-   * Time a new connection has to send its HTTP/2 preface (POLAROID_HANDSHAKE_TIMEOUT_MS).
-   * @default 10000
-   */
-  handshakeTimeoutMs: number;
-  /**
-   * Time a stream may make no progress (POLAROID_STREAM_IDLE_TIMEOUT_MS): a client that reads
-   * nothing of a response stream, or sends nothing of a request stream, for this long has its
-   * call ended and its slot given back. @default 60000
-   */
-  streamIdleTimeoutMs: number;
-  /** Time one request stream (an upload) may take in all (POLAROID_UPLOAD_TIMEOUT_MS). @default 600000 */
-  uploadTimeoutMs: number;
-  /**
-   * Interval of HTTP/2 pings on a connection, so a peer that vanished without closing its
-   * socket is noticed and its calls ended (POLAROID_KEEPALIVE_MS); 0 turns pings off. A ping
-   * unanswered for a third of it (at least 5 s) closes the connection. @default 30000
-   */
-  keepaliveMs: number;
-  /**
-   * Health turns NOT_SERVING when every call slot has been taken for this long without one
-   * coming back (POLAROID_STUCK_AFTER_MS), so a supervisor restarts the process. @default 120000
-   */
-  stuckAfterMs: number;
-  /**
-   * `/healthz` answers NOT_SERVING while the main thread has been blocked longer than this
-   * (POLAROID_MAX_EVENT_LOOP_BLOCK_MS); it is served from a thread of its own, so it answers
-   * even then. @default 10000
-   */
-  maxEventLoopBlockMs: number;
 }
 
 export interface ServerPorts {
@@ -263,112 +122,6 @@ export interface JobsConfig {
   ackWaitMs: number;
   /** Deliveries of one job before it is given up (POLAROID_JOB_MAX_DELIVER). @default 5 */
   maxDeliver: number;
-}
-
-export interface ComputeLimits {
-  /** POLAROID_MAX_UPLOAD_BYTES. @default 4GiB */
-  maxUploadBytes: number;
-  /**
-   * Bytes all uploads in progress on a worker may hold together while they arrive
-   * (POLAROID_MAX_UPLOAD_BUFFER_BYTES); past it an upload is refused as a busy worker's call.
-   * @default 8GiB
-   */
-  maxUploadBufferBytes: number;
-  /**
-   * Bytes one upload may decode to, every buffer counted at its size once decompressed as
-   * the upload declares it (POLAROID_MAX_UPLOAD_DECODED_BYTES); checked before the engine
-   * reads the upload. @default 16GiB
-   */
-  maxUploadDecodedBytes: number;
-  /**
-   * Decoded bytes one upload may declare per byte it sends (POLAROID_MAX_IPC_EXPANSION):
-   * stops small compressed uploads that expand to huge frames. Real data compresses a few
-   * times; a column of one repeated value, thousands of times. @default 100
-   */
-  maxIpcExpansion: number;
-  /**
-   * Decoded bytes any upload may reach whatever its expansion (POLAROID_IPC_EXPANSION_FLOOR),
-   * so that small uploads of very compressible data pass. @default 64MiB
-   */
-  ipcExpansionFloor: number;
-  /**
-   * Fields of an upload's schema at all levels, children of nested types included
-   * (POLAROID_MAX_SCHEMA_FIELDS); top-level ones are bounded by POLAROID_MAX_RESULT_COLUMNS.
-   * @default 100000
-   */
-  maxSchemaFields: number;
-  /**
-   * Nesting of an upload's schema, a top-level field being at depth 1
-   * (POLAROID_MAX_SCHEMA_DEPTH, at most 1000). @default 64
-   */
-  maxSchemaDepth: number;
-  /** Rows of any one result (POLAROID_MAX_RESULT_ROWS). @default 2_000_000_000 */
-  maxResultRows: number;
-  /**
-   * Columns of any one result (POLAROID_MAX_RESULT_COLUMNS), checked on the plan's schema
-   * before it runs. @default 10000
-   */
-  maxResultColumns: number;
-  /** Estimated bytes of any one result (POLAROID_MAX_RESULT_BYTES). @default 16GiB */
-  maxResultBytes: number;
-  /** Bytes one Collect may stream (POLAROID_MAX_COLLECT_BYTES). @default 8GiB */
-  maxCollectBytes: number;
-  /** POLAROID_DEFAULT_BATCH_SIZE. @default 65536 */
-  defaultBatchSize: number;
-  /** POLAROID_MAX_BATCH_SIZE. @default 1048576 */
-  maxBatchSize: number;
-  /** Nodes in one plan, expressions included (POLAROID_MAX_PLAN_NODES). @default 100000 */
-  maxPlanNodes: number;
-  /**
-   * Nesting depth of one plan, expressions included (POLAROID_MAX_PLAN_DEPTH). The engine
-   * itself refuses more than 1000: deeper plans overflow a Polars worker thread's stack.
-   * @default 1000
-   */
-  maxPlanDepth: number;
-  /** Rows a cross join may produce (POLAROID_MAX_CROSS_JOIN_ROWS). @default 100000000 */
-  maxCrossJoinRows: number;
-  /**
-   * Rows an inner, left or full join may produce (POLAROID_MAX_JOIN_ROWS). When the heights
-   * of its inputs allow more, the exact output is counted from the multiplicities of the
-   * keys on both sides before the join runs. @default 1000000000
-   */
-  maxJoinRows: number;
-  /**
-   * Bytes of any one literal of a plan (POLAROID_MAX_LITERAL_BYTES): a string literal, or a
-   * string or list argument of a function. @default 1MiB
-   */
-  maxLiteralBytes: number;
-  /** Bytes of all the literals of one plan (POLAROID_MAX_PLAN_LITERAL_BYTES). @default 8MiB */
-  maxPlanLiteralBytes: number;
-  /**
-   * Values one plan node may generate (POLAROID_MAX_GENERATED_VALUES): rows of ranges,
-   * extensions and samples, items of the lists that ranges, repeats and list concatenations
-   * make, bounded from the rows of the node's input before it runs. @default 50000000
-   */
-  maxGeneratedValues: number;
-  /**
-   * Bytes one plan node may make out of the plan itself (POLAROID_MAX_GENERATED_BYTES): the
-   * bytes each row gets from literal strings, padding and separators, times the rows they
-   * are broadcast over, bounded before the node runs. @default 2GiB
-   */
-  maxGeneratedBytes: number;
-  /** Output columns of a pivot (POLAROID_MAX_PIVOT_COLUMNS), index columns included. @default 10000 */
-  maxPivotColumns: number;
-  /** Output cells (rows × columns) of a pivot (POLAROID_MAX_PIVOT_CELLS). @default 200000000 */
-  maxPivotCells: number;
-  /** Windows one dynamic group-by may allocate (POLAROID_MAX_DYNAMIC_WINDOWS). @default 100000000 */
-  maxDynamicWindows: number;
-  /** Input rows of a statistical test, all groups together (POLAROID_MAX_STAT_TEST_ROWS). @default 50000000 */
-  maxStatTestRows: number;
-  /** Bytes of frames this worker holds (POLAROID_MAX_WORKER_BYTES). @default 16GiB */
-  maxWorkerBytes: number;
-  /**
-   * Memory budget of one plan (POLAROID_MEMORY_LIMIT, bytes, `K`/`M`/`G` suffixes allowed):
-   * a plan whose estimated input (sizes of the files it scans plus the frames of the
-   * handles it reads) is larger runs on Polars' streaming engine even when the request did
-   * not ask for it. @default undefined (no automatic switch)
-   */
-  memoryLimit: number | undefined;
 }
 
 /** Where the external handle store keeps objects. */
@@ -475,24 +228,9 @@ function common(env: Env, defaultMaxCalls: number): CommonConfig {
     natsUrl: str(env, "POLAROID_NATS_URL", "nats://127.0.0.1:4222"),
     maxMessageBytes: bytes(env, "POLAROID_MAX_MESSAGE_BYTES", 64 * MIB),
     maxConcurrentCalls: int(env, "POLAROID_MAX_CONCURRENT_CALLS", defaultMaxCalls, 0),
-    server: {
-      maxRequestBytes: bytes(env, "POLAROID_MAX_REQUEST_BYTES", 16 * MIB),
-      maxRequestFields: int(env, "POLAROID_MAX_REQUEST_FIELDS", 2_000_000, 1),
-      maxConnections: int(env, "POLAROID_MAX_CONNECTIONS", 1024, 1),
-      maxConnectionsPerPeer: int(env, "POLAROID_MAX_CONNECTIONS_PER_PEER", 128, 1),
-      maxStreamsPerConnection: int(env, "POLAROID_MAX_STREAMS_PER_CONNECTION", 128, 1, 2 ** 31 - 1),
-      handshakeTimeoutMs: int(env, "POLAROID_HANDSHAKE_TIMEOUT_MS", 10_000, 100),
-      streamIdleTimeoutMs: int(env, "POLAROID_STREAM_IDLE_TIMEOUT_MS", 60_000, 100),
-      uploadTimeoutMs: int(env, "POLAROID_UPLOAD_TIMEOUT_MS", 600_000, 100),
-      keepaliveMs: int(env, "POLAROID_KEEPALIVE_MS", 30_000, 0),
-      stuckAfterMs: int(env, "POLAROID_STUCK_AFTER_MS", 120_000, 100),
-      maxEventLoopBlockMs: int(env, "POLAROID_MAX_EVENT_LOOP_BLOCK_MS", 10_000, 100),
-    },
+    server: serverLimits(env),
   };
 }
-
-/** The server limits' defaults, for servers started without a configuration (tests). */
-export const DEFAULT_SERVER_LIMITS: ServerLimits = common({}, 0).server;
 
 function ports(env: Env, prefix: string, grpc: number, http: number): ServerPorts {
   return {
@@ -529,35 +267,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     contentAddressed: flag(env, "POLAROID_CONTENT_ADDRESSED", false),
     planCacheEntries: int(env, "POLAROID_PLAN_CACHE_ENTRIES", 1024, 0),
     spillDir: str(env, "POLAROID_SPILL_DIR", join(tmpdir(), "polaroid-spill")),
-    limits: {
-      maxUploadBytes: bytes(env, "POLAROID_MAX_UPLOAD_BYTES", 4 * GIB),
-      maxUploadBufferBytes: bytes(env, "POLAROID_MAX_UPLOAD_BUFFER_BYTES", 8 * GIB),
-      maxUploadDecodedBytes: bytes(env, "POLAROID_MAX_UPLOAD_DECODED_BYTES", 16 * GIB),
-      maxIpcExpansion: int(env, "POLAROID_MAX_IPC_EXPANSION", 100, 1),
-      ipcExpansionFloor: bytes(env, "POLAROID_IPC_EXPANSION_FLOOR", 64 * MIB),
-      maxSchemaFields: int(env, "POLAROID_MAX_SCHEMA_FIELDS", 100_000, 1),
-      maxSchemaDepth: int(env, "POLAROID_MAX_SCHEMA_DEPTH", 64, 1, 1000),
-      maxResultRows: int(env, "POLAROID_MAX_RESULT_ROWS", 2_000_000_000, 1),
-      maxResultColumns: int(env, "POLAROID_MAX_RESULT_COLUMNS", 10_000, 1),
-      maxResultBytes: bytes(env, "POLAROID_MAX_RESULT_BYTES", 16 * GIB),
-      maxCollectBytes: bytes(env, "POLAROID_MAX_COLLECT_BYTES", 8 * GIB),
-      defaultBatchSize: int(env, "POLAROID_DEFAULT_BATCH_SIZE", 65536, 1),
-      maxBatchSize: int(env, "POLAROID_MAX_BATCH_SIZE", 1_048_576, 1),
-      maxPlanNodes: int(env, "POLAROID_MAX_PLAN_NODES", 100_000, 1),
-      maxPlanDepth: int(env, "POLAROID_MAX_PLAN_DEPTH", 1000, 1),
-      maxCrossJoinRows: int(env, "POLAROID_MAX_CROSS_JOIN_ROWS", 100_000_000, 1),
-      maxJoinRows: int(env, "POLAROID_MAX_JOIN_ROWS", 1_000_000_000, 1),
-      maxLiteralBytes: bytes(env, "POLAROID_MAX_LITERAL_BYTES", MIB),
-      maxPlanLiteralBytes: bytes(env, "POLAROID_MAX_PLAN_LITERAL_BYTES", 8 * MIB),
-      maxGeneratedValues: int(env, "POLAROID_MAX_GENERATED_VALUES", 50_000_000, 1),
-      maxGeneratedBytes: bytes(env, "POLAROID_MAX_GENERATED_BYTES", 2 * GIB),
-      maxPivotColumns: int(env, "POLAROID_MAX_PIVOT_COLUMNS", 10_000, 1),
-      maxPivotCells: int(env, "POLAROID_MAX_PIVOT_CELLS", 200_000_000, 1),
-      maxDynamicWindows: int(env, "POLAROID_MAX_DYNAMIC_WINDOWS", 100_000_000, 1),
-      maxStatTestRows: int(env, "POLAROID_MAX_STAT_TEST_ROWS", 50_000_000, 1),
-      maxWorkerBytes: bytes(env, "POLAROID_MAX_WORKER_BYTES", 16 * GIB),
-      memoryLimit: optionalBytes(env, "POLAROID_MEMORY_LIMIT"),
-    },
+    limits: computeLimits(env),
     jobs: {
       concurrency: int(env, "POLAROID_JOB_CONCURRENCY", 1, 0, 64),
       ackWaitMs: int(env, "POLAROID_JOB_ACK_WAIT_MS", 30_000, 1000),

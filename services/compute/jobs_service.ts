@@ -6,7 +6,7 @@
  */
 
 import { type JobInfo, JobServiceService, JobStatus } from "../../shared/gen/polaroid/v1/jobs.ts";
-import type { ComputeLimits } from "../../shared/config.ts";
+import type { ComputeLimits } from "../../shared/config_limits.ts";
 import { InvalidPlanError, NotFoundError } from "../../shared/errors.ts";
 import { bind, type ServiceBinding } from "../../shared/grpc/types.ts";
 import { validatePlan } from "./engine/mod.ts";

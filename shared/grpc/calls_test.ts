@@ -9,7 +9,7 @@ import {
   UploadRequest,
 } from "../gen/polaroid/v1/dataframe.ts";
 import { HandleInfo } from "../gen/polaroid/v1/handle.ts";
-import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../config.ts";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../config_limits.ts";
 import { CancelledError, DeadlineExceededError, LimitExceededError } from "../errors.ts";
 import { createLogger } from "../telemetry/log.ts";
 import { createRegistry, createRpcMetrics } from "../telemetry/metrics.ts";
@@ -105,10 +105,10 @@ async function until(what: string, check: () => boolean, ms = 5000): Promise<voi
 
 Deno.test("a call ended by its deadline gives its slot back while its handler still runs", async () => {
   await using t = await heldServer({}, 2);
-  await assert.rejects(
-    t.frames.unary("execute", ExecuteRequest.fromPartial({}), { timeoutMs: 100 }),
-    (e: unknown) => e instanceof DeadlineExceededError,
-  );
+  const call = t.frames.unary("execute", ExecuteRequest.fromPartial({}), { timeoutMs: 1000 });
+  // The call reaches its handler (on a busy machine it could expire on its way otherwise).
+  await until("the call starting", () => t.server.activeCalls === 1);
+  await assert.rejects(call, (e: unknown) => e instanceof DeadlineExceededError);
   await until("the slot coming back", () => t.server.activeCalls === 0);
   assert.equal(t.server.abandonedCalls, 1, "the handler runs on, counted as abandoned");
   t.finish();
@@ -138,11 +138,12 @@ Deno.test("a cancelled stream gives its slot back before its handler yields anyt
 
 Deno.test("abandoned handlers have a budget: past it, calls are refused as a busy server's", async () => {
   await using t = await heldServer({}, 2);
-  for (let i = 0; i < 2; i++) {
-    await assert.rejects(
-      t.frames.unary("execute", ExecuteRequest.fromPartial({}), { timeoutMs: 50 }),
-      (e: unknown) => e instanceof DeadlineExceededError,
-    );
+  const calls = [0, 1].map(() =>
+    t.frames.unary("execute", ExecuteRequest.fromPartial({}), { timeoutMs: 1000 })
+  );
+  await until("the calls starting", () => t.server.activeCalls === 2);
+  for (const call of calls) {
+    await assert.rejects(call, (e: unknown) => e instanceof DeadlineExceededError);
   }
   await until("two abandoned handlers", () => t.server.abandonedCalls === 2);
   await assert.rejects(

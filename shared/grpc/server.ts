@@ -17,7 +17,7 @@
  */
 
 import * as grpc from "@grpc/grpc-js";
-import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../config.ts";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../config_limits.ts";
 import { CancelledError, DeadlineExceededError, InternalError, PolaroidError } from "../errors.ts";
 import type { Logger } from "../telemetry/log.ts";
 import type { RpcMetrics } from "../telemetry/metrics.ts";

@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { DataType as ArrowType, tableFromIPC, Vector } from "apache-arrow";
 import pl from "nodejs-polars";
-import { type ComputeLimits, loadComputeConfig } from "../../../shared/config.ts";
+import { loadComputeConfig } from "../../../shared/config.ts";
+import type { ComputeLimits } from "../../../shared/config_limits.ts";
 import {
   type AggKind,
   type Aggregate,

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { ComputeLimits } from "../../../shared/config.ts";
+import type { ComputeLimits } from "../../../shared/config_limits.ts";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import type { Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
 import type { FileScan, Plan, Sql } from "../../../shared/gen/polaroid/v1/plan.ts";

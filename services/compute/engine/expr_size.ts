@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ComputeLimits } from "../../../shared/config.ts";
+import type { ComputeLimits } from "../../../shared/config_limits.ts";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import type { Arg, Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
 import { AggKind, BinaryOp } from "../../../shared/gen/polaroid/v1/expr.ts";

@@ -8,7 +8,7 @@
  */
 
 import pl from "nodejs-polars";
-import type { ComputeLimits } from "../../../shared/config.ts";
+import type { ComputeLimits } from "../../../shared/config_limits.ts";
 import { InvalidArrowError } from "../../../shared/errors.ts";
 import { isArrowFile } from "../../../shared/arrow/file.ts";
 import { validateIpc, type ValidateIpcOptions } from "../../../shared/arrow/validate_ipc.ts";

@@ -7,7 +7,7 @@
  */
 
 import type pl from "nodejs-polars";
-import type { ComputeLimits } from "../../../shared/config.ts";
+import type { ComputeLimits } from "../../../shared/config_limits.ts";
 import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import type { Held } from "./frame_access.ts";
 import { nodeSpec } from "./nodes/registry.ts";

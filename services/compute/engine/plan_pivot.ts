@@ -11,7 +11,7 @@
  */
 
 import pl from "nodejs-polars";
-import type { ComputeLimits } from "../../../shared/config.ts";
+import type { ComputeLimits } from "../../../shared/config_limits.ts";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import type { Pivot } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { frameLazy, framePivot } from "./frame_access.ts";

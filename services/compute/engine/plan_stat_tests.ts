@@ -11,7 +11,7 @@
  */
 
 import pl from "nodejs-polars";
-import type { ComputeLimits } from "../../../shared/config.ts";
+import type { ComputeLimits } from "../../../shared/config_limits.ts";
 import { InvalidPlanError, LimitExceededError, QueryError } from "../../../shared/errors.ts";
 import type { Arg } from "../../../shared/gen/polaroid/v1/expr.ts";
 import { type StatTest, StatTestKind } from "../../../shared/gen/polaroid/v1/plan.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ComputeLimits } from "../../../shared/config.ts";
+import type { ComputeLimits } from "../../../shared/config_limits.ts";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { type AnalysisLimits, analyzePlan, type PlanShape } from "./analyze.ts";

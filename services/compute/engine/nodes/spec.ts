@@ -9,7 +9,7 @@
  */
 
 import type pl from "nodejs-polars";
-import type { ComputeLimits } from "../../../../shared/config.ts";
+import type { ComputeLimits } from "../../../../shared/config_limits.ts";
 import type { Expr } from "../../../../shared/gen/polaroid/v1/expr.ts";
 import type { Plan } from "../../../../shared/gen/polaroid/v1/plan.ts";
 import type { Held } from "../frame_access.ts";
