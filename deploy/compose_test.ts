@@ -4,6 +4,7 @@ import { loadComputeConfig, loadHandlesConfig, loadIngestConfig } from "../share
 import { SERVICE_ENTRY_POINTS, type ServiceKind } from "../scripts/cluster.ts";
 import { findCommand } from "../scripts/_debian.ts";
 import { REPO_ROOT } from "../scripts/_repo.ts";
+import { containerEnv, deploymentSecrets } from "./_secrets.ts";
 
 const DIR = `${REPO_ROOT}/deploy/compose`;
 
@@ -18,7 +19,12 @@ interface ComposeService {
   healthcheck?: { test: string[] };
 }
 
-async function compose(): Promise<{ services: Record<string, ComposeService> }> {
+interface Compose {
+  services: Record<string, ComposeService>;
+  secrets: Record<string, { file: string }>;
+}
+
+async function compose(): Promise<Compose> {
   return parse(await Deno.readTextFile(`${DIR}/compose.yaml`), { merge: true });
 }
 
@@ -57,10 +63,17 @@ Deno.test("compose.yaml builds one image and runs each service's entry point", a
 });
 
 Deno.test("compose.yaml wires endpoints, ports and healthchecks that the config accepts", async () => {
-  const { services } = await compose();
-  const handles = loadHandlesConfig(env(services.handles!));
-  const compute = loadComputeConfig(env(services.compute!));
-  const ingest = loadIngestConfig(env(services.ingest!));
+  const top = await compose();
+  const { services } = top;
+  await using secrets = await deploymentSecrets();
+  const envOf = (s: ComposeService) => containerEnv(env(s), top.secrets, secrets.dir);
+  const handles = loadHandlesConfig(envOf(services.handles!));
+  const compute = loadComputeConfig(envOf(services.compute!));
+  const ingest = loadIngestConfig(envOf(services.ingest!));
+  for (const config of [handles, compute, ingest]) {
+    assert.equal(config.auth.mode, "token", "every service authenticates its callers");
+    assert.match(config.auth.serviceToken ?? "", /^pk_/, "and has its own credential");
+  }
   assert.equal(compute.handlesEndpoint, `handles:${handles.grpcPort}`);
   assert.equal(ingest.computeEndpoint, `compute:${compute.grpcPort}`);
   for (
@@ -71,9 +84,11 @@ Deno.test("compose.yaml wires endpoints, ports and healthchecks that the config 
   ) {
     const service = services[kind]!;
     assert.equal(config.host, "0.0.0.0");
+    // Clients reach compute and ingest; the handles service and metrics stay on loopback.
+    const grpcBind = kind === "handles" ? "127.0.0.1:" : "";
     assert.deepEqual(service.ports, [
-      `${config.grpcPort}:${config.grpcPort}`,
-      `${config.httpPort}:${config.httpPort}`,
+      `${grpcBind}${config.grpcPort}:${config.grpcPort}`,
+      `127.0.0.1:${config.httpPort}:${config.httpPort}`,
     ]);
     assert.ok(
       service.healthcheck!.test.join(" ").includes(`http://127.0.0.1:${config.httpPort}/healthz`),

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parse, YAMLSeq } from "yaml";
+import { containerEnv, deploymentSecrets } from "./_secrets.ts";
 import { loadComputeConfig, loadHandlesConfig, loadIngestConfig } from "../shared/config.ts";
 import { COMPOSE_BALANCER, composeNginxConfig } from "./compose/balancer.ts";
 import { findCommand } from "../scripts/_debian.ts";
@@ -24,13 +25,19 @@ async function merged(): Promise<{ base: Record<string, Service>; over: Record<s
     // Compose's `!reset` tag empties a value of the file below.
     customTags: [{ tag: "!reset", collection: "seq" as const, resolve: () => new YAMLSeq() }],
   };
-  const base = parse(await Deno.readTextFile(`${DIR}/compose.yaml`), options).services;
+  const top = parse(await Deno.readTextFile(`${DIR}/compose.yaml`), options);
+  const base = top.services;
+  secretFiles = top.secrets;
   const over = parse(await Deno.readTextFile(`${DIR}/compose.workers.yaml`), options).services;
   return { base, over };
 }
 
+let secretFiles: Record<string, { file: string }> = {};
+const secrets = await deploymentSecrets();
+globalThis.addEventListener("unload", () => Deno.removeSync(secrets.dir, { recursive: true }));
+
 function env(base: Service, over: Service | undefined): Record<string, string> {
-  return { ...base.environment, ...over?.environment };
+  return containerEnv({ ...base.environment, ...over?.environment }, secretFiles, secrets.dir);
 }
 
 Deno.test("deploy/compose/nginx.conf is what balancer.ts generates", async () => {

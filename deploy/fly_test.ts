@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { loadComputeConfig, loadHandlesConfig, loadIngestConfig } from "../shared/config.ts";
 import { SERVICE_ENTRY_POINTS, type ServiceKind } from "../scripts/cluster.ts";
 import { REPO_ROOT } from "../scripts/_repo.ts";
+import { newApiKey } from "../shared/auth/api_keys.ts";
 
 const DIR = `${REPO_ROOT}/deploy/fly`;
 
@@ -13,6 +14,13 @@ function section(toml: string, name: string): Record<string, string> {
   const pairs = [...body.matchAll(/^\s*([A-Za-z0-9_]+)\s*=\s*"([^"]*)"\s*$/gm)];
   return Object.fromEntries(pairs.map((m) => [m[1]!, m[2]!]));
 }
+
+/** What `fly secrets set` gives every app (deploy/fly/README.md). */
+const key = newApiKey("polaroid", ["service"]);
+const FLY_SECRETS = {
+  POLAROID_AUTH_API_KEYS: JSON.stringify([key.record]),
+  POLAROID_SERVICE_TOKEN: key.key,
+};
 
 const LOADERS = {
   compute: loadComputeConfig,
@@ -30,8 +38,9 @@ for (const kind of Object.keys(SERVICE_ENTRY_POINTS) as ServiceKind[]) {
       section(toml, "processes").app,
       `run -A --v8-flags=--expose-gc ${SERVICE_ENTRY_POINTS[kind]}`,
     );
-    const config = LOADERS[kind](section(toml, "env"));
+    const config = LOADERS[kind]({ ...section(toml, "env"), ...FLY_SECRETS });
     assert.equal(config.host, "::");
+    assert.equal(config.auth.mode, "token", "every app authenticates its callers");
     assert.equal(config.natsUrl, "nats://polaroid-nats.internal:4222");
     const checks = section(toml, "checks.healthz");
     assert.deepEqual([checks.type, checks.path], ["http", "/healthz"]);
@@ -49,8 +58,10 @@ for (const kind of Object.keys(SERVICE_ENTRY_POINTS) as ServiceKind[]) {
 }
 
 Deno.test("the fly apps find each other at .internal addresses", async () => {
-  const env = async (kind: ServiceKind) =>
-    section(await Deno.readTextFile(`${DIR}/fly.${kind}.toml`), "env");
+  const env = async (kind: ServiceKind) => ({
+    ...section(await Deno.readTextFile(`${DIR}/fly.${kind}.toml`), "env"),
+    ...FLY_SECRETS,
+  });
   const handles = loadHandlesConfig(await env("handles"));
   const compute = loadComputeConfig(await env("compute"));
   const ingest = loadIngestConfig(await env("ingest"));

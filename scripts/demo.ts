@@ -42,13 +42,18 @@ export interface DemoOptions {
   rows?: number;
   /** @default console.log */
   print?: (line: string) => void;
+  /** The caller's API key or JWT, for clusters with authentication on. @default none */
+  token?: string;
 }
 
 /** Runs the demo against a compute endpoint and returns the result table. */
 export async function runDemo(endpoint: string, options: DemoOptions = {}): Promise<Table> {
   const rows = options.rows ?? 1_000_000;
   const print = options.print ?? console.log;
-  await using client = await connect({ endpoint });
+  await using client = await connect({
+    endpoint,
+    ...(options.token === undefined ? {} : { token: options.token }),
+  });
   let started = performance.now();
   const table = syntheticTrades(rows);
   print(`demo: generated ${rows.toLocaleString("en-US")} synthetic trades in ${ms(started)}`);
@@ -78,5 +83,7 @@ function ms(since: number): string {
 
 if (import.meta.main) {
   const endpoint = Deno.args[0] ?? Deno.env.get("POLAROID_ENDPOINT") ?? "127.0.0.1:50051";
-  await runDemo(endpoint);
+  // A cluster with POLAROID_AUTH=token wants a credential (docs/security.md).
+  const token = Deno.env.get("POLAROID_TOKEN");
+  await runDemo(endpoint, token === undefined ? {} : { token });
 }

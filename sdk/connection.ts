@@ -18,8 +18,17 @@ import { retryCall, type RetryMethod, type RetryOptions, retryStream } from "./r
 export interface ChannelOptions {
   /** "host:port" of the service. */
   endpoint?: string;
-  /** Sent as `x-polaroid-tenant` on every call. @default the server's "default" tenant */
+  /**
+   * Sent as `x-polaroid-tenant` on every call. With authentication on, the tenant is the
+   * credential's and this may only repeat it. @default the credential's tenant, or the
+   * server's "default" tenant when authentication is off
+   */
   tenant?: string;
+  /**
+   * An API key (`pk_...`) or a JWT, sent as `authorization: Bearer <token>` on every call;
+   * needed by servers with `POLAROID_AUTH=token` (docs/security.md). @default none
+   */
+  token?: string;
   /** Deadline of each call, in milliseconds, its retries included. @default 300000 */
   timeoutMs?: number;
   /** Largest gRPC message in either direction, at least 2 MiB. @default 67108864 (64 MiB) */
@@ -153,8 +162,17 @@ function rpcOptions(
     );
   }
   if (options.tenant !== undefined) validateTenant(options.tenant);
+  if (
+    options.token !== undefined &&
+    (typeof options.token !== "string" || !/^[\x21-\x7e]{1,8192}$/.test(options.token))
+  ) {
+    throw new TypeError(
+      "Cannot connect as 'token' must be an API key or a JWT: 1 to 8192 printable characters without spaces",
+    );
+  }
   return {
     ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
+    ...(options.token === undefined ? {} : { token: options.token }),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     waitForReady: options.waitForReady ?? endpoints === 1,

@@ -29,6 +29,8 @@ import {
   serverLimits,
 } from "./config_limits.ts";
 
+import { type AuthConfig, authConfig } from "./config_auth.ts";
+
 export { ConfigError };
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -51,6 +53,8 @@ export interface CommonConfig {
   maxConcurrentCalls: number;
   /** How the gRPC server protects itself from its peers. */
   server: ServerLimits;
+  /** Who may call, and this service's own credential (config_auth.ts). */
+  auth: AuthConfig;
 }
 
 export interface ServerPorts {
@@ -222,13 +226,15 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
 }
 
 function common(env: Env, defaultMaxCalls: number): CommonConfig {
+  const host = str(env, "POLAROID_HOST", "127.0.0.1");
   return {
-    host: str(env, "POLAROID_HOST", "127.0.0.1"),
+    host,
     logLevel: choice(env, "POLAROID_LOG_LEVEL", ["debug", "info", "warn", "error"], "info"),
     natsUrl: str(env, "POLAROID_NATS_URL", "nats://127.0.0.1:4222"),
     maxMessageBytes: bytes(env, "POLAROID_MAX_MESSAGE_BYTES", 64 * MIB),
     maxConcurrentCalls: int(env, "POLAROID_MAX_CONCURRENT_CALLS", defaultMaxCalls, 0),
     server: serverLimits(env),
+    auth: authConfig(env, host),
   };
 }
 

@@ -119,3 +119,31 @@ export function endpoint(env: Env, name: string, fallback: string): string {
   }
   return value;
 }
+
+/**
+ * A secret: the value of `name`, or the text of the file `${name}_FILE` names (trimmed), so
+ * that secrets can come from mounted files instead of the environment; undefined when neither
+ * is set, ConfigError when both are or the file cannot be read. The value never appears in a
+ * message.
+ */
+export function secret(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  const file = raw(env, `${name}_FILE`);
+  if (value !== undefined && file !== undefined) {
+    throw new ConfigError(`Cannot start as both '${name}' and '${name}_FILE' are set: set one`);
+  }
+  return file === undefined ? value : readConfigFile(file, `${name}_FILE`);
+}
+
+/** The text of a file a variable names; ConfigError naming the variable when unreadable. */
+export function readConfigFile(path: string, variable: string): string {
+  try {
+    return Deno.readTextFileSync(path).trim();
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot start as the file '${variable}' names cannot be read (${path}): ${
+        (error as Error).name
+      }`,
+    );
+  }
+}

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { authenticatorFor } from "./auth/authenticator.ts";
 import type { CommonConfig, ServerPorts } from "./config.ts";
 import { type GrpcServer, startGrpcServer } from "./grpc/server.ts";
 import type { ServiceBinding } from "./grpc/types.ts";
@@ -42,8 +43,16 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const logger = createLogger(name, { level: config.logLevel });
   const registry = createRegistry(name);
   const metrics = createRpcMetrics(registry);
+  const auth = await authenticatorFor(config.auth);
+  if (auth.mode === "none") {
+    logger.warn(
+      "authentication is off (POLAROID_AUTH=none): any caller acts as the tenant it names; loopback only",
+      { host: config.host },
+    );
+  }
   const parts = await options.build({ logger, registry });
   const grpc = await startGrpcServer({
+    auth,
     host: config.host,
     port: config.grpcPort,
     services: parts.bindings,

@@ -47,13 +47,18 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         : new FrameStore({ maxBytes: config.limits.maxWorkerBytes });
       // While the handles service restarts, calls wait for it (within their deadline)
       // instead of failing at once.
+      const token = config.auth.serviceToken === undefined
+        ? {}
+        : { token: config.auth.serviceToken };
       const handles = new RpcClient(config.handlesEndpoint, HandleServiceService, {
+        ...token,
         timeoutMs: 10_000,
         maxMessageBytes: config.maxMessageBytes,
         waitForReady: true,
       });
       // Leases and reconciliation: calls only workers make (not passed through to clients).
       const workers = new RpcClient(config.handlesEndpoint, HandleWorkerServiceService, {
+        ...token,
         timeoutMs: 10_000,
       });
       const planCache = new PlanCache({ maxEntries: config.planCacheEntries });

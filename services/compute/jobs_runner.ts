@@ -202,6 +202,8 @@ function context(tenant: string, log: Record<string, unknown>): CallContext {
   return {
     method: "/polaroid.v1.JobService/Run",
     tenant,
+    // The job was authorized when it was submitted (SubmitJob needs the write role).
+    identity: { tenant, roles: new Set(["write"]), subject: "job", via: "none" },
     metadata: new Metadata(),
     signal: new AbortController().signal,
     log,

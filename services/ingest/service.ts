@@ -61,7 +61,11 @@ export function buildIngestService(
       },
     });
     const upload: Uploader = deps.upload ??
-      ((ipc, options) => uploadArrow(config.computeEndpoint, ipc, options));
+      ((ipc, options) =>
+        uploadArrow(config.computeEndpoint, ipc, {
+          ...options,
+          ...(config.auth.serviceToken === undefined ? {} : { token: config.auth.serviceToken }),
+        }));
     return Promise.resolve({
       bindings: [ingestServiceBinding(sources, upload)],
       close: async () => {

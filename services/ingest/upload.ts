@@ -24,6 +24,8 @@ export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
 export interface UploadOptions {
   /** Sent as the calling tenant; the handle is the tenant's. */
   tenant: string;
+  /** The ingest service's own credential (POLAROID_SERVICE_TOKEN). @default none */
+  token?: string;
   /** 0 means the worker's default. @default 0n */
   ttlSeconds?: bigint;
   /** @default UPLOAD_CHUNK_BYTES */
@@ -47,6 +49,7 @@ export async function uploadArrow(
   // A worker (or balancer) that restarts is waited for, within the deadline.
   const client = new RpcClient(endpoint, DataFrameServiceService, {
     tenant: options.tenant,
+    ...(options.token === undefined ? {} : { token: options.token }),
     waitForReady: true,
   });
   const attempts = options.attempts ?? 3;

@@ -1,6 +1,6 @@
 /**
- * One gRPC call from admission to its end, around the handler that serves it: tenant
- * parsing, the call's abort signal, flow control of response streams, the idle and upload
+ * One gRPC call from admission to its end, around the handler that serves it: the caller's
+ * identity and tenant (verified by the server's authenticator), the call's abort signal, flow control of response streams, the idle and upload
  * timeouts, and the one place where a call ends — exactly once, whichever comes first:
  * the handler's result, its error, the client's cancel or deadline, the connection's loss,
  * or a timeout. Ending a call gives its slot back at once, logs it and records its metrics;
@@ -12,11 +12,13 @@
 import type * as grpc from "@grpc/grpc-js";
 import { once } from "node:events";
 import http2 from "node:http2";
-import { DEFAULT_TENANT, validateTenant } from "../ids.ts";
+import type { Identity } from "../auth/authenticator.ts";
+import type { Role } from "../auth/roles.ts";
+import { DEFAULT_TENANT } from "../ids.ts";
 import { CancelledError, DeadlineExceededError, PolaroidError } from "../errors.ts";
 import type { Slot } from "./admission.ts";
 import { MalformedRequest } from "./decode_guard.ts";
-import { type AnyMethod, type CallContext, TENANT_METADATA_KEY } from "./types.ts";
+import type { AnyMethod, CallContext } from "./types.ts";
 
 /** What grpc-js gives every kind of call. */
 export type Call = {
@@ -52,6 +54,11 @@ export interface CallHooks {
   finish(active: Active): void;
   /** The status sent for an error. */
   wire(error: PolaroidError): grpc.StatusObject;
+  /**
+   * Who the call is from and whether it may call its method: the identity it acts as, or a
+   * rejection (UNAUTHENTICATED, PERMISSION_DENIED, a malformed tenant).
+   */
+  authorize(method: string, metadata: grpc.Metadata): Promise<Identity>;
   /** Time a stream may make no progress before the call is ended. */
   streamIdleTimeoutMs: number;
   /** Time a request stream may take in all. */
@@ -61,22 +68,36 @@ export interface CallHooks {
 // deno-lint-ignore no-explicit-any
 export type AnyHandler = (...args: any[]) => any;
 
-/** The call's context, with the tenant read from its metadata (checked by {@link admitted}). */
+/** Who a call is until {@link admitted} has verified its credentials. */
+const UNVERIFIED: Identity = Object.freeze({
+  tenant: DEFAULT_TENANT,
+  roles: new Set<Role>(),
+  subject: "unverified",
+  via: "none",
+});
+
+/** The call's context; its tenant and identity are set once {@link admitted} verified them. */
 export function callContext(method: string, call: Call, signal: AbortSignal): CallContext {
-  const raw = call.metadata.get(TENANT_METADATA_KEY)[0];
   return {
     method,
-    tenant: typeof raw === "string" ? raw : DEFAULT_TENANT,
+    tenant: DEFAULT_TENANT,
+    identity: UNVERIFIED,
     metadata: call.metadata,
     signal,
     log: { peer: call.getPeer() },
   };
 }
 
-/** Throws why the call may not run its handler: a refusal, a bad tenant or a bad request. */
-function admitted(active: Active, request?: unknown): void {
+/**
+ * Throws why the call may not run its handler: a refusal, credentials that do not verify or
+ * do not allow the method, a bad tenant, or a bad request. Sets the call's identity.
+ */
+async function admitted(active: Active, hooks: CallHooks, request?: unknown): Promise<void> {
   if (active.refusal) throw active.refusal;
-  validateTenant(active.ctx.tenant);
+  const identity = await hooks.authorize(active.ctx.method, active.ctx.metadata);
+  const ctx = active.ctx as { tenant: string; identity: Identity };
+  ctx.identity = identity;
+  ctx.tenant = identity.tenant;
   if (request instanceof MalformedRequest) throw request.error;
 }
 
@@ -148,7 +169,7 @@ export function wrapHandler(
       const active = hooks.begin(method, call);
       endOnAbort(active, hooks, () => {});
       (async () => {
-        admitted(active, call.request);
+        await admitted(active, hooks, call.request);
         return await handler(call.request, active.ctx);
       })().then(
         (response) => {
@@ -183,7 +204,7 @@ export function wrapHandler(
         call.destroy();
       });
       (async () => {
-        admitted(active);
+        await admitted(active, hooks);
         return await handler(requestsOf(call, active, hooks.streamIdleTimeoutMs), active.ctx);
       })().then(
         (response) => {
@@ -212,7 +233,7 @@ export function wrapHandler(
       if (!call.cancelled) cutStream(call);
     });
     (async () => {
-      admitted(active, def.requestStream ? undefined : call.request);
+      await admitted(active, hooks, def.requestStream ? undefined : call.request);
       const source = def.requestStream
         ? handler(requestsOf(call as never, active, hooks.streamIdleTimeoutMs), active.ctx)
         : handler(call.request, active.ctx);

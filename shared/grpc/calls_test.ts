@@ -132,7 +132,9 @@ Deno.test("a cancelled stream gives its slot back before its handler yields anyt
   t.finish();
   await until("the handler settling", () => t.settled === 1);
   assert.equal(t.server.abandonedCalls, 0);
-  const line = t.lines.map((l) => JSON.parse(l)).find((l) => l.method?.endsWith("/Collect"));
+  const line = t.lines.map((l) => JSON.parse(l)).find((l) =>
+    l.msg === "rpc" && l.method?.endsWith("/Collect")
+  );
   assert.equal(line.code, "CANCELLED");
 });
 
@@ -198,7 +200,9 @@ Deno.test("a response stream the client does not read is cut after the idle time
   ]);
   clearTimeout(timer);
   assert.ok(error, "the stream does not end as complete");
-  const line = t.lines.map((l) => JSON.parse(l)).find((l) => l.method?.endsWith("/Collect"));
+  const line = t.lines.map((l) => JSON.parse(l)).find((l) =>
+    l.msg === "rpc" && l.method?.endsWith("/Collect")
+  );
   assert.equal(line.code, "DEADLINE_EXCEEDED");
   assert.match(line.error, /read nothing for 300 ms \(POLAROID_STREAM_IDLE_TIMEOUT_MS\)/);
   client.close();
@@ -322,6 +326,8 @@ Deno.test("bytes that are not a request are INVALID_ARGUMENT, not INTERNAL", asy
     client.close();
   }
   assert.equal(t.server.activeCalls, 0);
-  const refused = t.lines.map((l) => JSON.parse(l)).filter((l) => l.code === "INVALID_ARGUMENT");
+  const refused = t.lines.map((l) => JSON.parse(l)).filter((l) =>
+    l.msg === "rpc" && l.code === "INVALID_ARGUMENT"
+  );
   assert.equal(refused.length, 3, "each refusal is logged as a call");
 });

@@ -19,6 +19,8 @@
 import * as grpc from "@grpc/grpc-js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../config_limits.ts";
 import { CancelledError, DeadlineExceededError, InternalError, PolaroidError } from "../errors.ts";
+import { AUDITED_METHODS } from "../auth/roles.ts";
+import { type Authenticator, type Identity, noAuthentication } from "../auth/authenticator.ts";
 import type { Logger } from "../telemetry/log.ts";
 import type { RpcMetrics } from "../telemetry/metrics.ts";
 import { Admission } from "./admission.ts";
@@ -50,6 +52,11 @@ export interface GrpcServerOptions {
   limits?: ServerLimits;
   logger: Logger;
   metrics: RpcMetrics;
+  /**
+   * Verifies each call's credentials and role (health checks left out).
+   * @default noAuthentication(): the tenant `x-polaroid-tenant` names, every role
+   */
+  auth?: Authenticator;
 }
 
 export interface GrpcServer extends AsyncDisposable {
@@ -100,6 +107,17 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   /** Health calls in progress: Watch streams are ended once the server has drained. */
   const healthCalls = new Set<Active>();
   const { logger, metrics } = options;
+  const auth = options.auth ?? noAuthentication();
+  const anonymous: Identity = {
+    tenant: "default",
+    roles: new Set(),
+    subject: "anonymous",
+    via: "none",
+  };
+  const authorize = (method: string, metadata: grpc.Metadata) =>
+    method.startsWith(HEALTH_PREFIX)
+      ? Promise.resolve(anonymous)
+      : auth.authorize(method, metadata);
 
   const begin = (method: string, call: Call): Active => {
     const isHealth = method.startsWith(HEALTH_PREFIX);
@@ -144,16 +162,34 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const finish = (active: Active) => {
     const { ctx, error } = active;
     const ranOn = performance.now() - active.endedAt;
+    const code = STATUS_NAMES[error ? error.code : grpc.status.OK] ?? "UNKNOWN";
+    const who = ctx.identity.via === "none" ? {} : { subject: ctx.identity.subject };
     const fields = {
       method: ctx.method,
-      code: STATUS_NAMES[error ? error.code : grpc.status.OK] ?? "UNKNOWN",
+      code,
       ms: Math.round((active.endedAt - active.started) * 1e3) / 1e3,
       tenant: ctx.tenant,
+      ...who,
       ...ctx.log,
       // A handler that ran on after its call ended (cancelled, timed out) says for how long.
       ...(ranOn >= 1 ? { abandonedMs: Math.round(ranOn) } : {}),
       ...(error ? { reason: error.reason, error: error.message } : {}),
     };
+    const action = AUDITED_METHODS[ctx.method];
+    if (action !== undefined) {
+      // The audit trail: who did what to which handle or source, allowed or not.
+      logger.info("audit", {
+        action,
+        method: ctx.method,
+        code,
+        tenant: ctx.tenant,
+        subject: ctx.identity.subject,
+        via: ctx.identity.via,
+        peer: ctx.log.peer,
+        ...(ctx.log.handle === undefined ? {} : { handle: ctx.log.handle }),
+        ...(ctx.log.source === undefined ? {} : { source: ctx.log.source }),
+      });
+    }
     if (error instanceof InternalError) {
       logger.error("rpc", { ...fields, cause: describeCause(error.cause) });
     } else if (ctx.method.startsWith(HEALTH_PREFIX)) {
@@ -174,6 +210,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     end,
     finish,
     wire,
+    authorize,
     streamIdleTimeoutMs: limits.streamIdleTimeoutMs,
     uploadTimeoutMs: limits.uploadTimeoutMs,
   };

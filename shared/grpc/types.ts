@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Identity } from "../auth/authenticator.ts";
 import type { Metadata } from "@grpc/grpc-js";
 
 /** One method of a generated `...Service` definition. */
@@ -31,8 +32,13 @@ export type ResponseOf<M> = M extends { responseDeserialize: (value: Buffer) => 
 export interface CallContext {
   /** "/package.Service/Method". */
   readonly method: string;
-  /** The calling tenant, from `x-polaroid-tenant` (validated). */
+  /**
+   * The tenant the call acts for: its verified identity's (shared/auth), or with
+   * `POLAROID_AUTH=none` the one `x-polaroid-tenant` names (validated).
+   */
   readonly tenant: string;
+  /** Who is calling, verified before the handler runs (shared/auth/authenticator.ts). */
+  readonly identity: Identity;
   readonly metadata: Metadata;
   /** Aborted when the client cancels or the deadline passes. */
   readonly signal: AbortSignal;

@@ -1,0 +1,47 @@
+/**
+ * `deno task auth:key`: makes API keys (shared/auth/api_keys.ts).
+ *
+ * ```sh
+ * # One key: prints the key (give it to its user) and the record to add to the keys file.
+ * deno task auth:key --tenant acme --roles read,write
+ * # A deployment's secrets: <dir>/api-keys.json with a service key and an admin key for
+ * # --tenant (default "default"), <dir>/service-token with the service key; prints the admin key.
+ * deno task auth:key --init deploy/compose/secrets [--tenant default]
+ * ```
+ *
+ * Keys are shown once: only their SHA-256 is stored.
+ *
+ * @module
+ */
+
+import { optionText } from "../bench/args.ts";
+import { newApiKey } from "../shared/auth/api_keys.ts";
+import { parseRoles } from "../shared/auth/roles.ts";
+
+/** Writes a deployment's secrets into `dir`; returns the admin key for `tenant`. */
+export async function initSecrets(dir: string, tenant: string): Promise<string> {
+  const service = newApiKey("polaroid", ["service"]);
+  const admin = newApiKey(tenant, ["admin"]);
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  const records = [service.record, admin.record];
+  await Deno.writeTextFile(`${dir}/api-keys.json`, JSON.stringify(records, null, 2) + "\n", {
+    mode: 0o600,
+  });
+  await Deno.writeTextFile(`${dir}/service-token`, service.key + "\n", { mode: 0o600 });
+  return admin.key;
+}
+
+if (import.meta.main) {
+  const tenant = optionText(Deno.args, "tenant") ?? "default";
+  const init = optionText(Deno.args, "init");
+  if (init !== undefined) {
+    const key = await initSecrets(init, tenant);
+    console.log(`wrote ${init}/api-keys.json and ${init}/service-token`);
+    console.log(`admin key of tenant ${tenant} (shown once): ${key}`);
+  } else {
+    const roles = parseRoles((optionText(Deno.args, "roles") ?? "read").split(","), "--roles");
+    const { key, record } = newApiKey(tenant, [...roles]);
+    console.log(`key (shown once): ${key}`);
+    console.log(`record for POLAROID_AUTH_API_KEYS_FILE: ${JSON.stringify(record)}`);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Who is calling: each call's credentials (`authorization: Bearer <JWT or API key>`) verified
+ * into an {@link Identity}, then checked against the role its method needs (roles.ts). The
+ * tenant a call acts for comes from that identity only; `x-polaroid-tenant` may repeat it, and
+ * only a service may name another (acting for the caller it serves).
+ *
+ * With `POLAROID_AUTH=none` (loopback binds only, config.ts) no credentials are asked for and
+ * the tenant is whatever `x-polaroid-tenant` says: the single-user local cluster.
+ *
+ * @module
+ */
+
+import type { Metadata } from "@grpc/grpc-js";
+import { PermissionDeniedError, UnauthenticatedError } from "../errors.ts";
+import { DEFAULT_TENANT, validateTenant } from "../ids.ts";
+import { TENANT_METADATA_KEY } from "../grpc/types.ts";
+import type { AuthConfig } from "../config_auth.ts";
+import { ApiKeyStore, looksLikeApiKey } from "./api_keys.ts";
+import { type JwtVerifier, jwtVerifier } from "./jwt.ts";
+import { grants, METHOD_ROLES, type Role, ROLES } from "./roles.ts";
+
+/** The metadata key that carries credentials. */
+export const AUTHORIZATION_METADATA_KEY = "authorization";
+
+/** A verified caller. */
+export interface Identity {
+  /** The tenant the call acts for. */
+  tenant: string;
+  roles: ReadonlySet<Role>;
+  /** Who it is, for audit lines: an API key's id, a token's `sub`, or "anonymous". */
+  subject: string;
+  /** How it was verified. */
+  via: "none" | "api_key" | "jwt";
+}
+
+/** Checks a call's credentials and what they allow. */
+export interface Authenticator {
+  readonly mode: "none" | "token";
+  /**
+   * The identity a call to `method` acts as; rejects with UnauthenticatedError (no or bad
+   * credentials) or PermissionDeniedError (a role missing, another tenant named).
+   */
+  authorize(method: string, metadata: Metadata): Promise<Identity>;
+}
+
+function headerTenant(metadata: Metadata): string | undefined {
+  const raw = metadata.get(TENANT_METADATA_KEY)[0];
+  return typeof raw === "string" ? raw : undefined;
+}
+
+function nameOf(method: string): string {
+  return method.slice(method.lastIndexOf("/") + 1);
+}
+
+/** No credentials: every caller may do anything, as the tenant it names. */
+export function noAuthentication(): Authenticator {
+  const all = new Set(ROLES);
+  return {
+    mode: "none",
+    authorize(_method, metadata) {
+      const tenant = headerTenant(metadata) ?? DEFAULT_TENANT;
+      return new Promise((resolve) => {
+        validateTenant(tenant);
+        resolve({ tenant, roles: all, subject: "anonymous", via: "none" });
+      });
+    },
+  };
+}
+
+/** Bearer credentials: API keys and JWTs (either may be absent, not both). */
+export function tokenAuthentication(
+  options: { apiKeys?: ApiKeyStore; jwt?: JwtVerifier },
+): Authenticator {
+  if (!options.apiKeys && !options.jwt) {
+    throw new TypeError("token authentication needs API keys, a JWT key, or both");
+  }
+  const verify = async (method: string, metadata: Metadata): Promise<Identity> => {
+    const values = metadata.get(AUTHORIZATION_METADATA_KEY);
+    const header = values[0];
+    if (values.length !== 1 || typeof header !== "string") {
+      throw new UnauthenticatedError(
+        `Cannot call ${nameOf(method)} as the call carries ${
+          values.length === 0 ? "no" : "more than one"
+        } credential: send one 'authorization: Bearer <token or API key>' header`,
+      );
+    }
+    const match = /^Bearer ([\x21-\x7e]+)$/.exec(header);
+    if (!match) {
+      throw new UnauthenticatedError(
+        `Cannot call ${
+          nameOf(method)
+        } as its 'authorization' header is not 'Bearer <token or API key>'`,
+      );
+    }
+    const credential = match[1]!;
+    if (looksLikeApiKey(credential)) {
+      const record = options.apiKeys?.verify(credential);
+      if (!record) {
+        throw new UnauthenticatedError(`Cannot call ${nameOf(method)} as the API key is not valid`);
+      }
+      return {
+        tenant: record.tenant,
+        roles: record.roles,
+        subject: `key:${record.id}`,
+        via: "api_key",
+      };
+    }
+    if (!options.jwt) {
+      throw new UnauthenticatedError(
+        `Cannot call ${
+          nameOf(method)
+        } as the server takes API keys only (no JWT key is configured)`,
+      );
+    }
+    try {
+      const claims = await options.jwt(credential);
+      return { tenant: claims.tenant, roles: claims.roles, subject: claims.subject, via: "jwt" };
+    } catch (error) {
+      throw new UnauthenticatedError(
+        `Cannot call ${nameOf(method)} as ${(error as Error).message}`,
+      );
+    }
+  };
+  return {
+    mode: "token",
+    async authorize(method, metadata) {
+      const identity = await verify(method, metadata);
+      const needed = METHOD_ROLES[method];
+      if (needed === undefined || !grants(identity.roles, needed)) {
+        throw new PermissionDeniedError(
+          `Cannot call ${nameOf(method)} as it needs the role ${
+            needed ?? "(none granted)"
+          }: the caller holds ${[...identity.roles].join(", ")}`,
+        );
+      }
+      const named = headerTenant(metadata);
+      if (named === undefined || named === identity.tenant) return identity;
+      if (!grants(identity.roles, "service")) {
+        throw new PermissionDeniedError(
+          `Cannot act for tenant ${
+            JSON.stringify(named.slice(0, 32))
+          } as the caller is tenant ${identity.tenant}: leave out '${TENANT_METADATA_KEY}' or name your own`,
+        );
+      }
+      validateTenant(named);
+      return { ...identity, tenant: named };
+    },
+  };
+}
+
+/** The authenticator the configuration asks for; throws TypeError for unusable keys. */
+export async function authenticatorFor(config: AuthConfig): Promise<Authenticator> {
+  if (config.mode === "none") return noAuthentication();
+  const apiKeys = config.apiKeys === undefined
+    ? undefined
+    : ApiKeyStore.parse(config.apiKeys, "POLAROID_AUTH_API_KEYS");
+  const jwt = config.jwt === undefined ? undefined : await jwtVerifier(config.jwt);
+  return tokenAuthentication({
+    ...(apiKeys === undefined ? {} : { apiKeys }),
+    ...(jwt === undefined ? {} : { jwt }),
+  });
+}

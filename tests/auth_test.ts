@@ -1,0 +1,253 @@
+/**
+ * A cluster with `POLAROID_AUTH=token` (API keys and HS256 JWTs), its services calling each
+ * other with their service key: every RPC without credentials is UNAUTHENTICATED; 1,000
+ * attempts by one tenant on another's canary handle (describe, read, scan, pin, release,
+ * delete, SQL, acting for it) all fail while the canary stays intact; a reader cannot write,
+ * a client cannot register handles, and each handle creation leaves an audit line.
+ */
+
+import assert from "node:assert/strict";
+import * as jose from "jose";
+import { connect, NotFoundError, PermissionDeniedError, UnauthenticatedError } from "../sdk/mod.ts";
+import { Buffer } from "node:buffer";
+import { RemoteLazyFrame } from "../sdk/lazy_frame.ts";
+import { scanHandlePlan } from "../sdk/plan.ts";
+import { newApiKey } from "../shared/auth/api_keys.ts";
+import { DataFrameServiceService } from "../shared/gen/polaroid/v1/dataframe.ts";
+import {
+  HandleServiceService,
+  HandleWorkerServiceService,
+} from "../shared/gen/polaroid/v1/handles.ts";
+import { IngestServiceService } from "../shared/gen/polaroid/v1/ingest.ts";
+import { JobServiceService } from "../shared/gen/polaroid/v1/jobs.ts";
+import { RpcClient } from "../shared/grpc/client.ts";
+import type { ServiceDefinition } from "../shared/grpc/types.ts";
+import { PolaroidError } from "../shared/errors.ts";
+import { INTEGRATION, testCluster } from "./_harness.ts";
+
+const dir = await Deno.makeTempDir({ prefix: "polaroid-auth-" });
+const service = newApiKey("polaroid", ["service"]);
+const acme = newApiKey("acme", ["admin"]);
+const acmeReader = newApiKey("acme", ["read"]);
+const globex = newApiKey("globex", ["write"]);
+const SECRET = "an HS256 secret of more than thirty-two bytes";
+await Deno.writeTextFile(
+  `${dir}/api-keys.json`,
+  JSON.stringify([service, acme, acmeReader, globex].map((k) => k.record)),
+);
+await Deno.writeTextFile(`${dir}/service-token`, service.key);
+const cluster = await testCluster({
+  env: {
+    POLAROID_AUTH: "token",
+    POLAROID_AUTH_API_KEYS_FILE: `${dir}/api-keys.json`,
+    POLAROID_AUTH_JWT_SECRET: SECRET,
+    POLAROID_SERVICE_TOKEN_FILE: `${dir}/service-token`,
+  },
+});
+globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+
+const endpoint = cluster.endpoints.compute;
+const asAcme = await connect({ endpoint, token: acme.key });
+const asGlobex = await connect({ endpoint, token: globex.key });
+const ROWS = Array.from({ length: 100 }, (_, i) => ({ k: i, v: i * 0.5 }));
+const canary = await asAcme.fromRecords(ROWS, undefined, { name: "canary" });
+
+/** Calls every method of `definition` at `at` with an empty request and no credentials. */
+async function codesWithoutCredentials(at: string, definition: ServiceDefinition) {
+  const client = new RpcClient(at, definition, { timeoutMs: 10_000 });
+  const codes: Record<string, string> = {};
+  try {
+    for (const [key, def] of Object.entries(definition)) {
+      const request = def.requestDeserialize(Buffer.alloc(0));
+      try {
+        if (def.requestStream) {
+          // deno-lint-ignore no-explicit-any
+          await client.clientStream(key as never, (async function* () {})() as any);
+        } else if (def.responseStream) {
+          // deno-lint-ignore no-explicit-any
+          for await (const _ of (client as any).serverStream(key, request)) { /* none */ }
+        } else {
+          await client.unary(key as never, request as never);
+        }
+        codes[def.path] = "OK";
+      } catch (error) {
+        codes[def.path] = error instanceof PolaroidError ? error.reason : String(error);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return codes;
+}
+
+Deno.test({
+  name: "every RPC of every service without credentials is UNAUTHENTICATED",
+  ...INTEGRATION,
+  async fn() {
+    const targets: Array<[string, ServiceDefinition]> = [
+      [endpoint, DataFrameServiceService],
+      [endpoint, JobServiceService],
+      [cluster.endpoints.handles, HandleServiceService],
+      [cluster.endpoints.handles, HandleWorkerServiceService],
+      [cluster.endpoints.ingest, IngestServiceService],
+    ];
+    let methods = 0;
+    for (const [at, definition] of targets) {
+      const codes = await codesWithoutCredentials(at, definition);
+      for (const [path, code] of Object.entries(codes)) {
+        assert.equal(code, "UNAUTHENTICATED", path);
+        methods++;
+      }
+    }
+    assert.equal(methods, 24);
+    // A forged key and a JWT signed with another secret are no better.
+    const forged = `${acme.key.slice(0, 16)}${"a".repeat(32)}`;
+    for (
+      const token of [
+        forged,
+        await jwt("acme", ["admin"], "another secret of thirty-two bytes or more"),
+      ]
+    ) {
+      await using client = await connect({ endpoint, token, connectTimeoutMs: 0 });
+      await assert.rejects(client.listHandles(), UnauthenticatedError);
+    }
+  },
+});
+
+function jwt(tenant: string, roles: string[], secret = SECRET): Promise<string> {
+  return new jose.SignJWT({ tenant, roles }).setProtectedHeader({ alg: "HS256" })
+    .setSubject(`user-of-${tenant}`).setExpirationTime("5m")
+    .sign(new TextEncoder().encode(secret));
+}
+
+Deno.test({
+  name: "1,000 cross-tenant attempts on a canary all fail, and the canary stays intact",
+  ...INTEGRATION,
+  async fn() {
+    const id = canary.id;
+    // The handle calls straight, as any gRPC client would make them.
+    const handles = new RpcClient(endpoint, HandleServiceService, {
+      token: globex.key,
+      timeoutMs: 10_000,
+    });
+    const onHandle = (
+      method:
+        | "describeHandle"
+        | "resolveHandle"
+        | "pinHandle"
+        | "unpinHandle"
+        | "retainHandle"
+        | "releaseHandle"
+        | "deleteHandle",
+    ) =>
+    () => handles.unary(method, { id });
+    const attempts: Array<[string, () => Promise<unknown>]> = [
+      ["describe", onHandle("describeHandle")],
+      ["resolve", onHandle("resolveHandle")],
+      ["pin", onHandle("pinHandle")],
+      ["unpin", onHandle("unpinHandle")],
+      ["retain", onHandle("retainHandle")],
+      ["release", onHandle("releaseHandle")],
+      ["delete", onHandle("deleteHandle")],
+      ["open", () => asGlobex.handle(id)],
+      ["scan", () => new RemoteLazyFrame(asGlobex as never, scanHandlePlan(id)).collect()],
+      ["sql", () => asGlobex.sql("SELECT * FROM canary", { ownedHandles: true }).collect()],
+    ];
+    const outcomes: Record<string, Record<string, number>> = {};
+    for (let i = 0; i < 1000; i++) {
+      const [what, attempt] = attempts[i % attempts.length]!;
+      let reason = "OK";
+      try {
+        await attempt();
+      } catch (error) {
+        reason = error instanceof PolaroidError ? error.reason : String(error);
+        if (what !== "sql") {
+          assert.ok(
+            error instanceof NotFoundError || error instanceof PermissionDeniedError,
+            `${what}: ${error}`,
+          );
+        }
+      }
+      assert.notEqual(reason, "OK", `${what} succeeded across tenants`);
+      (outcomes[what] ??= {})[reason] = (outcomes[what]![reason] ?? 0) + 1;
+    }
+    handles.close();
+    console.log(`cross-tenant outcomes: ${JSON.stringify(outcomes)}`);
+    // SQL fails on acme's table name exactly as on a name nobody uses: nothing leaks.
+    const sqlError = async (table: string) => {
+      try {
+        await asGlobex.sql(`SELECT * FROM ${table}`, { ownedHandles: true }).collect();
+      } catch (error) {
+        return [(error as PolaroidError).reason, (error as Error).message.replaceAll(table, "T")];
+      }
+      return ["OK"];
+    };
+    assert.deepEqual(await sqlError("canary"), await sqlError("nosuchtable"));
+    // Acting for acme with globex's key, even naming acme as the tenant, is refused.
+    await using spoof = await connect({ endpoint, token: globex.key, tenant: "acme" });
+    await assert.rejects(spoof.handle(id), PermissionDeniedError);
+    // globex sees none of it; acme's canary is whole.
+    assert.deepEqual((await asGlobex.listHandles()).map((h) => h.id), []);
+    const back = await asAcme.handle(id);
+    assert.deepEqual(await back.toRecords(), ROWS);
+  },
+});
+
+Deno.test({
+  name: "roles: a reader reads but cannot write; a client cannot register handles; JWTs work",
+  ...INTEGRATION,
+  async fn() {
+    await using reader = await connect({ endpoint, token: acmeReader.key });
+    assert.equal((await reader.handle(canary.id)).id, canary.id);
+    await assert.rejects(reader.fromRecords([{ a: 1 }]), PermissionDeniedError);
+    const mine = await reader.handle(canary.id);
+    await assert.rejects(mine.pin(), PermissionDeniedError);
+    const handles = new RpcClient(cluster.endpoints.handles, HandleServiceService, {
+      token: acme.key,
+      timeoutMs: 10_000,
+    });
+    try {
+      await assert.rejects(
+        handles.unary(
+          "registerHandle",
+          HandleServiceService.registerHandle.requestDeserialize(Buffer.alloc(0)),
+        ),
+        (e) => e instanceof PermissionDeniedError && /needs the role service/.test(e.message),
+      );
+    } finally {
+      handles.close();
+    }
+    await using viaJwt = await connect({ endpoint, token: await jwt("acme", ["read"]) });
+    assert.ok((await viaJwt.listHandles()).some((h) => h.id === canary.id));
+  },
+});
+
+Deno.test({
+  name: "each handle made leaves an audit line naming who made it",
+  ...INTEGRATION,
+  async fn() {
+    const made = await asGlobex.fromRecords([{ a: 1 }]);
+    const deadline = Date.now() + 10_000;
+    let found: Record<string, unknown> | undefined;
+    while (!found && Date.now() < deadline) {
+      const log = await Deno.readTextFile(`${cluster.logDir}/compute.log`);
+      found = log.split("\n").filter((l) => l.includes('"audit"')).map((l) => JSON.parse(l))
+        .find((l) => l.handle === made.id);
+      if (!found) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(found, "an audit line names the new handle");
+    assert.equal(found.action, "handle.create");
+    assert.equal(found.tenant, "globex");
+    assert.equal(found.subject, `key:${globex.record.id}`);
+  },
+});
+
+Deno.test({
+  name: "auth cluster stops",
+  ...INTEGRATION,
+  async fn() {
+    await asAcme.close();
+    await asGlobex.close();
+    await cluster.stop();
+  },
+});
