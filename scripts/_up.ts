@@ -25,26 +25,38 @@ export interface UpFlags {
   demo: boolean;
   exitAfterDemo: boolean;
   freePorts: boolean;
+  /**
+   * `--tls`: a local CA and certificates, TLS on every gRPC port and token authentication
+   * (an admin key for tenant "default" is printed). Not with `--workers` yet.
+   */
+  tls: boolean;
   /** `--workers N`: N compute workers behind nginx; undefined: one worker, no balancer. */
   workers?: number;
 }
 
-const USAGE = "usage: deno task up [--no-demo] [--exit-after-demo] [--free-ports] [--workers N]";
+const USAGE =
+  "usage: deno task up [--no-demo] [--exit-after-demo] [--free-ports] [--workers N] [--tls]";
 
 /** Most workers `--workers` starts on one machine. */
 export const MAX_UP_WORKERS = 64;
 
 /** Parses the flags; throws a TypeError naming an unknown or malformed one. */
 export function parseUpFlags(args: readonly string[]): UpFlags {
-  const flags: UpFlags = { demo: true, exitAfterDemo: false, freePorts: false };
+  const flags: UpFlags = { demo: true, exitAfterDemo: false, freePorts: false, tls: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--no-demo") flags.demo = false;
     else if (arg === "--exit-after-demo") flags.exitAfterDemo = true;
     else if (arg === "--free-ports") flags.freePorts = true;
+    else if (arg === "--tls") flags.tls = true;
     else if (arg === "--workers") flags.workers = workerCount(args[++i]);
     else if (arg.startsWith("--workers=")) flags.workers = workerCount(arg.slice(10));
     else throw new TypeError(`Cannot start as '${arg}' is not a flag of deno task up\n${USAGE}`);
+  }
+  if (flags.tls && flags.workers !== undefined) {
+    throw new TypeError(
+      `Cannot start as '--tls' does not go with '--workers' yet (the balancer speaks plaintext to the workers)\n${USAGE}`,
+    );
   }
   return flags;
 }
@@ -173,7 +185,11 @@ function portIsFree(port: number): boolean {
 }
 
 /** The banner printed once everything is up. */
-export function banner(cluster: Cluster, logDir: string): string {
+export function banner(
+  cluster: Cluster,
+  logDir: string,
+  secure?: { ca: string; adminKey: string },
+): string {
   const e = cluster.endpoints;
   const row = (name: string, grpc: string, http: string) =>
     `  ${name.padEnd(8)} gRPC ${grpc.padEnd(22)} ${http}/healthz  ${http}/metrics`;
@@ -193,7 +209,14 @@ export function banner(cluster: Cluster, logDir: string): string {
     row("ingest", e.ingest, e.ingestHttp),
     `  ${"nats".padEnd(8)} ${e.nats.padEnd(27)} ${e.natsMonitor}/healthz`,
     `  logs     ${logDir}/<service>.log`,
-    "  SDK      await connect({ endpoint: " + JSON.stringify(front) + " })",
+    ...(secure
+      ? [
+        `  TLS      every gRPC port; the CA is ${secure.ca}`,
+        `  auth     POLAROID_AUTH=token; admin key of tenant "default": ${secure.adminKey}`,
+        "  SDK      await connect({ endpoint: " + JSON.stringify(front) +
+        ", tls: { ca: await Deno.readTextFile(" + JSON.stringify(secure.ca) + ") }, token })",
+      ]
+      : ["  SDK      await connect({ endpoint: " + JSON.stringify(front) + " })"]),
     "Ctrl-C stops the cluster.",
     "",
   ].join("\n");

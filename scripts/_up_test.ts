@@ -2,12 +2,19 @@ import assert from "node:assert/strict";
 import { parseUpFlags, planHandleStore, planPorts, WELL_KNOWN_PORTS } from "./_up.ts";
 
 Deno.test("parseUpFlags() reads the flags of deno task up", () => {
-  assert.deepEqual(parseUpFlags([]), { demo: true, exitAfterDemo: false, freePorts: false });
-  assert.deepEqual(parseUpFlags(["--no-demo", "--free-ports"]), {
+  assert.deepEqual(parseUpFlags([]), {
+    demo: true,
+    exitAfterDemo: false,
+    freePorts: false,
+    tls: false,
+  });
+  assert.deepEqual(parseUpFlags(["--no-demo", "--free-ports", "--tls"]), {
     demo: false,
     exitAfterDemo: false,
     freePorts: true,
+    tls: true,
   });
+  assert.throws(() => parseUpFlags(["--tls", "--workers", "2"]), /'--tls' does not go with/);
   assert.equal(parseUpFlags(["--exit-after-demo"]).exitAfterDemo, true);
 });
 

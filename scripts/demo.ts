@@ -44,6 +44,8 @@ export interface DemoOptions {
   print?: (line: string) => void;
   /** The caller's API key or JWT, for clusters with authentication on. @default none */
   token?: string;
+  /** TLS to the endpoint (`ca`: PEM). @default plaintext */
+  tls?: { ca: string };
 }
 
 /** Runs the demo against a compute endpoint and returns the result table. */
@@ -53,6 +55,7 @@ export async function runDemo(endpoint: string, options: DemoOptions = {}): Prom
   await using client = await connect({
     endpoint,
     ...(options.token === undefined ? {} : { token: options.token }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
   });
   let started = performance.now();
   const table = syntheticTrades(rows);

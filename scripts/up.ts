@@ -10,6 +10,9 @@
  *   with N > 1 every service uses the external handle store on a temporary state directory
  *   (removed on stop), so that any worker serves any handle, unless POLAROID_HANDLE_STORE is
  *   set already.
+ * - `--tls`: TLS on every gRPC port, from a local CA made in `.cluster/tls` (openssl), and
+ *   token authentication with keys made in `.cluster/secrets`; the banner prints the CA and an
+ *   admin key for tenant "default" (docs/security.md). Not with `--workers` yet.
  *
  * Ports: each POLAROID_*_PORT variable (see PORT_VARIABLES in _up.ts) fixes one port; the others
  * are the services' well-known defaults when free, else free ones.
@@ -19,6 +22,7 @@
 
 import { type Cluster, REPO_ROOT, startCluster } from "./cluster.ts";
 import { runDemo } from "./demo.ts";
+import { type SecureCluster, secureCluster } from "./_secure_cluster.ts";
 import {
   banner,
   parseUpFlags,
@@ -72,6 +76,15 @@ async function main(args: readonly string[]): Promise<number> {
   });
   const stateDir = store.env.POLAROID_STATE_DIR;
   if (store.message) console.log(store.message);
+  let secure: SecureCluster | undefined;
+  if (flags.tls) {
+    try {
+      secure = await secureCluster(`${REPO_ROOT}/.cluster`);
+    } catch (error) {
+      console.error(`Cannot start with --tls: ${(error as Error).message}`);
+      return 1;
+    }
+  }
   const removeStateDir = () =>
     stateDir ? Deno.remove(stateDir, { recursive: true }).catch(() => {}) : Promise.resolve();
   try {
@@ -83,7 +96,7 @@ async function main(args: readonly string[]): Promise<number> {
       ports: ports.ports,
       workers,
       balancer: flags.workers !== undefined,
-      env: store.env,
+      env: { ...store.env, ...secure?.env },
     });
   } catch (error) {
     console.error((error as Error).message);
@@ -92,10 +105,13 @@ async function main(args: readonly string[]): Promise<number> {
   }
   try {
     if (interrupted) return 0;
-    console.log(banner(cluster, logDir));
+    console.log(banner(cluster, logDir, secure));
     if (flags.demo) {
       const front = cluster.endpoints.balancer ?? cluster.endpoints.compute;
-      const demo = runDemo(front).then(() => 0, (error) => {
+      const demo = runDemo(
+        front,
+        secure ? { token: secure.adminKey, tls: { ca: await Deno.readTextFile(secure.ca) } } : {},
+      ).then(() => 0, (error) => {
         console.error(`demo failed: ${error instanceof Error ? error.stack : String(error)}`);
         return 1;
       });

@@ -7,7 +7,12 @@
  */
 
 import { UnavailableError } from "../shared/errors.ts";
-import { type CallOptions, RpcClient, type RpcClientOptions } from "../shared/grpc/client.ts";
+import {
+  type CallOptions,
+  RpcClient,
+  type RpcClientOptions,
+  type TlsClientOptions,
+} from "../shared/grpc/client.ts";
 import type { ShieldObserver } from "../shared/grpc/shielded_credentials.ts";
 import type { ServiceDefinition } from "../shared/grpc/types.ts";
 import { validateTenant } from "../shared/ids.ts";
@@ -29,6 +34,11 @@ export interface ChannelOptions {
    * needed by servers with `POLAROID_AUTH=token` (docs/security.md). @default none
    */
   token?: string;
+  /**
+   * Call over TLS: `ca` (PEM) verifies the server, the system's CAs when absent; `cert` and
+   * `key` (PEM) are the client's certificate for servers that ask for one. @default plaintext
+   */
+  tls?: TlsClientOptions;
   /** Deadline of each call, in milliseconds, its retries included. @default 300000 */
   timeoutMs?: number;
   /** Largest gRPC message in either direction, at least 2 MiB. @default 67108864 (64 MiB) */
@@ -170,9 +180,26 @@ function rpcOptions(
       "Cannot connect as 'token' must be an API key or a JWT: 1 to 8192 printable characters without spaces",
     );
   }
+  if (options.tls !== undefined) {
+    for (const key of Object.keys(options.tls)) {
+      if (!["ca", "cert", "key"].includes(key)) {
+        throw new TypeError(
+          `Cannot connect as 'tls.${key}' is not an option: tls takes ca, cert, key`,
+        );
+      }
+      const value = (options.tls as Record<string, unknown>)[key];
+      if (value !== undefined && typeof value !== "string") {
+        throw new TypeError(`Cannot connect as 'tls.${key}' must be PEM text`);
+      }
+    }
+    if ((options.tls.cert === undefined) !== (options.tls.key === undefined)) {
+      throw new TypeError("Cannot connect as 'tls.cert' and 'tls.key' go together");
+    }
+  }
   return {
     ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
     ...(options.token === undefined ? {} : { token: options.token }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     waitForReady: options.waitForReady ?? endpoints === 1,

@@ -30,6 +30,7 @@ import {
 } from "./config_limits.ts";
 
 import { type AuthConfig, authConfig } from "./config_auth.ts";
+import { type TlsConfig, tlsConfig } from "./config_tls.ts";
 
 export { ConfigError };
 
@@ -55,6 +56,8 @@ export interface CommonConfig {
   server: ServerLimits;
   /** Who may call, and this service's own credential (config_auth.ts). */
   auth: AuthConfig;
+  /** TLS of the gRPC server and of this service's calls to the others (config_tls.ts). */
+  tls: TlsConfig;
 }
 
 export interface ServerPorts {
@@ -235,6 +238,7 @@ function common(env: Env, defaultMaxCalls: number): CommonConfig {
     maxConcurrentCalls: int(env, "POLAROID_MAX_CONCURRENT_CALLS", defaultMaxCalls, 0),
     server: serverLimits(env),
     auth: authConfig(env, host),
+    tls: tlsConfig(env),
   };
 }
 

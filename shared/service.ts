@@ -51,8 +51,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     );
   }
   const parts = await options.build({ logger, registry });
+  const { cert, key } = config.tls;
   const grpc = await startGrpcServer({
     auth,
+    ...(cert !== undefined && key !== undefined ? { tls: { cert, key } } : {}),
     host: config.host,
     port: config.grpcPort,
     services: parts.bindings,

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { clientTls } from "../../shared/config_tls.ts";
 import { join } from "node:path";
 import {
   HandleServiceService,
@@ -47,9 +48,11 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         : new FrameStore({ maxBytes: config.limits.maxWorkerBytes });
       // While the handles service restarts, calls wait for it (within their deadline)
       // instead of failing at once.
-      const token = config.auth.serviceToken === undefined
-        ? {}
-        : { token: config.auth.serviceToken };
+      const tls = clientTls(config.tls);
+      const token = {
+        ...(config.auth.serviceToken === undefined ? {} : { token: config.auth.serviceToken }),
+        ...(tls === undefined ? {} : { tls }),
+      };
       const handles = new RpcClient(config.handlesEndpoint, HandleServiceService, {
         ...token,
         timeoutMs: 10_000,

@@ -8,11 +8,16 @@
 
 import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import { PermissionDeniedError } from "../../shared/errors.ts";
-import { bind, type ServiceBinding } from "../../shared/grpc/types.ts";
+import { bind, type CallContext, type ServiceBinding } from "../../shared/grpc/types.ts";
 import type { FrameStore } from "./frames.ts";
 import type { HandlesClient } from "./resolver.ts";
 
 export function handleService(handles: HandlesClient, frames: FrameStore): ServiceBinding {
+  /** The call's options to the handles service, its handle named in the call's log and audit. */
+  const forCall = (request: { id: string }, ctx: CallContext) => {
+    ctx.log.handle = request.id;
+    return { tenant: ctx.tenant };
+  };
   return bind(HandleServiceService, {
     registerHandle: () =>
       Promise.reject(
@@ -20,22 +25,21 @@ export function handleService(handles: HandlesClient, frames: FrameStore): Servi
           "Cannot register a handle from a client: workers register what they compute",
         ),
       ),
-    resolveHandle: (request, ctx) =>
-      handles.unary("resolveHandle", request, { tenant: ctx.tenant }),
+    resolveHandle: (request, ctx) => handles.unary("resolveHandle", request, forCall(request, ctx)),
     describeHandle: (request, ctx) =>
-      handles.unary("describeHandle", request, { tenant: ctx.tenant }),
+      handles.unary("describeHandle", request, forCall(request, ctx)),
     listHandles: (request, ctx) => handles.unary("listHandles", request, { tenant: ctx.tenant }),
-    retainHandle: (request, ctx) => handles.unary("retainHandle", request, { tenant: ctx.tenant }),
-    pinHandle: (request, ctx) => handles.unary("pinHandle", request, { tenant: ctx.tenant }),
+    retainHandle: (request, ctx) => handles.unary("retainHandle", request, forCall(request, ctx)),
+    pinHandle: (request, ctx) => handles.unary("pinHandle", request, forCall(request, ctx)),
     // Unpinning a handle nothing references frees it; the FREED event drops the frame.
-    unpinHandle: (request, ctx) => handles.unary("unpinHandle", request, { tenant: ctx.tenant }),
+    unpinHandle: (request, ctx) => handles.unary("unpinHandle", request, forCall(request, ctx)),
     async releaseHandle(request, ctx) {
-      const response = await handles.unary("releaseHandle", request, { tenant: ctx.tenant });
+      const response = await handles.unary("releaseHandle", request, forCall(request, ctx));
       if (response.freed) frames.drop(request.id);
       return response;
     },
     async deleteHandle(request, ctx) {
-      const response = await handles.unary("deleteHandle", request, { tenant: ctx.tenant });
+      const response = await handles.unary("deleteHandle", request, forCall(request, ctx));
       if (response.freed) frames.drop(request.id);
       return response;
     },

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { clientTls } from "../../shared/config_tls.ts";
 import type { IngestConfig } from "../../shared/config.ts";
 import type { NatsConnection } from "../../shared/nats.ts";
 import type { ServiceParts } from "../../shared/service.ts";
@@ -65,6 +66,7 @@ export function buildIngestService(
         uploadArrow(config.computeEndpoint, ipc, {
           ...options,
           ...(config.auth.serviceToken === undefined ? {} : { token: config.auth.serviceToken }),
+          ...(clientTls(config.tls) === undefined ? {} : { tls: clientTls(config.tls)! }),
         }));
     return Promise.resolve({
       bindings: [ingestServiceBinding(sources, upload)],

@@ -15,7 +15,7 @@ import {
   DataFrameServiceService,
   type UploadRequest,
 } from "../../shared/gen/polaroid/v1/dataframe.ts";
-import { RpcClient } from "../../shared/grpc/client.ts";
+import { RpcClient, type TlsClientOptions } from "../../shared/grpc/client.ts";
 
 /** Largest chunk of one UploadRequest. */
 export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
@@ -26,6 +26,8 @@ export interface UploadOptions {
   tenant: string;
   /** The ingest service's own credential (POLAROID_SERVICE_TOKEN). @default none */
   token?: string;
+  /** TLS to the compute endpoint. @default plaintext */
+  tls?: TlsClientOptions;
   /** 0 means the worker's default. @default 0n */
   ttlSeconds?: bigint;
   /** @default UPLOAD_CHUNK_BYTES */
@@ -50,6 +52,7 @@ export async function uploadArrow(
   const client = new RpcClient(endpoint, DataFrameServiceService, {
     tenant: options.tenant,
     ...(options.token === undefined ? {} : { token: options.token }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     waitForReady: true,
   });
   const attempts = options.attempts ?? 3;

@@ -9,6 +9,7 @@
 
 import { AUTHORIZATION_METADATA_KEY } from "../auth/authenticator.ts";
 import * as grpc from "@grpc/grpc-js";
+import { Buffer } from "node:buffer";
 import { shieldedCredentials, type ShieldObserver } from "./shielded_credentials.ts";
 import { fromServiceError } from "./status.ts";
 import {
@@ -65,6 +66,19 @@ export interface CallOptions {
   waitForReady?: boolean;
 }
 
+/** TLS of a client's connections (PEM texts). */
+export interface TlsClientOptions {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+/** Channel credentials for TLS with `tls`'s CA and client certificate. */
+export function tlsCredentials(tls: TlsClientOptions): grpc.ChannelCredentials {
+  const bytes = (text?: string) => text === undefined ? null : Buffer.from(text);
+  return grpc.credentials.createSsl(bytes(tls.ca), bytes(tls.key), bytes(tls.cert));
+}
+
 /** Options of RpcClient. */
 export interface RpcClientOptions {
   /** Sent as `x-polaroid-tenant` on every call. */
@@ -89,6 +103,11 @@ export interface RpcClientOptions {
   /** Told of every GOAWAY a connection's shield dropped. @default none */
   goawayObserver?: ShieldObserver;
   /**
+   * Call over TLS: `ca` verifies the server (PEM; the system's CAs when absent), `cert` and
+   * `key` are the client's certificate for servers that ask for one. @default plaintext
+   */
+  tls?: TlsClientOptions;
+  /**
    * The channel's credentials; a test passes plain insecure credentials to see the client
    * without the shield. @default shieldedCredentials() (insecure, shielded)
    */
@@ -104,7 +123,10 @@ export class RpcClient<S extends ServiceDefinition> {
   constructor(endpoint: string, definition: S, options: RpcClientOptions = {}) {
     const max = options.maxMessageBytes ?? 64 * 1024 * 1024;
     const credentials = options.credentials ??
-      shieldedCredentials(options.goawayObserver ? { observer: options.goawayObserver } : {});
+      shieldedCredentials({
+        ...(options.goawayObserver ? { observer: options.goawayObserver } : {}),
+        ...(options.tls ? { inner: tlsCredentials(options.tls) } : {}),
+      });
     this.#client = new grpc.Client(endpoint, credentials, {
       "grpc.max_receive_message_length": max,
       "grpc.max_send_message_length": max,

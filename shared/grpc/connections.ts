@@ -8,6 +8,7 @@
  */
 
 import net from "node:net";
+import tls from "node:tls";
 import type { Duplex } from "node:stream";
 import { boundSession } from "./_bound_session.ts";
 import { withoutGoaway } from "./goaway_filter.ts";
@@ -26,6 +27,11 @@ export interface ConnectionOptions {
   handshakeTimeoutMs: number;
   /** Receives each accepted connection (the filtered stream grpc-js reads). */
   accept: (stream: Duplex) => void;
+  /**
+   * Serve TLS only (ALPN h2): each connection is a TLS session first, whose handshake counts
+   * within `handshakeTimeoutMs`. @default plaintext
+   */
+  tls?: { cert: string; key: string };
   /** Told of each connection refused or cut, with the reason. */
   onRefused?: (reason: "max_connections" | "max_per_peer" | "handshake_timeout") => void;
 }
@@ -52,6 +58,9 @@ export async function listenConnections(options: ConnectionOptions): Promise<Con
   const sockets = new Map<net.Socket, Duplex>();
   const perPeer = new Map<string, number>();
   const whenEmpty: Array<() => void> = [];
+  const secureContext = options.tls
+    ? tls.createSecureContext({ cert: options.tls.cert, key: options.tls.key })
+    : undefined;
   const server = net.createServer((socket) => {
     const peer = socket.remoteAddress ?? "";
     const fromPeer = perPeer.get(peer) ?? 0;
@@ -65,7 +74,16 @@ export async function listenConnections(options: ConnectionOptions): Promise<Con
       socket.destroy();
       return;
     }
-    const connection = withoutGoaway(socket);
+    // With TLS the filter reads the decrypted stream (HTTP/2 frames), never the raw socket.
+    const stream: net.Socket = secureContext
+      ? new tls.TLSSocket(socket, {
+        isServer: true,
+        secureContext,
+        ALPNProtocols: ["h2"],
+      } as tls.TLSSocketOptions)
+      : socket;
+    if (stream !== socket) stream.on("error", () => socket.destroy());
+    const connection = withoutGoaway(stream);
     sockets.set(socket, connection);
     perPeer.set(peer, fromPeer + 1);
     socket.once("close", () => {
@@ -89,7 +107,7 @@ export async function listenConnections(options: ConnectionOptions): Promise<Con
         socket.off("data", counting);
       }
     };
-    socket.on("data", counting);
+    stream.on("data", counting);
     socket.once("close", () => clearTimeout(handshake));
     options.accept(connection);
   });

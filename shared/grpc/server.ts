@@ -52,6 +52,8 @@ export interface GrpcServerOptions {
   limits?: ServerLimits;
   logger: Logger;
   metrics: RpcMetrics;
+  /** Serve TLS only, with this certificate chain and key (PEM). @default plaintext */
+  tls?: { cert: string; key: string };
   /**
    * Verifies each call's credentials and role (health checks left out).
    * @default noAuthentication(): the tenant `x-polaroid-tenant` names, every role
@@ -229,7 +231,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   for (const binding of options.services) serve(binding);
   serve(health.binding());
 
-  // Connections are accepted here and handed to grpc-js (see connections.ts).
+  // Connections are accepted here (TLS ends there too) and handed to grpc-js decrypted
+  // (see connections.ts).
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const connections = await listenConnections({
     host: options.host,
@@ -237,6 +240,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     maxConnections: limits.maxConnections,
     maxConnectionsPerPeer: limits.maxConnectionsPerPeer,
     handshakeTimeoutMs: limits.handshakeTimeoutMs,
+    ...(options.tls ? { tls: options.tls } : {}),
     accept: (stream) => injector.injectConnection(stream),
     onRefused: (reason) => logger.warn("connection refused", { reason }),
   });

@@ -18,7 +18,7 @@
  */
 
 import * as grpc from "@grpc/grpc-js";
-import type { Socket } from "node:net";
+import { isIP, type Socket } from "node:net";
 import { type ShieldObserver, shieldSocket, type ShieldSocketOptions } from "./shielded_socket.ts";
 
 export type { ShieldObserver };
@@ -74,6 +74,7 @@ class ShieldedCredentials extends grpc.ChannelCredentials {
 
   override _createSecureConnector(...args: ConnectorArgs): SecureConnector {
     const inner = this.#inner._createSecureConnector(...args);
+    withoutIpServername(inner);
     const options = this.#options;
     return {
       async connect(socket) {
@@ -87,5 +88,19 @@ class ShieldedCredentials extends grpc.ChannelCredentials {
       getCallCredentials: () => inner.getCallCredentials(),
       destroy: () => inner.destroy(),
     };
+  }
+}
+
+/**
+ * TLS to an IP address: grpc-js sends the target's host as the SNI server name even when it
+ * is an IP address, which Deno's `tls.connect` refuses (ERR_INVALID_ARG_VALUE; SNI takes host
+ * names only). The server name is dropped then: the certificate is still checked against the
+ * IP address (`host`), through its subjectAltName IP entries.
+ */
+function withoutIpServername(connector: unknown): void {
+  const options = (connector as { connectionOptions?: { servername?: string } })
+    .connectionOptions;
+  if (options?.servername !== undefined && isIP(options.servername) !== 0) {
+    delete options.servername;
   }
 }
