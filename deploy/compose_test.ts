@@ -42,7 +42,10 @@ Deno.test("compose.yaml runs nats, the three services and prometheus", async () 
     "prometheus",
   ]);
   assert.match(services.nats!.image!, /^nats:2\.10/);
-  assert.ok(services.nats!.command!.includes("-js"), "nats runs with JetStream");
+  // Locked down: its configuration (JetStream, a user per service) is a secret; no port is
+  // published.
+  assert.deepEqual(services.nats!.command, ["-c", "/run/secrets/polaroid_nats_conf"]);
+  assert.equal(services.nats!.ports, undefined);
   assert.ok(services.nats!.healthcheck!.test.join(" ").includes("/healthz"));
 });
 
@@ -70,9 +73,19 @@ Deno.test("compose.yaml wires endpoints, ports and healthchecks that the config 
   const handles = loadHandlesConfig(envOf(services.handles!));
   const compute = loadComputeConfig(envOf(services.compute!));
   const ingest = loadIngestConfig(envOf(services.ingest!));
-  for (const config of [handles, compute, ingest]) {
+  const conf = await Deno.readTextFile(`${secrets.dir}/nats.conf`);
+  assert.match(conf, /jetstream \{ store_dir: "\/data" \}/);
+  for (
+    const [kind, config] of [["handles", handles], ["compute", compute], [
+      "ingest",
+      ingest,
+    ]] as const
+  ) {
     assert.equal(config.auth.mode, "token", "every service authenticates its callers");
     assert.match(config.auth.serviceToken ?? "", /^pk_/, "and has its own credential");
+    // Each service signs in to NATS as its own user, with the password nats.conf gives it.
+    assert.equal(config.natsAuth?.user, `polaroid-${kind}`);
+    assert.ok(conf.includes(JSON.stringify(config.natsAuth!.pass)), `${kind}'s password`);
   }
   assert.equal(compute.handlesEndpoint, `handles:${handles.grpcPort}`);
   assert.equal(ingest.computeEndpoint, `compute:${compute.grpcPort}`);

@@ -26,8 +26,8 @@ export interface UpFlags {
   exitAfterDemo: boolean;
   freePorts: boolean;
   /**
-   * `--tls`: a local CA and certificates, TLS on every gRPC port and token authentication
-   * (an admin key for tenant "default" is printed). Not with `--workers` yet.
+   * `--tls`: a local CA and certificates, TLS on every gRPC port, token authentication (an
+   * admin key for tenant "default" is printed) and a locked-down NATS. Not with `--workers` yet.
    */
   tls: boolean;
   /** `--workers N`: N compute workers behind nginx; undefined: one worker, no balancer. */

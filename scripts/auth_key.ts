@@ -5,7 +5,8 @@
  * # One key: prints the key (give it to its user) and the record to add to the keys file.
  * deno task auth:key --tenant acme --roles read,write
  * # A deployment's secrets: <dir>/api-keys.json with a service key and an admin key for
- * # --tenant (default "default"), <dir>/service-token with the service key; prints the admin key.
+ * # --tenant (default "default"), <dir>/service-token with the service key, a locked-down
+ * # nats.conf and each service's NATS password; prints the admin key.
  * deno task auth:key --init deploy/compose/secrets [--tenant default]
  * ```
  *
@@ -17,8 +18,14 @@
 import { optionText } from "../bench/args.ts";
 import { newApiKey } from "../shared/auth/api_keys.ts";
 import { parseRoles } from "../shared/auth/roles.ts";
+import { natsServerConfig, newNatsUsers } from "./nats_config.ts";
 
-/** Writes a deployment's secrets into `dir`; returns the admin key for `tenant`. */
+/**
+ * Writes a deployment's secrets into `dir`: the API keys file, the services' key, and for a
+ * locked-down NATS its configuration (`nats.conf`, listening on every interface of its
+ * container, JetStream in /data) and each service's password (`nats-<service>-password`).
+ * Returns the admin key for `tenant`.
+ */
 export async function initSecrets(dir: string, tenant: string): Promise<string> {
   const service = newApiKey("polaroid", ["service"]);
   const admin = newApiKey(tenant, ["admin"]);
@@ -28,6 +35,18 @@ export async function initSecrets(dir: string, tenant: string): Promise<string> 
     mode: 0o600,
   });
   await Deno.writeTextFile(`${dir}/service-token`, service.key + "\n", { mode: 0o600 });
+  const users = newNatsUsers();
+  const conf = natsServerConfig({
+    host: "0.0.0.0",
+    port: 4222,
+    monitorPort: 8222,
+    storeDir: "/data",
+    users,
+  });
+  await Deno.writeTextFile(`${dir}/nats.conf`, conf, { mode: 0o600 });
+  for (const [kind, { pass }] of Object.entries(users)) {
+    await Deno.writeTextFile(`${dir}/nats-${kind}-password`, pass + "\n", { mode: 0o600 });
+  }
   return admin.key;
 }
 
@@ -36,7 +55,9 @@ if (import.meta.main) {
   const init = optionText(Deno.args, "init");
   if (init !== undefined) {
     const key = await initSecrets(init, tenant);
-    console.log(`wrote ${init}/api-keys.json and ${init}/service-token`);
+    console.log(
+      `wrote ${init}/api-keys.json, service-token, nats.conf and nats-<service>-password`,
+    );
     console.log(`admin key of tenant ${tenant} (shown once): ${key}`);
   } else {
     const roles = parseRoles((optionText(Deno.args, "roles") ?? "read").split(","), "--roles");

@@ -17,6 +17,7 @@ import { describe, ManagedChild } from "./_child.ts";
 import { pickClusterPorts } from "./_cluster_ports.ts";
 import { httpOk } from "./_wait.ts";
 import { REPO_ROOT } from "./_repo.ts";
+import { natsServerConfig, type NatsUsers, newNatsUsers } from "./nats_config.ts";
 import { prepareBalancer } from "./nginx.ts";
 
 /** The Polaroid services a cluster runs. */
@@ -73,6 +74,11 @@ export interface ClusterOptions {
   quiet?: boolean;
   /** Directory for the `<name>.log` files, kept after stop. @default a temp dir removed on stop */
   logDir?: string;
+  /**
+   * Lock NATS down: one user per service with only the subjects it uses, no anonymous
+   * access (scripts/nats_config.ts). @default false
+   */
+  natsAuth?: boolean;
   /** Restart a process that exits unexpectedly, with backoff. @default false */
   restart?: boolean;
   /** Bound on each process becoming ready. @default 30000 */
@@ -118,6 +124,8 @@ export interface Cluster extends AsyncDisposable {
   readonly names: readonly string[];
   /** Where the `<name>.log` files are. */
   readonly logDir: string;
+  /** Each service's NATS user, with `natsAuth: true`. */
+  readonly natsUsers?: NatsUsers;
   /** The whole log of one process so far. */
   logs(name: string): string;
   /** The pid of each running process. */
@@ -209,10 +217,24 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     );
   };
 
+  const natsUsers = options.natsAuth ? newNatsUsers() : undefined;
+  if (natsUsers) {
+    await Deno.writeTextFile(
+      `${runDir}/nats.conf`,
+      natsServerConfig({
+        host,
+        port: ports.nats,
+        monitorPort: ports.natsMonitor,
+        storeDir: `${runDir}/jetstream`,
+        users: natsUsers,
+      }),
+      { mode: 0o600 },
+    );
+  }
   add(
     "nats",
     natsServer,
-    [
+    natsUsers ? ["-c", `${runDir}/nats.conf`] : [
       "-a",
       host,
       "-p",
@@ -247,8 +269,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     own: Record<string, string>,
   ) => {
     const prefix = `POLAROID_${kind.toUpperCase()}`;
+    const nats = natsUsers?.[kind];
     const env = {
       ...base,
+      ...(nats ? { POLAROID_NATS_USER: nats.user, POLAROID_NATS_PASSWORD: nats.pass } : {}),
       [`${prefix}_PORT`]: String(grpc),
       [`${prefix}_HTTP_PORT`]: String(http),
       ...own,
@@ -358,6 +382,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   }
 
   return {
+    ...(natsUsers ? { natsUsers } : {}),
     endpoints,
     names: children.map((c) => c.spec.name),
     logDir,

@@ -8,7 +8,8 @@
  * - every worker's in-flight gauge is back to 0 and no handler runs abandoned;
  * - no handle was lost (each one a client holds is in the catalog with its rows) or leaked
  *   (each one in the catalog is held by its client), and releasing them all leaves none;
- * - the RSS of each process that ran long enough grew less than 1 MiB/min after warm-up
+ * - the RSS of each process that ran long enough (a compute worker's less the frames it holds,
+ *   a bounded cache) grew less than 1 MiB/min after warm-up
  *   (least-squares slope of its per-minute troughs; a restarted worker starts a new series),
  *   beyond what
  *   the engine itself keeps: a compute worker is allowed {@link ENGINE_GROUP_BY_GROWTH_BYTES}
@@ -56,7 +57,10 @@ export interface SoakOptions {
   log?: (line: string) => void;
 }
 
-/** One process's RSS series (one incarnation). */
+/**
+ * One process's RSS series (one incarnation). A compute worker's samples leave out the bytes of
+ * the frames it holds (`polaroid_compute_frame_bytes`): its cache, bounded, fills as it runs.
+ */
 export interface RssSeries {
   name: string;
   pid: number;
@@ -122,8 +126,18 @@ async function soakOn(
   const sample = async () => {
     for (const [name, pid] of Object.entries(cluster.pids())) {
       if (name === "nats") continue;
-      const bytes = await readRss(pid);
+      let bytes = await readRss(pid);
       if (bytes === undefined) continue;
+      if (name.startsWith("compute")) {
+        // The frames a worker holds are its cache, bounded (POLAROID_CACHE_BYTES) and filling
+        // up as the run goes: not a leak, so they are left out of what is judged.
+        const held = await metricsOf(cluster, name).then(
+          (text) => sum(text, "polaroid_compute_frame_bytes"),
+          () => undefined,
+        );
+        if (held === undefined) continue;
+        bytes -= held;
+      }
       let series = rss.get(pid);
       if (!series) rss.set(pid, series = { name, pid, samples: [] });
       series.samples.push([elapsed(), bytes]);

@@ -10,9 +10,10 @@
  *   with N > 1 every service uses the external handle store on a temporary state directory
  *   (removed on stop), so that any worker serves any handle, unless POLAROID_HANDLE_STORE is
  *   set already.
- * - `--tls`: TLS on every gRPC port, from a local CA made in `.cluster/tls` (openssl), and
- *   token authentication with keys made in `.cluster/secrets`; the banner prints the CA and an
- *   admin key for tenant "default" (docs/security.md). Not with `--workers` yet.
+ * - `--tls`: TLS on every gRPC port, from a local CA made in `.cluster/tls` (openssl), token
+ *   authentication with keys made in `.cluster/secrets`, and a locked-down NATS (a user per
+ *   service); the banner prints the CA and an admin key for tenant "default"
+ *   (docs/security.md). Not with `--workers` yet.
  *
  * Ports: each POLAROID_*_PORT variable (see PORT_VARIABLES in _up.ts) fixes one port; the others
  * are the services' well-known defaults when free, else free ones.
@@ -97,6 +98,7 @@ async function main(args: readonly string[]): Promise<number> {
       workers,
       balancer: flags.workers !== undefined,
       env: { ...store.env, ...secure?.env },
+      natsAuth: secure !== undefined,
     });
   } catch (error) {
     console.error((error as Error).message);

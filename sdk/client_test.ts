@@ -59,6 +59,16 @@ Deno.test("connect() takes an endpoint string and rejects a malformed one", asyn
     /at least 2097152/,
   );
   await assert.rejects(connect({ endpoint: server.endpoint, tenant: "Bad Tenant" }), /tenant/);
+  await assert.rejects(connect({ endpoint: server.endpoint, token: "has space" }), /'token'/);
+  await assert.rejects(connect({ endpoint: server.endpoint, token: "" }), /'token'/);
+  await assert.rejects(
+    connect({ endpoint: server.endpoint, tls: { ca: "x", verify: false } as never }),
+    /'tls.verify' is not an option/,
+  );
+  await assert.rejects(
+    connect({ endpoint: server.endpoint, tls: { cert: "x" } }),
+    /'tls.cert' and 'tls.key' go together/,
+  );
 });
 
 Deno.test("connect() falls back to POLAROID_ENDPOINT", async () => {

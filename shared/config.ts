@@ -31,6 +31,12 @@ import {
 
 import { type AuthConfig, authConfig } from "./config_auth.ts";
 import { type TlsConfig, tlsConfig } from "./config_tls.ts";
+import { type NatsAuth, natsAuth } from "./config_nats.ts";
+
+function natsAuthOf(env: Env): { natsAuth?: NatsAuth } {
+  const auth = natsAuth(env);
+  return auth === undefined ? {} : { natsAuth: auth };
+}
 
 export { ConfigError };
 
@@ -44,6 +50,8 @@ export interface CommonConfig {
   logLevel: LogLevel;
   /** POLAROID_NATS_URL. @default "nats://127.0.0.1:4222" */
   natsUrl: string;
+  /** This service's NATS user (config_nats.ts); none: connect without credentials. */
+  natsAuth?: NatsAuth;
   /** Largest gRPC message in either direction (POLAROID_MAX_MESSAGE_BYTES). @default 64MiB */
   maxMessageBytes: number;
   /**
@@ -222,6 +230,8 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
   computeEndpoint: string;
   /** POLAROID_INGEST_MAX_SOURCES. @default 64 */
   maxSources: number;
+  /** Sources one tenant may run (POLAROID_INGEST_MAX_SOURCES_PER_TENANT). @default 16 */
+  maxSourcesPerTenant: number;
   /** Source defaults, overridable per source. */
   maxBatchRows: number;
   maxBatchDelayMs: number;
@@ -239,6 +249,7 @@ function common(env: Env, defaultMaxCalls: number): CommonConfig {
     server: serverLimits(env),
     auth: authConfig(env, host),
     tls: tlsConfig(env),
+    ...natsAuthOf(env),
   };
 }
 
@@ -310,6 +321,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
     ...ports(env, "INGEST", 50053, 9093),
     computeEndpoint: endpoint(env, "POLAROID_COMPUTE_ENDPOINT", "127.0.0.1:50051"),
     maxSources: int(env, "POLAROID_INGEST_MAX_SOURCES", 64, 1),
+    maxSourcesPerTenant: int(env, "POLAROID_INGEST_MAX_SOURCES_PER_TENANT", 16, 1),
     maxBatchRows: int(env, "POLAROID_INGEST_MAX_BATCH_ROWS", 10_000, 1),
     maxBatchDelayMs: int(env, "POLAROID_INGEST_MAX_BATCH_DELAY_MS", 250, 1),
     maxBufferBytes: bytes(env, "POLAROID_INGEST_MAX_BUFFER_BYTES", 256 * MIB),

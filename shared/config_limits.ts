@@ -65,10 +65,26 @@ export interface ServerLimits {
    * even then. @default 10000
    */
   maxEventLoopBlockMs: number;
+  /**
+   * Calls one tenant may have in flight on this server (POLAROID_TENANT_MAX_CALLS); one more
+   * is refused with RESOURCE_EXHAUSTED (shared/auth/quotas.ts). 0: no bound. @default 0
+   */
+  tenantMaxCalls: number;
+  /**
+   * Calls per second one tenant may start on this server, on average (POLAROID_TENANT_RATE);
+   * 0: no bound. @default 0
+   */
+  tenantRate: number;
+  /**
+   * Calls a tenant may start at once after being idle (POLAROID_TENANT_BURST).
+   * @default twice POLAROID_TENANT_RATE
+   */
+  tenantBurst: number;
 }
 
 /** Parses the server limits (CommonConfig.server). */
 export function serverLimits(env: Env): ServerLimits {
+  const tenantRate = int(env, "POLAROID_TENANT_RATE", 0, 0);
   return {
     maxRequestBytes: bytes(env, "POLAROID_MAX_REQUEST_BYTES", 16 * MIB),
     maxRequestFields: int(env, "POLAROID_MAX_REQUEST_FIELDS", 2_000_000, 1),
@@ -81,6 +97,9 @@ export function serverLimits(env: Env): ServerLimits {
     keepaliveMs: int(env, "POLAROID_KEEPALIVE_MS", 30_000, 0),
     stuckAfterMs: int(env, "POLAROID_STUCK_AFTER_MS", 120_000, 100),
     maxEventLoopBlockMs: int(env, "POLAROID_MAX_EVENT_LOOP_BLOCK_MS", 10_000, 100),
+    tenantMaxCalls: int(env, "POLAROID_TENANT_MAX_CALLS", 0, 0),
+    tenantRate,
+    tenantBurst: int(env, "POLAROID_TENANT_BURST", Math.max(1, 2 * tenantRate), 1),
   };
 }
 

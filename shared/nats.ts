@@ -12,12 +12,29 @@ export type { NatsConnection };
 /** Handle lifecycle events (protobuf HandleEvent), suffixed with the kind: `.freed`. */
 export const HANDLE_EVENTS_SUBJECT = "polaroid.v1.handles.events";
 
+/**
+ * Each service's reply-subject prefix: a locked-down nats-server lets a service subscribe to
+ * its own replies only, so no service reads another's (scripts/nats_config.ts).
+ */
+export const NATS_INBOX_PREFIX = {
+  compute: "_INBOX_compute",
+  handles: "_INBOX_handles",
+  ingest: "_INBOX_ingest",
+} as const;
+
 /** Options of connectNats(). */
 export interface ConnectNatsOptions {
   /** Name shown by the server's monitoring. */
   name: string;
   /** Give up after this long. @default 10000 */
   timeoutMs?: number;
+  /** User and password, for a locked-down server. @default none */
+  auth?: { user: string; pass: string };
+  /**
+   * Prefix of the connection's reply subjects: a locked-down server lets each service
+   * subscribe to its own replies only (scripts/nats_config.ts). @default "_INBOX"
+   */
+  inboxPrefix?: string;
 }
 
 /** Connects to NATS, retrying until `timeoutMs`; reconnects for ever once connected. */
@@ -35,6 +52,8 @@ export async function connectNats(
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
         timeout: Math.max(500, Math.min(2000, deadline - Date.now())),
+        ...(options.auth ?? {}),
+        ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
       });
     } catch (error) {
       last = error;

@@ -12,7 +12,7 @@ import {
 } from "../../shared/gen/polaroid/v1/handles.ts";
 import type { ComputeConfig } from "../../shared/config.ts";
 import { RpcClient } from "../../shared/grpc/client.ts";
-import { connectNats } from "../../shared/nats.ts";
+import { connectNats, NATS_INBOX_PREFIX } from "../../shared/nats.ts";
 import { newIncarnation } from "../../shared/ids.ts";
 import { type RunningService, startService } from "../../shared/service.ts";
 import { prom } from "../../shared/telemetry/metrics.ts";
@@ -65,7 +65,11 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         timeoutMs: 10_000,
       });
       const planCache = new PlanCache({ maxEntries: config.planCacheEntries });
-      const nats = await connectNats(config.natsUrl, { name: `polaroid-${config.workerId}` });
+      const nats = await connectNats(config.natsUrl, {
+        name: `polaroid-${config.workerId}`,
+        inboxPrefix: NATS_INBOX_PREFIX.compute,
+        ...(config.natsAuth ? { auth: config.natsAuth } : {}),
+      });
       const sync = HandleSync.start({
         nats,
         workers,

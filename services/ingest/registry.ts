@@ -34,6 +34,8 @@ export interface SourceDefaults {
 export interface SourceRegistryOptions {
   /** Sources the service runs at once, all tenants together. */
   maxSources: number;
+  /** Sources one tenant may run at once. @default maxSources */
+  maxSourcesPerTenant?: number;
   defaults: SourceDefaults;
   /** Builds a source from a validated, defaulted spec. */
   create: SourceFactory;
@@ -67,6 +69,15 @@ export class SourceRegistry {
       throw new LimitExceededError(
         `Cannot add source as the service must run at most ${this.#options.maxSources} sources: current value is ${this.#sources.size}`,
         { metadata: { limit: "max_sources" } },
+      );
+    }
+    const perTenant = this.#options.maxSourcesPerTenant ?? this.#options.maxSources;
+    const prefix = keyOf(tenant, "");
+    const owned = [...this.#sources.keys()].filter((k) => k.startsWith(prefix)).length;
+    if (owned >= perTenant) {
+      throw new LimitExceededError(
+        `Cannot add source as a tenant may run at most ${perTenant} sources (POLAROID_INGEST_MAX_SOURCES_PER_TENANT): current value is ${owned}`,
+        { metadata: { limit: "max_sources_per_tenant" } },
       );
     }
     const source = this.#options.create(resolved, tenant);
@@ -132,6 +143,14 @@ export function resolveSpec(spec: SourceSpec | undefined, defaults: SourceDefaul
     throw invalid(
       "spec.nats.subject",
       "be a NATS subject (dot-separated tokens, no spaces, wildcards * and > as whole tokens)",
+      JSON.stringify(subject.slice(0, 80)),
+    );
+  }
+  const first = subject.split(".")[0]!;
+  if (first === "*" || first === ">" || first === "polaroid" || /^(\$|_INBOX)/.test(first)) {
+    throw invalid(
+      "spec.nats.subject",
+      "start with a literal token other than polaroid, $... or _INBOX... (those subjects carry Polaroid's and NATS's own traffic)",
       JSON.stringify(subject.slice(0, 80)),
     );
   }

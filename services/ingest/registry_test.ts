@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { InvalidArgumentError } from "../../shared/errors.ts";
+import { InvalidArgumentError, LimitExceededError } from "../../shared/errors.ts";
 import type { SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
-import { MAX_BATCH_ROWS, resolveSpec } from "./registry.ts";
+import { MAX_BATCH_ROWS, resolveSpec, SourceRegistry } from "./registry.ts";
 
 const defaults = { maxBatchRows: 10_000, maxBatchDelayMs: 250, maxBufferBytes: 1024 };
 
@@ -38,6 +38,11 @@ Deno.test("resolveSpec() refuses bad names, subjects and limits, naming the fiel
     [{ ...spec("x"), kind: undefined }, /'spec\.kind'/],
     [spec(""), /'spec\.nats\.subject'/],
     [spec("a b"), /'spec\.nats\.subject'/],
+    [spec(">"), /'spec\.nats\.subject' must start with a literal token/],
+    [spec("*.jobs.submit"), /'spec\.nats\.subject' must start with a literal token/],
+    [spec("polaroid.v1.handles.events.>"), /'spec\.nats\.subject' must start/],
+    [spec("$JS.API.>"), /'spec\.nats\.subject' must start/],
+    [spec("_INBOX_handles.>"), /'spec\.nats\.subject' must start/],
     [spec("a.>.b"), /'spec\.nats\.subject'/],
     [spec("a*"), /'spec\.nats\.subject'/],
     [spec("a.", {}), /'spec\.nats\.subject'/],
@@ -56,4 +61,28 @@ Deno.test("resolveSpec() refuses bad names, subjects and limits, naming the fiel
       return true;
     });
   }
+});
+
+Deno.test("SourceRegistry bounds sources per tenant as well as in all", () => {
+  const registry = new SourceRegistry({
+    maxSources: 5,
+    maxSourcesPerTenant: 2,
+    defaults,
+    create: () => ({ close: () => Promise.resolve() }) as never,
+  });
+  registry.add("acme", { ...spec("a"), name: "one" });
+  registry.add("acme", { ...spec("a"), name: "two" });
+  assert.throws(
+    () => registry.add("acme", { ...spec("a"), name: "three" }),
+    (e) =>
+      e instanceof LimitExceededError && /POLAROID_INGEST_MAX_SOURCES_PER_TENANT/.test(e.message),
+  );
+  // Another tenant has its own share, up to the service's bound.
+  registry.add("globex", { ...spec("a"), name: "one" });
+  registry.add("globex", { ...spec("a"), name: "two" });
+  registry.add("initech", { ...spec("a"), name: "one" });
+  assert.throws(
+    () => registry.add("initech", { ...spec("a"), name: "two" }),
+    (e) => e instanceof LimitExceededError && /at most 5 sources/.test(e.message),
+  );
 });

@@ -40,6 +40,7 @@ export function buildIngestService(
     const metrics = createIngestMetrics(metricsRegistry);
     const sources = new SourceRegistry({
       maxSources: config.maxSources,
+      maxSourcesPerTenant: config.maxSourcesPerTenant,
       defaults: {
         maxBatchRows: config.maxBatchRows,
         maxBatchDelayMs: config.maxBatchDelayMs,

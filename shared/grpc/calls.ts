@@ -58,7 +58,7 @@ export interface CallHooks {
    * Who the call is from and whether it may call its method: the identity it acts as, or a
    * rejection (UNAUTHENTICATED, PERMISSION_DENIED, a malformed tenant).
    */
-  authorize(method: string, metadata: grpc.Metadata): Promise<Identity>;
+  authorize(active: Active): Promise<Identity>;
   /** Time a stream may make no progress before the call is ended. */
   streamIdleTimeoutMs: number;
   /** Time a request stream may take in all. */
@@ -94,7 +94,7 @@ export function callContext(method: string, call: Call, signal: AbortSignal): Ca
  */
 async function admitted(active: Active, hooks: CallHooks, request?: unknown): Promise<void> {
   if (active.refusal) throw active.refusal;
-  const identity = await hooks.authorize(active.ctx.method, active.ctx.metadata);
+  const identity = await hooks.authorize(active);
   const ctx = active.ctx as { tenant: string; identity: Identity };
   ctx.identity = identity;
   ctx.tenant = identity.tenant;

@@ -331,3 +331,36 @@ Deno.test("bytes that are not a request are INVALID_ARGUMENT, not INTERNAL", asy
   );
   assert.equal(refused.length, 3, "each refusal is logged as a call");
 });
+
+Deno.test("a tenant over its quota of calls in flight is refused; other tenants are not", async () => {
+  await using t = await heldServer({ tenantMaxCalls: 2 }, 0);
+  const as = (tenant: string) =>
+    new RpcClient(t.endpoint, DataFrameServiceService, { tenant, timeoutMs: 10_000 });
+  const acme = as("acme");
+  const globex = as("globex");
+  try {
+    const held = [
+      acme.unary("execute", ExecuteRequest.fromPartial({})),
+      acme.unary("execute", ExecuteRequest.fromPartial({})),
+    ];
+    await until("acme's two calls running", () => t.server.activeCalls === 2);
+    await assert.rejects(
+      acme.unary("execute", ExecuteRequest.fromPartial({})),
+      (e) =>
+        e instanceof LimitExceededError && /POLAROID_TENANT_MAX_CALLS/.test(e.message) &&
+        e.metadata.limit === "tenant_max_calls" && Number(e.metadata.retryAfterMs) > 0,
+    );
+    const other = globex.unary("execute", ExecuteRequest.fromPartial({}));
+    await until("globex's call running beside them", () => t.server.activeCalls === 3);
+    t.finish();
+    await Promise.all([...held, other]);
+    // Their quota is back once the calls ended.
+    const again = acme.unary("execute", ExecuteRequest.fromPartial({}));
+    await until("acme's next call running", () => t.server.activeCalls === 1);
+    t.finish();
+    await again;
+  } finally {
+    acme.close();
+    globex.close();
+  }
+});

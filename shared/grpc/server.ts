@@ -20,6 +20,7 @@ import * as grpc from "@grpc/grpc-js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../config_limits.ts";
 import { CancelledError, DeadlineExceededError, InternalError, PolaroidError } from "../errors.ts";
 import { AUDITED_METHODS } from "../auth/roles.ts";
+import { TenantQuotas } from "../auth/quotas.ts";
 import { type Authenticator, type Identity, noAuthentication } from "../auth/authenticator.ts";
 import type { Logger } from "../telemetry/log.ts";
 import type { RpcMetrics } from "../telemetry/metrics.ts";
@@ -116,10 +117,23 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     subject: "anonymous",
     via: "none",
   };
-  const authorize = (method: string, metadata: grpc.Metadata) =>
-    method.startsWith(HEALTH_PREFIX)
-      ? Promise.resolve(anonymous)
-      : auth.authorize(method, metadata);
+  const quotas = new TenantQuotas({
+    maxCalls: limits.tenantMaxCalls,
+    ratePerSecond: limits.tenantRate,
+    burst: limits.tenantBurst,
+  });
+  /** What ends each admitted call's hold on its tenant's quota. */
+  const quotaHolds = new Map<Active, () => void>();
+  const authorize = async (active: Active): Promise<Identity> => {
+    const { method, metadata } = active.ctx;
+    if (method.startsWith(HEALTH_PREFIX)) return anonymous;
+    const identity = await auth.authorize(method, metadata);
+    const release = quotas.admit(identity.tenant);
+    // A call that ended while it was being verified gives its quota back at once.
+    if (active.ended) release();
+    else quotaHolds.set(active, release);
+    return identity;
+  };
 
   const begin = (method: string, call: Call): Active => {
     const isHealth = method.startsWith(HEALTH_PREFIX);
@@ -158,6 +172,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     if (!active.controller.signal.aborted) active.controller.abort(error);
     healthCalls.delete(active);
     active.slot?.release();
+    quotaHolds.get(active)?.();
+    quotaHolds.delete(active);
   };
 
   /** One log line per call, once its handler is done (it may run on past the call's end). */
