@@ -87,12 +87,31 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const stop = (graceMs = 10_000) =>
     stopping ??= (async () => {
       logger.info("stopping", { graceMs });
-      await grpc.close(graceMs);
-      await parts.close?.();
-      await http.close();
+      // Every step is bounded: a stop that hangs would be killed by its supervisor instead,
+      // cutting what the steps after it would have closed cleanly.
+      await bounded(grpc.close(graceMs), graceMs + 2000, "grpc server", logger);
+      await bounded(Promise.resolve(parts.close?.()), STOP_STEP_MS, "service resources", logger);
+      await bounded(http.close(), STOP_STEP_MS, "http server", logger);
       logger.info("stopped");
     })();
   return { grpc, http, logger, stop, [Symbol.asyncDispose]: () => stop() };
+}
+
+/** Longest wait for one step of a stop after the gRPC server's (closing resources, HTTP). */
+const STOP_STEP_MS = 3000;
+
+/** Waits for `step` at most `ms`; a step still running then is logged and left behind. */
+async function bounded(step: Promise<unknown>, ms: number, what: string, logger: Logger) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), ms));
+  try {
+    const outcome = await Promise.race([step.then(() => "done" as const), late]);
+    if (outcome === "late") logger.warn("stop step timed out", { step: what, ms });
+  } catch (error) {
+    logger.warn("stop step failed", { step: what, error: String(error) });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Runs a service until SIGINT or SIGTERM, then stops it and exits. */
