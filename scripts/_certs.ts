@@ -30,13 +30,17 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   }
 }
 
+/** A certificate to make: its file name, and its subject (default `/CN=<name>`). */
+export type CertificateRequest = string | { name: string; subject: string };
+
 /**
  * Makes a CA in `dir` and one certificate per entry of `names` (file names `<name>.pem`,
- * `<name>-key.pem`), each for `hosts` (DNS names and IP addresses) with the name as its CN.
+ * `<name>-key.pem`), each for `hosts` (DNS names and IP addresses), with the subject asked for
+ * (e.g. `/CN=acme/OU=read/OU=write` for a client of tenant acme with two roles).
  */
 export async function makeCertificates(
   dir: string,
-  names: readonly string[],
+  names: readonly CertificateRequest[],
   hosts: readonly string[] = ["localhost", "127.0.0.1", "::1"],
   days = 30,
 ): Promise<LocalCertificates> {
@@ -71,7 +75,10 @@ export async function makeCertificates(
     ].join("\n"),
   );
   const issued: Record<string, CertificateFiles> = {};
-  for (const name of names) {
+  for (const request of names) {
+    const { name, subject } = typeof request === "string"
+      ? { name: request, subject: `/CN=${request}` }
+      : request;
     if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name)) {
       throw new TypeError(`bad certificate name ${name}`);
     }
@@ -83,7 +90,7 @@ export async function makeCertificates(
       "-out",
       `${name}.csr`,
       "-subj",
-      `/CN=${name}`,
+      subject,
     ], dir);
     await openssl([
       "x509",

@@ -240,6 +240,13 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
 
 function common(env: Env, defaultMaxCalls: number): CommonConfig {
   const host = str(env, "POLAROID_HOST", "127.0.0.1");
+  const auth = authConfig(env, host);
+  const tls = tlsConfig(env);
+  if (auth.mode === "mtls" && tls.clientCa === undefined) {
+    throw new ConfigError(
+      "Cannot start as POLAROID_AUTH=mtls needs POLAROID_TLS_CLIENT_CA_FILE (with POLAROID_TLS_CERT_FILE and POLAROID_TLS_KEY_FILE): identities come from client certificates",
+    );
+  }
   return {
     host,
     logLevel: choice(env, "POLAROID_LOG_LEVEL", ["debug", "info", "warn", "error"], "info"),
@@ -247,8 +254,8 @@ function common(env: Env, defaultMaxCalls: number): CommonConfig {
     maxMessageBytes: bytes(env, "POLAROID_MAX_MESSAGE_BYTES", 64 * MIB),
     maxConcurrentCalls: int(env, "POLAROID_MAX_CONCURRENT_CALLS", defaultMaxCalls, 0),
     server: serverLimits(env),
-    auth: authConfig(env, host),
-    tls: tlsConfig(env),
+    auth,
+    tls,
     ...natsAuthOf(env),
   };
 }

@@ -1,9 +1,10 @@
 /**
  * How callers prove who they are (docs/security.md), parsed from the environment:
  *
- * - `POLAROID_AUTH`: `none` (default) or `token`. `none` takes any caller as the tenant it
- *   names and is allowed on loopback binds only: a server on any other address without
- *   authentication refuses to start. (`mtls` is refused with an error until it is built.)
+ * - `POLAROID_AUTH`: `none` (default), `token` or `mtls`. `none` takes any caller as the
+ *   tenant it names and is allowed on loopback binds only: a server on any other address
+ *   without authentication refuses to start. `mtls` takes the caller's identity from its
+ *   client certificate (CN: tenant, OU: roles), verified against POLAROID_TLS_CLIENT_CA_FILE.
  * - `POLAROID_AUTH_API_KEYS_FILE` (or `POLAROID_AUTH_API_KEYS`, the JSON itself): the hashed API
  *   keys (shared/auth/api_keys.ts).
  * - `POLAROID_AUTH_JWT_SECRET` (or `_FILE`): an HS256 secret of 32 bytes or more;
@@ -29,7 +30,7 @@ export interface JwtConfig {
 
 /** The parsed authentication settings. */
 export interface AuthConfig {
-  mode: "none" | "token";
+  mode: "none" | "token" | "mtls";
   /** The JSON text of the API keys. */
   apiKeys?: string;
   jwt?: JwtConfig;
@@ -47,14 +48,9 @@ export function isLoopback(host: string): boolean {
 /** Parses the authentication settings of a server bound to `host`. */
 export function authConfig(env: Env, host: string): AuthConfig {
   const mode = raw(env, "POLAROID_AUTH") ?? "none";
-  if (mode === "mtls") {
+  if (mode !== "none" && mode !== "token" && mode !== "mtls") {
     throw new ConfigError(
-      "Cannot start as POLAROID_AUTH=mtls is not supported yet: use POLAROID_AUTH=token (docs/security.md)",
-    );
-  }
-  if (mode !== "none" && mode !== "token") {
-    throw new ConfigError(
-      `Cannot start as 'POLAROID_AUTH' must be one of none, token: current value is ${
+      `Cannot start as 'POLAROID_AUTH' must be one of none, token, mtls: current value is ${
         JSON.stringify(mode)
       }`,
     );
@@ -67,6 +63,11 @@ export function authConfig(env: Env, host: string): AuthConfig {
         `Cannot start as POLAROID_AUTH=none would let anyone who reaches POLAROID_HOST=${host} act as any tenant: set POLAROID_AUTH=token (docs/security.md) or bind a loopback address`,
       );
     }
+    return { mode, ...service };
+  }
+  if (mode === "mtls") {
+    // The client CA and the server's own certificate are TLS settings (config_tls.ts); that
+    // they are set is checked where both are known (config.ts).
     return { mode, ...service };
   }
   const apiKeys = secret(env, "POLAROID_AUTH_API_KEYS");

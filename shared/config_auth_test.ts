@@ -58,8 +58,8 @@ Deno.test("token authentication needs keys; the settings are checked", () => {
         e instanceof ConfigError &&
         /POLAROID_AUTH_API_KEYS_FILE' names cannot be read/.test(e.message),
     );
-    assert.throws(() => authConfig({ POLAROID_AUTH: "mtls" }, "::"), /not supported yet/);
-    assert.throws(() => authConfig({ POLAROID_AUTH: "basic" }, "::"), /one of none, token/);
+    assert.equal(authConfig({ POLAROID_AUTH: "mtls" }, "::").mode, "mtls");
+    assert.throws(() => authConfig({ POLAROID_AUTH: "basic" }, "::"), /one of none, token, mtls/);
     const withService = authConfig({ POLAROID_SERVICE_TOKEN: "pk_x" }, "127.0.0.1");
     assert.equal(withService.serviceToken, "pk_x");
   } finally {
@@ -75,4 +75,12 @@ Deno.test("a secret never appears in a config error", () => {
   } catch (error) {
     assert.ok(!(error as Error).message.includes(secret));
   }
+});
+
+Deno.test("mTLS needs the client CA and the server's own certificate", async () => {
+  const { loadComputeConfig } = await import("./config.ts");
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_AUTH: "mtls" }),
+    /POLAROID_AUTH=mtls needs POLAROID_TLS_CLIENT_CA_FILE/,
+  );
 });

@@ -6,6 +6,8 @@
  *   `h2`); the same pair is its client certificate when it calls the other services.
  * - `POLAROID_TLS_CA_FILE`: the CA bundle (PEM) this service trusts for the servers it calls;
  *   set it and its calls to the other services use TLS.
+ * - `POLAROID_TLS_CLIENT_CA_FILE`: the CA bundle (PEM) that signs client certificates; set it
+ *   and every client must present one (mTLS; `POLAROID_AUTH=mtls` reads identities from them).
  *
  * /healthz and /metrics stay plain HTTP (for load balancers and Prometheus on the private
  * network).
@@ -22,6 +24,8 @@ export interface TlsConfig {
   key?: string;
   /** CA bundle for verifying the servers this service calls. */
   ca?: string;
+  /** CA bundle that signs the client certificates the server asks for. */
+  clientCa?: string;
 }
 
 /** Parses the TLS settings; ConfigError naming the variable for a bad or half setting. */
@@ -45,6 +49,19 @@ export function tlsConfig(env: Env): TlsConfig {
       readConfigFile(keyFile!, "POLAROID_TLS_KEY_FILE"),
       "PRIVATE KEY",
       "POLAROID_TLS_KEY_FILE",
+    );
+  }
+  const clientCaFile = raw(env, "POLAROID_TLS_CLIENT_CA_FILE");
+  if (clientCaFile !== undefined) {
+    if (certFile === undefined) {
+      throw new ConfigError(
+        "Cannot start as POLAROID_TLS_CLIENT_CA_FILE needs the server's own POLAROID_TLS_CERT_FILE and POLAROID_TLS_KEY_FILE",
+      );
+    }
+    out.clientCa = pem(
+      readConfigFile(clientCaFile, "POLAROID_TLS_CLIENT_CA_FILE"),
+      "CERTIFICATE",
+      "POLAROID_TLS_CLIENT_CA_FILE",
     );
   }
   if (caFile !== undefined) {

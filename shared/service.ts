@@ -51,10 +51,12 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     );
   }
   const parts = await options.build({ logger, registry });
-  const { cert, key } = config.tls;
+  const { cert, key, clientCa } = config.tls;
   const grpc = await startGrpcServer({
     auth,
-    ...(cert !== undefined && key !== undefined ? { tls: { cert, key } } : {}),
+    ...(cert !== undefined && key !== undefined
+      ? { tls: { cert, key, ...(clientCa === undefined ? {} : { clientCa }) } }
+      : {}),
     host: config.host,
     port: config.grpcPort,
     services: parts.bindings,

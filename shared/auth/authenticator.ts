@@ -17,7 +17,8 @@ import { TENANT_METADATA_KEY } from "../grpc/types.ts";
 import type { AuthConfig } from "../config_auth.ts";
 import { ApiKeyStore, looksLikeApiKey } from "./api_keys.ts";
 import { type JwtVerifier, jwtVerifier } from "./jwt.ts";
-import { grants, METHOD_ROLES, type Role, ROLES } from "./roles.ts";
+import { grants, METHOD_ROLES, parseRoles, type Role, ROLES } from "./roles.ts";
+import type { PeerSubject } from "../grpc/connections.ts";
 
 /** The metadata key that carries credentials. */
 export const AUTHORIZATION_METADATA_KEY = "authorization";
@@ -30,17 +31,18 @@ export interface Identity {
   /** Who it is, for audit lines: an API key's id, a token's `sub`, or "anonymous". */
   subject: string;
   /** How it was verified. */
-  via: "none" | "api_key" | "jwt";
+  via: "none" | "api_key" | "jwt" | "certificate";
 }
 
 /** Checks a call's credentials and what they allow. */
 export interface Authenticator {
-  readonly mode: "none" | "token";
+  readonly mode: "none" | "token" | "mtls";
   /**
    * The identity a call to `method` acts as; rejects with UnauthenticatedError (no or bad
-   * credentials) or PermissionDeniedError (a role missing, another tenant named).
+   * credentials) or PermissionDeniedError (a role missing, another tenant named). `peer` is
+   * the verified client certificate of the call's connection, if any.
    */
-  authorize(method: string, metadata: Metadata): Promise<Identity>;
+  authorize(method: string, metadata: Metadata, peer?: PeerSubject): Promise<Identity>;
 }
 
 function headerTenant(metadata: Metadata): string | undefined {
@@ -124,33 +126,78 @@ export function tokenAuthentication(
   return {
     mode: "token",
     async authorize(method, metadata) {
-      const identity = await verify(method, metadata);
-      const needed = METHOD_ROLES[method];
-      if (needed === undefined || !grants(identity.roles, needed)) {
-        throw new PermissionDeniedError(
-          `Cannot call ${nameOf(method)} as it needs the role ${
-            needed ?? "(none granted)"
-          }: the caller holds ${[...identity.roles].join(", ")}`,
-        );
-      }
-      const named = headerTenant(metadata);
-      if (named === undefined || named === identity.tenant) return identity;
-      if (!grants(identity.roles, "service")) {
-        throw new PermissionDeniedError(
-          `Cannot act for tenant ${
-            JSON.stringify(named.slice(0, 32))
-          } as the caller is tenant ${identity.tenant}: leave out '${TENANT_METADATA_KEY}' or name your own`,
-        );
-      }
-      validateTenant(named);
-      return { ...identity, tenant: named };
+      return permitted(method, metadata, await verify(method, metadata));
     },
   };
+}
+
+/**
+ * Client certificates (mTLS): the connection's certificate, verified against the client CA in
+ * the TLS handshake, names the tenant in its subject's CN and the roles in its OUs.
+ */
+export function certificateAuthentication(): Authenticator {
+  return {
+    mode: "mtls",
+    authorize(method, metadata, peer) {
+      return new Promise((resolve) => {
+        if (peer === undefined) {
+          throw new UnauthenticatedError(
+            `Cannot call ${nameOf(method)} as its connection presented no client certificate`,
+          );
+        }
+        try {
+          validateTenant(peer.cn);
+        } catch {
+          throw new UnauthenticatedError(
+            `Cannot call ${nameOf(method)} as the client certificate's CN is not a tenant name`,
+          );
+        }
+        let roles: Set<Role>;
+        try {
+          roles = parseRoles(peer.ou, "the client certificate's OU");
+        } catch (error) {
+          throw new UnauthenticatedError(
+            `Cannot call ${nameOf(method)} as ${(error as Error).message}`,
+          );
+        }
+        resolve(permitted(method, metadata, {
+          tenant: peer.cn,
+          roles,
+          subject: `cert:${peer.cn}/${peer.ou.join("+")}`,
+          via: "certificate",
+        }));
+      });
+    },
+  };
+}
+
+/** Checks a verified identity's role for `method` and the tenant the call names. */
+function permitted(method: string, metadata: Metadata, identity: Identity): Identity {
+  const needed = METHOD_ROLES[method];
+  if (needed === undefined || !grants(identity.roles, needed)) {
+    throw new PermissionDeniedError(
+      `Cannot call ${nameOf(method)} as it needs the role ${
+        needed ?? "(none granted)"
+      }: the caller holds ${[...identity.roles].join(", ")}`,
+    );
+  }
+  const named = headerTenant(metadata);
+  if (named === undefined || named === identity.tenant) return identity;
+  if (!grants(identity.roles, "service")) {
+    throw new PermissionDeniedError(
+      `Cannot act for tenant ${
+        JSON.stringify(named.slice(0, 32))
+      } as the caller is tenant ${identity.tenant}: leave out '${TENANT_METADATA_KEY}' or name your own`,
+    );
+  }
+  validateTenant(named);
+  return { ...identity, tenant: named };
 }
 
 /** The authenticator the configuration asks for; throws TypeError for unusable keys. */
 export async function authenticatorFor(config: AuthConfig): Promise<Authenticator> {
   if (config.mode === "none") return noAuthentication();
+  if (config.mode === "mtls") return certificateAuthentication();
   const apiKeys = config.apiKeys === undefined
     ? undefined
     : ApiKeyStore.parse(config.apiKeys, "POLAROID_AUTH_API_KEYS");

@@ -3,7 +3,11 @@ import { Metadata } from "@grpc/grpc-js";
 import * as jose from "jose";
 import { PermissionDeniedError, UnauthenticatedError } from "../errors.ts";
 import { ApiKeyStore, newApiKey } from "./api_keys.ts";
-import { noAuthentication, tokenAuthentication } from "./authenticator.ts";
+import {
+  certificateAuthentication,
+  noAuthentication,
+  tokenAuthentication,
+} from "./authenticator.ts";
 import { jwtVerifier } from "./jwt.ts";
 
 const UPLOAD = "/polaroid.v1.DataFrameService/Upload";
@@ -101,5 +105,37 @@ Deno.test("without authentication the tenant header names the tenant, checked", 
   await assert.rejects(
     none.authorize(UPLOAD, metadata({ "x-polaroid-tenant": "../x" })),
     /must match/,
+  );
+});
+
+Deno.test("mTLS: the certificate's CN is the tenant and its OUs the roles", async () => {
+  const mtls = certificateAuthentication();
+  const peer = { cn: "acme", ou: ["read"] };
+  const identity = await mtls.authorize(COLLECT, metadata({}), peer);
+  assert.deepEqual([identity.tenant, identity.via, identity.subject], [
+    "acme",
+    "certificate",
+    "cert:acme/read",
+  ]);
+  await assert.rejects(mtls.authorize(UPLOAD, metadata({}), peer), PermissionDeniedError);
+  await assert.rejects(mtls.authorize(COLLECT, metadata({})), /presented no client certificate/);
+  await assert.rejects(
+    mtls.authorize(COLLECT, metadata({}), { cn: "Not A Tenant", ou: ["read"] }),
+    /CN is not a tenant name/,
+  );
+  await assert.rejects(
+    mtls.authorize(COLLECT, metadata({}), { cn: "acme", ou: [] }),
+    UnauthenticatedError,
+  );
+  const service = { cn: "polaroid", ou: ["service"] };
+  const forCaller = await mtls.authorize(
+    REGISTER,
+    metadata({ "x-polaroid-tenant": "acme" }),
+    service,
+  );
+  assert.equal(forCaller.tenant, "acme");
+  await assert.rejects(
+    mtls.authorize(COLLECT, metadata({ "x-polaroid-tenant": "globex" }), peer),
+    /Cannot act for tenant "globex"/,
   );
 });

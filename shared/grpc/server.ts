@@ -26,7 +26,7 @@ import type { Logger } from "../telemetry/log.ts";
 import type { RpcMetrics } from "../telemetry/metrics.ts";
 import { Admission } from "./admission.ts";
 import { type Active, type Call, callContext, type CallHooks, wrapHandler } from "./calls.ts";
-import { listenConnections } from "./connections.ts";
+import { type ConnectionListener, listenConnections } from "./connections.ts";
 import { guardDecoding } from "./decode_guard.ts";
 import { toStatusObject } from "./status.ts";
 import { HealthState, ServingStatus } from "./health.ts";
@@ -53,8 +53,11 @@ export interface GrpcServerOptions {
   limits?: ServerLimits;
   logger: Logger;
   metrics: RpcMetrics;
-  /** Serve TLS only, with this certificate chain and key (PEM). @default plaintext */
-  tls?: { cert: string; key: string };
+  /**
+   * Serve TLS only, with this certificate chain and key (PEM); with `clientCa`, every client
+   * must present a certificate it signed (mTLS). @default plaintext
+   */
+  tls?: { cert: string; key: string; clientCa?: string };
   /**
    * Verifies each call's credentials and role (health checks left out).
    * @default noAuthentication(): the tenant `x-polaroid-tenant` names, every role
@@ -122,12 +125,15 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     ratePerSecond: limits.tenantRate,
     burst: limits.tenantBurst,
   });
+  /** Set once listening; calls come after. */
+  let connections: ConnectionListener | undefined = undefined;
   /** What ends each admitted call's hold on its tenant's quota. */
   const quotaHolds = new Map<Active, () => void>();
   const authorize = async (active: Active): Promise<Identity> => {
     const { method, metadata } = active.ctx;
     if (method.startsWith(HEALTH_PREFIX)) return anonymous;
-    const identity = await auth.authorize(method, metadata);
+    const peer = connections?.peerSubject(String(active.ctx.log.peer));
+    const identity = await auth.authorize(method, metadata, peer);
     const release = quotas.admit(identity.tenant);
     // A call that ended while it was being verified gives its quota back at once.
     if (active.ended) release();
@@ -250,7 +256,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // Connections are accepted here (TLS ends there too) and handed to grpc-js decrypted
   // (see connections.ts).
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const connections = await listenConnections({
+  connections = await listenConnections({
     host: options.host,
     port: options.port,
     maxConnections: limits.maxConnections,
