@@ -36,7 +36,19 @@ await Deno.writeTextFile(
   JSON.stringify([service, acme, acmeReader, globex].map((k) => k.record)),
 );
 await Deno.writeTextFile(`${dir}/service-token`, service.key);
+// Files under the data root: each tenant scans its own directory only.
+const dataRoot = `${dir}/data`;
+const files: Array<[string, string]> = [
+  ["acme/mine.csv", "a\n1\n2\n"],
+  ["globex/theirs.csv", "b\n3\n"],
+  ["top.csv", "c\n4\n"],
+];
+for (const [path, text] of files) {
+  await Deno.mkdir(`${dataRoot}/${path.split("/").slice(0, -1).join("/")}`, { recursive: true });
+  await Deno.writeTextFile(`${dataRoot}/${path}`, text);
+}
 const cluster = await testCluster({
+  dataRoot,
   env: {
     POLAROID_AUTH: "token",
     POLAROID_AUTH_API_KEYS_FILE: `${dir}/api-keys.json`,
@@ -219,6 +231,19 @@ Deno.test({
     }
     await using viaJwt = await connect({ endpoint, token: await jwt("acme", ["read"]) });
     assert.ok((await viaJwt.listHandles()).some((h) => h.id === canary.id));
+  },
+});
+
+Deno.test({
+  name: "scans read the tenant's own part of the data root only",
+  ...INTEGRATION,
+  async fn() {
+    const mine = await asAcme.scanCsv("mine.csv").collect();
+    assert.deepEqual(await mine.toRecords(), [{ a: 1n }, { a: 2n }]);
+    await mine.release();
+    for (const path of ["theirs.csv", "../globex/theirs.csv", "../top.csv", "/etc/passwd"]) {
+      await assert.rejects(asAcme.scanCsv(path).collect(), PolaroidError, path);
+    }
   },
 });
 

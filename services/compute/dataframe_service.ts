@@ -79,6 +79,14 @@ export interface DataFrameServiceDeps {
   store?: StateStore;
 }
 
+/**
+ * The files a tenant's plans may scan: the whole data root without authentication (one user),
+ * `<data root>/<tenant>/` with it, so that no tenant reads another's files.
+ */
+function dataRootOf(deps: DataFrameServiceDeps, tenant: string): string {
+  return deps.config.auth.mode === "none" ? deps.dataRoot : `${deps.dataRoot}/${tenant}`;
+}
+
 /** The steps of the handlers, shared by Execute and the job runner. */
 function operations(deps: DataFrameServiceDeps) {
   const { limits } = deps.config;
@@ -103,7 +111,7 @@ function operations(deps: DataFrameServiceDeps) {
     const ids = analysis.handleIds;
     const engine: EngineContext = {
       frames: await deps.resolver.frames(ids, ctx.tenant),
-      dataRoot: deps.dataRoot,
+      dataRoot: dataRootOf(deps, ctx.tenant),
       limits,
     };
     ctx.log.inputs = ids.length;
