@@ -1,14 +1,20 @@
 /**
  * A cluster with `POLAROID_AUTH=token` (API keys and HS256 JWTs), its services calling each
  * other with their service key: every RPC without credentials is UNAUTHENTICATED; 1,000
- * attempts by one tenant on another's canary handle (describe, read, scan, pin, release,
+ * attempts by one tenant on another's canary handle, job and ingest source (describe, read, scan, pin, release,
  * delete, SQL, acting for it) all fail while the canary stays intact; a reader cannot write,
  * a client cannot register handles, and each handle creation leaves an audit line.
  */
 
 import assert from "node:assert/strict";
 import * as jose from "jose";
-import { connect, NotFoundError, PermissionDeniedError, UnauthenticatedError } from "../sdk/mod.ts";
+import {
+  connect,
+  connectIngest,
+  NotFoundError,
+  PermissionDeniedError,
+  UnauthenticatedError,
+} from "../sdk/mod.ts";
 import { Buffer } from "node:buffer";
 import { RemoteLazyFrame } from "../sdk/lazy_frame.ts";
 import { scanHandlePlan } from "../sdk/plan.ts";
@@ -137,6 +143,21 @@ Deno.test({
   ...INTEGRATION,
   async fn() {
     const id = canary.id;
+    // Acme's job and ingest source, which globex must not reach either.
+    const job = await canary.lazy().submit();
+    await using acmeIngest = await connectIngest({
+      endpoint: cluster.endpoints.ingest,
+      token: acme.key,
+    });
+    await acmeIngest.addNatsSource({ name: "ticks", subject: "md.acme.ticks" });
+    await using globexIngest = await connectIngest({
+      endpoint: cluster.endpoints.ingest,
+      token: globex.key,
+    });
+    const jobs = new RpcClient(endpoint, JobServiceService, {
+      token: globex.key,
+      timeoutMs: 10_000,
+    });
     // The handle calls straight, as any gRPC client would make them.
     const handles = new RpcClient(endpoint, HandleServiceService, {
       token: globex.key,
@@ -164,6 +185,9 @@ Deno.test({
       ["open", () => asGlobex.handle(id)],
       ["scan", () => new RemoteLazyFrame(asGlobex as never, scanHandlePlan(id)).collect()],
       ["sql", () => asGlobex.sql("SELECT * FROM canary", { ownedHandles: true }).collect()],
+      ["job", () => jobs.unary("getJob", { jobId: job.id })],
+      ["source snapshot", () => globexIngest.snapshot("ticks")],
+      ["source remove", () => globexIngest.removeSource("ticks")],
     ];
     const outcomes: Record<string, Record<string, number>> = {};
     for (let i = 0; i < 1000; i++) {
@@ -184,6 +208,11 @@ Deno.test({
       (outcomes[what] ??= {})[reason] = (outcomes[what]![reason] ?? 0) + 1;
     }
     handles.close();
+    jobs.close();
+    // Acme's source is still there, and its job still its own.
+    assert.deepEqual((await acmeIngest.listSources()).map((s) => s.spec?.name), ["ticks"]);
+    await acmeIngest.removeSource("ticks");
+    await (await job.wait({ timeoutMs: 60_000 })).release();
     console.log(`cross-tenant outcomes: ${JSON.stringify(outcomes)}`);
     // SQL fails on acme's table name exactly as on a name nobody uses: nothing leaks.
     const sqlError = async (table: string) => {
