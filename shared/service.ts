@@ -91,7 +91,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       logger.info("stopping", { graceMs });
       // Every step is bounded: a stop that hangs would be killed by its supervisor instead,
       // cutting what the steps after it would have closed cleanly.
-      await bounded(grpc.close(graceMs), graceMs + 2000, "grpc server", logger);
+      await bounded(grpc.close(graceMs), graceMs + 1000, "grpc server", logger);
       await bounded(Promise.resolve(parts.close?.()), STOP_STEP_MS, "service resources", logger);
       await bounded(http.close(), STOP_STEP_MS, "http server", logger);
       logger.info("stopped");
@@ -100,7 +100,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
 }
 
 /** Longest wait for one step of a stop after the gRPC server's (closing resources, HTTP). */
-const STOP_STEP_MS = 3000;
+const STOP_STEP_MS = 2000;
 
 /** Waits for `step` at most `ms`; a step still running then is logged and left behind. */
 async function bounded(step: Promise<unknown>, ms: number, what: string, logger: Logger) {
