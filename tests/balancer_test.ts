@@ -53,11 +53,20 @@ async function executeThroughBalancer(n: number): Promise<string[]> {
   }
 }
 
-/** The `upstream=` field of each Execute line the balancer logged after `offset` lines. */
-async function executeUpstreams(offset: number): Promise<string[]> {
-  const lines = (await Deno.readTextFile(ACCESS_LOG)).trim().split("\n").slice(offset);
-  return lines.filter((line) => line.includes("/polaroid.v1.DataFrameService/Execute"))
-    .map((line) => /upstream=(.*?) upstream_status=/.exec(line)?.[1] ?? "");
+/**
+ * The `upstream=` field of each Execute line the balancer logged after `offset` lines, once
+ * there are `expected` of them (nginx writes a line after the response has left; on a busy
+ * machine the last one may come a moment after the client has its answer), or after 5 s.
+ */
+async function executeUpstreams(offset: number, expected: number): Promise<string[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const lines = (await Deno.readTextFile(ACCESS_LOG)).trim().split("\n").slice(offset);
+    const upstreams = lines.filter((line) => line.includes("/polaroid.v1.DataFrameService/Execute"))
+      .map((line) => /upstream=(.*?) upstream_status=/.exec(line)?.[1] ?? "");
+    if (upstreams.length >= expected || Date.now() > deadline) return upstreams;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function logLines(): Promise<number> {
@@ -71,7 +80,7 @@ Deno.test({
     const offset = await logLines();
     const ran = await executeThroughBalancer(6);
     assert.deepEqual([...new Set(ran)].sort(), WORKER_NAMES, `workers that ran: ${ran}`);
-    const upstreams = await executeUpstreams(offset);
+    const upstreams = await executeUpstreams(offset, 6);
     assert.equal(upstreams.length, 6);
     assert.deepEqual([...new Set(upstreams)].sort(), [...workers].sort());
     assert.match(
@@ -106,7 +115,7 @@ Deno.test({
     const ran = await executeThroughBalancer(6);
     assert.ok(!ran.includes("compute-2"), `workers that ran: ${ran}`);
     assert.deepEqual([...new Set(ran)].sort(), ["compute", "compute-3"]);
-    const upstreams = await executeUpstreams(offset);
+    const upstreams = await executeUpstreams(offset, 6);
     assert.ok(
       upstreams.some((u) => u.startsWith(`${dead}, `)),
       `nginx tried the dead worker once and went on to the next: ${upstreams.join(" | ")}`,

@@ -105,8 +105,9 @@ async function until(what: string, check: () => boolean, ms = 5000): Promise<voi
 
 Deno.test("a call ended by its deadline gives its slot back while its handler still runs", async () => {
   await using t = await heldServer({}, 2);
-  const call = t.frames.unary("execute", ExecuteRequest.fromPartial({}), { timeoutMs: 1000 });
-  // The call reaches its handler (on a busy machine it could expire on its way otherwise).
+  // A deadline long enough for the call to reach its handler on a busy machine.
+  const call = t.frames.unary("execute", ExecuteRequest.fromPartial({}), { timeoutMs: 3000 });
+  call.catch(() => {}); // awaited below; a failed wait must not leave it unhandled
   await until("the call starting", () => t.server.activeCalls === 1);
   await assert.rejects(call, (e: unknown) => e instanceof DeadlineExceededError);
   await until("the slot coming back", () => t.server.activeCalls === 0);
@@ -141,8 +142,9 @@ Deno.test("a cancelled stream gives its slot back before its handler yields anyt
 Deno.test("abandoned handlers have a budget: past it, calls are refused as a busy server's", async () => {
   await using t = await heldServer({}, 2);
   const calls = [0, 1].map(() =>
-    t.frames.unary("execute", ExecuteRequest.fromPartial({}), { timeoutMs: 1000 })
+    t.frames.unary("execute", ExecuteRequest.fromPartial({}), { timeoutMs: 3000 })
   );
+  for (const call of calls) call.catch(() => {}); // awaited below
   await until("the calls starting", () => t.server.activeCalls === 2);
   for (const call of calls) {
     await assert.rejects(call, (e: unknown) => e instanceof DeadlineExceededError);
