@@ -18,26 +18,23 @@ interface Service {
   healthcheck?: { test: string[] };
 }
 
-/** compose.yaml with compose.workers.yaml over it, merged the way compose merges maps. */
-async function merged(): Promise<{ base: Record<string, Service>; over: Record<string, Service> }> {
+/**
+ * compose.yaml with compose.workers.yaml over it, merged the way compose merges maps, and
+ * compose.yaml's top-level secrets.
+ */
+async function merged(): Promise<{
+  base: Record<string, Service>;
+  over: Record<string, Service>;
+  secretFiles: Record<string, { file: string }>;
+}> {
   const options = {
     merge: true,
     // Compose's `!reset` tag empties a value of the file below.
     customTags: [{ tag: "!reset", collection: "seq" as const, resolve: () => new YAMLSeq() }],
   };
   const top = parse(await Deno.readTextFile(`${DIR}/compose.yaml`), options);
-  const base = top.services;
-  secretFiles = top.secrets;
   const over = parse(await Deno.readTextFile(`${DIR}/compose.workers.yaml`), options).services;
-  return { base, over };
-}
-
-let secretFiles: Record<string, { file: string }> = {};
-const secrets = await deploymentSecrets();
-globalThis.addEventListener("unload", () => Deno.removeSync(secrets.dir, { recursive: true }));
-
-function env(base: Service, over: Service | undefined): Record<string, string> {
-  return containerEnv({ ...base.environment, ...over?.environment }, secretFiles, secrets.dir);
+  return { base: top.services, over, secretFiles: top.secrets };
 }
 
 Deno.test("deploy/compose/nginx.conf is what balancer.ts generates", async () => {
@@ -49,7 +46,7 @@ Deno.test("deploy/compose/nginx.conf is what balancer.ts generates", async () =>
 });
 
 Deno.test("compose.workers.yaml puts nginx in front of compute replicas on one state volume", async () => {
-  const { base, over } = await merged();
+  const { base, over, secretFiles } = await merged();
   const balancer = over.balancer!;
   assert.match(balancer.image!, /^nginx:1\.22/);
   assert.ok(balancer.volumes!.includes("./nginx.conf:/etc/nginx/nginx.conf:ro"));
@@ -63,6 +60,11 @@ Deno.test("compose.workers.yaml puts nginx in front of compute replicas on one s
     ),
   );
   assert.equal(balancer.depends_on!.compute?.condition, "service_healthy");
+
+  // A service's environment as its container sees it, secrets included.
+  await using secrets = await deploymentSecrets();
+  const env = (base: Service, over: Service | undefined) =>
+    containerEnv({ ...base.environment, ...over?.environment }, secretFiles, secrets.dir);
 
   // Replicas publish no host port; the balancer reaches them on compute's gRPC port.
   assert.deepEqual(over.compute!.ports, []);

@@ -15,7 +15,6 @@
  * @module
  */
 
-import { optionText } from "../bench/args.ts";
 import { newApiKey } from "../shared/auth/api_keys.ts";
 import { parseRoles } from "../shared/auth/roles.ts";
 import { natsServerConfig, newNatsUsers } from "./nats_config.ts";
@@ -50,9 +49,44 @@ export async function initSecrets(dir: string, tenant: string): Promise<string> 
   return admin.key;
 }
 
+/**
+ * The `--name value` pairs of the command line; a flag that is not one of `known`, or that has
+ * no value, is refused with an error naming it (nothing is made then).
+ */
+export function parseKeyFlags(
+  args: readonly string[],
+): { tenant: string; roles: string; init?: string } {
+  const known = ["tenant", "roles", "init"];
+  const values: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i]!.replace(/^--/, "");
+    const value = args[i + 1];
+    if (!args[i]!.startsWith("--") || !known.includes(name)) {
+      throw new TypeError(
+        `Cannot make keys as '${args[i]}' is not a flag: flags are --${known.join(", --")}`,
+      );
+    }
+    if (value === undefined || value.startsWith("--")) {
+      throw new TypeError(`Cannot make keys as '--${name}' needs a value`);
+    }
+    values[name] = value;
+  }
+  return {
+    tenant: values.tenant ?? "default",
+    roles: values.roles ?? "read",
+    ...(values.init === undefined ? {} : { init: values.init }),
+  };
+}
+
 if (import.meta.main) {
-  const tenant = optionText(Deno.args, "tenant") ?? "default";
-  const init = optionText(Deno.args, "init");
+  let flags: ReturnType<typeof parseKeyFlags>;
+  try {
+    flags = parseKeyFlags(Deno.args);
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(2);
+  }
+  const { tenant, init } = flags;
   if (init !== undefined) {
     const key = await initSecrets(init, tenant);
     console.log(
@@ -60,7 +94,7 @@ if (import.meta.main) {
     );
     console.log(`admin key of tenant ${tenant} (shown once): ${key}`);
   } else {
-    const roles = parseRoles((optionText(Deno.args, "roles") ?? "read").split(","), "--roles");
+    const roles = parseRoles(flags.roles.split(","), "--roles");
     const { key, record } = newApiKey(tenant, [...roles]);
     console.log(`key (shown once): ${key}`);
     console.log(`record for POLAROID_AUTH_API_KEYS_FILE: ${JSON.stringify(record)}`);

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { base32 } from "../shared/ids.ts";
 import { HANDLE_EVENTS_SUBJECT, NATS_INBOX_PREFIX } from "../shared/nats.ts";
 import { JOBS_BUCKET, JOBS_STREAM, JOBS_SUBJECT } from "../services/compute/jobs_queue.ts";
 import { CATALOG_BUCKET } from "../services/handles/kv_records.ts";
@@ -74,12 +75,9 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsServiceUser, Permissions>> = 
   },
 };
 
-/** New users with random 32-character passwords. */
+/** New users with random 32-character (160-bit) passwords. */
 export function newNatsUsers(): NatsUsers {
-  const password = () => {
-    const bytes = crypto.getRandomValues(new Uint8Array(24));
-    return btoa(String.fromCharCode(...bytes)).replaceAll("+", "A").replaceAll("/", "B");
-  };
+  const password = () => base32(crypto.getRandomValues(new Uint8Array(20)), 32);
   return {
     handles: { user: "polaroid-handles", pass: password() },
     compute: { user: "polaroid-compute", pass: password() },

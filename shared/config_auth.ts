@@ -17,23 +17,16 @@
  * @module
  */
 
+import type { JwtKeys } from "./auth/jwt.ts";
 import { ConfigError, type Env, raw, readConfigFile, secret } from "./config_env.ts";
-
-/** Where the JWT verification key comes from. */
-export interface JwtConfig {
-  secret?: Uint8Array;
-  publicKeyPem?: string;
-  jwks?: string;
-  issuer?: string;
-  audience?: string;
-}
 
 /** The parsed authentication settings. */
 export interface AuthConfig {
   mode: "none" | "token" | "mtls";
   /** The JSON text of the API keys. */
   apiKeys?: string;
-  jwt?: JwtConfig;
+  /** The JWT verification key (one of secret, public key, JWKS) and the claims checked. */
+  jwt?: JwtKeys;
   /** This service's credential for its calls to other services. */
   serviceToken?: string;
 }
@@ -92,7 +85,7 @@ export function authConfig(env: Env, host: string): AuthConfig {
   }
   const issuer = raw(env, "POLAROID_AUTH_JWT_ISSUER");
   const audience = raw(env, "POLAROID_AUTH_JWT_AUDIENCE");
-  const jwt: JwtConfig | undefined = keys === 0 ? undefined : {
+  const jwt: JwtKeys | undefined = keys === 0 ? undefined : {
     ...(jwtSecret === undefined ? {} : { secret: new TextEncoder().encode(jwtSecret) }),
     ...(pemFile === undefined
       ? {}

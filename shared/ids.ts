@@ -58,12 +58,19 @@ export function handleIdFor(tenant: string, requestId: string): string {
   return `${tenant}.${base32(digest.subarray(0, 17))}`;
 }
 
-/** 26 base32 characters: the low 130 of the 136 bits of 17 bytes. */
-function base32(bytes: Uint8Array): string {
+/**
+ * `chars` base32 characters (a-z, 2-7), from the low `chars * 5` bits of `bytes` (26 characters:
+ * the low 130 of the 136 bits of 17 bytes), which must hold that many:
+ * handle ids, API keys and the local NATS passwords are written with it.
+ */
+export function base32(bytes: Uint8Array, chars = 26): string {
+  if (bytes.length * 8 < chars * 5) {
+    throw new RangeError(`${bytes.length} bytes cannot make ${chars} base32 characters`);
+  }
   let bits = 0n;
   for (const b of bytes) bits = (bits << 8n) | BigInt(b);
   let out = "";
-  for (let i = 0; i < 26; i++) {
+  for (let i = 0; i < chars; i++) {
     out += BASE32[Number(bits & 31n)];
     bits >>= 5n;
   }

@@ -29,6 +29,7 @@ import { JobServiceService } from "../shared/gen/polaroid/v1/jobs.ts";
 import { RpcClient } from "../shared/grpc/client.ts";
 import type { ServiceDefinition } from "../shared/grpc/types.ts";
 import { PolaroidError } from "../shared/errors.ts";
+import { waitFor } from "../scripts/_wait.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "polaroid-auth-" });
@@ -281,14 +282,13 @@ Deno.test({
   ...INTEGRATION,
   async fn() {
     const made = await asGlobex.fromRecords([{ a: 1 }]);
-    const deadline = Date.now() + 10_000;
     let found: Record<string, unknown> | undefined;
-    while (!found && Date.now() < deadline) {
+    await waitFor(async () => {
       const log = await Deno.readTextFile(`${cluster.logDir}/compute.log`);
       found = log.split("\n").filter((l) => l.includes('"audit"')).map((l) => JSON.parse(l))
         .find((l) => l.handle === made.id);
-      if (!found) await new Promise((r) => setTimeout(r, 100));
-    }
+      return found !== undefined;
+    }, { timeoutMs: 10_000, what: "the audit line of the new handle" });
     assert.ok(found, "an audit line names the new handle");
     assert.equal(found.action, "handle.create");
     assert.equal(found.tenant, "globex");

@@ -11,6 +11,7 @@ import { connect } from "../sdk/mod.ts";
 import { scanHandlePlan, selectPlan } from "../sdk/plan.ts";
 import { DataFrameServiceService, ExecuteRequest } from "../shared/gen/polaroid/v1/dataframe.ts";
 import { RpcClient } from "../shared/grpc/client.ts";
+import { waitFor } from "../scripts/_wait.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
 
 const stateDir = await Deno.makeTempDir({ prefix: "polaroid-state-" });
@@ -59,14 +60,16 @@ async function executeThroughBalancer(n: number): Promise<string[]> {
  * machine the last one may come a moment after the client has its answer), or after 5 s.
  */
 async function executeUpstreams(offset: number, expected: number): Promise<string[]> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
+  let upstreams: string[] = [];
+  const read = async () => {
     const lines = (await Deno.readTextFile(ACCESS_LOG)).trim().split("\n").slice(offset);
-    const upstreams = lines.filter((line) => line.includes("/polaroid.v1.DataFrameService/Execute"))
+    upstreams = lines.filter((line) => line.includes("/polaroid.v1.DataFrameService/Execute"))
       .map((line) => /upstream=(.*?) upstream_status=/.exec(line)?.[1] ?? "");
-    if (upstreams.length >= expected || Date.now() > deadline) return upstreams;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return upstreams.length >= expected;
+  };
+  // Fewer than expected after the wait: the caller's assertion says how many.
+  await waitFor(read, { timeoutMs: 5000, intervalMs: 50 }).catch(() => {});
+  return upstreams;
 }
 
 async function logLines(): Promise<number> {

@@ -15,10 +15,9 @@
 
 import { Buffer } from "node:buffer";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { validateTenant } from "../ids.ts";
+import { base32, validateTenant } from "../ids.ts";
 import { parseRoles, type Role } from "./roles.ts";
 
-const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 const KEY = /^pk_([a-z2-7]{12})_([a-z2-7]{32})$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -29,12 +28,6 @@ export interface ApiKeyRecord {
   sha256: string;
   tenant: string;
   roles: Set<Role>;
-}
-
-function base32(bytes: Uint8Array, length: number): string {
-  let out = "";
-  for (let i = 0; i < length; i++) out += BASE32[bytes[i]! & 31];
-  return out;
 }
 
 /** SHA-256 of a key, in hex. */
@@ -48,8 +41,8 @@ export function newApiKey(
   roles: readonly Role[],
 ): { key: string; record: { id: string; sha256: string; tenant: string; roles: Role[] } } {
   validateTenant(tenant);
-  const random = crypto.getRandomValues(new Uint8Array(44));
-  const key = `pk_${base32(random, 12)}_${base32(random.subarray(12), 32)}`;
+  const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+  const key = `pk_${base32(random(8), 12)}_${base32(random(20), 32)}`;
   return {
     key,
     record: { id: key.slice(3, 15), sha256: hashApiKey(key), tenant, roles: [...roles] },

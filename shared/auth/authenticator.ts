@@ -54,18 +54,27 @@ function nameOf(method: string): string {
   return method.slice(method.lastIndexOf("/") + 1);
 }
 
+/** The outcome of a check that needs no waiting, as the promise authorize() returns. */
+function settled(check: () => Identity): Promise<Identity> {
+  try {
+    return Promise.resolve(check());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /** No credentials: every caller may do anything, as the tenant it names. */
 export function noAuthentication(): Authenticator {
   const all = new Set(ROLES);
   return {
     mode: "none",
-    authorize(_method, metadata) {
-      const tenant = headerTenant(metadata) ?? DEFAULT_TENANT;
-      return new Promise((resolve) => {
-        validateTenant(tenant);
-        resolve({ tenant, roles: all, subject: "anonymous", via: "none" });
-      });
-    },
+    authorize: (_method, metadata) =>
+      settled(() => ({
+        tenant: validateTenant(headerTenant(metadata) ?? DEFAULT_TENANT),
+        roles: all,
+        subject: "anonymous",
+        via: "none",
+      })),
   };
 }
 
@@ -132,42 +141,42 @@ export function tokenAuthentication(
 }
 
 /**
- * Client certificates (mTLS): the connection's certificate, verified against the client CA in
- * the TLS handshake, names the tenant in its subject's CN and the roles in its OUs.
+ * Client certificates (mTLS): the connection's certificate, whose issuer connections.ts checked
+ * against the client CAs when the connection was made, names the tenant in its subject's CN and
+ * the roles in its OUs.
  */
 export function certificateAuthentication(): Authenticator {
   return {
     mode: "mtls",
-    authorize(method, metadata, peer) {
-      return new Promise((resolve) => {
-        if (peer === undefined) {
-          throw new UnauthenticatedError(
-            `Cannot call ${nameOf(method)} as its connection presented no client certificate`,
-          );
-        }
-        try {
-          validateTenant(peer.cn);
-        } catch {
-          throw new UnauthenticatedError(
-            `Cannot call ${nameOf(method)} as the client certificate's CN is not a tenant name`,
-          );
-        }
-        let roles: Set<Role>;
-        try {
-          roles = parseRoles(peer.ou, "the client certificate's OU");
-        } catch (error) {
-          throw new UnauthenticatedError(
-            `Cannot call ${nameOf(method)} as ${(error as Error).message}`,
-          );
-        }
-        resolve(permitted(method, metadata, {
-          tenant: peer.cn,
-          roles,
-          subject: `cert:${peer.cn}/${peer.ou.join("+")}`,
-          via: "certificate",
-        }));
-      });
-    },
+    authorize: (method, metadata, peer) =>
+      settled(() => permitted(method, metadata, certificateIdentity(method, peer))),
+  };
+}
+
+function certificateIdentity(method: string, peer: PeerSubject | undefined): Identity {
+  if (peer === undefined) {
+    throw new UnauthenticatedError(
+      `Cannot call ${nameOf(method)} as its connection presented no client certificate`,
+    );
+  }
+  try {
+    validateTenant(peer.cn);
+  } catch {
+    throw new UnauthenticatedError(
+      `Cannot call ${nameOf(method)} as the client certificate's CN is not a tenant name`,
+    );
+  }
+  let roles: Set<Role>;
+  try {
+    roles = parseRoles(peer.ou, "the client certificate's OU");
+  } catch (error) {
+    throw new UnauthenticatedError(`Cannot call ${nameOf(method)} as ${(error as Error).message}`);
+  }
+  return {
+    tenant: peer.cn,
+    roles,
+    subject: `cert:${peer.cn}/${peer.ou.join("+")}`,
+    via: "certificate",
   };
 }
 

@@ -366,3 +366,22 @@ Deno.test("a tenant over its quota of calls in flight is refused; other tenants 
     globex.close();
   }
 });
+
+Deno.test("a call that ends by its deadline gives its tenant's quota back while its handler runs", async () => {
+  await using t = await heldServer({ tenantMaxCalls: 1 }, 0);
+  const acme = new RpcClient(t.endpoint, DataFrameServiceService, { tenant: "acme" });
+  try {
+    const expiring = acme.unary("execute", ExecuteRequest.fromPartial({}), { timeoutMs: 3000 });
+    expiring.catch(() => {}); // awaited below
+    await until("the call starting", () => t.server.activeCalls === 1);
+    await assert.rejects(expiring, DeadlineExceededError);
+    await until("its handler running on, abandoned", () => t.server.abandonedCalls === 1);
+    // The quota came back with the call's end, not with its handler's.
+    const next = acme.unary("execute", ExecuteRequest.fromPartial({}), { timeoutMs: 10_000 });
+    await until("acme's next call running", () => t.server.activeCalls === 1);
+    t.finish();
+    await next;
+  } finally {
+    acme.close();
+  }
+});

@@ -108,7 +108,8 @@ export async function listenConnections(options: ConnectionOptions): Promise<Con
         isServer: true,
         secureContext,
         ALPNProtocols: ["h2"],
-        // A client without a certificate the CA signed fails the handshake.
+        // A client without a certificate fails the handshake; who signed the certificate is
+        // checked once it is up (Deno does not: see signedByOneOf).
         ...(askCertificate ? { requestCert: true, rejectUnauthorized: true } : {}),
       } as tls.TLSSocketOptions)
       : socket;

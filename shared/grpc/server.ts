@@ -20,6 +20,7 @@ import * as grpc from "@grpc/grpc-js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../config_limits.ts";
 import { CancelledError, DeadlineExceededError, InternalError, PolaroidError } from "../errors.ts";
 import { AUDITED_METHODS } from "../auth/roles.ts";
+import { DEFAULT_TENANT } from "../ids.ts";
 import { TenantQuotas } from "../auth/quotas.ts";
 import { type Authenticator, type Identity, noAuthentication } from "../auth/authenticator.ts";
 import type { Logger } from "../telemetry/log.ts";
@@ -115,7 +116,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const { logger, metrics } = options;
   const auth = options.auth ?? noAuthentication();
   const anonymous: Identity = {
-    tenant: "default",
+    tenant: DEFAULT_TENANT,
     roles: new Set(),
     subject: "anonymous",
     via: "none",
