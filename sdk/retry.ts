@@ -63,11 +63,10 @@ const IDEMPOTENT = new Set<number>([
   GrpcCode.DEADLINE_EXCEEDED,
   GrpcCode.RESOURCE_EXHAUSTED,
 ]);
-// Execute stores a new handle and Retain/Release change reference counts: a call that ran
-// past its deadline may have done so, only a refusal is safe to repeat.
+// Execute and Upload store a new handle and Retain/Release change reference counts: a call
+// that ran past its deadline may have done so, only a refusal is safe to repeat (an upload's
+// body is replayed from the table the client holds).
 const REFUSED = new Set<number>([GrpcCode.UNAVAILABLE, GrpcCode.RESOURCE_EXHAUSTED]);
-// An upload's body is replayed from the table the client holds.
-const UNREACHABLE = new Set<number>([GrpcCode.UNAVAILABLE]);
 
 /** The gRPC codes each call is retried on. */
 export const RETRY_CODES: Readonly<Record<RetryMethod, ReadonlySet<number>>> = {
@@ -83,7 +82,7 @@ export const RETRY_CODES: Readonly<Record<RetryMethod, ReadonlySet<number>>> = {
   // Pinning twice is pinning once; an unpin repeated after it freed the frame is NOT_FOUND.
   pinHandle: IDEMPOTENT,
   unpinHandle: IDEMPOTENT,
-  upload: UNREACHABLE,
+  upload: REFUSED,
   // A job id submitted twice is one job.
   submitJob: IDEMPOTENT,
   getJob: IDEMPOTENT,
@@ -92,7 +91,8 @@ export const RETRY_CODES: Readonly<Record<RetryMethod, ReadonlySet<number>>> = {
 
 /**
  * Whether `method` may be tried again after `error`. RESOURCE_EXHAUSTED counts only when a
- * server marked it retryable (a busy server refusing a call): a limit of the query itself
+ * server marked it retryable (a busy server refusing a call, a tenant over its call quota,
+ * with the wait it asks for in `retryAfterMs`): a limit of the query itself
  * (rows, columns, plan depth) or the client's own message size limit fails the same way
  * on every worker.
  */
@@ -111,6 +111,16 @@ export function backoffDelay(
 ): number {
   const cap = Math.min(options.maxDelayMs ?? 2000, (options.baseDelayMs ?? 50) * 2 ** retry);
   return Math.floor((options.random ?? Math.random)() * cap);
+}
+
+/**
+ * The wait a server asked for before the next attempt (`retryAfterMs` in the metadata of a
+ * tenant quota's refusal), or 0. A malformed value counts as none.
+ */
+export function retryAfter(error: unknown): number {
+  if (!(error instanceof PolaroidError)) return 0;
+  const ms = Number(error.metadata.retryAfterMs);
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 60_000) : 0;
 }
 
 /** One attempt of a call. */
@@ -183,7 +193,7 @@ export async function* retryStream<T>(
       if (!isRetryable(error, method) || plan.signal?.aborted) {
         throw withAttempts(error, number, endpoint);
       }
-      const delay = backoffDelay(number - 1, plan);
+      const delay = Math.max(backoffDelay(number - 1, plan), retryAfter(error));
       if (number >= attempts || now() + delay >= retryUntil) {
         throw withAttempts(error, number, endpoint);
       }

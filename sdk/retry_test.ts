@@ -16,6 +16,7 @@ import {
   backoffDelay,
   isRetryable,
   RETRY_CODES,
+  retryAfter,
   retryCall,
   type RetryMethod,
   type RetryPlan,
@@ -104,14 +105,13 @@ Deno.test("isRetryable() classifies failures by call", () => {
     describeHandle: [true, true, true],
     resolveHandle: [true, true, true],
     listHandles: [true, true, true],
-    // Execute, Retain and Release may have run when their deadline passed.
+    // Execute, Upload, Retain and Release may have run when their deadline passed.
     execute: [true, false, true],
     retainHandle: [true, false, true],
     releaseHandle: [true, false, true],
     pinHandle: [true, true, true],
     unpinHandle: [true, true, true],
-    // An upload is replayed only when the endpoint could not be reached.
-    upload: [true, false, false],
+    upload: [true, false, true],
     // A job id submitted twice is one job.
     submitJob: [true, true, true],
     getJob: [true, true, true],
@@ -175,7 +175,7 @@ Deno.test("retryCall() does not repeat what a call may not repeat", async () => 
     const [method, error] of [
       ["execute", new DeadlineExceededError("Deadline exceeded")],
       ["releaseHandle", new DeadlineExceededError("Deadline exceeded")],
-      ["upload", sent(new LimitExceededError("busy", { metadata: { retryable: "true" } }))],
+      ["upload", new DeadlineExceededError("Deadline exceeded")],
       ["collect", new InvalidPlanError("bad plan")],
     ] as const
   ) {
@@ -281,4 +281,47 @@ Deno.test("retryCall() goes on past any count while its time budget lasts, then 
   assert.ok(attempts > 20, `${attempts} attempts in a 20 s budget with waits under 1 s`);
   const waited = p.waits.reduce((a, b) => a + b, 0);
   assert.ok(waited < 20_000, `every wait ends inside the budget: ${waited} ms`);
+});
+
+Deno.test("retryCall() waits at least the `retryAfterMs` a tenant quota's refusal asks for", async () => {
+  const p = plan();
+  let calls = 0;
+  const result = await retryCall("collect", () => {
+    calls++;
+    if (calls === 1) {
+      return Promise.reject(
+        sent(
+          new LimitExceededError("Cannot take the call as tenant 'acme' may start at most 2", {
+            metadata: { limit: "tenant_rate", retryAfterMs: "400", retryable: "true" },
+          }),
+        ),
+      );
+    }
+    return Promise.resolve("done");
+  }, p);
+  assert.equal(result, "done");
+  assert.deepEqual(p.waits, [400], "the server's wait, longer than the 25 ms backoff");
+  // A wait the budget cannot hold ends the call with the refusal rather than a late attempt.
+  const short = plan({ budgetMs: 300 });
+  await assert.rejects(
+    retryCall("collect", () =>
+      Promise.reject(
+        sent(
+          new LimitExceededError("over quota", {
+            metadata: { limit: "tenant_rate", retryAfterMs: "400", retryable: "true" },
+          }),
+        ),
+      ), short),
+    (e: unknown) => e instanceof LimitExceededError && !/attempts/.test(e.message),
+  );
+  assert.deepEqual(short.waits, []);
+});
+
+Deno.test("retryAfter() reads a positive wait and ignores anything else", () => {
+  const withWait = (v: string) =>
+    new LimitExceededError("x", { metadata: { retryAfterMs: v, retryable: "true" } });
+  assert.equal(retryAfter(withWait("250")), 250);
+  assert.equal(retryAfter(withWait("10000000")), 60_000, "capped at one minute");
+  for (const bad of ["", "-5", "NaN", "1e400", "abc"]) assert.equal(retryAfter(withWait(bad)), 0);
+  assert.equal(retryAfter(new Error("plain")), 0);
 });

@@ -19,6 +19,7 @@ import {
   GIB,
   int,
   MIB,
+  optionalBytes,
   raw,
   str,
 } from "./config_env.ts";
@@ -201,6 +202,11 @@ export interface HandlesConfig extends CommonConfig, ServerPorts {
   maxTtlSeconds: number;
   /** POLAROID_MAX_HANDLES_PER_TENANT. @default 100000 */
   maxHandlesPerTenant: number;
+  /**
+   * Bytes of frames one tenant's live handles may hold together (POLAROID_MAX_BYTES_PER_TENANT,
+   * a size such as 64GiB); unset is unbounded. @default undefined
+   */
+  maxBytesPerTenant: number | undefined;
   /** With POLAROID_HANDLE_STORE=external: where freed handles' objects are deleted. */
   stateStore: StateStoreConfig | undefined;
   /** How often the store's garbage is collected (POLAROID_GC_INTERVAL_MS). @default 60000 */
@@ -312,6 +318,7 @@ export function loadHandlesConfig(env: Env): HandlesConfig {
     defaultTtlSeconds: int(env, "POLAROID_DEFAULT_TTL_SECONDS", 3600, 1),
     maxTtlSeconds: int(env, "POLAROID_MAX_TTL_SECONDS", 604_800, 1),
     maxHandlesPerTenant: int(env, "POLAROID_MAX_HANDLES_PER_TENANT", 100_000, 1),
+    maxBytesPerTenant: optionalBytes(env, "POLAROID_MAX_BYTES_PER_TENANT"),
     stateStore: stateStore(env, "POLAROID_HANDLE_STORE"),
     gcIntervalMs: int(env, "POLAROID_GC_INTERVAL_MS", 60_000, 100),
     gcGraceSeconds: int(env, "POLAROID_GC_GRACE_SECONDS", 600, 0),

@@ -13,6 +13,7 @@ import {
   HandleLostError,
   HandleNotFoundError,
   InvalidArgumentError,
+  LimitExceededError,
 } from "../../shared/errors.ts";
 import { newHandleId } from "../../shared/ids.ts";
 import { waitFor } from "../../scripts/_wait.ts";
@@ -25,6 +26,7 @@ export interface ContractOptions {
   defaultTtlSeconds: number;
   maxTtlSeconds: number;
   maxHandlesPerTenant: number;
+  maxBytesPerTenant: bigint;
 }
 
 /** Builds a catalog on a fresh backend; `stop` releases it. */
@@ -51,6 +53,29 @@ async function settle(catalog: Catalog, live: number): Promise<void> {
 }
 
 const CASES: Record<string, (tools: Tools) => Promise<void>> = {
+  "register() refuses a tenant past the bytes it may hold, until it releases some": async (
+    { catalog },
+  ) => {
+    const first = await catalog.register("acme", { bytes: 6000n });
+    await catalog.register("acme", { bytes: 3000n });
+    await settle(catalog, 2);
+    await assert.rejects(
+      catalog.register("acme", { bytes: 1001n }),
+      (e: unknown) =>
+        e instanceof LimitExceededError && e.metadata.limit === "max_bytes_per_tenant" &&
+        /at most 10000 bytes \(POLAROID_MAX_BYTES_PER_TENANT\): current value is 9000/.test(
+          e.message,
+        ),
+    );
+    // Exactly up to the bound, and other tenants are not affected.
+    await catalog.register("acme", { bytes: 1000n });
+    await catalog.register("other", { bytes: 10_000n });
+    await settle(catalog, 4);
+    await assert.rejects(catalog.register("acme", { bytes: 1n }), LimitExceededError);
+    await catalog.release("acme", first.id);
+    await settle(catalog, 3);
+    assert.equal((await catalog.register("acme", { bytes: 6000n })).owner, "acme");
+  },
   "register() keeps the record and resolve() renews the TTL, describe() does not": async (
     { catalog, clock, events },
   ) => {
@@ -314,6 +339,7 @@ export function catalogContract(backend: string, factory: CatalogFactory): void 
         defaultTtlSeconds: 60,
         maxTtlSeconds: 3600,
         maxHandlesPerTenant: 1000,
+        maxBytesPerTenant: 10_000n,
       });
       try {
         await run({ catalog, clock, events });

@@ -10,7 +10,6 @@ import {
   AlreadyExistsError,
   FailedPreconditionError,
   HandleNotFoundError,
-  LimitExceededError,
 } from "../../shared/errors.ts";
 import { handleIdFor, newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
 import { validateHandleName } from "./names.ts";
@@ -18,10 +17,12 @@ import { checkNotLost, type LostSelector, markedLost, selects } from "./lost.ts"
 import { lowerBound, upperBound } from "./_sorted.ts";
 import {
   buildRecord,
+  checkHoldings,
   checkTtlLimits,
   type HandleRecord,
   isExpired,
   type RegisterInput,
+  type TenantHoldings,
 } from "./record.ts";
 import {
   type CatalogEvent,
@@ -51,6 +52,8 @@ export interface HandleCatalogOptions {
   maxTtlSeconds?: number;
   /** Handles one tenant may hold at once. @default 100000 */
   maxHandlesPerTenant?: number;
+  /** Bytes one tenant's handles may hold together; 0 is unbounded. @default 0 */
+  maxBytesPerTenant?: bigint;
   /** Milliseconds since the epoch. @default Date.now */
   now?: () => number;
   /** Called after every registration and every free; must not throw. @default no-op */
@@ -63,7 +66,7 @@ type Entry = { -readonly [K in keyof HandleRecord]: HandleRecord[K] };
 export class HandleCatalog {
   readonly #defaultTtl: number;
   readonly #maxTtl: number;
-  readonly #maxPerTenant: number;
+  readonly #holdings: TenantHoldings;
   readonly #now: () => number;
   readonly #onEvent: (event: CatalogEvent) => void;
   readonly #entries = new Map<string, Entry>();
@@ -74,11 +77,16 @@ export class HandleCatalog {
   /** Ids of the handles each worker holds only in memory (those that can be lost). */
   readonly #byWorker = new Map<string, Set<string>>();
   #bytes = 0n;
+  /** Bytes of each tenant's handles. */
+  readonly #tenantBytes = new Map<string, bigint>();
 
   constructor(options: HandleCatalogOptions = {}) {
     this.#defaultTtl = options.defaultTtlSeconds ?? 3600;
     this.#maxTtl = options.maxTtlSeconds ?? 604_800;
-    this.#maxPerTenant = options.maxHandlesPerTenant ?? 100_000;
+    this.#holdings = {
+      maxHandles: options.maxHandlesPerTenant ?? 100_000,
+      maxBytes: options.maxBytesPerTenant ?? 0n,
+    };
     this.#now = options.now ?? Date.now;
     this.#onEvent = options.onEvent ?? (() => {});
     checkTtlLimits({ defaultTtlSeconds: this.#defaultTtl, maxTtlSeconds: this.#maxTtl });
@@ -105,12 +113,8 @@ export class HandleCatalog {
     const entry: Entry = { ...buildRecord(tenant, id, input, limits, now) };
     const name = entry.name;
     const ids = this.#byTenant.get(tenant) ?? [];
-    if (ids.length >= this.#maxPerTenant) {
-      throw new LimitExceededError(
-        `Cannot register handle as tenant '${tenant}' must hold at most ${this.#maxPerTenant} handles: current value is ${ids.length}`,
-        { metadata: { limit: "max_handles_per_tenant" } },
-      );
-    }
+    const heldBytes = this.#tenantBytes.get(tenant) ?? 0n;
+    checkHoldings(entry, { handles: ids.length, bytes: heldBytes }, this.#holdings);
     const names = this.#names.get(tenant) ?? new Map<string, string>();
     let holder = name === "" ? undefined : this.#live(tenant, names.get(name));
     if (holder?.lost) {
@@ -135,6 +139,7 @@ export class HandleCatalog {
       this.#byWorker.set(entry.worker, held.add(id));
     }
     this.#bytes += entry.bytes;
+    this.#tenantBytes.set(tenant, heldBytes + entry.bytes);
     const record = { ...entry };
     this.#onEvent({ kind: "registered", record, atMs: now });
     return record;
@@ -354,6 +359,9 @@ export class HandleCatalog {
     const held = this.#byWorker.get(entry.worker);
     if (held?.delete(entry.id) && held.size === 0) this.#byWorker.delete(entry.worker);
     this.#bytes -= entry.bytes;
+    const left = (this.#tenantBytes.get(entry.owner) ?? 0n) - entry.bytes;
+    if (ids.length === 0) this.#tenantBytes.delete(entry.owner);
+    else this.#tenantBytes.set(entry.owner, left);
     const record = { ...entry };
     this.#onEvent({ kind: "freed", record, reason, atMs: now });
     return record;

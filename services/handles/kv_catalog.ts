@@ -20,7 +20,7 @@
 
 import { Kvm } from "@nats-io/kv";
 import { jetstreamManager, StorageType } from "@nats-io/jetstream";
-import { HandleNotFoundError, LimitExceededError, UnavailableError } from "../../shared/errors.ts";
+import { HandleNotFoundError, UnavailableError } from "../../shared/errors.ts";
 import { handleIdFor, newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
 import type { NatsConnection } from "../../shared/nats.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
@@ -37,10 +37,12 @@ import { type HandleCatalogOptions, noReference } from "./catalog.ts";
 import { HANDLE_NAME, validateHandleName } from "./names.ts";
 import {
   buildRecord,
+  checkHoldings,
   checkTtlLimits,
   type HandleRecord,
   isExpired,
   type RegisterInput,
+  type TenantHoldings,
 } from "./record.ts";
 import {
   CATALOG_BUCKET,
@@ -86,7 +88,7 @@ export class KvCatalog implements Catalog {
   readonly #bucket: CatalogBucket;
   readonly #mirror: CatalogMirror;
   readonly #limits: { defaultTtlSeconds: number; maxTtlSeconds: number };
-  readonly #maxPerTenant: number;
+  readonly #holdings: TenantHoldings;
   readonly #maxAttempts: number;
   readonly #now: () => number;
   readonly #onEvent: (event: CatalogEvent) => void;
@@ -100,7 +102,10 @@ export class KvCatalog implements Catalog {
       maxTtlSeconds: options.maxTtlSeconds ?? 604_800,
     };
     checkTtlLimits(this.#limits);
-    this.#maxPerTenant = options.maxHandlesPerTenant ?? 100_000;
+    this.#holdings = {
+      maxHandles: options.maxHandlesPerTenant ?? 100_000,
+      maxBytes: options.maxBytesPerTenant ?? 0n,
+    };
     this.#maxAttempts = options.maxAttempts ?? 100;
     this.#now = options.now ?? Date.now;
     this.#onEvent = options.onEvent ?? (() => {});
@@ -116,13 +121,7 @@ export class KvCatalog implements Catalog {
       if (done) return done.record;
     }
     const record = buildRecord(tenant, id, input, this.#limits, now);
-    const held = this.#mirror.count(tenant);
-    if (held >= this.#maxPerTenant) {
-      throw new LimitExceededError(
-        `Cannot register handle as tenant '${tenant}' must hold at most ${this.#maxPerTenant} handles: current value is ${held}`,
-        { metadata: { limit: "max_handles_per_tenant" } },
-      );
-    }
+    checkHoldings(record, this.#mirror.held(tenant), this.#holdings);
     if (record.name !== "") {
       await this.#bucket.claimName(
         record,

@@ -95,11 +95,11 @@ function lostReason(raw: unknown): HandleLostReason | "" {
  * Every handle entry of the bucket as this replica last saw it, kept up to date by a KV
  * watch. It lags the bucket by the watch's latency, so it only serves what may be
  * approximate or is checked again against KV: the sweep's candidates, the metrics and the
- * per-tenant handle counts.
+ * per-tenant handle counts and bytes.
  */
 export class CatalogMirror {
   readonly #entries = new Map<string, Versioned>();
-  readonly #perTenant = new Map<string, number>();
+  readonly #perTenant = new Map<string, { handles: number; bytes: bigint }>();
   readonly #stop: () => void;
   readonly #done: Promise<void>;
 
@@ -129,9 +129,9 @@ export class CatalogMirror {
     return this.#entries.get(recordKey(id));
   }
 
-  /** Handles of the tenant seen. */
-  count(tenant: string): number {
-    return this.#perTenant.get(tenant) ?? 0;
+  /** Handles of the tenant seen, and their bytes. */
+  held(tenant: string): { handles: number; bytes: bigint } {
+    return this.#perTenant.get(tenant) ?? { handles: 0, bytes: 0n };
   }
 
   /** Counts for metrics. */
@@ -156,15 +156,20 @@ export class CatalogMirror {
     const known = this.#entries.get(entry.key);
     if (known && known.revision > entry.revision) return;
     const versioned = decodeEntry(entry);
-    if (versioned && !known) this.#add(versioned.record.owner, 1);
-    if (!versioned && known) this.#add(known.record.owner, -1);
+    if (versioned && !known) this.#add(versioned.record, 1);
+    if (!versioned && known) this.#add(known.record, -1);
     if (versioned) this.#entries.set(entry.key, versioned);
     else this.#entries.delete(entry.key);
   }
 
-  #add(tenant: string, delta: number): void {
-    const count = (this.#perTenant.get(tenant) ?? 0) + delta;
-    if (count > 0) this.#perTenant.set(tenant, count);
-    else this.#perTenant.delete(tenant);
+  #add(record: HandleRecord, sign: 1 | -1): void {
+    const held = this.held(record.owner);
+    const handles = held.handles + sign;
+    if (handles > 0) {
+      this.#perTenant.set(record.owner, {
+        handles,
+        bytes: held.bytes + BigInt(sign) * record.bytes,
+      });
+    } else this.#perTenant.delete(record.owner);
   }
 }

@@ -5,7 +5,11 @@
  * @module
  */
 
-import { type HandleLostReason, InvalidArgumentError } from "../../shared/errors.ts";
+import {
+  type HandleLostReason,
+  InvalidArgumentError,
+  LimitExceededError,
+} from "../../shared/errors.ts";
 import { validateIncarnation, validateTenant, validateWorkerId } from "../../shared/ids.ts";
 import type { Schema } from "../../shared/gen/polaroid/v1/types.ts";
 import { validateKey } from "../../shared/state_store/store.ts";
@@ -141,4 +145,37 @@ function checkTtl(requested: number | bigint, limits: TtlLimits): number {
     );
   }
   return ttl === 0n ? limits.defaultTtlSeconds : Number(ttl);
+}
+
+/** What a tenant may hold in the catalog; 0 bytes turns the bytes bound off. */
+export interface TenantHoldings {
+  /** Handles one tenant may hold (POLAROID_MAX_HANDLES_PER_TENANT). */
+  maxHandles: number;
+  /** Bytes of frames one tenant's handles may hold together (POLAROID_MAX_BYTES_PER_TENANT). */
+  maxBytes: bigint;
+}
+
+/**
+ * Throws LimitExceededError (RESOURCE_EXHAUSTED, not retryable: it lasts until the tenant
+ * releases handles) when registering `record` would take its tenant, which holds `handles`
+ * handles of `bytes` bytes, past a bound.
+ */
+export function checkHoldings(
+  record: HandleRecord,
+  held: { handles: number; bytes: bigint },
+  limits: TenantHoldings,
+): void {
+  const tenant = record.owner;
+  if (held.handles >= limits.maxHandles) {
+    throw new LimitExceededError(
+      `Cannot register handle as tenant '${tenant}' must hold at most ${limits.maxHandles} handles (POLAROID_MAX_HANDLES_PER_TENANT): current value is ${held.handles}`,
+      { metadata: { limit: "max_handles_per_tenant" } },
+    );
+  }
+  if (limits.maxBytes > 0n && held.bytes + record.bytes > limits.maxBytes) {
+    throw new LimitExceededError(
+      `Cannot register handle as tenant '${tenant}' must hold at most ${limits.maxBytes} bytes (POLAROID_MAX_BYTES_PER_TENANT): current value is ${held.bytes}, and this frame has ${record.bytes}`,
+      { metadata: { limit: "max_bytes_per_tenant" } },
+    );
+  }
 }

@@ -67,6 +67,7 @@ export function buildHandlesService(
       defaultTtlSeconds: config.defaultTtlSeconds,
       maxTtlSeconds: config.maxTtlSeconds,
       maxHandlesPerTenant: config.maxHandlesPerTenant,
+      maxBytesPerTenant: BigInt(config.maxBytesPerTenant ?? 0),
       ...(deps.now ? { now: deps.now } : {}),
       onEvent,
     };

@@ -3,7 +3,8 @@
  * may have in flight at once, and how fast it may start them (a token bucket: `ratePerSecond`
  * refilled, up to `burst` saved). A call over either is refused at once with RESOURCE_EXHAUSTED
  * (LimitExceededError) naming the quota and its variable, with `retryAfterMs` in its metadata
- * (how long until a token is back; for in-flight calls, a short wait). Other tenants are not
+ * (how long until a token is back; for in-flight calls, a short wait) and `retryable`: the SDK
+ * waits at least that long before it tries again (sdk/retry.ts). Other tenants are not
  * affected: one tenant cannot take every call slot of a server or flood it.
  *
  * The bounds are per process: with N workers a tenant may have N times as many calls in all.
@@ -109,6 +110,6 @@ export class TenantQuotas {
 
 function quotaError(message: string, limit: string, retryAfterMs: number): LimitExceededError {
   return new LimitExceededError(message, {
-    metadata: { limit, retryAfterMs: String(retryAfterMs) },
+    metadata: { limit, retryAfterMs: String(retryAfterMs), retryable: "true" },
   });
 }

@@ -10,6 +10,8 @@ import {
 } from "../gen/polaroid/v1/dataframe.ts";
 import { HandleInfo } from "../gen/polaroid/v1/handle.ts";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../config_limits.ts";
+import { ApiKeyStore, newApiKey } from "../auth/api_keys.ts";
+import { type Authenticator, tokenAuthentication } from "../auth/authenticator.ts";
 import { CancelledError, DeadlineExceededError, LimitExceededError } from "../errors.ts";
 import { createLogger } from "../telemetry/log.ts";
 import { createRegistry, createRpcMetrics } from "../telemetry/metrics.ts";
@@ -22,7 +24,11 @@ import { bind } from "./types.ts";
  * A server whose handlers run until the test lets them end (`finish()`), so calls can be
  * cancelled, timed out and abandoned while their handlers still run.
  */
-async function heldServer(limits: Partial<ServerLimits> = {}, maxConcurrentCalls = 0) {
+async function heldServer(
+  limits: Partial<ServerLimits> = {},
+  maxConcurrentCalls = 0,
+  auth?: Authenticator,
+) {
   const gates: Array<() => void> = [];
   const held = () => new Promise<void>((resolve) => gates.push(resolve));
   let settled = 0;
@@ -64,6 +70,7 @@ async function heldServer(limits: Partial<ServerLimits> = {}, maxConcurrentCalls
     services: [binding],
     maxMessageBytes: 4 * 1024 * 1024,
     maxConcurrentCalls,
+    ...(auth ? { auth } : {}),
     limits: { ...DEFAULT_SERVER_LIMITS, ...limits },
     logger: createLogger("test", { write: (l) => lines.push(l) }),
     metrics: createRpcMetrics(createRegistry("test")),
@@ -364,6 +371,42 @@ Deno.test("a tenant over its quota of calls in flight is refused; other tenants 
   } finally {
     acme.close();
     globex.close();
+  }
+});
+
+Deno.test("a service's calls for a tenant are not counted against the tenant's quota", async () => {
+  const acmeKey = newApiKey("acme", ["write"]);
+  const serviceKey = newApiKey("polaroid", ["service"]);
+  const keys = ApiKeyStore.parse(JSON.stringify([acmeKey.record, serviceKey.record]), "keys");
+  await using t = await heldServer(
+    { tenantMaxCalls: 1 },
+    0,
+    tokenAuthentication({ apiKeys: keys }),
+  );
+  const acme = new RpcClient(t.endpoint, DataFrameServiceService, {
+    token: acmeKey.key,
+    timeoutMs: 10_000,
+  });
+  const worker = new RpcClient(t.endpoint, DataFrameServiceService, {
+    token: serviceKey.key,
+    tenant: "acme",
+    timeoutMs: 10_000,
+  });
+  try {
+    const held = acme.unary("execute", ExecuteRequest.fromPartial({}));
+    await until("acme's call running", () => t.server.activeCalls === 1);
+    await assert.rejects(
+      acme.unary("execute", ExecuteRequest.fromPartial({})),
+      (e) => e instanceof LimitExceededError && e.metadata.limit === "tenant_max_calls",
+    );
+    // The service acting for acme (a worker registering acme's result) is admitted.
+    const forAcme = worker.unary("execute", ExecuteRequest.fromPartial({}));
+    await until("the service's call running beside it", () => t.server.activeCalls === 2);
+    t.finish();
+    await Promise.all([held, forAcme]);
+  } finally {
+    acme.close();
+    worker.close();
   }
 });
 

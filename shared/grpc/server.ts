@@ -135,7 +135,11 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     if (method.startsWith(HEALTH_PREFIX)) return anonymous;
     const peer = connections?.peerSubject(String(active.ctx.log.peer));
     const identity = await auth.authorize(method, metadata, peer);
-    const release = quotas.admit(identity.tenant);
+    // A service's calls (a worker registering a tenant's result) follow from a call its
+    // tenant's quota already counted where it came in; without authentication nobody can
+    // tell a service from a client, so every call counts.
+    const service = identity.via !== "none" && identity.roles.has("service");
+    const release = service ? () => {} : quotas.admit(identity.tenant);
     // A call that ended while it was being verified gives its quota back at once.
     if (active.ended) release();
     else quotaHolds.set(active, release);
