@@ -151,6 +151,8 @@ async function slowPlanStream(): Promise<void> {
 
 const source = `restarts_${id}`;
 const subject = `restarts.client${id}`;
+/** Where the source reads (the default tenant's ingest namespace). */
+const published = `polaroid.ingest.default.${subject}`;
 let added = false;
 /** Rows the source took so far; adds the source when the ingest service has none. */
 async function sourceRows(): Promise<bigint> {
@@ -164,7 +166,7 @@ async function sourceRows(): Promise<bigint> {
 
 async function snapshot(): Promise<void> {
   const publish = async () => {
-    for (let i = 0; i < 20; i++) nats.publish(subject, JSON.stringify({ n: i, client: id }));
+    for (let i = 0; i < 20; i++) nats.publish(published, JSON.stringify({ n: i, client: id }));
     await nats.flush();
   };
   let before = await sourceRows();

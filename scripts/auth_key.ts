@@ -6,7 +6,8 @@
  * deno task auth:key --tenant acme --roles read,write
  * # A deployment's secrets: <dir>/api-keys.json with a service key and an admin key for
  * # --tenant (default "default"), <dir>/service-token with the service key, a locked-down
- * # nats.conf and each service's NATS password; prints the admin key.
+ * # nats.conf, each service's NATS password and a NATS publisher for --tenant's ingest sources;
+ * # prints the admin key.
  * deno task auth:key --init deploy/compose/secrets [--tenant default]
  * ```
  *
@@ -17,12 +18,14 @@
 
 import { newApiKey } from "../shared/auth/api_keys.ts";
 import { parseRoles } from "../shared/auth/roles.ts";
-import { natsServerConfig, newNatsUsers } from "./nats_config.ts";
+import { natsServerConfig, newNatsPublisher, newNatsUsers } from "./nats_config.ts";
 
 /**
  * Writes a deployment's secrets into `dir`: the API keys file, the services' key, and for a
  * locked-down NATS its configuration (`nats.conf`, listening on every interface of its
- * container, JetStream in /data) and each service's password (`nats-<service>-password`).
+ * container, JetStream in /data), each service's password (`nats-<service>-password`) and
+ * the password of `tenant`'s NATS publisher (`nats-publisher-<tenant>-password`), which may
+ * publish to that tenant's ingest sources only.
  * Returns the admin key for `tenant`.
  */
 export async function initSecrets(dir: string, tenant: string): Promise<string> {
@@ -35,17 +38,22 @@ export async function initSecrets(dir: string, tenant: string): Promise<string> 
   });
   await Deno.writeTextFile(`${dir}/service-token`, service.key + "\n", { mode: 0o600 });
   const users = newNatsUsers();
+  const publisher = newNatsPublisher(tenant);
   const conf = natsServerConfig({
     host: "0.0.0.0",
     port: 4222,
     monitorPort: 8222,
     storeDir: "/data",
     users,
+    publishers: [publisher],
   });
   await Deno.writeTextFile(`${dir}/nats.conf`, conf, { mode: 0o600 });
   for (const [kind, { pass }] of Object.entries(users)) {
     await Deno.writeTextFile(`${dir}/nats-${kind}-password`, pass + "\n", { mode: 0o600 });
   }
+  await Deno.writeTextFile(`${dir}/nats-${publisher.user}-password`, publisher.pass + "\n", {
+    mode: 0o600,
+  });
   return admin.key;
 }
 
@@ -90,7 +98,7 @@ if (import.meta.main) {
   if (init !== undefined) {
     const key = await initSecrets(init, tenant);
     console.log(
-      `wrote ${init}/api-keys.json, service-token, nats.conf and nats-<service>-password`,
+      `wrote ${init}/api-keys.json, service-token, nats.conf, nats-<service>-password and nats-publisher-<tenant>-password`,
     );
     console.log(`admin key of tenant ${tenant} (shown once): ${key}`);
   } else {

@@ -23,7 +23,12 @@ Deno.test("auth:key --init writes keys that verify and files only their owner re
     assert.deepEqual(store.verify(admin)?.roles, new Set(["admin"]));
     const service = (await Deno.readTextFile(`${dir}/s/service-token`)).trim();
     assert.equal(store.verify(service)?.tenant, "polaroid");
-    for (const file of ["api-keys.json", "service-token", "nats.conf"]) {
+    const publisher = (await Deno.readTextFile(`${dir}/s/nats-publisher-acme-password`)).trim();
+    const conf = await Deno.readTextFile(`${dir}/s/nats.conf`);
+    assert.ok(conf.includes(`{ user: "publisher-acme", password: ${JSON.stringify(publisher)}`));
+    assert.ok(conf.includes(`publish: { allow: ["polaroid.ingest.acme.>"] }`));
+    const files = ["api-keys.json", "service-token", "nats.conf", "nats-publisher-acme-password"];
+    for (const file of files) {
       assert.equal((await Deno.stat(`${dir}/s/${file}`)).mode! & 0o077, 0, `${file} is private`);
     }
   } finally {

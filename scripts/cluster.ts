@@ -17,7 +17,13 @@ import { describe, ManagedChild } from "./_child.ts";
 import { pickClusterPorts } from "./_cluster_ports.ts";
 import { httpOk } from "./_wait.ts";
 import { REPO_ROOT } from "./_repo.ts";
-import { natsServerConfig, type NatsUsers, newNatsUsers } from "./nats_config.ts";
+import {
+  type NatsPublisher,
+  natsServerConfig,
+  type NatsUsers,
+  newNatsPublisher,
+  newNatsUsers,
+} from "./nats_config.ts";
 import { prepareBalancer } from "./nginx.ts";
 
 /** The Polaroid services a cluster runs. */
@@ -79,6 +85,11 @@ export interface ClusterOptions {
    * access (scripts/nats_config.ts). @default false
    */
   natsAuth?: boolean;
+  /**
+   * With `natsAuth`: tenants that get a NATS publisher for their ingest sources
+   * (`publisher-<tenant>`, publishing in `polaroid.ingest.<tenant>.>` only). @default none
+   */
+  natsPublishers?: readonly string[];
   /** Restart a process that exits unexpectedly, with backoff. @default false */
   restart?: boolean;
   /** Bound on each process becoming ready. @default 30000 */
@@ -126,6 +137,8 @@ export interface Cluster extends AsyncDisposable {
   readonly logDir: string;
   /** Each service's NATS user, with `natsAuth: true`. */
   readonly natsUsers?: NatsUsers;
+  /** The tenants' NATS publishers, with `natsAuth: true` and `natsPublishers`. */
+  readonly natsPublishers?: readonly NatsPublisher[];
   /** The whole log of one process so far. */
   logs(name: string): string;
   /** The pid of each running process. */
@@ -218,6 +231,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
 
   const natsUsers = options.natsAuth ? newNatsUsers() : undefined;
+  const natsPublishers = natsUsers ? (options.natsPublishers ?? []).map(newNatsPublisher) : [];
   if (natsUsers) {
     await Deno.writeTextFile(
       `${runDir}/nats.conf`,
@@ -227,6 +241,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         monitorPort: ports.natsMonitor,
         storeDir: `${runDir}/jetstream`,
         users: natsUsers,
+        publishers: natsPublishers,
       }),
       { mode: 0o600 },
     );
@@ -382,7 +397,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   }
 
   return {
-    ...(natsUsers ? { natsUsers } : {}),
+    ...(natsUsers ? { natsUsers, natsPublishers } : {}),
     endpoints,
     names: children.map((c) => c.spec.name),
     logDir,

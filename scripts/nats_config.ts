@@ -1,23 +1,38 @@
 /**
  * A locked-down nats-server (docs/security.md, "NATS"): one user per Polaroid service with a
- * random password, each allowed only the subjects its service uses, and no one else (no
- * anonymous user). Monitoring listens on the same loopback-or-private address as the server.
+ * random password, each allowed only the subjects its service uses, a publisher per tenant
+ * that feeds ingest sources, and no one else (no anonymous user). Monitoring listens on the
+ * same loopback-or-private address as the server.
  *
  * | user | publishes | subscribes |
  * | --- | --- | --- |
- * | handles | handle events, the JetStream API, its catalog and lease buckets | its own replies |
- * | compute | the JetStream API, job submissions and acks, its jobs bucket | handle events, its own replies |
- * | ingest | nothing but its own replies | any subject outside Polaroid's, JetStream's and the system's (NATS sources) |
+ * | handles | handle events, its catalog and lease buckets and the JetStream API of their streams | its own replies |
+ * | compute | job submissions and acks, its jobs bucket, the JetStream API of the jobs stream and the bucket's | handle events, its own replies |
+ * | ingest | nothing but its own replies | the tenants' ingest namespaces, `polaroid.ingest.>` (NATS sources) |
+ * | publisher-<tenant> | its tenant's ingest namespace, `polaroid.ingest.<tenant>.>` | nothing |
  *
- * The JetStream API (`$JS.API.>`) is open to the two services that use it; finer grants per
- * stream are not made yet.
+ * Of the JetStream API each of these two users gets account info (`$JS.API.INFO`) and, on its
+ * own streams only, the calls @nats-io/jetstream and @nats-io/kv make for it: create and look
+ * up the streams and consumers, read entries, pull jobs, and for handles, purge a freed
+ * handle's delete marker from the catalog; it also answers its KV watches' flow control
+ * (`$JS.FC.<stream>.>`). Neither may delete or list streams, nor reach the other's.
  *
  * @module
  */
 
-import { base32 } from "../shared/ids.ts";
-import { HANDLE_EVENTS_SUBJECT, NATS_INBOX_PREFIX } from "../shared/nats.ts";
-import { JOBS_BUCKET, JOBS_STREAM, JOBS_SUBJECT } from "../services/compute/jobs_queue.ts";
+import { base32, validateTenant } from "../shared/ids.ts";
+import {
+  HANDLE_EVENTS_SUBJECT,
+  INGEST_SUBJECT_PREFIX,
+  ingestSubject,
+  NATS_INBOX_PREFIX,
+} from "../shared/nats.ts";
+import {
+  JOBS_BUCKET,
+  JOBS_CONSUMER,
+  JOBS_STREAM,
+  JOBS_SUBJECT,
+} from "../services/compute/jobs_queue.ts";
 import { CATALOG_BUCKET } from "../services/handles/kv_records.ts";
 import { LEASE_BUCKET } from "../services/handles/kv_lease_store.ts";
 
@@ -32,13 +47,37 @@ interface Permissions {
   subscribe: { allow: string[]; deny?: string[] };
 }
 
+/**
+ * The JetStream API calls on a KV bucket's stream `KV_<bucket>` that @nats-io/kv makes: open
+ * the bucket (creating it on first use), read keys directly, and watch or list keys through
+ * ordered consumers, which it creates, looks up, replaces after a gap and answers the flow
+ * control of.
+ */
+function kvBucketApi(bucket: string): string[] {
+  const stream = `KV_${bucket}`;
+  return [
+    `$JS.API.STREAM.INFO.${stream}`,
+    `$JS.API.STREAM.CREATE.${stream}`,
+    `$JS.API.DIRECT.GET.${stream}`,
+    `$JS.API.DIRECT.GET.${stream}.>`,
+    `$JS.API.CONSUMER.CREATE.${stream}.>`,
+    `$JS.API.CONSUMER.INFO.${stream}.>`,
+    `$JS.API.CONSUMER.DELETE.${stream}.>`,
+    `$JS.FC.${stream}.>`,
+  ];
+}
+
 /** What each service may publish and subscribe to. */
 export const NATS_PERMISSIONS: Readonly<Record<NatsServiceUser, Permissions>> = {
   handles: {
     publish: {
       allow: [
         `${HANDLE_EVENTS_SUBJECT}.>`,
-        "$JS.API.>",
+        "$JS.API.INFO",
+        ...kvBucketApi(CATALOG_BUCKET),
+        // Drops a freed handle's delete marker (services/handles/kv_bucket.ts).
+        `$JS.API.STREAM.PURGE.KV_${CATALOG_BUCKET}`,
+        ...kvBucketApi(LEASE_BUCKET),
         `$KV.${CATALOG_BUCKET}.>`,
         `$KV.${LEASE_BUCKET}.>`,
         `${NATS_INBOX_PREFIX.handles}.>`,
@@ -49,7 +88,14 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsServiceUser, Permissions>> = 
   compute: {
     publish: {
       allow: [
-        "$JS.API.>",
+        "$JS.API.INFO",
+        `$JS.API.STREAM.CREATE.${JOBS_STREAM}`,
+        `$JS.API.STREAM.INFO.${JOBS_STREAM}`,
+        `$JS.API.STREAM.UPDATE.${JOBS_STREAM}`,
+        `$JS.API.CONSUMER.CREATE.${JOBS_STREAM}.${JOBS_CONSUMER}`,
+        `$JS.API.CONSUMER.INFO.${JOBS_STREAM}.${JOBS_CONSUMER}`,
+        `$JS.API.CONSUMER.MSG.NEXT.${JOBS_STREAM}.${JOBS_CONSUMER}`,
+        ...kvBucketApi(JOBS_BUCKET),
         `$JS.ACK.${JOBS_STREAM}.>`,
         `$KV.${JOBS_BUCKET}.>`,
         JOBS_SUBJECT,
@@ -60,28 +106,46 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsServiceUser, Permissions>> = 
   },
   ingest: {
     publish: { allow: [`${NATS_INBOX_PREFIX.ingest}.>`] },
-    subscribe: {
-      allow: [">"],
-      deny: [
-        "polaroid.>",
-        "$JS.>",
-        "$KV.>",
-        "$SYS.>",
-        "_INBOX.>",
-        `${NATS_INBOX_PREFIX.handles}.>`,
-        `${NATS_INBOX_PREFIX.compute}.>`,
-      ],
-    },
+    subscribe: { allow: [`${INGEST_SUBJECT_PREFIX}.>`, `${NATS_INBOX_PREFIX.ingest}.>`] },
   },
 };
 
+/**
+ * What a tenant's publisher (a feed handler writing to the tenant's ingest NATS sources) may
+ * do: publish in the tenant's namespace, `polaroid.ingest.<tenant>.>`, and nothing else; it
+ * reads nothing, not even replies.
+ */
+export function publisherPermissions(tenant: string): Permissions {
+  validateTenant(tenant);
+  return {
+    publish: { allow: [ingestSubject(tenant, ">")] },
+    subscribe: { allow: [], deny: [">"] },
+  };
+}
+
+/** A tenant's publisher: its user name is `publisher-<tenant>`. */
+export interface NatsPublisher {
+  tenant: string;
+  user: string;
+  pass: string;
+}
+
+/** A new publisher for `tenant` with a random 32-character (160-bit) password. */
+export function newNatsPublisher(tenant: string): NatsPublisher {
+  validateTenant(tenant);
+  return { tenant, user: `publisher-${tenant}`, pass: newPassword() };
+}
+
+function newPassword(): string {
+  return base32(crypto.getRandomValues(new Uint8Array(20)), 32);
+}
+
 /** New users with random 32-character (160-bit) passwords. */
 export function newNatsUsers(): NatsUsers {
-  const password = () => base32(crypto.getRandomValues(new Uint8Array(20)), 32);
   return {
-    handles: { user: "polaroid-handles", pass: password() },
-    compute: { user: "polaroid-compute", pass: password() },
-    ingest: { user: "polaroid-ingest", pass: password() },
+    handles: { user: "polaroid-handles", pass: newPassword() },
+    compute: { user: "polaroid-compute", pass: newPassword() },
+    ingest: { user: "polaroid-ingest", pass: newPassword() },
   };
 }
 
@@ -92,6 +156,8 @@ export function natsServerConfig(options: {
   monitorPort: number;
   storeDir: string;
   users: NatsUsers;
+  /** Tenants' publishers. @default none */
+  publishers?: readonly NatsPublisher[];
 }): string {
   const at = (port: number) =>
     JSON.stringify(
@@ -100,13 +166,16 @@ export function natsServerConfig(options: {
   const list = (items: string[]) => `[${items.map((s) => JSON.stringify(s)).join(", ")}]`;
   const rule = (r: { allow: string[]; deny?: string[] }) =>
     `{ allow: ${list(r.allow)}${r.deny ? `, deny: ${list(r.deny)}` : ""} }`;
-  const users = (Object.keys(options.users) as NatsServiceUser[]).map((kind) => {
-    const { user, pass } = options.users[kind];
-    const p = NATS_PERMISSIONS[kind];
-    return `    { user: ${JSON.stringify(user)}, password: ${
+  const entry = (user: string, pass: string, p: Permissions) =>
+    `    { user: ${JSON.stringify(user)}, password: ${
       JSON.stringify(pass)
     }, permissions: { publish: ${rule(p.publish)}, subscribe: ${rule(p.subscribe)} } }`;
-  });
+  const users = [
+    ...(Object.keys(options.users) as NatsServiceUser[]).map((kind) =>
+      entry(options.users[kind].user, options.users[kind].pass, NATS_PERMISSIONS[kind])
+    ),
+    ...(options.publishers ?? []).map((p) => entry(p.user, p.pass, publisherPermissions(p.tenant))),
+  ];
   return [
     "# Generated by scripts/nats_config.ts: one user per Polaroid service, no anonymous access.",
     `listen: ${at(options.port)}`,

@@ -30,7 +30,10 @@ export interface IngestConnectOptions extends ChannelOptions {
 export interface NatsSourceOptions {
   /** The source's name: [a-z0-9][a-z0-9_-]{0,63}. */
   name: string;
-  /** The NATS subject (wildcards allowed). */
+  /**
+   * The NATS subject (wildcards allowed), in the tenant's namespace: the source reads
+   * `polaroid.ingest.<tenant>.<subject>`, where publishers publish (its `natsSubject`).
+   */
   subject: string;
   /** Shares the subject between ingest replicas. @default none */
   queueGroup?: string;
@@ -51,7 +54,10 @@ export interface SnapshotOptions {
 /** A connection to the ingest service. */
 export interface IngestClient extends AsyncDisposable {
   readonly endpoint: string;
-  /** Starts a NATS source; resolves with its state. */
+  /**
+   * Starts a NATS source; resolves with its state, whose `natsSubject` is the subject to
+   * publish to.
+   */
   addNatsSource(options: NatsSourceOptions): Promise<SourceInfo>;
   listSources(): Promise<SourceInfo[]>;
   removeSource(name: string): Promise<void>;

@@ -34,6 +34,7 @@ async function startIngestServer() {
         bufferedBytes: 0n,
         droppedRows: 0n,
         lastError: "",
+        natsSubject: "",
       };
       sources.set(name, source);
       return Promise.resolve(source);

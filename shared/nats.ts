@@ -13,6 +13,19 @@ export type { NatsConnection };
 export const HANDLE_EVENTS_SUBJECT = "polaroid.v1.handles.events";
 
 /**
+ * Where tenants publish to their ingest NATS sources: a source of tenant `acme` on subject
+ * `md.ticks.*` reads `polaroid.ingest.acme.md.ticks.*`, so no tenant reads, or shares a queue
+ * group on, another's subjects, and a locked-down server grants each tenant's publisher its
+ * own prefix only (scripts/nats_config.ts).
+ */
+export const INGEST_SUBJECT_PREFIX = "polaroid.ingest";
+
+/** The NATS subject an ingest source of `tenant` on `subject` reads. */
+export function ingestSubject(tenant: string, subject: string): string {
+  return `${INGEST_SUBJECT_PREFIX}.${tenant}.${subject}`;
+}
+
+/**
  * Each service's reply-subject prefix: a locked-down nats-server lets a service subscribe to
  * its own replies only, so no service reads another's (scripts/nats_config.ts).
  */

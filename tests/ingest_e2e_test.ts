@@ -15,12 +15,13 @@ Deno.test({
   async fn() {
     await using ingest = await connectIngest({ endpoint: cluster.endpoints.ingest });
     await using client = await connect({ endpoint: cluster.endpoints.compute });
-    await ingest.addNatsSource({
+    const source = await ingest.addNatsSource({
       name: "ticks",
       subject: "md.ticks.*",
       maxBatchRows: 100,
       maxBatchDelayMs: 50,
     });
+    assert.equal(source.natsSubject, "polaroid.ingest.default.md.ticks.*");
     const nats = await connectNats({ servers: cluster.endpoints.nats });
     try {
       const encoder = new TextEncoder();
@@ -28,11 +29,13 @@ Deno.test({
         const symbol = i % 2 === 0 ? "AAPL" : "MSFT";
         const seq = 9_007_199_254_740_993n + BigInt(i);
         nats.publish(
-          `md.ticks.${symbol}`,
+          `polaroid.ingest.default.md.ticks.${symbol}`,
           encoder.encode(`{"symbol":"${symbol}","px":${100 + (i % 7)},"seq":${seq}}`),
         );
       }
-      nats.publish("md.ticks.bad", encoder.encode("not json"));
+      nats.publish("polaroid.ingest.default.md.ticks.bad", encoder.encode("not json"));
+      // Outside the tenant's namespace: not the source's.
+      nats.publish("md.ticks.AAPL", encoder.encode('{"symbol":"AAPL","px":1,"seq":1}'));
       await nats.flush();
     } finally {
       await nats.close();

@@ -1,19 +1,21 @@
 /**
- * A source that reads JSON objects, one per message, from a NATS subject (optionally in a
- * queue group, so ingest replicas share the subject).
+ * A source that reads JSON objects, one per message, from a NATS subject in its tenant's
+ * namespace (optionally in a queue group, so ingest replicas share the subject).
  *
  * @module
  */
 
 import { FailedPreconditionError, InvalidArgumentError } from "../../shared/errors.ts";
 import type { SourceInfo, SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
-import type { NatsConnection } from "../../shared/nats.ts";
+import { ingestSubject, type NatsConnection } from "../../shared/nats.ts";
 import { Batcher, type BatcherObserver, type Timers } from "./batcher.ts";
 import { type Source, type SourceState, toSourceInfo } from "./source.ts";
 
 /** Options of createNatsSource(). */
 export interface NatsSourceOptions {
   nats: NatsConnection;
+  /** The tenant whose namespace the subject is in (shared/nats.ts, ingestSubject). */
+  tenant: string;
   /** @default none */
   observer?: BatcherObserver;
   /** @default the runtime's timers */
@@ -21,7 +23,8 @@ export interface NatsSourceOptions {
 }
 
 /**
- * Subscribes to the spec's subject and micro-batches what arrives. The spec must be
+ * Subscribes to the spec's subject in the tenant's namespace
+ * (`polaroid.ingest.<tenant>.<subject>`) and micro-batches what arrives. The spec must be
  * validated and defaulted (see SourceRegistry) and of the `nats` kind.
  */
 export function createNatsSource(spec: SourceSpec, options: NatsSourceOptions): Source {
@@ -30,7 +33,8 @@ export function createNatsSource(spec: SourceSpec, options: NatsSourceOptions): 
       `Cannot create NATS source as 'spec.kind' must be nats: current value is ${spec.kind?.$case}`,
     );
   }
-  const { subject, queueGroup } = spec.kind.value;
+  const { queueGroup } = spec.kind.value;
+  const subject = ingestSubject(options.tenant, spec.kind.value.subject);
   const batcher = new Batcher({
     maxBatchRows: spec.maxBatchRows,
     maxBatchDelayMs: spec.maxBatchDelayMs,
@@ -61,7 +65,10 @@ export function createNatsSource(spec: SourceSpec, options: NatsSourceOptions): 
   }
   return {
     spec,
-    info: (): SourceInfo => toSourceInfo(spec, state, batcher.stats()),
+    info: (): SourceInfo => ({
+      ...toSourceInfo(spec, state, batcher.stats()),
+      natsSubject: subject,
+    }),
     snapshot: () => {
       const ipc = batcher.snapshot();
       if (!ipc) {

@@ -146,14 +146,6 @@ export function resolveSpec(spec: SourceSpec | undefined, defaults: SourceDefaul
       JSON.stringify(subject.slice(0, 80)),
     );
   }
-  const first = subject.split(".")[0]!;
-  if (first === "*" || first === ">" || first === "polaroid" || /^(\$|_INBOX)/.test(first)) {
-    throw invalid(
-      "spec.nats.subject",
-      "start with a literal token other than polaroid, $... or _INBOX... (those subjects carry Polaroid's and NATS's own traffic)",
-      JSON.stringify(subject.slice(0, 80)),
-    );
-  }
   if (queueGroup !== "" && !/^[^\s*>]{1,256}$/.test(queueGroup)) {
     throw invalid(
       "spec.nats.queue_group",

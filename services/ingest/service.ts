@@ -49,6 +49,7 @@ export function buildIngestService(
       create: (spec, tenant) => {
         const source = createNatsSource(spec, {
           nats: deps.nats,
+          tenant,
           observer: metrics.observer(tenant, spec.name),
           ...(deps.timers ? { timers: deps.timers } : {}),
         });

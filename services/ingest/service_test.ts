@@ -134,6 +134,11 @@ Deno.test("IngestService: 1000 NATS messages (+3 malformed) become a snapshot ha
         spec: natsSpec("trades", "feeds.trades", { maxBatchRows: 100, maxBatchDelayMs: 50 }),
       });
       assert.equal(added.state, "running");
+      assert.equal(
+        added.natsSubject,
+        "polaroid.ingest.acme.feeds.trades",
+        "the tenant's namespace",
+      );
       assert.equal(added.spec?.maxBatchRows, 100);
       assert.equal(added.spec?.maxBufferBytes, BigInt(config.maxBufferBytes), "default filled in");
       await serviceNats.flush();
@@ -141,13 +146,13 @@ Deno.test("IngestService: 1000 NATS messages (+3 malformed) become a snapshot ha
       const pad = "x".repeat(1100);
       for (let i = 0; i < 1000; i++) {
         publisher.publish(
-          "feeds.trades",
+          added.natsSubject,
           `{"seq": ${i}, "id": ${
             9_007_199_254_740_993n + BigInt(i)
           }, "px": ${i}.5, "pad": "${pad}"}`,
         );
         const malformed = { 0: "not json", 400: `[${i}]`, 800: '"a string"' }[i];
-        if (malformed) publisher.publish("feeds.trades", malformed);
+        if (malformed) publisher.publish(added.natsSubject, malformed);
       }
       await publisher.flush();
 
@@ -276,6 +281,67 @@ Deno.test("IngestService: names, duplicates, limits, empty sources and removal",
   }
 });
 
+Deno.test("IngestService: a source reads its tenant's namespace only, never the bare subject", async () => {
+  const nats = await startNatsServer();
+  try {
+    const config = loadIngestConfig({
+      POLAROID_INGEST_PORT: "0",
+      POLAROID_INGEST_HTTP_PORT: "0",
+      POLAROID_NATS_URL: nats.url,
+      POLAROID_INGEST_MAX_BATCH_DELAY_MS: "20",
+      POLAROID_LOG_LEVEL: "warn",
+    });
+    const serviceNats = await connectNats(nats.url, { name: "ingest-test-service" });
+    const publisher = await connectNats(nats.url, { name: "ingest-test-publisher" });
+    await using ingest = await startService({
+      name: "ingest",
+      config,
+      build: buildIngestService(config, { nats: serviceNats, onClose: () => serviceNats.drain() }),
+    });
+    const as = (tenant: string) =>
+      new RpcClient(`127.0.0.1:${ingest.grpc.port}`, IngestServiceService, { tenant });
+    const acme = as("acme");
+    const globex = as("globex");
+    try {
+      // The same subject and queue group for both: still two namespaces.
+      const spec = {
+        ...natsSpec("feed", "md.>"),
+        kind: { $case: "nats" as const, value: { subject: "md.>", queueGroup: "replicas" } },
+      };
+      const mine = await acme.unary("addSource", { spec });
+      const theirs = await globex.unary("addSource", { spec });
+      assert.equal(mine.natsSubject, "polaroid.ingest.acme.md.>");
+      assert.equal(theirs.natsSubject, "polaroid.ingest.globex.md.>");
+      await serviceNats.flush();
+      for (let i = 0; i < 30; i++) {
+        publisher.publish("polaroid.ingest.acme.md.ticks", `{"i": ${i}}`);
+      }
+      for (let i = 0; i < 7; i++) {
+        publisher.publish("polaroid.ingest.globex.md.ticks", `{"i": ${i}}`);
+      }
+      for (let i = 0; i < 5; i++) publisher.publish("md.ticks", `{"i": ${i}}`);
+      await publisher.flush();
+      const rows = async (client: RpcClient<typeof IngestServiceService>) =>
+        (await client.unary("listSources", {})).sources[0]!.messages;
+      await waitFor(async () => (await rows(acme)) === 30n && (await rows(globex)) === 7n, {
+        timeoutMs: 10_000,
+        what: "30 messages for acme and 7 for globex",
+      });
+      // A message more for either would have arrived with these.
+      for (let i = 0; i < 3; i++) publisher.publish("polaroid.ingest.acme.md.ticks", `{"i": 0}`);
+      await publisher.flush();
+      await waitFor(async () => (await rows(acme)) === 33n, { timeoutMs: 10_000 });
+      assert.equal(await rows(globex), 7n, "the bare subject and acme's reached no globex source");
+    } finally {
+      acme.close();
+      globex.close();
+      await publisher.close();
+    }
+  } finally {
+    await nats.stop();
+  }
+});
+
 Deno.test("IngestService: sources in one queue group share a subject's messages", async () => {
   const nats = await startNatsServer();
   try {
@@ -304,7 +370,9 @@ Deno.test("IngestService: sources in one queue group share a subject's messages"
         });
       }
       await serviceNats.flush();
-      for (let i = 0; i < 200; i++) publisher.publish("feeds.shared", `{"i": ${i}}`);
+      for (let i = 0; i < 200; i++) {
+        publisher.publish("polaroid.ingest.default.feeds.shared", `{"i": ${i}}`);
+      }
       await publisher.flush();
       let rows: bigint[] = [];
       await waitFor(async () => {

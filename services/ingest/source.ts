@@ -46,5 +46,6 @@ export function toSourceInfo(
     bufferedBytes: BigInt(stats.bufferedBytes),
     droppedRows: BigInt(stats.droppedRows),
     lastError: stats.lastError,
+    natsSubject: "",
   };
 }

@@ -26,6 +26,10 @@ export const protobufFileName = "polaroid/v1/ingest.proto";
 
 /** JSON objects published on a NATS subject, one per message. */
 export interface NatsSource {
+  /**
+   * The subject in the tenant's namespace: the source reads
+   * `polaroid.ingest.<tenant>.<subject>` (SourceInfo.nats_subject).
+   */
   subject: string;
   /** Optional queue group, to share a subject between ingest replicas. */
   queueGroup: string;
@@ -64,6 +68,8 @@ export interface SourceInfo {
   bufferedBytes: bigint;
   droppedRows: bigint;
   lastError: string;
+  /** The NATS subject the source reads (NATS sources): where its publishers publish. */
+  natsSubject: string;
 }
 
 export interface ListSourcesRequest {
@@ -418,6 +424,7 @@ function createBaseSourceInfo(): SourceInfo {
     bufferedBytes: 0n,
     droppedRows: 0n,
     lastError: "",
+    natsSubject: "",
   };
 }
 
@@ -473,6 +480,9 @@ export const SourceInfo: MessageFns<SourceInfo> = {
     }
     if (message.lastError !== "") {
       writer.uint32(82).string(message.lastError);
+    }
+    if (message.natsSubject !== "") {
+      writer.uint32(90).string(message.natsSubject);
     }
     return writer;
   },
@@ -570,6 +580,14 @@ export const SourceInfo: MessageFns<SourceInfo> = {
             message.lastError = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.natsSubject = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -610,6 +628,11 @@ export const SourceInfo: MessageFns<SourceInfo> = {
         : isSet(object.last_error)
         ? globalThis.String(object.last_error)
         : "",
+      natsSubject: isSet(object.natsSubject)
+        ? globalThis.String(object.natsSubject)
+        : isSet(object.nats_subject)
+        ? globalThis.String(object.nats_subject)
+        : "",
     };
   },
 
@@ -645,6 +668,9 @@ export const SourceInfo: MessageFns<SourceInfo> = {
     if (message.lastError !== "") {
       obj.lastError = message.lastError;
     }
+    if (message.natsSubject !== "") {
+      obj.natsSubject = message.natsSubject;
+    }
     return obj;
   },
 
@@ -671,6 +697,7 @@ export const SourceInfo: MessageFns<SourceInfo> = {
       ? BigInt(object.droppedRows)
       : 0n;
     message.lastError = object.lastError ?? "";
+    message.natsSubject = object.natsSubject ?? "";
     return message;
   },
 };
