@@ -5,6 +5,7 @@
  */
 
 import type { Cluster, ClusterPorts } from "./cluster.ts";
+import type { SecureCluster } from "./_secure_cluster.ts";
 
 /** The ports `deno task up` uses unless `--free-ports` is given (the services' defaults). */
 export const WELL_KNOWN_PORTS: Readonly<Required<ClusterPorts>> = {
@@ -26,36 +27,50 @@ export interface UpFlags {
   exitAfterDemo: boolean;
   freePorts: boolean;
   /**
-   * `--tls`: a local CA and certificates, TLS on every gRPC port, token authentication (an
-   * admin key for tenant "default" is printed) and a locked-down NATS. Not with `--workers` yet.
+   * `--tls`: a local CA and certificates, TLS on every gRPC port (the balancer's too, with
+   * `--workers`), token authentication (an admin key for tenant "default" is printed) and a
+   * locked-down NATS.
    */
   tls: boolean;
+  /**
+   * `--mtls`: as `--tls`, with mTLS authentication instead of tokens: every caller presents a
+   * client certificate of the local CA (an admin certificate for tenant "default" is made and
+   * printed). Not with `--workers`: client certificates do not pass through the balancer.
+   */
+  mtls: boolean;
   /** `--workers N`: N compute workers behind nginx; undefined: one worker, no balancer. */
   workers?: number;
 }
 
 const USAGE =
-  "usage: deno task up [--no-demo] [--exit-after-demo] [--free-ports] [--workers N] [--tls]";
+  "usage: deno task up [--no-demo] [--exit-after-demo] [--free-ports] [--workers N] [--tls | --mtls]";
 
 /** Most workers `--workers` starts on one machine. */
 export const MAX_UP_WORKERS = 64;
 
 /** Parses the flags; throws a TypeError naming an unknown or malformed one. */
 export function parseUpFlags(args: readonly string[]): UpFlags {
-  const flags: UpFlags = { demo: true, exitAfterDemo: false, freePorts: false, tls: false };
+  const flags: UpFlags = {
+    demo: true,
+    exitAfterDemo: false,
+    freePorts: false,
+    tls: false,
+    mtls: false,
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--no-demo") flags.demo = false;
     else if (arg === "--exit-after-demo") flags.exitAfterDemo = true;
     else if (arg === "--free-ports") flags.freePorts = true;
     else if (arg === "--tls") flags.tls = true;
+    else if (arg === "--mtls") flags.tls = flags.mtls = true;
     else if (arg === "--workers") flags.workers = workerCount(args[++i]);
     else if (arg.startsWith("--workers=")) flags.workers = workerCount(arg.slice(10));
     else throw new TypeError(`Cannot start as '${arg}' is not a flag of deno task up\n${USAGE}`);
   }
-  if (flags.tls && flags.workers !== undefined) {
+  if (flags.mtls && flags.workers !== undefined) {
     throw new TypeError(
-      `Cannot start as '--tls' does not go with '--workers' yet (the balancer speaks plaintext to the workers)\n${USAGE}`,
+      `Cannot start as '--mtls' does not go with '--workers' (client certificates do not pass through the balancer; '--tls --workers N' uses tokens)\n${USAGE}`,
     );
   }
   return flags;
@@ -188,7 +203,7 @@ function portIsFree(port: number): boolean {
 export function banner(
   cluster: Cluster,
   logDir: string,
-  secure?: { ca: string; adminKey: string },
+  secure?: SecureCluster,
 ): string {
   const e = cluster.endpoints;
   const row = (name: string, grpc: string, http: string) =>
@@ -212,9 +227,19 @@ export function banner(
     ...(secure
       ? [
         `  TLS      every gRPC port; the CA is ${secure.ca}`,
-        `  auth     POLAROID_AUTH=token; admin key of tenant "default": ${secure.adminKey}`,
-        "  SDK      await connect({ endpoint: " + JSON.stringify(front) +
-        ", tls: { ca: await Deno.readTextFile(" + JSON.stringify(secure.ca) + ") }, token })",
+        ...(secure.adminCertificate
+          ? [
+            `  auth     POLAROID_AUTH=mtls; admin certificate of tenant "default": ${secure.adminCertificate.cert} (key ${secure.adminCertificate.key})`,
+            "  SDK      const read = Deno.readTextFile; await connect({ endpoint: " +
+            JSON.stringify(front) + ", tls: { ca: await read(" + JSON.stringify(secure.ca) +
+            "), cert: await read(" + JSON.stringify(secure.adminCertificate.cert) +
+            "), key: await read(" + JSON.stringify(secure.adminCertificate.key) + ") } })",
+          ]
+          : [
+            `  auth     POLAROID_AUTH=token; admin key of tenant "default": ${secure.adminKey}`,
+            "  SDK      await connect({ endpoint: " + JSON.stringify(front) +
+            ", tls: { ca: await Deno.readTextFile(" + JSON.stringify(secure.ca) + ") }, token })",
+          ]),
       ]
       : ["  SDK      await connect({ endpoint: " + JSON.stringify(front) + " })"]),
     "Ctrl-C stops the cluster.",

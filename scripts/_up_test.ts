@@ -7,14 +7,18 @@ Deno.test("parseUpFlags() reads the flags of deno task up", () => {
     exitAfterDemo: false,
     freePorts: false,
     tls: false,
+    mtls: false,
   });
   assert.deepEqual(parseUpFlags(["--no-demo", "--free-ports", "--tls"]), {
     demo: false,
     exitAfterDemo: false,
     freePorts: true,
     tls: true,
+    mtls: false,
   });
-  assert.throws(() => parseUpFlags(["--tls", "--workers", "2"]), /'--tls' does not go with/);
+  assert.equal(parseUpFlags(["--tls", "--workers", "2"]).workers, 2, "TLS behind the balancer");
+  assert.deepEqual([parseUpFlags(["--mtls"]).tls, parseUpFlags(["--mtls"]).mtls], [true, true]);
+  assert.throws(() => parseUpFlags(["--mtls", "--workers", "2"]), /'--mtls' does not go with/);
   assert.equal(parseUpFlags(["--exit-after-demo"]).exitAfterDemo, true);
 });
 

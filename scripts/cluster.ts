@@ -171,6 +171,24 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 5000;
 
+  const balancer = options.balancer ?? false;
+  const env = options.env ?? {};
+  if (balancer && env.POLAROID_AUTH === "mtls") {
+    throw new TypeError(
+      "Cannot start the cluster as 'balancer' does not go with POLAROID_AUTH=mtls: client certificates do not pass through nginx (use token authentication behind a balancer)",
+    );
+  }
+  // With TLS on the services, the balancer takes TLS from clients with the services'
+  // certificate and calls the workers over TLS, trusting their CA.
+  const balancerTls = env.POLAROID_TLS_CERT_FILE && env.POLAROID_TLS_KEY_FILE &&
+      env.POLAROID_TLS_CA_FILE
+    ? {
+      cert: env.POLAROID_TLS_CERT_FILE,
+      key: env.POLAROID_TLS_KEY_FILE,
+      ca: env.POLAROID_TLS_CA_FILE,
+    }
+    : undefined;
+
   const natsServer = await ensureCommand("nats-server", { log: notice });
   const setpriv = await findCommand("setpriv");
   const runDir = await Deno.makeTempDir({ prefix: "polaroid-cluster-" });
@@ -179,7 +197,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const dataRoot = options.dataRoot ?? `${REPO_ROOT}/data`;
   await Deno.mkdir(dataRoot, { recursive: true });
 
-  const balancer = options.balancer ?? false;
   const { ports, workers: workerPorts } = pickClusterPorts(options.ports ?? {}, {
     workers,
     balancer,
@@ -322,6 +339,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       statusPort: ports.balancerHttp,
       accessLog: `${logDir}/balancer.access.log`,
       log: notice,
+      ...(balancerTls ? { tls: balancerTls } : {}),
     });
     add("balancer", nginx.command, nginx.args, {}, nginx.healthUrl);
   }

@@ -44,8 +44,11 @@ export interface DemoOptions {
   print?: (line: string) => void;
   /** The caller's API key or JWT, for clusters with authentication on. @default none */
   token?: string;
-  /** TLS to the endpoint (`ca`: PEM). @default plaintext */
-  tls?: { ca: string };
+  /**
+   * TLS to the endpoint (PEM texts): the CA, and a client certificate and key for clusters
+   * with mTLS authentication. @default plaintext
+   */
+  tls?: { ca: string; cert?: string; key?: string };
 }
 
 /** Runs the demo against a compute endpoint and returns the result table. */

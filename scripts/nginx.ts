@@ -30,7 +30,7 @@ export interface NginxConfigOptions {
   upstreams: readonly string[];
   /** Directory for the pid, lock and temp files (must exist). */
   dir: string;
-  /** gRPC (HTTP/2 without TLS) port clients call. */
+  /** gRPC port clients call (HTTP/2, with TLS when `tls` is set). */
   port: number;
   /** Plain HTTP port answering `/healthz` (200) and `/status` (nginx stub_status). */
   statusPort: number;
@@ -53,6 +53,13 @@ export interface NginxConfigOptions {
   connectTimeoutSeconds?: number;
   /** nginx worker processes. @default 1 */
   workerProcesses?: number;
+  /**
+   * TLS both ways: clients reach the balancer over TLS with `cert` and `key` (PEM paths), and
+   * it calls the workers over TLS, trusting `ca` and checking that their certificate names
+   * `serverName`. Client certificates do not pass through a balancer, so workers behind it
+   * cannot use `POLAROID_AUTH=mtls`. @default plaintext (HTTP/2 without TLS) both ways
+   */
+  tls?: { cert: string; key: string; ca: string; serverName?: string };
 }
 
 /**
@@ -123,10 +130,10 @@ ${
   }
 
   server {
-    listen ${listen(options.port)} http2;
+    listen ${listen(options.port)}${options.tls ? " ssl" : ""} http2;${tlsServer(options.tls)}
 
     location / {
-      grpc_pass grpc://polaroid_compute;
+      grpc_pass ${options.tls ? "grpcs" : "grpc"}://polaroid_compute;${tlsUpstream(options.tls)}
       grpc_connect_timeout ${options.connectTimeoutSeconds ?? 5}s;
       grpc_read_timeout ${timeout};
       grpc_send_timeout ${timeout};
@@ -161,6 +168,32 @@ ${
   }
 }
 `;
+}
+
+function tlsServer(tls: NginxConfigOptions["tls"]): string {
+  if (!tls) return "";
+  return `
+    ssl_certificate ${JSON.stringify(tls.cert)};
+    ssl_certificate_key ${JSON.stringify(tls.key)};
+    ssl_protocols TLSv1.2 TLSv1.3;`;
+}
+
+function tlsUpstream(tls: NginxConfigOptions["tls"]): string {
+  if (!tls) return "";
+  const name = tls.serverName ?? "localhost";
+  if (!/^[A-Za-z0-9.\-]+$/.test(name)) {
+    throw new TypeError(
+      `Cannot configure the balancer as 'tls.serverName' must be a host name: current value is ${
+        JSON.stringify(name)
+      }`,
+    );
+  }
+  return `
+      grpc_ssl_trusted_certificate ${JSON.stringify(tls.ca)};
+      grpc_ssl_verify on;
+      grpc_ssl_verify_depth 2;
+      grpc_ssl_name ${name};
+      grpc_ssl_protocols TLSv1.2 TLSv1.3;`;
 }
 
 /** Options of prepareBalancer(): those of nginxConfig(), `dir` created if missing. */

@@ -151,3 +151,37 @@ Deno.test({
     }
   },
 });
+
+Deno.test("nginxConfig() with TLS takes TLS from clients and calls the workers over TLS", () => {
+  const tls = { cert: "/c/s.pem", key: "/c/s-key.pem", ca: "/c/ca.pem" };
+  const text = nginxConfig({ upstreams: UPSTREAMS, dir: "/d", port: 1, statusPort: 2, tls });
+  assert.match(text, /listen 127\.0\.0\.1:1 ssl http2;/);
+  assert.match(text, /ssl_certificate "\/c\/s\.pem";\s+ssl_certificate_key "\/c\/s-key\.pem";/);
+  assert.match(text, /grpc_pass grpcs:\/\/polaroid_compute;/);
+  assert.match(text, /grpc_ssl_trusted_certificate "\/c\/ca\.pem";\s+grpc_ssl_verify on;/);
+  assert.match(text, /grpc_ssl_name localhost;/);
+  assert.match(
+    nginxConfig({
+      upstreams: UPSTREAMS,
+      dir: "/d",
+      port: 1,
+      statusPort: 2,
+      tls: { ...tls, serverName: "compute" },
+    }),
+    /grpc_ssl_name compute;/,
+  );
+  assert.throws(
+    () =>
+      nginxConfig({
+        upstreams: UPSTREAMS,
+        dir: "/d",
+        port: 1,
+        statusPort: 2,
+        tls: { ...tls, serverName: "x; evil" },
+      }),
+    /'tls\.serverName' must be a host name/,
+  );
+  // Without TLS: plaintext both ways.
+  const plain = nginxConfig({ upstreams: UPSTREAMS, dir: "/d", port: 1, statusPort: 2 });
+  assert.ok(!/ssl/.test(plain) && /grpc_pass grpc:\/\//.test(plain));
+});

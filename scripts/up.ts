@@ -13,7 +13,10 @@
  * - `--tls`: TLS on every gRPC port, from a local CA made in `.cluster/tls` (openssl), token
  *   authentication with keys made in `.cluster/secrets`, and a locked-down NATS (a user per
  *   service); the banner prints the CA and an admin key for tenant "default"
- *   (docs/security.md). Not with `--workers` yet.
+ *   (docs/security.md). With `--workers`, nginx takes TLS from clients and calls the workers
+ *   over TLS.
+ * - `--mtls`: as `--tls`, but callers authenticate with client certificates of the local CA;
+ *   the banner prints an admin certificate for tenant "default". Not with `--workers`.
  *
  * Ports: each POLAROID_*_PORT variable (see PORT_VARIABLES in _up.ts) fixes one port; the others
  * are the services' well-known defaults when free, else free ones.
@@ -80,9 +83,11 @@ async function main(args: readonly string[]): Promise<number> {
   let secure: SecureCluster | undefined;
   if (flags.tls) {
     try {
-      secure = await secureCluster(`${REPO_ROOT}/.cluster`);
+      secure = await secureCluster(`${REPO_ROOT}/.cluster`, { mtls: flags.mtls });
     } catch (error) {
-      console.error(`Cannot start with --tls: ${(error as Error).message}`);
+      console.error(
+        `Cannot start with ${flags.mtls ? "--mtls" : "--tls"}: ${(error as Error).message}`,
+      );
       return 1;
     }
   }
@@ -110,13 +115,13 @@ async function main(args: readonly string[]): Promise<number> {
     console.log(banner(cluster, logDir, secure));
     if (flags.demo) {
       const front = cluster.endpoints.balancer ?? cluster.endpoints.compute;
-      const demo = runDemo(
-        front,
-        secure ? { token: secure.adminKey, tls: { ca: await Deno.readTextFile(secure.ca) } } : {},
-      ).then(() => 0, (error) => {
-        console.error(`demo failed: ${error instanceof Error ? error.stack : String(error)}`);
-        return 1;
-      });
+      const demo = runDemo(front, secure ? await demoCredentials(secure) : {}).then(
+        () => 0,
+        (error) => {
+          console.error(`demo failed: ${error instanceof Error ? error.stack : String(error)}`);
+          return 1;
+        },
+      );
       const code = await Promise.race([demo, done.promise]);
       if (flags.exitAfterDemo || interrupted) return interrupted ? 0 : code;
     } else if (flags.exitAfterDemo) {
@@ -130,6 +135,19 @@ async function main(args: readonly string[]): Promise<number> {
     Deno.removeSignalListener("SIGTERM", onSignal);
     console.log("stopped");
   }
+}
+
+/** How the demo signs in to a secured cluster: the admin key, or the admin certificate. */
+async function demoCredentials(secure: SecureCluster) {
+  const ca = await Deno.readTextFile(secure.ca);
+  const certificate = secure.adminCertificate;
+  if (certificate) {
+    const [cert, key] = await Promise.all(
+      [certificate.cert, certificate.key].map((path) => Deno.readTextFile(path)),
+    );
+    return { tls: { ca, cert: cert!, key: key! } };
+  }
+  return { token: secure.adminKey!, tls: { ca } };
 }
 
 if (import.meta.main) {

@@ -25,7 +25,7 @@ Deno.test({
     await using client = await connect({
       endpoint: `localhost:${cluster.endpoints.compute.split(":").at(-1)}`,
       tls: { ca },
-      token: secure.adminKey,
+      token: secure.adminKey!,
     });
     const rows = Array.from({ length: 1000 }, (_, i) => ({ i, x: i / 4 }));
     await using df = await client.fromRecords(rows);
@@ -40,7 +40,7 @@ Deno.test({
   async fn() {
     const endpoint = cluster.endpoints.compute;
     await assert.rejects(
-      connect({ endpoint, token: secure.adminKey, connectTimeoutMs: 2000 }),
+      connect({ endpoint, token: secure.adminKey!, connectTimeoutMs: 2000 }),
       "a plaintext client",
     );
     const other = await makeCertificates(`${dir}/other`, []);
@@ -48,7 +48,7 @@ Deno.test({
       connect({
         endpoint,
         tls: { ca: await Deno.readTextFile(other.ca) },
-        token: secure.adminKey,
+        token: secure.adminKey!,
         connectTimeoutMs: 2000,
       }),
       "a client trusting another CA",
@@ -56,7 +56,7 @@ Deno.test({
     await using keyless = await connect({ endpoint, tls: { ca }, connectTimeoutMs: 5000 });
     await assert.rejects(keyless.listHandles(), UnauthenticatedError);
     // The services are still up and serving.
-    await using client = await connect({ endpoint, tls: { ca }, token: secure.adminKey });
+    await using client = await connect({ endpoint, tls: { ca }, token: secure.adminKey! });
     await client.listHandles();
   },
 });
