@@ -6,12 +6,12 @@
  */
 
 import assert from "node:assert/strict";
-import { initSecrets } from "../scripts/auth_key.ts";
+import { DEPLOYMENT_HOSTS, initSecrets } from "../scripts/auth_key.ts";
 
 /** Makes a deployment's secrets in a temporary directory; removed when disposed. */
 export async function deploymentSecrets(): Promise<AsyncDisposable & { dir: string }> {
   const dir = await Deno.makeTempDir({ prefix: "polaroid-secrets-" });
-  await initSecrets(dir, "default");
+  await initSecrets(dir, "default", { tlsHosts: DEPLOYMENT_HOSTS });
   return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
 }
 

@@ -82,6 +82,10 @@ Deno.test("compose.yaml wires endpoints, ports and healthchecks that the config 
     ]] as const
   ) {
     assert.equal(config.auth.mode, "token", "every service authenticates its callers");
+    // TLS on its port and to the services it calls, with the certificate auth:key made.
+    assert.match(config.tls.cert ?? "", /BEGIN CERTIFICATE/, `${kind} serves TLS`);
+    assert.match(config.tls.key ?? "", /PRIVATE KEY/);
+    assert.match(config.tls.ca ?? "", /BEGIN CERTIFICATE/, `${kind} verifies whom it calls`);
     assert.match(config.auth.serviceToken ?? "", /^pk_/, "and has its own credential");
     // Each service signs in to NATS as its own user, with the password nats.conf gives it.
     assert.equal(config.natsAuth?.user, `polaroid-${kind}`);

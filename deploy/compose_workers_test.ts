@@ -5,6 +5,7 @@ import { loadComputeConfig, loadHandlesConfig, loadIngestConfig } from "../share
 import { COMPOSE_BALANCER, composeNginxConfig } from "./compose/balancer.ts";
 import { findCommand } from "../scripts/_debian.ts";
 import { REPO_ROOT } from "../scripts/_repo.ts";
+import { DEPLOYMENT_HOSTS } from "../scripts/auth_key.ts";
 
 const DIR = `${REPO_ROOT}/deploy/compose`;
 
@@ -16,6 +17,7 @@ interface Service {
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  secrets?: string[];
 }
 
 /**
@@ -60,6 +62,14 @@ Deno.test("compose.workers.yaml puts nginx in front of compute replicas on one s
     ),
   );
   assert.equal(balancer.depends_on!.compute?.condition, "service_healthy");
+  // TLS both ways with the services' certificate, checked against the name the replicas share.
+  const tls = COMPOSE_BALANCER.tls!;
+  assert.deepEqual(
+    [tls.cert, tls.key, tls.ca],
+    balancer.secrets!.map((name) => `/run/secrets/${name}`),
+  );
+  assert.deepEqual(balancer.secrets, ["polaroid_tls_cert", "polaroid_tls_key", "polaroid_tls_ca"]);
+  assert.ok(DEPLOYMENT_HOSTS.includes(tls.serverName!), "the certificate names the replicas");
 
   // A service's environment as its container sees it, secrets included.
   await using secrets = await deploymentSecrets();

@@ -3,6 +3,8 @@ import { loadComputeConfig, loadHandlesConfig, loadIngestConfig } from "../share
 import { SERVICE_ENTRY_POINTS, type ServiceKind } from "../scripts/cluster.ts";
 import { REPO_ROOT } from "../scripts/_repo.ts";
 import { newApiKey } from "../shared/auth/api_keys.ts";
+import { initSecrets } from "../scripts/auth_key.ts";
+import { ensureCommand } from "../scripts/_debian.ts";
 
 const DIR = `${REPO_ROOT}/deploy/fly`;
 
@@ -20,6 +22,7 @@ const key = newApiKey("polaroid", ["service"]);
 const FLY_SECRETS = {
   POLAROID_AUTH_API_KEYS: JSON.stringify([key.record]),
   POLAROID_SERVICE_TOKEN: key.key,
+  POLAROID_NATS_PASSWORD: "a-password-from-nats-conf",
 };
 
 const LOADERS = {
@@ -42,6 +45,7 @@ for (const kind of Object.keys(SERVICE_ENTRY_POINTS) as ServiceKind[]) {
     assert.equal(config.host, "::");
     assert.equal(config.auth.mode, "token", "every app authenticates its callers");
     assert.equal(config.natsUrl, "nats://polaroid-nats.internal:4222");
+    assert.equal(config.natsAuth?.user, `polaroid-${kind}`, "its own user of the locked NATS");
     const checks = section(toml, "checks.healthz");
     assert.deepEqual([checks.type, checks.path], ["http", "/healthz"]);
     assert.match(toml, new RegExp(`\\[checks\\.healthz\\][^[]*port = ${config.httpPort}\\n`));
@@ -67,4 +71,41 @@ Deno.test("the fly apps find each other at .internal addresses", async () => {
   const ingest = loadIngestConfig(await env("ingest"));
   assert.equal(compute.handlesEndpoint, `polaroid-handles.internal:${handles.grpcPort}`);
   assert.equal(ingest.computeEndpoint, `polaroid-compute.internal:${compute.grpcPort}`);
+});
+
+Deno.test("fly.nats.toml runs a locked-down NATS from a secret, private, JetStream on a volume", async () => {
+  const toml = await Deno.readTextFile(`${DIR}/fly.nats.toml`);
+  assert.match(toml, /^app = "polaroid-nats"$/m);
+  assert.equal(section(toml, "build").image?.startsWith("nats:2.10"), true);
+  assert.deepEqual(section(toml, "files"), {}, "[[files]] is an array of tables");
+  assert.match(
+    toml,
+    /\[\[files\]\]\n\s*guest_path = "\/etc\/nats\/nats-server\.conf"\n\s*secret_name = "NATS_CONF"/,
+  );
+  assert.deepEqual(section(toml, "mounts"), { source: "nats_data", destination: "/data" });
+  assert.ok(!toml.includes("[[services]]"), "no public service");
+  const checks = section(toml, "checks.healthz");
+  assert.deepEqual([checks.type, checks.path], ["http", "/healthz"]);
+  // The configuration the README has auth:key write: the apps' users, on Fly's IPv6 network,
+  // JetStream where the volume is mounted, and nats-server accepts it.
+  const dir = await Deno.makeTempDir();
+  try {
+    await initSecrets(dir, "default", { natsHost: "::" });
+    const conf = await Deno.readTextFile(`${dir}/nats.conf`);
+    assert.match(conf, /listen: "\[::\]:4222"/);
+    assert.match(conf, /http: "\[::\]:8222"/);
+    assert.match(conf, /store_dir: "\/data"/);
+    for (const kind of Object.keys(SERVICE_ENTRY_POINTS)) {
+      assert.ok(conf.includes(`user: "polaroid-${kind}"`), kind);
+    }
+    const natsServer = await ensureCommand("nats-server", { log: () => {} });
+    const out = await new Deno.Command(natsServer, {
+      args: ["-t", "-c", `${dir}/nats.conf`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

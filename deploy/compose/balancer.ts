@@ -9,7 +9,10 @@
 
 import { nginxConfig, type NginxConfigOptions } from "../../scripts/nginx.ts";
 
-/** The balancer in containers: every `compute` replica, gRPC on 50050, status on 9094. */
+/**
+ * The balancer in containers: every `compute` replica, gRPC on 50050 (TLS both ways), status
+ * on 9094.
+ */
 export const COMPOSE_BALANCER: NginxConfigOptions = {
   upstreams: ["compute:50051"],
   dir: "/tmp",
@@ -17,6 +20,13 @@ export const COMPOSE_BALANCER: NginxConfigOptions = {
   port: 50050,
   statusPort: 9094,
   accessLog: "/dev/stdout",
+  // TLS from clients and to each replica, with the services' certificate (compose.yaml).
+  tls: {
+    cert: "/run/secrets/polaroid_tls_cert",
+    key: "/run/secrets/polaroid_tls_key",
+    ca: "/run/secrets/polaroid_tls_ca",
+    serverName: "compute",
+  },
 };
 
 /** The text of deploy/compose/nginx.conf. */
