@@ -16,6 +16,7 @@ import {
   UnauthenticatedError,
 } from "../sdk/mod.ts";
 import { Buffer } from "node:buffer";
+import { connect as natsConnect } from "@nats-io/transport-node";
 import { RemoteLazyFrame } from "../sdk/lazy_frame.ts";
 import { scanHandlePlan } from "../sdk/plan.ts";
 import { newApiKey } from "../shared/auth/api_keys.ts";
@@ -212,6 +213,22 @@ Deno.test({
     jobs.close();
     // Acme's source is still there, and its job still its own.
     assert.deepEqual((await acmeIngest.listSources()).map((s) => s.spec?.name), ["ticks"]);
+    // globex naming acme's subject reads its own namespace: none of acme's messages.
+    const theirs = await globexIngest.addNatsSource({ name: "ticks", subject: "md.acme.ticks" });
+    assert.equal(theirs.natsSubject, "polaroid.ingest.globex.md.acme.ticks");
+    const nats = await natsConnect({ servers: cluster.endpoints.nats });
+    try {
+      for (let i = 0; i < 20; i++) nats.publish("polaroid.ingest.acme.md.acme.ticks", `{"i":${i}}`);
+      await nats.flush();
+    } finally {
+      await nats.close();
+    }
+    await waitFor(async () => (await acmeIngest.listSources())[0]!.messages === 20n, {
+      timeoutMs: 10_000,
+      what: "acme's 20 messages",
+    });
+    assert.equal((await globexIngest.listSources())[0]!.messages, 0n, "globex read none");
+    await globexIngest.removeSource("ticks");
     await acmeIngest.removeSource("ticks");
     await (await job.wait({ timeoutMs: 60_000 })).release();
     console.log(`cross-tenant outcomes: ${JSON.stringify(outcomes)}`);
