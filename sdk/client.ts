@@ -6,6 +6,7 @@
  * @module
  */
 
+import { scanOptionsProto } from "./scan_options.ts";
 import { type RecordBatch, Table } from "apache-arrow";
 import { checkName, type ScanCsvOptions, type UploadOptions, withName } from "./client_options.ts";
 import { FailedPreconditionError, HandleNotFoundError, InternalError } from "../shared/errors.ts";
@@ -15,7 +16,12 @@ import {
 } from "../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../shared/gen/polaroid/v1/handles.ts";
-import { FileFormat, type FileScan, type Plan } from "../shared/gen/polaroid/v1/plan.ts";
+import {
+  FileFormat,
+  type FileScan,
+  type Plan,
+  type ScanOptions,
+} from "../shared/gen/polaroid/v1/plan.ts";
 import type { RequestOf, ResponseOf } from "../shared/grpc/types.ts";
 import { collectBatches, collectTable, DATAFRAME_SERVICE, uploadRequests } from "./arrow.ts";
 import { firstHandleId, sourceHandleId } from "./balancer.ts";
@@ -79,18 +85,24 @@ export interface Client extends AsyncDisposable {
     schema?: Schema,
     options?: UploadOptions,
   ): Promise<RemoteDataFrame>;
-  /** A lazy scan of Parquet file(s) under the server's data root (globs allowed). */
-  scanParquet(path: string): RemoteLazyFrame;
-  /** A lazy scan of a CSV file under the server's data root. */
+  /**
+   * A lazy scan of Parquet file(s) under the server's data root (globs allowed). nodejs-polars'
+   * scan options are refused, naming the option (docs/compat.md, Options).
+   */
+  scanParquet(path: string, options?: Record<string, unknown>): RemoteLazyFrame;
+  /**
+   * A lazy scan of a CSV file under the server's data root; `hasHeader` and `sep` are applied,
+   * nodejs-polars' other scan options are refused, naming the option.
+   */
   scanCsv(path: string, options?: ScanCsvOptions): RemoteLazyFrame;
   /** Same as `scanCsv` (nodejs-polars spelling). */
   scanCSV(path: string, options?: ScanCsvOptions): RemoteLazyFrame;
   /** A lazy scan of Arrow IPC file(s) under the server's data root (globs allowed). */
-  scanIpc(path: string): RemoteLazyFrame;
+  scanIpc(path: string, options?: Record<string, unknown>): RemoteLazyFrame;
   /** Same as `scanIpc` (nodejs-polars spelling). */
-  scanIPC(path: string): RemoteLazyFrame;
-  /** A lazy scan of a newline-delimited JSON file under the server's data root. */
-  scanJson(path: string): RemoteLazyFrame;
+  scanIPC(path: string, options?: Record<string, unknown>): RemoteLazyFrame;
+  /** A lazy scan of a newline-delimited JSON file under the server's data root (options refused). */
+  scanJson(path: string, options?: Record<string, unknown>): RemoteLazyFrame;
   /**
    * Opens a stored frame by id (HandleNotFoundError when it is gone). The frame takes over
    * one reference: `release()` drops it (call `retain()` first to share the handle).
@@ -209,12 +221,18 @@ class ClientImpl implements Client, Session {
     return new RemoteLazyFrame(this, scanFilePlan(file));
   }
 
-  scanParquet(path: string): RemoteLazyFrame {
-    return this.#scan({ format: FileFormat.FILE_FORMAT_PARQUET, path });
+  scanParquet(path: string, options?: Record<string, unknown>): RemoteLazyFrame {
+    return this.#scan(
+      fileScan(FileFormat.FILE_FORMAT_PARQUET, path, scanOptionsProto("pl.scanParquet", options)),
+    );
   }
 
   scanCsv(path: string, options: ScanCsvOptions = {}): RemoteLazyFrame {
-    const file: FileScan = { format: FileFormat.FILE_FORMAT_CSV, path };
+    const file = fileScan(
+      FileFormat.FILE_FORMAT_CSV,
+      path,
+      scanOptionsProto("pl.scanCSV", options),
+    );
     if (options.hasHeader !== undefined) file.hasHeader = options.hasHeader;
     if (options.sep !== undefined) {
       if (typeof options.sep !== "string" || [...options.sep].length !== 1) {
@@ -233,16 +251,20 @@ class ClientImpl implements Client, Session {
     return this.scanCsv(path, options);
   }
 
-  scanIpc(path: string): RemoteLazyFrame {
-    return this.#scan({ format: FileFormat.FILE_FORMAT_IPC, path });
+  scanIpc(path: string, options?: Record<string, unknown>): RemoteLazyFrame {
+    return this.#scan(
+      fileScan(FileFormat.FILE_FORMAT_IPC, path, scanOptionsProto("pl.scanIPC", options)),
+    );
   }
 
-  scanIPC(path: string): RemoteLazyFrame {
-    return this.scanIpc(path);
+  scanIPC(path: string, options?: Record<string, unknown>): RemoteLazyFrame {
+    return this.scanIpc(path, options);
   }
 
-  scanJson(path: string): RemoteLazyFrame {
-    return this.#scan({ format: FileFormat.FILE_FORMAT_NDJSON, path });
+  scanJson(path: string, options?: Record<string, unknown>): RemoteLazyFrame {
+    return this.#scan(
+      fileScan(FileFormat.FILE_FORMAT_NDJSON, path, scanOptionsProto("pl.scanJson", options)),
+    );
   }
 
   sql(query: string, options?: SqlOptions): RemoteLazyFrame {
@@ -374,4 +396,9 @@ export async function connect(options: ConnectOptions | string = {}): Promise<Cl
   checkCount("connect", "resume.maxDelayMs", opts.resume?.maxDelayMs);
   const rpc = await openChannels(endpoints, SERVICES, opts);
   return new ClientImpl(rpc, opts.batchSize ?? 0, opts.resume);
+}
+
+/** A file scan, with its nodejs-polars options when any are set. */
+function fileScan(format: FileFormat, path: string, options: ScanOptions | undefined): FileScan {
+  return options === undefined ? { format, path } : { format, path, options };
 }

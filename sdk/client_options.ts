@@ -21,6 +21,8 @@ export interface UploadOptions {
 
 /** Options of `scanCsv()`. */
 export interface ScanCsvOptions {
+  /** nodejs-polars' other scan options: refused, naming the option (docs/compat.md, Options). */
+  [option: string]: unknown;
   /** @default true (server side) */
   hasHeader?: boolean;
   /** The field separator, one character. @default "," (server side) */

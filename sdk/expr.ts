@@ -38,6 +38,7 @@ import {
   valueListOptions,
 } from "./expr/_core_args.ts";
 import { literalProto, type LiteralValue } from "./literal.ts";
+import { refuseOptions } from "./option_audit.ts";
 
 /** An expression or a plain value (wrapped in `lit()`). */
 export type ExprOrValue = Expr | LiteralValue;
@@ -200,6 +201,15 @@ function replacePairs(old: unknown, new_: unknown): [ArgValue, ArgValue] {
   if (isOptions(old)) {
     const mapping = old.old;
     if (isOptions(mapping)) {
+      // nodejs-polars drops a new_ given with a mapping; Python Polars refuses it.
+      const ignored = old.new_ ?? new_;
+      if (ignored !== undefined) {
+        throw new TypeError(
+          `Cannot replace values as 'new_' must be unset when 'old' is a mapping: current value is ${
+            String(ignored)
+          }`,
+        );
+      }
       return [Object.keys(mapping), Object.values(mapping).map(plainArg)];
     }
     return [replaceValue(mapping), replaceValue(old.new_ ?? new_)];
@@ -216,6 +226,16 @@ type RollingArgs = [
 ];
 /** RollingArgs and a delta degrees of freedom (std and var). */
 type RollingDdofArgs = [...RollingArgs, ddof?: number];
+/**
+ * The options of a rolling statistic that takes no ddof (all but std and var): a ddof other
+ * than nodejs-polars' default is refused (sdk/option_audit_expr.ts), its default not sent.
+ */
+function windowOptions(method: string, ...args: RollingArgs): ArgOptions {
+  refuseOptions(method, args[0]);
+  const { ddof: _ddof, ...options } = rollingOptions(...args);
+  return options;
+}
+
 /** The arguments of an exponentially weighted statistic (see EwmOptions). */
 type EwmArgs = [
   alpha?: number | EwmOptions,
@@ -889,23 +909,23 @@ export class Expr {
 
   /** Moving maximum over `windowSize` rows (see RollingOptions). */
   rollingMax(...args: RollingArgs): Expr {
-    return callMethod(this, "rollingMax", [], rollingOptions(...args));
+    return callMethod(this, "rollingMax", [], windowOptions("Expr.rollingMax", ...args));
   }
   /** Moving mean over `windowSize` rows (see RollingOptions). */
   rollingMean(...args: RollingArgs): Expr {
-    return callMethod(this, "rollingMean", [], rollingOptions(...args));
+    return callMethod(this, "rollingMean", [], windowOptions("Expr.rollingMean", ...args));
   }
   /** Moving minimum over `windowSize` rows (see RollingOptions). */
   rollingMin(...args: RollingArgs): Expr {
-    return callMethod(this, "rollingMin", [], rollingOptions(...args));
+    return callMethod(this, "rollingMin", [], windowOptions("Expr.rollingMin", ...args));
   }
   /** Moving sum over `windowSize` rows (see RollingOptions). */
   rollingSum(...args: RollingArgs): Expr {
-    return callMethod(this, "rollingSum", [], rollingOptions(...args));
+    return callMethod(this, "rollingSum", [], windowOptions("Expr.rollingSum", ...args));
   }
   /** Moving median over `windowSize` rows (see RollingOptions). */
   rollingMedian(...args: RollingArgs): Expr {
-    return callMethod(this, "rollingMedian", [], rollingOptions(...args));
+    return callMethod(this, "rollingMedian", [], windowOptions("Expr.rollingMedian", ...args));
   }
   /** Moving standard deviation over `windowSize` rows. @param ddof @default 1 */
   rollingStd(...args: RollingDdofArgs): Expr {
@@ -928,7 +948,7 @@ export class Expr {
       ? { quantile, interpolation, windowSize: windowSize! }
       : quantile;
     return callMethod(this, "rollingQuantile", [], {
-      ...rollingOptions(o as RollingOptions, weights, minPeriods, center),
+      ...windowOptions("Expr.rollingQuantile", o as RollingOptions, weights, minPeriods, center),
       quantile: o.quantile,
       interpolation: o.interpolation,
     });
@@ -1143,7 +1163,8 @@ export class Expr {
   ): Expr {
     const [from, to] = replacePairs(old, new_);
     const o = isOptions(old) ? old : { default_, returnDtype };
-    const fallback = o.default_ ?? default_;
+    // An explicit null default (Python Polars' default=None) makes unmatched values null.
+    const fallback = o.default_ !== undefined ? o.default_ : default_;
     return callMethod(this, "replaceStrict", [from, to], {
       default: fallback === undefined ? undefined : replaceValue(fallback),
       returnDtype: (o.returnDtype ?? returnDtype) as DataType | undefined,

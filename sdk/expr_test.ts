@@ -299,6 +299,31 @@ Deno.test("Expr.replace() takes lists, scalars and a mapping", () => {
   assert.deepEqual(strict.options, { default: 0n, returnDtype: "dtype" });
 });
 
+Deno.test("Expr.replace() refuses new_ beside a mapping and sends a null default_", () => {
+  assert.throws(
+    () => col("g").replace({ old: { a: "x" }, new_: "y" }),
+    (e) => e instanceof TypeError && e.message.includes("'new_'"),
+  );
+  assert.throws(() => col("g").replaceStrict({ old: { a: 1 } }, [2]), TypeError);
+  const nulled = callOf(col("g").replaceStrict({ old: { a: 1 }, default_: null }));
+  assert.deepEqual(nulled.options, { default: {} });
+});
+
+Deno.test("Expr rolling statistics without a ddof refuse one but its default, which is not sent", () => {
+  assert.deepEqual(
+    callOf(col("x").rollingMean({ windowSize: 3, ddof: 1 })),
+    callOf(col("x").rollingMean(3)),
+  );
+  assert.throws(
+    () => col("x").rollingMedian({ windowSize: 3, ddof: 0 }),
+    (e) => e instanceof TypeError && e.message.includes("'ddof'"),
+  );
+  assert.deepEqual(callOf(col("x").rollingVar({ windowSize: 3, ddof: 0 })).options, {
+    windowSize: 3n,
+    ddof: 0n,
+  });
+});
+
 Deno.test("Expr.list, toJSON() and inner() expose the namespace and the protobuf form", () => {
   const e = col("l");
   assert.equal(e.list.constructor.name, "ExprList");

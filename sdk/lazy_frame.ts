@@ -10,6 +10,7 @@
  * @module
  */
 
+import { refuseOptions } from "./option_audit.ts";
 import type { Buffer } from "node:buffer";
 import type { RecordBatch, Table } from "apache-arrow";
 import { type Plan, Plan as PlanMessage } from "../shared/gen/polaroid/v1/plan.ts";
@@ -400,6 +401,11 @@ export class RemoteLazyFrame {
 
   /** Runs the plan and keeps the result on the server, as a RemoteDataFrame (a handle). */
   collect(options: CollectOptions = {}): Promise<RemoteDataFrame> {
+    try {
+      refuseOptions("LazyDataFrame.collect", options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#query.collect(options);
   }
 
@@ -428,8 +434,12 @@ export class RemoteLazyFrame {
     return (await this.#query.explain()).logical;
   }
 
-  /** The optimized plan, as Polars prints it. */
-  async describeOptimizedPlan(): Promise<string> {
+  /**
+   * The optimized plan, as Polars prints it (with Polars' default passes: nodejs-polars'
+   * optimizer switches are refused).
+   */
+  async describeOptimizedPlan(options?: Record<string, unknown>): Promise<string> {
+    refuseOptions("LazyDataFrame.describeOptimizedPlan", options);
     return (await this.#query.explain()).optimized;
   }
 

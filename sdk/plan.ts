@@ -5,6 +5,7 @@
  * @module
  */
 
+import { refuseOptions } from "./option_audit.ts";
 import type { DataType as ProtoDataType } from "../shared/gen/polaroid/v1/types.ts";
 import { type FileScan, JoinType, type Plan, UniqueKeep } from "../shared/gen/polaroid/v1/plan.ts";
 import { DataType } from "./datatypes.ts";
@@ -42,10 +43,25 @@ export interface JoinOptions {
   rightOn?: ColumnsOrExpr;
   /** @default "inner" */
   how?: JoinHow;
-  /** Appended to clashing right-hand column names. @default "_right" */
+  /** Appended to clashing right-hand column names. @default "right" (nodejs-polars') */
   suffix?: string;
-  /** Full joins: merge the key columns into one. Other joins always merge them. @default false */
+  /**
+   * Merge the key columns into one. @default Polars' for the join type: inner and left joins
+   * merge them, full joins keep both
+   */
   coalesce?: boolean;
+  /** Accepted for nodejs-polars compatibility; the server decides. */
+  allowParallel?: boolean;
+  /** Accepted for nodejs-polars compatibility; the server decides. */
+  forceParallel?: boolean;
+  /** Refused (TypeError naming it): the server does not check join cardinality yet. */
+  validate?: unknown;
+  /** Refused (TypeError naming it): null keys never match each other on the server yet. */
+  nullsEqual?: unknown;
+  /** Refused (TypeError naming it): the server keeps Polars' default row order only. */
+  maintainOrder?: unknown;
+  /** Refused (TypeError naming it): the server picks the build side. */
+  buildSide?: unknown;
 }
 
 /** Which row `unique()` keeps among duplicates. */
@@ -231,6 +247,7 @@ export function joinPlan(left: Plan, right: Plan, options: JoinOptions): Plan {
   if (typeof options !== "object" || options === null) {
     fail("join", "'options' must be an object", options);
   }
+  refuseOptions("LazyDataFrame.join", options);
   const how = options.how ?? "inner";
   const type = JOIN_TYPES[how];
   if (type === undefined) {
@@ -265,8 +282,8 @@ export function joinPlan(left: Plan, right: Plan, options: JoinOptions): Plan {
         how: type,
         leftOn: leftKeys,
         rightOn: rightKeys,
-        suffix: options.suffix ?? "",
-        coalesce: options.coalesce ?? false,
+        ...(options.suffix === undefined ? {} : { suffix: options.suffix }),
+        ...(options.coalesce === undefined ? {} : { coalesce: options.coalesce }),
       },
     },
   };

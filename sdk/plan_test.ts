@@ -110,8 +110,9 @@ Deno.test("joinPlan() with 'on' uses the same keys on both sides", () => {
   assert.equal(join.how, JoinType.JOIN_TYPE_INNER);
   assert.deepEqual(join.leftOn, [col("k1").toProto(), col("k2").toProto()]);
   assert.deepEqual(join.rightOn, join.leftOn);
-  assert.equal(join.suffix, "");
-  assert.equal(join.coalesce, false);
+  // Unset: the server applies nodejs-polars' defaults ("right", coalescing by join type).
+  assert.equal(join.suffix, undefined);
+  assert.equal(join.coalesce, undefined);
   assert.equal(join.left, scan);
   assert.equal(join.right, other);
 });
@@ -130,7 +131,7 @@ Deno.test("joinPlan() with leftOn/rightOn keeps each side's keys", () => {
 Deno.test("joinPlan() maps 'outer' to FULL and passes coalesce", () => {
   const outer = node(joinPlan(scan, other, { on: "k", how: "outer" }), "join");
   assert.equal(outer.how, JoinType.JOIN_TYPE_FULL);
-  assert.equal(outer.coalesce, false);
+  assert.equal(outer.coalesce, undefined);
   const full = node(joinPlan(scan, other, { on: "k", how: "full", coalesce: true }), "join");
   assert.equal(full.how, JoinType.JOIN_TYPE_FULL);
   assert.equal(full.coalesce, true);

@@ -7,7 +7,4 @@
  */
 
 /** Known wrong results: example id → the difference and what ends it. */
-export const KNOWN_WRONG_RESULTS: Readonly<Record<string, string>> = {
-  "LazyDataFrame.join#3":
-    "nodejs-polars 0.25.2 suffixes the right frame's clashing column with \"right\" (`hamright`), the SDK with \"_right\"; issue 12's option audit makes the SDK's join defaults nodejs-polars'",
-};
+export const KNOWN_WRONG_RESULTS: Readonly<Record<string, string>> = {};

@@ -7,6 +7,7 @@
 
 import { type ExamplesReport, OUTCOMES } from "./examples.ts";
 import { type Matrix, tally } from "./matrix.ts";
+import { renderOptions } from "./options_render.ts";
 
 function percent(n: number, d: number): string {
   return d === 0 ? "—" : `${(100 * n / d).toFixed(1)}%`;
@@ -51,6 +52,7 @@ export function renderMarkdown(m: Matrix, examples?: ExamplesReport): string {
     );
   }
   lines.push("", "Top-level functions are listed for reference and not counted in the lazy API.");
+  lines.push("", ...renderOptions().trimEnd().split("\n"));
   if (examples) lines.push("", ...renderExamples(examples).trimEnd().split("\n"));
   for (const s of m.sections) {
     lines.push("", `## ${s.interface === "pl" ? "Top-level functions" : s.interface}`, "");

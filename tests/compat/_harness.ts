@@ -34,6 +34,11 @@ export interface CompatCase {
    * exact types (say why, and what Python Polars gives). The query then runs on the SDK only.
    */
   expected?: () => pl.DataFrame;
+  /**
+   * Collect with these options on both engines (`collect(options)`: nodejs-polars' async
+   * collect in-process, the SDK's Execute and a download remotely). @default a plain download
+   */
+  collect?: Readonly<Record<string, unknown>>;
 }
 
 /** The fixtures uploaded once per cluster, and their in-process twins. */
@@ -67,17 +72,32 @@ function sorted(df: pl.DataFrame, by: readonly string[] | undefined): pl.DataFra
 
 /** Runs one case on both engines and asserts equal schemas and rows. */
 export async function runCase(ctx: CompatContext, c: CompatCase): Promise<void> {
+  const local = () =>
+    c.query(pl as unknown as Api, localFrames(ctx)) as unknown as pl.LazyDataFrame;
   const expected = sorted(
-    c.expected?.() ??
-      (c.query(pl as unknown as Api, localFrames(ctx)) as unknown as pl.LazyDataFrame)
-        .collectSync(),
+    c.expected?.() ?? (c.collect ? await local().collect({ ...c.collect }) : local().collectSync()),
     c.sortBy,
   );
-  const remote: Table = await c.query(sdk, ctx.remote).toArrow();
+  const remote: Table = c.collect
+    ? await collected(c.query(sdk, ctx.remote), { ...c.collect })
+    : await c.query(sdk, ctx.remote).toArrow();
   const actual = c.sortBy && c.sortBy.length > 0
     ? frameToTable(sorted(pl.readIPCStream(tableBytes(remote)), c.sortBy))
     : remote;
   assertSameTable(actual, frameToTable(expected), c.covers.join(", "));
+}
+
+/** The result of `collect(options)` on the server, downloaded, then released. */
+async function collected(
+  query: ReturnType<CompatCase["query"]>,
+  options: Readonly<Record<string, unknown>>,
+): Promise<Table> {
+  const df = await query.collect(options);
+  try {
+    return await df.toArrow();
+  } finally {
+    await df.release();
+  }
 }
 
 function tableBytes(table: Table): Buffer {

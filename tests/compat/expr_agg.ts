@@ -9,11 +9,12 @@ import type { CompatCase } from "./_harness.ts";
 
 export const EXPR_AGG_CASES: readonly CompatCase[] = [
   {
-    covers: ["Expr.all", "Expr.any"],
+    covers: ["Expr.all", "Expr.any", "Expr.all.ignoreNulls", "Expr.any.ignoreNulls"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("b").all().alias("all"),
         pl.col("b").all(false).alias("all_kleene"),
+        pl.col("b").all({ ignoreNulls: false }).alias("all_kleene_opt"),
         pl.col("b").any({ ignoreNulls: false }).alias("any_kleene"),
         pl.col("b").any(true).alias("any"),
         pl.col("b").isNull().any().alias("any_null"),
@@ -73,7 +74,7 @@ export const EXPR_AGG_CASES: readonly CompatCase[] = [
       f.mixed.groupBy("g").agg(pl.col("i").implode().alias("il"), pl.col("s").implode()),
   },
   {
-    covers: ["Expr.entropy"],
+    covers: ["Expr.entropy", "Expr.entropy.base", "Expr.entropy.normalize"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("x").entropy().alias("e"),
@@ -83,11 +84,18 @@ export const EXPR_AGG_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.kurtosis", "Expr.skew"],
+    covers: [
+      "Expr.kurtosis",
+      "Expr.skew",
+      "Expr.kurtosis.fisher",
+      "Expr.kurtosis.bias",
+      "Expr.skew.bias",
+    ],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("x").kurtosis().alias("k"),
         pl.col("x").kurtosis(false).alias("kp"),
+        pl.col("x").kurtosis({ fisher: false }).alias("kpo"),
         pl.col("x").kurtosis({ fisher: true, bias: false }).alias("ku"),
         pl.col("u").kurtosis(false, false).alias("kuu"),
         pl.col("x").skew().alias("s"),

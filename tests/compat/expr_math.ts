@@ -62,7 +62,7 @@ export const EXPR_MATH_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.pow", "Expr.sqrt"],
+    covers: ["Expr.pow", "Expr.sqrt", "Expr.pow.exponent"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("x").pow(2).alias("sq"),
@@ -77,7 +77,7 @@ export const EXPR_MATH_CASES: readonly CompatCase[] = [
       f.mixed.select(pl.col("f").ceil().alias("c"), pl.col("f").floor().alias("fl")),
   },
   {
-    covers: ["Expr.round"],
+    covers: ["Expr.round", "Expr.round.decimals", "Expr.round.mode"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("f").round(1).alias("r1"),
@@ -87,7 +87,7 @@ export const EXPR_MATH_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.clip"],
+    covers: ["Expr.clip", "Expr.clip.min", "Expr.clip.max"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("f").clip(0, 5).alias("f05"),
@@ -116,16 +116,17 @@ export const EXPR_MATH_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.reinterpret"],
+    covers: ["Expr.reinterpret", "Expr.reinterpret.signed"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").reinterpret(false).alias("u"),
+        pl.col("i").reinterpret({ signed: false }).alias("uo"),
         pl.col("i").reinterpret({ signed: true }).alias("s"),
         pl.col("i").reinterpret(false).reinterpret().alias("back"),
       ),
   },
   {
-    covers: ["Expr.hash"],
+    covers: ["Expr.hash", "Expr.hash.k0", "Expr.hash.k1", "Expr.hash.k2", "Expr.hash.k3"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").hash().alias("h0"),

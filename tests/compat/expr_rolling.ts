@@ -32,6 +32,57 @@ export const EXPR_ROLLING_CASES: readonly CompatCase[] = [
       ),
   },
   {
+    // Every window option in the options object, none at its default.
+    covers: [
+      "Expr.rollingMean",
+      "Expr.rollingSum",
+      "Expr.rollingMin",
+      "Expr.rollingMax",
+      "Expr.rollingMedian",
+      "Expr.rollingQuantile",
+      "Expr.rollingStd",
+      "Expr.rollingVar",
+      ...["Mean", "Sum", "Min", "Max", "Median", "Quantile", "Std", "Var"].flatMap((m) =>
+        ["windowSize", "weights", "minPeriods", "center"].map((o) => `Expr.rolling${m}.${o}`)
+      ),
+    ],
+    query: (pl, f) =>
+      f.mixed.select(
+        pl.col("x").rollingMean({ windowSize: 3, weights: [1, 2, 1], minPeriods: 2, center: true })
+          .alias("mean"),
+        pl.col("x").rollingSum({ windowSize: 3, weights: [0.5, 1, 2], minPeriods: 2, center: true })
+          .alias("sum"),
+        pl.col("u").rollingMin({ windowSize: 3, weights: [1, 2, 3], minPeriods: 1, center: true })
+          .alias("min"),
+        pl.col("x").rollingMax({
+          windowSize: 4,
+          weights: [1, 1, 2, 2],
+          minPeriods: 2,
+          center: true,
+        })
+          .alias("max"),
+        pl.col("x").rollingMedian({
+          windowSize: 3,
+          weights: [1, 2, 1],
+          minPeriods: 2,
+          center: true,
+        })
+          .alias("median"),
+        pl.col("x").rollingQuantile({
+          quantile: 0.25,
+          interpolation: "linear",
+          windowSize: 3,
+          weights: [1, 2, 1],
+          minPeriods: 2,
+          center: true,
+        }).alias("q"),
+        pl.col("x").rollingStd({ windowSize: 3, weights: [1, 2, 1], minPeriods: 2, center: true })
+          .alias("std"),
+        pl.col("u").rollingVar({ windowSize: 3, weights: [1, 1, 2], minPeriods: 1, center: true })
+          .alias("var"),
+      ),
+  },
+  {
     covers: ["Expr.rollingMedian", "Expr.rollingStd", "Expr.rollingVar"],
     query: (pl, f) =>
       f.mixed.select(
@@ -46,7 +97,7 @@ export const EXPR_ROLLING_CASES: readonly CompatCase[] = [
   {
     // nodejs-polars' JS wrapper drops `ddof` (always 1); its native method, which the
     // expected frame calls, applies it as Python Polars' rolling_std(ddof=...) does.
-    covers: ["Expr.rollingStd", "Expr.rollingVar"],
+    covers: ["Expr.rollingStd", "Expr.rollingVar", "Expr.rollingStd.ddof", "Expr.rollingVar.ddof"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("x").rollingStd({ windowSize: 3, ddof: 0 }).alias("std0"),
@@ -64,7 +115,11 @@ export const EXPR_ROLLING_CASES: readonly CompatCase[] = [
     },
   },
   {
-    covers: ["Expr.rollingQuantile"],
+    covers: [
+      "Expr.rollingQuantile",
+      "Expr.rollingQuantile.quantile",
+      "Expr.rollingQuantile.interpolation",
+    ],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("x").rollingQuantile(0.25, "linear", 4).alias("q25"),
@@ -80,7 +135,7 @@ export const EXPR_ROLLING_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.rollingSkew"],
+    covers: ["Expr.rollingSkew", "Expr.rollingSkew.windowSize", "Expr.rollingSkew.bias"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("x").rollingSkew(4).alias("s4"),
@@ -99,6 +154,44 @@ export const EXPR_ROLLING_CASES: readonly CompatCase[] = [
         pl.col("i").ewmStd(0.5, true, 2, true, true).alias("sb"),
         pl.col("x").ewmVar().alias("v"),
         pl.col("u").ewmVar({ alpha: 0.7, adjust: false, bias: true }).alias("vb"),
+      ),
+  },
+  {
+    // Every ewm option in the options object, none at its default, over a column with a null.
+    covers: [
+      "Expr.ewmMean",
+      "Expr.ewmStd",
+      "Expr.ewmVar",
+      ...["Mean", "Std", "Var"].flatMap((m) =>
+        ["alpha", "adjust", "minPeriods", "bias", "ignoreNulls"].map((o) => `Expr.ewm${m}.${o}`)
+      ),
+    ],
+    query: (pl, f) =>
+      f.mixed.select(
+        pl.col("i").ewmMean({
+          alpha: 0.3,
+          adjust: false,
+          minPeriods: 3,
+          bias: true,
+          ignoreNulls: false,
+        })
+          .alias("m"),
+        pl.col("i").ewmStd({
+          alpha: 0.6,
+          adjust: false,
+          minPeriods: 2,
+          bias: true,
+          ignoreNulls: false,
+        })
+          .alias("s"),
+        pl.col("i").ewmVar({
+          alpha: 0.25,
+          adjust: false,
+          minPeriods: 2,
+          bias: true,
+          ignoreNulls: false,
+        })
+          .alias("v"),
       ),
   },
   {

@@ -10,7 +10,7 @@ import { fixtures } from "./fixtures.ts";
 
 export const EXPR_ROWS_CASES: readonly CompatCase[] = [
   {
-    covers: ["Expr.head", "Expr.tail"],
+    covers: ["Expr.head", "Expr.tail", "Expr.head.length", "Expr.tail.length"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").head(3).alias("h"),
@@ -25,7 +25,7 @@ export const EXPR_ROWS_CASES: readonly CompatCase[] = [
       f.mixed.groupBy("g").agg(pl.col("i").head(2).alias("h"), pl.col("x").tail(1).alias("t")),
   },
   {
-    covers: ["Expr.slice"],
+    covers: ["Expr.slice", "Expr.slice.offset", "Expr.slice.length"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").slice(2, 3).alias("a"),
@@ -34,7 +34,7 @@ export const EXPR_ROWS_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.gather", "Expr.gatherEvery"],
+    covers: ["Expr.gather", "Expr.gatherEvery", "Expr.gather.index"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").gather([0, 2, 11, 5]).alias("g"),
@@ -48,7 +48,13 @@ export const EXPR_ROWS_CASES: readonly CompatCase[] = [
     query: (pl, f) => f.mixed.select(pl.col("i").gatherEvery(4, 1), pl.col("g").gatherEvery(4, 3)),
   },
   {
-    covers: ["Expr.sort", "Expr.reverse"],
+    covers: [
+      "Expr.sort",
+      "Expr.reverse",
+      "Expr.sort.descending",
+      "Expr.sort.nullsLast",
+      "Expr.sort.maintainOrder",
+    ],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").sort().alias("asc"),
@@ -60,7 +66,7 @@ export const EXPR_ROWS_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.sortBy"],
+    covers: ["Expr.sortBy", "Expr.sortBy.by", "Expr.sortBy.descending"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").sortBy("x").alias("byx"),
@@ -70,7 +76,7 @@ export const EXPR_ROWS_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.argSort"],
+    covers: ["Expr.argSort", "Expr.argSort.descending", "Expr.argSort.nullsLast"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("x").argSort().alias("a"),
@@ -80,7 +86,7 @@ export const EXPR_ROWS_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.unique"],
+    covers: ["Expr.unique", "Expr.unique.maintainOrder"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("g").unique(true).alias("g1"),
@@ -126,7 +132,7 @@ export const EXPR_ROWS_CASES: readonly CompatCase[] = [
       f.mixed.select(pl.col("l").flatten(), pl.col("l").flatten().implode().explode().alias("r")),
   },
   {
-    covers: ["Expr.extendConstant"],
+    covers: ["Expr.extendConstant", "Expr.extendConstant.value", "Expr.extendConstant.n"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").extendConstant(7, 2).alias("i"),
@@ -157,7 +163,13 @@ export const EXPR_ROWS_CASES: readonly CompatCase[] = [
     query: (pl, f) => f.mixed.select(pl.col("i").reshape([-1]), pl.col("u").reshape([12])),
   },
   {
-    covers: ["Expr.sample"],
+    covers: [
+      "Expr.sample",
+      "Expr.sample.n",
+      "Expr.sample.seed",
+      "Expr.sample.shuffle",
+      "Expr.sample.withReplacement",
+    ],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").sample(5, undefined, false, 42).alias("n5"),
@@ -166,7 +178,7 @@ export const EXPR_ROWS_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.sample"],
+    covers: ["Expr.sample", "Expr.sample.frac"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").sample({ frac: 2, withReplacement: true, seed: 11, shuffle: true }).alias("f2"),
@@ -174,7 +186,7 @@ export const EXPR_ROWS_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.shuffle"],
+    covers: ["Expr.shuffle", "Expr.shuffle.seed"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").shuffle(7).alias("i"),

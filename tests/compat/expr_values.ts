@@ -92,7 +92,7 @@ export const EXPR_VALUES_CASES: readonly CompatCase[] = [
     },
   },
   {
-    covers: ["Expr.replace"],
+    covers: ["Expr.replace", "Expr.replace.old"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("g").replace("a", "A").alias("one"),
@@ -103,7 +103,7 @@ export const EXPR_VALUES_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.replaceStrict"],
+    covers: ["Expr.replaceStrict", "Expr.replaceStrict.old", "Expr.replaceStrict.default_"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("g").replaceStrict(["a", "b", "c"], ["x", "y", "z"]).alias("all"),
@@ -120,6 +120,56 @@ export const EXPR_VALUES_CASES: readonly CompatCase[] = [
     query: (pl, f) => f.mixed.select(pl.col("g").replaceStrict(["a"], [1], 0).alias("r")),
     expected: () =>
       pl.DataFrame([pl.Series("r", [1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0], pl.Float64)]),
+  },
+  {
+    // In the options form nodejs-polars' wrapper reads only a mapping in `old` (a list becomes
+    // its indexes) and drops `new_` and `returnDtype`; Python Polars' replace(old, new) and
+    // replace_strict(..., return_dtype) apply them. Expected: the positional calls, which
+    // nodejs-polars gets right.
+    covers: [
+      "Expr.replace",
+      "Expr.replaceStrict",
+      "Expr.replace.old",
+      "Expr.replace.new_",
+      "Expr.replaceStrict.old",
+      "Expr.replaceStrict.new_",
+      "Expr.replaceStrict.returnDtype",
+    ],
+    query: (pl, f) =>
+      f.mixed.select(
+        pl.col("i").replace({ old: [3, 7], new_: [30, 70] }).alias("ints"),
+        pl.col("g").replace({ old: "a", new_: pl.col("s").first() }).alias("expr"),
+        pl.col("g").replaceStrict({ old: ["a", "b", "c"], new_: ["x", "y", "z"] }).alias("all"),
+        pl.col("g").replaceStrict({ old: { a: 1, b: 2, c: 3 }, returnDtype: pl.UInt8 }).alias("u8"),
+        pl.col("g").replaceStrict({ old: ["a"], new_: [1], default_: -1, returnDtype: pl.Int16 })
+          .alias("i16"),
+      ),
+    expected: () =>
+      fixtures().mixed.select(
+        pl.col("i").replace([3, 7], [30, 70]).alias("ints"),
+        pl.col("g").replace("a", pl.col("s").first()).alias("expr"),
+        pl.col("g").replaceStrict(["a", "b", "c"], ["x", "y", "z"]).alias("all"),
+        pl.col("g").replaceStrict(["a", "b", "c"], [1, 2, 3], undefined, pl.UInt8).alias("u8"),
+        pl.col("g").replaceStrict(["a"], [1], -1, pl.Int16).alias("i16"),
+      ),
+  },
+  {
+    // An explicit null default_ (Python Polars' default=None) makes unmatched values null;
+    // nodejs-polars' wrapper drops it (and fails on "b"). Expected: its native method.
+    covers: ["Expr.replaceStrict", "Expr.replaceStrict.default_"],
+    query: (pl, f) =>
+      f.mixed.select(pl.col("g").replaceStrict({ old: { a: 1, c: 3 }, default_: null }).alias("r")),
+    expected: () =>
+      fixtures().mixed.select(
+        pl._Expr(
+          pl.col("g")._expr.replaceStrict(
+            pl.lit(pl.Series(["a", "c"]))._expr,
+            pl.lit(pl.Series([1, 3]))._expr,
+            pl.lit(null)._expr,
+            undefined,
+          ),
+        ).alias("r"),
+      ),
   },
   {
     covers: ["Expr.exclude"],

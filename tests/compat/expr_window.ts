@@ -22,7 +22,14 @@ export const EXPR_WINDOW_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.cumSum", "Expr.cumProd", "Expr.cumMin", "Expr.cumMax", "Expr.cumCount"],
+    covers: [
+      "Expr.cumSum",
+      "Expr.cumProd",
+      "Expr.cumMin",
+      "Expr.cumMax",
+      "Expr.cumCount",
+      "Expr.cumProd.reverse",
+    ],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").cumSum().alias("sum"),
@@ -38,6 +45,25 @@ export const EXPR_WINDOW_CASES: readonly CompatCase[] = [
       ),
   },
   {
+    covers: [
+      "Expr.cumSum",
+      "Expr.cumMin",
+      "Expr.cumMax",
+      "Expr.cumCount",
+      "Expr.cumSum.reverse",
+      "Expr.cumMin.reverse",
+      "Expr.cumMax.reverse",
+      "Expr.cumCount.reverse",
+    ],
+    query: (pl, f) =>
+      f.mixed.select(
+        pl.col("i").cumSum({ reverse: true }).alias("rsum"),
+        pl.col("f").cumMin({ reverse: true }).alias("rmin"),
+        pl.col("x").cumMax({ reverse: true }).alias("rmax"),
+        pl.col("s").cumCount({ reverse: true }).alias("rcnt"),
+      ),
+  },
+  {
     covers: ["Expr.diff"],
     query: (pl, f) =>
       f.mixed.select(
@@ -48,11 +74,11 @@ export const EXPR_WINDOW_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.diff"],
+    covers: ["Expr.diff", "Expr.diff.n", "Expr.diff.nullBehavior"],
     query: (pl, f) => f.mixed.select(pl.col("i").diff({ n: 2, nullBehavior: "drop" })),
   },
   {
-    covers: ["Expr.pctChange"],
+    covers: ["Expr.pctChange", "Expr.pctChange.n"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("x").pctChange().alias("p1"),
@@ -62,10 +88,17 @@ export const EXPR_WINDOW_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.shift", "Expr.shiftAndFill"],
+    covers: [
+      "Expr.shift",
+      "Expr.shiftAndFill",
+      "Expr.shift.periods",
+      "Expr.shiftAndFill.periods",
+      "Expr.shiftAndFill.fillValue",
+    ],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").shift(2).alias("s2"),
+        pl.col("i").shift({ periods: -2 }).alias("so"),
         pl.col("s").shift(-3).alias("sm3"),
         pl.col("f").shift({ periods: 1 }).alias("s1"),
         pl.col("i").shiftAndFill(2, 0).alias("sf"),
@@ -75,7 +108,7 @@ export const EXPR_WINDOW_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["Expr.rank"],
+    covers: ["Expr.rank", "Expr.rank.method", "Expr.rank.descending"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("i").rank().alias("avg"),

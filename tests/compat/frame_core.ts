@@ -32,13 +32,33 @@ export const FRAME_CORE_CASES: readonly CompatCase[] = [
     query: (_pl, f) => f.mixed.select("g", "i", "x").sort("i", true, true),
   },
   {
-    covers: ["LazyDataFrame.sort"],
+    covers: [
+      "LazyDataFrame.sort",
+      "LazyDataFrame.sort.by",
+      "LazyDataFrame.sort.descending",
+      "LazyDataFrame.sort.maintainOrder",
+    ],
     query: (pl, f) =>
       f.mixed.select("g", "i", "x").sort({
         by: [pl.col("g"), "x"],
         descending: [false, true],
         maintainOrder: true,
       }),
+  },
+  {
+    covers: [
+      "LazyDataFrame.sort",
+      "LazyDataFrame.sort.nullsLast",
+      "LazyDataFrame.sort.multithreaded",
+    ],
+    query: (_pl, f) =>
+      f.mixed.select("g", "i", "x").sort({ by: "i", nullsLast: true, multithreaded: false }),
+  },
+  {
+    // Polars' streaming engine gives the same result as the in-memory one, on both engines.
+    covers: ["LazyDataFrame.collect", "LazyDataFrame.collect.streaming"],
+    query: (pl, f) => f.mixed.filter(pl.col("x").gt(0.2)).select("g", "i", "x"),
+    collect: { streaming: true },
   },
   {
     covers: ["LazyDataFrame.head", "LazyDataFrame.limit"],
@@ -50,7 +70,7 @@ export const FRAME_CORE_CASES: readonly CompatCase[] = [
     query: (pl, f) => pl.concat([f.mixed.tail(4), f.mixed.tail(), f.mixed.last()]),
   },
   {
-    covers: ["LazyDataFrame.slice"],
+    covers: ["LazyDataFrame.slice", "LazyDataFrame.slice.offset", "LazyDataFrame.slice.length"],
     query: (pl, f) => pl.concat([f.mixed.slice(2, 3), f.mixed.slice({ offset: -3, length: 2 })]),
   },
   {
@@ -60,7 +80,12 @@ export const FRAME_CORE_CASES: readonly CompatCase[] = [
     expected: () => fixtures().mixed.lazy().first(),
   },
   {
-    covers: ["LazyDataFrame.unique"],
+    covers: [
+      "LazyDataFrame.unique",
+      "LazyDataFrame.unique.subset",
+      "LazyDataFrame.unique.keep",
+      "LazyDataFrame.unique.maintainOrder",
+    ],
     query: (_pl, f) =>
       f.mixed.select("g", "b").unique({ subset: "g", keep: "first", maintainOrder: true }),
   },
@@ -93,7 +118,7 @@ export const FRAME_CORE_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["LazyDataFrame.groupBy", "LazyGroupBy.agg"],
+    covers: ["LazyDataFrame.groupBy", "LazyGroupBy.agg", "LazyDataFrame.groupBy.maintainOrder"],
     query: (pl, f) =>
       f.mixed.groupBy(["g", pl.col("b")], { maintainOrder: false }).agg(pl.col("u").mean()),
     sortBy: ["g", "b"],
@@ -104,22 +129,40 @@ export const FRAME_CORE_CASES: readonly CompatCase[] = [
     sortBy: ["g"],
   },
   {
-    // nodejs-polars' default suffix is "right" (no underscore; Polars documents "_right").
-    // The SDK uses Polars' "_right": expected is nodejs-polars with the suffix given.
-    covers: ["LazyDataFrame.join"],
+    // nodejs-polars' default suffix is "right" (no underscore; Python Polars' is "_right").
+    covers: ["LazyDataFrame.join", "LazyDataFrame.join.on"],
     query: (_pl, f) => f.left.join(f.right, { on: "k" }),
-    expected: () => {
-      const { left, right } = fixtures();
-      return left.lazy().join(right.lazy(), { on: "k", suffix: "_right" }).collectSync();
-    },
   },
   {
-    covers: ["LazyDataFrame.join"],
+    covers: ["LazyDataFrame.join", "LazyDataFrame.join.how", "LazyDataFrame.join.suffix"],
     query: (_pl, f) => f.left.join(f.right, { on: "k", how: "left", suffix: "_r" }),
     sortBy: ["k", "w"],
   },
   {
-    covers: ["LazyDataFrame.join"],
+    // A left join keeps both key columns when asked not to coalesce ("kright").
+    covers: [
+      "LazyDataFrame.join",
+      "LazyDataFrame.join.coalesce",
+      "LazyDataFrame.join.allowParallel",
+      "LazyDataFrame.join.forceParallel",
+    ],
+    query: (_pl, f) =>
+      f.left.join(f.right, {
+        on: "k",
+        how: "left",
+        coalesce: false,
+        allowParallel: false,
+        forceParallel: true,
+      }),
+    sortBy: ["k", "w"],
+  },
+  {
+    covers: [
+      "LazyDataFrame.join",
+      "LazyDataFrame.join.leftOn",
+      "LazyDataFrame.join.rightOn",
+      "LazyDataFrame.join.coalesce",
+    ],
     query: (_pl, f) =>
       f.left.join(f.right, {
         leftOn: "k",

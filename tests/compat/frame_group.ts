@@ -48,7 +48,18 @@ export const FRAME_GROUP_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["LazyDataFrame.groupByDynamic", "LazyGroupBy.agg"],
+    covers: [
+      "LazyDataFrame.groupByDynamic",
+      "LazyGroupBy.agg",
+      "LazyDataFrame.groupByDynamic.indexColumn",
+      "LazyDataFrame.groupByDynamic.every",
+      "LazyDataFrame.groupByDynamic.period",
+      "LazyDataFrame.groupByDynamic.offset",
+      "LazyDataFrame.groupByDynamic.label",
+      "LazyDataFrame.groupByDynamic.includeBoundaries",
+      "LazyDataFrame.groupByDynamic.closed",
+      "LazyDataFrame.groupByDynamic.startBy",
+    ],
     query: (pl, f) =>
       f.mixed.groupByDynamic({
         indexColumn: "t",
@@ -62,7 +73,7 @@ export const FRAME_GROUP_CASES: readonly CompatCase[] = [
       }).agg(pl.col("x").max()),
   },
   {
-    covers: ["LazyDataFrame.groupByDynamic", "LazyGroupBy.agg"],
+    covers: ["LazyDataFrame.groupByDynamic", "LazyGroupBy.agg", "LazyDataFrame.groupByDynamic.by"],
     query: (pl, f) =>
       f.mixed.groupByDynamic({ indexColumn: "t", every: "1d", by: "g", closed: "right" })
         .agg(pl.col("x").mean()),
@@ -88,7 +99,15 @@ export const FRAME_GROUP_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["LazyDataFrame.groupByRolling", "LazyGroupBy.agg"],
+    covers: [
+      "LazyDataFrame.groupByRolling",
+      "LazyGroupBy.agg",
+      "LazyDataFrame.groupByRolling.indexColumn",
+      "LazyDataFrame.groupByRolling.period",
+      "LazyDataFrame.groupByRolling.offset",
+      "LazyDataFrame.groupByRolling.closed",
+      "LazyDataFrame.groupByRolling.by",
+    ],
     query: (pl, f) =>
       f.mixed.groupByRolling({
         indexColumn: "t",

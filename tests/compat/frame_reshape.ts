@@ -27,7 +27,11 @@ export const FRAME_RESHAPE_CASES: readonly CompatCase[] = [
     query: (_pl, f) => f.mixed.select("g", "i", "x").unpivot("g", ["i", "x"]),
   },
   {
-    covers: ["LazyDataFrame.unpivot"],
+    covers: [
+      "LazyDataFrame.unpivot",
+      "LazyDataFrame.unpivot.variableName",
+      "LazyDataFrame.unpivot.valueName",
+    ],
     query: (_pl, f) =>
       f.mixed.select("g", "b", "s").unpivot(["g", "b"], "s", {
         variableName: "column",
@@ -91,7 +95,7 @@ export const FRAME_RESHAPE_CASES: readonly CompatCase[] = [
       pl.concat([f.left, f.right.rename({ k: "rk", name: "rname" })], { how: "horizontal" }),
   },
   {
-    covers: ["pl.concat"],
+    covers: ["pl.concat", "pl.concat.how", "pl.concat.rechunk"],
     query: (pl, f) =>
       pl.concat([f.left, f.right.select("w", "k"), f.left.select("name")], {
         how: "diagonal",
@@ -99,7 +103,7 @@ export const FRAME_RESHAPE_CASES: readonly CompatCase[] = [
       }),
   },
   {
-    covers: ["pl.concat"],
+    covers: ["pl.concat", "pl.concat.how", "pl.concat.parallel"],
     query: (pl, f) =>
       pl.concat([f.left, f.right.select(pl.col("k").cast(pl.Int32), "w")], {
         how: "diagonalRelaxed",

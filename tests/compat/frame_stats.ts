@@ -8,6 +8,7 @@
  */
 
 import type { CompatCase } from "./_harness.ts";
+import { fixtures } from "./fixtures.ts";
 
 export const FRAME_STATS_CASES: readonly CompatCase[] = [
   {
@@ -37,7 +38,18 @@ export const FRAME_STATS_CASES: readonly CompatCase[] = [
     query: (pl, f) => pl.concat([f.mixed.shift(2), f.mixed.shift(-3), f.mixed.shift(0)]),
   },
   {
-    covers: ["LazyDataFrame.shiftAndFill"],
+    // nodejs-polars 0.25.2's typings take `shift({ periods })`, its runtime does not (it
+    // fails converting the object to an integer): expected is the positional form.
+    covers: ["LazyDataFrame.shift", "LazyDataFrame.shift.periods"],
+    query: (_pl, f) => f.mixed.shift({ periods: 1 }),
+    expected: () => fixtures().mixed.lazy().shift(1).collectSync(),
+  },
+  {
+    covers: [
+      "LazyDataFrame.shiftAndFill",
+      "LazyDataFrame.shiftAndFill.n",
+      "LazyDataFrame.shiftAndFill.fillValue",
+    ],
     query: (pl, f) =>
       pl.concat([
         f.mixed.select("i", "u", "x").shiftAndFill(2, 0),

@@ -72,10 +72,11 @@ export const LIST_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["ExprList.sort", "ExprList.reverse", "ExprList.unique"],
+    covers: ["ExprList.sort", "ExprList.reverse", "ExprList.unique", "ExprList.sort.descending"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("l").lst.sort(true).alias("desc"),
+        pl.col("l").lst.sort({ descending: true }).alias("desc_opt"),
         pl.col("l").lst.sort({ descending: false }).alias("asc"),
         pl.col("l").lst.reverse().alias("rev"),
         // unique's order is unspecified: sort to compare.
@@ -83,7 +84,7 @@ export const LIST_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["ExprList.join"],
+    covers: ["ExprList.join", "ExprList.join.separator", "ExprList.join.ignoreNulls"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("s").str.split("e").lst.join().alias("comma"),

@@ -43,7 +43,12 @@ export const STRING_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["ExprString.encode", "ExprString.decode"],
+    covers: [
+      "ExprString.encode",
+      "ExprString.decode",
+      "ExprString.decode.encoding",
+      "ExprString.decode.strict",
+    ],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("s").str.encode("hex").alias("hex"),
@@ -167,7 +172,7 @@ export const STRING_CASES: readonly CompatCase[] = [
   {
     // nodejs-polars drops `inclusive` (its split binding takes only the separator); Python
     // Polars' split(by, inclusive=True) keeps each separator at the end of its part.
-    covers: ["ExprString.split"],
+    covers: ["ExprString.split", "ExprString.split.inclusive"],
     query: (pl, f) =>
       f.mixed.select(
         pl.col("s").str.split(",", { inclusive: true }).alias("a"),

@@ -133,12 +133,19 @@ export const TOPLEVEL_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["pl.concatString", "pl.format"],
+    covers: [
+      "pl.concatString",
+      "pl.format",
+      "pl.concatString.exprs",
+      "pl.concatString.sep",
+      "pl.concatString.ignoreNulls",
+    ],
     query: (pl, f) =>
       f.mixed.select(
         pl.concatString(["g", "s"]).alias("comma"),
         pl.concatString([pl.col("g"), pl.col("i")], "-", false).alias("dash"),
         pl.concatString({ exprs: ["g", "u"], sep: "|" }).alias("opts"),
+        pl.concatString({ exprs: ["g", "i"], sep: "/", ignoreNulls: true }).alias("skip"),
         pl.format("{} has {}", "g", pl.col("u")).alias("fmt"),
         pl.format("[{}]", pl.col("s")).alias("fmt2"),
       ),
@@ -162,12 +169,19 @@ export const TOPLEVEL_CASES: readonly CompatCase[] = [
       ),
   },
   {
-    covers: ["pl.intRange"],
+    covers: [
+      "pl.intRange",
+      "pl.intRange.start",
+      "pl.intRange.end",
+      "pl.intRange.step",
+      "pl.intRange.dtype",
+    ],
     query: (pl, f) =>
       f.mixed.select(
         pl.intRange(0, 12).alias("r"),
         pl.intRange(pl.len()).alias("len"),
         pl.intRange({ start: 24, end: 0, step: -2 }).alias("down"),
+        pl.intRange({ start: 0, end: 24, step: 2, dtype: pl.Int16, eager: false }).alias("i16"),
         pl.intRange(0, 24, 2, pl.Int32).alias("i32"),
         pl.intRange(pl.col("u").min(), pl.col("u").max().add(1)).alias("e"),
       ),

@@ -163,8 +163,6 @@ export const P = {
         how: JoinType.JOIN_TYPE_INNER,
         leftOn: [],
         rightOn: [],
-        suffix: "",
-        coalesce: false,
         ...opts,
       },
     },

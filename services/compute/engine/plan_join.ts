@@ -11,8 +11,10 @@ import type { Join, JoinAsof } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { buildExpr } from "./expr.ts";
 import { ASOF_STRATEGY, JOIN_HOW, lookup } from "./plan_enums.ts";
 
-/** Suffix of clashing right-hand column names when the plan names none. */
-export const DEFAULT_JOIN_SUFFIX = "_right";
+/** Suffix of clashing right-hand column names when a join names none (nodejs-polars'). */
+export const DEFAULT_JOIN_SUFFIX = "right";
+/** ... and when an as-of join names none (nodejs-polars' joinAsof default). */
+export const DEFAULT_ASOF_SUFFIX = "_right";
 
 function isColumn(expr: Expr): boolean {
   return expr.kind?.$case === "column";
@@ -25,12 +27,13 @@ export function join(
   node: Join,
 ): pl.LazyDataFrame {
   const how = lookup(JOIN_HOW, node.how, "join.how");
-  const suffix = node.suffix === "" ? DEFAULT_JOIN_SUFFIX : node.suffix;
+  const suffix = node.suffix ?? DEFAULT_JOIN_SUFFIX;
   if (how === "cross") return left.join(right, { how, suffix });
-  // Polars coalesces inner and left join keys by default, and cannot coalesce expression
-  // keys (it warns on stderr and does not): only plain column keys take the plan's choice.
+  // Unset, coalescing is Polars' default for the join type (inner and left merge the keys,
+  // full keeps both). Polars cannot coalesce expression keys (it warns on stderr and does
+  // not, in-process too): only plain column keys take the plan's choice.
   const plainKeys = [...node.leftOn, ...node.rightOn].every(isColumn);
-  const coalesce = !plainKeys ? false : how === "full" ? node.coalesce : undefined;
+  const coalesce = plainKeys ? node.coalesce : false;
   const options = {
     how,
     suffix,
@@ -57,7 +60,7 @@ export function joinAsof(
     rightOn: node.rightOn,
     ...(node.byLeft.length > 0 ? { byLeft: node.byLeft, byRight: node.byRight } : {}),
     strategy: lookup(ASOF_STRATEGY, node.strategy, "join_asof.strategy"),
-    suffix: node.suffix === "" ? DEFAULT_JOIN_SUFFIX : node.suffix,
+    suffix: node.suffix === "" ? DEFAULT_ASOF_SUFFIX : node.suffix,
     ...(tolerance === undefined ? {} : { tolerance }),
     allowExactMatches: node.allowExactMatches ?? true,
     checkSortedness: node.checkSortedness,

@@ -130,7 +130,6 @@ Deno.test("runPlan() joins inner, left, full, semi, anti and cross as Polars doe
         leftOn: "k",
         rightOn: "k2",
         how: name,
-        suffix: "_right",
       })
         .sort("v"),
     );
@@ -144,10 +143,10 @@ Deno.test("runPlan() joins inner, left, full, semi, anti and cross as Polars doe
       rightOn: "k2",
       how: "full",
       coalesce: true,
-      suffix: "_right",
     }).sort("k", false, true),
   );
-  assert.deepStrictEqual(full.columns, ["k", "v", "v_right"]);
+  // nodejs-polars' default suffix: "right".
+  assert.deepStrictEqual(full.columns, ["k", "v", "vright"]);
   const cross = await assertJoin(
     P.join(L, R, { how: JoinType.JOIN_TYPE_CROSS, suffix: "_r" }),
     left().lazy().join(right().lazy(), { how: "cross", suffix: "_r" }),

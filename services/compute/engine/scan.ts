@@ -9,6 +9,7 @@ import { HandleNotFoundError, InvalidPlanError } from "../../../shared/errors.ts
 import { FileFormat, type FileScan, type Scan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { isGlob, resolveScanPath } from "./paths.ts";
 import { type Held, heldLazy } from "./frame_access.ts";
+import { scanOptions } from "./scan_options.ts";
 
 /** What a scan reads from. */
 export interface ScanSources {
@@ -20,21 +21,25 @@ export interface ScanSources {
 
 /** A lazy reader of a file (or glob) under the data root. */
 export function scanFile(file: FileScan, dataRoot: string): pl.LazyDataFrame {
+  // nodejs-polars' scan options, checked before the path is resolved or the file read.
+  const options = scanOptions(file.format, file.options);
   switch (file.format) {
     case FileFormat.FILE_FORMAT_PARQUET:
       return pl.scanParquet(resolveScanPath(dataRoot, file.path, { glob: true }), {
+        ...options,
         glob: isGlob(file.path),
       });
     case FileFormat.FILE_FORMAT_IPC:
-      return pl.scanIPC(resolveScanPath(dataRoot, file.path, { glob: true }));
+      return pl.scanIPC(resolveScanPath(dataRoot, file.path, { glob: true }), options);
     case FileFormat.FILE_FORMAT_CSV:
       return pl.scanCSV(resolveScanPath(dataRoot, file.path), {
+        ...options,
         glob: false,
         hasHeader: file.hasHeader ?? true,
         sep: file.separator ?? ",",
       });
     case FileFormat.FILE_FORMAT_NDJSON:
-      return pl.scanJson(resolveScanPath(dataRoot, file.path));
+      return pl.scanJson(resolveScanPath(dataRoot, file.path), options);
   }
   throw new InvalidPlanError(
     `Cannot scan the file as 'format' must be PARQUET, CSV, IPC or NDJSON: current value is ${file.format}`,

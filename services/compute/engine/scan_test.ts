@@ -137,9 +137,9 @@ Deno.test("planSchema() reads a file's schema without reading its rows", async (
     "id",
     "name",
     "score",
-    "id_right",
-    "name_right",
-    "score_right",
+    "idright",
+    "nameright",
+    "scoreright",
   ]);
   assert.ok(ctx.limits.maxCrossJoinRows > 1);
 });

@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Arg, Expr } from "./expr.ts";
-import { DataType } from "./types.ts";
+import { DataType, Field } from "./types.ts";
 
 export const protobufPackage = "polaroid.v1";
 
@@ -717,7 +717,110 @@ export interface FileScan {
     | boolean
     | undefined;
   /** CSV only: one character. */
-  separator?: string | undefined;
+  separator?:
+    | string
+    | undefined;
+  /** nodejs-polars' other scan options; unset ones take nodejs-polars' defaults. */
+  options?: ScanOptions | undefined;
+}
+
+/**
+ * nodejs-polars' scan options (scanCSV, scanParquet, scanIPC, scanJson). Each format takes
+ * those its nodejs-polars scan takes; the server refuses any other by name.
+ */
+export interface ScanOptions {
+  /** Every format: stop after this many rows. */
+  nRows?:
+    | bigint
+    | undefined;
+  /** CSV, Parquet, NDJSON: a row index column of this name, starting at row_index_offset. */
+  rowIndexName?: string | undefined;
+  rowIndexOffset?:
+    | bigint
+    | undefined;
+  /** Every format: memory layout and caching only (results are the same). */
+  rechunk?: boolean | undefined;
+  cache?:
+    | boolean
+    | undefined;
+  /** CSV, Parquet, NDJSON. */
+  lowMemory?:
+    | boolean
+    | undefined;
+  /** CSV, NDJSON: keep reading past lines that fail to parse (as nulls). */
+  ignoreErrors?:
+    | boolean
+    | undefined;
+  /** CSV, NDJSON: rows read to infer the schema; infer_schema_all reads every row. */
+  inferSchemaLength?: bigint | undefined;
+  inferSchemaAll?:
+    | boolean
+    | undefined;
+  /** CSV: rows or lines skipped before the header, rows skipped after it. */
+  skipRows?: bigint | undefined;
+  skipLines?: bigint | undefined;
+  skipRowsAfterHeader?:
+    | bigint
+    | undefined;
+  /** CSV: lines starting with this are comments. */
+  commentPrefix?:
+    | string
+    | undefined;
+  /** CSV: the quote character; "" turns quoting off (nodejs-polars' null). */
+  quoteChar?:
+    | string
+    | undefined;
+  /** CSV: values read as null: one for every column, one per column in order, or by column. */
+  nullValues?:
+    | { $case: "nullValue"; value: string }
+    | { $case: "nullValueList"; value: NullValueList }
+    | { $case: "nullValueMap"; value: NullValueMap }
+    | undefined;
+  /** CSV: one character ending a line. */
+  eolChar?: string | undefined;
+  missingUtf8IsEmptyString?: boolean | undefined;
+  raiseIfEmpty?: boolean | undefined;
+  truncateRaggedLines?: boolean | undefined;
+  decimalComma?:
+    | boolean
+    | undefined;
+  /** CSV: parse date and datetime strings (nodejs-polars' parseDates). */
+  parseDates?:
+    | boolean
+    | undefined;
+  /** CSV: "utf8" or "utf8-lossy". */
+  encoding?:
+    | string
+    | undefined;
+  /** CSV, NDJSON: the whole schema, in column order. */
+  schema: Field[];
+  /** Parquet: read only the files' statistics-selected row groups, in parallel by this unit. */
+  useStatistics?:
+    | boolean
+    | undefined;
+  /** Parquet: "auto", "columns", "row_groups" or "none". */
+  parallel?:
+    | string
+    | undefined;
+  /** Parquet: read hive partitions from the path. */
+  hivePartitioning?:
+    | boolean
+    | undefined;
+  /** Parquet: a column missing from some files is read as nulls. */
+  allowMissingColumns?: boolean | undefined;
+}
+
+export interface NullValueList {
+  values: string[];
+}
+
+export interface NullValueMap {
+  values: { [key: string]: string };
+}
+
+export interface NullValueMap_ValuesEntry {
+  key: string;
+  value: string;
 }
 
 export interface Scan {
@@ -779,10 +882,15 @@ export interface Join {
   how: JoinType;
   leftOn: Expr[];
   rightOn: Expr[];
-  /** Appended to clashing right-hand column names; "_right" when empty. */
-  suffix: string;
-  /** FULL joins: merge the key columns into one. */
-  coalesce: boolean;
+  /** Appended to clashing right-hand column names; unset: "right", as nodejs-polars. */
+  suffix?:
+    | string
+    | undefined;
+  /**
+   * Merge the key columns into one; unset: Polars' default for the join type (inner and
+   * left merge them, full keeps both).
+   */
+  coalesce?: boolean | undefined;
 }
 
 export interface Unique {
@@ -1614,7 +1722,7 @@ export const Plan: MessageFns<Plan> = {
 };
 
 function createBaseFileScan(): FileScan {
-  return { format: 0, path: "", hasHeader: undefined, separator: undefined };
+  return { format: 0, path: "", hasHeader: undefined, separator: undefined, options: undefined };
 }
 
 export const FileScan: MessageFns<FileScan> = {
@@ -1630,6 +1738,9 @@ export const FileScan: MessageFns<FileScan> = {
     }
     if (message.separator !== undefined) {
       writer.uint32(34).string(message.separator);
+    }
+    if (message.options !== undefined) {
+      ScanOptions.encode(message.options, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1679,6 +1790,14 @@ export const FileScan: MessageFns<FileScan> = {
             message.separator = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.options = ScanOptions.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1701,6 +1820,7 @@ export const FileScan: MessageFns<FileScan> = {
         ? globalThis.Boolean(object.has_header)
         : undefined,
       separator: isSet(object.separator) ? globalThis.String(object.separator) : undefined,
+      options: isSet(object.options) ? ScanOptions.fromJSON(object.options) : undefined,
     };
   },
 
@@ -1718,6 +1838,9 @@ export const FileScan: MessageFns<FileScan> = {
     if (message.separator !== undefined) {
       obj.separator = message.separator;
     }
+    if (message.options !== undefined) {
+      obj.options = ScanOptions.toJSON(message.options);
+    }
     return obj;
   },
 
@@ -1730,6 +1853,944 @@ export const FileScan: MessageFns<FileScan> = {
     message.path = object.path ?? "";
     message.hasHeader = object.hasHeader ?? undefined;
     message.separator = object.separator ?? undefined;
+    message.options = (object.options !== undefined && object.options !== null)
+      ? ScanOptions.fromPartial(object.options)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseScanOptions(): ScanOptions {
+  return {
+    nRows: undefined,
+    rowIndexName: undefined,
+    rowIndexOffset: undefined,
+    rechunk: undefined,
+    cache: undefined,
+    lowMemory: undefined,
+    ignoreErrors: undefined,
+    inferSchemaLength: undefined,
+    inferSchemaAll: undefined,
+    skipRows: undefined,
+    skipLines: undefined,
+    skipRowsAfterHeader: undefined,
+    commentPrefix: undefined,
+    quoteChar: undefined,
+    nullValues: undefined,
+    eolChar: undefined,
+    missingUtf8IsEmptyString: undefined,
+    raiseIfEmpty: undefined,
+    truncateRaggedLines: undefined,
+    decimalComma: undefined,
+    parseDates: undefined,
+    encoding: undefined,
+    schema: [],
+    useStatistics: undefined,
+    parallel: undefined,
+    hivePartitioning: undefined,
+    allowMissingColumns: undefined,
+  };
+}
+
+export const ScanOptions: MessageFns<ScanOptions> = {
+  encode(message: ScanOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nRows !== undefined) {
+      if (BigInt.asUintN(64, message.nRows) !== message.nRows) {
+        throw new globalThis.Error("value provided for field message.nRows of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.nRows);
+    }
+    if (message.rowIndexName !== undefined) {
+      writer.uint32(18).string(message.rowIndexName);
+    }
+    if (message.rowIndexOffset !== undefined) {
+      if (BigInt.asUintN(64, message.rowIndexOffset) !== message.rowIndexOffset) {
+        throw new globalThis.Error("value provided for field message.rowIndexOffset of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.rowIndexOffset);
+    }
+    if (message.rechunk !== undefined) {
+      writer.uint32(32).bool(message.rechunk);
+    }
+    if (message.cache !== undefined) {
+      writer.uint32(40).bool(message.cache);
+    }
+    if (message.lowMemory !== undefined) {
+      writer.uint32(48).bool(message.lowMemory);
+    }
+    if (message.ignoreErrors !== undefined) {
+      writer.uint32(56).bool(message.ignoreErrors);
+    }
+    if (message.inferSchemaLength !== undefined) {
+      if (BigInt.asUintN(64, message.inferSchemaLength) !== message.inferSchemaLength) {
+        throw new globalThis.Error("value provided for field message.inferSchemaLength of type uint64 too large");
+      }
+      writer.uint32(64).uint64(message.inferSchemaLength);
+    }
+    if (message.inferSchemaAll !== undefined) {
+      writer.uint32(72).bool(message.inferSchemaAll);
+    }
+    if (message.skipRows !== undefined) {
+      if (BigInt.asUintN(64, message.skipRows) !== message.skipRows) {
+        throw new globalThis.Error("value provided for field message.skipRows of type uint64 too large");
+      }
+      writer.uint32(80).uint64(message.skipRows);
+    }
+    if (message.skipLines !== undefined) {
+      if (BigInt.asUintN(64, message.skipLines) !== message.skipLines) {
+        throw new globalThis.Error("value provided for field message.skipLines of type uint64 too large");
+      }
+      writer.uint32(88).uint64(message.skipLines);
+    }
+    if (message.skipRowsAfterHeader !== undefined) {
+      if (BigInt.asUintN(64, message.skipRowsAfterHeader) !== message.skipRowsAfterHeader) {
+        throw new globalThis.Error("value provided for field message.skipRowsAfterHeader of type uint64 too large");
+      }
+      writer.uint32(96).uint64(message.skipRowsAfterHeader);
+    }
+    if (message.commentPrefix !== undefined) {
+      writer.uint32(106).string(message.commentPrefix);
+    }
+    if (message.quoteChar !== undefined) {
+      writer.uint32(114).string(message.quoteChar);
+    }
+    switch (message.nullValues?.$case) {
+      case "nullValue":
+        writer.uint32(122).string(message.nullValues.value);
+        break;
+      case "nullValueList":
+        NullValueList.encode(message.nullValues.value, writer.uint32(130).fork()).join();
+        break;
+      case "nullValueMap":
+        NullValueMap.encode(message.nullValues.value, writer.uint32(138).fork()).join();
+        break;
+    }
+    if (message.eolChar !== undefined) {
+      writer.uint32(146).string(message.eolChar);
+    }
+    if (message.missingUtf8IsEmptyString !== undefined) {
+      writer.uint32(152).bool(message.missingUtf8IsEmptyString);
+    }
+    if (message.raiseIfEmpty !== undefined) {
+      writer.uint32(160).bool(message.raiseIfEmpty);
+    }
+    if (message.truncateRaggedLines !== undefined) {
+      writer.uint32(168).bool(message.truncateRaggedLines);
+    }
+    if (message.decimalComma !== undefined) {
+      writer.uint32(176).bool(message.decimalComma);
+    }
+    if (message.parseDates !== undefined) {
+      writer.uint32(184).bool(message.parseDates);
+    }
+    if (message.encoding !== undefined) {
+      writer.uint32(194).string(message.encoding);
+    }
+    for (const v of message.schema) {
+      Field.encode(v!, writer.uint32(202).fork()).join();
+    }
+    if (message.useStatistics !== undefined) {
+      writer.uint32(208).bool(message.useStatistics);
+    }
+    if (message.parallel !== undefined) {
+      writer.uint32(218).string(message.parallel);
+    }
+    if (message.hivePartitioning !== undefined) {
+      writer.uint32(224).bool(message.hivePartitioning);
+    }
+    if (message.allowMissingColumns !== undefined) {
+      writer.uint32(232).bool(message.allowMissingColumns);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScanOptions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScanOptions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.nRows = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rowIndexName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.rowIndexOffset = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.rechunk = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.cache = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.lowMemory = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.ignoreErrors = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.inferSchemaLength = reader.uint64() as bigint;
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.inferSchemaAll = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.skipRows = reader.uint64() as bigint;
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.skipLines = reader.uint64() as bigint;
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.skipRowsAfterHeader = reader.uint64() as bigint;
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.commentPrefix = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.quoteChar = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.nullValues = { $case: "nullValue", value: reader.string() };
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.nullValues = { $case: "nullValueList", value: NullValueList.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.nullValues = { $case: "nullValueMap", value: NullValueMap.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.eolChar = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.missingUtf8IsEmptyString = reader.bool();
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.raiseIfEmpty = reader.bool();
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.truncateRaggedLines = reader.bool();
+            continue;
+          }
+          case 22: {
+            if (tag !== 176) {
+              break;
+            }
+
+            message.decimalComma = reader.bool();
+            continue;
+          }
+          case 23: {
+            if (tag !== 184) {
+              break;
+            }
+
+            message.parseDates = reader.bool();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.encoding = reader.string();
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.schema.push(Field.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 26: {
+            if (tag !== 208) {
+              break;
+            }
+
+            message.useStatistics = reader.bool();
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.parallel = reader.string();
+            continue;
+          }
+          case 28: {
+            if (tag !== 224) {
+              break;
+            }
+
+            message.hivePartitioning = reader.bool();
+            continue;
+          }
+          case 29: {
+            if (tag !== 232) {
+              break;
+            }
+
+            message.allowMissingColumns = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScanOptions {
+    return {
+      nRows: isSet(object.nRows) ? BigInt(object.nRows) : isSet(object.n_rows) ? BigInt(object.n_rows) : undefined,
+      rowIndexName: isSet(object.rowIndexName)
+        ? globalThis.String(object.rowIndexName)
+        : isSet(object.row_index_name)
+        ? globalThis.String(object.row_index_name)
+        : undefined,
+      rowIndexOffset: isSet(object.rowIndexOffset)
+        ? BigInt(object.rowIndexOffset)
+        : isSet(object.row_index_offset)
+        ? BigInt(object.row_index_offset)
+        : undefined,
+      rechunk: isSet(object.rechunk) ? globalThis.Boolean(object.rechunk) : undefined,
+      cache: isSet(object.cache) ? globalThis.Boolean(object.cache) : undefined,
+      lowMemory: isSet(object.lowMemory)
+        ? globalThis.Boolean(object.lowMemory)
+        : isSet(object.low_memory)
+        ? globalThis.Boolean(object.low_memory)
+        : undefined,
+      ignoreErrors: isSet(object.ignoreErrors)
+        ? globalThis.Boolean(object.ignoreErrors)
+        : isSet(object.ignore_errors)
+        ? globalThis.Boolean(object.ignore_errors)
+        : undefined,
+      inferSchemaLength: isSet(object.inferSchemaLength)
+        ? BigInt(object.inferSchemaLength)
+        : isSet(object.infer_schema_length)
+        ? BigInt(object.infer_schema_length)
+        : undefined,
+      inferSchemaAll: isSet(object.inferSchemaAll)
+        ? globalThis.Boolean(object.inferSchemaAll)
+        : isSet(object.infer_schema_all)
+        ? globalThis.Boolean(object.infer_schema_all)
+        : undefined,
+      skipRows: isSet(object.skipRows)
+        ? BigInt(object.skipRows)
+        : isSet(object.skip_rows)
+        ? BigInt(object.skip_rows)
+        : undefined,
+      skipLines: isSet(object.skipLines)
+        ? BigInt(object.skipLines)
+        : isSet(object.skip_lines)
+        ? BigInt(object.skip_lines)
+        : undefined,
+      skipRowsAfterHeader: isSet(object.skipRowsAfterHeader)
+        ? BigInt(object.skipRowsAfterHeader)
+        : isSet(object.skip_rows_after_header)
+        ? BigInt(object.skip_rows_after_header)
+        : undefined,
+      commentPrefix: isSet(object.commentPrefix)
+        ? globalThis.String(object.commentPrefix)
+        : isSet(object.comment_prefix)
+        ? globalThis.String(object.comment_prefix)
+        : undefined,
+      quoteChar: isSet(object.quoteChar)
+        ? globalThis.String(object.quoteChar)
+        : isSet(object.quote_char)
+        ? globalThis.String(object.quote_char)
+        : undefined,
+      nullValues: isSet(object.nullValue)
+        ? { $case: "nullValue", value: globalThis.String(object.nullValue) }
+        : isSet(object.null_value)
+        ? { $case: "nullValue", value: globalThis.String(object.null_value) }
+        : isSet(object.nullValueList)
+        ? { $case: "nullValueList", value: NullValueList.fromJSON(object.nullValueList) }
+        : isSet(object.null_value_list)
+        ? { $case: "nullValueList", value: NullValueList.fromJSON(object.null_value_list) }
+        : isSet(object.nullValueMap)
+        ? { $case: "nullValueMap", value: NullValueMap.fromJSON(object.nullValueMap) }
+        : isSet(object.null_value_map)
+        ? { $case: "nullValueMap", value: NullValueMap.fromJSON(object.null_value_map) }
+        : undefined,
+      eolChar: isSet(object.eolChar)
+        ? globalThis.String(object.eolChar)
+        : isSet(object.eol_char)
+        ? globalThis.String(object.eol_char)
+        : undefined,
+      missingUtf8IsEmptyString: isSet(object.missingUtf8IsEmptyString)
+        ? globalThis.Boolean(object.missingUtf8IsEmptyString)
+        : isSet(object.missing_utf8_is_empty_string)
+        ? globalThis.Boolean(object.missing_utf8_is_empty_string)
+        : undefined,
+      raiseIfEmpty: isSet(object.raiseIfEmpty)
+        ? globalThis.Boolean(object.raiseIfEmpty)
+        : isSet(object.raise_if_empty)
+        ? globalThis.Boolean(object.raise_if_empty)
+        : undefined,
+      truncateRaggedLines: isSet(object.truncateRaggedLines)
+        ? globalThis.Boolean(object.truncateRaggedLines)
+        : isSet(object.truncate_ragged_lines)
+        ? globalThis.Boolean(object.truncate_ragged_lines)
+        : undefined,
+      decimalComma: isSet(object.decimalComma)
+        ? globalThis.Boolean(object.decimalComma)
+        : isSet(object.decimal_comma)
+        ? globalThis.Boolean(object.decimal_comma)
+        : undefined,
+      parseDates: isSet(object.parseDates)
+        ? globalThis.Boolean(object.parseDates)
+        : isSet(object.parse_dates)
+        ? globalThis.Boolean(object.parse_dates)
+        : undefined,
+      encoding: isSet(object.encoding) ? globalThis.String(object.encoding) : undefined,
+      schema: globalThis.Array.isArray(object?.schema)
+        ? object.schema.map((e: any) => Field.fromJSON(e))
+        : [],
+      useStatistics: isSet(object.useStatistics)
+        ? globalThis.Boolean(object.useStatistics)
+        : isSet(object.use_statistics)
+        ? globalThis.Boolean(object.use_statistics)
+        : undefined,
+      parallel: isSet(object.parallel) ? globalThis.String(object.parallel) : undefined,
+      hivePartitioning: isSet(object.hivePartitioning)
+        ? globalThis.Boolean(object.hivePartitioning)
+        : isSet(object.hive_partitioning)
+        ? globalThis.Boolean(object.hive_partitioning)
+        : undefined,
+      allowMissingColumns: isSet(object.allowMissingColumns)
+        ? globalThis.Boolean(object.allowMissingColumns)
+        : isSet(object.allow_missing_columns)
+        ? globalThis.Boolean(object.allow_missing_columns)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ScanOptions): unknown {
+    const obj: any = {};
+    if (message.nRows !== undefined) {
+      obj.nRows = message.nRows.toString();
+    }
+    if (message.rowIndexName !== undefined) {
+      obj.rowIndexName = message.rowIndexName;
+    }
+    if (message.rowIndexOffset !== undefined) {
+      obj.rowIndexOffset = message.rowIndexOffset.toString();
+    }
+    if (message.rechunk !== undefined) {
+      obj.rechunk = message.rechunk;
+    }
+    if (message.cache !== undefined) {
+      obj.cache = message.cache;
+    }
+    if (message.lowMemory !== undefined) {
+      obj.lowMemory = message.lowMemory;
+    }
+    if (message.ignoreErrors !== undefined) {
+      obj.ignoreErrors = message.ignoreErrors;
+    }
+    if (message.inferSchemaLength !== undefined) {
+      obj.inferSchemaLength = message.inferSchemaLength.toString();
+    }
+    if (message.inferSchemaAll !== undefined) {
+      obj.inferSchemaAll = message.inferSchemaAll;
+    }
+    if (message.skipRows !== undefined) {
+      obj.skipRows = message.skipRows.toString();
+    }
+    if (message.skipLines !== undefined) {
+      obj.skipLines = message.skipLines.toString();
+    }
+    if (message.skipRowsAfterHeader !== undefined) {
+      obj.skipRowsAfterHeader = message.skipRowsAfterHeader.toString();
+    }
+    if (message.commentPrefix !== undefined) {
+      obj.commentPrefix = message.commentPrefix;
+    }
+    if (message.quoteChar !== undefined) {
+      obj.quoteChar = message.quoteChar;
+    }
+    if (message.nullValues?.$case === "nullValue") {
+      obj.nullValue = message.nullValues.value;
+    } else if (message.nullValues?.$case === "nullValueList") {
+      obj.nullValueList = NullValueList.toJSON(message.nullValues.value);
+    } else if (message.nullValues?.$case === "nullValueMap") {
+      obj.nullValueMap = NullValueMap.toJSON(message.nullValues.value);
+    }
+    if (message.eolChar !== undefined) {
+      obj.eolChar = message.eolChar;
+    }
+    if (message.missingUtf8IsEmptyString !== undefined) {
+      obj.missingUtf8IsEmptyString = message.missingUtf8IsEmptyString;
+    }
+    if (message.raiseIfEmpty !== undefined) {
+      obj.raiseIfEmpty = message.raiseIfEmpty;
+    }
+    if (message.truncateRaggedLines !== undefined) {
+      obj.truncateRaggedLines = message.truncateRaggedLines;
+    }
+    if (message.decimalComma !== undefined) {
+      obj.decimalComma = message.decimalComma;
+    }
+    if (message.parseDates !== undefined) {
+      obj.parseDates = message.parseDates;
+    }
+    if (message.encoding !== undefined) {
+      obj.encoding = message.encoding;
+    }
+    if (message.schema?.length) {
+      obj.schema = message.schema.map((e) => Field.toJSON(e));
+    }
+    if (message.useStatistics !== undefined) {
+      obj.useStatistics = message.useStatistics;
+    }
+    if (message.parallel !== undefined) {
+      obj.parallel = message.parallel;
+    }
+    if (message.hivePartitioning !== undefined) {
+      obj.hivePartitioning = message.hivePartitioning;
+    }
+    if (message.allowMissingColumns !== undefined) {
+      obj.allowMissingColumns = message.allowMissingColumns;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScanOptions>, I>>(base?: I): ScanOptions {
+    return ScanOptions.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScanOptions>, I>>(object: I): ScanOptions {
+    const message = createBaseScanOptions();
+    message.nRows = (object.nRows !== undefined && object.nRows !== null) ? BigInt(object.nRows) : undefined;
+    message.rowIndexName = object.rowIndexName ?? undefined;
+    message.rowIndexOffset = (object.rowIndexOffset !== undefined && object.rowIndexOffset !== null)
+      ? BigInt(object.rowIndexOffset)
+      : undefined;
+    message.rechunk = object.rechunk ?? undefined;
+    message.cache = object.cache ?? undefined;
+    message.lowMemory = object.lowMemory ?? undefined;
+    message.ignoreErrors = object.ignoreErrors ?? undefined;
+    message.inferSchemaLength = (object.inferSchemaLength !== undefined && object.inferSchemaLength !== null)
+      ? BigInt(object.inferSchemaLength)
+      : undefined;
+    message.inferSchemaAll = object.inferSchemaAll ?? undefined;
+    message.skipRows = (object.skipRows !== undefined && object.skipRows !== null)
+      ? BigInt(object.skipRows)
+      : undefined;
+    message.skipLines = (object.skipLines !== undefined && object.skipLines !== null)
+      ? BigInt(object.skipLines)
+      : undefined;
+    message.skipRowsAfterHeader = (object.skipRowsAfterHeader !== undefined && object.skipRowsAfterHeader !== null)
+      ? BigInt(object.skipRowsAfterHeader)
+      : undefined;
+    message.commentPrefix = object.commentPrefix ?? undefined;
+    message.quoteChar = object.quoteChar ?? undefined;
+    switch (object.nullValues?.$case) {
+      case "nullValue": {
+        if (object.nullValues?.value !== undefined && object.nullValues?.value !== null) {
+          message.nullValues = { $case: "nullValue", value: object.nullValues.value };
+        }
+        break;
+      }
+      case "nullValueList": {
+        if (object.nullValues?.value !== undefined && object.nullValues?.value !== null) {
+          message.nullValues = { $case: "nullValueList", value: NullValueList.fromPartial(object.nullValues.value) };
+        }
+        break;
+      }
+      case "nullValueMap": {
+        if (object.nullValues?.value !== undefined && object.nullValues?.value !== null) {
+          message.nullValues = { $case: "nullValueMap", value: NullValueMap.fromPartial(object.nullValues.value) };
+        }
+        break;
+      }
+    }
+    message.eolChar = object.eolChar ?? undefined;
+    message.missingUtf8IsEmptyString = object.missingUtf8IsEmptyString ?? undefined;
+    message.raiseIfEmpty = object.raiseIfEmpty ?? undefined;
+    message.truncateRaggedLines = object.truncateRaggedLines ?? undefined;
+    message.decimalComma = object.decimalComma ?? undefined;
+    message.parseDates = object.parseDates ?? undefined;
+    message.encoding = object.encoding ?? undefined;
+    message.schema = object.schema?.map((e) => Field.fromPartial(e)) || [];
+    message.useStatistics = object.useStatistics ?? undefined;
+    message.parallel = object.parallel ?? undefined;
+    message.hivePartitioning = object.hivePartitioning ?? undefined;
+    message.allowMissingColumns = object.allowMissingColumns ?? undefined;
+    return message;
+  },
+};
+
+function createBaseNullValueList(): NullValueList {
+  return { values: [] };
+}
+
+export const NullValueList: MessageFns<NullValueList> = {
+  encode(message: NullValueList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.values) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NullValueList {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNullValueList();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.values.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NullValueList {
+    return {
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: NullValueList): unknown {
+    const obj: any = {};
+    if (message.values?.length) {
+      obj.values = message.values;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NullValueList>, I>>(base?: I): NullValueList {
+    return NullValueList.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NullValueList>, I>>(object: I): NullValueList {
+    const message = createBaseNullValueList();
+    message.values = object.values?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseNullValueMap(): NullValueMap {
+  return { values: {} };
+}
+
+export const NullValueMap: MessageFns<NullValueMap> = {
+  encode(message: NullValueMap, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    globalThis.Object.entries(message.values).forEach(([key, value]: [string, string]) => {
+      NullValueMap_ValuesEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NullValueMap {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNullValueMap();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const entry1 = NullValueMap_ValuesEntry.decode(reader, reader.uint32());
+            if (entry1.value !== undefined) {
+              message.values[entry1.key] = entry1.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NullValueMap {
+    return {
+      values: isObject(object.values)
+        ? (globalThis.Object.entries(object.values) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: NullValueMap): unknown {
+    const obj: any = {};
+    if (message.values) {
+      const entries = globalThis.Object.entries(message.values) as [string, string][];
+      if (entries.length > 0) {
+        obj.values = {};
+        entries.forEach(([k, v]) => {
+          obj.values[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NullValueMap>, I>>(base?: I): NullValueMap {
+    return NullValueMap.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NullValueMap>, I>>(object: I): NullValueMap {
+    const message = createBaseNullValueMap();
+    message.values = (globalThis.Object.entries(object.values ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseNullValueMap_ValuesEntry(): NullValueMap_ValuesEntry {
+  return { key: "", value: "" };
+}
+
+export const NullValueMap_ValuesEntry: MessageFns<NullValueMap_ValuesEntry> = {
+  encode(message: NullValueMap_ValuesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NullValueMap_ValuesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNullValueMap_ValuesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NullValueMap_ValuesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: NullValueMap_ValuesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NullValueMap_ValuesEntry>, I>>(base?: I): NullValueMap_ValuesEntry {
+    return NullValueMap_ValuesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NullValueMap_ValuesEntry>, I>>(object: I): NullValueMap_ValuesEntry {
+    const message = createBaseNullValueMap_ValuesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -2601,7 +3662,7 @@ export const GroupBy: MessageFns<GroupBy> = {
 };
 
 function createBaseJoin(): Join {
-  return { left: undefined, right: undefined, how: 0, leftOn: [], rightOn: [], suffix: "", coalesce: false };
+  return { left: undefined, right: undefined, how: 0, leftOn: [], rightOn: [], suffix: undefined, coalesce: undefined };
 }
 
 export const Join: MessageFns<Join> = {
@@ -2621,10 +3682,10 @@ export const Join: MessageFns<Join> = {
     for (const v of message.rightOn) {
       Expr.encode(v!, writer.uint32(42).fork()).join();
     }
-    if (message.suffix !== "") {
+    if (message.suffix !== undefined) {
       writer.uint32(50).string(message.suffix);
     }
-    if (message.coalesce !== false) {
+    if (message.coalesce !== undefined) {
       writer.uint32(56).bool(message.coalesce);
     }
     return writer;
@@ -2726,8 +3787,8 @@ export const Join: MessageFns<Join> = {
         : globalThis.Array.isArray(object?.right_on)
         ? object.right_on.map((e: any) => Expr.fromJSON(e))
         : [],
-      suffix: isSet(object.suffix) ? globalThis.String(object.suffix) : "",
-      coalesce: isSet(object.coalesce) ? globalThis.Boolean(object.coalesce) : false,
+      suffix: isSet(object.suffix) ? globalThis.String(object.suffix) : undefined,
+      coalesce: isSet(object.coalesce) ? globalThis.Boolean(object.coalesce) : undefined,
     };
   },
 
@@ -2748,10 +3809,10 @@ export const Join: MessageFns<Join> = {
     if (message.rightOn?.length) {
       obj.rightOn = message.rightOn.map((e) => Expr.toJSON(e));
     }
-    if (message.suffix !== "") {
+    if (message.suffix !== undefined) {
       obj.suffix = message.suffix;
     }
-    if (message.coalesce !== false) {
+    if (message.coalesce !== undefined) {
       obj.coalesce = message.coalesce;
     }
     return obj;
@@ -2767,8 +3828,8 @@ export const Join: MessageFns<Join> = {
     message.how = object.how ?? 0;
     message.leftOn = object.leftOn?.map((e) => Expr.fromPartial(e)) || [];
     message.rightOn = object.rightOn?.map((e) => Expr.fromPartial(e)) || [];
-    message.suffix = object.suffix ?? "";
-    message.coalesce = object.coalesce ?? false;
+    message.suffix = object.suffix ?? undefined;
+    message.coalesce = object.coalesce ?? undefined;
     return message;
   },
 };
