@@ -6,6 +6,7 @@
  * @module
  */
 
+import { deserializePlan } from "./lazy_plan.ts";
 import { scanOptionsProto } from "./scan_options.ts";
 import { type RecordBatch, Table } from "apache-arrow";
 import { checkName, type ScanCsvOptions, type UploadOptions, withName } from "./client_options.ts";
@@ -115,6 +116,11 @@ export interface Client extends AsyncDisposable {
    * the tenant's named frames; it composes with every RemoteLazyFrame method.
    */
   sql(query: string, options?: SqlOptions): RemoteLazyFrame;
+  /**
+   * A lazy frame from a plan `lf.serialize(format)` wrote (nodejs-polars'
+   * `LazyDataFrame.deserialize`), bound to this client: a saved query replayed.
+   */
+  deserialize(data: Uint8Array | string, format?: "json" | "bincode"): RemoteLazyFrame;
   /** Closes the connection; closing twice is harmless. */
   close(): Promise<void>;
 }
@@ -269,6 +275,10 @@ class ClientImpl implements Client, Session {
 
   sql(query: string, options?: SqlOptions): RemoteLazyFrame {
     return new RemoteLazyFrame(this, sqlPlan(query, options));
+  }
+
+  deserialize(data: Uint8Array | string, format: "json" | "bincode" = "json"): RemoteLazyFrame {
+    return new RemoteLazyFrame(this, deserializePlan(data, format));
   }
 
   async handle(id: string): Promise<RemoteDataFrame> {

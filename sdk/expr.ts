@@ -530,8 +530,26 @@ export class Expr {
     );
     return callMethod(this, "over", [keys]);
   }
-  /** The `quantile` (in [0, 1]) of the values. @param interpolation @default "nearest" */
-  quantile(quantile: number, interpolation: InterpolationMethod = "nearest"): Expr {
+  /**
+   * The `quantile` (in [0, 1], or an expression giving one) of the values.
+   * @param interpolation @default "nearest"
+   */
+  quantile(quantile: number | Expr, interpolation: InterpolationMethod = "nearest"): Expr {
+    if (quantile instanceof Expr) {
+      const method = INTERPOLATION[interpolation];
+      if (method === undefined) {
+        throw new TypeError(
+          `Cannot build quantile as 'interpolation' must be one of ${
+            Object.keys(INTERPOLATION).join(", ")
+          }: current value is ${JSON.stringify(interpolation)}`,
+        );
+      }
+      return this.#agg(AggKind.AGG_KIND_QUANTILE, {
+        quantile: 0,
+        quantileExpr: quantile.toProto(),
+        interpolation: method,
+      });
+    }
     if (typeof quantile !== "number" || !(quantile >= 0 && quantile <= 1)) {
       throw new RangeError(
         `Cannot build quantile as 'quantile' must be a number in [0, 1]: current value is ${

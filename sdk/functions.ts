@@ -6,7 +6,7 @@
  */
 
 import type { Expr as ProtoExpr } from "../shared/gen/polaroid/v1/expr.ts";
-import type { DataType } from "./datatypes.ts";
+import { DataType } from "./datatypes.ts";
 import { type ArgValue, callFunction, Expr, exprList, toExprOrColumn } from "./expr.ts";
 import { literalProto, type LiteralValue } from "./literal.ts";
 
@@ -27,11 +27,18 @@ function columnProto(name: string): ProtoExpr {
 
 /**
  * A column by name; `"*"` is every column and `"^...$"` a regex. An array of names stands
- * for those columns in that order (`col(["a", "b"]).sum()` sums each).
+ * for those columns in that order (`col(["a", "b"]).sum()` sums each). A data type, or a list
+ * of them, selects the columns of those types in frame order (`col(pl.Float64)`).
  */
-export function col(name: string | readonly string[]): Expr {
+export function col(
+  name: string | readonly string[] | DataType | readonly DataType[],
+): Expr {
+  if (name instanceof DataType) return callFunction("pl.dtypeCols", [name]);
+  if (Array.isArray(name) && name.length > 0 && name.every((n) => n instanceof DataType)) {
+    return callFunction("pl.dtypeCols", [name as DataType[]]);
+  }
   return Array.isArray(name)
-    ? new Expr(name.map(columnProto))
+    ? new Expr((name as string[]).map(columnProto))
     : new Expr(columnProto(name as string));
 }
 

@@ -133,3 +133,41 @@ export function serializePlan(plan: Plan, format: "json" | "bincode"): Buffer {
   }
   return Buffer.from(JSON.stringify(PlanMessage.toJSON(plan)));
 }
+
+/** Largest serialized plan `deserializePlan()` reads (the server bounds what it runs). */
+export const MAX_SERIALIZED_PLAN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A plan from its wire form (`serializePlan()`'s "json" or "bincode"); TypeError when the
+ * bytes are not a plan. The server checks the plan again before it runs anything.
+ */
+export function deserializePlan(data: Uint8Array | string, format: "json" | "bincode"): Plan {
+  const size = typeof data === "string" ? data.length : data?.byteLength;
+  if (typeof size !== "number") {
+    throw new TypeError(
+      `Cannot deserialize as 'data' must be a Buffer or a string: current value is ${String(data)}`,
+    );
+  }
+  if (size > MAX_SERIALIZED_PLAN_BYTES) {
+    throw new TypeError(
+      `Cannot deserialize as 'data' must hold at most ${MAX_SERIALIZED_PLAN_BYTES} bytes: current value has ${size}`,
+    );
+  }
+  try {
+    if (format === "bincode") {
+      if (typeof data === "string") throw new TypeError("a bincode plan is bytes, not a string");
+      return PlanMessage.decode(data);
+    }
+    if (format !== "json") {
+      throw new TypeError(
+        `'format' must be "json" or "bincode": current value is ${String(format)}`,
+      );
+    }
+    const text = typeof data === "string"
+      ? data
+      : new TextDecoder("utf-8", { fatal: true }).decode(data);
+    return PlanMessage.fromJSON(JSON.parse(text));
+  } catch (error) {
+    throw new TypeError(`Cannot deserialize a plan: ${(error as Error).message}`, { cause: error });
+  }
+}

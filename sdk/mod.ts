@@ -64,6 +64,10 @@ import {
 } from "./functions.ts";
 import { concat } from "./concat.ts";
 import { when } from "./when.ts";
+import { Expr } from "./expr.ts";
+import { RemoteDataFrame } from "./data_frame.ts";
+import { RemoteLazyFrame } from "./lazy_frame.ts";
+import { sqlContext } from "./sql_context.ts";
 
 export { connect, DEFAULT_ENDPOINT } from "./client.ts";
 export type { Client, ConnectOptions, ScanCsvOptions, UploadOptions } from "./client.ts";
@@ -76,6 +80,7 @@ export type {
   SourceInfo,
 } from "./ingest.ts";
 export { RemoteLazyFrame } from "./lazy_frame.ts";
+export { SQLContext, type SqlFrame } from "./sql_context.ts";
 export { RemoteFinance } from "./finance.ts";
 export { MAX_FILL_BARS } from "./bars.ts";
 export { RemoteTimeSeries, TIME_SERIES_METADATA } from "./time_series.ts";
@@ -235,6 +240,10 @@ export {
  * like `import pl from "nodejs-polars"`.
  */
 const pl = Object.freeze({
+  SQLContext: sqlContext,
+  isDataFrame: (value: unknown): value is RemoteDataFrame => value instanceof RemoteDataFrame,
+  isLazyDataFrame: (value: unknown): value is RemoteLazyFrame => value instanceof RemoteLazyFrame,
+  isExpr: (value: unknown): value is Expr => value instanceof Expr,
   col,
   concat,
   cols,

@@ -118,6 +118,9 @@ export const EXPR_BASICS_CASES: readonly CompatCase[] = [
         pl.col("b").nUnique().alias("nUnique"),
         pl.col("x").quantile(0.4, "linear").alias("q"),
         pl.col("i").quantile(0.5).alias("q50"),
+        // The quantile as an expression (a scalar), as nodejs-polars takes it.
+        pl.col("x").quantile(pl.lit(0.25), "linear").alias("qe"),
+        pl.col("i").quantile(pl.col("u").min().div(pl.col("u").max())).alias("qr"),
       ),
   },
   {

@@ -196,6 +196,27 @@ export const TOPLEVEL_CASES: readonly CompatCase[] = [
       ),
   },
   {
+    // Columns by data type, in frame order (nodejs-polars' `col(dtype)`).
+    covers: ["pl.col"],
+    query: (pl, f) =>
+      f.mixed.select(pl.col(pl.Float64).mul(2), pl.col(pl.Int64).sum().alias("isum")),
+  },
+  {
+    // Several types select as Python Polars' `pl.col([pl.Int64, pl.Float64])`, in frame
+    // order; nodejs-polars 0.25.2's `col()` fails on a list of types (it expects names).
+    covers: ["pl.col"],
+    query: (pl, f) => f.mixed.select(pl.col([pl.Int64, pl.Float64])),
+    expected: () => fixtures().mixed.select("i", "f", "x"),
+  },
+  {
+    // SQL over registered frames: nodejs-polars' SQLContext and the SDK's, the same text.
+    covers: ["pl.SQLContext"],
+    query: (pl, f) =>
+      pl.SQLContext({ t: f.mixed.select("g", "x", "u") })
+        .register("l", f.left)
+        .execute("SELECT g, SUM(x) AS sx, COUNT(*) AS n FROM t WHERE u > 2 GROUP BY g ORDER BY g"),
+  },
+  {
     covers: ["pl.element"],
     query: (pl, f) => f.mixed.select(pl.col("l").lst.eval(pl.element().mul(2)).alias("doubled")),
   },

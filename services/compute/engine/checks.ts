@@ -137,7 +137,13 @@ export function checkExprNode(expr: Expr): void {
       if (agg.ddof !== undefined && (!Number.isInteger(agg.ddof) || agg.ddof > MAX_DDOF)) {
         fail("aggregate.ddof", `be an integer in [0, ${MAX_DDOF}]`, agg.ddof);
       }
-      if (agg.kind === AggKind.AGG_KIND_QUANTILE && !(agg.quantile >= 0 && agg.quantile <= 1)) {
+      if (agg.quantileExpr !== undefined && agg.kind !== AggKind.AGG_KIND_QUANTILE) {
+        fail("aggregate.quantile_expr", "be set on QUANTILE only", agg.kind);
+      }
+      if (
+        agg.kind === AggKind.AGG_KIND_QUANTILE && agg.quantileExpr === undefined &&
+        !(agg.quantile >= 0 && agg.quantile <= 1)
+      ) {
         fail("aggregate.quantile", "be in [0, 1]", agg.quantile);
       }
       break;

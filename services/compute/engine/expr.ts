@@ -134,7 +134,9 @@ function aggregate(agg: Aggregate): pl.Expr {
     case AggKind.AGG_KIND_QUANTILE: {
       const method = INTERPOLATIONS.get(agg.interpolation);
       if (!method) throw invalid("aggregate.interpolation", agg.interpolation);
-      return input.quantile(agg.quantile, method);
+      // A quantile given as an expression: Polars checks it is a scalar in [0, 1].
+      const q = agg.quantileExpr === undefined ? agg.quantile : buildExpr(agg.quantileExpr);
+      return input.quantile(q, method);
     }
   }
   throw invalid("aggregate.kind", agg.kind);

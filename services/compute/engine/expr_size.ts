@@ -147,7 +147,10 @@ function sizeOne(
       const input = size(kind.value.input);
       const keeps = AGG_KEEPS_VALUES.has(kind.value.kind);
       const items = keeps ? input.items : 1;
-      return { rows: 1, items, values: items, made: input.made, width: keeps ? input.width : 0 };
+      // A quantile given as an expression is made too (a scalar, once it is checked).
+      const made = input.made +
+        (kind.value.quantileExpr === undefined ? 0 : size(kind.value.quantileExpr).made);
+      return { rows: 1, items, values: items, made, width: keeps ? input.width : 0 };
     }
     case "function": {
       const fn = kind.value;

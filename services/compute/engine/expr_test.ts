@@ -8,6 +8,7 @@ import {
 } from "../../../shared/gen/polaroid/v1/expr.ts";
 import { assertFramesEqual, dtype, E, Kind, P, run, sampleFrame } from "./_testing.ts";
 import type { Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
+import { checkExprNode } from "./checks.ts";
 
 const c = pl.col;
 const i64 = (v: number) => pl.lit(v).cast(pl.Int64, true);
@@ -189,7 +190,27 @@ const AGGS: [string, Expr, pl.Expr][] = [
     }),
     c("i").quantile(0.5, "midpoint"),
   ],
+  [
+    "q_expr",
+    E.agg(AggKind.AGG_KIND_QUANTILE, E.col("f"), {
+      quantile: 7, // not read: the expression wins
+      quantileExpr: E.f64(0.3),
+      interpolation: QuantileInterpolation.QUANTILE_INTERPOLATION_LINEAR,
+    }),
+    c("f").quantile(pl.lit(0.3), "linear"),
+  ],
 ];
+
+Deno.test("an aggregate takes a quantile expression on QUANTILE only", () => {
+  assert.throws(
+    () => checkExprNode(E.agg(AggKind.AGG_KIND_SUM, E.col("f"), { quantileExpr: E.f64(0.3) })),
+    /aggregate\.quantile_expr' must be set on QUANTILE only/,
+  );
+  assert.throws(
+    () => checkExprNode(E.agg(AggKind.AGG_KIND_QUANTILE, E.col("f"), { quantile: 2 })),
+    /aggregate\.quantile' must be in \[0, 1\]/,
+  );
+});
 
 Deno.test("buildExpr() matches nodejs-polars for every aggregate in select", async () => {
   await assertSelect(

@@ -25,6 +25,8 @@ export function exprChildren(expr: Expr): Expr[] {
         ...kind.value.branches.flatMap((b) => [b.when, b.then]),
         kind.value.otherwise,
       ]);
+    case "aggregate":
+      return present([kind.value.input, kind.value.quantileExpr]);
     default:
       return present([kind.value.input]);
   }

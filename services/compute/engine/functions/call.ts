@@ -173,6 +173,21 @@ export class Call {
     return toPolarsType(this.protoDtype(key));
   }
 
+  /** Data types: one, or a non-empty list of them. */
+  dtypes(key: ArgKey): pl.DataType[] {
+    const value = this.#need(key).value;
+    if (value?.$case === "dtype") return [toPolarsType(value.value)];
+    if (value?.$case !== "list" || value.value.items.length === 0) {
+      this.#fail(key, "be a data type or a non-empty list of them", value?.$case);
+    }
+    return value.value.items.map((item, i) => {
+      if (item.value?.$case !== "dtype") {
+        this.#fail(`${key}[${i}]`, "be a data type", item.value?.$case);
+      }
+      return toPolarsType(item.value.value);
+    });
+  }
+
   /** A data type as sent. */
   protoDtype(key: ArgKey): DataType {
     const value = this.#need(key).value;

@@ -6,7 +6,8 @@
  * @module
  */
 
-import pl from "nodejs-polars";
+import pl, { _Expr } from "nodejs-polars";
+import native from "nodejs-polars/bin/internals/polars_internal.js";
 import type { Call } from "./call.ts";
 import { descendingFlags } from "./core_args.ts";
 import { TOPLEVEL_RANGE_FUNCTIONS } from "./toplevel_range.ts";
@@ -37,6 +38,15 @@ function argSortBy(call: Call): pl.Expr {
   const by = nonEmpty(call, 0);
   const descending = descendingFlags(call, by.length);
   return pl.argSortBy(by, descending.length === 1 ? descending[0] : descending);
+}
+
+type NativeDtypeCols = { dtypeCols(dtypes: pl.DataType[]): unknown };
+
+/** nodejs-polars' native dtype selection (what its `pl.col(dtype)` calls, with one type). */
+function dtypeCols(dtypes: pl.DataType[]): pl.Expr {
+  const module = native as unknown as Partial<NativeDtypeCols> & { default?: NativeDtypeCols };
+  const binding = module.dtypeCols ? module as NativeDtypeCols : module.default!;
+  return _Expr(binding.dtypeCols(dtypes) as never);
 }
 
 /** Top-level functions. */
@@ -81,4 +91,7 @@ export const TOPLEVEL_FUNCTIONS: FunctionTable = {
       pl.nth(call.int(0, { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER })),
   },
   "pl.element": { args: [0, 0], build: () => pl.element() },
+  // `pl.col(pl.Float64)`: the columns of these types, in frame order (nodejs-polars' own
+  // dtype selection; several types select as Python Polars' `pl.col([pl.Int64, pl.Utf8])`).
+  "pl.dtypeCols": { args: [1, 1], build: (call) => dtypeCols(call.dtypes(0)) },
 };

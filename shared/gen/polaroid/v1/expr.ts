@@ -430,6 +430,11 @@ export interface Aggregate {
   /** QUANTILE: in [0, 1]. */
   quantile: number;
   interpolation: QuantileInterpolation;
+  /**
+   * QUANTILE: the quantile as an expression (a scalar in [0, 1]); when set, `quantile` is
+   * not read.
+   */
+  quantileExpr?: Expr | undefined;
 }
 
 export interface Cast {
@@ -1614,7 +1619,7 @@ export const WhenThen_Branch: MessageFns<WhenThen_Branch> = {
 };
 
 function createBaseAggregate(): Aggregate {
-  return { kind: 0, input: undefined, ddof: undefined, quantile: 0, interpolation: 0 };
+  return { kind: 0, input: undefined, ddof: undefined, quantile: 0, interpolation: 0, quantileExpr: undefined };
 }
 
 export const Aggregate: MessageFns<Aggregate> = {
@@ -1633,6 +1638,9 @@ export const Aggregate: MessageFns<Aggregate> = {
     }
     if (message.interpolation !== 0) {
       writer.uint32(40).int32(message.interpolation);
+    }
+    if (message.quantileExpr !== undefined) {
+      Expr.encode(message.quantileExpr, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1690,6 +1698,14 @@ export const Aggregate: MessageFns<Aggregate> = {
             message.interpolation = reader.int32() as any;
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.quantileExpr = Expr.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1709,6 +1725,11 @@ export const Aggregate: MessageFns<Aggregate> = {
       ddof: isSet(object.ddof) ? globalThis.Number(object.ddof) : undefined,
       quantile: isSet(object.quantile) ? globalThis.Number(object.quantile) : 0,
       interpolation: isSet(object.interpolation) ? quantileInterpolationFromJSON(object.interpolation) : 0,
+      quantileExpr: isSet(object.quantileExpr)
+        ? Expr.fromJSON(object.quantileExpr)
+        : isSet(object.quantile_expr)
+        ? Expr.fromJSON(object.quantile_expr)
+        : undefined,
     };
   },
 
@@ -1729,6 +1750,9 @@ export const Aggregate: MessageFns<Aggregate> = {
     if (message.interpolation !== 0) {
       obj.interpolation = quantileInterpolationToJSON(message.interpolation);
     }
+    if (message.quantileExpr !== undefined) {
+      obj.quantileExpr = Expr.toJSON(message.quantileExpr);
+    }
     return obj;
   },
 
@@ -1742,6 +1766,9 @@ export const Aggregate: MessageFns<Aggregate> = {
     message.ddof = object.ddof ?? undefined;
     message.quantile = object.quantile ?? 0;
     message.interpolation = object.interpolation ?? 0;
+    message.quantileExpr = (object.quantileExpr !== undefined && object.quantileExpr !== null)
+      ? Expr.fromPartial(object.quantileExpr)
+      : undefined;
     return message;
   },
 };
