@@ -98,7 +98,7 @@ Deno.test("RemoteLazyFrame.joinAsof() and concat() combine plans; one frame conc
     assert.deepEqual(both.node.value.inputs, [a.plan, b.plan]);
     assert.equal(concat([a]), a);
     assert.throws(() => concat([]), /'items' must not be empty/);
-    assert.throws(() => concat([a, b], { how: "align" as "vertical" }), /'how' must be one of/);
+    assert.throws(() => concat([a, b], { how: "zigzag" as "vertical" }), /'how' must be one of/);
   });
 });
 

@@ -132,13 +132,20 @@ export type ConcatHowName =
   | "verticalRelaxed"
   | "horizontal"
   | "diagonal"
-  | "diagonalRelaxed";
+  | "diagonalRelaxed"
+  | "align"
+  | "alignInner"
+  | "alignFull"
+  | "alignLeft"
+  | "alignRight";
 
 /** Options of `concat()`, as nodejs-polars' ConcatOptions. */
 export interface ConcatOptions {
   /**
    * "vertical" stacks rows (as nodejs-polars, columns are cast to their supertype),
-   * "horizontal" puts columns side by side, "diagonal" takes the union of the columns.
+   * "horizontal" puts columns side by side, "diagonal" takes the union of the columns,
+   * "align" (and "alignInner", "alignFull", "alignLeft", "alignRight") puts them side by side
+   * matching rows on the columns every frame has.
    * @default "vertical"
    */
   how?: ConcatHowName;
@@ -154,6 +161,11 @@ const CONCAT_HOW: Readonly<Record<ConcatHowName, ConcatHow>> = {
   horizontal: ConcatHow.CONCAT_HOW_HORIZONTAL,
   diagonal: ConcatHow.CONCAT_HOW_DIAGONAL,
   diagonalRelaxed: ConcatHow.CONCAT_HOW_DIAGONAL_RELAXED,
+  align: ConcatHow.CONCAT_HOW_ALIGN,
+  alignInner: ConcatHow.CONCAT_HOW_ALIGN_INNER,
+  alignFull: ConcatHow.CONCAT_HOW_ALIGN_FULL,
+  alignLeft: ConcatHow.CONCAT_HOW_ALIGN_LEFT,
+  alignRight: ConcatHow.CONCAT_HOW_ALIGN_RIGHT,
 };
 
 /** Several plans combined into one. */

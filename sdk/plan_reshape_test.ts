@@ -94,7 +94,12 @@ Deno.test("concatPlan() maps nodejs-polars' `how` names and refuses others", () 
     rechunk: false,
     parallel: true,
   });
-  assert.throws(() => concatPlan([scan], { how: "align" as "vertical" }), /'how' must be one of/);
+  // The aligning modes (side by side, matched on the common columns).
+  assert.equal(
+    (concatPlan([scan, scan], { how: "alignLeft" }).node?.value as { how: number }).how,
+    ConcatHow.CONCAT_HOW_ALIGN_LEFT,
+  );
+  assert.throws(() => concatPlan([scan], { how: "zigzag" as "vertical" }), /'how' must be one of/);
   assert.throws(() => concatPlan([]), /must not be empty/);
 });
 

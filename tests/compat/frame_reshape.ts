@@ -115,6 +115,26 @@ export const FRAME_RESHAPE_CASES: readonly CompatCase[] = [
     query: (pl, f) => pl.concat([f.right], { how: "horizontal" }),
   },
   {
+    // Side by side, rows matched on the common column `k` (sorted by it).
+    covers: ["pl.concat", "pl.concat.how"],
+    query: (pl, f) =>
+      pl.concat([
+        f.left.select("k", "name"),
+        f.right.select("k", "w"),
+        f.left.select("k", pl.col("name").alias("again")),
+      ], { how: "align" }),
+  },
+  {
+    covers: ["pl.concat", "pl.concat.how"],
+    query: (pl, f) =>
+      pl.concat([
+        pl.concat([f.left.select("k"), f.right.select("k", "w")], { how: "alignInner" }),
+        pl.concat([f.left.select("k"), f.right.select("k", "w")], { how: "alignLeft" }),
+        pl.concat([f.left.select("k"), f.right.select("k", "w")], { how: "alignRight" }),
+        pl.concat([f.left.select("k"), f.right.select("k", "w")], { how: "alignFull" }),
+      ], { how: "diagonal" }),
+  },
+  {
     // DataFrame.pivot (nodejs-polars has it on DataFrame only): eager on the server.
     covers: ["DataFrame.pivot"],
     query: (_pl, f) => f.mixed.select("g", "b", "x").pivot("x", { index: "g", on: "b" }),

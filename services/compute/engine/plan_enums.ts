@@ -48,7 +48,12 @@ export type ConcatMode =
   | "verticalRelaxed"
   | "horizontal"
   | "diagonal"
-  | "diagonalRelaxed";
+  | "diagonalRelaxed"
+  | "align"
+  | "alignInner"
+  | "alignFull"
+  | "alignLeft"
+  | "alignRight";
 
 export const CONCAT_HOW: ReadonlyMap<ConcatHow, ConcatMode> = new Map<ConcatHow, ConcatMode>([
   [ConcatHow.CONCAT_HOW_UNSPECIFIED, "vertical"],
@@ -57,6 +62,20 @@ export const CONCAT_HOW: ReadonlyMap<ConcatHow, ConcatMode> = new Map<ConcatHow,
   [ConcatHow.CONCAT_HOW_HORIZONTAL, "horizontal"],
   [ConcatHow.CONCAT_HOW_DIAGONAL, "diagonal"],
   [ConcatHow.CONCAT_HOW_DIAGONAL_RELAXED, "diagonalRelaxed"],
+  [ConcatHow.CONCAT_HOW_ALIGN, "align"],
+  [ConcatHow.CONCAT_HOW_ALIGN_INNER, "alignInner"],
+  [ConcatHow.CONCAT_HOW_ALIGN_FULL, "alignFull"],
+  [ConcatHow.CONCAT_HOW_ALIGN_LEFT, "alignLeft"],
+  [ConcatHow.CONCAT_HOW_ALIGN_RIGHT, "alignRight"],
+]);
+
+/** The `concat` modes that join their inputs on their common columns. */
+export const CONCAT_ALIGN: ReadonlySet<ConcatHow> = new Set([
+  ConcatHow.CONCAT_HOW_ALIGN,
+  ConcatHow.CONCAT_HOW_ALIGN_INNER,
+  ConcatHow.CONCAT_HOW_ALIGN_FULL,
+  ConcatHow.CONCAT_HOW_ALIGN_LEFT,
+  ConcatHow.CONCAT_HOW_ALIGN_RIGHT,
 ]);
 
 /** What a group-by yields. */

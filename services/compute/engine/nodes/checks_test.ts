@@ -61,7 +61,7 @@ const group = { input: T, keys: [E.col("g")], aggs: [], maintainOrder: true, out
 
 Deno.test("checkPlanNode() refuses unknown enum values of every new node", () => {
   refused(
-    { $case: "concat", value: { inputs: [T], how: 9, rechunk: false, parallel: true } },
+    { $case: "concat", value: { inputs: [T], how: 99, rechunk: false, parallel: true } },
     /'concat.how' must be a known enum value: current value is 9/,
   );
   refused({ $case: "groupBy", value: { ...group, output: 7 } }, /'group_by.output'/);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { LimitExceededError } from "../../../../shared/errors.ts";
-import { JoinType, type Plan } from "../../../../shared/gen/polaroid/v1/plan.ts";
+import { ConcatHow, JoinType, type Plan } from "../../../../shared/gen/polaroid/v1/plan.ts";
 import { E, P, testContext } from "../_testing.ts";
 import { runPlan } from "../run.ts";
 
@@ -55,4 +55,46 @@ Deno.test("a join whose inputs' bounds fit maxJoinRows reads no data to check it
   const notes: Record<string, number> = {};
   assert.equal((await runPlan(equi(), ctx, { notes })).height, 10_000);
   assert.deepEqual(notes, {});
+});
+
+/** An aligning concat of the handles `l` and `r` (joined on their common column `k`). */
+const align = (how: ConcatHow): Plan => ({
+  node: {
+    $case: "concat",
+    value: { inputs: [P.handle("l"), P.handle("r")], how, rechunk: false, parallel: true },
+  },
+});
+
+Deno.test("an aligning concat past maxJoinRows runs when no key repeats, and is refused when keys do", async () => {
+  const limits = { maxJoinRows: 1_000_000 };
+  // 2000 × 2000 rows could pair 4M times; unique keys align to at most 4000 rows.
+  const unique = testContext({ l: keyed(2000, 2000), r: keyed(2000, 2000) }, { limits });
+  const notes: Record<string, number> = {};
+  const out = await runPlan(align(ConcatHow.CONCAT_HOW_ALIGN), unique, { notes });
+  assert.equal(out.height, 2000);
+  assert.ok("joinCheckMs" in notes, "the keys were counted");
+  for (
+    const how of [
+      ConcatHow.CONCAT_HOW_ALIGN,
+      ConcatHow.CONCAT_HOW_ALIGN_INNER,
+      ConcatHow.CONCAT_HOW_ALIGN_LEFT,
+    ]
+  ) {
+    const repeated = testContext({ l: keyed(2000, 10), r: keyed(2000, 2000) }, { limits });
+    await assert.rejects(
+      runPlan(align(how), repeated),
+      (e: unknown) =>
+        e instanceof LimitExceededError &&
+        /Cannot align 2000 × 2000 rows .* \(POLAROID_MAX_JOIN_ROWS\): keys repeat within an input \(at most 200 rows share one\)/
+          .test(e.message),
+    );
+  }
+  // Small inputs fit the plain bound: no data read.
+  const small = testContext({ l: keyed(100, 1), r: keyed(100, 1) });
+  const quiet: Record<string, number> = {};
+  assert.equal(
+    (await runPlan(align(ConcatHow.CONCAT_HOW_ALIGN), small, { notes: quiet })).height,
+    10_000,
+  );
+  assert.deepEqual(quiet, {});
 });

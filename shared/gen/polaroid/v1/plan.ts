@@ -249,6 +249,15 @@ export enum ConcatHow {
   /** CONCAT_HOW_DIAGONAL - The union of the columns, nulls where an input lacks one. */
   CONCAT_HOW_DIAGONAL = 4,
   CONCAT_HOW_DIAGONAL_RELAXED = 5,
+  /**
+   * CONCAT_HOW_ALIGN - Side by side, rows matched on the columns every input has (a full join on them, sorted by
+   * them); INNER, LEFT and RIGHT keep the keys of all, the first or the last input.
+   */
+  CONCAT_HOW_ALIGN = 6,
+  CONCAT_HOW_ALIGN_INNER = 7,
+  CONCAT_HOW_ALIGN_FULL = 8,
+  CONCAT_HOW_ALIGN_LEFT = 9,
+  CONCAT_HOW_ALIGN_RIGHT = 10,
   UNRECOGNIZED = -1,
 }
 
@@ -272,6 +281,21 @@ export function concatHowFromJSON(object: any): ConcatHow {
     case 5:
     case "CONCAT_HOW_DIAGONAL_RELAXED":
       return ConcatHow.CONCAT_HOW_DIAGONAL_RELAXED;
+    case 6:
+    case "CONCAT_HOW_ALIGN":
+      return ConcatHow.CONCAT_HOW_ALIGN;
+    case 7:
+    case "CONCAT_HOW_ALIGN_INNER":
+      return ConcatHow.CONCAT_HOW_ALIGN_INNER;
+    case 8:
+    case "CONCAT_HOW_ALIGN_FULL":
+      return ConcatHow.CONCAT_HOW_ALIGN_FULL;
+    case 9:
+    case "CONCAT_HOW_ALIGN_LEFT":
+      return ConcatHow.CONCAT_HOW_ALIGN_LEFT;
+    case 10:
+    case "CONCAT_HOW_ALIGN_RIGHT":
+      return ConcatHow.CONCAT_HOW_ALIGN_RIGHT;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -293,6 +317,16 @@ export function concatHowToJSON(object: ConcatHow): string {
       return "CONCAT_HOW_DIAGONAL";
     case ConcatHow.CONCAT_HOW_DIAGONAL_RELAXED:
       return "CONCAT_HOW_DIAGONAL_RELAXED";
+    case ConcatHow.CONCAT_HOW_ALIGN:
+      return "CONCAT_HOW_ALIGN";
+    case ConcatHow.CONCAT_HOW_ALIGN_INNER:
+      return "CONCAT_HOW_ALIGN_INNER";
+    case ConcatHow.CONCAT_HOW_ALIGN_FULL:
+      return "CONCAT_HOW_ALIGN_FULL";
+    case ConcatHow.CONCAT_HOW_ALIGN_LEFT:
+      return "CONCAT_HOW_ALIGN_LEFT";
+    case ConcatHow.CONCAT_HOW_ALIGN_RIGHT:
+      return "CONCAT_HOW_ALIGN_RIGHT";
     case ConcatHow.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
