@@ -202,7 +202,7 @@ function barAggs(options: OhlcvOptions): Expr[] {
   return aggs;
 }
 
-function windows(options: OhlcvOptions, by: string[], includeBoundaries: boolean) {
+function windows(options: OhlcvOptions, by: string[]) {
   return {
     indexColumn: options.index,
     every: options.every,
@@ -212,7 +212,6 @@ function windows(options: OhlcvOptions, by: string[], includeBoundaries: boolean
     label: options.label ?? "left",
     ...(by.length === 0 ? {} : { by }),
     startBy: "window" as const,
-    includeBoundaries,
   };
 }
 
@@ -239,15 +238,15 @@ export function ohlcv(lf: RemoteLazyFrame, options: OhlcvOptions): RemoteLazyFra
   const names = ["open", "high", "low", "close", ...rest(options)];
   const order = [...by, index];
   if (fill === "none") {
-    return ticks.groupByDynamic(windows(options, by, false)).agg(...aggs)
+    return ticks.groupByDynamic(windows(options, by)).agg(...aggs)
       .select(...order, ...names).sort({ by: order, maintainOrder: true });
   }
-  const bars = ticks.groupByDynamic(windows(options, by, true)).agg(...aggs).cache();
+  const bars = ticks.groupByDynamic(windows(options, by)).agg(...aggs).cache();
   const grid = fillGrid(bars, options, by, step, maxBars);
-  const joined = grid.join(bars.drop("_lower_boundary", "_upper_boundary"), {
-    on: order,
-    how: "left",
-  }).sort({ by: order, maintainOrder: true });
+  const joined = grid.join(bars, { on: order, how: "left" }).sort({
+    by: order,
+    maintainOrder: true,
+  });
   return joined.withColumns(...fillExprs(options, by, fill)).select(...order, ...names);
 }
 
@@ -264,7 +263,12 @@ function rest(options: OhlcvOptions): string[] {
 /**
  * Every bar label between each symbol's first and last bar: a lattice of instants no further
  * apart than the shortest bar, grouped by the same windows, so each window (of any length:
- * a local day, a month) is hit and labelled exactly as the bars are.
+ * a local day, a month) is hit and labelled exactly as the bars are. The lattice starts 1.5
+ * steps before the first label: with label "left" that is before the first bar's start, with
+ * "right" (the first bar's end) its point half a step before that end lies in the first bar.
+ * It is laid from the labels, not from `include_boundaries`' `_lower_boundary`: nodejs-polars
+ * leaves that column out when there are no ticks, which broke filled bars of an empty input
+ * and every schema (resolved over an empty input).
  */
 function fillGrid(
   bars: RemoteLazyFrame,
@@ -274,15 +278,13 @@ function fillGrid(
   maxBars: number,
 ): RemoteLazyFrame {
   const index = options.index;
-  const spanAggs = [
-    col("_lower_boundary").min().alias("_lo"),
-    col("_lower_boundary").max().alias("_hi"),
-    col(index).min().alias("_first"),
-    col(index).max().alias("_last"),
-  ];
-  const spans = by.length === 0 ? bars.select(...spanAggs) : bars.groupBy(by).agg(...spanAggs);
+  const spanAggs = [col(index).min().alias("_first"), col(index).max().alias("_last")];
+  // Without `by`, no bars still give one (null) span: no bars, no span.
+  const spans = by.length === 0
+    ? bars.select(...spanAggs).filter(col("_first").isNotNull())
+    : bars.groupBy(by).agg(...spanAggs);
   const stepNs = Number(step);
-  const points = col("_hi").dt.epoch("ns").sub(col("_lo").dt.epoch("ns")).div(stepNs).floor()
+  const points = col("_last").dt.epoch("ns").sub(col("_first").dt.epoch("ns")).div(stepNs).floor()
     .add(5).cast(DataType.Int64);
   // A strict cast of the message fails the query, before any range is laid out.
   const message = format(
@@ -292,14 +294,14 @@ function fillGrid(
   );
   const guard = when(col("_points").sum().ltEq(maxBars)).then(lit("0")).otherwise(message)
     .cast(DataType.Int64, true);
-  const lattice = col("_lo").add(
+  const lattice = col("_first").add(
     col("_k").mul(stepNs).add(Math.floor(stepNs / 2)).cast(DataType.Duration("ns")),
   );
   return spans.withColumns(points.alias("_points"))
     .withColumns(intRanges(-2, col("_points").add(guard).sub(2).cast(DataType.Int64)).alias("_k"))
     .explode("_k")
     .select(...by, lattice.alias(index), "_first", "_last")
-    .groupByDynamic(windows(options, by, false))
+    .groupByDynamic(windows(options, by))
     .agg(col("_first").first(), col("_last").first())
     .filter(col(index).isBetween(col("_first"), col("_last")))
     .select(...by, index);

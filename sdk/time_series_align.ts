@@ -21,7 +21,12 @@ export type AsofInterpolation = "linear" | "time";
 
 /** Options of `asofJoin()`. */
 export interface AsofJoinOptions {
-  /** @default "backward" (kdb+ aj) */
+  /**
+   * The right row at or before each left instant ("backward", kdb+ aj), at or after it
+   * ("forward"), or the nearer of both ("nearest"; equally near: the later). Among right rows
+   * sharing an instant, "backward" and "nearest" take the last, "forward" the first (Python
+   * Polars' join_asof). @default "backward"
+   */
   strategy?: AsofStrategyName;
   /** Farthest match, a duration ("5s"). @default none */
   tolerance?: string;

@@ -149,8 +149,37 @@ function windowOf(value: unknown): { period: string; rows: number | undefined } 
   return { period: value, rows: undefined };
 }
 
+/** The column holding `column`'s reference for std and var (see `reference`). */
+function referenceName(column: string): string {
+  return `_ref_${column}`;
+}
+
+/**
+ * Each row's last finite value (the first one for the rows before it), per symbol, as a
+ * Float64: the reference a window's std and var centre its values on, its first row's.
+ * Polars' rolling kernel on the raw values cancels the digits they share (up to 1.8e-9 for the
+ * std of equal values near 1.085, 6e-7 relative on FX-like ticks); the centred values lose
+ * none, and equal values give exactly 0.
+ */
+function reference(column: string, by: string[]): Expr {
+  const c = col(column).cast(DataType.Float64);
+  const finite = when(c.isFinite()).then(c).otherwise(null);
+  return perGroup(finite.forwardFill().backwardFill(), by).alias(referenceName(column));
+}
+
+/**
+ * `centred` (a statistic of Float64 values: unsigned integers would wrap below a reference)
+ * in the type Polars gives `own`, the same statistic of the raw values (a Float32 column's
+ * std stays Float32): clipping a value to [x, x] casts x to its type. Nulls and NaN are the
+ * same in both.
+ */
+function inOwnType(own: Expr, centred: Expr): Expr {
+  return own.clip(centred, centred);
+}
+
 function statExpr(column: string, stat: WindowStat, ddof: number, q: number, bias: boolean): Expr {
   const c = col(column);
+  const centred = () => c.cast(DataType.Float64).sub(col(referenceName(column)).first());
   switch (stat) {
     case "mean":
       return c.mean();
@@ -161,9 +190,9 @@ function statExpr(column: string, stat: WindowStat, ddof: number, q: number, bia
     case "max":
       return c.max();
     case "std":
-      return c.std(ddof);
+      return inOwnType(c.std(ddof), centred().std(ddof));
     case "var":
-      return c.var(ddof);
+      return inOwnType(c.var(ddof), centred().var(ddof));
     case "median":
       return c.median();
     case "quantile":
@@ -240,11 +269,13 @@ export function rollingWindows(
     }
   }
   const key = rows === undefined ? index : "_row";
+  const centred = stats.includes("std") || stats.includes("var") ? columns : [];
   const base = lf.withColumns(
     intRange(0, len()).cast(DataType.Int64).alias("_order"),
     ...(rows === undefined
       ? []
       : [perGroup(intRange(0, len()).cast(DataType.Int64), by).alias("_row")]),
+    ...centred.map((column) => reference(column, by)),
   ).cache();
   const windows = base.groupByRolling({
     indexColumn: key,
@@ -257,7 +288,18 @@ export function rollingWindows(
     .select(...by, key, ...outputs);
   return base.join(windows, { on: [...by, key], how: "left" })
     .sort({ by: "_order", maintainOrder: true })
-    .drop("_order", ...(rows === undefined ? [] : ["_row"]));
+    .drop("_order", ...(rows === undefined ? [] : ["_row"]), ...centred.map(referenceName));
+}
+
+/**
+ * `c` as Float64 less its first finite value (per symbol, under `perGroup`): the expanding std
+ * and var of the raw values lose the digits they share (1.4e-11 relative on FX-like prices);
+ * an expanding window only grows, so centred values keep the kernel's sums exact enough
+ * (1.3e-15) and equal values give exactly 0.
+ */
+function centredOnFirst(c: Expr): Expr {
+  const values = c.cast(DataType.Float64);
+  return values.sub(when(values.isFinite()).then(values).otherwise(null).backwardFill().first());
 }
 
 /** Expanding-window statistics: `<column>_expanding_<stat>`, from each symbol's first row. */
@@ -289,10 +331,16 @@ export function expandingWindows(by: string[], options: ExpandingOptions): Expr[
           e = c.rollingMax(window);
           break;
         case "std":
-          e = c.rollingStd({ ...window, ddof });
+          e = inOwnType(
+            c.rollingStd({ ...window, ddof }),
+            centredOnFirst(c).rollingStd({ ...window, ddof }),
+          );
           break;
         case "var":
-          e = c.rollingVar({ ...window, ddof });
+          e = inOwnType(
+            c.rollingVar({ ...window, ddof }),
+            centredOnFirst(c).rollingVar({ ...window, ddof }),
+          );
           break;
         case "median":
           e = c.rollingMedian(window);
@@ -309,7 +357,12 @@ export function expandingWindows(by: string[], options: ExpandingOptions): Expr[
   return exprs;
 }
 
-/** Exponentially weighted moments: `<column>_ewm_<stat>`, per symbol. */
+/**
+ * Exponentially weighted moments: `<column>_ewm_<stat>`, per symbol. Nulls as pandas'
+ * `ewm()` with its default `ignore_na=False` (Python Polars' `ignore_nulls=False`): a missing
+ * value counts as a step, so the values before it keep decaying by 1 − alpha per row, and its
+ * row repeats the last result. (nodejs-polars' own ewm* default to `ignoreNulls: true`.)
+ */
 export function ewmExprs(by: string[], options: EwmWindowOptions): Expr[] {
   if (typeof options !== "object" || options === null) fail("options", "an object", options);
   const columns = names("columns", options.columns);
@@ -329,15 +382,13 @@ export function ewmExprs(by: string[], options: EwmWindowOptions): Expr[] {
   for (const column of columns) {
     for (const stat of stats) {
       const c = col(column);
-      let e = perGroup(
-        stat === "mean" ? c.ewmMean(ewm) : stat === "std" ? c.ewmStd(ewm) : c.ewmVar(ewm),
-        by,
-      );
+      let e = stat === "mean" ? c.ewmMean(ewm) : stat === "std" ? c.ewmStd(ewm) : c.ewmVar(ewm);
       if (stat !== "mean" && !ewm.bias) {
         // Unbiased moments need two values (Polars gives 0 for one, pandas NaN).
-        e = when(perGroup(c.isNotNull().cumSum(), by).gtEq(2)).then(e).otherwise(null);
+        e = when(c.isNotNull().cumSum().gtEq(2)).then(e).otherwise(null);
       }
-      exprs.push(e.alias(`${column}_ewm_${stat}`));
+      // A row without a value repeats the last result, as pandas (Polars gives null there).
+      exprs.push(perGroup(e.forwardFill(), by).alias(`${column}_ewm_${stat}`));
     }
   }
   return exprs;

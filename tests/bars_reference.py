@@ -3,7 +3,7 @@
 Reads one JSON object from stdin: {"input": ticks.parquet, "output": bars.parquet,
 "options": the ohlcv() options}. Writes the bars to "output": group_by_dynamic (start_by
 "window") with the same aggregations, then upsample per symbol and the fill, as Polars users
-write it by hand.
+write it by hand (ticks without bars give no bars).
 """
 
 import json
@@ -48,7 +48,9 @@ def bars(ticks: pl.DataFrame, o: dict) -> pl.DataFrame:
     order = [*by, index]
     out = out.select(*order, *names).sort(order, maintain_order=True)
     fill = o.get("fill", "none")
-    if fill == "none":
+    # upsample refuses a frame without bars ("cannot determine upsample boundaries"): no
+    # bars, nothing to fill.
+    if fill == "none" or out.is_empty():
         return out
     out = out.upsample(index, every=o["every"], group_by=by or None, maintain_order=True)
     out = out.sort(order, maintain_order=True)

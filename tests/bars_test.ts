@@ -2,7 +2,8 @@
  * OHLCV bars through a live cluster, compared with Python Polars (group_by_dynamic, upsample
  * and the same fill, tests/bars_reference.py) on seeded ticks of three symbols: bars equal
  * exactly (floats to 1e-12), day bars in New York span 23 and 25 hours on the switch days,
- * volume and tick counts are preserved, and an oversized fill is refused.
+ * volume and tick counts are preserved, schemas equal the results' (also with a fill and
+ * over zero ticks), and an oversized fill is refused.
  */
 
 import assert from "node:assert/strict";
@@ -262,6 +263,61 @@ Deno.test({
         e instanceof QueryError &&
         /at most 100 \(maxBars\): current value is about \d{4}"/.test(e.message),
     );
+  },
+});
+
+/** A schema as "name: type" lines, in column order. */
+function schemaText(schema: Readonly<Record<string, { toString(): string }>>): string[] {
+  return Object.entries(schema).map(([name, type]) => `${name}: ${type}`);
+}
+
+Deno.test({
+  name: "ohlcv() schema() and columns() equal the collected bars' schema, with every fill",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint: cluster.endpoints.compute });
+    await using df = await client.fromArrow(frameToTable(TICKS));
+    for (const options of CASES) {
+      const what = JSON.stringify(options);
+      const lf = df.lazy().ohlcv(options);
+      const schema = schemaText(await lf.schema());
+      const columns = await lf.columns();
+      await using bars = await lf.collect();
+      assert.ok(bars.height > 3, what);
+      assert.deepEqual(schema, schemaText(bars.schema), what);
+      assert.deepEqual(columns, bars.columns, what);
+    }
+  },
+});
+
+Deno.test({
+  name: "ohlcv() of zero ticks gives zero bars with every fill, as Python Polars",
+  ...INTEGRATION,
+  async fn() {
+    const none = TICKS.head(0);
+    const path = `${dir}/none.parquet`;
+    none.writeParquet(path);
+    await using client = await connect({ endpoint: cluster.endpoints.compute });
+    await using df = await client.fromArrow(frameToTable(none));
+    for (const fill of ["none", "null", "previous_close", "linear"] as const) {
+      for (const by of [{ by: "sym" }, {}]) {
+        const options: OhlcvOptions = {
+          index: "ts",
+          price: "px",
+          volume: "qty",
+          every: "1h",
+          fill,
+          ...by,
+        };
+        const what = JSON.stringify(options);
+        const lf = df.lazy().ohlcv(options);
+        const bars = await run(lf);
+        assertSameBars(bars, await reference(options, path), what);
+        assert.equal(bars.height, 0, what);
+        await using stored = await lf.collect();
+        assert.deepEqual(schemaText(await lf.schema()), schemaText(stored.schema), what);
+      }
+    }
   },
 });
 

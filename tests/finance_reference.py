@@ -1,8 +1,10 @@
 """Reference values of the finance operations (sdk/finance.ts), computed with pandas.
 
 Reads {"data": {column: [values]}, "window": n, "annualization": a, "lambda": l,
-"columns": [names]} on stdin; the rows hold bars of several symbols (column "sym"), in time
-order per symbol, possibly interleaved. Prints {name: values} on stdout: per-row results as
+"columns": [names], "gaps": [rows]} on stdin; the rows hold bars of several symbols (column
+"sym"), in time order per symbol, possibly interleaved; "gaps" are rows whose close is
+missing in the EWMA cases "vol_ewma_gaps" (pandas' default ignore_na=False) and
+"vol_ewma_gaps_ignore_na" (ignore_na=True). Prints {name: values} on stdout: per-row results as
 lists aligned with the input rows (null where pandas gives NaN), and per-symbol or matrix
 results as lists of row objects.
 """
@@ -55,6 +57,10 @@ def main():
     out["vol_close"] = per_symbol(df, lambda s: log_ret(s).rolling(n).std() * math.sqrt(a))
     out["vol_ewma"] = per_symbol(df, lambda s: np.sqrt(
         a * (log_ret(s) ** 2).ewm(alpha=1 - lam, adjust=False, min_periods=n).mean()))
+    gappy = df.assign(close=df.close.where(~df.index.isin(inp["gaps"])))
+    for name, ignore_na in (("vol_ewma_gaps", False), ("vol_ewma_gaps_ignore_na", True)):
+        out[name] = per_symbol(gappy, lambda s, i=ignore_na: np.sqrt(a * (log_ret(s) ** 2).ewm(
+            alpha=1 - lam, adjust=False, min_periods=n, ignore_na=i).mean()))
     out["vol_parkinson"] = per_symbol(df, lambda s: np.sqrt(
         a * (np.log(s.high / s.low) ** 2).rolling(n).mean() / (4 * math.log(2))))
     out["vol_garman_klass"] = per_symbol(df, lambda s: np.sqrt(a * (

@@ -64,8 +64,11 @@ function bars(): Record<string, (string | number)[]> {
 type Values = (number | null)[];
 type Reference = Record<string, unknown>;
 
+/** Rows whose close is missing in the EWMA gap case (A: 120, 122, 124 and 300; B: 181). */
+const GAPS = [120, 122, 124, 181, 300];
+
 async function pandas(data: Record<string, unknown>): Promise<Reference> {
-  const input = { data, window: WINDOW, annualization: ANNUALIZATION, lambda: LAMBDA };
+  const input = { data, window: WINDOW, annualization: ANNUALIZATION, lambda: LAMBDA, gaps: GAPS };
   const script = new URL("./finance_reference.py", import.meta.url).pathname;
   return JSON.parse(await runPython(script, JSON.stringify({ ...input, columns: MATRIX })));
 }
@@ -154,6 +157,78 @@ Deno.test({
       );
       nearAll(await column(daily, "volatility"), perBar, 1e-12, "parkinson per bar");
     });
+  },
+});
+
+Deno.test({
+  name:
+    "finance.volatility() ewma over missing closes equals pandas' default ewm (ignore_na=False)",
+  ...INTEGRATION,
+  async fn() {
+    const close = (DATA.close as number[]).map((c, i) => GAPS.includes(i) ? null : c);
+    const gappy = frame().withColumns(pl.Series("close", close, pl.Float64));
+    await using client = await connect({ endpoint: cluster.endpoints.compute });
+    await using df = await client.fromArrow(frameToTable(gappy));
+    const out = df.lazy().finance.volatility({ method: "ewma", window: WINDOW, by: "sym" });
+    const got = await column(out, "volatility");
+    const expected = REF.vol_ewma_gaps as Values;
+    nearAll(got, expected, 1e-12, "ewma with gaps");
+    // The bars without a return repeat the last value, as pandas: no null after the first n.
+    for (const row of [...GAPS, ...GAPS.map((r) => r + 2)]) {
+      assert.equal(typeof got[row], "number", `row ${row}`);
+      assert.equal(got[row], got[row - 2], `row ${row} repeats the bar before`);
+    }
+    // The rule matters here: skipping the gap (ignore_na=True) differs by over 0.1%.
+    const skipping = REF.vol_ewma_gaps_ignore_na as Values;
+    const worst = Math.max(
+      ...expected.map((e, i) => e === null ? 0 : Math.abs(skipping[i]! - e) / e),
+    );
+    assert.ok(worst > 1e-3, `ignore_na=True differs by ${worst} only`);
+  },
+});
+
+Deno.test({
+  name:
+    "finance.volatility() close equals exact fractions to 1e-12, exactly 0 over unchanged closes",
+  ...INTEGRATION,
+  async fn() {
+    // FX-like closes of two symbols (1.085 in 1e-5 steps), unchanged for 40 bars every 500.
+    const u = uniform(20261202);
+    const sym: string[] = [];
+    const close: number[] = [];
+    for (const s of ["A", "B"]) {
+      let ticks = 108_500;
+      for (let i = 0; i < 3000; i++) {
+        if (i % 500 >= 40) ticks += u() < 0.5 ? -1 : 1;
+        sym.push(s);
+        close.push(ticks / 1e5);
+      }
+    }
+    const bars = pl.DataFrame([pl.Series("sym", sym), pl.Series("close", close, pl.Float64)]);
+    // The log returns as the engine computes them, and the exact std of each window of 20.
+    const returns = bars.select(
+      pl.col("close").div(pl.col("close").shift(1)).log().over("sym").alias("r"),
+    ).getColumn("r").toArray() as (number | null)[];
+    const script = new URL("./exact_variance_reference.py", import.meta.url).pathname;
+    const input = {
+      values: returns,
+      by: sym,
+      minPeriods: WINDOW,
+      ddof: 1,
+      window: { rows: WINDOW },
+    };
+    const expected = JSON.parse(await runPython(script, JSON.stringify({ cases: [input] })))
+      .results[0].std as Values;
+    await using client = await connect({ endpoint: cluster.endpoints.compute });
+    await using df = await client.fromArrow(frameToTable(bars));
+    const got = await column(
+      df.lazy().finance.volatility({ window: WINDOW, by: "sym", annualization: 1 }),
+      "volatility",
+    );
+    nearAll(got, expected, 1e-12, "close-to-close");
+    const zeros = expected.flatMap((e, i) => e === 0 ? [i] : []);
+    assert.ok(zeros.length >= 100, `${zeros.length} windows of unchanged closes`);
+    for (const i of zeros) assert.equal(got[i], 0, `row ${i}`);
   },
 });
 

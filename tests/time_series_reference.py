@@ -1,11 +1,12 @@
 """Reference values of the time-series operations (sdk/time_series*.ts).
 
 Reads {"data": {column: [values]}, "dups": {column: [values]}, "quotes": {...},
-"trades": {...}, "window": "5m", "rows": n} on stdin: ticks of several symbols ("sym"),
-time "ts" in epoch microseconds, sorted per symbol. "data" has unique instants per symbol,
-"dups" repeats some. Prints {name: values}: per-row results as lists aligned with the input
-rows (null for NaN), computed with pandas (unique instants) and Python Polars
-(rolling_*_by, upsample: the same window definition with repeated instants).
+"trades": {...}, "upsample": {...}, "asof_left": {...}, "window": "5m", "rows": n} on stdin:
+ticks of several symbols ("sym"), time "ts" in epoch microseconds, sorted per symbol. "data"
+has unique instants per symbol, "dups" repeats some. Prints {name: values}: per-row results
+as lists aligned with the input rows (null for NaN), computed with pandas (unique instants)
+and Python Polars (rolling_*_by, upsample, and join_asof of "asof_left" onto "dups": the
+same definitions with repeated instants).
 """
 
 import json
@@ -59,6 +60,13 @@ def main():
         out[f"ewm_{stat}"] = per_symbol(df, lambda s, st=stat: getattr(s.price.ewm(span=10), st)())
         out[f"ewm_noadjust_{stat}"] = per_symbol(
             df, lambda s, st=stat: getattr(s.price.ewm(halflife=7, adjust=False), st)())
+        # Over missing values: pandas' default ignore_na=False, and ignore_na=True to show
+        # that the rule matters on this data.
+        for suffix, ign in (("", False), ("_ignore_na", True)):
+            out[f"ewm_gappy_{stat}{suffix}"] = per_symbol(
+                df, lambda s, st=stat, i=ign: getattr(s.gappy.ewm(span=10, ignore_na=i), st)())
+            out[f"ewm_gappy_noadjust_{stat}{suffix}"] = per_symbol(df, lambda s, st=stat, i=ign:
+                getattr(s.gappy.ewm(halflife=7, adjust=False, ignore_na=i), st)())
     # Lag and lead by time: the last row at or before t - 90s, the first at or after t + 90s.
     d = pd.Timedelta("90s")
     left = df.assign(at=df.ts - d, row=np.arange(len(df))).sort_values("at")
@@ -108,6 +116,15 @@ def main():
         pl.col("sym").fill_null(strategy="forward")))["v"].to_list()
     out["upsample_time"] = grid.select(pl.col("v").interpolate_by("ts").over(
         pl.col("sym").fill_null(strategy="forward")))["v"].to_list()
+    # Asof joins onto repeated right instants (dups), each strategy with and without exact
+    # matches: the matched right row's price.
+    asof_left = pl.DataFrame(inp["asof_left"]).with_columns(pl.col("ts").cast(pl.Datetime("us")))
+    for strategy in ["backward", "forward", "nearest"]:
+        for exact in [True, False]:
+            joined = asof_left.join_asof(dups.select("sym", "ts", "price"), on="ts", by="sym",
+                                         strategy=strategy, allow_exact_matches=exact,
+                                         check_sortedness=False)
+            out[f"asof_{strategy}_{'exact' if exact else 'strict'}"] = joined["price"].to_list()
     raw = {"upsample_ts", "upsample_sym"}
     json.dump({k: (list(v) if k in raw else values(v)) for k, v in out.items()}, sys.stdout)
 

@@ -90,6 +90,27 @@ const UPSAMPLE = (() => {
   return out;
 })();
 
+/**
+ * Left instants for asof joins onto DUPS: each distinct instant of a symbol (exact matches of
+ * repeated right instants), the midpoints between consecutive ones (ties for "nearest"), one
+ * second before the first and one after the last.
+ */
+const ASOF_LEFT: Columns = (() => {
+  const rows: { sym: string; ts: number }[] = [];
+  for (const sym of SYMBOLS) {
+    const times = [
+      ...new Set((DUPS.ts as number[]).filter((_, i) => DUPS.sym![i] === sym)),
+    ];
+    rows.push({ sym, ts: times[0]! - 1_000_000 }, { sym, ts: times.at(-1)! + 1_000_000 });
+    times.forEach((t, i) => {
+      rows.push({ sym, ts: t });
+      if (i + 1 < times.length) rows.push({ sym, ts: (t + times[i + 1]!) / 2 });
+    });
+  }
+  rows.sort((a, b) => a.ts - b.ts || a.sym.localeCompare(b.sym));
+  return { sym: rows.map((r) => r.sym), ts: rows.map((r) => r.ts) };
+})();
+
 const REF: Record<string, (number | string | null)[]> = JSON.parse(
   await runPython(
     new URL("./time_series_reference.py", import.meta.url).pathname,
@@ -99,6 +120,7 @@ const REF: Record<string, (number | string | null)[]> = JSON.parse(
       trades: TRADES,
       quotes: QUOTES,
       upsample: UPSAMPLE,
+      asof_left: ASOF_LEFT,
       window: WINDOW,
       rows: ROWS,
     }),
@@ -337,6 +359,119 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "ewm() over missing values equals pandas' default ignore_na=False; null rows repeat the last",
+  ...INTEGRATION,
+  async fn() {
+    await withSeries(DATA, async (ts) => {
+      const names = ["gappy_ewm_mean", "gappy_ewm_std", "gappy_ewm_var"];
+      const stats = ["mean", "std", "var"] as const;
+      const adjusted = await columns(
+        ts.ewm({ columns: ["gappy"], stats: [...stats], span: 10 }).lazy(),
+        names,
+      );
+      const plain = await columns(
+        ts.ewm({ columns: ["gappy"], stats: [...stats], halfLife: 7, adjust: false }).lazy(),
+        names,
+      );
+      for (const s of stats) {
+        nearAll(adjusted[`gappy_ewm_${s}`]!, `ewm_gappy_${s}`, 1e-9);
+        nearAll(plain[`gappy_ewm_${s}`]!, `ewm_gappy_noadjust_${s}`, 1e-9);
+        // The rule matters on this data: skipping missing values differs by over 0.1%.
+        for (const kind of ["ewm_gappy", "ewm_gappy_noadjust"]) {
+          const ours = REF[`${kind}_${s}`]!;
+          const skipping = REF[`${kind}_${s}_ignore_na`]!;
+          const worst = Math.max(
+            ...ours.map((e, i) =>
+              typeof e === "number" && e !== 0 ? Math.abs((skipping[i] as number) - e) / e : 0
+            ),
+          );
+          assert.ok(worst > 1e-3, `${kind}_${s}: ignore_na=True differs by ${worst} only`);
+        }
+      }
+      // A row without a value repeats its symbol's last result (Polars alone gives null).
+      const gappy = DATA.gappy!;
+      const mean = adjusted.gappy_ewm_mean!;
+      const missing = gappy.flatMap((v, i) => v === null ? [i] : []);
+      assert.ok(missing.length > 100);
+      for (const i of missing) {
+        const before = DATA.sym!.lastIndexOf(DATA.sym![i]!, i - 1);
+        if (before >= 0) assert.equal(mean[i], mean[before], `row ${i}`);
+      }
+    });
+  },
+});
+
+/**
+ * FX-like ticks of the three symbols: 1.085 in 1e-5 steps, 1 s to 20 s apart, each symbol
+ * flat for 60 ticks every 1000 (windows of equal values).
+ */
+const FX: Columns = (() => {
+  const u = uniform(20261201);
+  const rows: { sym: string; ts: number; px: number }[] = [];
+  for (const sym of SYMBOLS) {
+    let t = START;
+    let ticks = 108_500;
+    for (let i = 0; i < 4000; i++) {
+      t += 1_000_000 * (1 + Math.floor(u() * 20));
+      if (i % 1000 >= 60) ticks += u() < 0.5 ? -1 : 1;
+      rows.push({ sym, ts: t, px: ticks / 1e5 });
+    }
+  }
+  rows.sort((a, b) => a.ts - b.ts || a.sym.localeCompare(b.sym));
+  return { sym: rows.map((r) => r.sym), ts: rows.map((r) => r.ts), px: rows.map((r) => r.px) };
+})();
+
+/** Exact variance and std (fractions: exact_variance_reference.py) of FX's windows, per symbol. */
+async function exactFx(window: Record<string, unknown>, minPeriods: number) {
+  const script = new URL("./exact_variance_reference.py", import.meta.url).pathname;
+  const input = { values: FX.px, by: FX.sym, minPeriods, ddof: 1, window };
+  const out = JSON.parse(await runPython(script, JSON.stringify({ cases: [input] })));
+  return out.results[0] as { var: (number | null)[]; std: (number | null)[] };
+}
+
+Deno.test({
+  name: "rolling() and expanding() std and var equal exact fractions to 1e-12, 0 over equal values",
+  ...INTEGRATION,
+  async fn() {
+    const cases: [string, Record<string, unknown>, number][] = [
+      ["5m", { period: 300_000_000, index: FX.ts }, 1],
+      ["20", { rows: 20 }, 20],
+      ["expanding", { rows: FX.ts!.length + 1 }, 1],
+    ];
+    await withSeries(FX, async (ts) => {
+      const lf = ts.rolling({ window: "5m", columns: ["px"], stats: ["std", "var"] })
+        .rolling({ window: 20, columns: ["px"], stats: ["std", "var"] })
+        .expanding({ columns: ["px"], stats: ["std", "var"] }).lazy();
+      const names = (w: string) =>
+        w === "expanding"
+          ? ["px_expanding_std", "px_expanding_var"]
+          : [`px_std_${w}`, `px_var_${w}`];
+      const got = await columns(lf, cases.flatMap(([w]) => names(w)));
+      for (const [w, window, minPeriods] of cases) {
+        const expected = await exactFx(window, minPeriods);
+        const [std, variance] = names(w);
+        let zeros = 0;
+        for (const [name, want] of [[std!, expected.std], [variance!, expected.var]] as const) {
+          const values = got[name]!;
+          assert.equal(values.length, want.length);
+          want.forEach((e, i) => {
+            const a = values[i] as number | null;
+            if (e === null || e === 0) {
+              assert.equal(a, e, `${name} row ${i}`);
+              if (e === 0) zeros++;
+            } else {
+              assert.ok(Math.abs(a! - e) <= 1e-12 * e, `${name} row ${i}: ${a} vs ${e}`);
+            }
+          });
+        }
+        if (w !== "expanding") assert.ok(zeros > 100, `${w}: ${zeros} windows of equal values`);
+      }
+    });
+  },
+});
+
+Deno.test({
   name: "lag()/lead() by duration are the asof values at t ∓ d; fillForward() honours its limit",
   ...INTEGRATION,
   async fn() {
@@ -400,6 +535,55 @@ Deno.test({
       );
     });
     await quotes.frame!.release();
+  },
+});
+
+Deno.test({
+  name: "asofJoin() with repeated right instants matches the docs and Python Polars' join_asof",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint: cluster.endpoints.compute });
+    // The example of docs/timeseries.md: quotes a at 1 s; b, c, d at 3 s; e, f at 5 s.
+    const s = (seconds: number[]) => seconds.map((x) => START + x * 1_000_000);
+    await using quotesDf = await client.fromArrow(
+      table({ sym: Array(6).fill("A"), ts: s([1, 3, 3, 3, 5, 5]), quote: [..."abcdef"] }),
+    );
+    const quotes = await quotesDf.asTimeSeries({ index: "ts", by: "sym", duplicates: "keep" });
+    const documented = {
+      backward: { exact: ["a", "d", "d"], strict: ["a", "a", "d"] },
+      forward: { exact: ["b", "b", "e"], strict: ["b", "e", "e"] },
+      nearest: { exact: ["d", "d", "f"], strict: ["d", "f", "f"] },
+    } as const;
+    await withSeries({ sym: ["A", "A", "A"], ts: s([2, 3, 4]) }, async (trades) => {
+      for (const [strategy, want] of Object.entries(documented)) {
+        for (const exact of [true, false]) {
+          const got = await columns(
+            trades.asofJoin(quotes, {
+              strategy: strategy as keyof typeof documented,
+              allowExactMatches: exact,
+            }).lazy(),
+            ["quote"],
+          );
+          assert.deepEqual(got.quote, want[exact ? "exact" : "strict"], `${strategy} ${exact}`);
+        }
+      }
+    });
+    await quotes.frame!.release();
+    // Seeded ticks with every fifth instant repeated, against Python Polars' join_asof.
+    await using dupsDf = await client.fromArrow(table(DUPS));
+    const dups = await dupsDf.asTimeSeries({ index: "ts", by: "sym", duplicates: "keep" });
+    await withSeries(ASOF_LEFT, async (left) => {
+      for (const strategy of ["backward", "forward", "nearest"] as const) {
+        for (const exact of [true, false]) {
+          const got = await columns(
+            left.asofJoin(dups, { strategy, allowExactMatches: exact }).lazy(),
+            ["price"],
+          );
+          nearAll(got.price!, `asof_${strategy}_${exact ? "exact" : "strict"}`, 0);
+        }
+      }
+    });
+    await dups.frame!.release();
   },
 });
 
