@@ -21,6 +21,7 @@
  */
 
 import { base32, validateTenant } from "../shared/ids.ts";
+import { ensureCommand } from "./_debian.ts";
 import {
   HANDLE_EVENTS_SUBJECT,
   INGEST_SUBJECT_PREFIX,
@@ -189,4 +190,21 @@ export function natsServerConfig(options: {
     "}",
     "",
   ].join("\n");
+}
+
+/**
+ * Asks nats-server whether it accepts the configuration file at `path` (`nats-server -t`);
+ * returns its refusal's text, or undefined when it accepts it.
+ */
+export async function natsConfigRefusal(path: string): Promise<string | undefined> {
+  const natsServer = await ensureCommand("nats-server", { log: () => {} });
+  const out = await new Deno.Command(natsServer, {
+    args: ["-t", "-c", path],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (out.success) return undefined;
+  const text = new TextDecoder();
+  return (text.decode(out.stderr) + text.decode(out.stdout)).trim() || `exit ${out.code}`;
 }
