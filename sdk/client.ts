@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ColumnsOrExpr } from "./functions.ts";
 import { deserializePlan } from "./lazy_plan.ts";
 import { scanOptionsProto } from "./scan_options.ts";
 import { type RecordBatch, Table } from "apache-arrow";
@@ -41,7 +42,15 @@ import { RemoteLazyFrame } from "./lazy_frame.ts";
 import { scanFilePlan, scanHandlePlan } from "./plan.ts";
 import { type Row, tableFromRecords } from "./records.ts";
 import { type ResumeOptions, routedCollect } from "./resume.ts";
-import type { CollectOptions, Explanation, Session, Source, StreamOptions } from "./session.ts";
+import type {
+  CollectOptions,
+  Explanation,
+  Session,
+  SinkCallOptions,
+  Source,
+  StreamOptions,
+} from "./session.ts";
+import type { SinkRequest, SinkResponse } from "../shared/gen/polaroid/v1/sink.ts";
 import { type SqlOptions, sqlPlan } from "./sql.ts";
 
 /** The compute endpoint used when neither the option nor POLAROID_ENDPOINT names one. */
@@ -116,6 +125,11 @@ export interface Client extends AsyncDisposable {
    * the tenant's named frames; it composes with every RemoteLazyFrame method.
    */
   sql(query: string, options?: SqlOptions): RemoteLazyFrame;
+  /**
+   * Expressions evaluated with no frame (nodejs-polars' `pl.select(...)`), on the server: a
+   * literal is one row, `pl.intRange(0, 3)` three, `pl.len()` 0.
+   */
+  select(...exprs: ColumnsOrExpr[]): RemoteLazyFrame;
   /**
    * A lazy frame from a plan `lf.serialize(format)` wrote (nodejs-polars'
    * `LazyDataFrame.deserialize`), bound to this client: a saved query replayed.
@@ -277,6 +291,13 @@ class ClientImpl implements Client, Session {
     return new RemoteLazyFrame(this, sqlPlan(query, options));
   }
 
+  select(...exprs: ColumnsOrExpr[]): RemoteLazyFrame {
+    const empty: Plan = {
+      node: { $case: "scan", value: { source: { $case: "empty", value: {} } } },
+    };
+    return new RemoteLazyFrame(this, empty).select(...exprs);
+  }
+
   deserialize(data: Uint8Array | string, format: "json" | "bincode" = "json"): RemoteLazyFrame {
     return new RemoteLazyFrame(this, deserializePlan(data, format));
   }
@@ -351,6 +372,20 @@ class ClientImpl implements Client, Session {
     this.#live("explain");
     const { logical, optimized } = await this.#frames("explain", firstHandleId(plan), { plan });
     return { logical, optimized };
+  }
+
+  async sink(request: SinkRequest, options: SinkCallOptions = {}): Promise<SinkResponse> {
+    checkCount("write", "timeoutMs", options.timeoutMs);
+    this.#live("write");
+    return await this.#rpc.call(
+      "sink",
+      firstHandleId(request.plan),
+      (rpc, call) => rpc.frames.unary("sink", request, call),
+      {
+        signal: options.signal,
+        ...(options.timeoutMs === undefined ? {} : { deadline: Date.now() + options.timeoutMs }),
+      },
+    );
   }
 
   async retain(id: string): Promise<HandleInfo> {

@@ -16,11 +16,21 @@ import { type Row, tableToRecords } from "./records.ts";
 import { SchemaCache } from "./schema_cache.ts";
 import type { Session, StreamOptions } from "./session.ts";
 import {
+  SINK_FORMAT,
+  type SinkCsvOptions,
+  type SinkResult,
+  writeFrame,
+  writeJson,
+} from "./sink.ts";
+import {
   asTimeSeries,
   type AsTimeSeriesOptions,
   type RemoteTimeSeries,
   storedTimeSeries,
 } from "./time_series.ts";
+
+/** Parquet codecs (nodejs-polars' WriteParquetOptions). */
+type SinkParquetCodec = "uncompressed" | "snappy" | "gzip" | "lzo" | "brotli" | "lz4" | "zstd";
 
 /** A stored frame, named by its handle id. */
 export class RemoteDataFrame implements AsyncDisposable {
@@ -122,6 +132,67 @@ export class RemoteDataFrame implements AsyncDisposable {
   /** Yields the frame's record batches as they arrive. */
   stream(options: StreamOptions = {}): AsyncGenerator<RecordBatch> {
     return this.#session.batches({ $case: "handle", value: this.#info.id }, options);
+  }
+
+  // ---- Writing out (sink.ts): on the server, under its output root or to `s3://<bucket>/<key>` ----
+
+  /** Writes the frame as Parquet (nodejs-polars' default: uncompressed), atomically. */
+  writeParquet(
+    path: string,
+    options?: { compression?: SinkParquetCodec },
+  ): Promise<SinkResult> {
+    return writeFrame(
+      this.#session,
+      this.#plan(),
+      "DataFrame.writeParquet",
+      SINK_FORMAT.parquet,
+      path,
+      options,
+    );
+  }
+  /** Writes the frame as CSV, as nodejs-polars' `writeCSV(path, options)` does. */
+  writeCSV(path: string, options?: SinkCsvOptions): Promise<SinkResult> {
+    return writeFrame(
+      this.#session,
+      this.#plan(),
+      "DataFrame.writeCSV",
+      SINK_FORMAT.csv,
+      path,
+      options,
+    );
+  }
+  /** Same as `writeCSV`. */
+  writeCsv(path: string, options?: SinkCsvOptions): Promise<SinkResult> {
+    return this.writeCSV(path, options);
+  }
+  /** Writes the frame as an Arrow IPC file (nodejs-polars' default: uncompressed). */
+  writeIPC(
+    path: string,
+    options?: { compression?: "uncompressed" | "lz4" | "zstd" },
+  ): Promise<SinkResult> {
+    return writeFrame(
+      this.#session,
+      this.#plan(),
+      "DataFrame.writeIPC",
+      SINK_FORMAT.ipc,
+      path,
+      options,
+    );
+  }
+  /** Same as `writeIPC`. */
+  writeIpc(
+    path: string,
+    options?: { compression?: "uncompressed" | "lz4" | "zstd" },
+  ): Promise<SinkResult> {
+    return this.writeIPC(path, options);
+  }
+  /** Writes the frame as newline-delimited JSON (`format: "lines"`, nodejs-polars' default). */
+  writeJSON(path: string, options?: { format?: "lines" | "json" }): Promise<SinkResult> {
+    return writeJson(this.#session, this.#plan(), path, options);
+  }
+
+  #plan() {
+    return scanHandlePlan(this.#info.id);
   }
 
   /** Adds a reference on the server; each `retain()` needs its own `release()`. */

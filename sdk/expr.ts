@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Series } from "./series.ts";
 import {
   AggKind,
   type Aggregate,
@@ -535,15 +536,15 @@ export class Expr {
    * @param interpolation @default "nearest"
    */
   quantile(quantile: number | Expr, interpolation: InterpolationMethod = "nearest"): Expr {
+    const method = INTERPOLATION[interpolation];
+    if (method === undefined) {
+      throw new TypeError(
+        `Cannot build quantile as 'interpolation' must be one of ${
+          Object.keys(INTERPOLATION).join(", ")
+        }: current value is ${JSON.stringify(interpolation)}`,
+      );
+    }
     if (quantile instanceof Expr) {
-      const method = INTERPOLATION[interpolation];
-      if (method === undefined) {
-        throw new TypeError(
-          `Cannot build quantile as 'interpolation' must be one of ${
-            Object.keys(INTERPOLATION).join(", ")
-          }: current value is ${JSON.stringify(interpolation)}`,
-        );
-      }
       return this.#agg(AggKind.AGG_KIND_QUANTILE, {
         quantile: 0,
         quantileExpr: quantile.toProto(),
@@ -555,14 +556,6 @@ export class Expr {
         `Cannot build quantile as 'quantile' must be a number in [0, 1]: current value is ${
           String(quantile)
         }`,
-      );
-    }
-    const method = INTERPOLATION[interpolation];
-    if (method === undefined) {
-      throw new TypeError(
-        `Cannot build quantile as 'interpolation' must be one of ${
-          Object.keys(INTERPOLATION).join(", ")
-        }: current value is ${JSON.stringify(interpolation)}`,
       );
     }
     return this.#agg(AggKind.AGG_KIND_QUANTILE, { quantile, interpolation: method });
@@ -1008,7 +1001,8 @@ export class Expr {
     return callMethod(this, "slice", [o.offset as number | Expr, (o.length ?? null) as ArgValue]);
   }
   /** The values at `index` (a list of integers or an integer expression). */
-  gather(index: Expr | number | number[] | { index: Expr | number | number[] }): Expr {
+  gather(index: Expr | number | number[] | Series | { index: Expr | number | number[] }): Expr {
+    if (index instanceof Series) return this.gather(index.values as number[]);
     const i = pick<Expr | number | number[]>(index, "index");
     return callMethod(this, "gather", [Array.isArray(i) ? i : toExpr(i as ExprOrValue)]);
   }
@@ -1151,7 +1145,12 @@ export class Expr {
    * Whether each value is in `other`: a list of plain values (a bigint makes it exact
    * Int64), an Expr, or a column name. @param nullsEquals null matches null @default false
    */
-  isIn(other: Expr | string | readonly LiteralValue[], nullsEquals?: boolean): Expr {
+  isIn(other: Expr | string | readonly LiteralValue[] | Series, nullsEquals?: boolean): Expr {
+    if (other instanceof Series) {
+      const values = other.values.map(plainArg);
+      const dtype = other.dtype ? { dtype: other.dtype } : valueListOptions(other.values);
+      return callMethod(this, "isIn", [values], { nullsEquals, ...dtype });
+    }
     if (Array.isArray(other)) {
       const values = other.map(plainArg);
       return callMethod(this, "isIn", [values], { nullsEquals, ...valueListOptions(other) });

@@ -7,6 +7,8 @@
 
 import type { Expr as ProtoExpr } from "../shared/gen/polaroid/v1/expr.ts";
 import { DataType } from "./datatypes.ts";
+import { plainArg, valueListOptions } from "./expr/_core_args.ts";
+import { Series } from "./series.ts";
 import { type ArgValue, callFunction, Expr, exprList, toExprOrColumn } from "./expr.ts";
 import { literalProto, type LiteralValue } from "./literal.ts";
 
@@ -14,7 +16,7 @@ import { literalProto, type LiteralValue } from "./literal.ts";
 export type ValueOrArray<T> = T | ValueOrArray<T>[];
 
 /** Column names or expressions, possibly nested in arrays. */
-export type ColumnsOrExpr = ValueOrArray<string | Expr>;
+export type ColumnsOrExpr = ValueOrArray<string | Expr | Series>;
 
 function columnProto(name: string): ProtoExpr {
   if (typeof name !== "string") {
@@ -31,8 +33,19 @@ function columnProto(name: string): ProtoExpr {
  * of them, selects the columns of those types in frame order (`col(pl.Float64)`).
  */
 export function col(
-  name: string | readonly string[] | DataType | readonly DataType[],
+  name: string | readonly string[] | DataType | readonly DataType[] | Series,
 ): Expr {
+  if (name instanceof Series) {
+    const names = name.values.filter((v): v is string => typeof v === "string");
+    if (names.length !== name.length || names.length === 0) {
+      throw new TypeError(
+        `Cannot select columns as a Series of names must hold strings only: current value is ${
+          JSON.stringify(name.values.slice(0, 5))
+        }`,
+      );
+    }
+    return col(names);
+  }
   if (name instanceof DataType) return callFunction("pl.dtypeCols", [name]);
   if (Array.isArray(name) && name.length > 0 && name.every((n) => n instanceof DataType)) {
     return callFunction("pl.dtypeCols", [name as DataType[]]);
@@ -69,6 +82,7 @@ export function selectionProtos(selection: ColumnsOrExpr | readonly ColumnsOrExp
   const visit = (item: unknown): void => {
     if (Array.isArray(item)) item.forEach(visit);
     else if (item instanceof Expr) out.push(...item.toProtos());
+    else if (item instanceof Series) out.push(seriesExpr(item).toProto());
     else if (typeof item === "string") out.push(columnProto(item));
     else {
       throw new TypeError(
@@ -345,4 +359,13 @@ export function intRanges(
 ): Expr {
   lazyOnly(eager);
   return callFunction("pl.intRanges", [rangeEnd(start), rangeEnd(end)], { step, dtype });
+}
+
+/** A Series as a column of its values (`select(series)`, `withColumns(series)`). */
+export function seriesExpr(series: Series): Expr {
+  const dtype = series.dtype ? { dtype: series.dtype } : valueListOptions(series.values);
+  return callFunction("pl.litSeries", [series.values.map(plainArg)], {
+    name: series.name,
+    ...dtype,
+  });
 }

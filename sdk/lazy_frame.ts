@@ -42,6 +42,15 @@ import { type Row, tableToRecords } from "./records.ts";
 import { LazyPlan, type SchemaBuilder, serializePlan } from "./lazy_plan.ts";
 import type { SchemaCache } from "./schema_cache.ts";
 import type { CollectOptions, Session, StreamOptions } from "./session.ts";
+import {
+  type RemoteSink,
+  remoteSink,
+  SINK_FORMAT,
+  type SinkCsvOptions,
+  type SinkIpcOptions,
+  type SinkNdJsonOptions,
+  type SinkParquetOptions,
+} from "./sink.ts";
 
 /** A lazy query on the server, built like a nodejs-polars LazyDataFrame. */
 export class RemoteLazyFrame {
@@ -464,6 +473,35 @@ export class RemoteLazyFrame {
    */
   serialize(format: "json" | "bincode" = "json"): Buffer {
     return serializePlan(this.plan, format);
+  }
+
+  // ---- Writing results out (sink.ts): `collect()` of the sink writes on the server ----
+
+  /**
+   * Writes the result as Parquet under the server's output root (or `s3://<bucket>/<key>`),
+   * on the streaming engine, atomically; runs at `.collect()`, as in nodejs-polars.
+   */
+  sinkParquet(path: string, options?: SinkParquetOptions): RemoteSink {
+    return this.#sink("LazyDataFrame.sinkParquet", SINK_FORMAT.parquet, path, options);
+  }
+  /** Writes the result as CSV (see sinkParquet). */
+  sinkCSV(path: string, options?: SinkCsvOptions): RemoteSink {
+    return this.#sink("LazyDataFrame.sinkCSV", SINK_FORMAT.csv, path, options);
+  }
+  /** Same as `sinkCSV`. */
+  sinkCsv(path: string, options?: SinkCsvOptions): RemoteSink {
+    return this.sinkCSV(path, options);
+  }
+  /** Writes the result as an Arrow IPC file (see sinkParquet). */
+  sinkIpc(path: string, options?: SinkIpcOptions): RemoteSink {
+    return this.#sink("LazyDataFrame.sinkIpc", SINK_FORMAT.ipc, path, options);
+  }
+  /** Writes the result as newline-delimited JSON (see sinkParquet). */
+  sinkNdJson(path: string, options?: SinkNdJsonOptions): RemoteSink {
+    return this.#sink("LazyDataFrame.sinkNdJson", SINK_FORMAT.ndjson, path, options);
+  }
+  #sink(method: string, format: number, path: string, options: unknown): RemoteSink {
+    return remoteSink(this.#query.session, this.#query.resolve(), method, format, path, options);
   }
 
   /** The plan's proto3 JSON text; `JSON.stringify(lf)` embeds it as an object (as nodejs-polars). */

@@ -68,6 +68,7 @@ import { Expr } from "./expr.ts";
 import { RemoteDataFrame } from "./data_frame.ts";
 import { RemoteLazyFrame } from "./lazy_frame.ts";
 import { sqlContext } from "./sql_context.ts";
+import { series } from "./series.ts";
 
 export { connect, DEFAULT_ENDPOINT } from "./client.ts";
 export type { Client, ConnectOptions, ScanCsvOptions, UploadOptions } from "./client.ts";
@@ -81,6 +82,7 @@ export type {
 } from "./ingest.ts";
 export { RemoteLazyFrame } from "./lazy_frame.ts";
 export { SQLContext, type SqlFrame } from "./sql_context.ts";
+export { MAX_SERIES_VALUES, Series } from "./series.ts";
 export { RemoteFinance } from "./finance.ts";
 export { MAX_FILL_BARS } from "./bars.ts";
 export { RemoteTimeSeries, TIME_SERIES_METADATA } from "./time_series.ts";
@@ -143,6 +145,15 @@ export type {
 } from "./plan_group.ts";
 export type { AsofStrategyName, JoinAsofOptions } from "./plan_join.ts";
 export type { CollectOptions, StreamOptions } from "./session.ts";
+export { RemoteSink } from "./sink.ts";
+export type {
+  SinkCollectOptions,
+  SinkCsvOptions,
+  SinkIpcOptions,
+  SinkNdJsonOptions,
+  SinkParquetOptions,
+  SinkResult,
+} from "./sink.ts";
 export type { SqlOptions } from "./sql.ts";
 export type { ResumeOptions } from "./resume.ts";
 export type { RetryOptions } from "./retry.ts";
@@ -241,6 +252,7 @@ export {
  */
 const pl = Object.freeze({
   SQLContext: sqlContext,
+  Series: series,
   isDataFrame: (value: unknown): value is RemoteDataFrame => value instanceof RemoteDataFrame,
   isLazyDataFrame: (value: unknown): value is RemoteLazyFrame => value instanceof RemoteLazyFrame,
   isExpr: (value: unknown): value is Expr => value instanceof Expr,

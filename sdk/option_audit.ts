@@ -11,6 +11,7 @@
  */
 
 import { EXPR_OPTIONS } from "./option_audit_expr.ts";
+import { SINK_OPTIONS } from "./option_audit_sink.ts";
 
 /** One method's options. */
 export interface MethodOptions {
@@ -121,6 +122,8 @@ export const FRAME_OPTIONS: Readonly<Record<string, MethodOptions>> = {
   },
   "LazyDataFrame.unique": { honoured: ["keep", "maintainOrder", "subset"] },
   "LazyDataFrame.unpivot": { honoured: ["valueName", "variableName"] },
+  // Sinks: sdk/option_audit_sink.ts.
+  ...SINK_OPTIONS,
   "pl.concat": {
     honoured: ["how", "parallel", "rechunk"],
   },

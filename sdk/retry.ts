@@ -56,7 +56,8 @@ export type RetryMethod =
   | "upload"
   | "submitJob"
   | "getJob"
-  | "watchJob";
+  | "watchJob"
+  | "sink";
 
 const IDEMPOTENT = new Set<number>([
   GrpcCode.UNAVAILABLE,
@@ -87,6 +88,8 @@ export const RETRY_CODES: Readonly<Record<RetryMethod, ReadonlySet<number>>> = {
   submitJob: IDEMPOTENT,
   getJob: IDEMPOTENT,
   watchJob: IDEMPOTENT,
+  // A write that ran past its deadline may have replaced the file: only a refusal is repeated.
+  sink: REFUSED,
 };
 
 /**

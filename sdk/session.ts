@@ -8,6 +8,7 @@
 import type { RecordBatch, Table } from "apache-arrow";
 import type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
 import type { Plan } from "../shared/gen/polaroid/v1/plan.ts";
+import type { SinkRequest, SinkResponse } from "../shared/gen/polaroid/v1/sink.ts";
 import type { Schema } from "./datatypes.ts";
 import type { RemoteDataFrame } from "./data_frame.ts";
 
@@ -66,6 +67,14 @@ export interface Explanation {
   optimized: string;
 }
 
+/** Options of one write call (Sink). */
+export interface SinkCallOptions {
+  /** Stops the write: the server leaves nothing at the path. */
+  signal?: AbortSignal;
+  /** Bound on the call, retries included. @default the client's timeoutMs */
+  timeoutMs?: number;
+}
+
 /** The server calls that frames make. */
 export interface Session {
   /** Runs a plan and stores the result (Execute). */
@@ -86,4 +95,6 @@ export interface Session {
   pin(id: string): Promise<HandleInfo>;
   /** Undoes pin(); a frame without references is freed (UnpinHandle). */
   unpin(id: string): Promise<HandleInfo>;
+  /** Runs a plan and writes its result out (Sink; sink.ts). */
+  sink(request: SinkRequest, options?: SinkCallOptions): Promise<SinkResponse>;
 }

@@ -33,6 +33,7 @@ import {
 import { type AuthConfig, authConfig } from "./config_auth.ts";
 import { type TlsConfig, tlsConfig } from "./config_tls.ts";
 import { type NatsAuth, natsAuth } from "./config_nats.ts";
+import { type OutputConfig, outputConfig } from "./config_output.ts";
 
 function natsAuthOf(env: Env): { natsAuth?: NatsAuth } {
   const auth = natsAuth(env);
@@ -125,6 +126,8 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
   spillDir: string;
   limits: ComputeLimits;
   jobs: JobsConfig;
+  /** Where sinks and writes go (config_output.ts). */
+  output: OutputConfig;
 }
 
 /** The job queue (JetStream stream POLAROID_JOBS) as this worker takes from it. */
@@ -307,6 +310,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
       ackWaitMs: int(env, "POLAROID_JOB_ACK_WAIT_MS", 30_000, 1000),
       maxDeliver: int(env, "POLAROID_JOB_MAX_DELIVER", 5, 1, 100),
     },
+    output: outputConfig(env),
   };
 }
 

@@ -48,6 +48,7 @@ const binding = bind(DataFrameServiceService, {
   },
   schema: () => Promise.reject(new NotFoundError("no schema here")),
   explain: () => Promise.reject(new NotFoundError("no plan here")),
+  sink: () => Promise.reject(new NotFoundError("no output here")),
   async *collect(request) {
     const shape = request.source?.$case === "handle" ? request.source.value : "";
     const match = /^(\d+)x(\d+)$/.exec(shape);

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import sdk, { connect, InvalidPlanError } from "../sdk/mod.ts";
+import type { Expr as SdkExpr } from "../sdk/mod.ts";
 import { FileFormat } from "../shared/gen/polaroid/v1/plan.ts";
 import { scanOptions } from "../services/compute/engine/scan_options.ts";
 import { assertSameTable, frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
@@ -87,6 +88,24 @@ Deno.test({
     assert.throws(() => client.scanJson("a.ndjson", { schema: { a: "Int64" } }), /'schema'/);
     // glob: true is nodejs-polars' default for CSV: it asks for nothing.
     assert.ok(client.scanCsv("a.csv", { glob: true }));
+  },
+});
+
+Deno.test({
+  name: "client.select() evaluates expressions with no frame, as nodejs-polars' pl.select()",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint: cluster.endpoints.compute });
+    const cases: Array<(p: typeof sdk | typeof pl) => unknown[]> = [
+      (p) => [p.lit(1).alias("one"), p.lit("x").alias("s")],
+      (p) => [p.intRange(0, 3).alias("r"), p.lit(2).alias("two")],
+      (p) => [p.len()],
+    ];
+    for (const exprs of cases) {
+      const expected = pl.select(...(exprs(pl) as [pl.Expr]));
+      const actual = await client.select(...(exprs(sdk) as [SdkExpr])).toArrow();
+      assertSameTable(actual, frameToTable(expected), String(exprs));
+    }
   },
 });
 

@@ -15,6 +15,7 @@ import { polarsOptions } from "../scripts/compat/polars_options.ts";
 import { polarsMembers } from "../scripts/compat/polars_members.ts";
 import { sdkMembers, testedMembers } from "../scripts/compat/sdk_members.ts";
 import { EXPR_RECIPES } from "./option_audit_expr_recipes.ts";
+import { SINK_RECIPES } from "./option_audit_sink_recipes.ts";
 
 const options = polarsOptions();
 const members = sdkMembers();
@@ -90,6 +91,7 @@ Deno.test("every refused option is refused by its method with a TypeError naming
     "pl.scanIPC": (o) => client.scanIpc("a.arrow", o),
     "pl.scanJson": (o) => client.scanJson("a.ndjson", o),
     ...EXPR_RECIPES(col),
+    ...SINK_RECIPES(frame),
   };
   const missing: string[] = [];
   const letThrough: string[] = [];

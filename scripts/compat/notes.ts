@@ -6,16 +6,12 @@
  */
 
 const SINK =
-  "writes files at a server path; keep a result on the server as a handle with `collect()`, or stream it with `stream()`";
+  "writes under the server's output root (POLAROID_OUTPUT_ROOT) or to `s3://<bucket>/<key>` of its S3 output bucket, atomically; `.collect()` resolves to `{ path, rows, bytes }` (sdk/README.md, Writing results out)";
 
 /** Reasons a member is left out of the SDK. */
 export const UNSUPPORTED: Readonly<Record<string, string>> = {
   "LazyDataFrame.collectSync":
     "a remote call cannot block the JS thread; use `await lf.collect()` or `lf.toArrow()`",
-  "LazyDataFrame.sinkCSV": SINK,
-  "LazyDataFrame.sinkIpc": SINK,
-  "LazyDataFrame.sinkNdJson": SINK,
-  "LazyDataFrame.sinkParquet": SINK,
   "Expr.serialize":
     "returns Polars' Rust serde encoding, which a protobuf expression has no equivalent of; `toJSON()` and `inner()` give the wire form",
   "pl.select":
@@ -25,6 +21,10 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
 /** Supported members whose SDK form differs from nodejs-polars'. */
 export const DIFFERENCES: Readonly<Record<string, string>> = {
   "LazyDataFrame.collect": "runs remotely and resolves to a RemoteDataFrame (a handle)",
+  "LazyDataFrame.sinkCSV": SINK,
+  "LazyDataFrame.sinkIpc": SINK,
+  "LazyDataFrame.sinkNdJson": SINK,
+  "LazyDataFrame.sinkParquet": SINK,
   "LazyDataFrame.columns": "an async method (`await lf.columns()`), resolved once per plan",
   "LazyDataFrame.first": "stays lazy (nodejs-polars collects it)",
   "LazyDataFrame.serialize": 'the plan\'s wire form: proto3 JSON ("json") or protobuf bytes',

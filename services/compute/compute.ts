@@ -28,6 +28,7 @@ import { HandleSync } from "./handle_sync.ts";
 import { WorkerLease } from "./worker_lease.ts";
 import { createStreamMetrics } from "./stream_metrics.ts";
 import { openStateStore } from "../../shared/state_store/open.ts";
+import { openOutputs } from "./sink/open.ts";
 
 /** Starts a compute worker with the given configuration. */
 export function startCompute(config: ComputeConfig): Promise<RunningService> {
@@ -178,6 +179,16 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         store: config.handleStore,
         ...(store ? { stateStore: store.kind } : {}),
       });
+      const outputs = await openOutputs(config.output);
+      new prom.Gauge({
+        name: "polaroid_sink_engines_running",
+        help:
+          "Sinks whose engine is writing, those whose call ended (cancelled, past its deadline, over POLAROID_MAX_OUTPUT_BYTES) included: nodejs-polars cannot stop a running sink.",
+        registers: [registry],
+        collect() {
+          this.set(outputs.engines.running);
+        },
+      });
       const deps: DataFrameServiceDeps = {
         config: { ...config, spillDir },
         dataRoot,
@@ -188,6 +199,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         incarnation,
         metrics: createStreamMetrics(registry),
         ...(store ? { store } : {}),
+        outputs,
       };
       const jobs = await JobQueue.open(nats, config.jobs);
       const runner = new JobRunner({
@@ -217,6 +229,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           frames.clear();
           frames.close();
           await store?.close();
+          outputs.s3?.writer.close();
           await Deno.remove(spillDir, { recursive: true }).catch(() => {});
         },
       };

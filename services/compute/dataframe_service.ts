@@ -53,6 +53,8 @@ import {
   SpilledFrame,
 } from "./engine/frame_access.ts";
 import { registerResult } from "./register.ts";
+import { sinkHandler } from "./sink/service.ts";
+import type { OutputTargets } from "./sink/location.ts";
 
 /** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
 async function discard(df: Held): Promise<void> {
@@ -77,6 +79,8 @@ export interface DataFrameServiceDeps {
    * there before its handle is registered.
    */
   store?: StateStore;
+  /** Where Sink writes (POLAROID_OUTPUT_ROOT, POLAROID_OUTPUT_S3_BUCKET); none refuses it. */
+  outputs?: OutputTargets;
 }
 
 /**
@@ -396,6 +400,12 @@ export function dataFrameService(deps: DataFrameServiceDeps): ServiceBinding {
         throw fromEngineError(error);
       }
     },
+
+    sink: sinkHandler({
+      config: deps.config,
+      outputs: deps.outputs ?? { engines: { running: 0 } },
+      prepare,
+    }),
   });
 }
 

@@ -50,6 +50,7 @@ function startComputeStandIn(received: Received[]): Promise<RunningService> {
           execute: unimplemented,
           schema: unimplemented,
           explain: unimplemented,
+          sink: unimplemented,
           // deno-lint-ignore require-yield
           collect: async function* () {
             await unimplemented();

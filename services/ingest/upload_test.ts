@@ -41,6 +41,7 @@ async function flakyUploads(failing: number) {
       execute: () => Promise.reject(new NotFoundError("unused")),
       schema: () => Promise.reject(new NotFoundError("unused")),
       explain: () => Promise.reject(new NotFoundError("unused")),
+      sink: () => Promise.reject(new NotFoundError("unused")),
       async *collect() {},
       async upload(requests) {
         let bytes = 0;

@@ -3,7 +3,7 @@
  *
  * - `read`: see the tenant's handles and their data (describe, list, collect, schema).
  * - `write`: make, change and remove them (upload, execute, pin, release, delete, jobs,
- *   ingest sources); a writer may read.
+ *   ingest sources) and write results out (sink); a writer may read.
  * - `admin`: everything a tenant may do (read and write).
  * - `service`: the services' own calls to each other (registering handles, worker leases);
  *   only a service may act for another tenant (`x-polaroid-tenant`).
@@ -27,6 +27,7 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   "/polaroid.v1.DataFrameService/Upload": "write",
   "/polaroid.v1.DataFrameService/Schema": "read",
   "/polaroid.v1.DataFrameService/Explain": "read",
+  "/polaroid.v1.DataFrameService/Sink": "write",
   "/polaroid.v1.HandleService/RegisterHandle": "service",
   "/polaroid.v1.HandleService/ResolveHandle": "read",
   "/polaroid.v1.HandleService/DescribeHandle": "read",
@@ -86,6 +87,7 @@ export const AUDITED_METHODS: Readonly<Record<string, string>> = {
   "/polaroid.v1.DataFrameService/Execute": "handle.create",
   "/polaroid.v1.DataFrameService/Upload": "handle.create",
   "/polaroid.v1.DataFrameService/Collect": "handle.read",
+  "/polaroid.v1.DataFrameService/Sink": "file.write",
   "/polaroid.v1.HandleService/RegisterHandle": "handle.create",
   "/polaroid.v1.HandleService/DescribeHandle": "handle.read",
   "/polaroid.v1.HandleService/ResolveHandle": "handle.read",

@@ -44,6 +44,7 @@ async function heldServer(
     },
     schema: () => Promise.resolve({ schema: undefined, rows: 0n }),
     explain: () => Promise.resolve({ logical: "", optimized: "" }),
+    sink: () => Promise.resolve({ path: "", bytes: 0n }),
     async *collect(request) {
       try {
         await held();

@@ -38,6 +38,7 @@ Deno.test({
       },
       schema: () => Promise.resolve({ schema: undefined, rows: 0n }),
       explain: () => Promise.resolve({ logical: "", optimized: "" }),
+      sink: () => Promise.resolve({ path: "", bytes: 0n }),
       async *collect(request) {
         for (let i = 0; i < request.batchSize; i++) {
           await sleep(1);

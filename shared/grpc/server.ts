@@ -206,7 +206,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     };
     const action = AUDITED_METHODS[ctx.method];
     if (action !== undefined) {
-      // The audit trail: who did what to which handle or source, allowed or not.
+      // The audit trail: who did what to which handle, source or output, allowed or not.
       logger.info("audit", {
         action,
         method: ctx.method,
@@ -217,6 +217,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         peer: ctx.log.peer,
         ...(ctx.log.handle === undefined ? {} : { handle: ctx.log.handle }),
         ...(ctx.log.source === undefined ? {} : { source: ctx.log.source }),
+        ...(ctx.log.output === undefined ? {} : { output: ctx.log.output }),
       });
     }
     if (error instanceof InternalError) {

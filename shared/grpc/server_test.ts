@@ -120,7 +120,7 @@ Deno.test({
     )}";
       const none = () => Promise.reject(new Error("unused"));
       const binding = bind(DataFrameServiceService, {
-        execute: none, schema: none, explain: none,
+        execute: none, schema: none, explain: none, sink: none,
         async *collect() {},
         async upload(requests) { let n = 0; for await (const r of requests) n += r.arrowIpc.length; return { handle: HandleInfo.fromPartial({ id: String(n) }) }; },
       });
@@ -183,6 +183,7 @@ async function gatedServer(maxConcurrentCalls: number) {
     execute: () => Promise.resolve(ExecuteResponse.fromPartial({ cached: true })),
     schema: () => Promise.reject(new NotFoundError("no schema here")),
     explain: () => Promise.reject(new NotFoundError("no plan here")),
+    sink: () => Promise.reject(new NotFoundError("no output here")),
     async *collect(request) {
       for (let i = 0; i < request.batchSize; i++) {
         await released();

@@ -21,6 +21,7 @@ const binding = bind(DataFrameServiceService, {
   execute: () => Promise.resolve(ExecuteResponse.fromPartial({ cached: true })),
   schema: () => Promise.reject(new NotFoundError("no schema here")),
   explain: () => Promise.reject(new NotFoundError("no plan here")),
+  sink: () => Promise.reject(new NotFoundError("no output here")),
   async *collect(request) {
     const payload = Buffer.alloc(16 * 1024, 1);
     for (let i = 0; i < request.batchSize; i++) {

@@ -209,6 +209,44 @@ export const TOPLEVEL_CASES: readonly CompatCase[] = [
     expected: () => fixtures().mixed.select("i", "f", "x"),
   },
   {
+    // A small Series as an argument: a column of its values, column names, a set to match,
+    // indices to gather (sent inline by the SDK). (nodejs-polars 0.25.2 matches an Int64
+    // Series in isIn() as Polars' deprecated, ambiguous "same type" form, not as a set: the
+    // SDK sends a set, as Python Polars means it; sdk/series_test.ts checks that.)
+    covers: [
+      "pl.col",
+      "Expr.isIn",
+      "Expr.gather",
+      "LazyDataFrame.select",
+      "LazyDataFrame.withColumns",
+    ],
+    query: (pl, f) =>
+      f.mixed.select("g", "i", "u")
+        .withColumns(pl.Series("rank", [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]))
+        .select(
+          pl.col(pl.Series(["g", "rank"])),
+          pl.col("g").isIn(pl.Series(["a", "c"])).alias("ac"),
+          pl.Series("flag", [
+            true,
+            false,
+            true,
+            false,
+            true,
+            false,
+            true,
+            false,
+            true,
+            false,
+            true,
+            false,
+          ]),
+        ),
+  },
+  {
+    covers: ["Expr.gather"],
+    query: (pl, f) => f.mixed.select(pl.col("u").gather(pl.Series([3, 0, 11]))),
+  },
+  {
     // SQL over registered frames: nodejs-polars' SQLContext and the SDK's, the same text.
     covers: ["pl.SQLContext"],
     query: (pl, f) =>

@@ -74,6 +74,8 @@ export function buildScan(
     const lf = heldLazy(frame);
     return empty ? lf.head(0) : lf;
   }
+  // No rows, no columns: expressions alone (`pl.select`) evaluate as nodejs-polars' do.
+  if (source.$case === "empty") return pl.DataFrame().lazy();
   const lf = scanFile(source.value, sources.dataRoot);
   return empty ? lf.head(0) : lf;
 }

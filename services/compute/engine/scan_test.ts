@@ -13,6 +13,7 @@ import {
   testContext,
 } from "./_testing.ts";
 import { explainPlan, planSchema, runPlan } from "./run.ts";
+import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 
 function data(): pl.DataFrame {
   return pl.DataFrame({
@@ -142,4 +143,13 @@ Deno.test("planSchema() reads a file's schema without reading its rows", async (
     "scoreright",
   ]);
   assert.ok(ctx.limits.maxCrossJoinRows > 1);
+});
+
+Deno.test("an empty scan is pl.select's context: expressions alone evaluate as nodejs-polars'", async () => {
+  const empty: Plan = { node: { $case: "scan", value: { source: { $case: "empty", value: {} } } } };
+  const ctx = testContext({});
+  const one = await runPlan(P.select(empty, [E.alias(E.i64(1), "one")]), ctx);
+  assert.deepEqual(one.toRecords(), pl.select(pl.lit(1).cast(pl.Int64).alias("one")).toRecords());
+  const len = await runPlan(P.select(empty, [{ kind: { $case: "len", value: {} } }]), ctx);
+  assert.deepEqual(len.toRecords(), pl.select(pl.len()).toRecords(), "no rows: len() is 0");
 });

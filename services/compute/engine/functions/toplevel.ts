@@ -9,7 +9,7 @@
 import pl, { _Expr } from "nodejs-polars";
 import native from "nodejs-polars/bin/internals/polars_internal.js";
 import type { Call } from "./call.ts";
-import { descendingFlags } from "./core_args.ts";
+import { descendingFlags, valuesSeries } from "./core_args.ts";
 import { TOPLEVEL_RANGE_FUNCTIONS } from "./toplevel_range.ts";
 import type { FunctionSpec, FunctionTable } from "./spec.ts";
 
@@ -40,13 +40,28 @@ function argSortBy(call: Call): pl.Expr {
   return pl.argSortBy(by, descending.length === 1 ? descending[0] : descending);
 }
 
-type NativeDtypeCols = { dtypeCols(dtypes: pl.DataType[]): unknown };
+type NativeExprs = {
+  dtypeCols(dtypes: pl.DataType[]): unknown;
+  litSeries(series: unknown): unknown;
+};
+
+/** nodejs-polars' native module (its typings lack these two functions). */
+function nativeExprs(): NativeExprs {
+  const module = native as unknown as Partial<NativeExprs> & { default?: NativeExprs };
+  return module.dtypeCols ? module as NativeExprs : module.default!;
+}
 
 /** nodejs-polars' native dtype selection (what its `pl.col(dtype)` calls, with one type). */
 function dtypeCols(dtypes: pl.DataType[]): pl.Expr {
-  const module = native as unknown as Partial<NativeDtypeCols> & { default?: NativeDtypeCols };
-  const binding = module.dtypeCols ? module as NativeDtypeCols : module.default!;
-  return _Expr(binding.dtypeCols(dtypes) as never);
+  return _Expr(nativeExprs().dtypeCols(dtypes) as never);
+}
+
+/**
+ * A Series as a column of its values, named after it: what nodejs-polars' select and
+ * withColumns make of a Series argument (`pl.lit(series)` would make one list value).
+ */
+function litSeries(series: pl.Series): pl.Expr {
+  return _Expr(nativeExprs().litSeries((series as unknown as { _s: unknown })._s) as never);
 }
 
 /** Top-level functions. */
@@ -91,6 +106,18 @@ export const TOPLEVEL_FUNCTIONS: FunctionTable = {
       pl.nth(call.int(0, { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER })),
   },
   "pl.element": { args: [0, 0], build: () => pl.element() },
+  // A small Series sent inline (`select(pl.Series("b", [1, 2]))`): a column of its values
+  // named after it, as nodejs-polars' select and withColumns take a Series; without a dtype
+  // its values are typed as nodejs-polars types JS values (numbers are Float64).
+  "pl.litSeries": {
+    args: [1, 1],
+    options: ["name", "dtype"],
+    build: (call) =>
+      litSeries(
+        valuesSeries(call.values(0), call.has("dtype") ? call.dtype("dtype") : undefined)
+          .rename(call.string("name", undefined, "")),
+      ),
+  },
   // `pl.col(pl.Float64)`: the columns of these types, in frame order (nodejs-polars' own
   // dtype selection; several types select as Python Polars' `pl.col([pl.Int64, pl.Utf8])`).
   "pl.dtypeCols": { args: [1, 1], build: (call) => dtypeCols(call.dtypes(0)) },

@@ -89,3 +89,28 @@ Deno.test("top-level functions refuse empty expression lists and mismatched flag
   assert.deepEqual(df.getColumn("a").toArray(), [1, 2, 0]);
   assert.deepEqual(df.getColumn("n").toArray(), [4, 3, 6]);
 });
+
+Deno.test("pl.litSeries is a column of inline values named after the Series", async () => {
+  const str = (value: string): Arg => ({ value: { $case: "string", value } });
+  const df = await select(
+    E.col("a"),
+    fn("litSeries", [A.list(A.int(7), A.int(8), A.int(9))], {
+      name: str("c"),
+      dtype: A.dtype(Kind.KIND_INT32),
+    }),
+    fn("litSeries", [A.list(A.bool(true), A.bool(false), A.bool(true))], { name: str("f") }),
+  );
+  const expected = pl.DataFrame([pl.Series("a", [1, 5, 2], pl.Int64)]).lazy().select(
+    pl.col("a"),
+    pl.Series("c", [7, 8, 9], pl.Int32) as never,
+    pl.Series("f", [true, false, true]) as never,
+  ).collectSync();
+  assert.deepEqual(df.schema, expected.schema);
+  assert.deepEqual(df.toRecords(), expected.toRecords());
+  // Expressions are not values.
+  await refused(fn("litSeries", [A.list(A.e(E.col("a")))]), /litSeries/);
+  // Several types select columns in frame order.
+  const typed = await select(fn("dtypeCols", [A.list(A.dtype(Kind.KIND_INT64))]));
+  assert.deepEqual(typed.columns, ["a", "b"]);
+  await refused(fn("dtypeCols", [A.list()]), /non-empty list/);
+});

@@ -24,6 +24,7 @@ import {
 } from "@grpc/grpc-js";
 import { HandleInfo } from "./handle.ts";
 import { Plan } from "./plan.ts";
+import { SinkRequest, SinkResponse } from "./sink.ts";
 import { Schema } from "./types.ts";
 
 export const protobufPackage = "polaroid.v1";
@@ -1350,6 +1351,19 @@ export const DataFrameServiceService = {
     responseSerialize: (value: ExplainResponse): Buffer => Buffer.from(ExplainResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ExplainResponse => ExplainResponse.decode(value),
   },
+  /**
+   * Runs a plan and writes its result to a file under the output root or to the S3 output
+   * bucket, atomically (sink.proto).
+   */
+  sink: {
+    path: "/polaroid.v1.DataFrameService/Sink" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SinkRequest): Buffer => Buffer.from(SinkRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SinkRequest => SinkRequest.decode(value),
+    responseSerialize: (value: SinkResponse): Buffer => Buffer.from(SinkResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SinkResponse => SinkResponse.decode(value),
+  },
 } as const;
 
 export interface DataFrameServiceServer extends UntypedServiceImplementation {
@@ -1363,6 +1377,11 @@ export interface DataFrameServiceServer extends UntypedServiceImplementation {
   schema: handleUnaryCall<SchemaRequest, SchemaResponse>;
   /** The logical and optimized plan, as Polars prints them. */
   explain: handleUnaryCall<ExplainRequest, ExplainResponse>;
+  /**
+   * Runs a plan and writes its result to a file under the output root or to the S3 output
+   * bucket, atomically (sink.proto).
+   */
+  sink: handleUnaryCall<SinkRequest, SinkResponse>;
 }
 
 export interface DataFrameServiceClient extends Client {
@@ -1435,6 +1454,22 @@ export interface DataFrameServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ExplainResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Runs a plan and writes its result to a file under the output root or to the S3 output
+   * bucket, atomically (sink.proto).
+   */
+  sink(request: SinkRequest, callback: (error: ServiceError | null, response: SinkResponse) => void): ClientUnaryCall;
+  sink(
+    request: SinkRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SinkResponse) => void,
+  ): ClientUnaryCall;
+  sink(
+    request: SinkRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SinkResponse) => void,
   ): ClientUnaryCall;
 }
 

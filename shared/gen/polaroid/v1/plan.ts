@@ -858,7 +858,12 @@ export interface NullValueMap_ValuesEntry {
 }
 
 export interface Scan {
-  source?: { $case: "handle"; value: string } | { $case: "file"; value: FileScan } | undefined;
+  source?: { $case: "handle"; value: string } | { $case: "file"; value: FileScan } | //
+  /** A frame of no rows and no columns: the context of `pl.select(...)`. */
+  { $case: "empty"; value: EmptyFrame } | undefined;
+}
+
+export interface EmptyFrame {
 }
 
 export interface Filter {
@@ -2842,6 +2847,9 @@ export const Scan: MessageFns<Scan> = {
       case "file":
         FileScan.encode(message.source.value, writer.uint32(18).fork()).join();
         break;
+      case "empty":
+        EmptyFrame.encode(message.source.value, writer.uint32(26).fork()).join();
+        break;
     }
     return writer;
   },
@@ -2875,6 +2883,14 @@ export const Scan: MessageFns<Scan> = {
             message.source = { $case: "file", value: FileScan.decode(reader, reader.uint32()) };
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.source = { $case: "empty", value: EmptyFrame.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2893,6 +2909,8 @@ export const Scan: MessageFns<Scan> = {
         ? { $case: "handle", value: globalThis.String(object.handle) }
         : isSet(object.file)
         ? { $case: "file", value: FileScan.fromJSON(object.file) }
+        : isSet(object.empty)
+        ? { $case: "empty", value: EmptyFrame.fromJSON(object.empty) }
         : undefined,
     };
   },
@@ -2903,6 +2921,8 @@ export const Scan: MessageFns<Scan> = {
       obj.handle = message.source.value;
     } else if (message.source?.$case === "file") {
       obj.file = FileScan.toJSON(message.source.value);
+    } else if (message.source?.$case === "empty") {
+      obj.empty = EmptyFrame.toJSON(message.source.value);
     }
     return obj;
   },
@@ -2925,7 +2945,65 @@ export const Scan: MessageFns<Scan> = {
         }
         break;
       }
+      case "empty": {
+        if (object.source?.value !== undefined && object.source?.value !== null) {
+          message.source = { $case: "empty", value: EmptyFrame.fromPartial(object.source.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseEmptyFrame(): EmptyFrame {
+  return {};
+}
+
+export const EmptyFrame: MessageFns<EmptyFrame> = {
+  encode(_: EmptyFrame, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmptyFrame {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmptyFrame();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): EmptyFrame {
+    return {};
+  },
+
+  toJSON(_: EmptyFrame): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EmptyFrame>, I>>(base?: I): EmptyFrame {
+    return EmptyFrame.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EmptyFrame>, I>>(_: I): EmptyFrame {
+    const message = createBaseEmptyFrame();
     return message;
   },
 };
