@@ -112,6 +112,8 @@ Deno.test("isRetryable() classifies failures by call", () => {
     pinHandle: [true, true, true],
     unpinHandle: [true, true, true],
     upload: [true, false, true],
+    // A sink may have written when its deadline passed.
+    sink: [true, false, true],
     // A job id submitted twice is one job.
     submitJob: [true, true, true],
     getJob: [true, true, true],
