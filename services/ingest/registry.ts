@@ -5,22 +5,18 @@
  * @module
  */
 
-import {
-  AlreadyExistsError,
-  InvalidArgumentError,
-  LimitExceededError,
-  NotFoundError,
-} from "../../shared/errors.ts";
+import { AlreadyExistsError, LimitExceededError, NotFoundError } from "../../shared/errors.ts";
 import type { SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
 import { validateTenant } from "../../shared/ids.ts";
 import type { Source, SourceFactory } from "./source.ts";
+import { invalidSpec, SOURCE_KINDS, type SourceKindName } from "./sources/mod.ts";
+import type { SourceKind } from "./sources/kind.ts";
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** Largest `max_batch_rows` a source may ask for. */
 export const MAX_BATCH_ROWS = 1_000_000;
 /** Largest `max_batch_delay_ms` a source may ask for (one hour). */
 export const MAX_BATCH_DELAY_MS = 3_600_000;
-const MAX_SUBJECT_LENGTH = 256;
 
 /** What a source gets when its spec says 0. */
 export interface SourceDefaults {
@@ -137,22 +133,7 @@ export function resolveSpec(spec: SourceSpec | undefined, defaults: SourceDefaul
   if (!NAME.test(spec.name)) {
     throw invalid("spec.name", `match ${NAME.source}`, JSON.stringify(spec.name.slice(0, 80)));
   }
-  if (spec.kind?.$case !== "nats") throw invalid("spec.kind", "be set (nats)", "none");
-  const { subject, queueGroup } = spec.kind.value;
-  if (!isSubject(subject)) {
-    throw invalid(
-      "spec.nats.subject",
-      "be a NATS subject (dot-separated tokens, no spaces, wildcards * and > as whole tokens)",
-      JSON.stringify(subject.slice(0, 80)),
-    );
-  }
-  if (queueGroup !== "" && !/^[^\s*>]{1,256}$/.test(queueGroup)) {
-    throw invalid(
-      "spec.nats.queue_group",
-      "have no spaces or wildcards",
-      JSON.stringify(queueGroup.slice(0, 80)),
-    );
-  }
+  const kind = resolveKind(spec.kind);
   if (spec.maxBatchRows > MAX_BATCH_ROWS) {
     throw invalid("spec.max_batch_rows", `be at most ${MAX_BATCH_ROWS}`, String(spec.maxBatchRows));
   }
@@ -172,27 +153,21 @@ export function resolveSpec(spec: SourceSpec | undefined, defaults: SourceDefaul
   }
   return {
     name: spec.name,
-    kind: { $case: "nats", value: { subject, queueGroup } },
+    kind,
     maxBatchRows: spec.maxBatchRows || defaults.maxBatchRows,
     maxBatchDelayMs: spec.maxBatchDelayMs || defaults.maxBatchDelayMs,
     maxBufferBytes: spec.maxBufferBytes || BigInt(defaults.maxBufferBytes),
   };
 }
 
-function isSubject(subject: string): boolean {
-  if (subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) return false;
-  const tokens = subject.split(".");
-  return tokens.every((token, i) =>
-    token.length > 0 && !/\s/.test(token) &&
-    (token === "*" || (token === ">" && i === tokens.length - 1) || !/[*>]/.test(token))
-  );
-}
+const invalid = invalidSpec;
 
-function invalid(field: string, must: string, current: string): InvalidArgumentError {
-  return new InvalidArgumentError(
-    `Cannot add source as '${field}' must ${must}: current value is ${current}`,
-    {
-      metadata: { field },
-    },
-  );
+/** The spec's kind, checked and defaulted by its own kind's module (sources/). */
+function resolveKind(kind: SourceSpec["kind"]): NonNullable<SourceSpec["kind"]> {
+  const names = Object.keys(SOURCE_KINDS).join(", ");
+  if (!kind) throw invalid("spec.kind", `be set (one of ${names})`, "none");
+  const own = (SOURCE_KINDS as Record<string, SourceKind<SourceKindName> | undefined>)[kind.$case];
+  // A kind this server does not know (a newer client's): refused by name.
+  if (!own) throw invalid("spec.kind", `be one of ${names}`, JSON.stringify(kind.$case));
+  return { $case: kind.$case, value: own.resolve(kind.value) } as NonNullable<SourceSpec["kind"]>;
 }

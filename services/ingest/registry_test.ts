@@ -43,7 +43,12 @@ Deno.test("resolveSpec() refuses bad names, subjects and limits, naming the fiel
     [undefined, /'spec'/],
     [{ ...spec("x"), name: "-x" }, /'spec\.name'/],
     [{ ...spec("x"), name: "a".repeat(65) }, /'spec\.name'/],
-    [{ ...spec("x"), kind: undefined }, /'spec\.kind'/],
+    [{ ...spec("x"), kind: undefined }, /'spec\.kind' must be set \(one of nats\)/],
+    // A kind this server does not know (a newer client's) is refused by name.
+    [
+      { ...spec("x"), kind: { $case: "carrierPigeon" } } as never,
+      /'spec\.kind' must be one of nats: current value is "carrierPigeon"/,
+    ],
     [spec(""), /'spec\.nats\.subject'/],
     [spec("a b"), /'spec\.nats\.subject'/],
     [spec("a.>.b"), /'spec\.nats\.subject'/],

@@ -1,5 +1,5 @@
 /**
- * The ingest service put together: the source registry (NATS sources), its metrics, and
+ * The ingest service put together: the source registry (every kind of sources/), its metrics, and
  * the gRPC binding whose snapshots are uploaded to the compute service, as a `build` for
  * startService().
  *
@@ -14,7 +14,7 @@ import type { Logger } from "../../shared/telemetry/log.ts";
 import type { Registry } from "../../shared/telemetry/metrics.ts";
 import type { Timers } from "./batcher.ts";
 import { createIngestMetrics } from "./metrics.ts";
-import { createNatsSource } from "./nats_source.ts";
+import { SOURCE_KINDS } from "./sources/mod.ts";
 import { SourceRegistry } from "./registry.ts";
 import { ingestServiceBinding, type Uploader } from "./server.ts";
 import { uploadArrow } from "./upload.ts";
@@ -47,7 +47,8 @@ export function buildIngestService(
         maxBufferBytes: config.maxBufferBytes,
       },
       create: (spec, tenant) => {
-        const source = createNatsSource(spec, {
+        const kind = spec.kind!.$case;
+        const source = SOURCE_KINDS[kind].create(spec, {
           nats: deps.nats,
           tenant,
           observer: metrics.observer(tenant, spec.name),

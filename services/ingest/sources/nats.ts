@@ -5,11 +5,51 @@
  * @module
  */
 
-import { FailedPreconditionError, InvalidArgumentError } from "../../shared/errors.ts";
-import type { SourceInfo, SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
-import { ingestSubject, type NatsConnection } from "../../shared/nats.ts";
-import { Batcher, type BatcherObserver, type Timers } from "./batcher.ts";
-import { type Source, type SourceState, toSourceInfo } from "./source.ts";
+import { FailedPreconditionError, InvalidArgumentError } from "../../../shared/errors.ts";
+import type { SourceInfo, SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
+import { ingestSubject, type NatsConnection } from "../../../shared/nats.ts";
+import { Batcher, type BatcherObserver, type Timers } from "../batcher.ts";
+import { type Source, type SourceState, toSourceInfo } from "../source.ts";
+import { invalidSpec, type SourceKind } from "./kind.ts";
+
+const MAX_SUBJECT_LENGTH = 256;
+
+function isSubject(subject: string): boolean {
+  if (subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) return false;
+  const tokens = subject.split(".");
+  return tokens.every((token, i) =>
+    token.length > 0 && !/\s/.test(token) &&
+    (token === "*" || (token === ">" && i === tokens.length - 1) || !/[*>]/.test(token))
+  );
+}
+
+/** NATS sources: a subject in the tenant's namespace, optionally a queue group. */
+export const NATS_SOURCE: SourceKind<"nats"> = {
+  resolve({ subject, queueGroup }) {
+    if (!isSubject(subject)) {
+      throw invalidSpec(
+        "spec.nats.subject",
+        "be a NATS subject (dot-separated tokens, no spaces, wildcards * and > as whole tokens)",
+        JSON.stringify(subject.slice(0, 80)),
+      );
+    }
+    if (queueGroup !== "" && !/^[^\s*>]{1,256}$/.test(queueGroup)) {
+      throw invalidSpec(
+        "spec.nats.queue_group",
+        "have no spaces or wildcards",
+        JSON.stringify(queueGroup.slice(0, 80)),
+      );
+    }
+    return { subject, queueGroup };
+  },
+  create: (spec, context) =>
+    createNatsSource(spec, {
+      nats: context.nats,
+      tenant: context.tenant,
+      ...(context.observer ? { observer: context.observer } : {}),
+      ...(context.timers ? { timers: context.timers } : {}),
+    }),
+};
 
 /** Options of createNatsSource(). */
 export interface NatsSourceOptions {

@@ -1,0 +1,53 @@
+/**
+ * What a kind of ingest source brings (one file per kind in this folder, collected in
+ * `SOURCE_KINDS`): the check of its part of the spec, with the server's defaults filled in,
+ * and the factory of a running source. The registry and the service know no kind by name.
+ *
+ * @module
+ */
+
+import { InvalidArgumentError } from "../../../shared/errors.ts";
+import type { SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
+import type { NatsConnection } from "../../../shared/nats.ts";
+import type { BatcherObserver, Timers } from "../batcher.ts";
+import type { Source } from "../source.ts";
+
+/** The kinds of source a spec may name (its `kind` oneof). */
+export type SourceKindName = NonNullable<SourceSpec["kind"]>["$case"];
+
+/** The kind-specific part of a spec of kind `K`. */
+export type KindValue<K extends SourceKindName> = Extract<
+  NonNullable<SourceSpec["kind"]>,
+  { $case: K }
+>["value"];
+
+/** What a running source of any kind may use. */
+export interface SourceContext {
+  /** The tenant it reads for. */
+  tenant: string;
+  /** The service's NATS connection (NATS sources). */
+  nats: NatsConnection;
+  /** Counts its batches, rows and drops. @default none */
+  observer?: BatcherObserver;
+  /** @default the runtime's timers */
+  timers?: Timers;
+}
+
+/** One kind of source. */
+export interface SourceKind<K extends SourceKindName> {
+  /**
+   * Checks the kind's part of a spec and fills in its defaults; InvalidArgumentError names
+   * the field (`spec.<kind>.<field>`).
+   */
+  resolve(value: KindValue<K>): KindValue<K>;
+  /** Starts a source from a resolved spec of this kind. */
+  create(spec: SourceSpec, context: SourceContext): Source;
+}
+
+/** The error of a bad field of a spec, naming it. */
+export function invalidSpec(field: string, must: string, current: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `Cannot add source as '${field}' must ${must}: current value is ${current}`,
+    { metadata: { field } },
+  );
+}

@@ -1,0 +1,17 @@
+/**
+ * Every kind of ingest source, by the `kind` oneof case of its spec. A new kind is its own
+ * file here, a line in this table, its case in proto/polaroid/v1/ingest.proto, its SDK method
+ * and its docs.
+ *
+ * @module
+ */
+
+import type { SourceKind, SourceKindName } from "./kind.ts";
+import { NATS_SOURCE } from "./nats.ts";
+
+export { invalidSpec, type SourceContext, type SourceKindName } from "./kind.ts";
+
+/** The kinds, by name. */
+export const SOURCE_KINDS: { readonly [K in SourceKindName]: SourceKind<K> } = {
+  nats: NATS_SOURCE,
+};
