@@ -35,6 +35,7 @@ async function startIngestServer() {
         droppedRows: 0n,
         lastError: "",
         natsSubject: "",
+        recentRejections: [],
       };
       sources.set(name, source);
       return Promise.resolve(source);

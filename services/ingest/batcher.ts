@@ -61,7 +61,23 @@ export interface BatcherStats {
   bufferedBytes: number;
   droppedRows: number;
   lastError: string;
+  /** The last rejected messages, newest last (at most MAX_RECENT_REJECTIONS). */
+  recentRejections: RecentRejection[];
 }
+
+/** A rejected message, kept for debugging a feed. */
+export interface RecentRejection {
+  atMs: number;
+  /** Why, cut to REJECTION_TEXT characters. */
+  error: string;
+  /** The message's start, cut to REJECTION_TEXT characters. */
+  sample: string;
+}
+
+/** Rejected messages a source keeps. */
+export const MAX_RECENT_REJECTIONS = 16;
+/** Characters kept of a rejection's error and of its message. */
+export const REJECTION_TEXT = 256;
 
 /** Turns a stream of JSON messages into buffered Arrow micro-batches. */
 export class Batcher {
@@ -82,6 +98,7 @@ export class Batcher {
     batches: 0,
     droppedRows: 0,
     lastError: "",
+    recentRejections: [] as RecentRejection[],
   };
 
   constructor(options: BatcherOptions) {
@@ -109,7 +126,7 @@ export class Batcher {
     try {
       text = this.#objectText(data);
     } catch (error) {
-      this.#reject(1, error instanceof Error ? error.message : String(error));
+      this.#reject(1, error instanceof Error ? error.message : String(error), [data]);
       return false;
     }
     this.#open.push(text);
@@ -134,7 +151,12 @@ export class Batcher {
       const parsed = parseJsonBatch(texts, this.#schema);
       this.#schema = parsed.schema;
       if (parsed.rejected.length > 0) {
-        this.#reject(parsed.rejected.length, parsed.rejected.at(-1)!.error);
+        this.#reject(
+          parsed.rejected.length,
+          parsed.rejected.at(-1)!.error,
+          parsed.rejected.slice(-MAX_RECENT_REJECTIONS).map((r) => texts[r.index] ?? ""),
+          parsed.rejected.slice(-MAX_RECENT_REJECTIONS).map((r) => r.error),
+        );
       }
       if (!parsed.ipc || parsed.rows === 0) return;
       const dropped = this.#buffer.add({ ipc: parsed.ipc, rows: parsed.rows });
@@ -146,7 +168,7 @@ export class Batcher {
         this.#observer.onDropped?.(dropped, this.#buffer.bytes);
       }
     } catch (error) {
-      this.#reject(texts.length, `Cannot close batch: ${String(error)}`);
+      this.#reject(texts.length, `Cannot close batch: ${String(error)}`, texts.slice(-1));
     }
   }
 
@@ -170,7 +192,12 @@ export class Batcher {
 
   /** The counters now. */
   stats(): BatcherStats {
-    return { ...this.#stats, bufferedRows: this.#buffer.rows, bufferedBytes: this.#buffer.bytes };
+    return {
+      ...this.#stats,
+      recentRejections: [...this.#stats.recentRejections],
+      bufferedRows: this.#buffer.rows,
+      bufferedBytes: this.#buffer.bytes,
+    };
   }
 
   /** Stops the delay timer; later messages are ignored. The buffer stays readable. */
@@ -186,9 +213,28 @@ export class Batcher {
     this.#stats.lastError = message;
   }
 
-  #reject(count: number, error: string): void {
+  /**
+   * Counts `count` rejected messages; keeps the last of `messages` (with their own errors
+   * when given, else `error`) for debugging, cut short.
+   */
+  #reject(
+    count: number,
+    error: string,
+    messages: readonly (Uint8Array | string)[] = [],
+    errors?: readonly string[],
+  ): void {
     this.#stats.rejected += count;
     this.#stats.lastError = error;
+    const kept = this.#stats.recentRejections;
+    const atMs = Date.now();
+    messages.forEach((message, i) => {
+      kept.push({
+        atMs,
+        error: (errors?.[i] ?? error).slice(0, REJECTION_TEXT),
+        sample: sampleOf(message),
+      });
+    });
+    if (kept.length > MAX_RECENT_REJECTIONS) kept.splice(0, kept.length - MAX_RECENT_REJECTIONS);
     this.#observer.onRejected?.(count);
   }
 
@@ -223,4 +269,12 @@ export class Batcher {
     // Raw line breaks can only be whitespace between tokens in valid JSON: one line per row.
     return /[\r\n]/.test(text) ? text.replace(/[\r\n]+/g, " ") : text;
   }
+}
+
+/** A message's first REJECTION_TEXT characters (invalid UTF-8 replaced). */
+function sampleOf(message: Uint8Array | string): string {
+  if (typeof message === "string") return message.slice(0, REJECTION_TEXT);
+  // Four bytes at most per character: decode only what can be kept.
+  const head = message.subarray(0, REJECTION_TEXT * 4);
+  return new TextDecoder("utf-8", { fatal: false }).decode(head).slice(0, REJECTION_TEXT);
 }

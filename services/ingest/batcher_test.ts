@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { tableFromIPC } from "apache-arrow";
-import { Batcher, type BatcherOptions, type Timers } from "./batcher.ts";
+import {
+  Batcher,
+  type BatcherOptions,
+  MAX_RECENT_REJECTIONS,
+  REJECTION_TEXT,
+  type Timers,
+} from "./batcher.ts";
 
 /** Timers driven by hand: advance() runs what is due. */
 class FakeTimers implements Timers {
@@ -186,4 +192,27 @@ Deno.test("Batcher tells its observer what it counts; close() stops it", () => {
   timers.advance(1000);
   assert.deepEqual(seen, ["message", "rejected 1", "message", "message", "batch 2", "message"]);
   assert.equal(batcher.stats().rows, 2);
+});
+
+Deno.test("Batcher keeps the last rejected messages, cut short, for debugging a feed", () => {
+  const { batcher } = setup();
+  batcher.push("not json");
+  batcher.push(new Uint8Array([0x7b, 0xff, 0x7d]));
+  batcher.push('{"id": 1, "a": 1}');
+  batcher.push('{"id": 2, "a": [1, 2]}');
+  batcher.flush();
+  let kept = batcher.stats().recentRejections;
+  assert.deepEqual(kept.map((r) => r.sample), ["not json", "{\uFFFD}", '{"id": 2, "a": [1, 2]}']);
+  assert.match(kept[1]!.error, /UTF-8/);
+  assert.match(kept[2]!.error, /Cannot ingest message/);
+  assert.ok(kept.every((r) => r.atMs > 0));
+  // At most MAX_RECENT_REJECTIONS, newest last; long messages and errors cut short.
+  for (let i = 0; i < MAX_RECENT_REJECTIONS + 5; i++) batcher.push(`[${i}, "${"x".repeat(1000)}"]`);
+  kept = batcher.stats().recentRejections;
+  assert.equal(kept.length, MAX_RECENT_REJECTIONS);
+  assert.ok(kept.at(-1)!.sample.startsWith(`[${MAX_RECENT_REJECTIONS + 4}, `));
+  assert.ok(
+    kept.every((r) => r.sample.length <= REJECTION_TEXT && r.error.length <= REJECTION_TEXT),
+  );
+  assert.equal(batcher.stats().rejected, 3 + MAX_RECENT_REJECTIONS + 5);
 });

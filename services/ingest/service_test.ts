@@ -173,6 +173,13 @@ Deno.test("IngestService: 1000 NATS messages (+3 malformed) become a snapshot ha
       assert.equal(info.bufferedRows, 1000n);
       assert.equal(info.droppedRows, 0n);
       assert.match(info.lastError, /JSON object/);
+      // The malformed messages themselves are kept for debugging, newest last.
+      assert.deepEqual(info.recentRejections.map((r) => r.sample), [
+        "not json",
+        "[400]",
+        '"a string"',
+      ]);
+      assert.ok(info.recentRejections.every((r) => r.atMs > 0n && r.error !== ""));
 
       const { handle } = await client.unary("snapshotSource", { name: "trades", ttlSeconds: 60n });
       assert.equal(handle?.rows, 1000n);

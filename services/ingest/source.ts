@@ -47,5 +47,10 @@ export function toSourceInfo(
     droppedRows: BigInt(stats.droppedRows),
     lastError: stats.lastError,
     natsSubject: "",
+    recentRejections: stats.recentRejections.map((r) => ({
+      atMs: BigInt(r.atMs),
+      error: r.error,
+      sample: r.sample,
+    })),
   };
 }

@@ -70,6 +70,18 @@ export interface SourceInfo {
   lastError: string;
   /** The NATS subject the source reads (NATS sources): where its publishers publish. */
   natsSubject: string;
+  /** The last rejected messages (at most 16, newest last), for debugging a feed. */
+  recentRejections: Rejection[];
+}
+
+/** A message a source rejected. */
+export interface Rejection {
+  /** Milliseconds since the Unix epoch. */
+  atMs: bigint;
+  /** Why (at most 256 characters). */
+  error: string;
+  /** The message's first 256 characters (invalid UTF-8 replaced). */
+  sample: string;
 }
 
 export interface ListSourcesRequest {
@@ -425,6 +437,7 @@ function createBaseSourceInfo(): SourceInfo {
     droppedRows: 0n,
     lastError: "",
     natsSubject: "",
+    recentRejections: [],
   };
 }
 
@@ -483,6 +496,9 @@ export const SourceInfo: MessageFns<SourceInfo> = {
     }
     if (message.natsSubject !== "") {
       writer.uint32(90).string(message.natsSubject);
+    }
+    for (const v of message.recentRejections) {
+      Rejection.encode(v!, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -588,6 +604,14 @@ export const SourceInfo: MessageFns<SourceInfo> = {
             message.natsSubject = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.recentRejections.push(Rejection.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -633,6 +657,11 @@ export const SourceInfo: MessageFns<SourceInfo> = {
         : isSet(object.nats_subject)
         ? globalThis.String(object.nats_subject)
         : "",
+      recentRejections: globalThis.Array.isArray(object?.recentRejections)
+        ? object.recentRejections.map((e: any) => Rejection.fromJSON(e))
+        : globalThis.Array.isArray(object?.recent_rejections)
+        ? object.recent_rejections.map((e: any) => Rejection.fromJSON(e))
+        : [],
     };
   },
 
@@ -671,6 +700,9 @@ export const SourceInfo: MessageFns<SourceInfo> = {
     if (message.natsSubject !== "") {
       obj.natsSubject = message.natsSubject;
     }
+    if (message.recentRejections?.length) {
+      obj.recentRejections = message.recentRejections.map((e) => Rejection.toJSON(e));
+    }
     return obj;
   },
 
@@ -698,6 +730,111 @@ export const SourceInfo: MessageFns<SourceInfo> = {
       : 0n;
     message.lastError = object.lastError ?? "";
     message.natsSubject = object.natsSubject ?? "";
+    message.recentRejections = object.recentRejections?.map((e) => Rejection.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRejection(): Rejection {
+  return { atMs: 0n, error: "", sample: "" };
+}
+
+export const Rejection: MessageFns<Rejection> = {
+  encode(message: Rejection, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.atMs !== 0n) {
+      if (BigInt.asIntN(64, message.atMs) !== message.atMs) {
+        throw new globalThis.Error("value provided for field message.atMs of type int64 too large");
+      }
+      writer.uint32(8).int64(message.atMs);
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    if (message.sample !== "") {
+      writer.uint32(26).string(message.sample);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Rejection {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRejection();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.atMs = reader.int64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sample = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Rejection {
+    return {
+      atMs: isSet(object.atMs) ? BigInt(object.atMs) : isSet(object.at_ms) ? BigInt(object.at_ms) : 0n,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+      sample: isSet(object.sample) ? globalThis.String(object.sample) : "",
+    };
+  },
+
+  toJSON(message: Rejection): unknown {
+    const obj: any = {};
+    if (message.atMs !== 0n) {
+      obj.atMs = message.atMs.toString();
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    if (message.sample !== "") {
+      obj.sample = message.sample;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Rejection>, I>>(base?: I): Rejection {
+    return Rejection.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Rejection>, I>>(object: I): Rejection {
+    const message = createBaseRejection();
+    message.atMs = (object.atMs !== undefined && object.atMs !== null) ? BigInt(object.atMs) : 0n;
+    message.error = object.error ?? "";
+    message.sample = object.sample ?? "";
     return message;
   },
 };
