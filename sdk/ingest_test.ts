@@ -36,6 +36,7 @@ async function startIngestServer() {
         lastError: "",
         natsSubject: "",
         recentRejections: [],
+        reconnectGaps: 0n,
       };
       sources.set(name, source);
       return Promise.resolve(source);

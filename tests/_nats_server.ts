@@ -21,6 +21,8 @@ export interface NatsServerOptions {
   timeoutMs?: number;
   /** Run JetStream (`-js`), its store in a temporary directory removed on stop. @default false */
   jetStream?: boolean;
+  /** Listen on this port (a server started again where clients reconnect). @default a free one */
+  port?: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface NatsServerOptions {
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   const binary = await findCommand("nats-server");
   if (!binary) throw new Error("nats-server is missing: run `deno task test`, which installs it");
-  const port = freePort();
+  const port = options.port ?? freePort();
   const store = options.jetStream ? await Deno.makeTempDir({ prefix: "polaroid-js-" }) : "";
   const child = new Deno.Command(binary, {
     args: ["-a", "127.0.0.1", "-p", String(port), ...(store ? ["-js", "-sd", store] : [])],

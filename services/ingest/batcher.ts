@@ -29,6 +29,8 @@ export const systemTimers: Timers = {
 export interface BatcherObserver {
   /** A message arrived (accepted or not). */
   onMessage?(): void;
+  /** The source lost its upstream (a possible gap in the data). */
+  onGap?(): void;
   /** Messages were rejected. */
   onRejected?(count: number): void;
   /** A batch of `rows` rows closed; the buffer now holds `bufferedBytes`. */

@@ -1,6 +1,7 @@
 /**
- * Prometheus metrics of the ingest sources: messages, rows, rejected messages, batches and
- * dropped rows (counters), and buffered bytes (gauge), labelled by tenant and source.
+ * Prometheus metrics of the ingest sources: messages, rows, rejected messages, batches,
+ * dropped rows and reconnect gaps (counters), and buffered bytes (gauge), labelled by tenant
+ * and source.
  *
  * @module
  */
@@ -33,13 +34,17 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     "polaroid_ingest_dropped_rows_total",
     "Buffered rows dropped for the buffer's byte limit, by source.",
   );
+  const gaps = counter(
+    "polaroid_ingest_reconnect_gaps_total",
+    "Times a source lost its upstream; a protocol that cannot replay (core NATS) loses what was published meanwhile.",
+  );
   const buffered = new prom.Gauge({
     name: "polaroid_ingest_buffered_bytes",
     help: "Bytes of Arrow IPC buffered, by source.",
     labelNames: LABELS,
     registers: [registry],
   });
-  const all = [messages, rows, rejected, batches, dropped, buffered];
+  const all = [messages, rows, rejected, batches, dropped, gaps, buffered];
   return {
     observer(tenant, source) {
       const labels = { tenant, source };
@@ -48,10 +53,13 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       const onBatch = batches.labels(labels);
       const onRows = rows.labels(labels);
       const onDropped = dropped.labels(labels);
+      const onGap = gaps.labels(labels);
+      onGap.inc(0);
       const bytes = buffered.labels(labels);
       bytes.set(0);
       return {
         onMessage: () => onMessage.inc(),
+        onGap: () => onGap.inc(),
         onRejected: (count) => onRejected.inc(count),
         onBatch: (count, bufferedBytes) => {
           onBatch.inc();

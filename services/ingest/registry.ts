@@ -115,6 +115,11 @@ export class SourceRegistry {
     await source.close();
   }
 
+  /** Calls `fn` with every running source, of every tenant. */
+  each(fn: (source: Source) => void): void {
+    for (const source of this.#sources.values()) fn(source);
+  }
+
   /** Stops every source. */
   async closeAll(): Promise<void> {
     const sources = [...this.#sources.values()];

@@ -71,11 +71,27 @@ export function buildIngestService(
           ...(config.auth.serviceToken === undefined ? {} : { token: config.auth.serviceToken }),
           ...(clientTls(config.tls) === undefined ? {} : { tls: clientTls(config.tls)! }),
         }));
+    // The NATS connection's losses and returns reach every source (each decides what they
+    // mean for it); the watch ends when the connection closes.
+    const watch = (async () => {
+      for await (const status of deps.nats.status()) {
+        const kind = status.type === "disconnect"
+          ? "lost"
+          : status.type === "reconnect"
+          ? "back"
+          : undefined;
+        if (kind === undefined) continue;
+        const detail = `${status.type} from ${"server" in status ? status.server : "the server"}`;
+        sources.each((source) => source.connection?.({ kind, detail }));
+      }
+    })().catch(() => {});
     return Promise.resolve({
       bindings: [ingestServiceBinding(sources, upload)],
       close: async () => {
         await sources.closeAll();
         await deps.onClose?.();
+        // Bounded: the watch ends once the connection is closed by onClose.
+        await Promise.race([watch, new Promise((r) => setTimeout(r, 1000).unref?.())]);
       },
     });
   };

@@ -396,3 +396,63 @@ Deno.test("IngestService: sources in one queue group share a subject's messages"
     await nats.stop();
   }
 });
+
+Deno.test("IngestService: a lost NATS connection is a counted gap; the source resumes when it is back", async () => {
+  let nats = await startNatsServer();
+  const port = Number(new URL(nats.url).port);
+  try {
+    const config = loadIngestConfig({
+      POLAROID_INGEST_PORT: "0",
+      POLAROID_INGEST_HTTP_PORT: "0",
+      POLAROID_NATS_URL: nats.url,
+      POLAROID_INGEST_MAX_BATCH_DELAY_MS: "20",
+      POLAROID_LOG_LEVEL: "warn",
+    });
+    const serviceNats = await connectNats(nats.url, { name: "ingest-test-service" });
+    await using ingest = await startService({
+      name: "ingest",
+      config,
+      build: buildIngestService(config, { nats: serviceNats, onClose: () => serviceNats.drain() }),
+    });
+    const client = new RpcClient(`127.0.0.1:${ingest.grpc.port}`, IngestServiceService);
+    const info = async () => (await client.unary("listSources", {})).sources[0]!;
+    try {
+      await client.unary("addSource", { spec: natsSpec("feed", "md.>") });
+      assert.equal((await info()).state, "running");
+      await nats.stop();
+      await waitFor(async () => (await info()).state === "retrying", {
+        timeoutMs: 20_000,
+        what: "the source retrying while NATS is down",
+      });
+      const lost = await info();
+      assert.equal(lost.reconnectGaps, 1n);
+      assert.match(
+        lost.lastError,
+        /NATS connection lost \(messages published meanwhile are lost\)/,
+      );
+      const metrics = await (await fetch(`http://127.0.0.1:${ingest.http.port}/metrics`)).text();
+      assert.match(metrics, /polaroid_ingest_reconnect_gaps_total\{[^}]*source="feed"[^}]*\} 1/);
+      // Back on the same port: the subscription resumes and messages flow again.
+      nats = await startNatsServer({ port });
+      await waitFor(async () => (await info()).state === "running", {
+        timeoutMs: 30_000,
+        what: "the source running again",
+      });
+      const publisher = await connectNats(nats.url, { name: "ingest-test-publisher" });
+      try {
+        await waitFor(async () => {
+          publisher.publish("polaroid.ingest.default.md.x", '{"i": 1}');
+          await publisher.flush();
+          return (await info()).rows > 0n;
+        }, { timeoutMs: 20_000, what: "rows after the reconnect" });
+      } finally {
+        await publisher.close();
+      }
+      assert.equal((await info()).reconnectGaps, 1n);
+    } finally {
+      client.close();
+    }
+  } finally {
+    await nats.stop();
+  }
+});

@@ -9,7 +9,18 @@ import type { SourceInfo, SourceSpec } from "../../shared/gen/polaroid/v1/ingest
 import type { BatcherStats } from "./batcher.ts";
 
 /** The life of a source. */
-export type SourceState = "running" | "failed" | "stopped";
+/**
+ * The life of a source: "retrying" while its upstream is lost (it resumes by itself),
+ * "failed" when it stopped on an error.
+ */
+export type SourceState = "running" | "retrying" | "failed" | "stopped";
+
+/** A change of a source's upstream connection. */
+export interface ConnectionEvent {
+  kind: "lost" | "back";
+  /** What happened, for `lastError`. */
+  detail: string;
+}
 
 /** A live feed micro-batched into Arrow. */
 export interface Source {
@@ -22,6 +33,8 @@ export interface Source {
    * stream (the buffer is kept). Throws FailedPreconditionError when no batch ever closed.
    */
   snapshot(): Uint8Array;
+  /** Tells the source its upstream connection was lost or is back. @default ignored */
+  connection?(event: ConnectionEvent): void;
   /** Stops taking messages and frees the buffer; safe to call twice. */
   close(): Promise<void>;
 }
@@ -34,6 +47,7 @@ export function toSourceInfo(
   spec: SourceSpec,
   state: SourceState,
   stats: BatcherStats,
+  reconnectGaps = 0,
 ): SourceInfo {
   return {
     spec,
@@ -47,6 +61,7 @@ export function toSourceInfo(
     droppedRows: BigInt(stats.droppedRows),
     lastError: stats.lastError,
     natsSubject: "",
+    reconnectGaps: BigInt(reconnectGaps),
     recentRejections: stats.recentRejections.map((r) => ({
       atMs: BigInt(r.atMs),
       error: r.error,

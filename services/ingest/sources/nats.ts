@@ -83,6 +83,7 @@ export function createNatsSource(spec: SourceSpec, options: NatsSourceOptions): 
     ...(options.observer ? { observer: options.observer } : {}),
   });
   let state: SourceState = "running";
+  let gaps = 0;
   let sub: ReturnType<NatsConnection["subscribe"]>;
   try {
     sub = options.nats.subscribe(subject, {
@@ -106,9 +107,23 @@ export function createNatsSource(spec: SourceSpec, options: NatsSourceOptions): 
   return {
     spec,
     info: (): SourceInfo => ({
-      ...toSourceInfo(spec, state, batcher.stats()),
+      ...toSourceInfo(spec, state, batcher.stats(), gaps),
       natsSubject: subject,
     }),
+    connection: (event) => {
+      if (state === "stopped" || state === "failed") return;
+      if (event.kind === "lost") {
+        // Core NATS keeps nothing for a subscriber that is away: a gap in the data.
+        gaps++;
+        options.observer?.onGap?.();
+        state = "retrying";
+        batcher.recordError(
+          `NATS connection lost (messages published meanwhile are lost): ${event.detail}`,
+        );
+      } else {
+        state = "running";
+      }
+    },
     snapshot: () => {
       const ipc = batcher.snapshot();
       if (!ipc) {

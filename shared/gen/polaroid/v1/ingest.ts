@@ -72,6 +72,11 @@ export interface SourceInfo {
   natsSubject: string;
   /** The last rejected messages (at most 16, newest last), for debugging a feed. */
   recentRejections: Rejection[];
+  /**
+   * Times the source lost its upstream (state "retrying" until it is back). A protocol that
+   * cannot replay (core NATS) loses what was published meanwhile.
+   */
+  reconnectGaps: bigint;
 }
 
 /** A message a source rejected. */
@@ -438,6 +443,7 @@ function createBaseSourceInfo(): SourceInfo {
     lastError: "",
     natsSubject: "",
     recentRejections: [],
+    reconnectGaps: 0n,
   };
 }
 
@@ -499,6 +505,12 @@ export const SourceInfo: MessageFns<SourceInfo> = {
     }
     for (const v of message.recentRejections) {
       Rejection.encode(v!, writer.uint32(98).fork()).join();
+    }
+    if (message.reconnectGaps !== 0n) {
+      if (BigInt.asUintN(64, message.reconnectGaps) !== message.reconnectGaps) {
+        throw new globalThis.Error("value provided for field message.reconnectGaps of type uint64 too large");
+      }
+      writer.uint32(104).uint64(message.reconnectGaps);
     }
     return writer;
   },
@@ -612,6 +624,14 @@ export const SourceInfo: MessageFns<SourceInfo> = {
             message.recentRejections.push(Rejection.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.reconnectGaps = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -662,6 +682,11 @@ export const SourceInfo: MessageFns<SourceInfo> = {
         : globalThis.Array.isArray(object?.recent_rejections)
         ? object.recent_rejections.map((e: any) => Rejection.fromJSON(e))
         : [],
+      reconnectGaps: isSet(object.reconnectGaps)
+        ? BigInt(object.reconnectGaps)
+        : isSet(object.reconnect_gaps)
+        ? BigInt(object.reconnect_gaps)
+        : 0n,
     };
   },
 
@@ -703,6 +728,9 @@ export const SourceInfo: MessageFns<SourceInfo> = {
     if (message.recentRejections?.length) {
       obj.recentRejections = message.recentRejections.map((e) => Rejection.toJSON(e));
     }
+    if (message.reconnectGaps !== 0n) {
+      obj.reconnectGaps = message.reconnectGaps.toString();
+    }
     return obj;
   },
 
@@ -731,6 +759,9 @@ export const SourceInfo: MessageFns<SourceInfo> = {
     message.lastError = object.lastError ?? "";
     message.natsSubject = object.natsSubject ?? "";
     message.recentRejections = object.recentRejections?.map((e) => Rejection.fromPartial(e)) || [];
+    message.reconnectGaps = (object.reconnectGaps !== undefined && object.reconnectGaps !== null)
+      ? BigInt(object.reconnectGaps)
+      : 0n;
     return message;
   },
 };
