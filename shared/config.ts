@@ -33,6 +33,7 @@ import {
 import { type AuthConfig, authConfig } from "./config_auth.ts";
 import { type TlsConfig, tlsConfig } from "./config_tls.ts";
 import { type NatsAuth, natsAuth } from "./config_nats.ts";
+import { type OutboundPolicy, parseAllowHosts } from "./outbound.ts";
 import { type OutputConfig, outputConfig } from "./config_output.ts";
 
 function natsAuthOf(env: Env): { natsAuth?: NatsAuth } {
@@ -241,6 +242,12 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
   maxSources: number;
   /** Sources one tenant may run (POLAROID_INGEST_MAX_SOURCES_PER_TENANT). @default 16 */
   maxSourcesPerTenant: number;
+  /**
+   * Where outbound sources may connect (POLAROID_INGEST_ALLOW_HOSTS: names, *.suffixes,
+   * addresses, CIDR ranges); private, loopback and link-local addresses only when listed.
+   * @default any public address
+   */
+  outbound: OutboundPolicy;
   /** Source defaults, overridable per source. */
   maxBatchRows: number;
   maxBatchDelayMs: number;
@@ -343,5 +350,6 @@ export function loadIngestConfig(env: Env): IngestConfig {
     maxBatchRows: int(env, "POLAROID_INGEST_MAX_BATCH_ROWS", 10_000, 1),
     maxBatchDelayMs: int(env, "POLAROID_INGEST_MAX_BATCH_DELAY_MS", 250, 1),
     maxBufferBytes: bytes(env, "POLAROID_INGEST_MAX_BUFFER_BYTES", 256 * MIB),
+    outbound: parseAllowHosts(raw(env, "POLAROID_INGEST_ALLOW_HOSTS")),
   };
 }
