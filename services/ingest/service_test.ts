@@ -106,6 +106,25 @@ function natsSpec(name: string, subject: string, extra: Partial<SourceSpec> = {}
   };
 }
 
+/** An ingest service on `natsUrl` (20 ms batches), disposed with `await using`. */
+async function startIngest(natsUrl: string) {
+  const config = loadIngestConfig({
+    POLAROID_INGEST_PORT: "0",
+    POLAROID_INGEST_HTTP_PORT: "0",
+    POLAROID_NATS_URL: natsUrl,
+    POLAROID_INGEST_MAX_BATCH_DELAY_MS: "20",
+    POLAROID_LOG_LEVEL: "warn",
+  });
+  const serviceNats = await connectNats(natsUrl, { name: "ingest-test-service" });
+  const service = await startService({
+    name: "ingest",
+    config,
+    build: buildIngestService(config, { nats: serviceNats, onClose: () => serviceNats.drain() }),
+  });
+  // Its subscriptions have reached the server once this resolves.
+  return Object.assign(service, { flushNats: () => serviceNats.flush() });
+}
+
 Deno.test("IngestService: 1000 NATS messages (+3 malformed) become a snapshot handle", async () => {
   const nats = await startNatsServer();
   const received: Received[] = [];
@@ -292,20 +311,8 @@ Deno.test("IngestService: names, duplicates, limits, empty sources and removal",
 Deno.test("IngestService: a source reads its tenant's namespace only, never the bare subject", async () => {
   const nats = await startNatsServer();
   try {
-    const config = loadIngestConfig({
-      POLAROID_INGEST_PORT: "0",
-      POLAROID_INGEST_HTTP_PORT: "0",
-      POLAROID_NATS_URL: nats.url,
-      POLAROID_INGEST_MAX_BATCH_DELAY_MS: "20",
-      POLAROID_LOG_LEVEL: "warn",
-    });
-    const serviceNats = await connectNats(nats.url, { name: "ingest-test-service" });
     const publisher = await connectNats(nats.url, { name: "ingest-test-publisher" });
-    await using ingest = await startService({
-      name: "ingest",
-      config,
-      build: buildIngestService(config, { nats: serviceNats, onClose: () => serviceNats.drain() }),
-    });
+    await using ingest = await startIngest(nats.url);
     const as = (tenant: string) =>
       new RpcClient(`127.0.0.1:${ingest.grpc.port}`, IngestServiceService, { tenant });
     const acme = as("acme");
@@ -320,7 +327,7 @@ Deno.test("IngestService: a source reads its tenant's namespace only, never the 
       const theirs = await globex.unary("addSource", { spec });
       assert.equal(mine.natsSubject, "polaroid.ingest.acme.md.>");
       assert.equal(theirs.natsSubject, "polaroid.ingest.globex.md.>");
-      await serviceNats.flush();
+      await ingest.flushNats();
       for (let i = 0; i < 30; i++) {
         publisher.publish("polaroid.ingest.acme.md.ticks", `{"i": ${i}}`);
       }
@@ -353,20 +360,8 @@ Deno.test("IngestService: a source reads its tenant's namespace only, never the 
 Deno.test("IngestService: sources in one queue group share a subject's messages", async () => {
   const nats = await startNatsServer();
   try {
-    const config = loadIngestConfig({
-      POLAROID_INGEST_PORT: "0",
-      POLAROID_INGEST_HTTP_PORT: "0",
-      POLAROID_NATS_URL: nats.url,
-      POLAROID_INGEST_MAX_BATCH_DELAY_MS: "20",
-      POLAROID_LOG_LEVEL: "warn",
-    });
-    const serviceNats = await connectNats(nats.url, { name: "ingest-test-service" });
     const publisher = await connectNats(nats.url, { name: "ingest-test-publisher" });
-    await using ingest = await startService({
-      name: "ingest",
-      config,
-      build: buildIngestService(config, { nats: serviceNats, onClose: () => serviceNats.drain() }),
-    });
+    await using ingest = await startIngest(nats.url);
     const client = new RpcClient(`127.0.0.1:${ingest.grpc.port}`, IngestServiceService);
     try {
       for (const name of ["left", "right"]) {
@@ -377,7 +372,7 @@ Deno.test("IngestService: sources in one queue group share a subject's messages"
           },
         });
       }
-      await serviceNats.flush();
+      await ingest.flushNats();
       for (let i = 0; i < 200; i++) {
         publisher.publish("polaroid.ingest.default.feeds.shared", `{"i": ${i}}`);
       }
@@ -401,19 +396,7 @@ Deno.test("IngestService: a lost NATS connection is a counted gap; the source re
   let nats = await startNatsServer();
   const port = Number(new URL(nats.url).port);
   try {
-    const config = loadIngestConfig({
-      POLAROID_INGEST_PORT: "0",
-      POLAROID_INGEST_HTTP_PORT: "0",
-      POLAROID_NATS_URL: nats.url,
-      POLAROID_INGEST_MAX_BATCH_DELAY_MS: "20",
-      POLAROID_LOG_LEVEL: "warn",
-    });
-    const serviceNats = await connectNats(nats.url, { name: "ingest-test-service" });
-    await using ingest = await startService({
-      name: "ingest",
-      config,
-      build: buildIngestService(config, { nats: serviceNats, onClose: () => serviceNats.drain() }),
-    });
+    await using ingest = await startIngest(nats.url);
     const client = new RpcClient(`127.0.0.1:${ingest.grpc.port}`, IngestServiceService);
     const info = async () => (await client.unary("listSources", {})).sources[0]!;
     try {
