@@ -31,6 +31,7 @@ import {
 } from "./config_limits.ts";
 
 import { type AuthConfig, authConfig } from "./config_auth.ts";
+import { s3Connection } from "./config_s3.ts";
 import { type TlsConfig, tlsConfig } from "./config_tls.ts";
 import { type NatsAuth, natsAuth } from "./config_nats.ts";
 import { type OutboundPolicy, parseAllowHosts } from "./outbound.ts";
@@ -180,22 +181,11 @@ function stateStore(env: Env, mode: string): StateStoreConfig | undefined {
     );
   }
   if (dir !== undefined) return { kind: "fs", dir };
-  const endpoint = raw(env, "POLAROID_S3_ENDPOINT");
-  const pathStyle = raw(env, "POLAROID_S3_PATH_STYLE");
-  if (pathStyle !== undefined && pathStyle !== "true" && pathStyle !== "false") {
-    throw new ConfigError(
-      `Cannot configure POLAROID_S3_PATH_STYLE as it must be true or false: current value is ${pathStyle}`,
-    );
-  }
   return {
     kind: "s3",
-    endpoint,
     bucket: bucket!,
     prefix: str(env, "POLAROID_S3_PREFIX", ""),
-    region: str(env, "POLAROID_S3_REGION", "us-east-1"),
-    accessKeyId: str(env, "POLAROID_S3_ACCESS_KEY_ID", ""),
-    secretAccessKey: str(env, "POLAROID_S3_SECRET_ACCESS_KEY", ""),
-    forcePathStyle: pathStyle === undefined ? endpoint !== undefined : pathStyle === "true",
+    ...s3Connection(env),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 
 import { bytes, ConfigError, type Env, GIB, raw, str } from "./config_env.ts";
+import { s3Connection } from "./config_s3.ts";
 
 /** The S3 bucket sinks may write to. */
 export interface OutputS3Config {
@@ -86,20 +87,9 @@ function outputS3(env: Env): OutputS3Config | undefined {
       );
     }
   }
-  const endpoint = raw(env, "POLAROID_S3_ENDPOINT");
-  const pathStyle = raw(env, "POLAROID_S3_PATH_STYLE");
-  if (pathStyle !== undefined && pathStyle !== "true" && pathStyle !== "false") {
-    throw new ConfigError(
-      `Cannot configure POLAROID_S3_PATH_STYLE as it must be true or false: current value is ${pathStyle}`,
-    );
-  }
   return {
     bucket,
     prefix,
-    endpoint,
-    region: str(env, "POLAROID_S3_REGION", "us-east-1"),
-    accessKeyId: str(env, "POLAROID_S3_ACCESS_KEY_ID", ""),
-    secretAccessKey: str(env, "POLAROID_S3_SECRET_ACCESS_KEY", ""),
-    forcePathStyle: pathStyle === undefined ? endpoint !== undefined : pathStyle === "true",
+    ...s3Connection(env),
   };
 }

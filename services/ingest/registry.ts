@@ -134,23 +134,27 @@ function keyOf(tenant: string, name: string): string {
 
 /** Checks a spec and fills in the defaults; InvalidArgumentError names the bad field. */
 export function resolveSpec(spec: SourceSpec | undefined, defaults: SourceDefaults): SourceSpec {
-  if (!spec) throw invalid("spec", "be set", "none");
+  if (!spec) throw invalidSpec("spec", "be set", "none");
   if (!NAME.test(spec.name)) {
-    throw invalid("spec.name", `match ${NAME.source}`, JSON.stringify(spec.name.slice(0, 80)));
+    throw invalidSpec("spec.name", `match ${NAME.source}`, JSON.stringify(spec.name.slice(0, 80)));
   }
   const kind = resolveKind(spec.kind);
   if (spec.maxBatchRows > MAX_BATCH_ROWS) {
-    throw invalid("spec.max_batch_rows", `be at most ${MAX_BATCH_ROWS}`, String(spec.maxBatchRows));
+    throw invalidSpec(
+      "spec.max_batch_rows",
+      `be at most ${MAX_BATCH_ROWS}`,
+      String(spec.maxBatchRows),
+    );
   }
   if (spec.maxBatchDelayMs > MAX_BATCH_DELAY_MS) {
-    throw invalid(
+    throw invalidSpec(
       "spec.max_batch_delay_ms",
       `be at most ${MAX_BATCH_DELAY_MS}`,
       String(spec.maxBatchDelayMs),
     );
   }
   if (spec.maxBufferBytes > BigInt(defaults.maxBufferBytes)) {
-    throw invalid(
+    throw invalidSpec(
       "spec.max_buffer_bytes",
       `be at most ${defaults.maxBufferBytes}`,
       String(spec.maxBufferBytes),
@@ -165,14 +169,12 @@ export function resolveSpec(spec: SourceSpec | undefined, defaults: SourceDefaul
   };
 }
 
-const invalid = invalidSpec;
-
 /** The spec's kind, checked and defaulted by its own kind's module (sources/). */
 function resolveKind(kind: SourceSpec["kind"]): NonNullable<SourceSpec["kind"]> {
   const names = Object.keys(SOURCE_KINDS).join(", ");
-  if (!kind) throw invalid("spec.kind", `be set (one of ${names})`, "none");
+  if (!kind) throw invalidSpec("spec.kind", `be set (one of ${names})`, "none");
   const own = (SOURCE_KINDS as Record<string, SourceKind<SourceKindName> | undefined>)[kind.$case];
   // A kind this server does not know (a newer client's): refused by name.
-  if (!own) throw invalid("spec.kind", `be one of ${names}`, JSON.stringify(kind.$case));
+  if (!own) throw invalidSpec("spec.kind", `be one of ${names}`, JSON.stringify(kind.$case));
   return { $case: kind.$case, value: own.resolve(kind.value) } as NonNullable<SourceSpec["kind"]>;
 }

@@ -91,7 +91,9 @@ export function buildIngestService(
         await sources.closeAll();
         await deps.onClose?.();
         // Bounded: the watch ends once the connection is closed by onClose.
-        await Promise.race([watch, new Promise((r) => setTimeout(r, 1000).unref?.())]);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([watch, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+        clearTimeout(timer);
       },
     });
   };

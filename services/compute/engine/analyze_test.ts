@@ -65,6 +65,21 @@ Deno.test("analyzePlan() refuses a literal over maxLiteralBytes and literals ove
     /literals must hold at most 2500 bytes together \(POLAROID_MAX_PLAN_LITERAL_BYTES\): current value is more than 2700/,
   );
   assert.equal(analyzePlan(P.select(T, three.slice(0, 2)), small).literalBytes, 1800);
+  // An inline Series (pl.litSeries) is a literal too: refused before it is built.
+  const series = {
+    kind: {
+      $case: "function" as const,
+      value: {
+        name: "pl.litSeries",
+        args: [A.list(...Array.from({ length: 300 }, () => A.str("abcdef")))],
+        options: { name: A.str("s") },
+      },
+    },
+  };
+  assert.throws(
+    () => analyzePlan(P.select(T, [series]), small),
+    /literal must hold at most 1000 bytes \(POLAROID_MAX_LITERAL_BYTES\)/,
+  );
 });
 
 Deno.test("analyzePlan() marks the nodes whose expressions make values or bytes", () => {
