@@ -46,8 +46,17 @@ export interface SinkCollectOptions extends SinkCallOptions {
   streaming?: boolean;
 }
 
+/** The options every sink of nodejs-polars takes. */
+export interface SinkCommonOptions {
+  maintainOrder?: boolean;
+  /** Refused: results go to the server's output root or S3 output bucket. */
+  cloudOptions?: Record<string, string | number | boolean>;
+  syncOnClose?: "none" | "data" | "all";
+  mkdir?: boolean;
+}
+
 /** nodejs-polars' `sinkCSV` / `writeCSV` options. */
-export interface SinkCsvOptions {
+export interface SinkCsvOptions extends SinkCommonOptions {
   includeBom?: boolean;
   includeHeader?: boolean;
   separator?: string;
@@ -65,15 +74,10 @@ export interface SinkCsvOptions {
   compression?: "uncompressed" | "gzip" | "zstd";
   compressionLevel?: number;
   checkExtension?: boolean;
-  maintainOrder?: boolean;
-  /** Refused: results go to the server's output root or S3 output bucket. */
-  cloudOptions?: Record<string, string | number | boolean>;
-  syncOnClose?: "none" | "data" | "all";
-  mkdir?: boolean;
 }
 
 /** nodejs-polars' `sinkParquet` options. */
-export interface SinkParquetOptions {
+export interface SinkParquetOptions extends SinkCommonOptions {
   compression?: "uncompressed" | "snappy" | "gzip" | "lzo" | "brotli" | "lz4" | "zstd";
   compressionLevel?: number;
   statistics?: boolean | "full" | {
@@ -84,34 +88,19 @@ export interface SinkParquetOptions {
   };
   rowGroupSize?: number;
   dataPagesizeLimit?: number;
-  maintainOrder?: boolean;
-  /** Refused: results go to the server's output root or S3 output bucket. */
-  cloudOptions?: Record<string, string | number | boolean>;
-  syncOnClose?: "none" | "data" | "all";
-  mkdir?: boolean;
 }
 
 /** nodejs-polars' `sinkIpc` options (codecs: uncompressed, lz4, zstd). */
-export interface SinkIpcOptions {
+export interface SinkIpcOptions extends SinkCommonOptions {
   compression?: "uncompressed" | "lz4" | "zstd";
   compatLevel?: "newest" | "oldest";
-  maintainOrder?: boolean;
-  /** Refused: results go to the server's output root or S3 output bucket. */
-  cloudOptions?: Record<string, string | number | boolean>;
-  syncOnClose?: "none" | "data" | "all";
-  mkdir?: boolean;
 }
 
 /** nodejs-polars' `sinkNdJson` options. */
-export interface SinkNdJsonOptions {
+export interface SinkNdJsonOptions extends SinkCommonOptions {
   compression?: "uncompressed" | "gzip" | "zstd";
   compressionLevel?: number;
   checkExtension?: boolean;
-  maintainOrder?: boolean;
-  /** Refused: results go to the server's output root or S3 output bucket. */
-  cloudOptions?: Record<string, string | number | boolean>;
-  syncOnClose?: "none" | "data" | "all";
-  mkdir?: boolean;
 }
 
 /** The formats, by the name the wire gives them. */
