@@ -114,6 +114,11 @@ export interface Client extends AsyncDisposable {
   /** A lazy scan of a newline-delimited JSON file under the server's data root (options refused). */
   scanJson(path: string, options?: Record<string, unknown>): RemoteLazyFrame;
   /**
+   * A lazy scan of a live table an ingest source appends to (`SourceSpec.table`): each plan
+   * reads the table's committed rows as they are when it starts (docs/ingest.md).
+   */
+  scanLive(table: string): RemoteLazyFrame;
+  /**
    * Opens a stored frame by id (HandleNotFoundError when it is gone). The frame takes over
    * one reference: `release()` drops it (call `retain()` first to share the handle).
    */
@@ -289,6 +294,19 @@ class ClientImpl implements Client, Session {
 
   sql(query: string, options?: SqlOptions): RemoteLazyFrame {
     return new RemoteLazyFrame(this, sqlPlan(query, options));
+  }
+
+  scanLive(table: string): RemoteLazyFrame {
+    if (typeof table !== "string" || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(table)) {
+      throw new TypeError(
+        `Cannot scan live table as 'table' must match [a-z0-9][a-z0-9_-]{0,63}: current value is ${
+          JSON.stringify(String(table).slice(0, 80))
+        }`,
+      );
+    }
+    return new RemoteLazyFrame(this, {
+      node: { $case: "scan", value: { source: { $case: "live", value: { table } } } },
+    });
   }
 
   select(...exprs: ColumnsOrExpr[]): RemoteLazyFrame {

@@ -26,10 +26,39 @@ export interface IngestConnectOptions extends ChannelOptions {
   endpoint?: string;
 }
 
-/** A source of JSON objects published on a NATS subject. */
-export interface NatsSourceOptions {
+/** What a live table keeps (each unset: unbounded); its newest segment always stays. */
+export interface RetentionOptions {
+  maxRows?: number;
+  maxBytes?: number;
+  maxAgeSeconds?: number;
+}
+
+/** The options every kind of source takes. */
+export interface SourceOptions {
   /** The source's name: [a-z0-9][a-z0-9_-]{0,63}. */
   name: string;
+  /** A micro-batch closes at this many rows. @default the server's */
+  maxBatchRows?: number;
+  /** ...or this long after its first row. @default the server's */
+  maxBatchDelayMs?: number;
+  /**
+   * Bytes of closed batches waiting for their commit to the live table (without a state
+   * store: the memory buffer, whose oldest batches are dropped past it). @default the server's
+   */
+  maxBufferBytes?: number;
+  /** The live table it appends to; scan it with `client.scanLive(table)`. @default `name` */
+  table?: string;
+  /** What the live table keeps. @default everything */
+  retention?: RetentionOptions;
+  /**
+   * Past `maxBufferBytes`: "block" stops reading the upstream, "drop" drops new messages
+   * (counted in `droppedRows`). @default "block" where the protocol can pause, else "drop"
+   */
+  overflow?: "block" | "drop";
+}
+
+/** A source of JSON objects published on a NATS subject. */
+export interface NatsSourceOptions extends SourceOptions {
   /**
    * The NATS subject (wildcards allowed), in the tenant's namespace: the source reads
    * `polaroid.ingest.<tenant>.<subject>`, where publishers publish (its `natsSubject`).
@@ -37,12 +66,6 @@ export interface NatsSourceOptions {
   subject: string;
   /** Shares the subject between ingest replicas. @default none */
   queueGroup?: string;
-  /** A micro-batch closes at this many rows. @default the server's */
-  maxBatchRows?: number;
-  /** ...or this long after its first row. @default the server's */
-  maxBatchDelayMs?: number;
-  /** The buffer's byte budget; the oldest batches are dropped past it. @default the server's */
-  maxBufferBytes?: number;
 }
 
 /** Options of `snapshot()`. */
@@ -81,11 +104,7 @@ class IngestClientImpl implements IngestClient {
   }
 
   async addNatsSource(options: NatsSourceOptions): Promise<SourceInfo> {
-    const { name, subject, queueGroup = "", maxBatchRows, maxBatchDelayMs, maxBufferBytes } =
-      options;
-    checkCount("add source", "maxBatchRows", maxBatchRows, 2 ** 32 - 1);
-    checkCount("add source", "maxBatchDelayMs", maxBatchDelayMs, 2 ** 32 - 1);
-    checkCount("add source", "maxBufferBytes", maxBufferBytes);
+    const { subject, queueGroup = "" } = options;
     if (typeof subject !== "string" || subject === "") {
       throw new TypeError(
         `Cannot add source as 'subject' must be a non-empty string: current value is ${
@@ -93,13 +112,7 @@ class IngestClientImpl implements IngestClient {
         }`,
       );
     }
-    const spec: SourceSpec = {
-      name,
-      kind: { $case: "nats", value: { subject, queueGroup } },
-      maxBatchRows: maxBatchRows ?? 0,
-      maxBatchDelayMs: maxBatchDelayMs ?? 0,
-      maxBufferBytes: BigInt(maxBufferBytes ?? 0),
-    };
+    const spec = sourceSpec(options, { $case: "nats", value: { subject, queueGroup } });
     return await this.#rpc.unary("addSource", { spec });
   }
 
@@ -134,6 +147,43 @@ class IngestClientImpl implements IngestClient {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** The spec of a source of `kind` with the options every kind takes, checked. */
+function sourceSpec(options: SourceOptions, kind: SourceSpec["kind"]): SourceSpec {
+  const { name, maxBatchRows, maxBatchDelayMs, maxBufferBytes, table, retention, overflow } =
+    options;
+  checkCount("add source", "maxBatchRows", maxBatchRows, 2 ** 32 - 1);
+  checkCount("add source", "maxBatchDelayMs", maxBatchDelayMs, 2 ** 32 - 1);
+  checkCount("add source", "maxBufferBytes", maxBufferBytes);
+  checkCount("add source", "retention.maxRows", retention?.maxRows);
+  checkCount("add source", "retention.maxBytes", retention?.maxBytes);
+  checkCount("add source", "retention.maxAgeSeconds", retention?.maxAgeSeconds);
+  if (overflow !== undefined && overflow !== "block" && overflow !== "drop") {
+    throw new TypeError(
+      `Cannot add source as 'overflow' must be "block" or "drop": current value is ${
+        JSON.stringify(overflow)
+      }`,
+    );
+  }
+  return {
+    name,
+    kind,
+    maxBatchRows: maxBatchRows ?? 0,
+    maxBatchDelayMs: maxBatchDelayMs ?? 0,
+    maxBufferBytes: BigInt(maxBufferBytes ?? 0),
+    table: table ?? "",
+    overflow: overflow ?? "",
+    ...(retention
+      ? {
+        retention: {
+          maxRows: BigInt(retention.maxRows ?? 0),
+          maxBytes: BigInt(retention.maxBytes ?? 0),
+          maxAgeSeconds: BigInt(retention.maxAgeSeconds ?? 0),
+        },
+      }
+      : {}),
+  };
 }
 
 /**

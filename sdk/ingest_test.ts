@@ -37,6 +37,12 @@ async function startIngestServer() {
         natsSubject: "",
         recentRejections: [],
         reconnectGaps: 0n,
+        liveTable: "",
+        committedRows: 0n,
+        segments: 0n,
+        pendingBytes: 0n,
+        nextAttemptAtMs: 0n,
+        committedOffsets: {},
       };
       sources.set(name, source);
       return Promise.resolve(source);
@@ -97,6 +103,9 @@ Deno.test("IngestClient adds, lists, snapshots and removes a NATS source", async
     maxBatchRows: 500,
     maxBatchDelayMs: 50,
     maxBufferBytes: 2 ** 33,
+    table: "md_ticks",
+    retention: { maxRows: 1_000_000, maxAgeSeconds: 86_400 },
+    overflow: "drop",
   });
   assert.equal(added.state, "running");
   assert.deepEqual(server.sources.get("ticks")!.spec, {
@@ -105,6 +114,9 @@ Deno.test("IngestClient adds, lists, snapshots and removes a NATS source", async
     maxBatchRows: 500,
     maxBatchDelayMs: 50,
     maxBufferBytes: 2n ** 33n,
+    table: "md_ticks",
+    retention: { maxRows: 1_000_000n, maxBytes: 0n, maxAgeSeconds: 86_400n },
+    overflow: "drop",
   });
   assert.deepEqual(server.tenants, ["desk"]);
   await assert.rejects(ingest.addNatsSource({ name: "ticks", subject: "x" }), AlreadyExistsError);
@@ -132,6 +144,15 @@ Deno.test("IngestClient checks its options before calling", async () => {
     RangeError,
   );
   await assert.rejects(ingest.snapshot("a", { ttlSeconds: 1.5 }), RangeError);
+  await assert.rejects(
+    ingest.addNatsSource({ name: "a", subject: "s", retention: { maxRows: -5 } }),
+    /retention\.maxRows/,
+  );
+  await assert.rejects(
+    ingest.addNatsSource({ name: "a", subject: "s", overflow: "later" as "drop" }),
+    /'overflow' must be "block" or "drop"/,
+  );
+  assert.deepEqual(server.sources.size, 0);
 });
 
 Deno.test("connectIngest() rejects with UnavailableError when nothing listens", async () => {

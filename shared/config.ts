@@ -105,6 +105,8 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
   handleStore: "memory" | "external";
   /** The state store (with `external`). */
   stateStore: StateStoreConfig | undefined;
+  /** Where live tables are scanned from (see IngestConfig.liveStore). */
+  liveStore: StateStoreConfig | undefined;
   /**
    * With `external`: bytes of frames a worker keeps in memory as a cache of the store
    * (POLAROID_CACHE_BYTES); the least recently used are dropped first. @default 2GiB
@@ -171,11 +173,30 @@ export type StateStoreConfig =
  */
 function stateStore(env: Env, mode: string): StateStoreConfig | undefined {
   if (raw(env, mode) !== "external") return undefined;
+  return storeOf(env);
+}
+
+/**
+ * The state store of live tables (ingest writes them, compute scans them): the one named by
+ * POLAROID_STATE_DIR or POLAROID_S3_BUCKET, whatever POLAROID_HANDLE_STORE says; undefined
+ * when neither is set (live tables are then off: sources buffer in memory only).
+ */
+function liveStore(env: Env): StateStoreConfig | undefined {
+  if (
+    raw(env, "POLAROID_STATE_DIR") === undefined && raw(env, "POLAROID_S3_BUCKET") === undefined
+  ) {
+    return undefined;
+  }
+  return storeOf(env);
+}
+
+/** POLAROID_STATE_DIR (fs) or POLAROID_S3_BUCKET (s3), exactly one. */
+function storeOf(env: Env): StateStoreConfig {
   const dir = raw(env, "POLAROID_STATE_DIR");
   const bucket = raw(env, "POLAROID_S3_BUCKET");
   if ((dir === undefined) === (bucket === undefined)) {
     throw new ConfigError(
-      `Cannot configure the external handle store as exactly one of POLAROID_STATE_DIR and POLAROID_S3_BUCKET must be set: current value is ${
+      `Cannot configure the state store as exactly one of POLAROID_STATE_DIR and POLAROID_S3_BUCKET must be set: current value is ${
         dir === undefined ? "neither" : "both"
       }`,
     );
@@ -238,6 +259,11 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
    * @default any public address
    */
   outbound: OutboundPolicy;
+  /**
+   * Where sources' live tables are (POLAROID_STATE_DIR or POLAROID_S3_BUCKET, as compute's);
+   * without one, sources keep their batches in this process's memory only. @default none
+   */
+  liveStore: StateStoreConfig | undefined;
   /** Source defaults, overridable per source. */
   maxBatchRows: number;
   maxBatchDelayMs: number;
@@ -297,6 +323,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     dataRoot: str(env, "POLAROID_DATA_ROOT", "./data"),
     handleStore: choice(env, "POLAROID_HANDLE_STORE", ["memory", "external"] as const, "memory"),
     stateStore: stateStore(env, "POLAROID_HANDLE_STORE"),
+    liveStore: liveStore(env),
     cacheBytes: bytes(env, "POLAROID_CACHE_BYTES", 2 * GIB),
     contentAddressed: flag(env, "POLAROID_CONTENT_ADDRESSED", false),
     planCacheEntries: int(env, "POLAROID_PLAN_CACHE_ENTRIES", 1024, 0),
@@ -341,5 +368,6 @@ export function loadIngestConfig(env: Env): IngestConfig {
     maxBatchDelayMs: int(env, "POLAROID_INGEST_MAX_BATCH_DELAY_MS", 250, 1),
     maxBufferBytes: bytes(env, "POLAROID_INGEST_MAX_BUFFER_BYTES", 256 * MIB),
     outbound: parseAllowHosts(raw(env, "POLAROID_INGEST_ALLOW_HOSTS")),
+    liveStore: liveStore(env),
   };
 }

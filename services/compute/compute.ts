@@ -28,6 +28,7 @@ import { HandleSync } from "./handle_sync.ts";
 import { WorkerLease } from "./worker_lease.ts";
 import { createStreamMetrics } from "./stream_metrics.ts";
 import { openStateStore } from "../../shared/state_store/open.ts";
+import { LiveTables } from "./live_tables.ts";
 import { openOutputs } from "./sink/open.ts";
 
 /** Starts a compute worker with the given configuration. */
@@ -43,6 +44,13 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       const store = config.handleStore === "external" && config.stateStore
         ? await openStateStore(config.stateStore)
         : undefined;
+      // Live tables are read from the same store when handles use it, else from their own.
+      const liveStore = store ??
+        (config.liveStore ? await openStateStore(config.liveStore) : undefined);
+      const liveTables = new LiveTables({
+        store: liveStore,
+        maxTableBytes: config.limits.maxResultBytes,
+      });
       // With the external store, the frames in memory are a cache of it.
       const frames = store
         ? new FrameStore({ maxBytes: config.cacheBytes, evictable: true })
@@ -200,6 +208,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         metrics: createStreamMetrics(registry),
         ...(store ? { store } : {}),
         outputs,
+        liveTables,
       };
       const jobs = await JobQueue.open(nats, config.jobs);
       const runner = new JobRunner({
@@ -229,6 +238,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           frames.clear();
           frames.close();
           await store?.close();
+          if (liveStore !== store) await liveStore?.close();
           outputs.s3?.writer.close();
           await Deno.remove(spillDir, { recursive: true }).catch(() => {});
         },

@@ -39,6 +39,8 @@ import { addOwnedHandleTables } from "./engine/sql_owned.ts";
 import { collectStream } from "./collect_stream.ts";
 import { DATAFRAME_SERVICE } from "./collect_wire.ts";
 import type { FrameStore } from "./frames.ts";
+import { LiveTables } from "./live_tables.ts";
+import { liveFrameKey } from "./engine/scan.ts";
 import { type PlanCache, planKey } from "./plan_cache.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
 import type { StreamMetrics } from "./stream_metrics.ts";
@@ -81,6 +83,8 @@ export interface DataFrameServiceDeps {
   store?: StateStore;
   /** Where Sink writes (POLAROID_OUTPUT_ROOT, POLAROID_OUTPUT_S3_BUCKET); none refuses it. */
   outputs?: OutputTargets;
+  /** Where scans of live tables read. @default none: such scans are refused */
+  liveTables?: LiveTables;
 }
 
 /**
@@ -113,8 +117,14 @@ function operations(deps: DataFrameServiceDeps) {
       analysis = analyzePlan(plan, limits);
     }
     const ids = analysis.handleIds;
+    const frames = await deps.resolver.frames(ids, ctx.tenant);
+    // Each live table as it is now: the plan sees one snapshot of it, however often it scans it.
+    const live = deps.liveTables ?? new LiveTables({ store: undefined, maxTableBytes: 0 });
+    for (const table of analysis.liveTables) {
+      frames.set(liveFrameKey(table), await live.snapshot(ctx.tenant, table));
+    }
     const engine: EngineContext = {
-      frames: await deps.resolver.frames(ids, ctx.tenant),
+      frames,
       dataRoot: dataRootOf(deps, ctx.tenant),
       limits,
     };

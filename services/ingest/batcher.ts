@@ -39,6 +39,21 @@ export interface BatcherObserver {
   onDropped?(rows: number, bufferedBytes: number): void;
 }
 
+/** A closed micro-batch, as an output takes it. */
+export interface ClosedBatch {
+  /** The kept rows; absent when every message of the batch was rejected. */
+  frame: pl.DataFrame | undefined;
+  /** The marks of every message of the batch (kept or rejected), in arrival order. */
+  marks: readonly unknown[];
+  /** The size of the kept messages' text: what the batch holds while it waits. */
+  bytes: number;
+}
+
+/** Where closed batches go instead of the batcher's own memory buffer (a live table). */
+export interface BatchOutput {
+  closed(batch: ClosedBatch): void;
+}
+
 /** Options of Batcher. */
 export interface BatcherOptions {
   /** A batch closes at this many rows. */
@@ -47,6 +62,8 @@ export interface BatcherOptions {
   maxBatchDelayMs: number;
   /** Bytes of Arrow IPC the buffer keeps; the oldest batches are dropped past it. */
   maxBufferBytes: number;
+  /** Takes the closed batches (the memory buffer then stays empty). @default the buffer */
+  output?: BatchOutput;
   /** @default systemTimers */
   timers?: Timers;
   /** @default none */
@@ -89,6 +106,8 @@ export class Batcher {
   readonly #buffer: BatchBuffer;
   readonly #decoder = new TextDecoder("utf-8", { fatal: true });
   #open: string[] = [];
+  /** The marks of the open batch's messages, rejected ones included. */
+  #marks: unknown[] = [];
   #timer: unknown;
   /** The 0-row frame whose schema covers every batch so far. */
   #schema: pl.DataFrame | undefined;
@@ -119,8 +138,11 @@ export class Batcher {
     this.#buffer = new BatchBuffer(options.maxBufferBytes);
   }
 
-  /** Takes one message; returns whether it joined the open batch. Never throws. */
-  push(data: Uint8Array | string): boolean {
+  /**
+   * Takes one message, with the source's mark of it (e.g. its offset, handed to the output
+   * with the batch); returns whether it joined the open batch. Never throws.
+   */
+  push(data: Uint8Array | string, mark?: unknown): boolean {
     if (this.#closed) return false;
     this.#stats.messages++;
     this.#observer.onMessage?.();
@@ -129,26 +151,42 @@ export class Batcher {
       text = this.#objectText(data);
     } catch (error) {
       this.#reject(1, error instanceof Error ? error.message : String(error), [data]);
+      // An output still learns of it, so that the source can acknowledge it.
+      if (this.#options.output) this.#marks.push(mark);
+      this.#armTimer();
       return false;
     }
     this.#open.push(text);
-    if (this.#open.length === 1) {
+    if (this.#options.output) this.#marks.push(mark);
+    this.#armTimer();
+    if (this.#open.length >= this.#options.maxBatchRows) this.flush();
+    return true;
+  }
+
+  /** Starts the delay trigger at the open batch's first message. */
+  #armTimer(): void {
+    if (this.#timer === undefined && (this.#open.length > 0 || this.#marks.length > 0)) {
       this.#timer = this.#timers.set(() => {
         this.#timer = undefined;
         this.flush();
       }, this.#options.maxBatchDelayMs);
     }
-    if (this.#open.length >= this.#options.maxBatchRows) this.flush();
-    return true;
   }
 
   /** Closes the open batch now (if it has rows). Never throws. */
   flush(): void {
     if (this.#timer !== undefined) this.#timers.clear(this.#timer);
     this.#timer = undefined;
-    if (this.#open.length === 0) return;
+    const marks = this.#marks;
+    this.#marks = [];
+    const output = this.#options.output;
+    if (this.#open.length === 0) {
+      if (output && marks.length > 0) output.closed({ frame: undefined, marks, bytes: 0 });
+      return;
+    }
     const texts = this.#open;
     this.#open = [];
+    let frame: pl.DataFrame | undefined;
     try {
       const parsed = parseJsonBatch(texts, this.#schema);
       this.#schema = parsed.schema;
@@ -160,18 +198,27 @@ export class Batcher {
           parsed.rejected.slice(-MAX_RECENT_REJECTIONS).map((r) => r.error),
         );
       }
-      if (!parsed.ipc || parsed.rows === 0) return;
-      const dropped = this.#buffer.add({ ipc: parsed.ipc, rows: parsed.rows });
-      this.#stats.rows += parsed.rows;
-      this.#stats.batches++;
-      this.#observer.onBatch?.(parsed.rows, this.#buffer.bytes);
-      if (dropped > 0) {
-        this.#stats.droppedRows += dropped;
-        this.#observer.onDropped?.(dropped, this.#buffer.bytes);
+      if (parsed.frame && parsed.rows > 0) {
+        frame = parsed.frame;
+        this.#stats.rows += parsed.rows;
+        this.#stats.batches++;
+        if (!output) {
+          const ipc = parsed.frame.writeIPCStream();
+          const dropped = this.#buffer.add({ ipc, rows: parsed.rows });
+          this.#observer.onBatch?.(parsed.rows, this.#buffer.bytes);
+          if (dropped > 0) {
+            this.#stats.droppedRows += dropped;
+            this.#observer.onDropped?.(dropped, this.#buffer.bytes);
+          }
+        } else {
+          this.#observer.onBatch?.(parsed.rows, 0);
+        }
       }
     } catch (error) {
+      frame = undefined;
       this.#reject(texts.length, `Cannot close batch: ${String(error)}`, texts.slice(-1));
     }
+    output?.closed({ frame, marks, bytes: frame ? texts.reduce((n, t) => n + t.length, 0) : 0 });
   }
 
   /**
@@ -208,6 +255,7 @@ export class Batcher {
     if (this.#timer !== undefined) this.#timers.clear(this.#timer);
     this.#timer = undefined;
     this.#open = [];
+    this.#marks = [];
   }
 
   /** Records an error that came from outside the batcher (e.g. the subscription). */

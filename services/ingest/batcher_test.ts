@@ -3,6 +3,7 @@ import { tableFromIPC } from "apache-arrow";
 import {
   Batcher,
   type BatcherOptions,
+  type ClosedBatch,
   MAX_RECENT_REJECTIONS,
   REJECTION_TEXT,
   type Timers,
@@ -215,4 +216,32 @@ Deno.test("Batcher keeps the last rejected messages, cut short, for debugging a 
     kept.every((r) => r.sample.length <= REJECTION_TEXT && r.error.length <= REJECTION_TEXT),
   );
   assert.equal(batcher.stats().rejected, 3 + MAX_RECENT_REJECTIONS + 5);
+});
+
+Deno.test("Batcher with an output hands it each batch with every message's mark", () => {
+  const timers = new FakeTimers();
+  const closed: ClosedBatch[] = [];
+  const batcher = new Batcher({
+    maxBatchRows: 3,
+    maxBatchDelayMs: 100,
+    maxBufferBytes: 1024,
+    timers,
+    output: { closed: (batch) => closed.push(batch) },
+  });
+  batcher.push('{"a":1}', 1);
+  batcher.push("not json", 2);
+  batcher.push('{"a":2}', 3);
+  batcher.push('{"a":3}', 4);
+  assert.equal(closed.length, 1);
+  assert.deepEqual(closed[0]!.marks, [1, 2, 3, 4]);
+  assert.deepEqual(closed[0]!.frame?.getColumn("a").toArray(), [1, 2, 3]);
+  // A batch of rejected messages alone still reaches the output (to be acknowledged).
+  batcher.push("[]", 5);
+  timers.advance(100);
+  assert.equal(closed.length, 2);
+  assert.deepEqual(closed[1]!.marks, [5]);
+  assert.equal(closed[1]!.frame, undefined);
+  // The memory buffer stays empty: the output holds the data.
+  assert.equal(batcher.stats().bufferedBytes, 0);
+  assert.equal(batcher.stats().rows, 3);
 });

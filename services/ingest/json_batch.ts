@@ -1,5 +1,5 @@
 /**
- * Turns a micro-batch of JSON object texts into Arrow IPC without passing values through
+ * Turns a micro-batch of JSON object texts into a frame without passing values through
  * JS numbers: the texts are joined as NDJSON and parsed by Polars, so an Int64 above 2^53
  * stays exact. A batch that Polars refuses as a whole is parsed message by message and only
  * the messages that do not fit are rejected.
@@ -18,8 +18,8 @@ export interface Rejection {
 
 /** What parseJsonBatch() made of a batch. */
 export interface ParsedBatch {
-  /** Uncompressed Arrow IPC stream of the kept rows; absent when no row was kept. */
-  ipc: Buffer | undefined;
+  /** The kept rows; absent when no row was kept. */
+  frame: pl.DataFrame | undefined;
   rows: number;
   /** The 0-row frame whose schema covers every batch so far (this one included). */
   schema: pl.DataFrame | undefined;
@@ -33,11 +33,11 @@ export interface ParsedBatch {
  * as Int64 + Float64 → Float64 or anything + String → String).
  */
 export function parseJsonBatch(texts: readonly string[], schema?: pl.DataFrame): ParsedBatch {
-  if (texts.length === 0) return { ipc: undefined, rows: 0, schema, rejected: [] };
+  if (texts.length === 0) return { frame: undefined, rows: 0, schema, rejected: [] };
   try {
     const frame = readLines(texts.join("\n"));
     const merged = widen(schema, frame);
-    return { ipc: frame.writeIPCStream(), rows: frame.height, schema: merged, rejected: [] };
+    return { frame, rows: frame.height, schema: merged, rejected: [] };
   } catch {
     return parseOneByOne(texts, schema);
   }
@@ -56,14 +56,14 @@ function parseOneByOne(texts: readonly string[], schema?: pl.DataFrame): ParsedB
       rejected.push({ index, error: describe(error) });
     }
   });
-  if (frames.length === 0) return { ipc: undefined, rows: 0, schema, rejected };
+  if (frames.length === 0) return { frame: undefined, rows: 0, schema, rejected };
   try {
     const frame = frames.length === 1 ? frames[0]! : pl.concat(frames, { how: "diagonalRelaxed" });
-    return { ipc: frame.writeIPCStream(), rows: frame.height, schema: merged, rejected };
+    return { frame, rows: frame.height, schema: merged, rejected };
   } catch (error) {
     const reason = describe(error);
     const all = texts.map((_, index) => ({ index, error: reason }));
-    return { ipc: undefined, rows: 0, schema, rejected: all };
+    return { frame: undefined, rows: 0, schema, rejected: all };
   }
 }
 

@@ -41,17 +41,21 @@ export interface SourceRegistryOptions {
 export class SourceRegistry {
   readonly #options: SourceRegistryOptions;
   readonly #sources = new Map<string, Source>();
+  /** The source writing each table, by "<tenant>/<table>". */
+  readonly #tables = new Map<string, string>();
+  /** Names being added (their source is starting): taken, and counted in the limits. */
+  readonly #starting = new Set<string>();
 
   constructor(options: SourceRegistryOptions) {
     this.#options = options;
   }
 
   /** Validates the spec, fills in defaults, and starts the source. */
-  add(tenant: string, spec: SourceSpec | undefined): Source {
+  async add(tenant: string, spec: SourceSpec | undefined): Promise<Source> {
     validateTenant(tenant);
     const resolved = resolveSpec(spec, this.#options.defaults);
     const key = keyOf(tenant, resolved.name);
-    if (this.#sources.has(key)) {
+    if (this.#sources.has(key) || this.#starting.has(key)) {
       throw new AlreadyExistsError(
         `Cannot add source as its name must be unused: current value is ${
           JSON.stringify(resolved.name)
@@ -61,24 +65,49 @@ export class SourceRegistry {
         },
       );
     }
-    if (this.#sources.size >= this.#options.maxSources) {
+    const running = this.#sources.size + this.#starting.size;
+    if (running >= this.#options.maxSources) {
       throw new LimitExceededError(
-        `Cannot add source as the service must run at most ${this.#options.maxSources} sources: current value is ${this.#sources.size}`,
+        `Cannot add source as the service must run at most ${this.#options.maxSources} sources: current value is ${running}`,
         { metadata: { limit: "max_sources" } },
       );
     }
     const perTenant = this.#options.maxSourcesPerTenant ?? this.#options.maxSources;
     const prefix = keyOf(tenant, "");
-    const owned = [...this.#sources.keys()].filter((k) => k.startsWith(prefix)).length;
+    const owned = [...this.#sources.keys(), ...this.#starting].filter((k) => k.startsWith(prefix))
+      .length;
     if (owned >= perTenant) {
       throw new LimitExceededError(
         `Cannot add source as a tenant may run at most ${perTenant} sources (POLAROID_INGEST_MAX_SOURCES_PER_TENANT): current value is ${owned}`,
         { metadata: { limit: "max_sources_per_tenant" } },
       );
     }
-    const source = this.#options.create(resolved, tenant);
-    this.#sources.set(key, source);
-    return source;
+    const table = this.#tableOwner(tenant, resolved.table);
+    if (table) {
+      throw new AlreadyExistsError(
+        `Cannot add source as 'spec.table' must not be written by another source: current value is ${
+          JSON.stringify(resolved.table)
+        } (source ${JSON.stringify(table)})`,
+        { metadata: { field: "spec.table" } },
+      );
+    }
+    this.#starting.add(key);
+    this.#tables.set(`${tenant}/${resolved.table}`, resolved.name);
+    try {
+      const source = await this.#options.create(resolved, tenant);
+      this.#sources.set(key, source);
+      return source;
+    } catch (error) {
+      this.#tables.delete(`${tenant}/${resolved.table}`);
+      throw error;
+    } finally {
+      this.#starting.delete(key);
+    }
+  }
+
+  /** The name of the tenant's source writing `table`, if any. */
+  #tableOwner(tenant: string, table: string): string | undefined {
+    return this.#tables.get(`${tenant}/${table}`);
   }
 
   /** The tenant's source of that name, or NotFoundError. */
@@ -112,7 +141,11 @@ export class SourceRegistry {
   async remove(tenant: string, name: string): Promise<void> {
     const source = this.get(tenant, name);
     this.#sources.delete(keyOf(tenant, name));
-    await source.close();
+    try {
+      await source.close();
+    } finally {
+      this.#tables.delete(`${tenant}/${source.spec.table}`);
+    }
   }
 
   /** Calls `fn` with every running source, of every tenant. */
@@ -124,6 +157,7 @@ export class SourceRegistry {
   async closeAll(): Promise<void> {
     const sources = [...this.#sources.values()];
     this.#sources.clear();
+    this.#tables.clear();
     await Promise.all(sources.map((s) => s.close()));
   }
 }
@@ -139,6 +173,26 @@ export function resolveSpec(spec: SourceSpec | undefined, defaults: SourceDefaul
     throw invalidSpec("spec.name", `match ${NAME.source}`, JSON.stringify(spec.name.slice(0, 80)));
   }
   const kind = resolveKind(spec.kind);
+  const table = spec.table || spec.name;
+  if (!NAME.test(table)) {
+    throw invalidSpec("spec.table", `match ${NAME.source}`, JSON.stringify(table.slice(0, 80)));
+  }
+  const own = SOURCE_KINDS[kind.$case] as SourceKind<SourceKindName>;
+  const overflow = spec.overflow || (own.canPause ? "block" : "drop");
+  if (overflow !== "block" && overflow !== "drop") {
+    throw invalidSpec(
+      "spec.overflow",
+      'be "block" or "drop"',
+      JSON.stringify(overflow.slice(0, 80)),
+    );
+  }
+  if (overflow === "block" && !own.canPause) {
+    throw invalidSpec(
+      "spec.overflow",
+      `be "drop" for a ${kind.$case} source (it cannot pause its upstream)`,
+      '"block"',
+    );
+  }
   if (spec.maxBatchRows > MAX_BATCH_ROWS) {
     throw invalidSpec(
       "spec.max_batch_rows",
@@ -160,12 +214,21 @@ export function resolveSpec(spec: SourceSpec | undefined, defaults: SourceDefaul
       String(spec.maxBufferBytes),
     );
   }
+  for (const [field, value] of Object.entries(spec.retention ?? {})) {
+    if (typeof value === "bigint" && value > BigInt(Number.MAX_SAFE_INTEGER)) {
+      const name = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      throw invalidSpec(`spec.retention.${name}`, "be at most 2^53 - 1", String(value));
+    }
+  }
   return {
     name: spec.name,
     kind,
     maxBatchRows: spec.maxBatchRows || defaults.maxBatchRows,
     maxBatchDelayMs: spec.maxBatchDelayMs || defaults.maxBatchDelayMs,
     maxBufferBytes: spec.maxBufferBytes || BigInt(defaults.maxBufferBytes),
+    table,
+    overflow,
+    ...(spec.retention ? { retention: spec.retention } : {}),
   };
 }
 

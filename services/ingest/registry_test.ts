@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { InvalidArgumentError, LimitExceededError } from "../../shared/errors.ts";
+import {
+  AlreadyExistsError,
+  InvalidArgumentError,
+  LimitExceededError,
+} from "../../shared/errors.ts";
 import type { SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
 import { MAX_BATCH_ROWS, resolveSpec, SourceRegistry } from "./registry.ts";
 
@@ -12,6 +16,8 @@ function spec(subject: string, extra: Partial<SourceSpec> = {}): SourceSpec {
     maxBatchRows: 0,
     maxBatchDelayMs: 0,
     maxBufferBytes: 0n,
+    table: "",
+    overflow: "",
     ...extra,
   };
 }
@@ -22,6 +28,8 @@ Deno.test("resolveSpec() fills in the defaults and keeps what the spec sets", ()
     maxBatchRows: 10_000,
     maxBatchDelayMs: 250,
     maxBufferBytes: 1024n,
+    table: "ticks",
+    overflow: "drop",
   });
   const own = resolveSpec(
     spec("a.*.>", { maxBatchRows: 5, maxBatchDelayMs: 9, maxBufferBytes: 7n }),
@@ -71,26 +79,65 @@ Deno.test("resolveSpec() refuses bad names, subjects and limits, naming the fiel
   }
 });
 
-Deno.test("SourceRegistry bounds sources per tenant as well as in all", () => {
+Deno.test("SourceRegistry bounds sources per tenant as well as in all", async () => {
   const registry = new SourceRegistry({
     maxSources: 5,
     maxSourcesPerTenant: 2,
     defaults,
-    create: () => ({ close: () => Promise.resolve() }) as never,
+    create: (spec) => Promise.resolve({ spec, close: () => Promise.resolve() } as never),
   });
-  registry.add("acme", { ...spec("a"), name: "one" });
-  registry.add("acme", { ...spec("a"), name: "two" });
-  assert.throws(
+  await registry.add("acme", { ...spec("a"), name: "one" });
+  await registry.add("acme", { ...spec("a"), name: "two" });
+  await assert.rejects(
     () => registry.add("acme", { ...spec("a"), name: "three" }),
     (e) =>
       e instanceof LimitExceededError && /POLAROID_INGEST_MAX_SOURCES_PER_TENANT/.test(e.message),
   );
   // Another tenant has its own share, up to the service's bound.
-  registry.add("globex", { ...spec("a"), name: "one" });
-  registry.add("globex", { ...spec("a"), name: "two" });
-  registry.add("initech", { ...spec("a"), name: "one" });
-  assert.throws(
+  await registry.add("globex", { ...spec("a"), name: "one" });
+  await registry.add("globex", { ...spec("a"), name: "two" });
+  await registry.add("initech", { ...spec("a"), name: "one" });
+  await assert.rejects(
     () => registry.add("initech", { ...spec("a"), name: "two" }),
     (e) => e instanceof LimitExceededError && /at most 5 sources/.test(e.message),
+  );
+});
+
+Deno.test("SourceRegistry: one source writes a table; names starting count as taken", async () => {
+  const started = Promise.withResolvers<void>();
+  const registry = new SourceRegistry({
+    maxSources: 5,
+    defaults,
+    create: async (spec) => {
+      await started.promise;
+      return { spec, close: () => Promise.resolve() } as never;
+    },
+  });
+  const first = registry.add("acme", { ...spec("a"), name: "one", table: "ticks" });
+  // While "one" starts, its name and its table are taken.
+  await assert.rejects(registry.add("acme", { ...spec("a"), name: "one" }), AlreadyExistsError);
+  await assert.rejects(
+    registry.add("acme", { ...spec("a"), name: "two", table: "ticks" }),
+    /'spec\.table' must not be written by another source/,
+  );
+  started.resolve();
+  await first;
+  // Another tenant's table of that name is its own.
+  await registry.add("globex", { ...spec("a"), name: "two", table: "ticks" });
+  await registry.remove("acme", "one");
+  await registry.add("acme", { ...spec("a"), name: "two", table: "ticks" });
+});
+
+Deno.test("resolveSpec() refuses the overflow a kind cannot honour, naming the field", () => {
+  assert.throws(
+    () => resolveSpec(spec("a", { overflow: "block" }), defaults),
+    /'spec\.overflow' must be "drop" for a nats source/,
+  );
+  assert.throws(() => resolveSpec(spec("a", { overflow: "later" }), defaults), /'spec\.overflow'/);
+  assert.throws(() => resolveSpec(spec("a", { table: "Bad!" }), defaults), /'spec\.table'/);
+  const huge = { maxRows: 0n, maxBytes: 2n ** 60n, maxAgeSeconds: 0n };
+  assert.throws(
+    () => resolveSpec(spec("a", { retention: huge }), defaults),
+    /'spec\.retention\.max_bytes'/,
   );
 });

@@ -18,11 +18,10 @@ export type Uploader = (
 /** IngestService served from a registry; snapshots go through `upload`. */
 export function ingestServiceBinding(registry: SourceRegistry, upload: Uploader): ServiceBinding {
   return bind(IngestServiceService, {
-    addSource: ({ spec }, ctx) =>
-      Promise.try(() => {
-        ctx.log.source = spec?.name;
-        return registry.add(ctx.tenant, spec).info();
-      }),
+    addSource: async ({ spec }, ctx) => {
+      ctx.log.source = spec?.name;
+      return (await registry.add(ctx.tenant, spec)).info();
+    },
     listSources: (_request, ctx) =>
       Promise.try(() => ({ sources: registry.list(ctx.tenant).map((s) => s.info()) })),
     removeSource: async ({ name }, ctx) => {
@@ -32,7 +31,7 @@ export function ingestServiceBinding(registry: SourceRegistry, upload: Uploader)
     },
     snapshotSource: async ({ name, ttlSeconds }, ctx) => {
       ctx.log.source = name;
-      const ipc = registry.get(ctx.tenant, name).snapshot();
+      const ipc = await registry.get(ctx.tenant, name).snapshot();
       ctx.log.bytes = ipc.byteLength;
       const handle = await upload(ipc, { tenant: ctx.tenant, ttlSeconds, signal: ctx.signal });
       ctx.log.handle = handle.id;

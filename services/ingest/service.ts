@@ -8,7 +8,11 @@
 
 import { clientTls } from "../../shared/config_tls.ts";
 import type { IngestConfig } from "../../shared/config.ts";
+import type { Retention } from "../../shared/gen/polaroid/v1/ingest.ts";
 import type { NatsConnection } from "../../shared/nats.ts";
+import { openStateStore } from "../../shared/state_store/open.ts";
+import type { StateStore } from "../../shared/state_store/store.ts";
+import { LiveWriter, type Retention as LiveRetention } from "./live_writer.ts";
 import type { ServiceParts } from "../../shared/service.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import type { Registry } from "../../shared/telemetry/metrics.ts";
@@ -27,6 +31,8 @@ export interface IngestServiceDeps {
   upload?: Uploader;
   /** @default the runtime's timers */
   timers?: Timers;
+  /** Where live tables are. @default the store of `config.liveStore`, or none */
+  store?: StateStore;
   /** Runs last when the service stops (e.g. drains the NATS connection). */
   onClose?: () => Promise<void> | void;
 }
@@ -36,8 +42,9 @@ export function buildIngestService(
   config: IngestConfig,
   deps: IngestServiceDeps,
 ): (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts> {
-  return ({ registry: metricsRegistry }) => {
+  return async ({ registry: metricsRegistry }) => {
     const metrics = createIngestMetrics(metricsRegistry);
+    const store = deps.store ?? (config.liveStore && await openStateStore(config.liveStore));
     const sources = new SourceRegistry({
       maxSources: config.maxSources,
       maxSourcesPerTenant: config.maxSourcesPerTenant,
@@ -46,13 +53,21 @@ export function buildIngestService(
         maxBatchDelayMs: config.maxBatchDelayMs,
         maxBufferBytes: config.maxBufferBytes,
       },
-      create: (spec, tenant) => {
+      create: async (spec, tenant) => {
         const kind = spec.kind!.$case;
+        const writer = store &&
+          await LiveWriter.open({
+            store,
+            tenant,
+            table: spec.table,
+            retention: retentionOf(spec.retention),
+          });
         const source = SOURCE_KINDS[kind].create(spec, {
           nats: deps.nats,
           tenant,
           observer: metrics.observer(tenant, spec.name),
           ...(deps.timers ? { timers: deps.timers } : {}),
+          ...(store && writer ? { live: { store, writer } } : {}),
         });
         const close = source.close;
         return {
@@ -85,16 +100,27 @@ export function buildIngestService(
         sources.each((source) => source.connection?.({ kind, detail }));
       }
     })().catch(() => {});
-    return Promise.resolve({
+    return {
       bindings: [ingestServiceBinding(sources, upload)],
       close: async () => {
         await sources.closeAll();
+        if (!deps.store) await store?.close();
         await deps.onClose?.();
         // Bounded: the watch ends once the connection is closed by onClose.
         let timer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([watch, new Promise((r) => (timer = setTimeout(r, 1000)))]);
         clearTimeout(timer);
       },
-    });
+    };
+  };
+}
+
+/** A spec's retention as the writer takes it (0: unbounded). */
+function retentionOf(retention: Retention | undefined): LiveRetention {
+  if (!retention) return {};
+  return {
+    ...(retention.maxRows ? { maxRows: Number(retention.maxRows) } : {}),
+    ...(retention.maxBytes ? { maxBytes: Number(retention.maxBytes) } : {}),
+    ...(retention.maxAgeSeconds ? { maxAgeMs: Number(retention.maxAgeSeconds) * 1000 } : {}),
   };
 }

@@ -102,6 +102,8 @@ function natsSpec(name: string, subject: string, extra: Partial<SourceSpec> = {}
     maxBatchRows: 0,
     maxBatchDelayMs: 0,
     maxBufferBytes: 0n,
+    table: "",
+    overflow: "",
     ...extra,
   };
 }

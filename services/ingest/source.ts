@@ -8,7 +8,6 @@
 import type { SourceInfo, SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
 import type { BatcherStats } from "./batcher.ts";
 
-/** The life of a source. */
 /**
  * The life of a source: "retrying" while its upstream is lost (it resumes by itself),
  * "failed" when it stopped on an error.
@@ -29,10 +28,11 @@ export interface Source {
   /** State and counters now. */
   info(): SourceInfo;
   /**
-   * Closes the open batch and returns everything buffered as one uncompressed Arrow IPC
-   * stream (the buffer is kept). Throws FailedPreconditionError when no batch ever closed.
+   * Closes the open batch and returns what the source holds (its live table's committed
+   * rows, or its memory buffer) as one uncompressed Arrow IPC stream. Rejects with
+   * FailedPreconditionError when there is nothing yet.
    */
-  snapshot(): Uint8Array;
+  snapshot(): Promise<Uint8Array>;
   /** Tells the source its upstream connection was lost or is back. @default ignored */
   connection?(event: ConnectionEvent): void;
   /** Stops taking messages and frees the buffer; safe to call twice. */
@@ -40,7 +40,7 @@ export interface Source {
 }
 
 /** Builds the source a (validated, defaulted) spec describes, for a tenant. */
-export type SourceFactory = (spec: SourceSpec, tenant: string) => Source;
+export type SourceFactory = (spec: SourceSpec, tenant: string) => Promise<Source>;
 
 /** The wire form of a source's state and counters. */
 export function toSourceInfo(
@@ -62,6 +62,12 @@ export function toSourceInfo(
     lastError: stats.lastError,
     natsSubject: "",
     reconnectGaps: BigInt(reconnectGaps),
+    liveTable: "",
+    committedRows: 0n,
+    segments: 0n,
+    pendingBytes: 0n,
+    nextAttemptAtMs: 0n,
+    committedOffsets: {},
     recentRejections: stats.recentRejections.map((r) => ({
       atMs: BigInt(r.atMs),
       error: r.error,

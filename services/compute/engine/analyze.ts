@@ -12,6 +12,7 @@
  */
 
 import type { ComputeLimits } from "../../../shared/config_limits.ts";
+import { validateLiveTableName } from "../../../shared/live_table.ts";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import type { Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
 import type { FileScan, Plan, Sql } from "../../../shared/gen/polaroid/v1/plan.ts";
@@ -50,6 +51,8 @@ export interface PlanAnalysis {
   handleIds: string[];
   /** Files the scans read, in order of appearance. */
   files: FileScan[];
+  /** Live tables the scans read, each once, in order of appearance. */
+  liveTables: string[];
   /** Sql nodes that also read the caller's named handles (owned_handles). */
   ownedSql: Sql[];
   /** Whether the result is a function of immutable inputs (handles only): it may be cached. */
@@ -91,6 +94,7 @@ export function analyzePlan(plan: Plan, limits: AnalysisLimits): PlanAnalysis {
     plan,
     shape,
     handleIds: [],
+    liveTables: [],
     files: [],
     ownedSql: [],
     cacheable: true,
@@ -169,6 +173,11 @@ function gather(plan: Plan, out: PlanAnalysis, handles: Set<string>): void {
       handles.add(source.value);
     } else if (source?.$case === "file") {
       out.files.push(source.value);
+      out.cacheable = false;
+    } else if (source?.$case === "live") {
+      // A live table grows: a plan over it is never answered from the cache.
+      const table = validateLiveTableName(source.value.table, "scan.live.table");
+      if (!out.liveTables.includes(table)) out.liveTables.push(table);
       out.cacheable = false;
     }
   } else if (node?.$case === "sql" && node.value.ownedHandles) {

@@ -5,7 +5,7 @@
  */
 
 import pl from "nodejs-polars";
-import { HandleNotFoundError, InvalidPlanError } from "../../../shared/errors.ts";
+import { HandleNotFoundError, InvalidPlanError, NotFoundError } from "../../../shared/errors.ts";
 import { FileFormat, type FileScan, type Scan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { isGlob, resolveScanPath } from "./paths.ts";
 import { type Held, heldLazy } from "./frame_access.ts";
@@ -46,6 +46,14 @@ export function scanFile(file: FileScan, dataRoot: string): pl.LazyDataFrame {
   );
 }
 
+/**
+ * The key of a live table's snapshot among a plan's frames (no handle id has a `/`, so it
+ * never names a handle).
+ */
+export function liveFrameKey(table: string): string {
+  return `live/${table}`;
+}
+
 /** Options of {@link buildScan}. */
 export interface BuildScanOptions {
   /** Read the source with no rows (its schema only). @default false */
@@ -76,6 +84,17 @@ export function buildScan(
   }
   // No rows, no columns: expressions alone (`pl.select`) evaluate as nodejs-polars' do.
   if (source.$case === "empty") return pl.DataFrame().lazy();
+  if (source.$case === "live") {
+    const frame = sources.frames.get(liveFrameKey(source.value.table));
+    if (!frame) {
+      throw new NotFoundError(
+        `Cannot scan live table ${JSON.stringify(source.value.table)} as it does not exist`,
+        { metadata: { table: source.value.table } },
+      );
+    }
+    const lf = heldLazy(frame);
+    return empty ? lf.head(0) : lf;
+  }
   const lf = scanFile(source.value, sources.dataRoot);
   return empty ? lf.head(0) : lf;
 }

@@ -9,6 +9,8 @@
 import { InvalidArgumentError } from "../../../shared/errors.ts";
 import type { SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
 import type { NatsConnection } from "../../../shared/nats.ts";
+import type { StateStore } from "../../../shared/state_store/store.ts";
+import type { LiveWriter } from "../live_writer.ts";
 import type { BatcherObserver, Timers } from "../batcher.ts";
 import type { Source } from "../source.ts";
 
@@ -31,6 +33,11 @@ export interface SourceContext {
   observer?: BatcherObserver;
   /** @default the runtime's timers */
   timers?: Timers;
+  /**
+   * The live table the source appends to (`spec.table`, opened: its writer knows the
+   * offsets committed last), when the service has a state store. @default none
+   */
+  live?: { writer: LiveWriter; store: StateStore };
 }
 
 /** One kind of source. */
@@ -40,6 +47,11 @@ export interface SourceKind<K extends SourceKindName> {
    * the field (`spec.<kind>.<field>`).
    */
   resolve(value: KindValue<K>): KindValue<K>;
+  /**
+   * Whether the kind can stop reading its upstream when batches wait too long for their
+   * commit (the "block" overflow policy); those that cannot only "drop".
+   */
+  canPause: boolean;
   /** Starts a source from a resolved spec of this kind. */
   create(spec: SourceSpec, context: SourceContext): Source;
 }

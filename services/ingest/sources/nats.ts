@@ -1,20 +1,23 @@
 /**
  * A source that reads JSON objects, one per message, from a NATS subject in its tenant's
- * namespace (optionally in a queue group, so ingest replicas share the subject).
+ * namespace (optionally in a queue group, so ingest replicas share the subject). Core NATS
+ * keeps nothing for a subscriber that is away or slow: it cannot pause a publisher (its
+ * overflow policy is "drop") and a lost connection is a gap.
  *
  * @module
  */
 
-import { FailedPreconditionError, InvalidArgumentError } from "../../../shared/errors.ts";
-import type { SourceInfo, SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
+import { InvalidArgumentError } from "../../../shared/errors.ts";
+import type { SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
 import { ingestSubject, type NatsConnection } from "../../../shared/nats.ts";
-import { Batcher, type BatcherObserver, type Timers } from "../batcher.ts";
-import { type Source, type SourceState, toSourceInfo } from "../source.ts";
-import { invalidSpec, type SourceKind } from "./kind.ts";
+import { SourceCore } from "../source_core.ts";
+import type { Source } from "../source.ts";
+import { invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
 
 const MAX_SUBJECT_LENGTH = 256;
 
-function isSubject(subject: string): boolean {
+/** Whether a string is a NATS subject (wildcards * and > as whole tokens). */
+export function isSubject(subject: string): boolean {
   if (subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) return false;
   const tokens = subject.split(".");
   return tokens.every((token, i) =>
@@ -42,102 +45,52 @@ export const NATS_SOURCE: SourceKind<"nats"> = {
     }
     return { subject, queueGroup };
   },
-  create: (spec, context) =>
-    createNatsSource(spec, {
-      nats: context.nats,
-      tenant: context.tenant,
-      ...(context.observer ? { observer: context.observer } : {}),
-      ...(context.timers ? { timers: context.timers } : {}),
-    }),
+  canPause: false,
+  create: (spec, context) => createNatsSource(spec, context),
 };
-
-/** Options of createNatsSource(). */
-export interface NatsSourceOptions {
-  nats: NatsConnection;
-  /** The tenant whose namespace the subject is in (shared/nats.ts, ingestSubject). */
-  tenant: string;
-  /** @default none */
-  observer?: BatcherObserver;
-  /** @default the runtime's timers */
-  timers?: Timers;
-}
 
 /**
  * Subscribes to the spec's subject in the tenant's namespace
  * (`polaroid.ingest.<tenant>.<subject>`) and micro-batches what arrives. The spec must be
  * validated and defaulted (see SourceRegistry) and of the `nats` kind.
  */
-export function createNatsSource(spec: SourceSpec, options: NatsSourceOptions): Source {
+export function createNatsSource(spec: SourceSpec, context: SourceContext): Source {
   if (spec.kind?.$case !== "nats") {
     throw new TypeError(
       `Cannot create NATS source as 'spec.kind' must be nats: current value is ${spec.kind?.$case}`,
     );
   }
   const { queueGroup } = spec.kind.value;
-  const subject = ingestSubject(options.tenant, spec.kind.value.subject);
-  const batcher = new Batcher({
-    maxBatchRows: spec.maxBatchRows,
-    maxBatchDelayMs: spec.maxBatchDelayMs,
-    maxBufferBytes: Number(spec.maxBufferBytes),
-    ...(options.timers ? { timers: options.timers } : {}),
-    ...(options.observer ? { observer: options.observer } : {}),
-  });
-  let state: SourceState = "running";
-  let gaps = 0;
+  const subject = ingestSubject(context.tenant, spec.kind.value.subject);
+  const core = new SourceCore(spec, context);
   let sub: ReturnType<NatsConnection["subscribe"]>;
   try {
-    sub = options.nats.subscribe(subject, {
+    sub = context.nats.subscribe(subject, {
       ...(queueGroup ? { queue: queueGroup } : {}),
       callback: (error, msg) => {
-        if (error) {
-          state = "failed";
-          batcher.recordError(`Cannot read subject ${JSON.stringify(subject)}: ${error.message}`);
-        } else {
-          batcher.push(msg.data);
-        }
+        if (error) core.fail(`Cannot read subject ${JSON.stringify(subject)}: ${error.message}`);
+        else core.push(msg.data);
       },
     });
   } catch (error) {
-    batcher.close();
+    core.batcher.close();
     throw new InvalidArgumentError(
       `Cannot add source as 'spec.nats.subject' must be a valid subject: ${String(error)}`,
       { cause: error },
     );
   }
-  return {
-    spec,
-    info: (): SourceInfo => ({
-      ...toSourceInfo(spec, state, batcher.stats(), gaps),
-      natsSubject: subject,
-    }),
+  return core.source({
+    info: () => ({ natsSubject: subject }),
     connection: (event) => {
-      if (state === "stopped" || state === "failed") return;
       if (event.kind === "lost") {
         // Core NATS keeps nothing for a subscriber that is away: a gap in the data.
-        gaps++;
-        options.observer?.onGap?.();
-        state = "retrying";
-        batcher.recordError(
-          `NATS connection lost (messages published meanwhile are lost): ${event.detail}`,
-        );
+        core.gap(`NATS connection lost (messages published meanwhile are lost): ${event.detail}`);
       } else {
-        state = "running";
+        core.running();
       }
-    },
-    snapshot: () => {
-      const ipc = batcher.snapshot();
-      if (!ipc) {
-        throw new FailedPreconditionError(`source ${spec.name} has no data yet`, {
-          metadata: { source: spec.name },
-        });
-      }
-      return ipc;
     },
     close: () => {
-      state = "stopped";
-      batcher.close();
       if (!sub.isClosed()) sub.unsubscribe();
-      return Promise.resolve();
     },
-  };
+  });
 }

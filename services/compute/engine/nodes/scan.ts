@@ -10,7 +10,7 @@
 import pl from "nodejs-polars";
 import { FileFormat, type FileScan } from "../../../../shared/gen/polaroid/v1/plan.ts";
 import { heldHeight } from "../frame_access.ts";
-import { buildScan, scanFile } from "../scan.ts";
+import { buildScan, liveFrameKey, scanFile } from "../scan.ts";
 import { scanBytes } from "../streaming_estimate.ts";
 import { fail } from "./_checks.ts";
 import type { DataSources, NodeTable } from "./spec.ts";
@@ -59,8 +59,10 @@ export const SCAN_NODES: NodeTable = {
     },
     rows(node, _inputs, ctx) {
       const source = node.source;
-      if (source?.$case === "handle") {
-        const frame = ctx.frames.get(source.value);
+      if (source?.$case === "handle" || source?.$case === "live") {
+        const frame = ctx.frames.get(
+          source.$case === "handle" ? source.value : liveFrameKey(source.value.table),
+        );
         return frame === undefined ? 0 : heldHeight(frame);
       }
       if (source?.$case !== "file") return 0;

@@ -46,10 +46,33 @@ export interface SourceSpec {
   /** ...or this long after its first row (0: server default). */
   maxBatchDelayMs: number;
   /**
-   * The buffer keeps at most this many bytes of Arrow data; the oldest batches are dropped
-   * past it and counted in `dropped_rows` (0: server default).
+   * Without a state store: the buffer keeps at most this many bytes of Arrow data; the
+   * oldest batches are dropped past it and counted in `dropped_rows`. With one: the bytes of
+   * closed batches waiting for their commit before `overflow` applies (0: server default).
    */
   maxBufferBytes: bigint;
+  /**
+   * The live table the source appends to (with a state store), [a-z0-9][a-z0-9_-]{0,63}
+   * ("": the source's name). One source writes a table.
+   */
+  table: string;
+  /** What the live table keeps (its newest segment always stays). */
+  retention?:
+    | Retention
+    | undefined;
+  /**
+   * When batches wait for their commit past `max_buffer_bytes`: "block" stops reading from
+   * the upstream until they are durable; "drop" drops new messages, counted in
+   * `dropped_rows` ("": "block" where the protocol can pause, else "drop").
+   */
+  overflow: string;
+}
+
+/** How much of a live table is kept; 0 is unbounded. */
+export interface Retention {
+  maxRows: bigint;
+  maxBytes: bigint;
+  maxAgeSeconds: bigint;
 }
 
 export interface AddSourceRequest {
@@ -77,6 +100,24 @@ export interface SourceInfo {
    * cannot replay (core NATS) loses what was published meanwhile.
    */
   reconnectGaps: bigint;
+  /**
+   * The live table the source appends to ("" without a state store: its batches are kept
+   * in the ingest process's memory only), its committed rows and segments, and the bytes of
+   * closed batches waiting for their commit.
+   */
+  liveTable: string;
+  committedRows: bigint;
+  segments: bigint;
+  pendingBytes: bigint;
+  /** While the state is "retrying": when the next attempt is (ms since the Unix epoch). */
+  nextAttemptAtMs: bigint;
+  /** The source offsets of the newest committed segment (e.g. a stream sequence). */
+  committedOffsets: { [key: string]: string };
+}
+
+export interface SourceInfo_CommittedOffsetsEntry {
+  key: string;
+  value: string;
 }
 
 /** A message a source rejected. */
@@ -202,7 +243,16 @@ export const NatsSource: MessageFns<NatsSource> = {
 };
 
 function createBaseSourceSpec(): SourceSpec {
-  return { name: "", kind: undefined, maxBatchRows: 0, maxBatchDelayMs: 0, maxBufferBytes: 0n };
+  return {
+    name: "",
+    kind: undefined,
+    maxBatchRows: 0,
+    maxBatchDelayMs: 0,
+    maxBufferBytes: 0n,
+    table: "",
+    retention: undefined,
+    overflow: "",
+  };
 }
 
 export const SourceSpec: MessageFns<SourceSpec> = {
@@ -226,6 +276,15 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         throw new globalThis.Error("value provided for field message.maxBufferBytes of type uint64 too large");
       }
       writer.uint32(32).uint64(message.maxBufferBytes);
+    }
+    if (message.table !== "") {
+      writer.uint32(42).string(message.table);
+    }
+    if (message.retention !== undefined) {
+      Retention.encode(message.retention, writer.uint32(50).fork()).join();
+    }
+    if (message.overflow !== "") {
+      writer.uint32(58).string(message.overflow);
     }
     return writer;
   },
@@ -283,6 +342,30 @@ export const SourceSpec: MessageFns<SourceSpec> = {
             message.maxBufferBytes = reader.uint64() as bigint;
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.table = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.retention = Retention.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.overflow = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -314,6 +397,9 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         : isSet(object.max_buffer_bytes)
         ? BigInt(object.max_buffer_bytes)
         : 0n,
+      table: isSet(object.table) ? globalThis.String(object.table) : "",
+      retention: isSet(object.retention) ? Retention.fromJSON(object.retention) : undefined,
+      overflow: isSet(object.overflow) ? globalThis.String(object.overflow) : "",
     };
   },
 
@@ -333,6 +419,15 @@ export const SourceSpec: MessageFns<SourceSpec> = {
     }
     if (message.maxBufferBytes !== 0n) {
       obj.maxBufferBytes = message.maxBufferBytes.toString();
+    }
+    if (message.table !== "") {
+      obj.table = message.table;
+    }
+    if (message.retention !== undefined) {
+      obj.retention = Retention.toJSON(message.retention);
+    }
+    if (message.overflow !== "") {
+      obj.overflow = message.overflow;
     }
     return obj;
   },
@@ -355,6 +450,131 @@ export const SourceSpec: MessageFns<SourceSpec> = {
     message.maxBatchDelayMs = object.maxBatchDelayMs ?? 0;
     message.maxBufferBytes = (object.maxBufferBytes !== undefined && object.maxBufferBytes !== null)
       ? BigInt(object.maxBufferBytes)
+      : 0n;
+    message.table = object.table ?? "";
+    message.retention = (object.retention !== undefined && object.retention !== null)
+      ? Retention.fromPartial(object.retention)
+      : undefined;
+    message.overflow = object.overflow ?? "";
+    return message;
+  },
+};
+
+function createBaseRetention(): Retention {
+  return { maxRows: 0n, maxBytes: 0n, maxAgeSeconds: 0n };
+}
+
+export const Retention: MessageFns<Retention> = {
+  encode(message: Retention, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.maxRows !== 0n) {
+      if (BigInt.asUintN(64, message.maxRows) !== message.maxRows) {
+        throw new globalThis.Error("value provided for field message.maxRows of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.maxRows);
+    }
+    if (message.maxBytes !== 0n) {
+      if (BigInt.asUintN(64, message.maxBytes) !== message.maxBytes) {
+        throw new globalThis.Error("value provided for field message.maxBytes of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.maxBytes);
+    }
+    if (message.maxAgeSeconds !== 0n) {
+      if (BigInt.asUintN(64, message.maxAgeSeconds) !== message.maxAgeSeconds) {
+        throw new globalThis.Error("value provided for field message.maxAgeSeconds of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.maxAgeSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Retention {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetention();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.maxRows = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.maxBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxAgeSeconds = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Retention {
+    return {
+      maxRows: isSet(object.maxRows) ? BigInt(object.maxRows) : isSet(object.max_rows) ? BigInt(object.max_rows) : 0n,
+      maxBytes: isSet(object.maxBytes)
+        ? BigInt(object.maxBytes)
+        : isSet(object.max_bytes)
+        ? BigInt(object.max_bytes)
+        : 0n,
+      maxAgeSeconds: isSet(object.maxAgeSeconds)
+        ? BigInt(object.maxAgeSeconds)
+        : isSet(object.max_age_seconds)
+        ? BigInt(object.max_age_seconds)
+        : 0n,
+    };
+  },
+
+  toJSON(message: Retention): unknown {
+    const obj: any = {};
+    if (message.maxRows !== 0n) {
+      obj.maxRows = message.maxRows.toString();
+    }
+    if (message.maxBytes !== 0n) {
+      obj.maxBytes = message.maxBytes.toString();
+    }
+    if (message.maxAgeSeconds !== 0n) {
+      obj.maxAgeSeconds = message.maxAgeSeconds.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Retention>, I>>(base?: I): Retention {
+    return Retention.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Retention>, I>>(object: I): Retention {
+    const message = createBaseRetention();
+    message.maxRows = (object.maxRows !== undefined && object.maxRows !== null) ? BigInt(object.maxRows) : 0n;
+    message.maxBytes = (object.maxBytes !== undefined && object.maxBytes !== null) ? BigInt(object.maxBytes) : 0n;
+    message.maxAgeSeconds = (object.maxAgeSeconds !== undefined && object.maxAgeSeconds !== null)
+      ? BigInt(object.maxAgeSeconds)
       : 0n;
     return message;
   },
@@ -444,6 +664,12 @@ function createBaseSourceInfo(): SourceInfo {
     natsSubject: "",
     recentRejections: [],
     reconnectGaps: 0n,
+    liveTable: "",
+    committedRows: 0n,
+    segments: 0n,
+    pendingBytes: 0n,
+    nextAttemptAtMs: 0n,
+    committedOffsets: {},
   };
 }
 
@@ -512,6 +738,36 @@ export const SourceInfo: MessageFns<SourceInfo> = {
       }
       writer.uint32(104).uint64(message.reconnectGaps);
     }
+    if (message.liveTable !== "") {
+      writer.uint32(114).string(message.liveTable);
+    }
+    if (message.committedRows !== 0n) {
+      if (BigInt.asUintN(64, message.committedRows) !== message.committedRows) {
+        throw new globalThis.Error("value provided for field message.committedRows of type uint64 too large");
+      }
+      writer.uint32(120).uint64(message.committedRows);
+    }
+    if (message.segments !== 0n) {
+      if (BigInt.asUintN(64, message.segments) !== message.segments) {
+        throw new globalThis.Error("value provided for field message.segments of type uint64 too large");
+      }
+      writer.uint32(128).uint64(message.segments);
+    }
+    if (message.pendingBytes !== 0n) {
+      if (BigInt.asUintN(64, message.pendingBytes) !== message.pendingBytes) {
+        throw new globalThis.Error("value provided for field message.pendingBytes of type uint64 too large");
+      }
+      writer.uint32(136).uint64(message.pendingBytes);
+    }
+    if (message.nextAttemptAtMs !== 0n) {
+      if (BigInt.asIntN(64, message.nextAttemptAtMs) !== message.nextAttemptAtMs) {
+        throw new globalThis.Error("value provided for field message.nextAttemptAtMs of type int64 too large");
+      }
+      writer.uint32(144).int64(message.nextAttemptAtMs);
+    }
+    globalThis.Object.entries(message.committedOffsets).forEach(([key, value]: [string, string]) => {
+      SourceInfo_CommittedOffsetsEntry.encode({ key: key as any, value }, writer.uint32(154).fork()).join();
+    });
     return writer;
   },
 
@@ -632,6 +888,57 @@ export const SourceInfo: MessageFns<SourceInfo> = {
             message.reconnectGaps = reader.uint64() as bigint;
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.liveTable = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.committedRows = reader.uint64() as bigint;
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.segments = reader.uint64() as bigint;
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.pendingBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.nextAttemptAtMs = reader.int64() as bigint;
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            const entry19 = SourceInfo_CommittedOffsetsEntry.decode(reader, reader.uint32());
+            if (entry19.value !== undefined) {
+              message.committedOffsets[entry19.key] = entry19.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -687,6 +994,54 @@ export const SourceInfo: MessageFns<SourceInfo> = {
         : isSet(object.reconnect_gaps)
         ? BigInt(object.reconnect_gaps)
         : 0n,
+      liveTable: isSet(object.liveTable)
+        ? globalThis.String(object.liveTable)
+        : isSet(object.live_table)
+        ? globalThis.String(object.live_table)
+        : "",
+      committedRows: isSet(object.committedRows)
+        ? BigInt(object.committedRows)
+        : isSet(object.committed_rows)
+        ? BigInt(object.committed_rows)
+        : 0n,
+      segments: isSet(object.segments) ? BigInt(object.segments) : 0n,
+      pendingBytes: isSet(object.pendingBytes)
+        ? BigInt(object.pendingBytes)
+        : isSet(object.pending_bytes)
+        ? BigInt(object.pending_bytes)
+        : 0n,
+      nextAttemptAtMs: isSet(object.nextAttemptAtMs)
+        ? BigInt(object.nextAttemptAtMs)
+        : isSet(object.next_attempt_at_ms)
+        ? BigInt(object.next_attempt_at_ms)
+        : 0n,
+      committedOffsets: isObject(object.committedOffsets)
+        ? (globalThis.Object.entries(object.committedOffsets) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.committed_offsets)
+        ? (globalThis.Object.entries(object.committed_offsets) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -731,6 +1086,30 @@ export const SourceInfo: MessageFns<SourceInfo> = {
     if (message.reconnectGaps !== 0n) {
       obj.reconnectGaps = message.reconnectGaps.toString();
     }
+    if (message.liveTable !== "") {
+      obj.liveTable = message.liveTable;
+    }
+    if (message.committedRows !== 0n) {
+      obj.committedRows = message.committedRows.toString();
+    }
+    if (message.segments !== 0n) {
+      obj.segments = message.segments.toString();
+    }
+    if (message.pendingBytes !== 0n) {
+      obj.pendingBytes = message.pendingBytes.toString();
+    }
+    if (message.nextAttemptAtMs !== 0n) {
+      obj.nextAttemptAtMs = message.nextAttemptAtMs.toString();
+    }
+    if (message.committedOffsets) {
+      const entries = globalThis.Object.entries(message.committedOffsets) as [string, string][];
+      if (entries.length > 0) {
+        obj.committedOffsets = {};
+        entries.forEach(([k, v]) => {
+          obj.committedOffsets[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -762,6 +1141,115 @@ export const SourceInfo: MessageFns<SourceInfo> = {
     message.reconnectGaps = (object.reconnectGaps !== undefined && object.reconnectGaps !== null)
       ? BigInt(object.reconnectGaps)
       : 0n;
+    message.liveTable = object.liveTable ?? "";
+    message.committedRows = (object.committedRows !== undefined && object.committedRows !== null)
+      ? BigInt(object.committedRows)
+      : 0n;
+    message.segments = (object.segments !== undefined && object.segments !== null) ? BigInt(object.segments) : 0n;
+    message.pendingBytes = (object.pendingBytes !== undefined && object.pendingBytes !== null)
+      ? BigInt(object.pendingBytes)
+      : 0n;
+    message.nextAttemptAtMs = (object.nextAttemptAtMs !== undefined && object.nextAttemptAtMs !== null)
+      ? BigInt(object.nextAttemptAtMs)
+      : 0n;
+    message.committedOffsets = (globalThis.Object.entries(object.committedOffsets ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseSourceInfo_CommittedOffsetsEntry(): SourceInfo_CommittedOffsetsEntry {
+  return { key: "", value: "" };
+}
+
+export const SourceInfo_CommittedOffsetsEntry: MessageFns<SourceInfo_CommittedOffsetsEntry> = {
+  encode(message: SourceInfo_CommittedOffsetsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SourceInfo_CommittedOffsetsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSourceInfo_CommittedOffsetsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SourceInfo_CommittedOffsetsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SourceInfo_CommittedOffsetsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SourceInfo_CommittedOffsetsEntry>, I>>(
+    base?: I,
+  ): SourceInfo_CommittedOffsetsEntry {
+    return SourceInfo_CommittedOffsetsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SourceInfo_CommittedOffsetsEntry>, I>>(
+    object: I,
+  ): SourceInfo_CommittedOffsetsEntry {
+    const message = createBaseSourceInfo_CommittedOffsetsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -1411,6 +1899,10 @@ export type DeepPartial<T> = T extends bigint ? string | number | bigint
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

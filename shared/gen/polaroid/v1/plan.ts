@@ -860,7 +860,17 @@ export interface NullValueMap_ValuesEntry {
 export interface Scan {
   source?: { $case: "handle"; value: string } | { $case: "file"; value: FileScan } | //
   /** A frame of no rows and no columns: the context of `pl.select(...)`. */
-  { $case: "empty"; value: EmptyFrame } | undefined;
+  { $case: "empty"; value: EmptyFrame } | //
+  /**
+   * A live table of the caller's tenant, as it is when the plan starts: the committed
+   * segments' consistent prefix (docs/ingest.md).
+   */
+  { $case: "live"; value: LiveTableScan } | undefined;
+}
+
+export interface LiveTableScan {
+  /** [a-z0-9][a-z0-9_-]{0,63} */
+  table: string;
 }
 
 export interface EmptyFrame {
@@ -2850,6 +2860,9 @@ export const Scan: MessageFns<Scan> = {
       case "empty":
         EmptyFrame.encode(message.source.value, writer.uint32(26).fork()).join();
         break;
+      case "live":
+        LiveTableScan.encode(message.source.value, writer.uint32(34).fork()).join();
+        break;
     }
     return writer;
   },
@@ -2891,6 +2904,14 @@ export const Scan: MessageFns<Scan> = {
             message.source = { $case: "empty", value: EmptyFrame.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.source = { $case: "live", value: LiveTableScan.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2911,6 +2932,8 @@ export const Scan: MessageFns<Scan> = {
         ? { $case: "file", value: FileScan.fromJSON(object.file) }
         : isSet(object.empty)
         ? { $case: "empty", value: EmptyFrame.fromJSON(object.empty) }
+        : isSet(object.live)
+        ? { $case: "live", value: LiveTableScan.fromJSON(object.live) }
         : undefined,
     };
   },
@@ -2923,6 +2946,8 @@ export const Scan: MessageFns<Scan> = {
       obj.file = FileScan.toJSON(message.source.value);
     } else if (message.source?.$case === "empty") {
       obj.empty = EmptyFrame.toJSON(message.source.value);
+    } else if (message.source?.$case === "live") {
+      obj.live = LiveTableScan.toJSON(message.source.value);
     }
     return obj;
   },
@@ -2951,7 +2976,80 @@ export const Scan: MessageFns<Scan> = {
         }
         break;
       }
+      case "live": {
+        if (object.source?.value !== undefined && object.source?.value !== null) {
+          message.source = { $case: "live", value: LiveTableScan.fromPartial(object.source.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseLiveTableScan(): LiveTableScan {
+  return { table: "" };
+}
+
+export const LiveTableScan: MessageFns<LiveTableScan> = {
+  encode(message: LiveTableScan, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.table !== "") {
+      writer.uint32(10).string(message.table);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LiveTableScan {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLiveTableScan();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.table = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LiveTableScan {
+    return { table: isSet(object.table) ? globalThis.String(object.table) : "" };
+  },
+
+  toJSON(message: LiveTableScan): unknown {
+    const obj: any = {};
+    if (message.table !== "") {
+      obj.table = message.table;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LiveTableScan>, I>>(base?: I): LiveTableScan {
+    return LiveTableScan.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LiveTableScan>, I>>(object: I): LiveTableScan {
+    const message = createBaseLiveTableScan();
+    message.table = object.table ?? "";
     return message;
   },
 };
