@@ -8,8 +8,8 @@
  * | --- | --- | --- |
  * | handles | handle events, its catalog and lease buckets and the JetStream API of their streams | its own replies |
  * | compute | job submissions and acks, its jobs bucket, the JetStream API of the jobs stream and the bucket's | handle events, its own replies |
- * | ingest | nothing but its own replies | the tenants' ingest namespaces, `polaroid.ingest.>` (NATS sources) |
- * | publisher-<tenant> | its tenant's ingest namespace, `polaroid.ingest.<tenant>.>` | nothing |
+ * | ingest | its own replies; the JetStream API of the durable ingest stream and its consumers | the tenants' ingest namespaces, `polaroid.ingest.>` (NATS sources) |
+ * | publisher-<tenant> | its tenant's ingest namespaces, `polaroid.ingest.<tenant>.>` and `polaroid.durable.<tenant>.>` | nothing |
  *
  * Of the JetStream API each of these two users gets account info (`$JS.API.INFO`) and, on its
  * own streams only, the calls @nats-io/jetstream and @nats-io/kv make for it: create and look
@@ -23,6 +23,8 @@
 import { base32, validateTenant } from "../shared/ids.ts";
 import { ensureCommand } from "./_debian.ts";
 import {
+  DURABLE_INGEST_STREAM,
+  durableSubject,
   HANDLE_EVENTS_SUBJECT,
   INGEST_SUBJECT_PREFIX,
   ingestSubject,
@@ -106,7 +108,22 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsServiceUser, Permissions>> = 
     subscribe: { allow: [`${HANDLE_EVENTS_SUBJECT}.>`, `${NATS_INBOX_PREFIX.compute}.>`] },
   },
   ingest: {
-    publish: { allow: [`${NATS_INBOX_PREFIX.ingest}.>`] },
+    publish: {
+      allow: [
+        `${NATS_INBOX_PREFIX.ingest}.>`,
+        // JetStream sources: the durable ingest stream and its consumers only.
+        "$JS.API.INFO",
+        `$JS.API.STREAM.CREATE.${DURABLE_INGEST_STREAM}`,
+        `$JS.API.STREAM.INFO.${DURABLE_INGEST_STREAM}`,
+        `$JS.API.STREAM.UPDATE.${DURABLE_INGEST_STREAM}`,
+        `$JS.API.CONSUMER.CREATE.${DURABLE_INGEST_STREAM}.>`,
+        `$JS.API.CONSUMER.DURABLE.CREATE.${DURABLE_INGEST_STREAM}.>`,
+        `$JS.API.CONSUMER.INFO.${DURABLE_INGEST_STREAM}.>`,
+        `$JS.API.CONSUMER.DELETE.${DURABLE_INGEST_STREAM}.>`,
+        `$JS.API.CONSUMER.MSG.NEXT.${DURABLE_INGEST_STREAM}.>`,
+        `$JS.ACK.${DURABLE_INGEST_STREAM}.>`,
+      ],
+    },
     subscribe: { allow: [`${INGEST_SUBJECT_PREFIX}.>`, `${NATS_INBOX_PREFIX.ingest}.>`] },
   },
 };
@@ -119,7 +136,7 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsServiceUser, Permissions>> = 
 export function publisherPermissions(tenant: string): Permissions {
   validateTenant(tenant);
   return {
-    publish: { allow: [ingestSubject(tenant, ">")] },
+    publish: { allow: [ingestSubject(tenant, ">"), durableSubject(tenant, ">")] },
     subscribe: { allow: [], deny: [">"] },
   };
 }

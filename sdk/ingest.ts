@@ -68,6 +68,20 @@ export interface NatsSourceOptions extends SourceOptions {
   queueGroup?: string;
 }
 
+/**
+ * A source of JSON objects published on a subject kept by JetStream, read through a durable
+ * consumer and acknowledged once durable in the live table: exactly once across crashes.
+ */
+export interface JetStreamSourceOptions extends SourceOptions {
+  /**
+   * The subject (wildcards allowed) in the tenant's durable namespace: the source reads
+   * `polaroid.durable.<tenant>.<subject>` (its `natsSubject`), where publishers publish.
+   */
+  subject: string;
+  /** Where a new consumer starts: everything the stream holds, or new messages. @default "all" */
+  deliver?: "all" | "new";
+}
+
 /** Options of `snapshot()`. */
 export interface SnapshotOptions {
   /** Idle time to live of the stored frame. @default the server's */
@@ -82,6 +96,11 @@ export interface IngestClient extends AsyncDisposable {
    * publish to.
    */
   addNatsSource(options: NatsSourceOptions): Promise<SourceInfo>;
+  /**
+   * Starts a JetStream source (the ingest service needs a state store); resolves with its
+   * state, whose `natsSubject` is the subject to publish to.
+   */
+  addJetStreamSource(options: JetStreamSourceOptions): Promise<SourceInfo>;
   listSources(): Promise<SourceInfo[]>;
   removeSource(name: string): Promise<void>;
   /**
@@ -113,6 +132,26 @@ class IngestClientImpl implements IngestClient {
       );
     }
     const spec = sourceSpec(options, { $case: "nats", value: { subject, queueGroup } });
+    return await this.#rpc.unary("addSource", { spec });
+  }
+
+  async addJetStreamSource(options: JetStreamSourceOptions): Promise<SourceInfo> {
+    const { subject, deliver = "all" } = options;
+    if (typeof subject !== "string" || subject === "") {
+      throw new TypeError(
+        `Cannot add source as 'subject' must be a non-empty string: current value is ${
+          JSON.stringify(subject)
+        }`,
+      );
+    }
+    if (deliver !== "all" && deliver !== "new") {
+      throw new TypeError(
+        `Cannot add source as 'deliver' must be "all" or "new": current value is ${
+          JSON.stringify(deliver)
+        }`,
+      );
+    }
+    const spec = sourceSpec(options, { $case: "jetstream", value: { subject, deliver } });
     return await this.#rpc.unary("addSource", { spec });
   }
 

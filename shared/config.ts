@@ -264,6 +264,12 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
    * without one, sources keep their batches in this process's memory only. @default none
    */
   liveStore: StateStoreConfig | undefined;
+  /**
+   * The JetStream stream JetStream sources read (POLAROID_INGEST_STREAM_MAX_BYTES,
+   * POLAROID_INGEST_STREAM_MAX_AGE_SECONDS): publishers are refused past its bytes, messages
+   * older than its age go. @default 1GiB, 604800
+   */
+  durableStream: { maxBytes: number; maxAgeSeconds: number };
   /** Source defaults, overridable per source. */
   maxBatchRows: number;
   maxBatchDelayMs: number;
@@ -369,5 +375,9 @@ export function loadIngestConfig(env: Env): IngestConfig {
     maxBufferBytes: bytes(env, "POLAROID_INGEST_MAX_BUFFER_BYTES", 256 * MIB),
     outbound: parseAllowHosts(raw(env, "POLAROID_INGEST_ALLOW_HOSTS")),
     liveStore: liveStore(env),
+    durableStream: {
+      maxBytes: bytes(env, "POLAROID_INGEST_STREAM_MAX_BYTES", GIB),
+      maxAgeSeconds: int(env, "POLAROID_INGEST_STREAM_MAX_AGE_SECONDS", 604_800, 1),
+    },
   };
 }

@@ -26,6 +26,19 @@ export function ingestSubject(tenant: string, subject: string): string {
 }
 
 /**
+ * Subjects of durable (JetStream) ingest sources: `polaroid.durable.<tenant>.<subject>`, all
+ * kept by the stream DURABLE_INGEST_STREAM, which each source reads through its own durable
+ * consumer filtered to its tenant's subject.
+ */
+export const DURABLE_SUBJECT_PREFIX = "polaroid.durable";
+export const DURABLE_INGEST_STREAM = "POLAROID_INGEST";
+
+/** The subject a JetStream source of `tenant` on `subject` reads. */
+export function durableSubject(tenant: string, subject: string): string {
+  return `${DURABLE_SUBJECT_PREFIX}.${tenant}.${subject}`;
+}
+
+/**
  * Each service's reply-subject prefix: a locked-down nats-server lets a service subscribe to
  * its own replies only, so no service reads another's (scripts/nats_config.ts).
  */

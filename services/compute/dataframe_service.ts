@@ -205,6 +205,13 @@ function operations(deps: DataFrameServiceDeps) {
         metadata,
         objectKey,
       }, { tenant: ctx.tenant });
+      if (ctx.signal.aborted) {
+        // The call ended while its handle was registered: nobody holds it, it goes now
+        // rather than at its TTL.
+        await deps.handles.unary("deleteHandle", { id: info.id }, { tenant: ctx.tenant })
+          .catch(() => {});
+        ctx.signal.throwIfAborted();
+      }
     } catch (error) {
       await discard(df);
       // A content-addressed object may be another handle's too: garbage collection decides.

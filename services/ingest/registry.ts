@@ -35,6 +35,8 @@ export interface SourceRegistryOptions {
   defaults: SourceDefaults;
   /** Builds a source from a validated, defaulted spec. */
   create: SourceFactory;
+  /** Told once a removed source stopped (not at closeAll()). @default none */
+  onRemoved?: (tenant: string, name: string) => Promise<void> | void;
 }
 
 /** Running sources, keyed by tenant and name. */
@@ -146,6 +148,7 @@ export class SourceRegistry {
     } finally {
       this.#tables.delete(`${tenant}/${source.spec.table}`);
     }
+    await this.#options.onRemoved?.(tenant, name);
   }
 
   /** Calls `fn` with every running source, of every tenant. */

@@ -51,13 +51,21 @@ Deno.test("resolveSpec() refuses bad names, subjects and limits, naming the fiel
     [undefined, /'spec'/],
     [{ ...spec("x"), name: "-x" }, /'spec\.name'/],
     [{ ...spec("x"), name: "a".repeat(65) }, /'spec\.name'/],
-    [{ ...spec("x"), kind: undefined }, /'spec\.kind' must be set \(one of nats\)/],
+    [{ ...spec("x"), kind: undefined }, /'spec\.kind' must be set \(one of nats, jetstream\)/],
     // A kind this server does not know (a newer client's) is refused by name.
     [
       { ...spec("x"), kind: { $case: "carrierPigeon" } } as never,
-      /'spec\.kind' must be one of nats: current value is "carrierPigeon"/,
+      /'spec\.kind' must be one of nats, jetstream: current value is "carrierPigeon"/,
     ],
     [spec(""), /'spec\.nats\.subject'/],
+    [
+      { ...spec("x"), kind: { $case: "jetstream", value: { subject: "a b", deliver: "" } } },
+      /'spec\.jetstream\.subject'/,
+    ],
+    [
+      { ...spec("x"), kind: { $case: "jetstream", value: { subject: "a", deliver: "last" } } },
+      /'spec\.jetstream\.deliver' must be "all" or "new"/,
+    ],
     [spec("a b"), /'spec\.nats\.subject'/],
     [spec("a.>.b"), /'spec\.nats\.subject'/],
     [spec("a*"), /'spec\.nats\.subject'/],

@@ -13,6 +13,7 @@ import type { NatsConnection } from "../../shared/nats.ts";
 import { openStateStore } from "../../shared/state_store/open.ts";
 import type { StateStore } from "../../shared/state_store/store.ts";
 import { LiveWriter, type Retention as LiveRetention } from "./live_writer.ts";
+import { SavedSources } from "./saved_sources.ts";
 import type { ServiceParts } from "../../shared/service.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import type { Registry } from "../../shared/telemetry/metrics.ts";
@@ -42,9 +43,10 @@ export function buildIngestService(
   config: IngestConfig,
   deps: IngestServiceDeps,
 ): (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts> {
-  return async ({ registry: metricsRegistry }) => {
+  return async ({ registry: metricsRegistry, logger }) => {
     const metrics = createIngestMetrics(metricsRegistry);
     const store = deps.store ?? (config.liveStore && await openStateStore(config.liveStore));
+    const saved = store && new SavedSources(store);
     const sources = new SourceRegistry({
       maxSources: config.maxSources,
       maxSourcesPerTenant: config.maxSourcesPerTenant,
@@ -66,19 +68,39 @@ export function buildIngestService(
           nats: deps.nats,
           tenant,
           observer: metrics.observer(tenant, spec.name),
+          durableStream: config.durableStream,
           ...(deps.timers ? { timers: deps.timers } : {}),
           ...(store && writer ? { live: { store, writer } } : {}),
         });
-        const close = source.close;
-        return {
-          ...source,
-          close: async () => {
-            await close();
-            metrics.forget(tenant, spec.name);
-          },
+        const close = async () => {
+          await source.close();
+          metrics.forget(tenant, spec.name);
         };
+        try {
+          await saved?.save(tenant, spec);
+        } catch (error) {
+          await close();
+          throw error;
+        }
+        return { ...source, close };
       },
+      onRemoved: (tenant, name) => saved?.forget(tenant, name),
     });
+    // The sources this service ran before it stopped (or crashed) start again.
+    for (
+      const { tenant, spec }
+        of await saved?.list((key, error) =>
+          logger.warn("saved source skipped", { key, error: String(error) })
+        ) ?? []
+    ) {
+      await sources.add(tenant, spec).catch((error) =>
+        logger.warn("saved source not restarted", {
+          tenant,
+          source: spec.name,
+          error: error instanceof Error ? error.message : String(error),
+        })
+      );
+    }
     const upload: Uploader = deps.upload ??
       ((ipc, options) =>
         uploadArrow(config.computeEndpoint, ipc, {

@@ -38,6 +38,17 @@ export interface SourceContext {
    * offsets committed last), when the service has a state store. @default none
    */
   live?: { writer: LiveWriter; store: StateStore };
+  /** The durable ingest stream's limits (JetStream sources). @default 1 GiB, 7 days */
+  durableStream?: DurableStreamLimits;
+}
+
+/**
+ * The limits of the JetStream stream durable sources read (POLAROID_INGEST_STREAM_MAX_BYTES,
+ * POLAROID_INGEST_STREAM_MAX_AGE_SECONDS); publishers are refused past them.
+ */
+export interface DurableStreamLimits {
+  maxBytes: number;
+  maxAgeSeconds: number;
 }
 
 /** One kind of source. */

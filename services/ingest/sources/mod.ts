@@ -7,6 +7,7 @@
  */
 
 import type { SourceKind, SourceKindName } from "./kind.ts";
+import { JETSTREAM_SOURCE } from "./jetstream.ts";
 import { NATS_SOURCE } from "./nats.ts";
 
 export { invalidSpec, type SourceContext, type SourceKindName } from "./kind.ts";
@@ -14,4 +15,5 @@ export { invalidSpec, type SourceContext, type SourceKindName } from "./kind.ts"
 /** The kinds, by name. */
 export const SOURCE_KINDS: { readonly [K in SourceKindName]: SourceKind<K> } = {
   nats: NATS_SOURCE,
+  jetstream: JETSTREAM_SOURCE,
 };

@@ -35,11 +35,32 @@ export interface NatsSource {
   queueGroup: string;
 }
 
+/**
+ * JSON objects published on a subject kept by JetStream, read through a durable consumer:
+ * acknowledged only once their batch is durable in the live table, so that an ingest
+ * process killed at any moment loses and duplicates nothing (docs/ingest.md).
+ */
+export interface JetStreamSource {
+  /**
+   * The subject in the tenant's durable namespace: the source reads
+   * `polaroid.durable.<tenant>.<subject>` (SourceInfo.nats_subject), kept by the stream
+   * POLAROID_INGEST. Publishers may set `Nats-Msg-Id`: the stream drops a repeated id
+   * within its duplicate window (two minutes).
+   */
+  subject: string;
+  /**
+   * Where a new consumer starts: "all" of what the stream holds for the subject, or "new"
+   * messages only ("": "all"). A source re-added under its name resumes where it was.
+   */
+  deliver: string;
+}
+
 export interface SourceSpec {
   /** [a-z0-9][a-z0-9_-]{0,63} */
   name: string;
   kind?:
     | { $case: "nats"; value: NatsSource }
+    | { $case: "jetstream"; value: JetStreamSource }
     | undefined;
   /** A micro-batch closes at this many rows (0: server default)... */
   maxBatchRows: number;
@@ -242,6 +263,91 @@ export const NatsSource: MessageFns<NatsSource> = {
   },
 };
 
+function createBaseJetStreamSource(): JetStreamSource {
+  return { subject: "", deliver: "" };
+}
+
+export const JetStreamSource: MessageFns<JetStreamSource> = {
+  encode(message: JetStreamSource, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subject !== "") {
+      writer.uint32(10).string(message.subject);
+    }
+    if (message.deliver !== "") {
+      writer.uint32(18).string(message.deliver);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): JetStreamSource {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJetStreamSource();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.deliver = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): JetStreamSource {
+    return {
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      deliver: isSet(object.deliver) ? globalThis.String(object.deliver) : "",
+    };
+  },
+
+  toJSON(message: JetStreamSource): unknown {
+    const obj: any = {};
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.deliver !== "") {
+      obj.deliver = message.deliver;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<JetStreamSource>, I>>(base?: I): JetStreamSource {
+    return JetStreamSource.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<JetStreamSource>, I>>(object: I): JetStreamSource {
+    const message = createBaseJetStreamSource();
+    message.subject = object.subject ?? "";
+    message.deliver = object.deliver ?? "";
+    return message;
+  },
+};
+
 function createBaseSourceSpec(): SourceSpec {
   return {
     name: "",
@@ -263,6 +369,9 @@ export const SourceSpec: MessageFns<SourceSpec> = {
     switch (message.kind?.$case) {
       case "nats":
         NatsSource.encode(message.kind.value, writer.uint32(82).fork()).join();
+        break;
+      case "jetstream":
+        JetStreamSource.encode(message.kind.value, writer.uint32(90).fork()).join();
         break;
     }
     if (message.maxBatchRows !== 0) {
@@ -316,6 +425,14 @@ export const SourceSpec: MessageFns<SourceSpec> = {
             }
 
             message.kind = { $case: "nats", value: NatsSource.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.kind = { $case: "jetstream", value: JetStreamSource.decode(reader, reader.uint32()) };
             continue;
           }
           case 2: {
@@ -381,7 +498,11 @@ export const SourceSpec: MessageFns<SourceSpec> = {
   fromJSON(object: any): SourceSpec {
     return {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
-      kind: isSet(object.nats) ? { $case: "nats", value: NatsSource.fromJSON(object.nats) } : undefined,
+      kind: isSet(object.nats)
+        ? { $case: "nats", value: NatsSource.fromJSON(object.nats) }
+        : isSet(object.jetstream)
+        ? { $case: "jetstream", value: JetStreamSource.fromJSON(object.jetstream) }
+        : undefined,
       maxBatchRows: isSet(object.maxBatchRows)
         ? globalThis.Number(object.maxBatchRows)
         : isSet(object.max_batch_rows)
@@ -410,6 +531,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
     }
     if (message.kind?.$case === "nats") {
       obj.nats = NatsSource.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "jetstream") {
+      obj.jetstream = JetStreamSource.toJSON(message.kind.value);
     }
     if (message.maxBatchRows !== 0) {
       obj.maxBatchRows = Math.round(message.maxBatchRows);
@@ -442,6 +565,12 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       case "nats": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "nats", value: NatsSource.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "jetstream": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "jetstream", value: JetStreamSource.fromPartial(object.kind.value) };
         }
         break;
       }
