@@ -25,10 +25,13 @@ import { HANDLE_EVENTS_SUBJECT, NATS_INBOX_PREFIX } from "../shared/nats.ts";
 import { waitFor } from "../scripts/_wait.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
 
+// Live tables (JetStream sources) need a state store.
+const stateDir = await Deno.makeTempDir({ prefix: "polaroid-lockdown-state-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(stateDir, { recursive: true }));
 const cluster = await testCluster({
   natsAuth: true,
   natsPublishers: ["acme", "globex"],
-  env: { POLAROID_CATALOG: "jetstream" },
+  env: { POLAROID_CATALOG: "jetstream", POLAROID_STATE_DIR: stateDir },
 });
 const users = cluster.natsUsers!;
 const servers = cluster.endpoints.nats;
@@ -330,6 +333,43 @@ Deno.test({
       await ours.close();
       await theirs.close();
       await ingest.removeSource("md");
+    }
+  },
+});
+
+Deno.test({
+  name: "a tenant's publisher feeds its own JetStream sources only, through the ingest stream",
+  ...INTEGRATION,
+  async fn() {
+    const [acme, globex] = cluster.natsPublishers!;
+    await using ingest = await connectIngest({
+      endpoint: cluster.endpoints.ingest,
+      tenant: "acme",
+    });
+    const source = await ingest.addJetStreamSource({ name: "orders", subject: "orders" });
+    assert.equal(source.natsSubject, "polaroid.durable.acme.orders");
+    const ours = await as(acme!);
+    const theirs = await as(globex!);
+    try {
+      theirs.publish("polaroid.durable.acme.orders", JSON.stringify({ forged: 1 }));
+      await theirs.flush().catch(() => {});
+      // A publisher reads no replies: it publishes without the stream's acknowledgement.
+      for (let i = 0; i < 30; i++) ours.publish("polaroid.durable.acme.orders", `{"i": ${i}}`);
+      await ours.flush();
+      let committed = 0n;
+      await waitFor(async () => {
+        committed = (await ingest.listSources())[0]!.committedRows;
+        return committed >= 30n;
+      }, { timeoutMs: 15_000, what: "acme's 30 messages in its live table" });
+      assert.equal(committed, 30n, "globex's forged message did not arrive");
+      assert.match(
+        cluster.logs("nats"),
+        /Publish Violation - User "publisher-globex", Subject "polaroid\.durable\.acme\.orders"/,
+      );
+    } finally {
+      await ours.close();
+      await theirs.close();
+      await ingest.removeSource("orders");
     }
   },
 });
