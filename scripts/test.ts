@@ -1,6 +1,6 @@
 /**
  * `deno task test [deno test args…]`: makes sure what the tests need is installed
- * (nats-server from Debian, the pinned protobuf generators from npm, the pinned Python
+ * (nats-server and redis-server from Debian, the pinned protobuf generators from npm, the pinned Python
  * reference packages in tools/python/.venv, first on the tests' PATH), then runs
  * `deno test -A --v8-flags=--expose-gc` over the repository, or over the given paths, with
  * its output streamed and its exit code returned.
@@ -20,6 +20,7 @@ async function main(extra: readonly string[]): Promise<number> {
   let pythonBin: string;
   try {
     await ensureCommand("nats-server");
+    await ensureCommand("redis-server");
     await ensureGenerators();
     pythonBin = await ensurePython();
   } catch (error) {

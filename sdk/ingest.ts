@@ -82,6 +82,23 @@ export interface JetStreamSourceOptions extends SourceOptions {
   deliver?: "all" | "new";
 }
 
+/**
+ * A source of the entries of a Redis stream, read through a consumer group and acknowledged
+ * (XACK) once durable in the live table: exactly once across crashes.
+ */
+export interface RedisSourceOptions extends SourceOptions {
+  /** `redis://host[:port][/db]` or `rediss://` (TLS); no credentials in it. */
+  url: string;
+  /** The stream's key. */
+  stream: string;
+  /** The consumer group, made when missing. @default "polaroid" */
+  group?: string;
+  /** Where a new group starts. @default "earliest" */
+  start?: "earliest" | "latest";
+  /** The field holding a JSON object; unset: the entry's fields become string columns. */
+  field?: string;
+}
+
 /** Options of `snapshot()`. */
 export interface SnapshotOptions {
   /** Idle time to live of the stored frame. @default the server's */
@@ -101,6 +118,8 @@ export interface IngestClient extends AsyncDisposable {
    * state, whose `natsSubject` is the subject to publish to.
    */
   addJetStreamSource(options: JetStreamSourceOptions): Promise<SourceInfo>;
+  /** Starts a Redis Streams source (the ingest service needs a state store). */
+  addRedisSource(options: RedisSourceOptions): Promise<SourceInfo>;
   listSources(): Promise<SourceInfo[]>;
   removeSource(name: string): Promise<void>;
   /**
@@ -152,6 +171,31 @@ class IngestClientImpl implements IngestClient {
       );
     }
     const spec = sourceSpec(options, { $case: "jetstream", value: { subject, deliver } });
+    return await this.#rpc.unary("addSource", { spec });
+  }
+
+  async addRedisSource(options: RedisSourceOptions): Promise<SourceInfo> {
+    const { url, stream, group = "", start = "earliest", field = "" } = options;
+    for (const [key, value] of Object.entries({ url, stream })) {
+      if (typeof value !== "string" || value === "") {
+        throw new TypeError(
+          `Cannot add source as '${key}' must be a non-empty string: current value is ${
+            JSON.stringify(value)
+          }`,
+        );
+      }
+    }
+    if (start !== "earliest" && start !== "latest") {
+      throw new TypeError(
+        `Cannot add source as 'start' must be "earliest" or "latest": current value is ${
+          JSON.stringify(start)
+        }`,
+      );
+    }
+    const spec = sourceSpec(options, {
+      $case: "redis",
+      value: { url, stream, group, start, field },
+    });
     return await this.#rpc.unary("addSource", { spec });
   }
 

@@ -64,9 +64,10 @@ export function buildIngestService(
             table: spec.table,
             retention: retentionOf(spec.retention),
           });
-        const source = SOURCE_KINDS[kind].create(spec, {
+        const source = await SOURCE_KINDS[kind].create(spec, {
           nats: deps.nats,
           tenant,
+          outbound: config.outbound,
           observer: metrics.observer(tenant, spec.name),
           durableStream: config.durableStream,
           ...(deps.timers ? { timers: deps.timers } : {}),

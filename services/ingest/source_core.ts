@@ -116,7 +116,10 @@ export class SourceCore {
   source(own: {
     info?: () => Partial<SourceInfo>;
     connection?: (event: ConnectionEvent) => void;
+    /** Stops reading the upstream (the batches taken are then committed). */
     close: () => Promise<void> | void;
+    /** Runs last, once the batches taken are committed and acknowledged. @default none */
+    closed?: () => void;
   }): Source {
     return {
       spec: this.spec,
@@ -131,6 +134,7 @@ export class SourceCore {
         await own.close();
         await this.#settle();
         this.output?.close();
+        own.closed?.();
       },
     };
   }

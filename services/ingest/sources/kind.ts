@@ -9,6 +9,7 @@
 import { InvalidArgumentError } from "../../../shared/errors.ts";
 import type { SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
 import type { NatsConnection } from "../../../shared/nats.ts";
+import type { OutboundPolicy } from "../../../shared/outbound.ts";
 import type { StateStore } from "../../../shared/state_store/store.ts";
 import type { LiveWriter } from "../live_writer.ts";
 import type { BatcherObserver, Timers } from "../batcher.ts";
@@ -38,6 +39,8 @@ export interface SourceContext {
    * offsets committed last), when the service has a state store. @default none
    */
   live?: { writer: LiveWriter; store: StateStore };
+  /** Where sources may connect out to (POLAROID_INGEST_ALLOW_HOSTS). */
+  outbound: OutboundPolicy;
   /** The durable ingest stream's limits (JetStream sources). @default 1 GiB, 7 days */
   durableStream?: DurableStreamLimits;
 }
@@ -64,7 +67,7 @@ export interface SourceKind<K extends SourceKindName> {
    */
   canPause: boolean;
   /** Starts a source from a resolved spec of this kind. */
-  create(spec: SourceSpec, context: SourceContext): Source;
+  create(spec: SourceSpec, context: SourceContext): Source | Promise<Source>;
 }
 
 /** The error of a bad field of a spec, naming it. */

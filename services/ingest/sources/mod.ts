@@ -9,6 +9,7 @@
 import type { SourceKind, SourceKindName } from "./kind.ts";
 import { JETSTREAM_SOURCE } from "./jetstream.ts";
 import { NATS_SOURCE } from "./nats.ts";
+import { REDIS_SOURCE } from "./redis.ts";
 
 export { invalidSpec, type SourceContext, type SourceKindName } from "./kind.ts";
 
@@ -16,4 +17,5 @@ export { invalidSpec, type SourceContext, type SourceKindName } from "./kind.ts"
 export const SOURCE_KINDS: { readonly [K in SourceKindName]: SourceKind<K> } = {
   nats: NATS_SOURCE,
   jetstream: JETSTREAM_SOURCE,
+  redis: REDIS_SOURCE,
 };

@@ -55,12 +55,34 @@ export interface JetStreamSource {
   deliver: string;
 }
 
+/**
+ * Entries of a Redis stream, read through a consumer group: acknowledged (XACK) once their
+ * batch is durable in the live table; what a dead consumer of the group left pending is
+ * claimed (XAUTOCLAIM). Exactly once across crashes (docs/ingest.md).
+ */
+export interface RedisStreamSource {
+  /**
+   * redis://host[:port][/db] or rediss:// (TLS); the host must pass the outbound policy
+   * (POLAROID_INGEST_ALLOW_HOSTS). Credentials in the URL are refused.
+   */
+  url: string;
+  /** The stream's key. */
+  stream: string;
+  /** The consumer group ("": "polaroid"), made when missing. */
+  group: string;
+  /** Where a new group starts: "earliest" or "latest" ("": "earliest"). */
+  start: string;
+  /** The entry field holding a JSON object; "": the entry's fields become string columns. */
+  field: string;
+}
+
 export interface SourceSpec {
   /** [a-z0-9][a-z0-9_-]{0,63} */
   name: string;
   kind?:
     | { $case: "nats"; value: NatsSource }
     | { $case: "jetstream"; value: JetStreamSource }
+    | { $case: "redis"; value: RedisStreamSource }
     | undefined;
   /** A micro-batch closes at this many rows (0: server default)... */
   maxBatchRows: number;
@@ -348,6 +370,139 @@ export const JetStreamSource: MessageFns<JetStreamSource> = {
   },
 };
 
+function createBaseRedisStreamSource(): RedisStreamSource {
+  return { url: "", stream: "", group: "", start: "", field: "" };
+}
+
+export const RedisStreamSource: MessageFns<RedisStreamSource> = {
+  encode(message: RedisStreamSource, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.url !== "") {
+      writer.uint32(10).string(message.url);
+    }
+    if (message.stream !== "") {
+      writer.uint32(18).string(message.stream);
+    }
+    if (message.group !== "") {
+      writer.uint32(26).string(message.group);
+    }
+    if (message.start !== "") {
+      writer.uint32(34).string(message.start);
+    }
+    if (message.field !== "") {
+      writer.uint32(42).string(message.field);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RedisStreamSource {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRedisStreamSource();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.stream = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.start = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.field = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RedisStreamSource {
+    return {
+      url: isSet(object.url) ? globalThis.String(object.url) : "",
+      stream: isSet(object.stream) ? globalThis.String(object.stream) : "",
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      start: isSet(object.start) ? globalThis.String(object.start) : "",
+      field: isSet(object.field) ? globalThis.String(object.field) : "",
+    };
+  },
+
+  toJSON(message: RedisStreamSource): unknown {
+    const obj: any = {};
+    if (message.url !== "") {
+      obj.url = message.url;
+    }
+    if (message.stream !== "") {
+      obj.stream = message.stream;
+    }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.start !== "") {
+      obj.start = message.start;
+    }
+    if (message.field !== "") {
+      obj.field = message.field;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RedisStreamSource>, I>>(base?: I): RedisStreamSource {
+    return RedisStreamSource.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RedisStreamSource>, I>>(object: I): RedisStreamSource {
+    const message = createBaseRedisStreamSource();
+    message.url = object.url ?? "";
+    message.stream = object.stream ?? "";
+    message.group = object.group ?? "";
+    message.start = object.start ?? "";
+    message.field = object.field ?? "";
+    return message;
+  },
+};
+
 function createBaseSourceSpec(): SourceSpec {
   return {
     name: "",
@@ -372,6 +527,9 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         break;
       case "jetstream":
         JetStreamSource.encode(message.kind.value, writer.uint32(90).fork()).join();
+        break;
+      case "redis":
+        RedisStreamSource.encode(message.kind.value, writer.uint32(98).fork()).join();
         break;
     }
     if (message.maxBatchRows !== 0) {
@@ -433,6 +591,14 @@ export const SourceSpec: MessageFns<SourceSpec> = {
             }
 
             message.kind = { $case: "jetstream", value: JetStreamSource.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.kind = { $case: "redis", value: RedisStreamSource.decode(reader, reader.uint32()) };
             continue;
           }
           case 2: {
@@ -502,6 +668,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         ? { $case: "nats", value: NatsSource.fromJSON(object.nats) }
         : isSet(object.jetstream)
         ? { $case: "jetstream", value: JetStreamSource.fromJSON(object.jetstream) }
+        : isSet(object.redis)
+        ? { $case: "redis", value: RedisStreamSource.fromJSON(object.redis) }
         : undefined,
       maxBatchRows: isSet(object.maxBatchRows)
         ? globalThis.Number(object.maxBatchRows)
@@ -533,6 +701,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       obj.nats = NatsSource.toJSON(message.kind.value);
     } else if (message.kind?.$case === "jetstream") {
       obj.jetstream = JetStreamSource.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "redis") {
+      obj.redis = RedisStreamSource.toJSON(message.kind.value);
     }
     if (message.maxBatchRows !== 0) {
       obj.maxBatchRows = Math.round(message.maxBatchRows);
@@ -571,6 +741,12 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       case "jetstream": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "jetstream", value: JetStreamSource.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "redis": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "redis", value: RedisStreamSource.fromPartial(object.kind.value) };
         }
         break;
       }
