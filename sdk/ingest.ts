@@ -99,6 +99,25 @@ export interface RedisSourceOptions extends SourceOptions {
   field?: string;
 }
 
+/**
+ * A source of a WebSocket feed: reconnected with backoff and resubscribed when it drops or
+ * goes stale; what the feed sends meanwhile is lost (counted in `reconnectGaps`).
+ */
+export interface WebSocketSourceOptions extends SourceOptions {
+  /** `ws://` or `wss://`; no credentials in it. */
+  url: string;
+  /** Text messages sent after each connection (subscriptions). @default none */
+  subscribe?: readonly string[];
+  /** @default "json" */
+  format?: "json" | "msgpack";
+  /** Where the records are in a message, e.g. `data[*]`. @default the message is one */
+  records?: string;
+  /** No message for this long: the connection is made again. @default 30000 */
+  staleAfterMs?: number;
+  /** @default 10000 */
+  pingIntervalMs?: number;
+}
+
 /** Options of `snapshot()`. */
 export interface SnapshotOptions {
   /** Idle time to live of the stored frame. @default the server's */
@@ -118,6 +137,8 @@ export interface IngestClient extends AsyncDisposable {
    * state, whose `natsSubject` is the subject to publish to.
    */
   addJetStreamSource(options: JetStreamSourceOptions): Promise<SourceInfo>;
+  /** Starts a WebSocket source. */
+  addWebSocketSource(options: WebSocketSourceOptions): Promise<SourceInfo>;
   /** Starts a Redis Streams source (the ingest service needs a state store). */
   addRedisSource(options: RedisSourceOptions): Promise<SourceInfo>;
   listSources(): Promise<SourceInfo[]>;
@@ -171,6 +192,42 @@ class IngestClientImpl implements IngestClient {
       );
     }
     const spec = sourceSpec(options, { $case: "jetstream", value: { subject, deliver } });
+    return await this.#rpc.unary("addSource", { spec });
+  }
+
+  async addWebSocketSource(options: WebSocketSourceOptions): Promise<SourceInfo> {
+    const { url, subscribe = [], format = "json", records = "", staleAfterMs, pingIntervalMs } =
+      options;
+    if (typeof url !== "string" || url === "") {
+      throw new TypeError(
+        `Cannot add source as 'url' must be a non-empty string: current value is ${
+          JSON.stringify(url)
+        }`,
+      );
+    }
+    if (!Array.isArray(subscribe) || subscribe.some((m) => typeof m !== "string")) {
+      throw new TypeError("Cannot add source as 'subscribe' must be an array of strings");
+    }
+    if (format !== "json" && format !== "msgpack") {
+      throw new TypeError(
+        `Cannot add source as 'format' must be "json" or "msgpack": current value is ${
+          JSON.stringify(format)
+        }`,
+      );
+    }
+    checkCount("add source", "staleAfterMs", staleAfterMs, 2 ** 32 - 1);
+    checkCount("add source", "pingIntervalMs", pingIntervalMs, 2 ** 32 - 1);
+    const spec = sourceSpec(options, {
+      $case: "websocket",
+      value: {
+        url,
+        subscribe: [...subscribe],
+        format,
+        records,
+        staleAfterMs: staleAfterMs ?? 0,
+        pingIntervalMs: pingIntervalMs ?? 0,
+      },
+    });
     return await this.#rpc.unary("addSource", { spec });
   }
 

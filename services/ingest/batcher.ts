@@ -163,6 +163,21 @@ export class Batcher {
     return true;
   }
 
+  /**
+   * Counts a message the source could not turn into records (e.g. a record path that leads
+   * nowhere) as rejected, keeping it for debugging. Never throws.
+   */
+  rejectMessage(data: Uint8Array | string, error: string, mark?: unknown): void {
+    if (this.#closed) return;
+    this.#stats.messages++;
+    this.#observer.onMessage?.();
+    this.#reject(1, error, [data]);
+    if (this.#options.output) {
+      this.#marks.push(mark);
+      this.#armTimer();
+    }
+  }
+
   /** Starts the delay trigger at the open batch's first message. */
   #armTimer(): void {
     if (this.#timer === undefined && (this.#open.length > 0 || this.#marks.length > 0)) {

@@ -6,7 +6,9 @@ import {
 } from "../../shared/errors.ts";
 import type { SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
 import { MAX_BATCH_ROWS, resolveSpec, SourceRegistry } from "./registry.ts";
+import { SOURCE_KINDS } from "./sources/mod.ts";
 
+const KINDS = Object.keys(SOURCE_KINDS).join(", ");
 const defaults = { maxBatchRows: 10_000, maxBatchDelayMs: 250, maxBufferBytes: 1024 };
 
 function spec(subject: string, extra: Partial<SourceSpec> = {}): SourceSpec {
@@ -52,11 +54,14 @@ Deno.test("resolveSpec() refuses bad names, subjects and limits, naming the fiel
     [undefined, /'spec'/],
     [{ ...spec("x"), name: "-x" }, /'spec\.name'/],
     [{ ...spec("x"), name: "a".repeat(65) }, /'spec\.name'/],
-    [{ ...spec("x"), kind: undefined }, /'spec\.kind' must be set \(one of nats, jetstream\)/],
+    [
+      { ...spec("x"), kind: undefined },
+      new RegExp(`'spec\\.kind' must be set \\(one of ${KINDS}\\)`),
+    ],
     // A kind this server does not know (a newer client's) is refused by name.
     [
       { ...spec("x"), kind: { $case: "carrierPigeon" } } as never,
-      /'spec\.kind' must be one of nats, jetstream: current value is "carrierPigeon"/,
+      new RegExp(`'spec\\.kind' must be one of ${KINDS}: current value is "carrierPigeon"`),
     ],
     [spec(""), /'spec\.nats\.subject'/],
     [

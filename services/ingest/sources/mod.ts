@@ -10,6 +10,7 @@ import type { SourceKind, SourceKindName } from "./kind.ts";
 import { JETSTREAM_SOURCE } from "./jetstream.ts";
 import { NATS_SOURCE } from "./nats.ts";
 import { REDIS_SOURCE } from "./redis.ts";
+import { WEBSOCKET_SOURCE } from "./websocket.ts";
 
 export { invalidSpec, type SourceContext, type SourceKindName } from "./kind.ts";
 
@@ -18,4 +19,5 @@ export const SOURCE_KINDS: { readonly [K in SourceKindName]: SourceKind<K> } = {
   nats: NATS_SOURCE,
   jetstream: JETSTREAM_SOURCE,
   redis: REDIS_SOURCE,
+  websocket: WEBSOCKET_SOURCE,
 };

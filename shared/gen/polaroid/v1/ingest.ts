@@ -76,6 +76,32 @@ export interface RedisStreamSource {
   field: string;
 }
 
+/**
+ * Messages of a WebSocket feed (a market-data stream, say): reconnected with backoff and
+ * resubscribed when the connection drops or goes stale; what is sent meanwhile is lost (a
+ * reconnect gap, counted). Backpressure pauses reading the socket.
+ */
+export interface WebSocketSource {
+  /**
+   * ws:// or wss://; the host must pass the outbound policy (POLAROID_INGEST_ALLOW_HOSTS).
+   * Credentials in the URL are refused.
+   */
+  url: string;
+  /** Text messages sent after each connection (subscriptions): at most 64, 64 KiB each. */
+  subscribe: string[];
+  /** "json" or "msgpack" ("": "json"). */
+  format: string;
+  /**
+   * Where the records are in a message: "" (the message is one), "data", "data[*]" (each
+   * element of the array `data`), "[*]", "a.b[*]".
+   */
+  records: string;
+  /** No message for this long: the connection is dropped and made again (0: 30000). */
+  staleAfterMs: number;
+  /** A ping this often, to keep the connection and notice a dead one (0: 10000). */
+  pingIntervalMs: number;
+}
+
 export interface SourceSpec {
   /** [a-z0-9][a-z0-9_-]{0,63} */
   name: string;
@@ -83,6 +109,7 @@ export interface SourceSpec {
     | { $case: "nats"; value: NatsSource }
     | { $case: "jetstream"; value: JetStreamSource }
     | { $case: "redis"; value: RedisStreamSource }
+    | { $case: "websocket"; value: WebSocketSource }
     | undefined;
   /** A micro-batch closes at this many rows (0: server default)... */
   maxBatchRows: number;
@@ -503,6 +530,165 @@ export const RedisStreamSource: MessageFns<RedisStreamSource> = {
   },
 };
 
+function createBaseWebSocketSource(): WebSocketSource {
+  return { url: "", subscribe: [], format: "", records: "", staleAfterMs: 0, pingIntervalMs: 0 };
+}
+
+export const WebSocketSource: MessageFns<WebSocketSource> = {
+  encode(message: WebSocketSource, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.url !== "") {
+      writer.uint32(10).string(message.url);
+    }
+    for (const v of message.subscribe) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.format !== "") {
+      writer.uint32(26).string(message.format);
+    }
+    if (message.records !== "") {
+      writer.uint32(34).string(message.records);
+    }
+    if (message.staleAfterMs !== 0) {
+      writer.uint32(40).uint32(message.staleAfterMs);
+    }
+    if (message.pingIntervalMs !== 0) {
+      writer.uint32(48).uint32(message.pingIntervalMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WebSocketSource {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWebSocketSource();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subscribe.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.format = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.records = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.staleAfterMs = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.pingIntervalMs = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WebSocketSource {
+    return {
+      url: isSet(object.url) ? globalThis.String(object.url) : "",
+      subscribe: globalThis.Array.isArray(object?.subscribe)
+        ? object.subscribe.map((e: any) => globalThis.String(e))
+        : [],
+      format: isSet(object.format) ? globalThis.String(object.format) : "",
+      records: isSet(object.records) ? globalThis.String(object.records) : "",
+      staleAfterMs: isSet(object.staleAfterMs)
+        ? globalThis.Number(object.staleAfterMs)
+        : isSet(object.stale_after_ms)
+        ? globalThis.Number(object.stale_after_ms)
+        : 0,
+      pingIntervalMs: isSet(object.pingIntervalMs)
+        ? globalThis.Number(object.pingIntervalMs)
+        : isSet(object.ping_interval_ms)
+        ? globalThis.Number(object.ping_interval_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: WebSocketSource): unknown {
+    const obj: any = {};
+    if (message.url !== "") {
+      obj.url = message.url;
+    }
+    if (message.subscribe?.length) {
+      obj.subscribe = message.subscribe;
+    }
+    if (message.format !== "") {
+      obj.format = message.format;
+    }
+    if (message.records !== "") {
+      obj.records = message.records;
+    }
+    if (message.staleAfterMs !== 0) {
+      obj.staleAfterMs = Math.round(message.staleAfterMs);
+    }
+    if (message.pingIntervalMs !== 0) {
+      obj.pingIntervalMs = Math.round(message.pingIntervalMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WebSocketSource>, I>>(base?: I): WebSocketSource {
+    return WebSocketSource.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WebSocketSource>, I>>(object: I): WebSocketSource {
+    const message = createBaseWebSocketSource();
+    message.url = object.url ?? "";
+    message.subscribe = object.subscribe?.map((e) => e) || [];
+    message.format = object.format ?? "";
+    message.records = object.records ?? "";
+    message.staleAfterMs = object.staleAfterMs ?? 0;
+    message.pingIntervalMs = object.pingIntervalMs ?? 0;
+    return message;
+  },
+};
+
 function createBaseSourceSpec(): SourceSpec {
   return {
     name: "",
@@ -530,6 +716,9 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         break;
       case "redis":
         RedisStreamSource.encode(message.kind.value, writer.uint32(98).fork()).join();
+        break;
+      case "websocket":
+        WebSocketSource.encode(message.kind.value, writer.uint32(106).fork()).join();
         break;
     }
     if (message.maxBatchRows !== 0) {
@@ -601,6 +790,14 @@ export const SourceSpec: MessageFns<SourceSpec> = {
             message.kind = { $case: "redis", value: RedisStreamSource.decode(reader, reader.uint32()) };
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.kind = { $case: "websocket", value: WebSocketSource.decode(reader, reader.uint32()) };
+            continue;
+          }
           case 2: {
             if (tag !== 16) {
               break;
@@ -670,6 +867,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         ? { $case: "jetstream", value: JetStreamSource.fromJSON(object.jetstream) }
         : isSet(object.redis)
         ? { $case: "redis", value: RedisStreamSource.fromJSON(object.redis) }
+        : isSet(object.websocket)
+        ? { $case: "websocket", value: WebSocketSource.fromJSON(object.websocket) }
         : undefined,
       maxBatchRows: isSet(object.maxBatchRows)
         ? globalThis.Number(object.maxBatchRows)
@@ -703,6 +902,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       obj.jetstream = JetStreamSource.toJSON(message.kind.value);
     } else if (message.kind?.$case === "redis") {
       obj.redis = RedisStreamSource.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "websocket") {
+      obj.websocket = WebSocketSource.toJSON(message.kind.value);
     }
     if (message.maxBatchRows !== 0) {
       obj.maxBatchRows = Math.round(message.maxBatchRows);
@@ -747,6 +948,12 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       case "redis": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "redis", value: RedisStreamSource.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "websocket": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "websocket", value: WebSocketSource.fromPartial(object.kind.value) };
         }
         break;
       }
