@@ -6,7 +6,8 @@
  * @module
  */
 
-import { InternalError } from "../shared/errors.ts";
+import { type Table, tableFromIPC } from "apache-arrow";
+import { InternalError, UnavailableError } from "../shared/errors.ts";
 import {
   IngestServiceService,
   type SourceInfo,
@@ -118,6 +119,30 @@ export interface WebSocketSourceOptions extends SourceOptions {
   pingIntervalMs?: number;
 }
 
+/** Options of `follow()`. */
+export interface FollowOptions {
+  /** The row number (since the table began) to start at. @default 0: the whole table */
+  fromRow?: number;
+  /** Start at the table's end: only rows committed from now on. @default false */
+  fromEnd?: boolean;
+  /** Rows per batch at most. @default the server's (65536) */
+  maxBatchRows?: number;
+  /** Ends the follow (the iteration then ends without an error). */
+  signal?: AbortSignal;
+}
+
+/** A batch of a followed live table. */
+export interface FollowedBatch {
+  table: Table;
+  rows: number;
+  /** The number of its first row since the table began. */
+  firstRow: number;
+  /** Where it resumes after this batch (`follow(table, { fromRow: nextRow })`). */
+  nextRow: number;
+  /** Rows before it that retention removed unsent. */
+  skippedRows: number;
+}
+
 /** Options of `snapshot()`. */
 export interface SnapshotOptions {
   /** Idle time to live of the stored frame. @default the server's */
@@ -142,6 +167,12 @@ export interface IngestClient extends AsyncDisposable {
   /** Starts a Redis Streams source (the ingest service needs a state store). */
   addRedisSource(options: RedisSourceOptions): Promise<SourceInfo>;
   listSources(): Promise<SourceInfo[]>;
+  /**
+   * A live table's rows from a position on, then its new rows as they are committed, as
+   * Arrow batches, until `signal` aborts. A broken connection is made again (with backoff)
+   * and the follow resumes after the last batch delivered: no row twice, none missed.
+   */
+  follow(table: string, options?: FollowOptions): AsyncIterable<FollowedBatch>;
   removeSource(name: string): Promise<void>;
   /**
    * Copies what the source has buffered into a stored frame and returns its handle id. Open
@@ -254,6 +285,45 @@ class IngestClientImpl implements IngestClient {
       value: { url, stream, group, start, field },
     });
     return await this.#rpc.unary("addSource", { spec });
+  }
+
+  async *follow(table: string, options: FollowOptions = {}): AsyncIterable<FollowedBatch> {
+    checkCount("follow", "fromRow", options.fromRow);
+    checkCount("follow", "maxBatchRows", options.maxBatchRows, 1_000_000);
+    const signal = options.signal;
+    let fromRow = options.fromRow ?? 0;
+    let fromEnd = options.fromEnd ?? false;
+    let failures = 0;
+    while (!signal?.aborted) {
+      try {
+        const stream = this.#rpc.serverStream("follow", {
+          table,
+          fromRow: BigInt(fromRow),
+          fromEnd,
+          maxBatchRows: options.maxBatchRows ?? 0,
+        }, { ...(signal ? { signal } : {}), timeoutMs: Infinity });
+        for await (const message of stream) {
+          failures = 0;
+          // Resumed from here after a broken connection.
+          fromRow = Number(message.nextRow);
+          fromEnd = false;
+          yield {
+            table: tableFromIPC(message.arrowIpc),
+            rows: Number(message.rows),
+            firstRow: Number(message.firstRow),
+            nextRow: fromRow,
+            skippedRows: Number(message.skippedRows),
+          };
+        }
+        return;
+      } catch (error) {
+        if (signal?.aborted) return;
+        if (!(error instanceof UnavailableError)) throw error;
+        failures++;
+        const delay = Math.random() * Math.min(5000, 100 * 2 ** Math.min(failures, 10));
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   async listSources(): Promise<SourceInfo[]> {

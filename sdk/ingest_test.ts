@@ -47,6 +47,8 @@ async function startIngestServer() {
       sources.set(name, source);
       return Promise.resolve(source);
     },
+    // Follows are tested against the real service (tests/follow_test.ts).
+    async *follow() {},
     listSources() {
       return Promise.resolve({ sources: [...sources.values()] });
     },

@@ -74,12 +74,20 @@ export { connect, DEFAULT_ENDPOINT } from "./client.ts";
 export type { Client, ConnectOptions, ScanCsvOptions, UploadOptions } from "./client.ts";
 export { connectIngest, DEFAULT_INGEST_ENDPOINT } from "./ingest.ts";
 export type {
+  FollowedBatch,
+  FollowOptions,
   IngestClient,
   IngestConnectOptions,
+  JetStreamSourceOptions,
   NatsSourceOptions,
+  RedisSourceOptions,
+  RetentionOptions,
   SnapshotOptions,
   SourceInfo,
+  SourceOptions,
+  WebSocketSourceOptions,
 } from "./ingest.ts";
+export { type LiveBar, LiveBars, liveBars, type LiveBarsOptions } from "./live_bars.ts";
 export { RemoteLazyFrame } from "./lazy_frame.ts";
 export { SQLContext, type SqlFrame } from "./sql_context.ts";
 export { MAX_SERIES_VALUES, Series } from "./series.ts";

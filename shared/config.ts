@@ -270,6 +270,8 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
    * older than its age go. @default 1GiB, 604800
    */
   durableStream: { maxBytes: number; maxAgeSeconds: number };
+  /** Follows of live tables served at once (POLAROID_INGEST_MAX_FOLLOWS). @default 256 */
+  maxFollows: number;
   /** Source defaults, overridable per source. */
   maxBatchRows: number;
   maxBatchDelayMs: number;
@@ -375,6 +377,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
     maxBufferBytes: bytes(env, "POLAROID_INGEST_MAX_BUFFER_BYTES", 256 * MIB),
     outbound: parseAllowHosts(raw(env, "POLAROID_INGEST_ALLOW_HOSTS")),
     liveStore: liveStore(env),
+    maxFollows: int(env, "POLAROID_INGEST_MAX_FOLLOWS", 256, 0),
     durableStream: {
       maxBytes: bytes(env, "POLAROID_INGEST_STREAM_MAX_BYTES", GIB),
       maxAgeSeconds: int(env, "POLAROID_INGEST_STREAM_MAX_AGE_SECONDS", 604_800, 1),

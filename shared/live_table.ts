@@ -31,6 +31,18 @@ const SEGMENT = /\/seg-(\d{16})-(\d{16})\.arrow$/;
 
 /** Label of a segment's metadata holding the source offsets reached with it (JSON). */
 export const OFFSETS_LABEL = "offsets";
+/**
+ * Label of a segment's metadata holding the number of its first row since the table began
+ * (decimal): a position in the table that compaction and retention do not move.
+ */
+export const FIRST_ROW_LABEL = "first_row";
+
+/** The first row number of a segment's metadata, or undefined (a table older than it). */
+export function firstRowOf(meta: ObjectMeta | undefined): number | undefined {
+  const text = meta?.labels?.[FIRST_ROW_LABEL];
+  if (text === undefined || !/^\d{1,16}$/.test(text)) return undefined;
+  return Number(text);
+}
 
 /** Returns the name when it is a valid live table name; InvalidArgumentError otherwise. */
 export function validateLiveTableName(name: string, field = "table"): string {

@@ -13,6 +13,8 @@ import pl from "nodejs-polars";
 import { AlreadyExistsError, FailedPreconditionError } from "../../shared/errors.ts";
 import {
   consistentPrefix,
+  FIRST_ROW_LABEL,
+  firstRowOf,
   listSegments,
   liveTablePrefix,
   OFFSETS_LABEL,
@@ -71,6 +73,8 @@ type Resolved = Required<Pick<LiveWriterOptions, "store" | "tenant" | "table" | 
 interface Segment extends SegmentRef {
   rows: number;
   createdAtMs: number;
+  /** The number of its first row since the table began. */
+  firstRow: number;
 }
 
 /** The table's figures now. */
@@ -94,6 +98,9 @@ export class LiveWriter {
   #closed = new AbortController();
   #compacted = 0;
   #expired = 0;
+  /** The number the next appended row gets. */
+  #nextRow: number;
+  readonly #listeners = new Set<() => void>();
 
   private constructor(
     options: Resolved,
@@ -104,6 +111,8 @@ export class LiveWriter {
     this.#segments = segments;
     this.#offsets = offsets;
     this.#next = (segments.at(-1)?.last ?? -1) + 1;
+    const newest = segments.at(-1);
+    this.#nextRow = newest ? newest.firstRow + newest.rows : 0;
   }
 
   /**
@@ -126,10 +135,13 @@ export class LiveWriter {
     }
     const segments: Segment[] = [];
     let offsets: Record<string, string> = {};
+    let nextRow = 0;
     for (const segment of kept) {
       const meta = await store.head(segment.key);
       if (!meta) continue;
-      segments.push({ ...segment, rows: meta.rows, createdAtMs: meta.createdAtMs });
+      const firstRow = firstRowOf(meta) ?? nextRow;
+      segments.push({ ...segment, rows: meta.rows, createdAtMs: meta.createdAtMs, firstRow });
+      nextRow = firstRow + meta.rows;
       offsets = offsetsOf(meta);
     }
     return new LiveWriter(
@@ -147,6 +159,17 @@ export class LiveWriter {
       segments,
       offsets,
     );
+  }
+
+  /** The number the next committed row gets: the table's end, as a position. */
+  get nextRow(): number {
+    return this.#nextRow;
+  }
+
+  /** Calls `listener` after each commit until the returned function is called. */
+  onCommit(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** The offsets of the newest committed segment ({} for a new table). */
@@ -190,7 +213,10 @@ export class LiveWriter {
           schemaHash: "",
           planHash: "",
           format: "arrow-ipc",
-          labels: { [OFFSETS_LABEL]: JSON.stringify(offsets) },
+          labels: {
+            [OFFSETS_LABEL]: JSON.stringify(offsets),
+            [FIRST_ROW_LABEL]: String(this.#nextRow),
+          },
         });
         break;
       } catch (error) {
@@ -224,7 +250,10 @@ export class LiveWriter {
       modifiedAtMs: createdAtMs,
       rows: frame.height,
       createdAtMs,
+      firstRow: this.#nextRow,
     });
+    this.#nextRow += frame.height;
+    for (const listener of this.#listeners) listener();
     // Both are best effort: a failure leaves a valid table, tried again after the next append.
     await this.#compact().catch(() => {});
     await this.#expire().catch(() => {});
@@ -254,7 +283,10 @@ export class LiveWriter {
       schemaHash: "",
       planHash: "",
       format: "arrow-ipc",
-      labels: { [OFFSETS_LABEL]: JSON.stringify(this.#offsets) },
+      labels: {
+        [OFFSETS_LABEL]: JSON.stringify(this.#offsets),
+        [FIRST_ROW_LABEL]: String(run[0]!.firstRow),
+      },
     });
     // Readers now prefer the merged segment; the parts go.
     this.#segments.splice(start, run.length, {
@@ -265,6 +297,7 @@ export class LiveWriter {
       modifiedAtMs: this.#o.now(),
       rows: merged.height,
       createdAtMs,
+      firstRow: run[0]!.firstRow,
     });
     for (const segment of run) await this.#o.store.delete(segment.key);
     this.#compacted += run.length;

@@ -47,6 +47,8 @@ export function buildIngestService(
     const metrics = createIngestMetrics(metricsRegistry);
     const store = deps.store ?? (config.liveStore && await openStateStore(config.liveStore));
     const saved = store && new SavedSources(store);
+    /** The writer of each table this process writes, by "<tenant>/<table>". */
+    const writers = new Map<string, LiveWriter>();
     const sources = new SourceRegistry({
       maxSources: config.maxSources,
       maxSourcesPerTenant: config.maxSourcesPerTenant,
@@ -73,9 +75,13 @@ export function buildIngestService(
           ...(deps.timers ? { timers: deps.timers } : {}),
           ...(store && writer ? { live: { store, writer } } : {}),
         });
+        if (writer) writers.set(`${tenant}/${spec.table}`, writer);
         const close = async () => {
           await source.close();
           metrics.forget(tenant, spec.name);
+          if (writer && writers.get(`${tenant}/${spec.table}`) === writer) {
+            writers.delete(`${tenant}/${spec.table}`);
+          }
         };
         try {
           await saved?.save(tenant, spec);
@@ -124,7 +130,15 @@ export function buildIngestService(
       }
     })().catch(() => {});
     return {
-      bindings: [ingestServiceBinding(sources, upload)],
+      bindings: [
+        ingestServiceBinding(sources, upload, {
+          store,
+          maxFollows: config.maxFollows,
+          // A table written here wakes its followers at each commit; others are polled.
+          onCommit: (tenant, table, wake) =>
+            writers.get(`${tenant}/${table}`)?.onCommit(wake) ?? (() => {}),
+        }),
+      ],
       close: async () => {
         await sources.closeAll();
         if (!deps.store) await store?.close();

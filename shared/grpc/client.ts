@@ -53,7 +53,7 @@ function cancelSoon(call: { cancel(): void }): void {
 
 /** Options of one call. */
 export interface CallOptions {
-  /** Milliseconds from now; none means no deadline. */
+  /** Milliseconds from now; none: the client's default; Infinity: no deadline. */
   timeoutMs?: number;
   /** Aborts the call. */
   signal?: AbortSignal;
@@ -148,7 +148,10 @@ export class RpcClient<S extends ServiceDefinition> {
     const timeout = options.timeoutMs ?? this.#options.timeoutMs;
     return {
       metadata,
-      callOptions: timeout === undefined ? {} : { deadline: Date.now() + timeout },
+      // Infinity: no deadline (a follow runs until its caller ends it).
+      callOptions: timeout === undefined || timeout === Infinity
+        ? {}
+        : { deadline: Date.now() + timeout },
     };
   }
 

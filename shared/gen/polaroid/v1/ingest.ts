@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -221,6 +223,31 @@ export interface SnapshotSourceRequest {
 
 export interface SnapshotSourceResponse {
   handle?: HandleInfo | undefined;
+}
+
+export interface FollowRequest {
+  /** The live table, [a-z0-9][a-z0-9_-]{0,63}. */
+  table: string;
+  /**
+   * The row number (since the table began) to start at: a FollowResponse's next_row resumes
+   * a broken follow where it was.
+   */
+  fromRow: bigint;
+  /** Start at the table's end (only rows committed from now on); from_row is then ignored. */
+  fromEnd: boolean;
+  /** Rows per message at most (0: 65536; at most 1000000). */
+  maxBatchRows: number;
+}
+
+export interface FollowResponse {
+  /** One Arrow IPC stream of the rows (uncompressed). */
+  arrowIpc: Buffer;
+  rows: bigint;
+  /** The row number of the first row, and where to resume after this message. */
+  firstRow: bigint;
+  nextRow: bigint;
+  /** Rows between the position asked for and this message that retention removed unsent. */
+  skippedRows: bigint;
 }
 
 function createBaseNatsSource(): NatsSource {
@@ -2273,6 +2300,293 @@ export const SnapshotSourceResponse: MessageFns<SnapshotSourceResponse> = {
   },
 };
 
+function createBaseFollowRequest(): FollowRequest {
+  return { table: "", fromRow: 0n, fromEnd: false, maxBatchRows: 0 };
+}
+
+export const FollowRequest: MessageFns<FollowRequest> = {
+  encode(message: FollowRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.table !== "") {
+      writer.uint32(10).string(message.table);
+    }
+    if (message.fromRow !== 0n) {
+      if (BigInt.asUintN(64, message.fromRow) !== message.fromRow) {
+        throw new globalThis.Error("value provided for field message.fromRow of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.fromRow);
+    }
+    if (message.fromEnd !== false) {
+      writer.uint32(24).bool(message.fromEnd);
+    }
+    if (message.maxBatchRows !== 0) {
+      writer.uint32(32).uint32(message.maxBatchRows);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FollowRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFollowRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.table = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.fromRow = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fromEnd = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.maxBatchRows = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FollowRequest {
+    return {
+      table: isSet(object.table) ? globalThis.String(object.table) : "",
+      fromRow: isSet(object.fromRow) ? BigInt(object.fromRow) : isSet(object.from_row) ? BigInt(object.from_row) : 0n,
+      fromEnd: isSet(object.fromEnd)
+        ? globalThis.Boolean(object.fromEnd)
+        : isSet(object.from_end)
+        ? globalThis.Boolean(object.from_end)
+        : false,
+      maxBatchRows: isSet(object.maxBatchRows)
+        ? globalThis.Number(object.maxBatchRows)
+        : isSet(object.max_batch_rows)
+        ? globalThis.Number(object.max_batch_rows)
+        : 0,
+    };
+  },
+
+  toJSON(message: FollowRequest): unknown {
+    const obj: any = {};
+    if (message.table !== "") {
+      obj.table = message.table;
+    }
+    if (message.fromRow !== 0n) {
+      obj.fromRow = message.fromRow.toString();
+    }
+    if (message.fromEnd !== false) {
+      obj.fromEnd = message.fromEnd;
+    }
+    if (message.maxBatchRows !== 0) {
+      obj.maxBatchRows = Math.round(message.maxBatchRows);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FollowRequest>, I>>(base?: I): FollowRequest {
+    return FollowRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FollowRequest>, I>>(object: I): FollowRequest {
+    const message = createBaseFollowRequest();
+    message.table = object.table ?? "";
+    message.fromRow = (object.fromRow !== undefined && object.fromRow !== null) ? BigInt(object.fromRow) : 0n;
+    message.fromEnd = object.fromEnd ?? false;
+    message.maxBatchRows = object.maxBatchRows ?? 0;
+    return message;
+  },
+};
+
+function createBaseFollowResponse(): FollowResponse {
+  return { arrowIpc: Buffer.alloc(0), rows: 0n, firstRow: 0n, nextRow: 0n, skippedRows: 0n };
+}
+
+export const FollowResponse: MessageFns<FollowResponse> = {
+  encode(message: FollowResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.arrowIpc.length !== 0) {
+      writer.uint32(10).bytes(message.arrowIpc);
+    }
+    if (message.rows !== 0n) {
+      if (BigInt.asUintN(64, message.rows) !== message.rows) {
+        throw new globalThis.Error("value provided for field message.rows of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.rows);
+    }
+    if (message.firstRow !== 0n) {
+      if (BigInt.asUintN(64, message.firstRow) !== message.firstRow) {
+        throw new globalThis.Error("value provided for field message.firstRow of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.firstRow);
+    }
+    if (message.nextRow !== 0n) {
+      if (BigInt.asUintN(64, message.nextRow) !== message.nextRow) {
+        throw new globalThis.Error("value provided for field message.nextRow of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.nextRow);
+    }
+    if (message.skippedRows !== 0n) {
+      if (BigInt.asUintN(64, message.skippedRows) !== message.skippedRows) {
+        throw new globalThis.Error("value provided for field message.skippedRows of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.skippedRows);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FollowResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFollowResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.arrowIpc = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.rows = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.firstRow = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.nextRow = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.skippedRows = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FollowResponse {
+    return {
+      arrowIpc: isSet(object.arrowIpc)
+        ? Buffer.from(bytesFromBase64(object.arrowIpc))
+        : isSet(object.arrow_ipc)
+        ? Buffer.from(bytesFromBase64(object.arrow_ipc))
+        : Buffer.alloc(0),
+      rows: isSet(object.rows) ? BigInt(object.rows) : 0n,
+      firstRow: isSet(object.firstRow)
+        ? BigInt(object.firstRow)
+        : isSet(object.first_row)
+        ? BigInt(object.first_row)
+        : 0n,
+      nextRow: isSet(object.nextRow) ? BigInt(object.nextRow) : isSet(object.next_row) ? BigInt(object.next_row) : 0n,
+      skippedRows: isSet(object.skippedRows)
+        ? BigInt(object.skippedRows)
+        : isSet(object.skipped_rows)
+        ? BigInt(object.skipped_rows)
+        : 0n,
+    };
+  },
+
+  toJSON(message: FollowResponse): unknown {
+    const obj: any = {};
+    if (message.arrowIpc.length !== 0) {
+      obj.arrowIpc = base64FromBytes(message.arrowIpc);
+    }
+    if (message.rows !== 0n) {
+      obj.rows = message.rows.toString();
+    }
+    if (message.firstRow !== 0n) {
+      obj.firstRow = message.firstRow.toString();
+    }
+    if (message.nextRow !== 0n) {
+      obj.nextRow = message.nextRow.toString();
+    }
+    if (message.skippedRows !== 0n) {
+      obj.skippedRows = message.skippedRows.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FollowResponse>, I>>(base?: I): FollowResponse {
+    return FollowResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FollowResponse>, I>>(object: I): FollowResponse {
+    const message = createBaseFollowResponse();
+    message.arrowIpc = object.arrowIpc ?? Buffer.alloc(0);
+    message.rows = (object.rows !== undefined && object.rows !== null) ? BigInt(object.rows) : 0n;
+    message.firstRow = (object.firstRow !== undefined && object.firstRow !== null) ? BigInt(object.firstRow) : 0n;
+    message.nextRow = (object.nextRow !== undefined && object.nextRow !== null) ? BigInt(object.nextRow) : 0n;
+    message.skippedRows = (object.skippedRows !== undefined && object.skippedRows !== null)
+      ? BigInt(object.skippedRows)
+      : 0n;
+    return message;
+  },
+};
+
 /** Long-running connections to live feeds, micro-batched into Arrow. */
 export type IngestServiceService = typeof IngestServiceService;
 export const IngestServiceService = {
@@ -2316,6 +2630,19 @@ export const IngestServiceService = {
       Buffer.from(SnapshotSourceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SnapshotSourceResponse => SnapshotSourceResponse.decode(value),
   },
+  /**
+   * A live table's rows from a position on, then its new rows as they are committed, until
+   * the caller ends the call.
+   */
+  follow: {
+    path: "/polaroid.v1.IngestService/Follow" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: FollowRequest): Buffer => Buffer.from(FollowRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FollowRequest => FollowRequest.decode(value),
+    responseSerialize: (value: FollowResponse): Buffer => Buffer.from(FollowResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FollowResponse => FollowResponse.decode(value),
+  },
 } as const;
 
 export interface IngestServiceServer extends UntypedServiceImplementation {
@@ -2324,6 +2651,11 @@ export interface IngestServiceServer extends UntypedServiceImplementation {
   removeSource: handleUnaryCall<RemoveSourceRequest, RemoveSourceResponse>;
   /** Copies what a source has buffered into a new handle. */
   snapshotSource: handleUnaryCall<SnapshotSourceRequest, SnapshotSourceResponse>;
+  /**
+   * A live table's rows from a position on, then its new rows as they are committed, until
+   * the caller ends the call.
+   */
+  follow: handleServerStreamingCall<FollowRequest, FollowResponse>;
 }
 
 export interface IngestServiceClient extends Client {
@@ -2388,6 +2720,16 @@ export interface IngestServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SnapshotSourceResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * A live table's rows from a position on, then its new rows as they are committed, until
+   * the caller ends the call.
+   */
+  follow(request: FollowRequest, options?: Partial<CallOptions>): ClientReadableStream<FollowResponse>;
+  follow(
+    request: FollowRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<FollowResponse>;
 }
 
 export const IngestServiceClient = makeGenericClientConstructor(
@@ -2398,6 +2740,14 @@ export const IngestServiceClient = makeGenericClientConstructor(
   service: typeof IngestServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
