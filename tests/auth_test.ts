@@ -119,7 +119,7 @@ Deno.test({
         methods++;
       }
     }
-    assert.equal(methods, 25);
+    assert.equal(methods, 26);
     // A forged key and a JWT signed with another secret are no better.
     const forged = `${acme.key.slice(0, 16)}${"a".repeat(32)}`;
     for (
