@@ -97,15 +97,24 @@ export interface HandleStorePlan {
 }
 
 /**
- * With more than one worker, handles must be readable through any of them: the external
- * store on a directory made by `stateDir()`, unless POLAROID_HANDLE_STORE is set already
- * (then it is kept).
+ * Live tables need a state store: a directory made by `stateDir()`, unless POLAROID_STATE_DIR
+ * or POLAROID_S3_BUCKET is set already. With more than one worker, handles must also be
+ * readable through any of them: the external store there, unless POLAROID_HANDLE_STORE is set
+ * already (then it is kept).
  */
 export function planHandleStore(
   env: Readonly<Record<string, string | undefined>>,
   options: { workers: number; stateDir: () => string },
 ): HandleStorePlan {
-  if (options.workers <= 1) return { env: {} };
+  const storeSet = Boolean(env.POLAROID_STATE_DIR?.trim() || env.POLAROID_S3_BUCKET?.trim());
+  if (options.workers <= 1) {
+    if (storeSet) return { env: {} };
+    const stateDir = options.stateDir();
+    return {
+      env: { POLAROID_STATE_DIR: stateDir },
+      message: `live tables are kept in ${stateDir} (POLAROID_STATE_DIR, removed on stop)`,
+    };
+  }
   const configured = env.POLAROID_HANDLE_STORE?.trim();
   if (configured) {
     return {

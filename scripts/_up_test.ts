@@ -67,10 +67,18 @@ Deno.test("planPorts() plans the balancer's ports only with a balancer", () => {
   assert.equal(plan.ports.balancerHttp, WELL_KNOWN_PORTS.balancerHttp);
 });
 
-Deno.test("planHandleStore() shares an external store between several workers", () => {
+Deno.test("planHandleStore() gives live tables a store, and shares it between several workers", () => {
   let made = 0;
   const stateDir = () => `/tmp/state-${++made}`;
-  assert.deepEqual(planHandleStore({}, { workers: 1, stateDir }), { env: {} });
+  // One worker: a state directory for live tables only (handles stay in the worker).
+  assert.deepEqual(planHandleStore({}, { workers: 1, stateDir }).env, {
+    POLAROID_STATE_DIR: "/tmp/state-1",
+  });
+  assert.deepEqual(
+    planHandleStore({ POLAROID_STATE_DIR: "/kept" }, { workers: 1, stateDir }),
+    { env: {} },
+  );
+  made = 0;
   const shared = planHandleStore({}, { workers: 3, stateDir });
   assert.deepEqual(shared.env, {
     POLAROID_HANDLE_STORE: "external",

@@ -26,6 +26,8 @@
 
 import { type Cluster, REPO_ROOT, startCluster } from "./cluster.ts";
 import { runDemo } from "./demo.ts";
+import { runLiveDemo } from "./demo_live.ts";
+import { startTickFeed, type TickFeed } from "../examples/ws_feed.ts";
 import { type SecureCluster, secureCluster } from "./_secure_cluster.ts";
 import {
   banner,
@@ -93,6 +95,11 @@ async function main(args: readonly string[]): Promise<number> {
   }
   const removeStateDir = () =>
     stateDir ? Deno.remove(stateDir, { recursive: true }).catch(() => {}) : Promise.resolve();
+  // The demo's market-data feed, on loopback: the ingest service may connect there.
+  let feed: TickFeed | undefined;
+  if (flags.demo) feed = await startTickFeed({ ratePerSecond: 500 });
+  const allowHosts = [Deno.env.get("POLAROID_INGEST_ALLOW_HOSTS"), feed && "127.0.0.1"]
+    .filter(Boolean).join(",");
   try {
     cluster = await startCluster({
       quiet: false,
@@ -102,11 +109,16 @@ async function main(args: readonly string[]): Promise<number> {
       ports: ports.ports,
       workers,
       balancer: flags.workers !== undefined,
-      env: { ...store.env, ...secure?.env },
+      env: {
+        ...store.env,
+        ...secure?.env,
+        ...(allowHosts ? { POLAROID_INGEST_ALLOW_HOSTS: allowHosts } : {}),
+      },
       natsAuth: secure !== undefined,
     });
   } catch (error) {
     console.error((error as Error).message);
+    await feed?.stop();
     await removeStateDir();
     return 1;
   }
@@ -115,7 +127,10 @@ async function main(args: readonly string[]): Promise<number> {
     console.log(banner(cluster, logDir, secure));
     if (flags.demo) {
       const front = cluster.endpoints.balancer ?? cluster.endpoints.compute;
-      const demo = runDemo(front, secure ? await demoCredentials(secure) : {}).then(
+      const credentials = secure ? await demoCredentials(secure) : {};
+      const demo = runDemo(front, credentials).then(() =>
+        runLiveDemo({ compute: front, ingest: cluster!.endpoints.ingest }, feed!.url, credentials)
+      ).then(
         () => 0,
         (error) => {
           console.error(`demo failed: ${error instanceof Error ? error.stack : String(error)}`);
@@ -130,6 +145,7 @@ async function main(args: readonly string[]): Promise<number> {
     return await done.promise;
   } finally {
     await cluster.stop();
+    await feed?.stop();
     await removeStateDir();
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);

@@ -126,7 +126,11 @@ export async function waitForPartitions(
         }],
       });
       return listed?.partitions.length === partitions;
-    }, { timeoutMs, intervalMs: 50, what: `the ${partitions} partitions of ${topic} on ${bootstrap}` });
+    }, {
+      timeoutMs,
+      intervalMs: 50,
+      what: `the ${partitions} partitions of ${topic} on ${bootstrap}`,
+    });
   } finally {
     await admin.close().catch(() => {});
   }
