@@ -373,7 +373,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
     maxSources: int(env, "POLAROID_INGEST_MAX_SOURCES", 64, 1),
     maxSourcesPerTenant: int(env, "POLAROID_INGEST_MAX_SOURCES_PER_TENANT", 16, 1),
     maxBatchRows: int(env, "POLAROID_INGEST_MAX_BATCH_ROWS", 10_000, 1),
-    maxBatchDelayMs: int(env, "POLAROID_INGEST_MAX_BATCH_DELAY_MS", 250, 1),
+    maxBatchDelayMs: int(env, "POLAROID_INGEST_MAX_BATCH_DELAY_MS", 50, 1),
     maxBufferBytes: bytes(env, "POLAROID_INGEST_MAX_BUFFER_BYTES", 256 * MIB),
     outbound: parseAllowHosts(raw(env, "POLAROID_INGEST_ALLOW_HOSTS")),
     liveStore: liveStore(env),

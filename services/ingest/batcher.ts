@@ -311,21 +311,25 @@ export class Batcher {
     } catch {
       throw new Error("Cannot ingest message as it must be UTF-8 text: current value is not");
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new Error(
-        `Cannot ingest message as it must be JSON: ${
-          error instanceof Error ? error.message : error
-        }`,
-      );
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    // An object starts with "{" and ends with "}": checked here without parsing (the batch's
+    // parse checks the rest, and a batch Polars refuses is parsed message by message).
+    if (!looksLikeObject(text)) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        throw new Error(
+          `Cannot ingest message as it must be JSON: ${
+            error instanceof Error ? error.message : error
+          }`,
+        );
+      }
       const kind = value === null
         ? "null"
         : Array.isArray(value)
         ? "an array"
+        : typeof value === "object"
+        ? "an object with text around it"
         : `a ${typeof value}`;
       throw new Error(
         `Cannot ingest message as it must be a JSON object: current value is ${kind}`,
@@ -334,6 +338,19 @@ export class Batcher {
     // Raw line breaks can only be whitespace between tokens in valid JSON: one line per row.
     return /[\r\n]/.test(text) ? text.replace(/[\r\n]+/g, " ") : text;
   }
+}
+
+/** Whether the text's first and last characters other than whitespace are "{" and "}". */
+function looksLikeObject(text: string): boolean {
+  let first = 0;
+  let last = text.length - 1;
+  while (first <= last && isSpace(text.charCodeAt(first))) first++;
+  while (last > first && isSpace(text.charCodeAt(last))) last--;
+  return text.charCodeAt(first) === 0x7b && text.charCodeAt(last) === 0x7d && last > first;
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 /** A message's first REJECTION_TEXT characters (invalid UTF-8 replaced). */

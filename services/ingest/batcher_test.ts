@@ -245,3 +245,15 @@ Deno.test("Batcher with an output hands it each batch with every message's mark"
   assert.equal(batcher.stats().bufferedBytes, 0);
   assert.equal(batcher.stats().rows, 3);
 });
+
+Deno.test("Batcher: a message that only looks like an object is rejected when its batch is parsed", () => {
+  const { batcher } = setup();
+  assert.equal(batcher.push('{"a": 1}'), true);
+  assert.equal(batcher.push('{"a": 2,}'), true, "taken: the batch's parse checks it");
+  assert.equal(batcher.push('{"a": 3} {"a": 4}'), true);
+  batcher.flush();
+  const stats = batcher.stats();
+  assert.equal(stats.rejected, 2);
+  assert.match(stats.recentRejections[0]!.error, /must be JSON/);
+  assert.deepEqual(rows(batcher), [{ a: 1n }]);
+});

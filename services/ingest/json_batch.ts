@@ -49,6 +49,12 @@ function parseOneByOne(texts: readonly string[], schema?: pl.DataFrame): ParsedB
   let merged = schema;
   texts.forEach((text, index) => {
     try {
+      JSON.parse(text);
+    } catch (error) {
+      rejected.push({ index, error: `Cannot ingest message as it must be JSON: ${String(error)}` });
+      return;
+    }
+    try {
       const frame = readLines(text);
       merged = widen(merged, frame);
       frames.push(frame);
