@@ -6,9 +6,11 @@
  * @module
  */
 
-import { type Table, tableFromIPC } from "apache-arrow";
+import { Buffer } from "node:buffer";
+import { type Table, tableFromIPC, tableToIPC } from "apache-arrow";
 import { InternalError, UnavailableError } from "../shared/errors.ts";
 import {
+  type AppendRequest,
   IngestServiceService,
   type SourceInfo,
   type SourceSpec,
@@ -143,6 +145,29 @@ export interface FollowedBatch {
   skippedRows: number;
 }
 
+/** Options of `append()`. */
+export interface AppendOptions {
+  /**
+   * An idempotent producer: its name and this call's sequence number (increasing, from 1).
+   * A call whose sequence the table committed before appends nothing (`duplicate`), so a
+   * producer may retry a call whose answer it lost. @default none
+   */
+  producer?: { id: string; sequence: number | bigint };
+}
+
+/** What `append()` did. */
+export interface AppendResult {
+  rows: number;
+  /** The row number of the first row appended, and the table's end after it. */
+  firstRow: number;
+  nextRow: number;
+  /** The producer's sequence was committed before: nothing was appended. */
+  duplicate: boolean;
+}
+
+/** Rows sent per Append message at most (the call commits them together). */
+const APPEND_CHUNK_ROWS = 65_536;
+
 /** Options of `snapshot()`. */
 export interface SnapshotOptions {
   /** Idle time to live of the stored frame. @default the server's */
@@ -167,6 +192,16 @@ export interface IngestClient extends AsyncDisposable {
   /** Starts a Redis Streams source (the ingest service needs a state store). */
   addRedisSource(options: RedisSourceOptions): Promise<SourceInfo>;
   listSources(): Promise<SourceInfo[]>;
+  /**
+   * Appends rows to a live table that no source writes: an apache-arrow Table, or plain
+   * objects (sent as JSON; bigints stay exact). They are committed together, durably, before
+   * this resolves; a call that fails commits nothing.
+   */
+  append(
+    table: string,
+    rows: Table | readonly Record<string, unknown>[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /**
    * A live table's rows from a position on, then its new rows as they are committed, as
    * Arrow batches, until `signal` aborts. A broken connection is made again (with backoff)
@@ -326,6 +361,64 @@ class IngestClientImpl implements IngestClient {
     }
   }
 
+  async append(
+    table: string,
+    rows: Table | readonly Record<string, unknown>[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    const producer = options.producer;
+    if (producer !== undefined) {
+      const sequence = BigInt(producer.sequence);
+      if (typeof producer.id !== "string" || producer.id === "" || sequence < 1n) {
+        throw new TypeError(
+          "Cannot append as 'producer' must have a non-empty 'id' and a 'sequence' of at least 1",
+        );
+      }
+    }
+    if (Array.isArray(rows)) {
+      const bad = (rows as unknown[]).findIndex((row) =>
+        row === null || typeof row !== "object" || Array.isArray(row)
+      );
+      if (bad >= 0) {
+        throw new TypeError(
+          `Cannot append as each row must be a plain object: row ${bad} is ${
+            JSON.stringify(rows[bad])?.slice(0, 80)
+          }`,
+        );
+      }
+    }
+    const head = {
+      table,
+      producerId: producer?.id ?? "",
+      sequence: producer === undefined ? 0n : BigInt(producer.sequence),
+    };
+    async function* messages(): AsyncGenerator<AppendRequest> {
+      if (Array.isArray(rows)) {
+        const list = rows as readonly Record<string, unknown>[];
+        if (list.length === 0) yield { ...head, rows: undefined };
+        for (let i = 0; i < list.length; i += APPEND_CHUNK_ROWS) {
+          const text = list.slice(i, i + APPEND_CHUNK_ROWS).map(jsonLine).join("\n");
+          yield { ...head, rows: { $case: "jsonRows" as const, value: text } };
+        }
+      } else {
+        const arrow = rows as Table;
+        if (arrow.numRows === 0) yield { ...head, rows: undefined };
+        for (let i = 0; i < arrow.numRows; i += APPEND_CHUNK_ROWS) {
+          const ipc = tableToIPC(arrow.slice(i, i + APPEND_CHUNK_ROWS), "stream");
+          const value = Buffer.from(ipc.buffer, ipc.byteOffset, ipc.byteLength);
+          yield { ...head, rows: { $case: "arrowIpc" as const, value } };
+        }
+      }
+    }
+    const response = await this.#rpc.clientStream("append", messages());
+    return {
+      rows: Number(response.rows),
+      firstRow: Number(response.firstRow),
+      nextRow: Number(response.nextRow),
+      duplicate: response.duplicate,
+    };
+  }
+
   async listSources(): Promise<SourceInfo[]> {
     return (await this.#rpc.unary("listSources", {})).sources;
   }
@@ -357,6 +450,15 @@ class IngestClientImpl implements IngestClient {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** One row as a line of JSON: bigints as their digits, dates as ISO text. */
+function jsonLine(row: Record<string, unknown>): string {
+  const mark = "\u0000bigint:";
+  return JSON.stringify(
+    row,
+    (_key, value: unknown) => typeof value === "bigint" ? `${mark}${value}` : value,
+  ).replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
 }
 
 /** The spec of a source of `kind` with the options every kind takes, checked. */

@@ -47,8 +47,10 @@ async function startIngestServer() {
       sources.set(name, source);
       return Promise.resolve(source);
     },
-    // Follows are tested against the real service (tests/follow_test.ts).
+    // Follows and appends are tested against the real service (tests/follow_test.ts,
+    // tests/append_test.ts).
     async *follow() {},
+    append: () => Promise.reject(new NotFoundError("no tables here")),
     listSources() {
       return Promise.resolve({ sources: [...sources.values()] });
     },

@@ -272,6 +272,8 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
   durableStream: { maxBytes: number; maxAgeSeconds: number };
   /** Follows of live tables served at once (POLAROID_INGEST_MAX_FOLLOWS). @default 256 */
   maxFollows: number;
+  /** Bytes one Append call may send (POLAROID_INGEST_MAX_APPEND_BYTES). @default 256MiB */
+  maxAppendBytes: number;
   /** Source defaults, overridable per source. */
   maxBatchRows: number;
   maxBatchDelayMs: number;
@@ -378,6 +380,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
     outbound: parseAllowHosts(raw(env, "POLAROID_INGEST_ALLOW_HOSTS")),
     liveStore: liveStore(env),
     maxFollows: int(env, "POLAROID_INGEST_MAX_FOLLOWS", 256, 0),
+    maxAppendBytes: bytes(env, "POLAROID_INGEST_MAX_APPEND_BYTES", 256 * MIB),
     durableStream: {
       maxBytes: bytes(env, "POLAROID_INGEST_STREAM_MAX_BYTES", GIB),
       maxAgeSeconds: int(env, "POLAROID_INGEST_STREAM_MAX_AGE_SECONDS", 604_800, 1),

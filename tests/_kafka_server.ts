@@ -60,6 +60,12 @@ function serverProperties(port: number, controllerPort: number, dataDir: string)
     "share.coordinator.state.topic.replication.factor=1",
     "share.coordinator.state.topic.min.isr=1",
     "group.initial.rebalance.delay.ms=0",
+    // The new consumer group protocol (KIP-848, groupProtocol "consumer") heartbeats every 5 s
+    // by default, and at least that: rebalances would take seconds.
+    "group.consumer.min.heartbeat.interval.ms=500",
+    "group.consumer.heartbeat.interval.ms=500",
+    "group.consumer.min.session.timeout.ms=6000",
+    "group.consumer.session.timeout.ms=10000",
     "",
   ].join("\n");
 }
@@ -86,7 +92,8 @@ async function servesMetadata(bootstrap: string): Promise<boolean> {
     clientId: "polaroid-kafka-probe",
     bootstrapBrokers: [bootstrap],
     retries: 0,
-    timeout: 2_000,
+    connectTimeout: 2_000,
+    requestTimeout: 2_000,
   });
   try {
     const metadata = await admin.metadata({ topics: [] });
@@ -112,7 +119,8 @@ export async function waitForPartitions(
     clientId: "polaroid-kafka-topic-probe",
     bootstrapBrokers: [bootstrap],
     retries: 0,
-    timeout: 2_000,
+    connectTimeout: 2_000,
+    requestTimeout: 2_000,
   });
   try {
     await waitFor(async () => {

@@ -119,7 +119,7 @@ Deno.test({
         methods++;
       }
     }
-    assert.equal(methods, 26);
+    assert.equal(methods, 27);
     // A forged key and a JWT signed with another secret are no better.
     const forged = `${acme.key.slice(0, 16)}${"a".repeat(32)}`;
     for (

@@ -129,12 +129,28 @@ Deno.test({
     );
     const admin = new Admin({ clientId: "kafka-test-admin", bootstrapBrokers: [kafka.bootstrap] });
     const send = producer(kafka);
+    // What a step opened, closed (newest first) when it ends, passed or failed: a client left
+    // open would fail later steps (and the broker restart) with its errors.
     const closers: (() => Promise<unknown>)[] = [];
-    try {
-      await t.step({
-        name: "100 keyed JSON messages in 3 partitions, read by a group with manual commits",
+    const closeAll = async () => {
+      for (let close = closers.pop(); close; close = closers.pop()) await close().catch(() => {});
+    };
+    const step = (name: string, fn: () => Promise<void>) =>
+      t.step({
+        name,
         ...INTEGRATION,
         fn: async () => {
+          try {
+            await fn();
+          } finally {
+            await closeAll();
+          }
+        },
+      });
+    try {
+      await step(
+        "100 keyed JSON messages in 3 partitions, read by a group with manual commits",
+        async () => {
           const created = await admin.createTopics({
             topics: ["events"],
             partitions: 3,
@@ -229,68 +245,62 @@ Deno.test({
           await more.close();
           await again.close();
         },
+      );
+
+      await step("starts at the latest offset and at a timestamp", async () => {
+        await createTopic(kafka.bootstrap, "starts", 3);
+        await send.send({ messages: events(0, 30, "starts") });
+        await delay(5);
+        const mark = BigInt(Date.now());
+        await delay(5);
+        await send.send({ messages: events(30, 30, "starts") });
+
+        const byTime = consumer(kafka, "by-time");
+        closers.push(() => byTime.close(true));
+        const at = await byTime.listOffsets({ topics: ["starts"], timestamp: mark });
+        const offsets = at.get("starts")!.map((offset, partition) => ({
+          topic: "starts",
+          partition,
+          offset,
+        }));
+        const fromTime = await byTime.consume({
+          topics: ["starts"],
+          mode: "manual",
+          offsets,
+          autocommit: false,
+        });
+        closers.push(() => fromTime.close());
+        const later = await take(fromTime, 30);
+        assert.deepEqual(
+          later.map((m) => m.value.i).sort((a, b) => a - b),
+          Array.from({ length: 30 }, (_, n) => 30 + n),
+        );
+        assert.ok(later.every((m) => m.timestamp >= mark));
+        await fromTime.close();
+        await byTime.close();
+
+        const latest = consumer(kafka, "latest");
+        closers.push(() => latest.close(true));
+        const tail = await latest.consume({
+          topics: ["starts"],
+          mode: "latest",
+          autocommit: false,
+        });
+        closers.push(() => tail.close());
+        await waitFor(
+          () => latest.assignments?.[0]?.partitions.length === 3 && tail.offsetsToFetch.size === 3,
+          { what: "the latest consumer's assignment" },
+        );
+        const next = take(tail, 1);
+        await send.send({ messages: events(60, 1, "starts") });
+        assert.equal((await next)[0]!.value.i, 60);
+        await tail.close();
+        await latest.close();
       });
 
-      await t.step({
-        name: "starts at the latest offset and at a timestamp",
-        ...INTEGRATION,
-        fn: async () => {
-          await createTopic(kafka.bootstrap, "starts", 3);
-          await send.send({ messages: events(0, 30, "starts") });
-          await delay(5);
-          const mark = BigInt(Date.now());
-          await delay(5);
-          await send.send({ messages: events(30, 30, "starts") });
-
-          const byTime = consumer(kafka, "by-time");
-          closers.push(() => byTime.close(true));
-          const at = await byTime.listOffsets({ topics: ["starts"], timestamp: mark });
-          const offsets = at.get("starts")!.map((offset, partition) => ({
-            topic: "starts",
-            partition,
-            offset,
-          }));
-          const fromTime = await byTime.consume({
-            topics: ["starts"],
-            mode: "manual",
-            offsets,
-            autocommit: false,
-          });
-          closers.push(() => fromTime.close());
-          const later = await take(fromTime, 30);
-          assert.deepEqual(
-            later.map((m) => m.value.i).sort((a, b) => a - b),
-            Array.from({ length: 30 }, (_, n) => 30 + n),
-          );
-          assert.ok(later.every((m) => m.timestamp >= mark));
-          await fromTime.close();
-          await byTime.close();
-
-          const latest = consumer(kafka, "latest");
-          closers.push(() => latest.close(true));
-          const tail = await latest.consume({
-            topics: ["starts"],
-            mode: "latest",
-            autocommit: false,
-          });
-          closers.push(() => tail.close());
-          await waitFor(
-            () =>
-              latest.assignments?.[0]?.partitions.length === 3 && tail.offsetsToFetch.size === 3,
-            { what: "the latest consumer's assignment" },
-          );
-          const next = take(tail, 1);
-          await send.send({ messages: events(60, 1, "starts") });
-          assert.equal((await next)[0]!.value.i, 60);
-          await tail.close();
-          await latest.close();
-        },
-      });
-
-      await t.step({
-        name: "pause() stops fetching, resume() goes on; members joining and leaving rebalance",
-        ...INTEGRATION,
-        fn: async () => {
+      await step(
+        "pause() stops fetching, resume() goes on; members joining and leaving rebalance",
+        async () => {
           await createTopic(kafka.bootstrap, "flow", 3);
           for (let batch = 0; batch < 6; batch++) {
             await send.send({ messages: events(batch * 10, 10, "flow") });
@@ -337,11 +347,13 @@ Deno.test({
           closers.push(() => b.close());
           const owned = (c: Consumer<string, Event, Buffer, Buffer>) =>
             c.assignments?.flatMap((x) => x.partitions) ?? [];
-          await waitFor(() => owned(first).length > 0 && owned(second).length > 0, {
-            timeoutMs: 20_000,
-            what: "both members to own partitions",
-          });
-          assert.deepEqual([...owned(first), ...owned(second)].sort(), [0, 1, 2]);
+          // Each member applies its SyncGroup answer on its own: wait until both did.
+          await waitFor(
+            () =>
+              owned(first).length > 0 && owned(second).length > 0 &&
+              [...owned(first), ...owned(second)].sort().join() === "0,1,2",
+            { timeoutMs: 20_000, what: "both members to own partitions, none twice" },
+          );
           assert.ok(seen.includes("rebalance"), seen.join(", "));
           await b.close();
           await second.close();
@@ -360,30 +372,26 @@ Deno.test({
           await a.close();
           await first.close();
         },
-      });
+      );
 
-      await t.step({
-        name: "a broker started again on the same port serves new clients",
-        ...INTEGRATION,
-        fn: async () => {
-          const port = kafka.port;
-          await kafka.stop();
-          kafka = await startKafkaServer({ port });
-          assert.equal(kafka.bootstrap, `127.0.0.1:${port}`);
-          const fresh = new Admin({
-            clientId: "kafka-test-again",
-            bootstrapBrokers: [kafka.bootstrap],
-          });
-          try {
-            await fresh.createTopics({ topics: ["again"], partitions: 1, replicas: 1 });
-            assert.deepEqual(await fresh.listTopics(), ["again"], "a fresh log directory");
-          } finally {
-            await fresh.close();
-          }
-        },
+      await step("a broker started again on the same port serves new clients", async () => {
+        const port = kafka.port;
+        await kafka.stop();
+        kafka = await startKafkaServer({ port });
+        assert.equal(kafka.bootstrap, `127.0.0.1:${port}`);
+        const fresh = new Admin({
+          clientId: "kafka-test-again",
+          bootstrapBrokers: [kafka.bootstrap],
+        });
+        try {
+          await fresh.createTopics({ topics: ["again"], partitions: 1, replicas: 1 });
+          assert.deepEqual(await fresh.listTopics(), ["again"], "a fresh log directory");
+        } finally {
+          await fresh.close();
+        }
       });
     } finally {
-      for (const close of closers.reverse()) await close().catch(() => {});
+      await closeAll();
       await send.close().catch(() => {});
       await admin.close().catch(() => {});
       await kafka.stop();

@@ -197,6 +197,26 @@ export class LiveWriter {
     return run;
   }
 
+  /**
+   * Appends `frame` with the offsets `next` makes of the table's offsets at its turn (after
+   * the appends before it); `next` answering undefined skips it. Resolves with the number of
+   * its first row, or undefined when skipped.
+   */
+  appendWith(
+    frame: pl.DataFrame,
+    next: (offsets: Readonly<Record<string, string>>) => Record<string, string> | undefined,
+  ): Promise<{ firstRow: number } | undefined> {
+    const run = this.#tail.then(async () => {
+      const offsets = next(this.#offsets);
+      if (offsets === undefined) return undefined;
+      const firstRow = this.#nextRow;
+      await this.#append(frame, offsets);
+      return { firstRow };
+    });
+    this.#tail = run.then(() => {}, () => {});
+    return run;
+  }
+
   async #append(frame: pl.DataFrame, offsets: Record<string, string>): Promise<void> {
     if (this.#stopped) throw this.#stopped;
     const number = this.#next;

@@ -108,6 +108,10 @@ export class SourceRegistry {
   }
 
   /** The name of the tenant's source writing `table`, if any. */
+  tableOwner(tenant: string, table: string): string | undefined {
+    return this.#tableOwner(tenant, table);
+  }
+
   #tableOwner(tenant: string, table: string): string | undefined {
     return this.#tables.get(`${tenant}/${table}`);
   }

@@ -16,6 +16,7 @@ import {
 import { validateLiveTableName } from "../../shared/live_table.ts";
 import type { StateStore } from "../../shared/state_store/store.ts";
 import { followTable } from "./follow.ts";
+import { type AppendDeps, appendHandler } from "./append.ts";
 
 /** Stores a snapshot (Arrow IPC) as a new handle of the tenant. */
 export type Uploader = (
@@ -43,6 +44,15 @@ export function ingestServiceBinding(
   registry: SourceRegistry,
   upload: Uploader,
   follows: FollowDeps = { store: undefined, onCommit: () => () => {}, maxFollows: 0 },
+  appends: AppendDeps = {
+    writer: () =>
+      Promise.reject(
+        new FailedPreconditionError(
+          "Cannot append to a live table as the ingest service has no state store (POLAROID_STATE_DIR or POLAROID_S3_BUCKET)",
+        ),
+      ),
+    maxBytes: 0,
+  },
 ): ServiceBinding {
   let following = 0;
   return bind(IngestServiceService, {
@@ -65,6 +75,7 @@ export function ingestServiceBinding(
       ctx.log.handle = handle.id;
       return { handle };
     },
+    append: appendHandler(appends),
     async *follow(request, ctx) {
       const table = validateLiveTableName(request.table, "table");
       ctx.log.table = table;

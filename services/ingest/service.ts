@@ -7,6 +7,7 @@
  */
 
 import { clientTls } from "../../shared/config_tls.ts";
+import { FailedPreconditionError } from "../../shared/errors.ts";
 import type { IngestConfig } from "../../shared/config.ts";
 import type { Retention } from "../../shared/gen/polaroid/v1/ingest.ts";
 import type { NatsConnection } from "../../shared/nats.ts";
@@ -49,6 +50,8 @@ export function buildIngestService(
     const saved = store && new SavedSources(store);
     /** The writer of each table this process writes, by "<tenant>/<table>". */
     const writers = new Map<string, LiveWriter>();
+    /** The writers of tables producers append to (opened once each). */
+    const appendWriters = new Map<string, Promise<LiveWriter>>();
     const sources = new SourceRegistry({
       maxSources: config.maxSources,
       maxSourcesPerTenant: config.maxSourcesPerTenant,
@@ -75,7 +78,18 @@ export function buildIngestService(
           ...(deps.timers ? { timers: deps.timers } : {}),
           ...(store && writer ? { live: { store, writer } } : {}),
         });
-        if (writer) writers.set(`${tenant}/${spec.table}`, writer);
+        if (writer) {
+          if (writers.has(`${tenant}/${spec.table}`)) {
+            await source.close();
+            throw new FailedPreconditionError(
+              `Cannot add source as 'spec.table' is appended to by producers (Append): a table has one writer: current value is ${
+                JSON.stringify(spec.table)
+              }`,
+              { metadata: { field: "spec.table" } },
+            );
+          }
+          writers.set(`${tenant}/${spec.table}`, writer);
+        }
         const close = async () => {
           await source.close();
           metrics.forget(tenant, spec.name);
@@ -137,6 +151,35 @@ export function buildIngestService(
           // A table written here wakes its followers at each commit; others are polled.
           onCommit: (tenant, table, wake) =>
             writers.get(`${tenant}/${table}`)?.onCommit(wake) ?? (() => {}),
+        }, {
+          maxBytes: config.maxAppendBytes,
+          writer: (tenant, table) => {
+            if (!store) {
+              throw new FailedPreconditionError(
+                "Cannot append to a live table as the ingest service has no state store (POLAROID_STATE_DIR or POLAROID_S3_BUCKET)",
+              );
+            }
+            const owner = sources.tableOwner(tenant, table);
+            if (owner !== undefined) {
+              throw new FailedPreconditionError(
+                `Cannot append to live table ${JSON.stringify(table)} as source ${
+                  JSON.stringify(owner)
+                } writes it: a table has one writer`,
+                { metadata: { table } },
+              );
+            }
+            const key = `${tenant}/${table}`;
+            let opening = appendWriters.get(key);
+            if (!opening) {
+              opening = LiveWriter.open({ store, tenant, table }).then((writer) => {
+                writers.set(key, writer);
+                return writer;
+              });
+              opening.catch(() => appendWriters.delete(key));
+              appendWriters.set(key, opening);
+            }
+            return opening;
+          },
         }),
       ],
       close: async () => {

@@ -45,6 +45,7 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   "/polaroid.v1.IngestService/RemoveSource": "write",
   "/polaroid.v1.IngestService/SnapshotSource": "write",
   "/polaroid.v1.IngestService/Follow": "read",
+  "/polaroid.v1.IngestService/Append": "write",
   "/polaroid.v1.JobService/SubmitJob": "write",
   "/polaroid.v1.JobService/GetJob": "read",
   "/polaroid.v1.JobService/WatchJob": "read",
@@ -100,5 +101,6 @@ export const AUDITED_METHODS: Readonly<Record<string, string>> = {
   "/polaroid.v1.IngestService/RemoveSource": "source.remove",
   "/polaroid.v1.IngestService/SnapshotSource": "handle.create",
   "/polaroid.v1.IngestService/Follow": "table.read",
+  "/polaroid.v1.IngestService/Append": "table.append",
   "/polaroid.v1.JobService/SubmitJob": "job.submit",
 };

@@ -13,6 +13,8 @@ import {
   type ClientOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type ClientWritableStream,
+  type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -248,6 +250,39 @@ export interface FollowResponse {
   nextRow: bigint;
   /** Rows between the position asked for and this message that retention removed unsent. */
   skippedRows: bigint;
+}
+
+export interface AppendRequest {
+  /**
+   * The live table ([a-z0-9][a-z0-9_-]{0,63}), not written by a source; read from the first
+   * message.
+   */
+  table: string;
+  rows?:
+    | //
+    /** One Arrow IPC stream. */
+    { $case: "arrowIpc"; value: Buffer }
+    | //
+    /** JSON objects, one per line. */
+    { $case: "jsonRows"; value: string }
+    | undefined;
+  /**
+   * An idempotent producer (read from the first message): its name, and this call's
+   * sequence number, increasing. A call whose sequence the table has committed for the
+   * producer already is answered as a duplicate and appends nothing (a retry after a lost
+   * answer).
+   */
+  producerId: string;
+  sequence: bigint;
+}
+
+export interface AppendResponse {
+  rows: bigint;
+  /** The row number of the first row appended, and the table's end after it. */
+  firstRow: bigint;
+  nextRow: bigint;
+  /** The producer's sequence was committed before: nothing was appended. */
+  duplicate: boolean;
 }
 
 function createBaseNatsSource(): NatsSource {
@@ -2587,6 +2622,296 @@ export const FollowResponse: MessageFns<FollowResponse> = {
   },
 };
 
+function createBaseAppendRequest(): AppendRequest {
+  return { table: "", rows: undefined, producerId: "", sequence: 0n };
+}
+
+export const AppendRequest: MessageFns<AppendRequest> = {
+  encode(message: AppendRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.table !== "") {
+      writer.uint32(10).string(message.table);
+    }
+    switch (message.rows?.$case) {
+      case "arrowIpc":
+        writer.uint32(18).bytes(message.rows.value);
+        break;
+      case "jsonRows":
+        writer.uint32(26).string(message.rows.value);
+        break;
+    }
+    if (message.producerId !== "") {
+      writer.uint32(34).string(message.producerId);
+    }
+    if (message.sequence !== 0n) {
+      if (BigInt.asUintN(64, message.sequence) !== message.sequence) {
+        throw new globalThis.Error("value provided for field message.sequence of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.sequence);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AppendRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAppendRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.table = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rows = { $case: "arrowIpc", value: Buffer.from(reader.bytes()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rows = { $case: "jsonRows", value: reader.string() };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.producerId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.sequence = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AppendRequest {
+    return {
+      table: isSet(object.table) ? globalThis.String(object.table) : "",
+      rows: isSet(object.arrowIpc)
+        ? { $case: "arrowIpc", value: Buffer.from(bytesFromBase64(object.arrowIpc)) }
+        : isSet(object.arrow_ipc)
+        ? { $case: "arrowIpc", value: Buffer.from(bytesFromBase64(object.arrow_ipc)) }
+        : isSet(object.jsonRows)
+        ? { $case: "jsonRows", value: globalThis.String(object.jsonRows) }
+        : isSet(object.json_rows)
+        ? { $case: "jsonRows", value: globalThis.String(object.json_rows) }
+        : undefined,
+      producerId: isSet(object.producerId)
+        ? globalThis.String(object.producerId)
+        : isSet(object.producer_id)
+        ? globalThis.String(object.producer_id)
+        : "",
+      sequence: isSet(object.sequence) ? BigInt(object.sequence) : 0n,
+    };
+  },
+
+  toJSON(message: AppendRequest): unknown {
+    const obj: any = {};
+    if (message.table !== "") {
+      obj.table = message.table;
+    }
+    if (message.rows?.$case === "arrowIpc") {
+      obj.arrowIpc = base64FromBytes(message.rows.value);
+    } else if (message.rows?.$case === "jsonRows") {
+      obj.jsonRows = message.rows.value;
+    }
+    if (message.producerId !== "") {
+      obj.producerId = message.producerId;
+    }
+    if (message.sequence !== 0n) {
+      obj.sequence = message.sequence.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AppendRequest>, I>>(base?: I): AppendRequest {
+    return AppendRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AppendRequest>, I>>(object: I): AppendRequest {
+    const message = createBaseAppendRequest();
+    message.table = object.table ?? "";
+    switch (object.rows?.$case) {
+      case "arrowIpc": {
+        if (object.rows?.value !== undefined && object.rows?.value !== null) {
+          message.rows = { $case: "arrowIpc", value: object.rows.value };
+        }
+        break;
+      }
+      case "jsonRows": {
+        if (object.rows?.value !== undefined && object.rows?.value !== null) {
+          message.rows = { $case: "jsonRows", value: object.rows.value };
+        }
+        break;
+      }
+    }
+    message.producerId = object.producerId ?? "";
+    message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
+    return message;
+  },
+};
+
+function createBaseAppendResponse(): AppendResponse {
+  return { rows: 0n, firstRow: 0n, nextRow: 0n, duplicate: false };
+}
+
+export const AppendResponse: MessageFns<AppendResponse> = {
+  encode(message: AppendResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rows !== 0n) {
+      if (BigInt.asUintN(64, message.rows) !== message.rows) {
+        throw new globalThis.Error("value provided for field message.rows of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.rows);
+    }
+    if (message.firstRow !== 0n) {
+      if (BigInt.asUintN(64, message.firstRow) !== message.firstRow) {
+        throw new globalThis.Error("value provided for field message.firstRow of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.firstRow);
+    }
+    if (message.nextRow !== 0n) {
+      if (BigInt.asUintN(64, message.nextRow) !== message.nextRow) {
+        throw new globalThis.Error("value provided for field message.nextRow of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.nextRow);
+    }
+    if (message.duplicate !== false) {
+      writer.uint32(32).bool(message.duplicate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AppendResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAppendResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.rows = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.firstRow = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.nextRow = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.duplicate = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AppendResponse {
+    return {
+      rows: isSet(object.rows) ? BigInt(object.rows) : 0n,
+      firstRow: isSet(object.firstRow)
+        ? BigInt(object.firstRow)
+        : isSet(object.first_row)
+        ? BigInt(object.first_row)
+        : 0n,
+      nextRow: isSet(object.nextRow) ? BigInt(object.nextRow) : isSet(object.next_row) ? BigInt(object.next_row) : 0n,
+      duplicate: isSet(object.duplicate) ? globalThis.Boolean(object.duplicate) : false,
+    };
+  },
+
+  toJSON(message: AppendResponse): unknown {
+    const obj: any = {};
+    if (message.rows !== 0n) {
+      obj.rows = message.rows.toString();
+    }
+    if (message.firstRow !== 0n) {
+      obj.firstRow = message.firstRow.toString();
+    }
+    if (message.nextRow !== 0n) {
+      obj.nextRow = message.nextRow.toString();
+    }
+    if (message.duplicate !== false) {
+      obj.duplicate = message.duplicate;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AppendResponse>, I>>(base?: I): AppendResponse {
+    return AppendResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AppendResponse>, I>>(object: I): AppendResponse {
+    const message = createBaseAppendResponse();
+    message.rows = (object.rows !== undefined && object.rows !== null) ? BigInt(object.rows) : 0n;
+    message.firstRow = (object.firstRow !== undefined && object.firstRow !== null) ? BigInt(object.firstRow) : 0n;
+    message.nextRow = (object.nextRow !== undefined && object.nextRow !== null) ? BigInt(object.nextRow) : 0n;
+    message.duplicate = object.duplicate ?? false;
+    return message;
+  },
+};
+
 /** Long-running connections to live feeds, micro-batched into Arrow. */
 export type IngestServiceService = typeof IngestServiceService;
 export const IngestServiceService = {
@@ -2643,6 +2968,19 @@ export const IngestServiceService = {
     responseSerialize: (value: FollowResponse): Buffer => Buffer.from(FollowResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): FollowResponse => FollowResponse.decode(value),
   },
+  /**
+   * Producers push rows into a live table: every row of one call is committed as one segment
+   * when the call ends (a call that breaks commits nothing), then answered.
+   */
+  append: {
+    path: "/polaroid.v1.IngestService/Append" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: AppendRequest): Buffer => Buffer.from(AppendRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AppendRequest => AppendRequest.decode(value),
+    responseSerialize: (value: AppendResponse): Buffer => Buffer.from(AppendResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AppendResponse => AppendResponse.decode(value),
+  },
 } as const;
 
 export interface IngestServiceServer extends UntypedServiceImplementation {
@@ -2656,6 +2994,11 @@ export interface IngestServiceServer extends UntypedServiceImplementation {
    * the caller ends the call.
    */
   follow: handleServerStreamingCall<FollowRequest, FollowResponse>;
+  /**
+   * Producers push rows into a live table: every row of one call is committed as one segment
+   * when the call ends (a call that breaks commits nothing), then answered.
+   */
+  append: handleClientStreamingCall<AppendRequest, AppendResponse>;
 }
 
 export interface IngestServiceClient extends Client {
@@ -2730,6 +3073,24 @@ export interface IngestServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<FollowResponse>;
+  /**
+   * Producers push rows into a live table: every row of one call is committed as one segment
+   * when the call ends (a call that breaks commits nothing), then answered.
+   */
+  append(callback: (error: ServiceError | null, response: AppendResponse) => void): ClientWritableStream<AppendRequest>;
+  append(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AppendResponse) => void,
+  ): ClientWritableStream<AppendRequest>;
+  append(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AppendResponse) => void,
+  ): ClientWritableStream<AppendRequest>;
+  append(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AppendResponse) => void,
+  ): ClientWritableStream<AppendRequest>;
 }
 
 export const IngestServiceClient = makeGenericClientConstructor(
