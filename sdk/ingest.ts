@@ -121,6 +121,25 @@ export interface WebSocketSourceOptions extends SourceOptions {
   pingIntervalMs?: number;
 }
 
+/**
+ * A source of a Kafka topic's records (each value a JSON object), read as the one member of a
+ * consumer group whose offsets are committed once durable in the live table: exactly once
+ * across crashes.
+ */
+export interface KafkaSourceOptions extends SourceOptions {
+  /** Bootstrap brokers, "host:port" each. */
+  brokers: readonly string[];
+  topic: string;
+  /** @default "polaroid-<tenant>-<source>" */
+  group?: string;
+  /**
+   * Where a new table starts in a partition the group has no offset for: "earliest",
+   * "latest", or a time (ms since the epoch, or a Date): the first record at or after it.
+   * @default "earliest"
+   */
+  start?: "earliest" | "latest" | number | Date;
+}
+
 /** Options of `follow()`. */
 export interface FollowOptions {
   /** The row number (since the table began) to start at. @default 0: the whole table */
@@ -189,6 +208,8 @@ export interface IngestClient extends AsyncDisposable {
   addJetStreamSource(options: JetStreamSourceOptions): Promise<SourceInfo>;
   /** Starts a WebSocket source. */
   addWebSocketSource(options: WebSocketSourceOptions): Promise<SourceInfo>;
+  /** Starts a Kafka source (the ingest service needs a state store). */
+  addKafkaSource(options: KafkaSourceOptions): Promise<SourceInfo>;
   /** Starts a Redis Streams source (the ingest service needs a state store). */
   addRedisSource(options: RedisSourceOptions): Promise<SourceInfo>;
   listSources(): Promise<SourceInfo[]>;
@@ -292,6 +313,48 @@ class IngestClientImpl implements IngestClient {
         records,
         staleAfterMs: staleAfterMs ?? 0,
         pingIntervalMs: pingIntervalMs ?? 0,
+      },
+    });
+    return await this.#rpc.unary("addSource", { spec });
+  }
+
+  async addKafkaSource(options: KafkaSourceOptions): Promise<SourceInfo> {
+    const { brokers, topic, group = "", start = "earliest" } = options;
+    if (
+      !Array.isArray(brokers) || brokers.length === 0 || brokers.some((b) => typeof b !== "string")
+    ) {
+      throw new TypeError(
+        "Cannot add source as 'brokers' must be a non-empty array of \"host:port\"",
+      );
+    }
+    if (typeof topic !== "string" || topic === "") {
+      throw new TypeError(
+        `Cannot add source as 'topic' must be a non-empty string: current value is ${
+          JSON.stringify(topic)
+        }`,
+      );
+    }
+    const at = start instanceof Date ? start.getTime() : start;
+    if (typeof at === "number" && !(Number.isSafeInteger(at) && at > 0)) {
+      throw new RangeError(
+        `Cannot add source as 'start' must be a positive time in ms: current value is ${at}`,
+      );
+    }
+    if (typeof at === "string" && at !== "earliest" && at !== "latest") {
+      throw new TypeError(
+        `Cannot add source as 'start' must be "earliest", "latest" or a time: current value is ${
+          JSON.stringify(at)
+        }`,
+      );
+    }
+    const spec = sourceSpec(options, {
+      $case: "kafka",
+      value: {
+        brokers: [...brokers],
+        topic,
+        group,
+        start: typeof at === "number" ? "timestamp" : at,
+        startTimestampMs: typeof at === "number" ? BigInt(at) : 0n,
       },
     });
     return await this.#rpc.unary("addSource", { spec });

@@ -74,11 +74,14 @@ export { connect, DEFAULT_ENDPOINT } from "./client.ts";
 export type { Client, ConnectOptions, ScanCsvOptions, UploadOptions } from "./client.ts";
 export { connectIngest, DEFAULT_INGEST_ENDPOINT } from "./ingest.ts";
 export type {
+  AppendOptions,
+  AppendResult,
   FollowedBatch,
   FollowOptions,
   IngestClient,
   IngestConnectOptions,
   JetStreamSourceOptions,
+  KafkaSourceOptions,
   NatsSourceOptions,
   RedisSourceOptions,
   RetentionOptions,

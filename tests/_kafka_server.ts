@@ -188,7 +188,15 @@ export async function startKafkaServer(options: KafkaServerOptions = {}): Promis
   ];
 
   const format = await new Deno.Command(java, {
-    args: [...jvm, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", properties],
+    // "--cluster-id=<id>": an id may start with "-", which the parser would take for an option.
+    args: [
+      ...jvm,
+      "kafka.tools.StorageTool",
+      "format",
+      `--cluster-id=${clusterId()}`,
+      "-c",
+      properties,
+    ],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

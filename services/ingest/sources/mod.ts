@@ -8,6 +8,7 @@
 
 import type { SourceKind, SourceKindName } from "./kind.ts";
 import { JETSTREAM_SOURCE } from "./jetstream.ts";
+import { KAFKA_SOURCE } from "./kafka.ts";
 import { NATS_SOURCE } from "./nats.ts";
 import { REDIS_SOURCE } from "./redis.ts";
 import { WEBSOCKET_SOURCE } from "./websocket.ts";
@@ -20,4 +21,5 @@ export const SOURCE_KINDS: { readonly [K in SourceKindName]: SourceKind<K> } = {
   jetstream: JETSTREAM_SOURCE,
   redis: REDIS_SOURCE,
   websocket: WEBSOCKET_SOURCE,
+  kafka: KAFKA_SOURCE,
 };

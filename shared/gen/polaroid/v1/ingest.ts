@@ -106,6 +106,27 @@ export interface WebSocketSource {
   pingIntervalMs: number;
 }
 
+/**
+ * JSON objects, one per record value, of a Kafka topic, read as a member of a consumer
+ * group: the group's offsets are committed once their batch is durable in the live table, and
+ * a source that starts reads each partition from the offset after its table's (exactly once
+ * across crashes, docs/ingest.md).
+ */
+export interface KafkaSource {
+  /** Bootstrap brokers, "host:port" each (at most 16), checked against the outbound policy. */
+  brokers: string[];
+  topic: string;
+  /** The consumer group ("": "polaroid-<tenant>-<source>"). */
+  group: string;
+  /**
+   * Where a new table starts in a partition the group has no offset for: "earliest",
+   * "latest" or "timestamp" ("": "earliest").
+   */
+  start: string;
+  /** With start "timestamp": milliseconds since the Unix epoch. */
+  startTimestampMs: bigint;
+}
+
 export interface SourceSpec {
   /** [a-z0-9][a-z0-9_-]{0,63} */
   name: string;
@@ -114,6 +135,7 @@ export interface SourceSpec {
     | { $case: "jetstream"; value: JetStreamSource }
     | { $case: "redis"; value: RedisStreamSource }
     | { $case: "websocket"; value: WebSocketSource }
+    | { $case: "kafka"; value: KafkaSource }
     | undefined;
   /** A micro-batch closes at this many rows (0: server default)... */
   maxBatchRows: number;
@@ -751,6 +773,148 @@ export const WebSocketSource: MessageFns<WebSocketSource> = {
   },
 };
 
+function createBaseKafkaSource(): KafkaSource {
+  return { brokers: [], topic: "", group: "", start: "", startTimestampMs: 0n };
+}
+
+export const KafkaSource: MessageFns<KafkaSource> = {
+  encode(message: KafkaSource, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.brokers) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.topic !== "") {
+      writer.uint32(18).string(message.topic);
+    }
+    if (message.group !== "") {
+      writer.uint32(26).string(message.group);
+    }
+    if (message.start !== "") {
+      writer.uint32(34).string(message.start);
+    }
+    if (message.startTimestampMs !== 0n) {
+      if (BigInt.asIntN(64, message.startTimestampMs) !== message.startTimestampMs) {
+        throw new globalThis.Error("value provided for field message.startTimestampMs of type int64 too large");
+      }
+      writer.uint32(40).int64(message.startTimestampMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): KafkaSource {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseKafkaSource();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.brokers.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.topic = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.start = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.startTimestampMs = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): KafkaSource {
+    return {
+      brokers: globalThis.Array.isArray(object?.brokers) ? object.brokers.map((e: any) => globalThis.String(e)) : [],
+      topic: isSet(object.topic) ? globalThis.String(object.topic) : "",
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      start: isSet(object.start) ? globalThis.String(object.start) : "",
+      startTimestampMs: isSet(object.startTimestampMs)
+        ? BigInt(object.startTimestampMs)
+        : isSet(object.start_timestamp_ms)
+        ? BigInt(object.start_timestamp_ms)
+        : 0n,
+    };
+  },
+
+  toJSON(message: KafkaSource): unknown {
+    const obj: any = {};
+    if (message.brokers?.length) {
+      obj.brokers = message.brokers;
+    }
+    if (message.topic !== "") {
+      obj.topic = message.topic;
+    }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.start !== "") {
+      obj.start = message.start;
+    }
+    if (message.startTimestampMs !== 0n) {
+      obj.startTimestampMs = message.startTimestampMs.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<KafkaSource>, I>>(base?: I): KafkaSource {
+    return KafkaSource.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<KafkaSource>, I>>(object: I): KafkaSource {
+    const message = createBaseKafkaSource();
+    message.brokers = object.brokers?.map((e) => e) || [];
+    message.topic = object.topic ?? "";
+    message.group = object.group ?? "";
+    message.start = object.start ?? "";
+    message.startTimestampMs = (object.startTimestampMs !== undefined && object.startTimestampMs !== null)
+      ? BigInt(object.startTimestampMs)
+      : 0n;
+    return message;
+  },
+};
+
 function createBaseSourceSpec(): SourceSpec {
   return {
     name: "",
@@ -781,6 +945,9 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         break;
       case "websocket":
         WebSocketSource.encode(message.kind.value, writer.uint32(106).fork()).join();
+        break;
+      case "kafka":
+        KafkaSource.encode(message.kind.value, writer.uint32(114).fork()).join();
         break;
     }
     if (message.maxBatchRows !== 0) {
@@ -860,6 +1027,14 @@ export const SourceSpec: MessageFns<SourceSpec> = {
             message.kind = { $case: "websocket", value: WebSocketSource.decode(reader, reader.uint32()) };
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.kind = { $case: "kafka", value: KafkaSource.decode(reader, reader.uint32()) };
+            continue;
+          }
           case 2: {
             if (tag !== 16) {
               break;
@@ -931,6 +1106,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         ? { $case: "redis", value: RedisStreamSource.fromJSON(object.redis) }
         : isSet(object.websocket)
         ? { $case: "websocket", value: WebSocketSource.fromJSON(object.websocket) }
+        : isSet(object.kafka)
+        ? { $case: "kafka", value: KafkaSource.fromJSON(object.kafka) }
         : undefined,
       maxBatchRows: isSet(object.maxBatchRows)
         ? globalThis.Number(object.maxBatchRows)
@@ -966,6 +1143,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       obj.redis = RedisStreamSource.toJSON(message.kind.value);
     } else if (message.kind?.$case === "websocket") {
       obj.websocket = WebSocketSource.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "kafka") {
+      obj.kafka = KafkaSource.toJSON(message.kind.value);
     }
     if (message.maxBatchRows !== 0) {
       obj.maxBatchRows = Math.round(message.maxBatchRows);
@@ -1016,6 +1195,12 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       case "websocket": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "websocket", value: WebSocketSource.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "kafka": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "kafka", value: KafkaSource.fromPartial(object.kind.value) };
         }
         break;
       }
