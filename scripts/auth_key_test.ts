@@ -27,7 +27,9 @@ Deno.test("auth:key --init writes keys that verify, in a directory only its owne
     const publisher = (await Deno.readTextFile(`${dir}/s/nats-publisher-acme-password`)).trim();
     const conf = await Deno.readTextFile(`${dir}/s/nats.conf`);
     assert.ok(conf.includes(`{ user: "publisher-acme", password: ${JSON.stringify(publisher)}`));
-    assert.ok(conf.includes(`publish: { allow: ["polaroid.ingest.acme.>"] }`));
+    assert.ok(
+      conf.includes(`publish: { allow: ["polaroid.ingest.acme.>", "polaroid.durable.acme.>"] }`),
+    );
     // The directory keeps other host users out; containers (another user) read the files.
     assert.equal((await Deno.stat(`${dir}/s`)).mode! & 0o777, 0o700, "the directory is private");
     const files = ["api-keys.json", "service-token", "nats.conf", "nats-publisher-acme-password"];

@@ -140,6 +140,40 @@ export interface KafkaSourceOptions extends SourceOptions {
   start?: "earliest" | "latest" | number | Date;
 }
 
+/** A source of a paginated JSON API over HTTP, loaded once or polled. */
+export interface RestSourceOptions extends SourceOptions {
+  /** `http://` or `https://`; no credentials in it (name one in `credential`). */
+  url: string;
+  /** @default "none" */
+  pagination?: "none" | "offset" | "page" | "cursor" | "link";
+  /** Where the records are in a body, e.g. `data[*]`. @default the body is one record */
+  records?: string;
+  /** Records per page, sent as the limit. @default 100 */
+  pageSize?: number;
+  /** Query parameter names. @default "offset", "limit", "page", "cursor" */
+  offsetParam?: string;
+  limitParam?: string;
+  pageParam?: string;
+  cursorParam?: string;
+  /** Where the next cursor is in a body (cursor pagination), e.g. `meta.next`. */
+  cursorPath?: string;
+  /** Pages per pass at most. @default until the last */
+  maxPages?: number;
+  /** @default 10 */
+  requestsPerSecond?: number;
+  /** Pages loaded at once (offset and page pagination). @default 1 */
+  concurrency?: number;
+  /** Read again this often. @default load once */
+  pollIntervalMs?: number;
+  /** Polling: the field whose greatest committed value is sent as `watermarkParam`. */
+  watermarkField?: string;
+  watermarkParam?: string;
+  /** A credential of the tenant in the service's POLAROID_INGEST_CREDENTIALS_FILE. */
+  credential?: string;
+  /** Column types overriding the inferred ones. */
+  schema?: Record<string, "Int64" | "Float64" | "String" | "Boolean" | "Datetime">;
+}
+
 /** Options of `follow()`. */
 export interface FollowOptions {
   /** The row number (since the table began) to start at. @default 0: the whole table */
@@ -208,6 +242,8 @@ export interface IngestClient extends AsyncDisposable {
   addJetStreamSource(options: JetStreamSourceOptions): Promise<SourceInfo>;
   /** Starts a WebSocket source. */
   addWebSocketSource(options: WebSocketSourceOptions): Promise<SourceInfo>;
+  /** Starts a REST source: a paginated history, or a polled API. */
+  addRestSource(options: RestSourceOptions): Promise<SourceInfo>;
   /** Starts a Kafka source (the ingest service needs a state store). */
   addKafkaSource(options: KafkaSourceOptions): Promise<SourceInfo>;
   /** Starts a Redis Streams source (the ingest service needs a state store). */
@@ -313,6 +349,48 @@ class IngestClientImpl implements IngestClient {
         records,
         staleAfterMs: staleAfterMs ?? 0,
         pingIntervalMs: pingIntervalMs ?? 0,
+      },
+    });
+    return await this.#rpc.unary("addSource", { spec });
+  }
+
+  async addRestSource(options: RestSourceOptions): Promise<SourceInfo> {
+    if (typeof options.url !== "string" || options.url === "") {
+      throw new TypeError(
+        `Cannot add source as 'url' must be a non-empty string: current value is ${
+          JSON.stringify(options.url)
+        }`,
+      );
+    }
+    for (const key of ["pageSize", "maxPages", "concurrency", "pollIntervalMs"] as const) {
+      checkCount("add source", key, options[key], 2 ** 32 - 1);
+    }
+    const rate = options.requestsPerSecond;
+    if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
+      throw new RangeError(
+        `Cannot add source as 'requestsPerSecond' must be positive: current value is ${rate}`,
+      );
+    }
+    const spec = sourceSpec(options, {
+      $case: "rest",
+      value: {
+        url: options.url,
+        pagination: options.pagination ?? "",
+        records: options.records ?? "",
+        pageSize: options.pageSize ?? 0,
+        offsetParam: options.offsetParam ?? "",
+        limitParam: options.limitParam ?? "",
+        pageParam: options.pageParam ?? "",
+        cursorParam: options.cursorParam ?? "",
+        cursorPath: options.cursorPath ?? "",
+        maxPages: options.maxPages ?? 0,
+        requestsPerSecond: rate ?? 0,
+        concurrency: options.concurrency ?? 0,
+        pollIntervalMs: options.pollIntervalMs ?? 0,
+        watermarkField: options.watermarkField ?? "",
+        watermarkParam: options.watermarkParam ?? "",
+        credential: options.credential ?? "",
+        schema: { ...(options.schema ?? {}) },
       },
     });
     return await this.#rpc.unary("addSource", { spec });

@@ -84,6 +84,7 @@ export type {
   KafkaSourceOptions,
   NatsSourceOptions,
   RedisSourceOptions,
+  RestSourceOptions,
   RetentionOptions,
   SnapshotOptions,
   SourceInfo,

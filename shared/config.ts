@@ -272,6 +272,11 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
   durableStream: { maxBytes: number; maxAgeSeconds: number };
   /** Follows of live tables served at once (POLAROID_INGEST_MAX_FOLLOWS). @default 256 */
   maxFollows: number;
+  /**
+   * Request headers of REST sources by "<tenant>/<name>", read from the JSON file
+   * POLAROID_INGEST_CREDENTIALS_FILE (`{ tenant: { name: { headers: {...} } } }`). @default none
+   */
+  credentials: ReadonlyMap<string, Record<string, string>>;
   /** Bytes one Append call may send (POLAROID_INGEST_MAX_APPEND_BYTES). @default 256MiB */
   maxAppendBytes: number;
   /** Source defaults, overridable per source. */
@@ -366,6 +371,37 @@ export function loadHandlesConfig(env: Env): HandlesConfig {
   };
 }
 
+/** Reads POLAROID_INGEST_CREDENTIALS_FILE; ConfigError naming it when it is unreadable or malformed. */
+function ingestCredentials(path: string | undefined): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  if (path === undefined) return out;
+  const bad = (why: string) =>
+    new ConfigError(
+      `Cannot start as 'POLAROID_INGEST_CREDENTIALS_FILE' must name a JSON file of { tenant: { name: { headers: { header: value } } } }: ${why}`,
+    );
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Deno.readTextFileSync(path));
+  } catch (error) {
+    // The message names the file, never its content.
+    throw bad(error instanceof SyntaxError ? "it is not JSON" : `it cannot be read (${path})`);
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isObject(parsed)) throw bad("its top level is not an object");
+  for (const [tenant, names] of Object.entries(parsed)) {
+    if (!isObject(names)) throw bad(`tenant ${JSON.stringify(tenant)} is not an object`);
+    for (const [name, entry] of Object.entries(names)) {
+      const headers = isObject(entry) ? entry.headers : undefined;
+      if (!isObject(headers) || Object.values(headers).some((v) => typeof v !== "string")) {
+        throw bad(`${tenant}/${name} has no headers of strings`);
+      }
+      out.set(`${tenant}/${name}`, headers as Record<string, string>);
+    }
+  }
+  return out;
+}
+
 /** Parses the ingest service's configuration. */
 export function loadIngestConfig(env: Env): IngestConfig {
   return {
@@ -380,6 +416,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
     outbound: parseAllowHosts(raw(env, "POLAROID_INGEST_ALLOW_HOSTS")),
     liveStore: liveStore(env),
     maxFollows: int(env, "POLAROID_INGEST_MAX_FOLLOWS", 256, 0),
+    credentials: ingestCredentials(raw(env, "POLAROID_INGEST_CREDENTIALS_FILE")),
     maxAppendBytes: bytes(env, "POLAROID_INGEST_MAX_APPEND_BYTES", 256 * MIB),
     durableStream: {
       maxBytes: bytes(env, "POLAROID_INGEST_STREAM_MAX_BYTES", GIB),

@@ -64,6 +64,8 @@ export interface BatcherOptions {
   maxBufferBytes: number;
   /** Takes the closed batches (the memory buffer then stays empty). @default the buffer */
   output?: BatchOutput;
+  /** Applied to each batch's frame (e.g. casts); a throw rejects the batch. @default none */
+  transform?: (frame: pl.DataFrame) => pl.DataFrame;
   /** @default systemTimers */
   timers?: Timers;
   /** @default none */
@@ -214,11 +216,11 @@ export class Batcher {
         );
       }
       if (parsed.frame && parsed.rows > 0) {
-        frame = parsed.frame;
+        frame = this.#options.transform ? this.#options.transform(parsed.frame) : parsed.frame;
         this.#stats.rows += parsed.rows;
         this.#stats.batches++;
         if (!output) {
-          const ipc = parsed.frame.writeIPCStream();
+          const ipc = frame.writeIPCStream();
           const dropped = this.#buffer.add({ ipc, rows: parsed.rows });
           this.#observer.onBatch?.(parsed.rows, this.#buffer.bytes);
           if (dropped > 0) {

@@ -73,6 +73,7 @@ export function buildIngestService(
           nats: deps.nats,
           tenant,
           outbound: config.outbound,
+          credentials: config.credentials,
           observer: metrics.observer(tenant, spec.name),
           durableStream: config.durableStream,
           ...(deps.timers ? { timers: deps.timers } : {}),

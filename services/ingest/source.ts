@@ -10,9 +10,9 @@ import type { BatcherStats } from "./batcher.ts";
 
 /**
  * The life of a source: "retrying" while its upstream is lost (it resumes by itself),
- * "failed" when it stopped on an error.
+ * "failed" when it stopped on an error, "done" when a one-off load finished.
  */
-export type SourceState = "running" | "retrying" | "failed" | "stopped";
+export type SourceState = "running" | "retrying" | "failed" | "stopped" | "done";
 
 /** A change of a source's upstream connection. */
 export interface ConnectionEvent {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type pl from "nodejs-polars";
 import { FailedPreconditionError } from "../../shared/errors.ts";
 import type { SourceInfo, SourceSpec } from "../../shared/gen/polaroid/v1/ingest.ts";
 import { Batcher } from "./batcher.ts";
@@ -26,7 +27,12 @@ export class SourceCore {
   #dropped = 0;
   #nextAttemptAtMs = 0;
 
-  constructor(spec: SourceSpec, context: SourceContext, marks?: MarkHandling) {
+  constructor(
+    spec: SourceSpec,
+    context: SourceContext,
+    marks?: MarkHandling,
+    transform?: (frame: pl.DataFrame) => pl.DataFrame,
+  ) {
     this.spec = spec;
     this.#context = context;
     const live = context.live;
@@ -50,6 +56,7 @@ export class SourceCore {
       ...(context.timers ? { timers: context.timers } : {}),
       ...(context.observer ? { observer: context.observer } : {}),
       ...(this.output ? { output: this.output } : {}),
+      ...(transform ? { transform } : {}),
     });
   }
 
@@ -59,7 +66,7 @@ export class SourceCore {
 
   /** Whether the source stopped for good (removed, or failed). */
   get ended(): boolean {
-    return this.#state === "stopped" || this.#state === "failed";
+    return this.#state === "stopped" || this.#state === "failed" || this.#state === "done";
   }
 
   /**
@@ -103,6 +110,13 @@ export class SourceCore {
     this.#gaps++;
     this.#context.observer?.onGap?.();
     this.retrying(error, nextAttemptAtMs);
+  }
+
+  /** A one-off load finished: its last batch is closed. */
+  finish(): void {
+    if (this.ended) return;
+    this.batcher.flush();
+    this.#state = "done";
   }
 
   /** Stops on an error that retrying cannot mend. */
@@ -159,7 +173,7 @@ export class SourceCore {
       committedRows: BigInt(table?.rows ?? 0),
       segments: BigInt(table?.segments ?? 0),
       pendingBytes: BigInt(this.output?.pending.bytes ?? 0),
-      nextAttemptAtMs: BigInt(this.#state === "retrying" ? this.#nextAttemptAtMs : 0),
+      nextAttemptAtMs: BigInt(this.#state === "retrying" ? Math.round(this.#nextAttemptAtMs) : 0),
       committedOffsets: { ...(this.output?.committedOffsets ?? {}) },
       ...own,
     };

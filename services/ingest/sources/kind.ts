@@ -41,6 +41,8 @@ export interface SourceContext {
   live?: { writer: LiveWriter; store: StateStore };
   /** Where sources may connect out to (POLAROID_INGEST_ALLOW_HOSTS). */
   outbound: OutboundPolicy;
+  /** Request headers by "<tenant>/<name>" (POLAROID_INGEST_CREDENTIALS_FILE). @default none */
+  credentials?: ReadonlyMap<string, Record<string, string>>;
   /** The durable ingest stream's limits (JetStream sources). @default 1 GiB, 7 days */
   durableStream?: DurableStreamLimits;
 }

@@ -11,6 +11,7 @@ import { JETSTREAM_SOURCE } from "./jetstream.ts";
 import { KAFKA_SOURCE } from "./kafka.ts";
 import { NATS_SOURCE } from "./nats.ts";
 import { REDIS_SOURCE } from "./redis.ts";
+import { REST_SOURCE } from "./rest.ts";
 import { WEBSOCKET_SOURCE } from "./websocket.ts";
 
 export { invalidSpec, type SourceContext, type SourceKindName } from "./kind.ts";
@@ -22,4 +23,5 @@ export const SOURCE_KINDS: { readonly [K in SourceKindName]: SourceKind<K> } = {
   redis: REDIS_SOURCE,
   websocket: WEBSOCKET_SOURCE,
   kafka: KAFKA_SOURCE,
+  rest: REST_SOURCE,
 };

@@ -151,7 +151,7 @@ export function createRedisSource(spec: SourceSpec, context: SourceContext): Sou
   let committed = context.live.writer.offsets[offsetKey] ?? "0-0";
   let seen = committed;
   /** The reader and the acknowledging connection of the attempt under way. */
-  let pair: Redis[] = [];
+  const pair: Redis[] = [];
   let acks: Redis | undefined;
   const core = new SourceCore(spec, context, {
     offsets: (marks, before) => {

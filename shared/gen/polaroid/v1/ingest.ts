@@ -127,6 +127,48 @@ export interface KafkaSource {
   startTimestampMs: bigint;
 }
 
+/** A paginated JSON API over HTTP, loaded once or polled (docs/ingest.md, "A REST source"). */
+export interface RestSource {
+  /** http:// or https://; the host must pass the outbound policy. Credentials in it are refused. */
+  url: string;
+  /** "none", "offset", "page", "cursor" or "link" ("": "none"). */
+  pagination: string;
+  /** Where the records are in a body ("": the body is one record; "data[*]", "[*]", ...). */
+  records: string;
+  /** Records per page, sent as the limit (0: 100; at most 100000). */
+  pageSize: number;
+  /** Query parameters ("": "offset", "limit", "page", "cursor"). */
+  offsetParam: string;
+  limitParam: string;
+  pageParam: string;
+  cursorParam: string;
+  /** Where the next cursor is in a body (cursor pagination), e.g. "meta.next". */
+  cursorPath: string;
+  /** Pages to read at most per pass (0: until the last). */
+  maxPages: number;
+  /** Requests per second at most (0: 10). */
+  requestsPerSecond: number;
+  /** Pages loaded at once, numbered paginations only (0: 1; at most 8). */
+  concurrency: number;
+  /** Read again this often (0: load once). */
+  pollIntervalMs: number;
+  /** Polling: the record field whose greatest committed value is sent as watermark_param. */
+  watermarkField: string;
+  watermarkParam: string;
+  /** The name of a credential of the tenant (POLAROID_INGEST_CREDENTIALS_FILE): its headers. */
+  credential: string;
+  /**
+   * Column types overriding the inferred ones: "Int64", "Float64", "String", "Boolean",
+   * "Datetime".
+   */
+  schema: { [key: string]: string };
+}
+
+export interface RestSource_SchemaEntry {
+  key: string;
+  value: string;
+}
+
 export interface SourceSpec {
   /** [a-z0-9][a-z0-9_-]{0,63} */
   name: string;
@@ -136,6 +178,7 @@ export interface SourceSpec {
     | { $case: "redis"; value: RedisStreamSource }
     | { $case: "websocket"; value: WebSocketSource }
     | { $case: "kafka"; value: KafkaSource }
+    | { $case: "rest"; value: RestSource }
     | undefined;
   /** A micro-batch closes at this many rows (0: server default)... */
   maxBatchRows: number;
@@ -915,6 +958,508 @@ export const KafkaSource: MessageFns<KafkaSource> = {
   },
 };
 
+function createBaseRestSource(): RestSource {
+  return {
+    url: "",
+    pagination: "",
+    records: "",
+    pageSize: 0,
+    offsetParam: "",
+    limitParam: "",
+    pageParam: "",
+    cursorParam: "",
+    cursorPath: "",
+    maxPages: 0,
+    requestsPerSecond: 0,
+    concurrency: 0,
+    pollIntervalMs: 0,
+    watermarkField: "",
+    watermarkParam: "",
+    credential: "",
+    schema: {},
+  };
+}
+
+export const RestSource: MessageFns<RestSource> = {
+  encode(message: RestSource, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.url !== "") {
+      writer.uint32(10).string(message.url);
+    }
+    if (message.pagination !== "") {
+      writer.uint32(18).string(message.pagination);
+    }
+    if (message.records !== "") {
+      writer.uint32(26).string(message.records);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(32).uint32(message.pageSize);
+    }
+    if (message.offsetParam !== "") {
+      writer.uint32(42).string(message.offsetParam);
+    }
+    if (message.limitParam !== "") {
+      writer.uint32(50).string(message.limitParam);
+    }
+    if (message.pageParam !== "") {
+      writer.uint32(58).string(message.pageParam);
+    }
+    if (message.cursorParam !== "") {
+      writer.uint32(66).string(message.cursorParam);
+    }
+    if (message.cursorPath !== "") {
+      writer.uint32(74).string(message.cursorPath);
+    }
+    if (message.maxPages !== 0) {
+      writer.uint32(80).uint32(message.maxPages);
+    }
+    if (message.requestsPerSecond !== 0) {
+      writer.uint32(89).double(message.requestsPerSecond);
+    }
+    if (message.concurrency !== 0) {
+      writer.uint32(96).uint32(message.concurrency);
+    }
+    if (message.pollIntervalMs !== 0) {
+      writer.uint32(104).uint32(message.pollIntervalMs);
+    }
+    if (message.watermarkField !== "") {
+      writer.uint32(114).string(message.watermarkField);
+    }
+    if (message.watermarkParam !== "") {
+      writer.uint32(122).string(message.watermarkParam);
+    }
+    if (message.credential !== "") {
+      writer.uint32(130).string(message.credential);
+    }
+    globalThis.Object.entries(message.schema).forEach(([key, value]: [string, string]) => {
+      RestSource_SchemaEntry.encode({ key: key as any, value }, writer.uint32(138).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestSource {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestSource();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.records = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.offsetParam = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.limitParam = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.pageParam = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.cursorParam = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.cursorPath = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.maxPages = reader.uint32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 89) {
+              break;
+            }
+
+            message.requestsPerSecond = reader.double();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.concurrency = reader.uint32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.pollIntervalMs = reader.uint32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.watermarkField = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.watermarkParam = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.credential = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            const entry17 = RestSource_SchemaEntry.decode(reader, reader.uint32());
+            if (entry17.value !== undefined) {
+              message.schema[entry17.key] = entry17.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RestSource {
+    return {
+      url: isSet(object.url) ? globalThis.String(object.url) : "",
+      pagination: isSet(object.pagination) ? globalThis.String(object.pagination) : "",
+      records: isSet(object.records) ? globalThis.String(object.records) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      offsetParam: isSet(object.offsetParam)
+        ? globalThis.String(object.offsetParam)
+        : isSet(object.offset_param)
+        ? globalThis.String(object.offset_param)
+        : "",
+      limitParam: isSet(object.limitParam)
+        ? globalThis.String(object.limitParam)
+        : isSet(object.limit_param)
+        ? globalThis.String(object.limit_param)
+        : "",
+      pageParam: isSet(object.pageParam)
+        ? globalThis.String(object.pageParam)
+        : isSet(object.page_param)
+        ? globalThis.String(object.page_param)
+        : "",
+      cursorParam: isSet(object.cursorParam)
+        ? globalThis.String(object.cursorParam)
+        : isSet(object.cursor_param)
+        ? globalThis.String(object.cursor_param)
+        : "",
+      cursorPath: isSet(object.cursorPath)
+        ? globalThis.String(object.cursorPath)
+        : isSet(object.cursor_path)
+        ? globalThis.String(object.cursor_path)
+        : "",
+      maxPages: isSet(object.maxPages)
+        ? globalThis.Number(object.maxPages)
+        : isSet(object.max_pages)
+        ? globalThis.Number(object.max_pages)
+        : 0,
+      requestsPerSecond: isSet(object.requestsPerSecond)
+        ? globalThis.Number(object.requestsPerSecond)
+        : isSet(object.requests_per_second)
+        ? globalThis.Number(object.requests_per_second)
+        : 0,
+      concurrency: isSet(object.concurrency) ? globalThis.Number(object.concurrency) : 0,
+      pollIntervalMs: isSet(object.pollIntervalMs)
+        ? globalThis.Number(object.pollIntervalMs)
+        : isSet(object.poll_interval_ms)
+        ? globalThis.Number(object.poll_interval_ms)
+        : 0,
+      watermarkField: isSet(object.watermarkField)
+        ? globalThis.String(object.watermarkField)
+        : isSet(object.watermark_field)
+        ? globalThis.String(object.watermark_field)
+        : "",
+      watermarkParam: isSet(object.watermarkParam)
+        ? globalThis.String(object.watermarkParam)
+        : isSet(object.watermark_param)
+        ? globalThis.String(object.watermark_param)
+        : "",
+      credential: isSet(object.credential) ? globalThis.String(object.credential) : "",
+      schema: isObject(object.schema)
+        ? (globalThis.Object.entries(object.schema) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: RestSource): unknown {
+    const obj: any = {};
+    if (message.url !== "") {
+      obj.url = message.url;
+    }
+    if (message.pagination !== "") {
+      obj.pagination = message.pagination;
+    }
+    if (message.records !== "") {
+      obj.records = message.records;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.offsetParam !== "") {
+      obj.offsetParam = message.offsetParam;
+    }
+    if (message.limitParam !== "") {
+      obj.limitParam = message.limitParam;
+    }
+    if (message.pageParam !== "") {
+      obj.pageParam = message.pageParam;
+    }
+    if (message.cursorParam !== "") {
+      obj.cursorParam = message.cursorParam;
+    }
+    if (message.cursorPath !== "") {
+      obj.cursorPath = message.cursorPath;
+    }
+    if (message.maxPages !== 0) {
+      obj.maxPages = Math.round(message.maxPages);
+    }
+    if (message.requestsPerSecond !== 0) {
+      obj.requestsPerSecond = floatToJson(message.requestsPerSecond);
+    }
+    if (message.concurrency !== 0) {
+      obj.concurrency = Math.round(message.concurrency);
+    }
+    if (message.pollIntervalMs !== 0) {
+      obj.pollIntervalMs = Math.round(message.pollIntervalMs);
+    }
+    if (message.watermarkField !== "") {
+      obj.watermarkField = message.watermarkField;
+    }
+    if (message.watermarkParam !== "") {
+      obj.watermarkParam = message.watermarkParam;
+    }
+    if (message.credential !== "") {
+      obj.credential = message.credential;
+    }
+    if (message.schema) {
+      const entries = globalThis.Object.entries(message.schema) as [string, string][];
+      if (entries.length > 0) {
+        obj.schema = {};
+        entries.forEach(([k, v]) => {
+          obj.schema[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RestSource>, I>>(base?: I): RestSource {
+    return RestSource.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestSource>, I>>(object: I): RestSource {
+    const message = createBaseRestSource();
+    message.url = object.url ?? "";
+    message.pagination = object.pagination ?? "";
+    message.records = object.records ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.offsetParam = object.offsetParam ?? "";
+    message.limitParam = object.limitParam ?? "";
+    message.pageParam = object.pageParam ?? "";
+    message.cursorParam = object.cursorParam ?? "";
+    message.cursorPath = object.cursorPath ?? "";
+    message.maxPages = object.maxPages ?? 0;
+    message.requestsPerSecond = object.requestsPerSecond ?? 0;
+    message.concurrency = object.concurrency ?? 0;
+    message.pollIntervalMs = object.pollIntervalMs ?? 0;
+    message.watermarkField = object.watermarkField ?? "";
+    message.watermarkParam = object.watermarkParam ?? "";
+    message.credential = object.credential ?? "";
+    message.schema = (globalThis.Object.entries(object.schema ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseRestSource_SchemaEntry(): RestSource_SchemaEntry {
+  return { key: "", value: "" };
+}
+
+export const RestSource_SchemaEntry: MessageFns<RestSource_SchemaEntry> = {
+  encode(message: RestSource_SchemaEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestSource_SchemaEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestSource_SchemaEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RestSource_SchemaEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: RestSource_SchemaEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RestSource_SchemaEntry>, I>>(base?: I): RestSource_SchemaEntry {
+    return RestSource_SchemaEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestSource_SchemaEntry>, I>>(object: I): RestSource_SchemaEntry {
+    const message = createBaseRestSource_SchemaEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
 function createBaseSourceSpec(): SourceSpec {
   return {
     name: "",
@@ -948,6 +1493,9 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         break;
       case "kafka":
         KafkaSource.encode(message.kind.value, writer.uint32(114).fork()).join();
+        break;
+      case "rest":
+        RestSource.encode(message.kind.value, writer.uint32(122).fork()).join();
         break;
     }
     if (message.maxBatchRows !== 0) {
@@ -1035,6 +1583,14 @@ export const SourceSpec: MessageFns<SourceSpec> = {
             message.kind = { $case: "kafka", value: KafkaSource.decode(reader, reader.uint32()) };
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.kind = { $case: "rest", value: RestSource.decode(reader, reader.uint32()) };
+            continue;
+          }
           case 2: {
             if (tag !== 16) {
               break;
@@ -1108,6 +1664,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         ? { $case: "websocket", value: WebSocketSource.fromJSON(object.websocket) }
         : isSet(object.kafka)
         ? { $case: "kafka", value: KafkaSource.fromJSON(object.kafka) }
+        : isSet(object.rest)
+        ? { $case: "rest", value: RestSource.fromJSON(object.rest) }
         : undefined,
       maxBatchRows: isSet(object.maxBatchRows)
         ? globalThis.Number(object.maxBatchRows)
@@ -1145,6 +1703,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       obj.websocket = WebSocketSource.toJSON(message.kind.value);
     } else if (message.kind?.$case === "kafka") {
       obj.kafka = KafkaSource.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "rest") {
+      obj.rest = RestSource.toJSON(message.kind.value);
     }
     if (message.maxBatchRows !== 0) {
       obj.maxBatchRows = Math.round(message.maxBatchRows);
@@ -1201,6 +1761,12 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       case "kafka": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "kafka", value: KafkaSource.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "rest": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "rest", value: RestSource.fromPartial(object.kind.value) };
         }
         break;
       }
@@ -3293,6 +3859,10 @@ function bytesFromBase64(b64: string): Uint8Array {
 
 function base64FromBytes(arr: Uint8Array): string {
   return globalThis.Buffer.from(arr).toString("base64");
+}
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
