@@ -174,6 +174,25 @@ export interface RestSourceOptions extends SourceOptions {
   schema?: Record<string, "Int64" | "Float64" | "String" | "Boolean" | "Datetime">;
 }
 
+/**
+ * A source of a server-streaming gRPC method of another service, described by its .proto
+ * text: each response message is a row. Reconnected with backoff, round the targets.
+ */
+export interface GrpcSourceOptions extends SourceOptions {
+  /** "host:port" each. */
+  targets: readonly string[];
+  /** The .proto file's text (no imports). */
+  proto: string;
+  /** "package.Service/Method", server-streaming. */
+  method: string;
+  /** The request message. @default an empty message */
+  request?: Record<string, unknown>;
+  /** Call over TLS. @default false (true when the credential has TLS material) */
+  tls?: boolean;
+  /** A credential of the tenant in the service's POLAROID_INGEST_CREDENTIALS_FILE. */
+  credential?: string;
+}
+
 /** Options of `follow()`. */
 export interface FollowOptions {
   /** The row number (since the table began) to start at. @default 0: the whole table */
@@ -242,6 +261,8 @@ export interface IngestClient extends AsyncDisposable {
   addJetStreamSource(options: JetStreamSourceOptions): Promise<SourceInfo>;
   /** Starts a WebSocket source. */
   addWebSocketSource(options: WebSocketSourceOptions): Promise<SourceInfo>;
+  /** Starts a gRPC stream source. */
+  addGrpcSource(options: GrpcSourceOptions): Promise<SourceInfo>;
   /** Starts a REST source: a paginated history, or a polled API. */
   addRestSource(options: RestSourceOptions): Promise<SourceInfo>;
   /** Starts a Kafka source (the ingest service needs a state store). */
@@ -349,6 +370,34 @@ class IngestClientImpl implements IngestClient {
         records,
         staleAfterMs: staleAfterMs ?? 0,
         pingIntervalMs: pingIntervalMs ?? 0,
+      },
+    });
+    return await this.#rpc.unary("addSource", { spec });
+  }
+
+  async addGrpcSource(options: GrpcSourceOptions): Promise<SourceInfo> {
+    const { targets, proto, method, request, tls = false, credential = "" } = options;
+    if (
+      !Array.isArray(targets) || targets.length === 0 || targets.some((t) => typeof t !== "string")
+    ) {
+      throw new TypeError(
+        "Cannot add source as 'targets' must be a non-empty array of \"host:port\"",
+      );
+    }
+    for (const [key, value] of Object.entries({ proto, method })) {
+      if (typeof value !== "string" || value === "") {
+        throw new TypeError(`Cannot add source as '${key}' must be a non-empty string`);
+      }
+    }
+    const spec = sourceSpec(options, {
+      $case: "grpc",
+      value: {
+        targets: [...targets],
+        proto,
+        method,
+        requestJson: request === undefined ? "" : JSON.stringify(request),
+        tls,
+        credential,
       },
     });
     return await this.#rpc.unary("addSource", { spec });

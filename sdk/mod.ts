@@ -78,6 +78,7 @@ export type {
   AppendResult,
   FollowedBatch,
   FollowOptions,
+  GrpcSourceOptions,
   IngestClient,
   IngestConnectOptions,
   JetStreamSourceOptions,

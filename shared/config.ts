@@ -273,10 +273,10 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
   /** Follows of live tables served at once (POLAROID_INGEST_MAX_FOLLOWS). @default 256 */
   maxFollows: number;
   /**
-   * Request headers of REST sources by "<tenant>/<name>", read from the JSON file
-   * POLAROID_INGEST_CREDENTIALS_FILE (`{ tenant: { name: { headers: {...} } } }`). @default none
+   * Credentials of outbound sources by "<tenant>/<name>", read from the JSON file
+   * POLAROID_INGEST_CREDENTIALS_FILE (`{ tenant: { name: { headers?, tls? } } }`). @default none
    */
-  credentials: ReadonlyMap<string, Record<string, string>>;
+  credentials: ReadonlyMap<string, IngestCredential>;
   /** Bytes one Append call may send (POLAROID_INGEST_MAX_APPEND_BYTES). @default 256MiB */
   maxAppendBytes: number;
   /** Source defaults, overridable per source. */
@@ -371,13 +371,19 @@ export function loadHandlesConfig(env: Env): HandlesConfig {
   };
 }
 
+/** A credential of outbound sources: request headers (metadata), and TLS material (PEM). */
+export interface IngestCredential {
+  headers: Record<string, string>;
+  tls?: { ca?: string; cert?: string; key?: string };
+}
+
 /** Reads POLAROID_INGEST_CREDENTIALS_FILE; ConfigError naming it when it is unreadable or malformed. */
-function ingestCredentials(path: string | undefined): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
+function ingestCredentials(path: string | undefined): Map<string, IngestCredential> {
+  const out = new Map<string, IngestCredential>();
   if (path === undefined) return out;
   const bad = (why: string) =>
     new ConfigError(
-      `Cannot start as 'POLAROID_INGEST_CREDENTIALS_FILE' must name a JSON file of { tenant: { name: { headers: { header: value } } } }: ${why}`,
+      `Cannot start as 'POLAROID_INGEST_CREDENTIALS_FILE' must name a JSON file of { tenant: { name: { headers?: { header: value }, tls?: { ca?, cert?, key? } } } }: ${why}`,
     );
   let parsed: unknown;
   try {
@@ -392,11 +398,25 @@ function ingestCredentials(path: string | undefined): Map<string, Record<string,
   for (const [tenant, names] of Object.entries(parsed)) {
     if (!isObject(names)) throw bad(`tenant ${JSON.stringify(tenant)} is not an object`);
     for (const [name, entry] of Object.entries(names)) {
-      const headers = isObject(entry) ? entry.headers : undefined;
+      if (!isObject(entry)) throw bad(`${tenant}/${name} is not an object`);
+      const headers = entry.headers ?? {};
       if (!isObject(headers) || Object.values(headers).some((v) => typeof v !== "string")) {
-        throw bad(`${tenant}/${name} has no headers of strings`);
+        throw bad(`${tenant}/${name} has headers that are not strings`);
       }
-      out.set(`${tenant}/${name}`, headers as Record<string, string>);
+      const tls = entry.tls;
+      if (
+        tls !== undefined &&
+        (!isObject(tls) ||
+          Object.entries(tls).some(([k, v]) =>
+            !["ca", "cert", "key"].includes(k) || typeof v !== "string"
+          ))
+      ) {
+        throw bad(`${tenant}/${name} has a tls that is not { ca?, cert?, key? } of PEM text`);
+      }
+      out.set(`${tenant}/${name}`, {
+        headers: headers as Record<string, string>,
+        ...(tls === undefined ? {} : { tls: tls as IngestCredential["tls"] & object }),
+      });
     }
   }
   return out;

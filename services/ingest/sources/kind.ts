@@ -8,6 +8,7 @@
 
 import { InvalidArgumentError } from "../../../shared/errors.ts";
 import type { SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
+import type { IngestCredential } from "../../../shared/config.ts";
 import type { NatsConnection } from "../../../shared/nats.ts";
 import type { OutboundPolicy } from "../../../shared/outbound.ts";
 import type { StateStore } from "../../../shared/state_store/store.ts";
@@ -41,8 +42,8 @@ export interface SourceContext {
   live?: { writer: LiveWriter; store: StateStore };
   /** Where sources may connect out to (POLAROID_INGEST_ALLOW_HOSTS). */
   outbound: OutboundPolicy;
-  /** Request headers by "<tenant>/<name>" (POLAROID_INGEST_CREDENTIALS_FILE). @default none */
-  credentials?: ReadonlyMap<string, Record<string, string>>;
+  /** Credentials by "<tenant>/<name>" (POLAROID_INGEST_CREDENTIALS_FILE). @default none */
+  credentials?: ReadonlyMap<string, IngestCredential>;
   /** The durable ingest stream's limits (JetStream sources). @default 1 GiB, 7 days */
   durableStream?: DurableStreamLimits;
 }

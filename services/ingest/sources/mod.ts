@@ -7,6 +7,7 @@
  */
 
 import type { SourceKind, SourceKindName } from "./kind.ts";
+import { GRPC_SOURCE } from "./grpc.ts";
 import { JETSTREAM_SOURCE } from "./jetstream.ts";
 import { KAFKA_SOURCE } from "./kafka.ts";
 import { NATS_SOURCE } from "./nats.ts";
@@ -24,4 +25,5 @@ export const SOURCE_KINDS: { readonly [K in SourceKindName]: SourceKind<K> } = {
   websocket: WEBSOCKET_SOURCE,
   kafka: KAFKA_SOURCE,
   rest: REST_SOURCE,
+  grpc: GRPC_SOURCE,
 };

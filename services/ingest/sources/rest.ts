@@ -157,7 +157,7 @@ export const REST_SOURCE: SourceKind<"rest"> = {
 };
 
 function credentialOf(context: SourceContext, name: string): Record<string, string> | undefined {
-  return context.credentials?.get(`${context.tenant}/${name}`);
+  return context.credentials?.get(`${context.tenant}/${name}`)?.headers;
 }
 
 /** A checked http:// or https:// URL without credentials. */

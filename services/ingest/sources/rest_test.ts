@@ -91,7 +91,7 @@ Deno.test("POLAROID_INGEST_CREDENTIALS_FILE: read by tenant and name; a bad file
     );
     assert.deepEqual(
       loadIngestConfig({ POLAROID_INGEST_CREDENTIALS_FILE: file }).credentials.get("acme/ex"),
-      { authorization: "k" },
+      { headers: { authorization: "k" } },
     );
     await Deno.writeTextFile(file, '{"acme": {"ex": {"headers": {"authorization": 5}}}} secret');
     assert.throws(

@@ -169,6 +169,31 @@ export interface RestSource_SchemaEntry {
   value: string;
 }
 
+/**
+ * A server-streaming gRPC method of another service, described by its .proto text (decoded
+ * dynamically): each response message is a row. Reconnected with backoff when the stream
+ * ends or breaks, going round the targets' addresses; what is sent meanwhile is lost (a gap).
+ */
+export interface GrpcStreamSource {
+  /**
+   * "host:port" each (at most 16); every address a name resolves to is a target, called in
+   * turn. Checked against the outbound policy.
+   */
+  targets: string[];
+  /** The .proto file (at most 256 KiB, no imports), and the method: "package.Service/Method". */
+  proto: string;
+  method: string;
+  /** The request, as JSON ("": an empty message). */
+  requestJson: string;
+  /** Call over TLS (the system's CAs, or the credential's `ca`). */
+  tls: boolean;
+  /**
+   * A credential of the tenant (POLAROID_INGEST_CREDENTIALS_FILE): its headers are sent as
+   * metadata, its `tls` (ca, cert, key) used for the connection.
+   */
+  credential: string;
+}
+
 export interface SourceSpec {
   /** [a-z0-9][a-z0-9_-]{0,63} */
   name: string;
@@ -179,6 +204,7 @@ export interface SourceSpec {
     | { $case: "websocket"; value: WebSocketSource }
     | { $case: "kafka"; value: KafkaSource }
     | { $case: "rest"; value: RestSource }
+    | { $case: "grpc"; value: GrpcStreamSource }
     | undefined;
   /** A micro-batch closes at this many rows (0: server default)... */
   maxBatchRows: number;
@@ -1460,6 +1486,159 @@ export const RestSource_SchemaEntry: MessageFns<RestSource_SchemaEntry> = {
   },
 };
 
+function createBaseGrpcStreamSource(): GrpcStreamSource {
+  return { targets: [], proto: "", method: "", requestJson: "", tls: false, credential: "" };
+}
+
+export const GrpcStreamSource: MessageFns<GrpcStreamSource> = {
+  encode(message: GrpcStreamSource, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.targets) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.proto !== "") {
+      writer.uint32(18).string(message.proto);
+    }
+    if (message.method !== "") {
+      writer.uint32(26).string(message.method);
+    }
+    if (message.requestJson !== "") {
+      writer.uint32(34).string(message.requestJson);
+    }
+    if (message.tls !== false) {
+      writer.uint32(40).bool(message.tls);
+    }
+    if (message.credential !== "") {
+      writer.uint32(50).string(message.credential);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrpcStreamSource {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrpcStreamSource();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.targets.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.proto = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.method = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestJson = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.tls = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.credential = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrpcStreamSource {
+    return {
+      targets: globalThis.Array.isArray(object?.targets) ? object.targets.map((e: any) => globalThis.String(e)) : [],
+      proto: isSet(object.proto) ? globalThis.String(object.proto) : "",
+      method: isSet(object.method) ? globalThis.String(object.method) : "",
+      requestJson: isSet(object.requestJson)
+        ? globalThis.String(object.requestJson)
+        : isSet(object.request_json)
+        ? globalThis.String(object.request_json)
+        : "",
+      tls: isSet(object.tls) ? globalThis.Boolean(object.tls) : false,
+      credential: isSet(object.credential) ? globalThis.String(object.credential) : "",
+    };
+  },
+
+  toJSON(message: GrpcStreamSource): unknown {
+    const obj: any = {};
+    if (message.targets?.length) {
+      obj.targets = message.targets;
+    }
+    if (message.proto !== "") {
+      obj.proto = message.proto;
+    }
+    if (message.method !== "") {
+      obj.method = message.method;
+    }
+    if (message.requestJson !== "") {
+      obj.requestJson = message.requestJson;
+    }
+    if (message.tls !== false) {
+      obj.tls = message.tls;
+    }
+    if (message.credential !== "") {
+      obj.credential = message.credential;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GrpcStreamSource>, I>>(base?: I): GrpcStreamSource {
+    return GrpcStreamSource.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GrpcStreamSource>, I>>(object: I): GrpcStreamSource {
+    const message = createBaseGrpcStreamSource();
+    message.targets = object.targets?.map((e) => e) || [];
+    message.proto = object.proto ?? "";
+    message.method = object.method ?? "";
+    message.requestJson = object.requestJson ?? "";
+    message.tls = object.tls ?? false;
+    message.credential = object.credential ?? "";
+    return message;
+  },
+};
+
 function createBaseSourceSpec(): SourceSpec {
   return {
     name: "",
@@ -1496,6 +1675,9 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         break;
       case "rest":
         RestSource.encode(message.kind.value, writer.uint32(122).fork()).join();
+        break;
+      case "grpc":
+        GrpcStreamSource.encode(message.kind.value, writer.uint32(130).fork()).join();
         break;
     }
     if (message.maxBatchRows !== 0) {
@@ -1591,6 +1773,14 @@ export const SourceSpec: MessageFns<SourceSpec> = {
             message.kind = { $case: "rest", value: RestSource.decode(reader, reader.uint32()) };
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.kind = { $case: "grpc", value: GrpcStreamSource.decode(reader, reader.uint32()) };
+            continue;
+          }
           case 2: {
             if (tag !== 16) {
               break;
@@ -1666,6 +1856,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
         ? { $case: "kafka", value: KafkaSource.fromJSON(object.kafka) }
         : isSet(object.rest)
         ? { $case: "rest", value: RestSource.fromJSON(object.rest) }
+        : isSet(object.grpc)
+        ? { $case: "grpc", value: GrpcStreamSource.fromJSON(object.grpc) }
         : undefined,
       maxBatchRows: isSet(object.maxBatchRows)
         ? globalThis.Number(object.maxBatchRows)
@@ -1705,6 +1897,8 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       obj.kafka = KafkaSource.toJSON(message.kind.value);
     } else if (message.kind?.$case === "rest") {
       obj.rest = RestSource.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "grpc") {
+      obj.grpc = GrpcStreamSource.toJSON(message.kind.value);
     }
     if (message.maxBatchRows !== 0) {
       obj.maxBatchRows = Math.round(message.maxBatchRows);
@@ -1767,6 +1961,12 @@ export const SourceSpec: MessageFns<SourceSpec> = {
       case "rest": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "rest", value: RestSource.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "grpc": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "grpc", value: GrpcStreamSource.fromPartial(object.kind.value) };
         }
         break;
       }
