@@ -17,6 +17,8 @@ import { Redis } from "ioredis";
 import { connectIngest, type IngestClient, type SourceInfo } from "../sdk/mod.ts";
 import { startNatsServer } from "../tests/_nats_server.ts";
 import { startRedisServer } from "../tests/_redis_server.ts";
+import { createTopic, startKafkaServer } from "../tests/_kafka_server.ts";
+import { Producer, stringSerializer } from "@platformatic/kafka";
 import { startServiceProcess } from "../tests/_service_process.ts";
 import { startTickFeed } from "../examples/ws_feed.ts";
 import { intOption } from "./args.ts";
@@ -207,6 +209,36 @@ async function main(): Promise<void> {
         RECORDS,
       );
       runs.push(row("JetStream", RECORDS, ours, theirs, peakRssBytes(service.pid)));
+      console.error(JSON.stringify(runs.at(-1)));
+    }
+    // Kafka: a topic of 3 partitions filled first (an idempotent producer), read by both.
+    {
+      await using kafka = await startKafkaServer();
+      await createTopic(kafka.bootstrap, "ticks", 3);
+      const producer = new Producer({
+        clientId: "bench-producer",
+        bootstrapBrokers: [kafka.bootstrap],
+        idempotent: true,
+        serializers: { key: stringSerializer, value: stringSerializer },
+      });
+      for (let i = 0; i < RECORDS; i += 5000) {
+        await producer.send({
+          messages: Array.from({ length: Math.min(5000, RECORDS - i) }, (_, n) => ({
+            topic: "ticks",
+            key: String((i + n) % 16),
+            value: `{"sym":"AAPL","px":${100 + ((i + n) % 97) / 10},"seq":${i + n}}`,
+          })),
+        });
+      }
+      await producer.close();
+      const theirs = await raw(["kafka", kafka.bootstrap, "ticks", "raw", String(RECORDS)]);
+      const ours = await polaroid(
+        ingest,
+        () => ingest.addKafkaSource({ name: "kafka", brokers: [kafka.bootstrap], topic: "ticks" }),
+        "kafka",
+        RECORDS,
+      );
+      runs.push(row("Kafka (3 partitions)", RECORDS, ours, theirs, peakRssBytes(service.pid)));
       console.error(JSON.stringify(runs.at(-1)));
     }
     // Latency: a steady feed; each record's send time to when a follower sees it committed.

@@ -6,6 +6,7 @@
  *   deno run -A bench/ingest_raw.ts ws <url> <records> <records-per-message>
  *   deno run -A bench/ingest_raw.ts redis <url> <stream> <group> <records>
  *   deno run -A bench/ingest_raw.ts jetstream <nats-url> <subject> <records>
+ *   deno run -A bench/ingest_raw.ts kafka <bootstrap> <topic> <group> <records>
  *
  * @module
  */
@@ -13,6 +14,7 @@
 import { jetstream } from "@nats-io/jetstream";
 import { connect as connectNats } from "@nats-io/transport-node";
 import { Redis } from "ioredis";
+import { Consumer, stringDeserializer } from "@platformatic/kafka";
 // @ts-types="npm:@types/ws@8.18.1"
 import { WebSocket } from "ws";
 
@@ -85,6 +87,32 @@ async function js(url: string, subject: string, records: number): Promise<number
   return seen;
 }
 
+async function kafka(bootstrap: string, topic: string, group: string, records: number) {
+  const consumer = new Consumer({
+    clientId: "bench-raw",
+    groupId: group,
+    bootstrapBrokers: [bootstrap],
+    deserializers: { value: stringDeserializer },
+    maxWaitTime: 200,
+  });
+  const stream = await consumer.consume({
+    topics: [topic],
+    mode: "earliest",
+    autocommit: false,
+    maxBytes: 4 * 1024 * 1024,
+  });
+  let seen = 0;
+  for await (const message of stream) {
+    JSON.parse(message.value as string);
+    if (++seen % 10_000 === 0 || seen >= records) {
+      await message.commit();
+      if (seen >= records) break;
+    }
+  }
+  await consumer.close(true);
+  return seen;
+}
+
 if (import.meta.main) {
   const [kind, ...args] = Deno.args;
   const started = performance.now();
@@ -94,6 +122,8 @@ if (import.meta.main) {
     ? await redis(args[0]!, args[1]!, args[2]!, Number(args[3]))
     : kind === "jetstream"
     ? await js(args[0]!, args[1]!, Number(args[2]))
+    : kind === "kafka"
+    ? await kafka(args[0]!, args[1]!, args[2]!, Number(args[3]))
     : NaN;
   const seconds = (performance.now() - started) / 1000;
   console.log(JSON.stringify({ records, seconds, peakRssBytes: peakRssBytes() }));
