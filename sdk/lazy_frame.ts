@@ -10,6 +10,8 @@
  * @module
  */
 
+import { followPlan } from "./live_bars.ts";
+import type { FollowedBatch, FollowOptions, IngestClient } from "./ingest.ts";
 import { refuseOptions } from "./option_audit.ts";
 import type { Buffer } from "node:buffer";
 import type { RecordBatch, Table } from "apache-arrow";
@@ -76,6 +78,11 @@ export class RemoteLazyFrame {
   /** The protobuf plan, once known. */
   resolvePlan(): Promise<Plan> {
     return this.#query.resolve();
+  }
+
+  /** A live table's rows as they are committed (`client.scanLive(t).follow(ingest)`). */
+  follow(ingest: IngestClient, options?: FollowOptions): AsyncIterable<FollowedBatch> {
+    return followPlan(this.resolvePlan(), ingest, options);
   }
 
   /** Builds a frame from the plans of several frames (pending ones are waited for). */

@@ -7,7 +7,8 @@
  * @module
  */
 
-import type { FollowOptions, IngestClient } from "./ingest.ts";
+import type { Plan } from "../shared/gen/polaroid/v1/plan.ts";
+import type { FollowedBatch, FollowOptions, IngestClient } from "./ingest.ts";
 
 /** Options of liveBars(). */
 export interface LiveBarsOptions extends Omit<FollowOptions, "maxBatchRows"> {
@@ -171,4 +172,26 @@ export class LiveBars implements AsyncIterable<LiveBar> {
  */
 export function liveBars(ingest: IngestClient, table: string, options: LiveBarsOptions): LiveBars {
   return new LiveBars(ingest, table, options);
+}
+
+/**
+ * `lf.follow(ingest)`: the rows of the live table a frame scans (`client.scanLive(table)`, with
+ * nothing after it) as they are committed. TypeError for any other frame: a plan over a live
+ * table is a snapshot; follow its table and work on the batches.
+ */
+export async function* followPlan(
+  plan: Promise<Plan>,
+  ingest: IngestClient,
+  options?: FollowOptions,
+): AsyncIterable<FollowedBatch> {
+  const node = (await plan).node;
+  const source = node?.$case === "scan" ? node.value.source : undefined;
+  if (source?.$case !== "live") {
+    throw new TypeError(
+      `Cannot follow the frame as it must be a scan of a live table (client.scanLive(table)) with nothing after it: its plan is ${
+        node?.$case ?? "empty"
+      }`,
+    );
+  }
+  yield* ingest.follow(source.value.table, options);
 }

@@ -62,6 +62,8 @@ const cluster = await testCluster({
     POLAROID_AUTH_API_KEYS_FILE: `${dir}/api-keys.json`,
     POLAROID_AUTH_JWT_SECRET: SECRET,
     POLAROID_SERVICE_TOKEN_FILE: `${dir}/service-token`,
+    // Live tables need a state store.
+    POLAROID_STATE_DIR: `${dir}/state`,
   },
 });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
@@ -310,6 +312,49 @@ Deno.test({
     assert.equal(found.action, "handle.create");
     assert.equal(found.tenant, "globex");
     assert.equal(found.subject, `key:${globex.record.id}`);
+  },
+});
+
+Deno.test({
+  name: "live tables are the tenant's own: another tenant scans, follows and appends its own",
+  ...INTEGRATION,
+  async fn() {
+    await using acmeIngest = await connectIngest({
+      endpoint: cluster.endpoints.ingest,
+      token: acme.key,
+    });
+    await using globexIngest = await connectIngest({
+      endpoint: cluster.endpoints.ingest,
+      token: globex.key,
+    });
+    await using readerIngest = await connectIngest({
+      endpoint: cluster.endpoints.ingest,
+      token: acmeReader.key,
+    });
+    await acmeIngest.append("ledger", [{ amount: 100 }, { amount: 250 }]);
+    // globex names acme's table: it does not exist for globex.
+    await assert.rejects(asGlobex.scanLive("ledger").collect(), NotFoundError);
+    let seen = 0;
+    for await (
+      const batch of globexIngest.follow("ledger", { signal: AbortSignal.timeout(300) })
+    ) seen += batch.rows;
+    assert.equal(seen, 0, "a follow of another tenant's table sees nothing");
+    // Its append makes its own table of that name; acme's stays as it was.
+    await globexIngest.append("ledger", [{ amount: -1 }]);
+    assert.deepEqual(
+      (await asAcme.scanLive("ledger").toRecords()).map((r) => Number(r.amount)),
+      [100, 250],
+    );
+    assert.deepEqual(
+      (await asGlobex.scanLive("ledger").toRecords()).map((r) => Number(r.amount)),
+      [-1],
+    );
+    // Appending needs the write role; following only read.
+    await assert.rejects(readerIngest.append("ledger", [{ amount: 1 }]), PermissionDeniedError);
+    for await (const batch of readerIngest.follow("ledger")) {
+      assert.equal(batch.rows, 2);
+      break;
+    }
   },
 });
 

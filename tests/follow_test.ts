@@ -58,6 +58,16 @@ Deno.test({
       );
       break;
     }
+    // The same through the lazy frame of the table; any other frame is refused.
+    await using client = await connect({ endpoint: cluster.endpoints.compute });
+    for await (const batch of client.scanLive("ticks").follow(ingest, { maxBatchRows: 5 })) {
+      assert.equal(batch.firstRow, 0);
+      assert.equal(batch.rows, 5);
+      break;
+    }
+    await assert.rejects(async () => {
+      for await (const _ of client.scanLive("ticks").select("seq").follow(ingest)) break;
+    }, /must be a scan of a live table/);
     await ingest.removeSource("ticks");
   },
 });
