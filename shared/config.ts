@@ -273,6 +273,11 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
   /** Follows of live tables served at once (POLAROID_INGEST_MAX_FOLLOWS). @default 256 */
   maxFollows: number;
   /**
+   * Parse the batches of sources with a live table on a worker thread
+   * (POLAROID_INGEST_PARSE_WORKER), so that reading goes on meanwhile. @default true
+   */
+  parseWorker: boolean;
+  /**
    * Credentials of outbound sources by "<tenant>/<name>", read from the JSON file
    * POLAROID_INGEST_CREDENTIALS_FILE (`{ tenant: { name: { headers?, tls? } } }`). @default none
    */
@@ -436,6 +441,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
     outbound: parseAllowHosts(raw(env, "POLAROID_INGEST_ALLOW_HOSTS")),
     liveStore: liveStore(env),
     maxFollows: int(env, "POLAROID_INGEST_MAX_FOLLOWS", 256, 0),
+    parseWorker: flag(env, "POLAROID_INGEST_PARSE_WORKER", true),
     credentials: ingestCredentials(raw(env, "POLAROID_INGEST_CREDENTIALS_FILE")),
     maxAppendBytes: bytes(env, "POLAROID_INGEST_MAX_APPEND_BYTES", 256 * MIB),
     durableStream: {

@@ -39,19 +39,39 @@ export interface BatcherObserver {
   onDropped?(rows: number, bufferedBytes: number): void;
 }
 
+/** Rows as an Arrow IPC file (parsed elsewhere), told apart from a frame by its class. */
+export class IpcRows {
+  constructor(readonly ipc: Uint8Array, readonly rows: number) {}
+}
+
 /** A closed micro-batch, as an output takes it. */
 export interface ClosedBatch {
-  /** The kept rows; absent when every message of the batch was rejected. */
-  frame: pl.DataFrame | undefined;
+  /** The kept rows (a frame, or an Arrow IPC file); absent when every message was rejected. */
+  frame: pl.DataFrame | IpcRows | undefined;
   /** The marks of every message of the batch (kept or rejected), in arrival order. */
   marks: readonly unknown[];
   /** The size of the kept messages' text: what the batch holds while it waits. */
   bytes: number;
+  /** `bytes` were reserved (reserve()) when the batch closed, before its parse. */
+  reserved?: boolean;
+  /** The batch could not be parsed at all: its marks must not be acknowledged. */
+  error?: Error;
 }
 
 /** Where closed batches go instead of the batcher's own memory buffer (a live table). */
 export interface BatchOutput {
   closed(batch: ClosedBatch): void;
+  /** Counts bytes of a batch being parsed as waiting (backpressure). @default none */
+  reserve?(bytes: number): void;
+}
+
+/** Parses batches off the event loop (parse_pool.ts); results are applied in order. */
+export interface BatchParser {
+  parse(texts: string[]): Promise<{
+    ipc?: Uint8Array;
+    rows: number;
+    rejected: { index: number; error: string }[];
+  }>;
 }
 
 /** Options of Batcher. */
@@ -66,6 +86,8 @@ export interface BatcherOptions {
   output?: BatchOutput;
   /** Applied to each batch's frame (e.g. casts); a throw rejects the batch. @default none */
   transform?: (frame: pl.DataFrame) => pl.DataFrame;
+  /** With an output: parses batches off the event loop. @default parsed here */
+  parser?: BatchParser;
   /** @default systemTimers */
   timers?: Timers;
   /** @default none */
@@ -110,6 +132,8 @@ export class Batcher {
   #open: string[] = [];
   /** The marks of the open batch's messages, rejected ones included. */
   #marks: unknown[] = [];
+  /** The batches being parsed by the parser, in order. */
+  #parsing: Promise<void> = Promise.resolve();
   #timer: unknown;
   /** The 0-row frame whose schema covers every batch so far. */
   #schema: pl.DataFrame | undefined;
@@ -203,6 +227,10 @@ export class Batcher {
     }
     const texts = this.#open;
     this.#open = [];
+    if (output && this.#options.parser) {
+      this.#parseElsewhere(texts, marks, output, this.#options.parser);
+      return;
+    }
     let frame: pl.DataFrame | undefined;
     try {
       const parsed = parseJsonBatch(texts, this.#schema);
@@ -236,6 +264,61 @@ export class Batcher {
       this.#reject(texts.length, `Cannot close batch: ${String(error)}`, texts.slice(-1));
     }
     output?.closed({ frame, marks, bytes: frame ? texts.reduce((n, t) => n + t.length, 0) : 0 });
+  }
+
+  /** A batch parsed by the parser, handed to the output once parsed, after those before. */
+  #parseElsewhere(
+    texts: string[],
+    marks: unknown[],
+    output: BatchOutput,
+    parser: BatchParser,
+  ): void {
+    const bytes = texts.reduce((n, t) => n + t.length, 0);
+    output.reserve?.(bytes);
+    const parsing = parser.parse(texts);
+    this.#parsing = this.#parsing.then(async () => {
+      let parsed: Awaited<ReturnType<BatchParser["parse"]>>;
+      try {
+        parsed = await parsing;
+      } catch (error) {
+        const cause = error instanceof Error ? error : new Error(String(error));
+        output.closed({ frame: undefined, marks, bytes, reserved: true, error: cause });
+        return;
+      }
+      if (parsed.rejected.length > 0) {
+        const last = parsed.rejected.slice(-MAX_RECENT_REJECTIONS);
+        this.#reject(
+          parsed.rejected.length,
+          parsed.rejected.at(-1)!.error,
+          last.map((r) => texts[r.index] ?? ""),
+          last.map((r) => r.error),
+        );
+      }
+      let frame: ClosedBatch["frame"];
+      if (parsed.ipc && parsed.rows > 0) {
+        try {
+          frame = this.#options.transform
+            ? this.#options.transform(
+              pl.readIPC(
+                Buffer.from(parsed.ipc.buffer, parsed.ipc.byteOffset, parsed.ipc.byteLength),
+              ),
+            )
+            : new IpcRows(parsed.ipc, parsed.rows);
+          this.#stats.rows += parsed.rows;
+          this.#stats.batches++;
+          this.#observer.onBatch?.(parsed.rows, 0);
+        } catch (error) {
+          frame = undefined;
+          this.#reject(texts.length, `Cannot close batch: ${String(error)}`, texts.slice(-1));
+        }
+      }
+      output.closed({ frame, marks, bytes, reserved: true });
+    });
+  }
+
+  /** Resolves once the batches being parsed were handed to the output. */
+  parsed(): Promise<void> {
+    return this.#parsing;
   }
 
   /**

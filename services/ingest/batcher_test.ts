@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { tableFromIPC } from "apache-arrow";
+import type pl from "nodejs-polars";
 import {
   Batcher,
   type BatcherOptions,
@@ -234,7 +235,7 @@ Deno.test("Batcher with an output hands it each batch with every message's mark"
   batcher.push('{"a":3}', 4);
   assert.equal(closed.length, 1);
   assert.deepEqual(closed[0]!.marks, [1, 2, 3, 4]);
-  assert.deepEqual(closed[0]!.frame?.getColumn("a").toArray(), [1, 2, 3]);
+  assert.deepEqual((closed[0]!.frame as pl.DataFrame).getColumn("a").toArray(), [1, 2, 3]);
   // A batch of rejected messages alone still reaches the output (to be acknowledged).
   batcher.push("[]", 5);
   timers.advance(100);

@@ -61,9 +61,22 @@ export class LiveOutput implements BatchOutput {
     return this.#o.writer.offsets;
   }
 
-  closed({ frame, marks, bytes }: ClosedBatch): void {
+  reserve(bytes: number): void {
     this.#pendingBytes += bytes;
+  }
+
+  closed({ frame, marks, bytes, reserved, error }: ClosedBatch): void {
+    if (!reserved) this.#pendingBytes += bytes;
     this.#pendingBatches++;
+    if (error) {
+      // Nothing of it is durable: its marks are not acknowledged (a replayable source reads
+      // them again after a restart).
+      this.#pendingBytes -= bytes;
+      this.#pendingBatches--;
+      this.#o.onError(error);
+      if (!this.full) { for (const wake of this.#waiters.splice(0)) wake(); }
+      return;
+    }
     this.#reached = this.#o.marks?.offsets?.(marks, this.#reached) ?? this.#reached;
     const offsets = this.#reached;
     // A batch of rejected messages only commits nothing, but acknowledges after those before.

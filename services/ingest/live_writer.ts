@@ -23,6 +23,7 @@ import {
   type SegmentRef,
 } from "../../shared/live_table.ts";
 import type { StateStore } from "../../shared/state_store/store.ts";
+import { IpcRows } from "./batcher.ts";
 
 /** What a table keeps: its oldest segments go past any of these (the newest always stays). */
 export interface Retention {
@@ -68,6 +69,9 @@ type Resolved = Required<Pick<LiveWriterOptions, "store" | "tenant" | "table" | 
   minSegments: number;
   smallBytes: number;
 };
+
+/** Rows to append: a frame, or an Arrow IPC file. */
+export type Rows = pl.DataFrame | IpcRows;
 
 /** A segment as the writer tracks it. */
 interface Segment extends SegmentRef {
@@ -191,7 +195,7 @@ export class LiveWriter {
    * Commits `frame` as the next segment with the offsets the source reached; resolves once
    * it is durable (then compaction and retention run). Appends run in call order.
    */
-  append(frame: pl.DataFrame, offsets: Record<string, string>): Promise<void> {
+  append(frame: Rows, offsets: Record<string, string>): Promise<void> {
     const run = this.#tail.then(() => this.#append(frame, offsets));
     this.#tail = run.catch(() => {});
     return run;
@@ -203,7 +207,7 @@ export class LiveWriter {
    * its first row, or undefined when skipped.
    */
   appendWith(
-    frame: pl.DataFrame,
+    frame: Rows,
     next: (offsets: Readonly<Record<string, string>>) => Record<string, string> | undefined,
   ): Promise<{ firstRow: number } | undefined> {
     const run = this.#tail.then(async () => {
@@ -217,11 +221,12 @@ export class LiveWriter {
     return run;
   }
 
-  async #append(frame: pl.DataFrame, offsets: Record<string, string>): Promise<void> {
+  async #append(rows: Rows, offsets: Record<string, string>): Promise<void> {
     if (this.#stopped) throw this.#stopped;
     const number = this.#next;
     const key = segmentKey(this.#o.tenant, this.#o.table, number, number);
-    const body = frame.writeIPC();
+    const body = rows instanceof IpcRows ? rows.ipc : rows.writeIPC();
+    const frame = { height: rows instanceof IpcRows ? rows.rows : rows.height };
     const createdAtMs = this.#o.now();
     for (let attempt = 0;; attempt++) {
       this.#closed.signal.throwIfAborted();

@@ -15,6 +15,7 @@ import { openStateStore } from "../../shared/state_store/open.ts";
 import type { StateStore } from "../../shared/state_store/store.ts";
 import { LiveWriter, type Retention as LiveRetention } from "./live_writer.ts";
 import { SavedSources } from "./saved_sources.ts";
+import { ParsePool } from "./parse_pool.ts";
 import type { ServiceParts } from "../../shared/service.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import type { Registry } from "../../shared/telemetry/metrics.ts";
@@ -48,6 +49,8 @@ export function buildIngestService(
     const metrics = createIngestMetrics(metricsRegistry);
     const store = deps.store ?? (config.liveStore && await openStateStore(config.liveStore));
     const saved = store && new SavedSources(store);
+    // Batches of sources with a live table are parsed on a worker thread.
+    const parser = store && config.parseWorker ? new ParsePool() : undefined;
     /** The writer of each table this process writes, by "<tenant>/<table>". */
     const writers = new Map<string, LiveWriter>();
     /** The writers of tables producers append to (opened once each). */
@@ -74,6 +77,7 @@ export function buildIngestService(
           tenant,
           outbound: config.outbound,
           credentials: config.credentials,
+          ...(parser ? { parser } : {}),
           observer: metrics.observer(tenant, spec.name),
           durableStream: config.durableStream,
           ...(deps.timers ? { timers: deps.timers } : {}),
@@ -185,6 +189,7 @@ export function buildIngestService(
       ],
       close: async () => {
         await sources.closeAll();
+        parser?.close();
         if (!deps.store) await store?.close();
         await deps.onClose?.();
         // Bounded: the watch ends once the connection is closed by onClose.

@@ -26,6 +26,8 @@ export class SourceCore {
   #gaps = 0;
   #dropped = 0;
   #nextAttemptAtMs = 0;
+  /** The source's id in the parse pool, when it parses there. */
+  readonly #parserSource: number | undefined;
 
   constructor(
     spec: SourceSpec,
@@ -49,6 +51,9 @@ export class SourceCore {
           if (this.#state === "retrying" && this.#nextAttemptAtMs !== 0) this.running();
         },
       });
+    const pool = this.output ? context.parser : undefined;
+    this.#parserSource = pool?.source();
+    const parserSource = this.#parserSource;
     this.batcher = new Batcher({
       maxBatchRows: spec.maxBatchRows,
       maxBatchDelayMs: spec.maxBatchDelayMs,
@@ -57,6 +62,9 @@ export class SourceCore {
       ...(context.observer ? { observer: context.observer } : {}),
       ...(this.output ? { output: this.output } : {}),
       ...(transform ? { transform } : {}),
+      ...(pool && parserSource !== undefined
+        ? { parser: { parse: (texts: string[]) => pool.parse(parserSource, texts) } }
+        : {}),
     });
   }
 
@@ -112,11 +120,13 @@ export class SourceCore {
     this.retrying(error, nextAttemptAtMs);
   }
 
-  /** A one-off load finished: its last batch is closed. */
-  finish(): void {
+  /** A one-off load finished: its last batch is closed, and "done" once it is committed. */
+  async finish(): Promise<void> {
     if (this.ended) return;
     this.batcher.flush();
-    this.#state = "done";
+    await this.batcher.parsed();
+    await this.#context.live?.writer.flushed();
+    if (!this.ended) this.#state = "done";
   }
 
   /** Stops on an error that retrying cannot mend. */
@@ -148,6 +158,7 @@ export class SourceCore {
         await own.close();
         await this.#settle();
         this.output?.close();
+        if (this.#parserSource !== undefined) this.#context.parser?.forget(this.#parserSource);
         own.closed?.();
       },
     };
@@ -158,7 +169,8 @@ export class SourceCore {
     const writer = this.#context.live?.writer;
     if (!writer) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([writer.flushed(), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    const settled = this.batcher.parsed().then(() => writer.flushed());
+    await Promise.race([settled, new Promise((r) => (timer = setTimeout(r, 5000)))]);
     clearTimeout(timer);
   }
 

@@ -13,6 +13,7 @@ import type { NatsConnection } from "../../../shared/nats.ts";
 import type { OutboundPolicy } from "../../../shared/outbound.ts";
 import type { StateStore } from "../../../shared/state_store/store.ts";
 import type { LiveWriter } from "../live_writer.ts";
+import type { ParsePool } from "../parse_pool.ts";
 import type { BatcherObserver, Timers } from "../batcher.ts";
 import type { Source } from "../source.ts";
 
@@ -44,6 +45,8 @@ export interface SourceContext {
   outbound: OutboundPolicy;
   /** Credentials by "<tenant>/<name>" (POLAROID_INGEST_CREDENTIALS_FILE). @default none */
   credentials?: ReadonlyMap<string, IngestCredential>;
+  /** Parses batches off the event loop, for sources with a live table. @default parsed here */
+  parser?: ParsePool;
   /** The durable ingest stream's limits (JetStream sources). @default 1 GiB, 7 days */
   durableStream?: DurableStreamLimits;
 }

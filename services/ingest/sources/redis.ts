@@ -106,11 +106,18 @@ export function parseRedisUrl(text: string): { url: URL; tls: boolean; port: num
   return { url, tls: url.protocol === "rediss:", port: Number(url.port || 6379), db };
 }
 
-/** Compares two stream entry ids ("<ms>-<seq>"). */
+/** Compares two stream entry ids ("<ms>-<seq>", decimal digits), without parsing them. */
 export function compareIds(a: string, b: string): number {
-  const [am, as] = a.split("-").map(BigInt) as [bigint, bigint];
-  const [bm, bs] = b.split("-").map(BigInt) as [bigint, bigint];
-  return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
+  const i = a.indexOf("-");
+  const j = b.indexOf("-");
+  return compareDigits(a.slice(0, i), b.slice(0, j)) ||
+    compareDigits(a.slice(i + 1), b.slice(j + 1));
+}
+
+/** Compares two decimal numbers written without leading zeros: the longer is the larger. */
+function compareDigits(a: string, b: string): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 /** The JSON text of an entry: its `field`'s value, or its fields as an object of strings. */

@@ -442,7 +442,7 @@ export function createRestSource(spec: SourceSpec, context: SourceContext): Sour
       for (;;) {
         if (!(await pass())) return;
         if (!polling) {
-          core.finish();
+          await core.finish();
           return;
         }
         core.batcher.flush();
