@@ -10,6 +10,7 @@ import protobuf from "protobufjs";
 import { InvalidArgumentError } from "../shared/errors.ts";
 import { connect, connectIngest, type SourceInfo } from "../sdk/mod.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
+import { waitForSource } from "./_ingest.ts";
 import { makeCertificates } from "../scripts/_certs.ts";
 import { startGrpcServer } from "../shared/grpc/server.ts";
 import { bind } from "../shared/grpc/types.ts";
@@ -98,17 +99,9 @@ const cluster = await testCluster({
   },
 });
 
-async function waitFor(name: string, ok: (info: SourceInfo) => boolean): Promise<SourceInfo> {
-  await using ingest = await connectIngest({ endpoint: cluster.endpoints.ingest });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const info = (await ingest.listSources()).find((s) => s.spec?.name === name);
-    if (info && ok(info)) return info;
-    if (Date.now() > deadline) {
-      throw new Error(`source ${name}: ${info?.state} ${info?.committedRows} ${info?.lastError}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls the source until `ok` holds. */
+function waitFor(name: string, ok: (info: SourceInfo) => boolean): Promise<SourceInfo> {
+  return waitForSource(cluster.endpoints.ingest, name, ok, 60_000);
 }
 
 Deno.test({

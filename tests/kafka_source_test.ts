@@ -9,6 +9,7 @@ import { Admin, Producer, stringSerializer } from "@platformatic/kafka";
 import { InvalidArgumentError, PermissionDeniedError } from "../shared/errors.ts";
 import { connect, connectIngest, type SourceInfo } from "../sdk/mod.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
+import { waitForSource } from "./_ingest.ts";
 import { createTopic, startKafkaServer } from "./_kafka_server.ts";
 
 let kafka = await startKafkaServer();
@@ -18,17 +19,9 @@ const cluster = await testCluster({
   serviceEnv: { ingest: { POLAROID_INGEST_ALLOW_HOSTS: "127.0.0.1" } },
 });
 
-async function waitFor(name: string, ok: (info: SourceInfo) => boolean): Promise<SourceInfo> {
-  await using ingest = await connectIngest({ endpoint: cluster.endpoints.ingest });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const info = (await ingest.listSources()).find((s) => s.spec?.name === name);
-    if (info && ok(info)) return info;
-    if (Date.now() > deadline) {
-      throw new Error(`source ${name}: ${info?.state} ${info?.committedRows} ${info?.lastError}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls the source until `ok` holds. */
+function waitFor(name: string, ok: (info: SourceInfo) => boolean): Promise<SourceInfo> {
+  return waitForSource(cluster.endpoints.ingest, name, ok, 60_000);
 }
 
 async function produce(topic: string, values: string[]): Promise<void> {

@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import { InvalidArgumentError, PermissionDeniedError } from "../shared/errors.ts";
 import { connect, connectIngest, type SourceInfo } from "../sdk/mod.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
+import { waitForSource } from "./_ingest.ts";
 import { startRedisServer } from "./_redis_server.ts";
 
 let redisServer = await startRedisServer();
@@ -17,20 +18,9 @@ const cluster = await testCluster({
   serviceEnv: { ingest: { POLAROID_INGEST_ALLOW_HOSTS: "127.0.0.1" } },
 });
 
-async function waitFor(
-  name: string,
-  ok: (info: SourceInfo) => boolean,
-): Promise<SourceInfo> {
-  await using ingest = await connectIngest({ endpoint: cluster.endpoints.ingest });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const info = (await ingest.listSources()).find((s) => s.spec?.name === name);
-    if (info && ok(info)) return info;
-    if (Date.now() > deadline) {
-      throw new Error(`source ${name}: ${info?.state} ${info?.committedRows} ${info?.lastError}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls the source until `ok` holds. */
+function waitFor(name: string, ok: (info: SourceInfo) => boolean): Promise<SourceInfo> {
+  return waitForSource(cluster.endpoints.ingest, name, ok, 60_000);
 }
 
 Deno.test({

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { connect, connectIngest, type SourceInfo } from "../sdk/mod.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
+import { waitForSource } from "./_ingest.ts";
 import { startRestServer } from "./_rest_server.ts";
 
 const SECRET = "Bearer s3cr3t-token-value";
@@ -26,17 +27,9 @@ const cluster = await testCluster({
   },
 });
 
-async function waitFor(name: string, ok: (info: SourceInfo) => boolean): Promise<SourceInfo> {
-  await using ingest = await connectIngest({ endpoint: cluster.endpoints.ingest });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const info = (await ingest.listSources()).find((s) => s.spec?.name === name);
-    if (info && ok(info)) return info;
-    if (Date.now() > deadline) {
-      throw new Error(`source ${name}: ${info?.state} ${info?.committedRows} ${info?.lastError}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls the source until `ok` holds. */
+function waitFor(name: string, ok: (info: SourceInfo) => boolean): Promise<SourceInfo> {
+  return waitForSource(cluster.endpoints.ingest, name, ok, 60_000);
 }
 
 async function ids(table: string): Promise<number[]> {

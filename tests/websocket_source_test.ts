@@ -11,6 +11,7 @@ import { InvalidArgumentError, PermissionDeniedError } from "../shared/errors.ts
 import { col, connect, connectIngest, type SourceInfo } from "../sdk/mod.ts";
 import { startTickFeed } from "../examples/ws_feed.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
+import { waitForSource } from "./_ingest.ts";
 
 const stateDir = await Deno.makeTempDir({ prefix: "polaroid-ws-state-" });
 const cluster = await testCluster({
@@ -18,19 +19,9 @@ const cluster = await testCluster({
   serviceEnv: { ingest: { POLAROID_INGEST_ALLOW_HOSTS: "127.0.0.1" } },
 });
 
-async function waitFor(name: string, ok: (info: SourceInfo) => boolean): Promise<SourceInfo> {
-  await using ingest = await connectIngest({ endpoint: cluster.endpoints.ingest });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const info = (await ingest.listSources()).find((s) => s.spec?.name === name);
-    if (info && ok(info)) return info;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `source ${name}: ${info?.state} rows ${info?.committedRows} gaps ${info?.reconnectGaps} ${info?.lastError}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls the source until `ok` holds. */
+function waitFor(name: string, ok: (info: SourceInfo) => boolean): Promise<SourceInfo> {
+  return waitForSource(cluster.endpoints.ingest, name, ok, 60_000);
 }
 
 Deno.test({

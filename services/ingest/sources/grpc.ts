@@ -18,6 +18,7 @@ import { tlsCredentials } from "../../../shared/grpc/client.ts";
 import { shieldedCredentials } from "../../../shared/grpc/shielded_credentials.ts";
 import { checkOutbound } from "../../../shared/outbound.ts";
 import { SourceCore } from "../source_core.ts";
+import { backoffMs, pause, within } from "./backoff.ts";
 import type { Source } from "../source.ts";
 import { jsonText } from "../records.ts";
 import { invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
@@ -310,27 +311,19 @@ export function createGrpcSource(spec: SourceSpec, context: SourceContext): Sour
       }
       if (stop.signal.aborted) break;
       failures = ended.opened && Date.now() - started >= STABLE_MS ? 1 : failures + 1;
-      const delay = Math.round(Math.random() * Math.min(10_000, 100 * 2 ** Math.min(failures, 10)));
+      const delay = backoffMs(failures);
       const message = `gRPC ${upstream.method}: ${ended.why}`;
       if (ended.opened) {
         core.gap(`${message}; messages sent meanwhile are lost`, Date.now() + delay);
       } else core.retrying(message, Date.now() + delay);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        stop.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      await pause(delay, stop.signal);
     }
   })();
   return core.source({
     close: async () => {
       stop.abort();
       call?.cancel();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([run, new Promise((r) => (timer = setTimeout(r, 5000)))]);
-      clearTimeout(timer);
+      await within(run, 5000);
     },
   });
 }

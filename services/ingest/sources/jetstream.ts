@@ -31,6 +31,7 @@ import {
   type NatsConnection,
 } from "../../../shared/nats.ts";
 import { SourceCore } from "../source_core.ts";
+import { backoffMs, pause, within } from "./backoff.ts";
 import type { Source } from "../source.ts";
 import {
   type DurableStreamLimits,
@@ -163,22 +164,14 @@ export function createJetStreamSource(spec: SourceSpec, context: SourceContext):
       } catch (error) {
         if (stop.signal.aborted) break;
         failures++;
-        const delay = Math.round(
-          Math.random() * Math.min(10_000, 100 * 2 ** Math.min(failures, 10)),
-        );
+        const delay = backoffMs(failures);
         core.retrying(
           `Cannot read JetStream subject ${JSON.stringify(subject)}: ${
             error instanceof Error ? error.message : String(error)
           }`,
           Date.now() + delay,
         );
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          stop.signal.addEventListener("abort", () => {
-            clearTimeout(timer);
-            resolve();
-          }, { once: true });
-        });
+        await pause(delay, stop.signal);
       }
     }
   })();
@@ -191,9 +184,7 @@ export function createJetStreamSource(spec: SourceSpec, context: SourceContext):
     close: async () => {
       stop.abort();
       // The fetch under way ends within its expiry.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([run, new Promise((r) => (timer = setTimeout(r, FETCH_EXPIRES_MS * 3)))]);
-      clearTimeout(timer);
+      await within(run, FETCH_EXPIRES_MS * 3);
     },
   });
 }

@@ -19,6 +19,7 @@ import type { SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
 import { checkOutbound } from "../../../shared/outbound.ts";
 import { FailedPreconditionError } from "../../../shared/errors.ts";
 import { SourceCore } from "../source_core.ts";
+import { backoffMs, pause, within } from "./backoff.ts";
 import type { Source } from "../source.ts";
 import { invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
 
@@ -215,22 +216,14 @@ export function createKafkaSource(spec: SourceSpec, context: SourceContext): Sou
       } catch (error) {
         if (stop.signal.aborted) break;
         failures++;
-        const delay = Math.round(
-          Math.random() * Math.min(10_000, 200 * 2 ** Math.min(failures, 10)),
-        );
+        const delay = backoffMs(failures, 200);
         core.retrying(
           `Cannot read Kafka topic ${JSON.stringify(topic)}: ${
             error instanceof Error ? error.message : String(error)
           }`,
           Date.now() + delay,
         );
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          stop.signal.addEventListener("abort", () => {
-            clearTimeout(timer);
-            resolve();
-          }, { once: true });
-        });
+        await pause(delay, stop.signal);
       } finally {
         if (stop.signal.aborted || core.state === "retrying") {
           await stream?.close().catch(() => {});
@@ -289,9 +282,7 @@ export function createKafkaSource(spec: SourceSpec, context: SourceContext): Sou
   return core.source({
     close: async () => {
       stop.abort();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([run, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
-      clearTimeout(timer);
+      await within(run, 10_000);
     },
     // After the last commits' acknowledgements.
     closed: () => {

@@ -16,6 +16,7 @@ import { Redis } from "ioredis";
 import type { SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
 import { checkOutbound } from "../../../shared/outbound.ts";
 import { SourceCore } from "../source_core.ts";
+import { backoffMs, pause, within } from "./backoff.ts";
 import type { Source } from "../source.ts";
 import { invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
 import { FailedPreconditionError } from "../../../shared/errors.ts";
@@ -282,22 +283,14 @@ export function createRedisSource(spec: SourceSpec, context: SourceContext): Sou
         // The pair is replaced as a whole (what was read and not acknowledged is read again).
         for (const redis of pair.splice(0)) redis.disconnect();
         failures++;
-        const delay = Math.round(
-          Math.random() * Math.min(10_000, 100 * 2 ** Math.min(failures, 10)),
-        );
+        const delay = backoffMs(failures);
         core.retrying(
           `Cannot read Redis stream ${JSON.stringify(stream)}: ${
             error instanceof Error ? error.message : String(error)
           }`,
           Date.now() + delay,
         );
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          stop.signal.addEventListener("abort", () => {
-            clearTimeout(timer);
-            resolve();
-          }, { once: true });
-        });
+        await pause(delay, stop.signal);
       }
     }
   })();
@@ -305,9 +298,7 @@ export function createRedisSource(spec: SourceSpec, context: SourceContext): Sou
     close: async () => {
       stop.abort();
       // A blocked read ends within BLOCK_MS.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([run, new Promise((r) => (timer = setTimeout(r, BLOCK_MS * 3)))]);
-      clearTimeout(timer);
+      await within(run, BLOCK_MS * 3);
     },
     // After the last commits' acknowledgements.
     closed: () => {

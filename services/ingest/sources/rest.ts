@@ -17,6 +17,7 @@ import pl from "nodejs-polars";
 import type { SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
 import { checkOutbound } from "../../../shared/outbound.ts";
 import { SourceCore } from "../source_core.ts";
+import { backoffMs, pause } from "./backoff.ts";
 import type { Source } from "../source.ts";
 import { jsonRecords, parseRecordPath, type RecordPath } from "../records.ts";
 import { invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
@@ -227,22 +228,9 @@ class TokenBucket {
         this.#tokens -= 1;
         return;
       }
-      await sleep(((1 - this.#tokens) / this.rate) * 1000, signal);
+      await pause(((1 - this.#tokens) / this.rate) * 1000, signal);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** The `rel="next"` target of a Link header (RFC 8288), resolved against `base`. */
@@ -344,10 +332,10 @@ export function createRestSource(spec: SourceSpec, context: SourceContext): Sour
         await response.body?.cancel();
         if (response.status === 429) {
           wait = retryAfterMs(response.headers.get("retry-after")) ??
-            Math.random() * Math.min(30_000, 500 * 2 ** attempt);
+            backoffMs(attempt, 500, 30_000);
           why = "HTTP 429 (rate limited)";
         } else if (response.status >= 500) {
-          wait = Math.random() * Math.min(30_000, 200 * 2 ** attempt);
+          wait = backoffMs(attempt, 200, 30_000);
           why = `HTTP ${response.status}`;
         } else {
           // A client error will not mend itself.
@@ -357,12 +345,12 @@ export function createRestSource(spec: SourceSpec, context: SourceContext): Sour
         if (stop.signal.aborted) return undefined;
         const message = error instanceof Error ? error.message : String(error);
         if (/^HTTP 4\d\d for /.test(message) || /must be at most/.test(message)) throw error;
-        wait = Math.random() * Math.min(30_000, 200 * 2 ** attempt);
+        wait = backoffMs(attempt, 200, 30_000);
         why = message;
       }
       // The request (its query shown, never its credential headers) and what failed.
       core.retrying(`GET ${url.origin}${url.pathname}: ${why}`, Date.now() + wait);
-      await sleep(wait, stop.signal);
+      await pause(wait, stop.signal);
     }
     return undefined;
   };
@@ -446,7 +434,7 @@ export function createRestSource(spec: SourceSpec, context: SourceContext): Sour
           return;
         }
         core.batcher.flush();
-        await sleep(rest.pollIntervalMs, stop.signal);
+        await pause(rest.pollIntervalMs, stop.signal);
         if (stop.signal.aborted) return;
         // The next pass asks from the watermark committed (or taken) so far.
         watermark = context.live?.writer.offsets[WATERMARK] ?? watermark;

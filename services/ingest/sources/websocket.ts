@@ -15,6 +15,7 @@ import { WebSocket } from "ws";
 import type { SourceSpec } from "../../../shared/gen/polaroid/v1/ingest.ts";
 import { checkOutbound } from "../../../shared/outbound.ts";
 import { SourceCore } from "../source_core.ts";
+import { backoffMs, pause, within } from "./backoff.ts";
 import type { Source } from "../source.ts";
 import { jsonRecords, msgpackRecords, parseRecordPath, type RecordPath } from "../records.ts";
 import { invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
@@ -236,20 +237,14 @@ export function createWebSocketSource(spec: SourceSpec, context: SourceContext):
       if (stop.signal.aborted) break;
       // A connection that stayed up a while starts the backoff again.
       failures = ended.opened && Date.now() - started >= STABLE_MS ? 1 : failures + 1;
-      const delay = Math.round(Math.random() * Math.min(10_000, 100 * 2 ** Math.min(failures, 10)));
+      const delay = backoffMs(failures);
       const message = `WebSocket ${url.host}: ${ended.why}`;
       // A connection that was read and is lost is a gap (what the feed sent meanwhile is
       // lost); an attempt that never connected is only a retry.
       if (ended.opened) {
         core.gap(`${message}; messages sent meanwhile are lost`, Date.now() + delay);
       } else core.retrying(message, Date.now() + delay);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        stop.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      await pause(delay, stop.signal);
     }
   })();
   return core.source({
@@ -257,9 +252,7 @@ export function createWebSocketSource(spec: SourceSpec, context: SourceContext):
     close: async () => {
       stop.abort();
       socket?.terminate();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([run, new Promise((r) => (timer = setTimeout(r, 5000)))]);
-      clearTimeout(timer);
+      await within(run, 5000);
     },
   });
 }
