@@ -284,6 +284,11 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
   credentials: ReadonlyMap<string, IngestCredential>;
   /** Bytes one Append call may send (POLAROID_INGEST_MAX_APPEND_BYTES). @default 256MiB */
   maxAppendBytes: number;
+  /**
+   * Bytes all Append calls under way may hold together (POLAROID_INGEST_MAX_APPEND_BUFFER_BYTES).
+   * @default 1GiB
+   */
+  maxAppendBufferBytes: number;
   /** Source defaults, overridable per source. */
   maxBatchRows: number;
   maxBatchDelayMs: number;
@@ -444,6 +449,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
     parseWorker: flag(env, "POLAROID_INGEST_PARSE_WORKER", true),
     credentials: ingestCredentials(raw(env, "POLAROID_INGEST_CREDENTIALS_FILE")),
     maxAppendBytes: bytes(env, "POLAROID_INGEST_MAX_APPEND_BYTES", 256 * MIB),
+    maxAppendBufferBytes: bytes(env, "POLAROID_INGEST_MAX_APPEND_BUFFER_BYTES", GIB),
     durableStream: {
       maxBytes: bytes(env, "POLAROID_INGEST_STREAM_MAX_BYTES", GIB),
       maxAgeSeconds: int(env, "POLAROID_INGEST_STREAM_MAX_AGE_SECONDS", 604_800, 1),

@@ -14,11 +14,17 @@ import { IngestServiceService } from "../shared/gen/polaroid/v1/ingest.ts";
 import { RpcClient } from "../shared/grpc/client.ts";
 import { connect, connectIngest } from "../sdk/mod.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
+import { waitFor } from "../scripts/_wait.ts";
 
 const stateDir = await Deno.makeTempDir({ prefix: "polaroid-append-state-" });
 const cluster = await testCluster({
   env: { POLAROID_STATE_DIR: stateDir },
-  serviceEnv: { ingest: { POLAROID_INGEST_MAX_APPEND_BYTES: "1MiB" } },
+  serviceEnv: {
+    ingest: {
+      POLAROID_INGEST_MAX_APPEND_BYTES: "1MiB",
+      POLAROID_INGEST_MAX_APPEND_BUFFER_BYTES: "2MiB",
+    },
+  },
 });
 
 Deno.test({
@@ -154,6 +160,65 @@ Deno.test({
     );
     await ingest.removeSource("feed");
     assert.deepEqual((await ingest.listSources()).map((s) => s.spec?.name), []);
+  },
+});
+
+Deno.test({
+  name: "Append calls under way hold a bounded number of bytes together; the budget comes back",
+  ...INTEGRATION,
+  async fn() {
+    const raw = new RpcClient(cluster.endpoints.ingest, IngestServiceService, {
+      timeoutMs: 20_000,
+    });
+    const release = Promise.withResolvers<void>();
+    const line = `{"pad":"${"x".repeat(700_000)}"}`;
+    /** A call that sends 700 KB, then waits before ending its stream. */
+    const held = () =>
+      raw.clientStream(
+        "append",
+        (async function* () {
+          yield {
+            table: "budget",
+            producerId: "",
+            sequence: 0n,
+            rows: { $case: "jsonRows" as const, value: line },
+          };
+          await release.promise;
+        })(),
+      );
+    try {
+      const first = held();
+      const second = held();
+      // Both hold their bytes (1.4 MB of 2 MiB): a third does not fit.
+      await waitFor(async () => {
+        try {
+          await raw.clientStream("append", [{
+            table: "budget",
+            producerId: "",
+            sequence: 0n,
+            rows: { $case: "jsonRows", value: line },
+          }]);
+          return false;
+        } catch (error) {
+          if (!(error instanceof LimitExceededError)) throw error;
+          assert.match(error.message, /POLAROID_INGEST_MAX_APPEND_BUFFER_BYTES/);
+          return true;
+        }
+      }, { timeoutMs: 10_000, what: "a call refused for the buffer budget" });
+      release.resolve();
+      assert.equal((await first).rows, 1n);
+      assert.equal((await second).rows, 1n);
+      // The budget is back: a call fits again.
+      await raw.clientStream("append", [{
+        table: "budget",
+        producerId: "",
+        sequence: 0n,
+        rows: { $case: "jsonRows", value: line },
+      }]);
+    } finally {
+      release.resolve();
+      raw.close();
+    }
   },
 });
 

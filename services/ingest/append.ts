@@ -28,14 +28,45 @@ export interface AppendDeps {
   writer(tenant: string, table: string): Promise<LiveWriter>;
   /** Bytes one call may send (POLAROID_INGEST_MAX_APPEND_BYTES). */
   maxBytes: number;
+  /**
+   * Bytes all calls under way may hold together (POLAROID_INGEST_MAX_APPEND_BUFFER_BYTES); a
+   * call past it is refused, to be tried again. @default maxBytes × 4
+   */
+  maxBufferedBytes?: number;
 }
 
 /** The Append handler. */
 export function appendHandler(deps: AppendDeps) {
+  const budget = deps.maxBufferedBytes ?? deps.maxBytes * 4;
+  /** Bytes the calls under way hold. */
+  let buffered = 0;
   return async (
     requests: AsyncIterable<AppendRequest>,
     ctx: CallContext,
   ): Promise<AppendResponse> => {
+    let held = 0;
+    const take = (size: number) => {
+      if (buffered + size > budget) {
+        throw new LimitExceededError(
+          `Cannot append now as the calls under way hold ${buffered} bytes and may hold at most ${budget} (POLAROID_INGEST_MAX_APPEND_BUFFER_BYTES): try again`,
+          { metadata: { limit: "max_append_buffer_bytes", retryable: "true" } },
+        );
+      }
+      buffered += size;
+      held += size;
+    };
+    try {
+      return await appendCall(requests, ctx, take);
+    } finally {
+      buffered -= held;
+    }
+  };
+
+  async function appendCall(
+    requests: AsyncIterable<AppendRequest>,
+    ctx: CallContext,
+    take: (size: number) => void,
+  ): Promise<AppendResponse> {
     let table: string | undefined;
     let producer = "";
     let sequence = 0n;
@@ -65,13 +96,15 @@ export function appendHandler(deps: AppendDeps) {
       }
       const rows = request.rows;
       if (!rows) continue;
-      bytes += rows.$case === "arrowIpc" ? rows.value.byteLength : rows.value.length;
+      const size = rows.$case === "arrowIpc" ? rows.value.byteLength : rows.value.length;
+      bytes += size;
       if (bytes > deps.maxBytes) {
         throw new LimitExceededError(
           `Cannot append more than ${deps.maxBytes} bytes in one call (POLAROID_INGEST_MAX_APPEND_BYTES): split it`,
           { metadata: { limit: "max_append_bytes" } },
         );
       }
+      take(size);
       if (rows.$case === "arrowIpc") {
         validateIpc(rows.value, { maxBytes: deps.maxBytes });
         const buffer = Buffer.from(rows.value.buffer, rows.value.byteOffset, rows.value.byteLength);
@@ -145,5 +178,5 @@ export function appendHandler(deps: AppendDeps) {
       nextRow: BigInt(appended.firstRow + frame.height),
       duplicate: false,
     };
-  };
+  }
 }

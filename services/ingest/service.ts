@@ -158,6 +158,7 @@ export function buildIngestService(
             writers.get(`${tenant}/${table}`)?.onCommit(wake) ?? (() => {}),
         }, {
           maxBytes: config.maxAppendBytes,
+          maxBufferedBytes: config.maxAppendBufferBytes,
           writer: (tenant, table) => {
             if (!store) {
               throw new FailedPreconditionError(
