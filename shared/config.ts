@@ -272,6 +272,8 @@ export interface IngestConfig extends CommonConfig, ServerPorts {
   durableStream: { maxBytes: number; maxAgeSeconds: number };
   /** Follows of live tables served at once (POLAROID_INGEST_MAX_FOLLOWS). @default 256 */
   maxFollows: number;
+  /** ...by one tenant (POLAROID_INGEST_MAX_FOLLOWS_PER_TENANT). @default 64 */
+  maxFollowsPerTenant: number;
   /**
    * Parse the batches of sources with a live table on a worker thread
    * (POLAROID_INGEST_PARSE_WORKER), so that reading goes on meanwhile. @default true
@@ -446,6 +448,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
     outbound: parseAllowHosts(raw(env, "POLAROID_INGEST_ALLOW_HOSTS")),
     liveStore: liveStore(env),
     maxFollows: int(env, "POLAROID_INGEST_MAX_FOLLOWS", 256, 0),
+    maxFollowsPerTenant: int(env, "POLAROID_INGEST_MAX_FOLLOWS_PER_TENANT", 64, 0),
     parseWorker: flag(env, "POLAROID_INGEST_PARSE_WORKER", true),
     credentials: ingestCredentials(raw(env, "POLAROID_INGEST_CREDENTIALS_FILE")),
     maxAppendBytes: bytes(env, "POLAROID_INGEST_MAX_APPEND_BYTES", 256 * MIB),

@@ -9,11 +9,17 @@ import { InvalidArgumentError } from "../shared/errors.ts";
 import { col, connect, connectIngest, liveBars } from "../sdk/mod.ts";
 import { startTickFeed } from "../examples/ws_feed.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
+import { waitFor } from "../scripts/_wait.ts";
 
 const stateDir = await Deno.makeTempDir({ prefix: "polaroid-follow-state-" });
 const cluster = await testCluster({
   env: { POLAROID_STATE_DIR: stateDir, POLAROID_INGEST_MAX_BATCH_DELAY_MS: "20" },
-  serviceEnv: { ingest: { POLAROID_INGEST_ALLOW_HOSTS: "127.0.0.1" } },
+  serviceEnv: {
+    ingest: {
+      POLAROID_INGEST_ALLOW_HOSTS: "127.0.0.1",
+      POLAROID_INGEST_MAX_FOLLOWS_PER_TENANT: "3",
+    },
+  },
 });
 const feed = await startTickFeed({ ratePerSecond: 2000 });
 
@@ -145,6 +151,24 @@ Deno.test({
     let batches = 0;
     for await (const _ of ingest.follow("empty_table", { signal: stop })) batches++;
     assert.equal(batches, 0);
+    // A tenant follows at most 3 tables at once here; a fourth is refused while they run.
+    const running = new AbortController();
+    const three = Array.from({ length: 3 }, async () => {
+      for await (const _ of ingest.follow("empty_table", { signal: running.signal })) break;
+    });
+    await waitFor(async () => {
+      try {
+        for await (
+          const _ of ingest.follow("empty_table", { signal: AbortSignal.timeout(100) })
+        ) break;
+        return false;
+      } catch (error) {
+        assert.match(String(error), /POLAROID_INGEST_MAX_FOLLOWS_PER_TENANT/);
+        return true;
+      }
+    }, { timeoutMs: 10_000, what: "a fourth follow refused" });
+    running.abort();
+    await Promise.all(three);
   },
 });
 

@@ -31,6 +31,8 @@ export interface FollowDeps {
   onCommit(tenant: string, table: string, wake: () => void): () => void;
   /** Follows served at once at most (POLAROID_INGEST_MAX_FOLLOWS). */
   maxFollows: number;
+  /** ...of them for one tenant (POLAROID_INGEST_MAX_FOLLOWS_PER_TENANT). @default maxFollows */
+  maxFollowsPerTenant?: number;
   /** How often a follow lists its table when nothing wakes it. @default 250 */
   pollMs?: number;
 }
@@ -55,6 +57,7 @@ export function ingestServiceBinding(
   },
 ): ServiceBinding {
   let following = 0;
+  const followingByTenant = new Map<string, number>();
   return bind(IngestServiceService, {
     addSource: async ({ spec }, ctx) => {
       ctx.log.source = spec?.name;
@@ -104,7 +107,16 @@ export function ingestServiceBinding(
           { metadata: { limit: "max_follows" } },
         );
       }
+      const mine = followingByTenant.get(ctx.tenant) ?? 0;
+      const perTenant = follows.maxFollowsPerTenant ?? follows.maxFollows;
+      if (mine >= perTenant) {
+        throw new LimitExceededError(
+          `Cannot follow as a tenant may follow at most ${perTenant} tables at once (POLAROID_INGEST_MAX_FOLLOWS_PER_TENANT)`,
+          { metadata: { limit: "max_follows_per_tenant" } },
+        );
+      }
       following++;
+      followingByTenant.set(ctx.tenant, mine + 1);
       try {
         for await (
           const batch of followTable({
@@ -128,6 +140,9 @@ export function ingestServiceBinding(
         }
       } finally {
         following--;
+        const left = (followingByTenant.get(ctx.tenant) ?? 1) - 1;
+        if (left > 0) followingByTenant.set(ctx.tenant, left);
+        else followingByTenant.delete(ctx.tenant);
       }
     },
   });

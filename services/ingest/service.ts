@@ -153,6 +153,7 @@ export function buildIngestService(
         ingestServiceBinding(sources, upload, {
           store,
           maxFollows: config.maxFollows,
+          maxFollowsPerTenant: config.maxFollowsPerTenant,
           // A table written here wakes its followers at each commit; others are polled.
           onCommit: (tenant, table, wake) =>
             writers.get(`${tenant}/${table}`)?.onCommit(wake) ?? (() => {}),
