@@ -191,8 +191,16 @@ export class SourceCore {
     };
   }
 
-  /** Everything the source holds as one Arrow IPC stream: its live table, or its buffer. */
+  /**
+   * Everything the source took so far as one Arrow IPC stream: its live table (once the open
+   * batch and those being parsed or committed are in it), or its buffer.
+   */
   async snapshot(): Promise<Uint8Array> {
+    if (this.output) {
+      this.batcher.flush();
+      await this.batcher.parsed();
+      await this.#context.live?.writer.flushed();
+    }
     const ipc = this.output ? await this.output.snapshot() : this.batcher.snapshot();
     if (!ipc) {
       throw new FailedPreconditionError(`source ${this.spec.name} has no data yet`, {
