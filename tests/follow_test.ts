@@ -169,6 +169,17 @@ Deno.test({
     }, { timeoutMs: 10_000, what: "a fourth follow refused" });
     running.abort();
     await Promise.all(three);
+    // Cancelled follows give their places back: a follow runs again (bounded by its signal).
+    await waitFor(async () => {
+      try {
+        for await (
+          const _ of ingest.follow("empty_table", { signal: AbortSignal.timeout(100) })
+        ) break;
+        return true;
+      } catch {
+        return false;
+      }
+    }, { timeoutMs: 10_000, what: "the follows' places back after their cancel" });
   },
 });
 

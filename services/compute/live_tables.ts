@@ -7,10 +7,10 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
 import pl from "nodejs-polars";
 import { FailedPreconditionError, LimitExceededError, NotFoundError } from "../../shared/errors.ts";
 import { readConsistentPrefix } from "../../shared/live_table.ts";
+import { load } from "./objects.ts";
 import type { StateStore } from "../../shared/state_store/store.ts";
 
 /** Options of LiveTables. */
@@ -86,8 +86,7 @@ export class LiveTables {
       return hit.frame;
     }
     this.stats.misses++;
-    const body = await store.get(key);
-    const frame = pl.readIPC(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    const frame = await load(store, key);
     const budget = this.#o.cacheBytes ?? 256 * 1024 * 1024;
     if (bytes <= budget) {
       this.#cache.set(key, { frame, bytes });

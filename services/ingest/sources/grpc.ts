@@ -21,7 +21,7 @@ import { SourceCore } from "../source_core.ts";
 import { backoffMs, pause, within } from "./backoff.ts";
 import type { Source } from "../source.ts";
 import { jsonText } from "../records.ts";
-import { invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
+import { hostPort, invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
 
 const MAX_TARGETS = 16;
 const MAX_PROTO_BYTES = 256 * 1024;
@@ -40,7 +40,7 @@ export const GRPC_SOURCE: SourceKind<"grpc"> = {
         String(value.targets.length),
       );
     }
-    value.targets.forEach((target, i) => targetUrl(target, `spec.grpc.targets[${i}]`));
+    value.targets.forEach((target, i) => hostPort(target, `spec.grpc.targets[${i}]`));
     if (new TextEncoder().encode(value.proto).byteLength > MAX_PROTO_BYTES) {
       throw invalidSpec("spec.grpc.proto", `have at most ${MAX_PROTO_BYTES} bytes`, "more");
     }
@@ -67,7 +67,7 @@ export const GRPC_SOURCE: SourceKind<"grpc"> = {
     if (spec.kind?.$case === "grpc") {
       const { targets, credential } = spec.kind.value;
       for (const target of targets) {
-        await checkOutbound(targetUrl(target, "spec.grpc.targets"), context.outbound);
+        await checkOutbound(hostPort(target, "spec.grpc.targets"), context.outbound);
       }
       if (credential !== "" && !context.credentials?.get(`${context.tenant}/${credential}`)) {
         throw invalidSpec(
@@ -80,23 +80,6 @@ export const GRPC_SOURCE: SourceKind<"grpc"> = {
     return createGrpcSource(spec, context);
   },
 };
-
-/** "host:port" as a URL (for the outbound check), or InvalidArgumentError naming `field`. */
-function targetUrl(target: string, field: string): URL {
-  let url: URL | undefined;
-  try {
-    url = new URL(`grpc://${target}`);
-  } catch {
-    url = undefined;
-  }
-  if (
-    !url || url.port === "" || url.pathname !== "" || url.username !== "" ||
-    url.host !== target.toLowerCase()
-  ) {
-    throw invalidSpec(field, 'be "host:port"', JSON.stringify(target.slice(0, 80)));
-  }
-  return url;
-}
 
 /** The method of a .proto text: its path, request bytes and response decoder. */
 interface Described {
@@ -219,7 +202,7 @@ export function createGrpcSource(spec: SourceSpec, context: SourceContext): Sour
     // Every address of every target, in turn.
     const addresses: { address: string; host: string }[] = [];
     for (const target of upstream.targets) {
-      const url = targetUrl(target, "spec.grpc.targets");
+      const url = hostPort(target, "spec.grpc.targets");
       for (const address of await checkOutbound(url, context.outbound)) {
         addresses.push({
           address: `${address.includes(":") ? `[${address}]` : address}:${url.port}`,

@@ -21,7 +21,7 @@ import { FailedPreconditionError } from "../../../shared/errors.ts";
 import { SourceCore } from "../source_core.ts";
 import { backoffMs, pause, within } from "./backoff.ts";
 import type { Source } from "../source.ts";
-import { invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
+import { hostPort, invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
 
 const MAX_BROKERS = 16;
 /** Bytes one fetch may return (all partitions together). */
@@ -38,7 +38,7 @@ export const KAFKA_SOURCE: SourceKind<"kafka"> = {
         String(value.brokers.length),
       );
     }
-    value.brokers.forEach((broker, i) => brokerUrl(broker, `spec.kafka.brokers[${i}]`));
+    value.brokers.forEach((broker, i) => hostPort(broker, `spec.kafka.brokers[${i}]`));
     if (!TOPIC.test(value.topic)) {
       throw invalidSpec(
         "spec.kafka.topic",
@@ -76,29 +76,12 @@ export const KAFKA_SOURCE: SourceKind<"kafka"> = {
   create: async (spec, context) => {
     if (spec.kind?.$case === "kafka") {
       for (const broker of spec.kind.value.brokers) {
-        await checkOutbound(brokerUrl(broker, "spec.kafka.brokers"), context.outbound);
+        await checkOutbound(hostPort(broker, "spec.kafka.brokers"), context.outbound);
       }
     }
     return createKafkaSource(spec, context);
   },
 };
-
-/** "host:port" as a URL (for the outbound check), or InvalidArgumentError naming `field`. */
-function brokerUrl(broker: string, field: string): URL {
-  let url: URL | undefined;
-  try {
-    url = new URL(`kafka://${broker}`);
-  } catch {
-    url = undefined;
-  }
-  if (
-    !url || url.port === "" || url.pathname !== "" || url.username !== "" || url.password !== "" ||
-    `${url.host}` !== broker.toLowerCase()
-  ) {
-    throw invalidSpec(field, 'be "host:port"', JSON.stringify(broker.slice(0, 80)));
-  }
-  return url;
-}
 
 type Mark = { partition: number; offset: bigint; leaderEpoch: number };
 

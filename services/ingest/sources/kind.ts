@@ -83,3 +83,23 @@ export function invalidSpec(field: string, must: string, current: string): Inval
     { metadata: { field } },
   );
 }
+
+/**
+ * A "host:port" of a spec (a Kafka broker, a gRPC target) as a URL for the outbound check;
+ * InvalidArgumentError naming `field` for anything else (a path, credentials, no port).
+ */
+export function hostPort(text: string, field: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(`tcp://${text}`);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url || url.port === "" || url.pathname !== "" || url.username !== "" || url.password !== "" ||
+    url.host !== text.toLowerCase()
+  ) {
+    throw invalidSpec(field, 'be "host:port"', JSON.stringify(text.slice(0, 80)));
+  }
+  return url;
+}

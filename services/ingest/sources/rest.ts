@@ -22,7 +22,7 @@ import type { Source } from "../source.ts";
 import { jsonRecords, parseRecordPath, type RecordPath } from "../records.ts";
 import { invalidSpec, type SourceContext, type SourceKind } from "./kind.ts";
 
-/** A body past this is refused (the page is retried smaller? no: the source fails). */
+/** A page past this fails the source (an answer that large is not a page of records). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 30_000;
 const PAGINATIONS = ["none", "offset", "page", "cursor", "link"] as const;
