@@ -11,7 +11,7 @@ import { InvalidArgumentError } from "../../shared/errors.ts";
 import type { CollectResponse } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { encodeCollectResponse } from "./collect_wire.ts";
 import { batchCount, frameToIpcBatches } from "./engine/mod.ts";
-import type { StreamMetrics, StreamOutcome } from "./stream_metrics.ts";
+import type { StreamMetrics, StreamOutcome } from "./metrics.ts";
 import { type Held, heldHeight } from "./engine/frame_access.ts";
 
 /** Options of {@link collectStream}. */

@@ -4,7 +4,7 @@ import pl from "nodejs-polars";
 import { InvalidArgumentError } from "../../shared/errors.ts";
 import { prom } from "../../shared/telemetry/metrics.ts";
 import { checkStartBatch, collectStream } from "./collect_stream.ts";
-import { createStreamMetrics } from "./stream_metrics.ts";
+import { createStreamMetrics } from "./metrics.ts";
 
 function frame(rows: number): pl.DataFrame {
   return pl.DataFrame({ n: Array.from({ length: rows }, (_, i) => i) });

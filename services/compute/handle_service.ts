@@ -9,10 +9,10 @@
 import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import { PermissionDeniedError } from "../../shared/errors.ts";
 import { bind, type CallContext, type ServiceBinding } from "../../shared/grpc/types.ts";
-import type { FrameStore } from "./frames.ts";
+import type { HeldFrames } from "./held_frames.ts";
 import type { HandlesClient } from "./resolver.ts";
 
-export function handleService(handles: HandlesClient, frames: FrameStore): ServiceBinding {
+export function handleService(handles: HandlesClient, frames: HeldFrames): ServiceBinding {
   /** The call's options to the handles service, its handle named in the call's log and audit. */
   const forCall = (request: { id: string }, ctx: CallContext) => {
     ctx.log.handle = request.id;
@@ -35,12 +35,12 @@ export function handleService(handles: HandlesClient, frames: FrameStore): Servi
     unpinHandle: (request, ctx) => handles.unary("unpinHandle", request, forCall(request, ctx)),
     async releaseHandle(request, ctx) {
       const response = await handles.unary("releaseHandle", request, forCall(request, ctx));
-      if (response.freed) frames.drop(request.id);
+      if (response.freed) frames.forget(request.id, "released");
       return response;
     },
     async deleteHandle(request, ctx) {
       const response = await handles.unary("deleteHandle", request, forCall(request, ctx));
-      if (response.freed) frames.drop(request.id);
+      if (response.freed) frames.forget(request.id, "released");
       return response;
     },
   });

@@ -1,28 +1,26 @@
 /**
  * Keeps the frames a worker holds in step with the catalog. The handles service announces
- * every freed handle on NATS and the worker drops the frame; but core NATS does not replay
- * what a subscriber missed, so while the worker's connection is down (and until it has caught
+ * every freed handle on NATS and the worker drops the frame (HeldFrames.listen()); but core
+ * NATS does not replay what a subscriber missed, so while the worker's connection is down (and until it has caught
  * up after it came back) it cannot trust that a frame it holds is still live: then `trusted`
  * is false and the resolver asks the catalog before it serves a held frame.
  *
  * Catching up is a reconciliation: the worker sends the ids it holds to the handles service
  * (HandleWorkerService.CheckHandles, in pages of at most 1000) and drops those that are gone
- * (freed, expired or lost), forgetting them in the plan cache too. It runs when the connection
+ * (freed, expired or lost) with HeldFrames.forget(), which forgets them in the plan cache too. It runs when the connection
  * comes back, when asked (the worker's lease had lapsed), and every `intervalMs` whatever
  * happened, which also bounds how long a silently broken connection can hide a free.
  *
  * @module
  */
 
-import { HandleEvent, HandleEvent_Kind } from "../../shared/gen/polaroid/v1/handle.ts";
 import type { HandleWorkerServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import type { RpcClient } from "../../shared/grpc/client.ts";
 import { MAX_CHECKED_HANDLES } from "../../shared/ids.ts";
-import { HANDLE_EVENTS_SUBJECT, type NatsConnection } from "../../shared/nats.ts";
+import type { NatsConnection } from "../../shared/nats.ts";
 import { PolaroidError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
-import type { FrameStore } from "./frames.ts";
-import type { PlanCache } from "./plan_cache.ts";
+import type { HeldFrames } from "./held_frames.ts";
 
 /** A client of the handles service's calls for workers. */
 export type WorkersClient = RpcClient<typeof HandleWorkerServiceService>;
@@ -31,8 +29,7 @@ export type WorkersClient = RpcClient<typeof HandleWorkerServiceService>;
 export interface HandleSyncOptions {
   nats: NatsConnection;
   workers: WorkersClient;
-  frames: FrameStore;
-  planCache: PlanCache;
+  frames: HeldFrames;
   logger: Logger;
   /** Time between reconciliations when nothing asks for one. @default 60000 */
   intervalMs?: number;
@@ -55,13 +52,12 @@ const TICK_MS = 250;
 /** Longest wait before retrying a failed reconciliation. */
 const MAX_RETRY_MS = 5000;
 
-/** Frames in step with the catalog: freed events, NATS status, reconciliations. */
+/** Frames in step with the catalog: NATS status, reconciliations. */
 export class HandleSync {
   readonly stats: HandleSyncStats = { reconciliations: 0, failures: 0, dropped: 0 };
   readonly #options: HandleSyncOptions;
   readonly #intervalMs: number;
   readonly #pageSize: number;
-  readonly #unsubscribe: () => void;
   readonly #timer: ReturnType<typeof setInterval>;
   #connected = true;
   /** Events may have been missed since the last reconciliation that completed. */
@@ -78,18 +74,13 @@ export class HandleSync {
     this.#intervalMs = options.intervalMs ?? 60_000;
     this.#pageSize = Math.min(options.pageSize ?? MAX_CHECKED_HANDLES, MAX_CHECKED_HANDLES);
     this.#dueAt = Date.now() + this.#intervalMs;
-    const freed = options.nats.subscribe(`${HANDLE_EVENTS_SUBJECT}.freed`);
-    this.#unsubscribe = () => freed.unsubscribe();
-    (async () => {
-      for await (const message of freed) this.#onFreed(message.data);
-    })();
     (async () => {
       for await (const status of options.nats.status()) this.#onStatus(status.type);
     })();
     this.#timer = setInterval(() => this.#tick(), TICK_MS);
   }
 
-  /** Subscribes to freed events and starts watching the connection. */
+  /** Starts watching the connection and reconciling. */
   static start(options: HandleSyncOptions): HandleSync {
     return new HandleSync(options);
   }
@@ -97,14 +88,6 @@ export class HandleSync {
   /** Whether held frames may be served without asking the catalog first. */
   get trusted(): boolean {
     return this.#connected && !this.#stale;
-  }
-
-  /** Drops a frame whose handle is gone, and the plan cache entries that name it. */
-  forget(id: string, reason: string): boolean {
-    this.#options.planCache.forget(id);
-    const dropped = this.#options.frames.drop(id);
-    if (dropped) this.#options.logger.info("frame freed", { handle: id, reason });
-    return dropped;
   }
 
   /** Reconciles as soon as possible (e.g. the worker's lease had lapsed). */
@@ -117,17 +100,7 @@ export class HandleSync {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
-    this.#unsubscribe();
     await this.#pass;
-  }
-
-  #onFreed(data: Uint8Array): void {
-    try {
-      const event = HandleEvent.decode(data);
-      if (event.kind === HandleEvent_Kind.KIND_FREED) this.forget(event.id, event.reason);
-    } catch (error) {
-      this.#options.logger.warn("bad handle event", { error: String(error) });
-    }
   }
 
   #onStatus(type: string): void {
@@ -169,7 +142,7 @@ export class HandleSync {
       for (let i = 0; i < ids.length && !this.#closed; i += this.#pageSize) {
         const page = ids.slice(i, i + this.#pageSize);
         const { gone } = await this.#options.workers.unary("checkHandles", { ids: page });
-        for (const id of gone) if (this.forget(id, "reconciled")) dropped++;
+        for (const id of gone) if (this.#options.frames.forget(id, "reconciled")) dropped++;
       }
       this.stats.reconciliations++;
       this.stats.dropped += dropped;

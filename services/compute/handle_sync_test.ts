@@ -12,7 +12,7 @@ import { createLogger } from "../../shared/telemetry/log.ts";
 import { waitFor } from "../../scripts/_wait.ts";
 import { startNatsServer } from "../../tests/_nats_server.ts";
 import { buildHandlesService } from "../handles/service.ts";
-import { FrameStore } from "./frames.ts";
+import { HeldFrames } from "./held_frames.ts";
 import { HandleSync } from "./handle_sync.ts";
 import { PlanCache } from "./plan_cache.ts";
 
@@ -36,13 +36,12 @@ Deno.test("HandleSync: reconciling drops the frames whose handles were freed tho
   const handles = new RpcClient(endpoint, HandleServiceService, { tenant: "acme" });
   const workers = new RpcClient(endpoint, HandleWorkerServiceService, {});
   const nats = await connectNats(deaf.url, { name: "handle-sync-worker" });
-  const frames = new FrameStore({ maxBytes: 1 << 30 });
   const planCache = new PlanCache();
+  const frames = new HeldFrames({ maxBytes: 1 << 30, onForget: (id) => planCache.forget(id) });
   const sync = HandleSync.start({
     nats,
     workers,
     frames,
-    planCache,
     logger: createLogger("compute", { level: "error" }),
     intervalMs: 300,
     pageSize: 2,
@@ -62,7 +61,7 @@ Deno.test("HandleSync: reconciling drops the frames whose handles were freed tho
         workerIncarnation: "",
         requestId: "",
       });
-      frames.add(info.id, pl.DataFrame({ x: [i] }), "acme", 8);
+      frames.reserve(8).add(info.id, pl.DataFrame({ x: [i] }), "acme");
       ids.push(info.id);
     }
     assert.equal(sync.trusted, true);

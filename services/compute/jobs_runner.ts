@@ -10,21 +10,19 @@
  * @module
  */
 
-import { Metadata } from "@grpc/grpc-js";
 import type { JsMsg } from "@nats-io/jetstream";
 import { SubmitJobRequest } from "../../shared/gen/polaroid/v1/jobs.ts";
 import { GrpcCode, PolaroidError } from "../../shared/errors.ts";
-import type { CallContext } from "../../shared/grpc/types.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
-import type { PlanExecutor } from "./dataframe_service.ts";
+import type { PlanExecutor, RunContext } from "./executor.ts";
 import { type JobQueue, type JobRecord, TENANT_HEADER } from "./jobs_queue.ts";
 import type { HandlesClient } from "./resolver.ts";
 
 /** Options of JobRunner. */
 export interface JobRunnerOptions {
   queue: JobQueue;
-  /** Runs a plan as Execute does. */
-  execute: PlanExecutor;
+  /** Runs each job's plan as Execute does. */
+  executor: Pick<PlanExecutor, "execute">;
   /** The catalog, to release a result another worker's run already recorded. */
   handles: HandlesClient;
   workerId: string;
@@ -123,7 +121,7 @@ export class JobRunner {
     taken: JobRecord,
     revision: number,
   ): Promise<void> {
-    const { execute, logger, ackWaitMs = 30_000, maxDeliver = 5 } = this.#options;
+    const { executor, logger, ackWaitMs = 30_000, maxDeliver = 5 } = this.#options;
     const log: Record<string, unknown> = {
       job: taken.id,
       tenant: taken.tenant,
@@ -134,7 +132,7 @@ export class JobRunner {
     const started = performance.now();
     let finished: JobRecord;
     try {
-      const response = await execute({
+      const response = await executor.execute({
         plan: request.plan,
         ttlSeconds: request.ttlSeconds,
         streaming: false,
@@ -197,15 +195,10 @@ export class JobRunner {
   }
 }
 
-/** What the Execute path reads of a call, for a job run outside any call. */
-function context(tenant: string, log: Record<string, unknown>): CallContext {
-  return {
-    method: "/polaroid.v1.JobService/Run",
-    tenant,
-    // The job was authorized when it was submitted (SubmitJob needs the write role).
-    identity: { tenant, roles: new Set(["write"]), subject: "job", via: "none" },
-    metadata: new Metadata(),
-    signal: new AbortController().signal,
-    log,
-  };
+/**
+ * A job's run context: its tenant (authorized when it was submitted: SubmitJob needs the
+ * write role), and a signal that never aborts (a job runs to its end once taken).
+ */
+function context(tenant: string, log: Record<string, unknown>): RunContext {
+  return { tenant, signal: new AbortController().signal, log };
 }

@@ -22,7 +22,7 @@ import {
 } from "../../shared/errors.ts";
 import { parseHandleId } from "../../shared/ids.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
-import type { FrameStore } from "./frames.ts";
+import type { HeldFrames } from "./held_frames.ts";
 import { type Held, heldMemoryBytes } from "./engine/frame_access.ts";
 import { load } from "./objects.ts";
 import type { StateStore } from "../../shared/state_store/store.ts";
@@ -36,19 +36,17 @@ export type HandlesClient = RpcClient<typeof HandleServiceService>;
 export interface CatalogSync {
   /** Whether held frames may be served without asking the catalog first. */
   readonly trusted: boolean;
-  /** Drops a frame whose handle is gone (and what refers to it). */
-  forget(id: string, reason: string): boolean;
 }
 
 /** Options of HandleResolver. */
 export interface HandleResolverOptions {
-  frames: FrameStore;
+  frames: HeldFrames;
   handles: HandlesClient;
   workerId: string;
   logger: Logger;
   /** The external handle store. */
   store?: StateStore;
-  /** @default always trusted; frames dropped from `frames` only */
+  /** @default always trusted */
   sync?: CatalogSync;
 }
 
@@ -66,10 +64,7 @@ export class HandleResolver {
 
   constructor(options: HandleResolverOptions) {
     this.#options = options;
-    this.#sync = options.sync ?? {
-      trusted: true,
-      forget: (id) => options.frames.drop(id),
-    };
+    this.#sync = options.sync ?? { trusted: true };
   }
 
   /** The frame of one handle, for the tenant; HandleNotFoundError when it is not theirs. */
@@ -114,7 +109,7 @@ export class HandleResolver {
       await this.#options.handles.unary("resolveHandle", { id }, { tenant });
     } catch (error) {
       if (error instanceof HandleNotFoundError || error instanceof HandleLostError) {
-        this.#sync.forget(id, "checked");
+        this.#options.frames.forget(id, "checked");
         throw error instanceof HandleLostError ? error : notFound(id);
       }
       throw error;
@@ -132,8 +127,7 @@ export class HandleResolver {
         throw error;
       });
       const bytes = heldMemoryBytes(df);
-      this.#options.frames.reserve(bytes);
-      this.#options.frames.add(id, df, tenant, bytes);
+      this.#options.frames.reserve(bytes).add(id, df, tenant);
       this.#options.logger.info("frame loaded", {
         handle: id,
         bytes,
@@ -160,7 +154,7 @@ export class HandleResolver {
   #touch(id: string, tenant: string): void {
     this.#options.handles.unary("resolveHandle", { id }, { tenant }).catch((error) => {
       if (error instanceof HandleNotFoundError || error instanceof HandleLostError) {
-        this.#sync.forget(id, "touched");
+        this.#options.frames.forget(id, "touched");
         return;
       }
       this.#options.logger.warn("touch failed", {

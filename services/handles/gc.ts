@@ -1,7 +1,9 @@
 /**
- * Garbage collection of the external handle store: deletes the objects no handle names.
- * Freed handles' objects are deleted when they are freed (service.ts); this pass removes
- * what that misses: bodies a writer killed mid-write left without metadata, committed objects
+ * Garbage collection of the external handle store, the one place where its objects are
+ * deleted: a freed handle's object when it is freed (deleteFreedObject(), called from
+ * service.ts), and in periodic passes (collectGarbage()) the objects no handle names. Workers
+ * never delete: a result they failed to keep is left to the passes. A pass removes what the
+ * frees miss: bodies a writer killed mid-write left without metadata, committed objects
  * whose worker died before registering them (or whose delete failed), and abandoned
  * temporary files of the fs backend. Only what is older than the grace period goes: a worker
  * writes an object before it registers the handle, so a young unnamed object may be a handle
@@ -10,7 +12,7 @@
  * @module
  */
 
-import type { StateStore } from "../../shared/state_store/store.ts";
+import { isContentKey, type StateStore } from "../../shared/state_store/store.ts";
 import { FsStateStore } from "../../shared/state_store/fs.ts";
 
 /** What one pass found and removed. */
@@ -34,6 +36,21 @@ export interface GcOptions {
   graceMs: number;
   /** @default Date.now() */
   now?: number;
+}
+
+/**
+ * Deletes the object of a freed handle, unless another live handle names it: only a
+ * content-addressed object can be shared (equal results of several plans), so only such a
+ * key is looked up in `liveKeys`.
+ */
+export async function deleteFreedObject(
+  store: StateStore,
+  key: string,
+  liveKeys: () => Set<string> | Promise<Set<string>>,
+): Promise<boolean> {
+  if (isContentKey(key) && (await liveKeys()).has(key)) return false;
+  await store.delete(key);
+  return true;
 }
 
 /** One pass over the store's handle objects. */

@@ -23,9 +23,9 @@ import { handleWorkerBinding } from "./worker_server.ts";
 import { WorkerLeases } from "./leases.ts";
 import { type LeaseStore, MemoryLeaseStore } from "./lease_store.ts";
 import { openKvLeaseStore } from "./kv_lease_store.ts";
-import { isContentKey, type StateStore } from "../../shared/state_store/store.ts";
+import type { StateStore } from "../../shared/state_store/store.ts";
 import { prom } from "../../shared/telemetry/metrics.ts";
-import { collectGarbage } from "./gc.ts";
+import { collectGarbage, deleteFreedObject } from "./gc.ts";
 
 /** What the handles service needs from outside. */
 export interface HandlesServiceDeps {
@@ -53,11 +53,7 @@ export function buildHandlesService(
       const key = event.record.objectKey;
       const store = deps.store;
       if (event.kind === "freed" && key !== "" && store) {
-        (async () => {
-          // A content-addressed object may also be another live handle's.
-          if (isContentKey(key) && (await catalog.objectKeys()).has(key)) return;
-          await store.delete(key);
-        })().catch((error) =>
+        deleteFreedObject(store, key, () => catalog.objectKeys()).catch((error) =>
           // Garbage collection removes it later as an unreferenced object.
           logger.warn("object delete failed", { key, error: String(error) })
         );

@@ -12,10 +12,10 @@
  */
 
 import type { ComputeLimits } from "../../../shared/config_limits.ts";
-import { validateLiveTableName } from "../../../shared/live_table.ts";
 import { LimitExceededError } from "../../../shared/errors.ts";
 import type { Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
 import type { FileScan, Plan, Sql } from "../../../shared/gen/polaroid/v1/plan.ts";
+import type { Reads } from "./nodes/spec.ts";
 import { checkExprNode } from "./checks.ts";
 import { type ExprFacts, exprMakes, isSized, NO_FACTS } from "./expr_size.ts";
 import { argBytes, utf8Bytes } from "./expr_size_rules.ts";
@@ -101,7 +101,7 @@ export function analyzePlan(plan: Plan, limits: AnalysisLimits): PlanAnalysis {
     literalBytes: 0,
     nodes: [],
   };
-  const handles = new Set<string>();
+  const reads = gatherer(out);
   const makes = new Set<number>();
   const literal = (bytes: number) => {
     if (bytes > limits.maxLiteralBytes) {
@@ -136,7 +136,7 @@ export function analyzePlan(plan: Plan, limits: AnalysisLimits): PlanAnalysis {
       const index = out.nodes.length;
       out.nodes.push({ ...entry, plan: item.plan, inputs: [], facts: NO_FACTS });
       out.nodes[item.parent]?.inputs.push(index);
-      gather(item.plan, out, handles);
+      entry.spec.reads?.(entry.value, reads);
       const inputs = entry.spec.inputs(entry.value);
       for (let i = inputs.length - 1; i >= 0; i--) {
         stack.push({ plan: inputs[i]!, depth: item.depth + 1, parent: index });
@@ -163,27 +163,21 @@ export function analyzePlan(plan: Plan, limits: AnalysisLimits): PlanAnalysis {
   return out;
 }
 
-/** What one plan node adds to the analysis: handles, files, owned SQL, cacheability. */
-function gather(plan: Plan, out: PlanAnalysis, handles: Set<string>): void {
-  const node = plan.node;
-  if (node?.$case === "scan") {
-    const source = node.value.source;
-    if (source?.$case === "handle") {
-      if (!handles.has(source.value)) out.handleIds.push(source.value);
-      handles.add(source.value);
-    } else if (source?.$case === "file") {
-      out.files.push(source.value);
-      out.cacheable = false;
-    } else if (source?.$case === "live") {
-      // A live table grows: a plan over it is never answered from the cache.
-      const table = validateLiveTableName(source.value.table, "scan.live.table");
+/** What the nodes' reads() add to the analysis: handles, files, live tables, owned SQL. */
+function gatherer(out: PlanAnalysis): Reads {
+  const handles = new Set<string>();
+  return {
+    handle(id) {
+      if (!handles.has(id)) out.handleIds.push(id);
+      handles.add(id);
+    },
+    file: (scan) => out.files.push(scan),
+    live(table) {
       if (!out.liveTables.includes(table)) out.liveTables.push(table);
-      out.cacheable = false;
-    }
-  } else if (node?.$case === "sql" && node.value.ownedHandles) {
-    out.ownedSql.push(node.value);
-    out.cacheable = false;
-  }
+    },
+    ownedSql: (sql) => out.ownedSql.push(sql),
+    uncacheable: () => (out.cacheable = false),
+  };
 }
 
 /** Reports the bytes of each literal of one expression node (not its children). */

@@ -20,7 +20,6 @@ import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import type { AnalyzedNode, PlanAnalysis } from "./analyze.ts";
 import { heldHeight } from "./frame_access.ts";
 import { buildPlanFrame, type EngineContext } from "./plan.ts";
-import { rowCountsInMetadata } from "./nodes/scan.ts";
 import type { RowContext } from "./nodes/spec.ts";
 
 /** What preparePlan() found and ran. */
@@ -106,7 +105,7 @@ export async function preparePlan(
       rows.set(node.plan, heldHeight(df));
       continue;
     }
-    loose[i] = sizedFromFile(node) || node.inputs.some((j) => loose[j]);
+    loose[i] = (node.spec.loose?.(node.value) ?? false) || node.inputs.some((j) => loose[j]);
     try {
       rows.set(node.plan, await bound(i, false));
     } catch (error) {
@@ -121,12 +120,6 @@ export async function preparePlan(
     }
   }
   return { rows, ran, notes };
-}
-
-/** A scan whose bound may come from its file's size (CSV, NDJSON). */
-function sizedFromFile(node: AnalyzedNode): boolean {
-  const source = node.plan.node?.$case === "scan" ? node.plan.node.value.source : undefined;
-  return source?.$case === "file" && !rowCountsInMetadata(source.value.format);
 }
 
 function rowContext(

@@ -9,9 +9,14 @@
 
 import { join, relative, sep as SEPARATOR } from "node:path";
 import { FileFormat, type FileScan } from "../../../shared/gen/polaroid/v1/plan.ts";
-import type { PlanAnalysis } from "./analyze.ts";
 import { isGlob, MAX_SCAN_ENTRIES, resolveScanPath } from "./paths.ts";
 import { type Held, heldDataBytes } from "./frame_access.ts";
+
+/** What the estimate reads of a plan's analysis (analyze.ts): the inputs it names. */
+export interface PlanInputs {
+  readonly files: readonly FileScan[];
+  readonly handleIds: readonly string[];
+}
 
 /** What the estimate looks at. */
 export interface EstimateSources {
@@ -93,7 +98,7 @@ export function scanBytes(file: FileScan, dataRoot: string): number {
  * handles' frames.
  */
 export function estimateInputBytes(
-  analysis: Pick<PlanAnalysis, "files" | "handleIds">,
+  analysis: PlanInputs,
   sources: EstimateSources,
 ): number {
   let total = 0;
@@ -116,7 +121,7 @@ export type EngineChoice =
  * plan's estimated input is larger; the in-memory engine otherwise.
  */
 export function chooseEngine(
-  analysis: Pick<PlanAnalysis, "files" | "handleIds">,
+  analysis: PlanInputs,
   sources: EstimateSources,
   options: { requested: boolean; memoryLimit: number | undefined },
 ): EngineChoice {

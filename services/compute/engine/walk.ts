@@ -5,6 +5,7 @@
  * @module
  */
 
+import { UnimplementedError } from "../../../shared/errors.ts";
 import type { Arg, Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
 
 /** The sub-expressions of an expression, in order (absent ones are left out). */
@@ -27,8 +28,19 @@ export function exprChildren(expr: Expr): Expr[] {
       ]);
     case "aggregate":
       return present([kind.value.input, kind.value.quantileExpr]);
-    default:
+    case "unary":
+    case "alias":
+    case "cast":
       return present([kind.value.input]);
+    default: {
+      // A case added to the proto and not here: every walk would miss its children.
+      const unknown: never = kind;
+      throw new UnimplementedError(
+        `Cannot read the expression as its '${
+          (unknown as { $case: string }).$case
+        }' node is not implemented yet`,
+      );
+    }
   }
 }
 

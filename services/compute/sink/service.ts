@@ -11,13 +11,8 @@ import type { ComputeConfig } from "../../../shared/config.ts";
 import { InvalidArgumentError } from "../../../shared/errors.ts";
 import type { Plan } from "../../../shared/gen/polaroid/v1/plan.ts";
 import type { SinkRequest, SinkResponse } from "../../../shared/gen/polaroid/v1/sink.ts";
-import type { CallContext } from "../../../shared/grpc/types.ts";
-import {
-  buildLazyFrame,
-  type EngineContext,
-  fromEngineError,
-  type PlanAnalysis,
-} from "../engine/mod.ts";
+import { buildLazyFrame, fromEngineError } from "../engine/mod.ts";
+import type { PreparedPlan, RunContext } from "../executor.ts";
 import { checkColumns } from "../engine/run.ts";
 import { locate, type OutputTargets } from "./location.ts";
 import { sinkOptions } from "./options.ts";
@@ -27,11 +22,8 @@ import { sinkToFile, writtenRows } from "./write.ts";
 export interface SinkDeps {
   config: ComputeConfig;
   outputs: OutputTargets;
-  /** Analyses the plan and resolves the frames it reads (DataFrameService's prepare). */
-  prepare: (
-    plan: Plan | undefined,
-    ctx: CallContext,
-  ) => Promise<{ plan: Plan; engine: EngineContext; analysis: PlanAnalysis }>;
+  /** Analyses the plan and resolves the frames it reads (PlanExecutor.prepare). */
+  prepare: (plan: Plan | undefined, ctx: RunContext) => Promise<PreparedPlan>;
 }
 
 /** An engine error with the temporary path replaced by the one the caller named. */
@@ -49,7 +41,7 @@ function elapsed(since: number): number {
 /** The Sink handler. */
 export function sinkHandler(deps: SinkDeps) {
   const { limits } = deps.config;
-  return async (request: SinkRequest, ctx: CallContext): Promise<SinkResponse> => {
+  return async (request: SinkRequest, ctx: RunContext): Promise<SinkResponse> => {
     const target = request.target;
     if (!target) throw new InvalidArgumentError("Cannot write as the request names no target");
     const options = sinkOptions(target.format, request.options, limits.maxBatchSize);

@@ -12,6 +12,7 @@ import { FileFormat, type FileScan } from "../../../../shared/gen/polaroid/v1/pl
 import { heldHeight } from "../frame_access.ts";
 import { buildScan, liveFrameKey, scanFile } from "../scan.ts";
 import { scanBytes } from "../streaming_estimate.ts";
+import { validateLiveTableName } from "../../../../shared/live_table.ts";
 import { fail } from "./_checks.ts";
 import type { DataSources, NodeTable } from "./spec.ts";
 
@@ -56,6 +57,23 @@ export const SCAN_NODES: NodeTable = {
       if (source === undefined) fail("scan.source", "be set", "unset");
       if (source.$case === "handle" && source.value === "") fail("scan.handle", "not be empty", "");
       if (source.$case === "file") checkFileScan(source.value);
+    },
+    reads(node, found) {
+      const source = node.source;
+      if (source?.$case === "handle") found.handle(source.value);
+      else if (source?.$case === "file") {
+        found.file(source.value);
+        // A file may change between two runs.
+        found.uncacheable();
+      } else if (source?.$case === "live") {
+        found.live(validateLiveTableName(source.value.table, "scan.live.table"));
+        // A live table grows: a plan over it is never answered from the cache.
+        found.uncacheable();
+      }
+    },
+    loose(node) {
+      const source = node.source;
+      return source?.$case === "file" && !rowCountsInMetadata(source.value.format);
     },
     rows(node, _inputs, ctx) {
       const source = node.source;

@@ -11,7 +11,7 @@
 import type pl from "nodejs-polars";
 import type { ComputeLimits } from "../../../../shared/config_limits.ts";
 import type { Expr } from "../../../../shared/gen/polaroid/v1/expr.ts";
-import type { Plan } from "../../../../shared/gen/polaroid/v1/plan.ts";
+import type { FileScan, Plan, Sql } from "../../../../shared/gen/polaroid/v1/plan.ts";
 import type { Held } from "../frame_access.ts";
 import type { ExprFacts } from "../expr_size.ts";
 
@@ -61,6 +61,20 @@ export interface RowContext extends DataSources {
   note(name: string, value: number): void;
 }
 
+/** What the analysis gathers of the sources a node reads besides its inputs. */
+export interface Reads {
+  /** A handle the call resolves before the plan runs. */
+  handle(id: string): void;
+  /** A file (or glob) under the data root. */
+  file(scan: FileScan): void;
+  /** A live table (its name checked); the call takes a snapshot of it. */
+  live(table: string): void;
+  /** A SQL node that also reads the caller's named handles (the call adds them as tables). */
+  ownedSql(sql: Sql): void;
+  /** The result is not a function of immutable inputs: it must not be cached. */
+  uncacheable(): void;
+}
+
 /** One plan node family member. */
 export interface NodeSpec<K extends NodeCase> {
   /** The input plans, in order (absent ones left out: check() refuses those). */
@@ -69,6 +83,13 @@ export interface NodeSpec<K extends NodeCase> {
   exprs(node: NodeOf<K>): Expr[];
   /** Structural checks of the node's own fields; InvalidPlanError on the first failure. */
   check(node: NodeOf<K>): void;
+  /** The sources the node reads besides its inputs (handles, files, live tables). Absent: none. */
+  reads?(node: NodeOf<K>, found: Reads): void;
+  /**
+   * Whether rows() may answer from a file's size rather than its rows (CSV, NDJSON): a
+   * check refused on such a bound is asked again with `exactFiles` (prepare.ts).
+   */
+  loose?(node: NodeOf<K>): boolean;
   /**
    * Whether rows() must run even when nothing above the node needs its bound: "rows" when
    * it checks a limit from its inputs' bounds (which are then computed too), "data" when it

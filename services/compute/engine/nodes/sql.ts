@@ -18,6 +18,12 @@ export const SQL_NODES: NodeTable = {
     inputs: (node) => Object.values(node.tables),
     exprs: () => [],
     check: () => {},
+    reads(node, found) {
+      if (!node.ownedHandles) return;
+      found.ownedSql(node);
+      // The caller's named handles change as they make and release them.
+      found.uncacheable();
+    },
     guards: (node) => sqlCrosses(node.query) > 0 ? "rows" : undefined,
     async rows(node, inputs, ctx) {
       if (sqlCrosses(node.query) === 0) return Infinity;

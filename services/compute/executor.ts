@@ -1,0 +1,445 @@
+/**
+ * The compute worker's domain: a plan from a request to a result. PlanExecutor resolves the
+ * handles and live tables a plan reads, analyses it (every limit that needs no data),
+ * runs it on the engine the request or the memory budget asks for, and keeps the result
+ * under a handle (durable in the state store first, then registered with the catalog, then
+ * held here) or streams it. It takes a plain RunContext (tenant, abort signal, log fields),
+ * no gRPC types: the DataFrameService handlers (dataframe_service.ts), the job runner
+ * (jobs_runner.ts) and any other front door call the same methods.
+ *
+ * @module
+ */
+
+import type {
+  CollectRequest,
+  CollectResponse,
+  ExecuteRequest,
+  ExecuteResponse,
+  ExplainRequest,
+  ExplainResponse,
+  SchemaRequest,
+  SchemaResponse,
+  UploadRequest,
+  UploadResponse,
+} from "../../shared/gen/polaroid/v1/dataframe.ts";
+import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
+import type { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
+import type { ComputeConfig } from "../../shared/config.ts";
+import {
+  HandleLostError,
+  InvalidArgumentError,
+  InvalidPlanError,
+  LimitExceededError,
+  NotFoundError,
+} from "../../shared/errors.ts";
+import type { StateStore } from "../../shared/state_store/store.ts";
+import {
+  analyzePlan,
+  chooseEngine,
+  type EngineContext,
+  explainPlan,
+  frameFromIpc,
+  fromEngineError,
+  heldSchema,
+  type PlanAnalysis,
+  planSchema,
+  runPlan,
+  runPlanHeld,
+  uploadIpcLimits,
+} from "./engine/mod.ts";
+import { addOwnedHandleTables } from "./engine/sql_owned.ts";
+import { liveFrameKey } from "./engine/scan.ts";
+import {
+  type Held,
+  heldDataBytes,
+  heldHeight,
+  heldMemoryBytes,
+  SpilledFrame,
+} from "./engine/frame_access.ts";
+import { collectStream } from "./collect_stream.ts";
+import type { FrameLease, HeldFrames } from "./held_frames.ts";
+import { LiveTables } from "./live_tables.ts";
+import type { StreamMetrics } from "./metrics.ts";
+import { persist } from "./objects.ts";
+import { type PlanCache, planKey } from "./plan_cache.ts";
+import { registerResult } from "./register.ts";
+import type { HandleResolver, HandlesClient } from "./resolver.ts";
+import { UploadBudget } from "./upload_budget.ts";
+
+/** What a run reads of its caller. */
+export interface RunContext {
+  /** The tenant the run acts for (authenticated and authorized by the caller). */
+  readonly tenant: string;
+  /** Aborted when nobody waits for the result any more (cancelled, deadline, disconnect). */
+  readonly signal: AbortSignal;
+  /** Fields for the caller's log line: the run records its figures here. */
+  readonly log: Record<string, unknown>;
+}
+
+/** What the executor needs. */
+export interface ExecutorDeps {
+  config: ComputeConfig;
+  /** Absolute real path of the data root. */
+  dataRoot: string;
+  frames: HeldFrames;
+  resolver: HandleResolver;
+  handles: HandlesClient;
+  planCache: PlanCache;
+  /** This process's incarnation (its lease with the handles service), sent with each result. */
+  incarnation: string;
+  /** Collect and streaming-engine metrics; none in tests that do not look. */
+  metrics?: StreamMetrics;
+  /**
+   * The external handle store (POLAROID_HANDLE_STORE=external): every result is written
+   * there before its handle is registered.
+   */
+  store?: StateStore;
+  /** Where scans of live tables read. @default none: such scans are refused */
+  liveTables?: LiveTables;
+}
+
+/** A plan analysed, with the frames and files it reads. */
+export interface PreparedPlan {
+  plan: Plan;
+  engine: EngineContext;
+  analysis: PlanAnalysis;
+}
+
+/** How a result is kept. */
+export interface KeepOptions {
+  /** 0: the catalog's default. */
+  ttlSeconds?: bigint;
+  name?: string;
+  metadata?: Record<string, string>;
+  /** The plan that made it (content-addressed results are keyed by it). */
+  plan?: Plan;
+}
+
+/** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
+async function discard(df: Held): Promise<void> {
+  if (df instanceof SpilledFrame) await Deno.remove(df.path).catch(() => {});
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 1000) / 1000;
+}
+
+/** Runs plans and keeps or streams their results (see the module doc). */
+export class PlanExecutor {
+  readonly #deps: ExecutorDeps;
+  readonly #uploads: UploadBudget;
+  readonly #live: LiveTables;
+
+  constructor(deps: ExecutorDeps) {
+    this.#deps = deps;
+    this.#uploads = new UploadBudget(deps.config.limits.maxUploadBufferBytes);
+    this.#live = deps.liveTables ?? new LiveTables({ store: undefined, maxTableBytes: 0 });
+  }
+
+  /**
+   * The files a tenant's plans may scan: the whole data root without authentication (one
+   * user), `<data root>/<tenant>/` with it, so that no tenant reads another's files.
+   */
+  #dataRoot(tenant: string): string {
+    const { config, dataRoot } = this.#deps;
+    return config.auth.mode === "none" ? dataRoot : `${dataRoot}/${tenant}`;
+  }
+
+  /** Analyses the plan (every limit that needs no data) and resolves the frames it reads. */
+  async prepare(
+    plan: Plan | undefined,
+    ctx: RunContext,
+    analyzed?: PlanAnalysis,
+  ): Promise<PreparedPlan> {
+    if (!plan) throw new InvalidPlanError("Cannot run the request as it has no plan");
+    const { limits } = this.#deps.config;
+    let analysis = analyzed ?? analyzePlan(plan, limits);
+    const owned = await addOwnedHandleTables(
+      analysis.ownedSql,
+      (r) => this.#deps.handles.unary("listHandles", r, { tenant: ctx.tenant }),
+    );
+    if (owned > 0) {
+      ctx.log.ownedTables = owned;
+      // The tables added are scans of more handles: the analysis sees them too.
+      analysis = analyzePlan(plan, limits);
+    }
+    const ids = analysis.handleIds;
+    const frames = await this.#deps.resolver.frames(ids, ctx.tenant);
+    // Each live table as it is now: the plan sees one snapshot of it, however often it scans it.
+    for (const table of analysis.liveTables) {
+      frames.set(liveFrameKey(table), await this.#live.snapshot(ctx.tenant, table));
+    }
+    ctx.log.inputs = ids.length;
+    return { plan, engine: { frames, dataRoot: this.#dataRoot(ctx.tenant), limits }, analysis };
+  }
+
+  /** Runs a prepared plan on the engine the request or the memory budget asks for. */
+  async run(prepared: PreparedPlan, streaming: boolean, ctx: RunContext): Promise<Held> {
+    const { plan, engine, analysis } = prepared;
+    const { config, metrics } = this.#deps;
+    // A call that ended while its inputs were resolved starts no engine work.
+    ctx.signal.throwIfAborted();
+    const choice = chooseEngine(analysis, engine, {
+      requested: streaming,
+      memoryLimit: config.limits.memoryLimit,
+    });
+    if (choice.estimatedBytes !== undefined) ctx.log.estimatedInputBytes = choice.estimatedBytes;
+    // Figures of the checks that read data (join key counts, window spans), refused or not.
+    const notes: Record<string, number> = {};
+    try {
+      if (!choice.streaming) return await runPlan(plan, engine, { analysis, notes });
+      ctx.log.engine = "streaming";
+      ctx.log.streamingReason = choice.reason;
+      metrics?.streamingRuns.inc({ reason: choice.reason });
+      // The result stays in a spill file: it need not fit in memory (docs/adr/0007).
+      return await runPlanHeld(plan, engine, { spillDir: config.spillDir, analysis, notes });
+    } finally {
+      Object.assign(ctx.log, notes);
+    }
+  }
+
+  /**
+   * Keeps a result: its bytes reserved in the worker's budget, written to the external store
+   * (when there is one), registered with the catalog, then held here. A result not kept (an
+   * error, or the caller gone) leaves nothing but, in the store, an object no handle names,
+   * which the handles service's garbage collection removes after its grace period.
+   */
+  async keep(df: Held, ctx: RunContext, options: KeepOptions = {}): Promise<HandleInfo> {
+    const { frames, store, config, handles } = this.#deps;
+    const metadata = options.metadata ?? {};
+    let lease: FrameLease | undefined;
+    try {
+      // Nobody waits for the result of a call that ended (cancelled, past its deadline):
+      // it is not kept, so no handle outlives its caller's interest.
+      ctx.signal.throwIfAborted();
+      lease = frames.reserve(heldMemoryBytes(df));
+      let objectKey = "";
+      if (store) {
+        // Durable before the handle exists: a crash here leaves an orphan, not a handle.
+        const persisting = performance.now();
+        objectKey = await persist(df, {
+          store,
+          tenant: ctx.tenant,
+          stagingDir: config.spillDir,
+          planHash: options.plan ? planKey(options.plan, ctx.tenant) : "",
+          labels: metadata,
+          contentAddressed: config.contentAddressed,
+        });
+        ctx.log.persistMs = elapsed(persisting);
+        ctx.signal.throwIfAborted();
+      }
+      const info = await registerResult(handles, {
+        schema: heldSchema(df),
+        rows: BigInt(heldHeight(df)),
+        bytes: BigInt(heldDataBytes(df)),
+        ttlSeconds: options.ttlSeconds ?? 0n,
+        worker: config.workerId,
+        workerIncarnation: this.#deps.incarnation,
+        name: options.name ?? "",
+        metadata,
+        objectKey,
+      }, { tenant: ctx.tenant });
+      if (ctx.signal.aborted) {
+        // The call ended while its handle was registered: nobody holds it, it goes now
+        // rather than at its TTL.
+        await handles.unary("deleteHandle", { id: info.id }, { tenant: ctx.tenant })
+          .catch(() => {});
+        ctx.signal.throwIfAborted();
+      }
+      lease.add(info.id, df, ctx.tenant);
+      ctx.log.handle = info.id;
+      ctx.log.rows = heldHeight(df);
+      if (df instanceof SpilledFrame) ctx.log.spilledBytes = df.fileBytes;
+      return info;
+    } catch (error) {
+      lease?.release();
+      await discard(df);
+      throw error;
+    }
+  }
+
+  /**
+   * The cache key of an Execute, or undefined when it is not cached (cache off, opted out,
+   * a named result or one with metadata, a plan that reads files).
+   */
+  #cacheKey(
+    request: ExecuteRequest,
+    ctx: RunContext,
+    analysis: PlanAnalysis | undefined,
+  ): string | undefined {
+    const { planCache } = this.#deps;
+    if (!planCache.enabled) return undefined;
+    const labelled = request.name !== "" || Object.keys(request.metadata).length > 0;
+    if (!request.plan || request.skipCache || labelled || !analysis?.cacheable) {
+      planCache.skip();
+      return undefined;
+    }
+    return planKey(request.plan, ctx.tenant);
+  }
+
+  /** The live result of an equal earlier plan, retained for this caller. */
+  async #reuse(key: string, ctx: RunContext): Promise<HandleInfo | undefined> {
+    const { planCache, frames, handles } = this.#deps;
+    const id = planCache.lookup(key);
+    if (id === undefined) return undefined;
+    if (frames.get(id) === undefined) {
+      planCache.invalidate(key);
+      return undefined;
+    }
+    try {
+      const info = await handles.unary("retainHandle", { id }, { tenant: ctx.tenant });
+      ctx.log.cached = true;
+      ctx.log.handle = id;
+      return info;
+    } catch (error) {
+      // Freed, or lost with an earlier lease of this worker: run the plan again.
+      if (!(error instanceof NotFoundError || error instanceof HandleLostError)) throw error;
+      planCache.invalidate(key);
+      return undefined;
+    }
+  }
+
+  /** Runs a plan into a handle (or answers with the live result of an equal earlier one). */
+  async execute(request: ExecuteRequest, ctx: RunContext): Promise<ExecuteResponse> {
+    const analysis = request.plan ? analyzePlan(request.plan, this.#deps.config.limits) : undefined;
+    const key = this.#cacheKey(request, ctx, analysis);
+    const reused = key === undefined ? undefined : await this.#reuse(key, ctx);
+    if (reused) return { handle: reused, cached: true };
+    const prepared = await this.prepare(request.plan, ctx, analysis);
+    const started = performance.now();
+    const df = await this.run(prepared, request.streaming, ctx);
+    ctx.log.engineMs = elapsed(started);
+    const registering = performance.now();
+    const handle = await this.keep(df, ctx, {
+      ttlSeconds: request.ttlSeconds,
+      name: request.name,
+      metadata: request.metadata,
+      plan: prepared.plan,
+    });
+    ctx.log.registerMs = elapsed(registering);
+    if (key !== undefined) {
+      this.#deps.planCache.store(key, prepared.analysis.handleIds, handle.id);
+    }
+    return { handle, cached: false };
+  }
+
+  /** The frame a Collect reads, and the bytes it alone holds (0 for a handle's frame). */
+  async #source(
+    request: CollectRequest,
+    ctx: RunContext,
+  ): Promise<{ df: Held; owned: number }> {
+    const s = request.source;
+    if (!s) throw new InvalidArgumentError("Cannot run the request as it names no plan or handle");
+    if (s.$case === "handle") {
+      ctx.log.handle = s.value;
+      return { df: await this.#deps.resolver.frame(s.value, ctx.tenant), owned: 0 };
+    }
+    if (request.startBatch !== 0n) {
+      throw new InvalidArgumentError(
+        `Cannot collect a plan from a start batch as 'start_batch' applies to handles only (a plan's batches may differ between runs): current value is ${request.startBatch}`,
+      );
+    }
+    const df = await this.run(await this.prepare(s.value, ctx), request.streaming, ctx);
+    return { df, owned: heldMemoryBytes(df) };
+  }
+
+  /**
+   * Streams a handle's frame or a plan's result as Arrow IPC record batches; a plan's result
+   * belongs to the stream alone and is let go of on every path.
+   */
+  async *collect(request: CollectRequest, ctx: RunContext): AsyncGenerator<CollectResponse> {
+    const { limits } = this.#deps.config;
+    const { frames } = this.#deps;
+    const batchSize = request.batchSize || limits.defaultBatchSize;
+    if (batchSize > limits.maxBatchSize) {
+      throw new InvalidArgumentError(
+        `Cannot collect as 'batch_size' must be at most ${limits.maxBatchSize}: current value is ${batchSize}`,
+      );
+    }
+    const { df, owned } = await this.#source(request, ctx);
+    const ownsFrame = request.source?.$case === "plan";
+    const bytes = owned || heldDataBytes(df);
+    if (bytes > limits.maxCollectBytes) {
+      if (owned > 0) frames.letGo(owned);
+      if (ownsFrame) await discard(df);
+      throw new LimitExceededError(
+        `Cannot stream a result of about ${bytes} bytes as one Collect may send at most ${limits.maxCollectBytes} (POLAROID_MAX_COLLECT_BYTES): execute it into a handle and collect slices of it`,
+      );
+    }
+    try {
+      yield* collectStream(df, {
+        batchSize,
+        startBatch: request.startBatch,
+        log: ctx.log,
+        ownedBytes: owned,
+        onRelease: (released) => frames.letGo(released),
+        metrics: this.#deps.metrics,
+        signal: ctx.signal,
+      });
+    } finally {
+      if (ownsFrame) await discard(df);
+    }
+  }
+
+  /** Reads an Arrow IPC upload (within the upload limits) and keeps it under a handle. */
+  async upload(requests: AsyncIterable<UploadRequest>, ctx: RunContext): Promise<UploadResponse> {
+    const { limits } = this.#deps.config;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    let ttlSeconds: bigint | undefined;
+    let name: string | undefined;
+    // The received chunks, then their concatenation: both count until the frame is made.
+    const lease = this.#uploads.lease();
+    try {
+      for await (const request of requests) {
+        ttlSeconds ??= request.ttlSeconds;
+        name ??= request.name;
+        total += request.arrowIpc.byteLength;
+        if (total > limits.maxUploadBytes) {
+          throw new LimitExceededError(
+            `Cannot accept an upload of more than ${limits.maxUploadBytes} bytes (POLAROID_MAX_UPLOAD_BYTES)`,
+          );
+        }
+        lease.take(request.arrowIpc.byteLength);
+        chunks.push(request.arrowIpc);
+      }
+      if (total === 0) {
+        throw new InvalidArgumentError(
+          "Cannot store an upload as it is empty: send an Arrow IPC stream",
+        );
+      }
+      if (chunks.length > 1) lease.take(total);
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+      chunks.length = 0;
+      ctx.log.bytes = total;
+      const df = frameFromIpc(bytes, uploadIpcLimits(limits));
+      lease.release();
+      return {
+        handle: await this.keep(df, ctx, { ttlSeconds: ttlSeconds ?? 0n, name: name ?? "" }),
+      };
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** The schema of a handle (and its rows) or of a plan's result (without running it). */
+  async schema(request: SchemaRequest, ctx: RunContext): Promise<SchemaResponse> {
+    const s = request.source;
+    if (s?.$case === "handle") {
+      const df = await this.#deps.resolver.frame(s.value, ctx.tenant);
+      return { schema: heldSchema(df), rows: BigInt(heldHeight(df)) };
+    }
+    const { plan, engine, analysis } = await this.prepare(s?.value, ctx);
+    return { schema: await planSchema(plan, engine, { analysis }), rows: undefined };
+  }
+
+  /** The engine's plans for a plan, before and after optimisation. */
+  async explain(request: ExplainRequest, ctx: RunContext): Promise<ExplainResponse> {
+    const { plan, engine, analysis } = await this.prepare(request.plan, ctx);
+    try {
+      return await explainPlan(plan, engine, { analysis });
+    } catch (error) {
+      throw fromEngineError(error);
+    }
+  }
+}
