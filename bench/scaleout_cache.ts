@@ -16,7 +16,7 @@
 
 import type { Table } from "apache-arrow";
 import { col, connect, lit, type RemoteDataFrame } from "../sdk/mod.ts";
-import type { BalanceMode } from "../sdk/balancer.ts";
+import type { BalanceMode } from "../sdk/transport/balancer.ts";
 import { startCluster } from "../scripts/cluster.ts";
 import { type CacheLookups, fetchCacheLookups, workerStatusUrls } from "./scaleout_cpu.ts";
 import { median } from "./stats.ts";

@@ -15,7 +15,7 @@
  */
 
 import { RpcClient } from "../shared/grpc/client.ts";
-import { DATAFRAME_SERVICE } from "../sdk/arrow.ts";
+import { DATAFRAME_SERVICE } from "../sdk/transport/arrow.ts";
 import { connect, type RemoteDataFrame } from "../sdk/mod.ts";
 import { startCluster } from "../scripts/cluster.ts";
 import { intOption } from "./args.ts";

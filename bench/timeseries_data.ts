@@ -138,7 +138,7 @@ export async function writeTimeseriesData(
   return out;
 }
 
-/** The bar aggregations of `ohlcv()` (sdk/bars.ts), in nodejs-polars. */
+/** The bar aggregations of `ohlcv()` (sdk/timeseries/bars.ts), in nodejs-polars. */
 function barAggs(): pl.Expr[] {
   const price = pl.col("price");
   const size = pl.col("size");

@@ -17,7 +17,7 @@
 
 import { parseArgs } from "node:util";
 import { col, connect, connectIngest, type RemoteDataFrame } from "../sdk/mod.ts";
-import { abortableSleep } from "../sdk/resume.ts";
+import { abortableSleep } from "../sdk/transport/resume.ts";
 import { GrpcCode, PolaroidError } from "../shared/errors.ts";
 import { connectNats } from "../shared/nats.ts";
 

@@ -1,16 +1,21 @@
 /**
  * The client: the one module of the SDK that talks to compute workers (DataFrameService and
  * HandleService on the same endpoint; several endpoints are balanced and calls retried, see
- * connection.ts). Frames record plans; every call goes through here.
+ * transport/connection.ts). Frames record plans; every call goes through here.
  *
  * @module
  */
 
 import type { ColumnsOrExpr } from "./functions.ts";
-import { deserializePlan } from "./lazy_plan.ts";
+import { deserializePlan } from "./frame/lazy_plan.ts";
 import { scanOptionsProto } from "./scan_options.ts";
 import { type RecordBatch, Table } from "apache-arrow";
-import { checkName, type ScanCsvOptions, type UploadOptions, withName } from "./client_options.ts";
+import {
+  checkName,
+  type ScanCsvOptions,
+  type UploadOptions,
+  withName,
+} from "./transport/client_options.ts";
 import { FailedPreconditionError, HandleNotFoundError, InternalError } from "../shared/errors.ts";
 import {
   type CollectResponse,
@@ -25,8 +30,13 @@ import {
   type ScanOptions,
 } from "../shared/gen/polaroid/v1/plan.ts";
 import type { RequestOf, ResponseOf } from "../shared/grpc/types.ts";
-import { collectBatches, collectTable, DATAFRAME_SERVICE, uploadRequests } from "./arrow.ts";
-import { firstHandleId, sourceHandleId } from "./balancer.ts";
+import {
+  collectBatches,
+  collectTable,
+  DATAFRAME_SERVICE,
+  uploadRequests,
+} from "./transport/arrow.ts";
+import { firstHandleId, sourceHandleId } from "./transport/balancer.ts";
 import {
   type ChannelOptions,
   type ChannelPool,
@@ -34,14 +44,14 @@ import {
   openChannels,
   resolveEndpoints,
   type RoutingOptions,
-} from "./connection.ts";
-import { RemoteDataFrame } from "./data_frame.ts";
+} from "./transport/connection.ts";
 import { JOB_SERVICE, JobCalls } from "./jobs.ts";
 import { type Schema, schemaFromProto } from "./datatypes.ts";
-import { RemoteLazyFrame } from "./lazy_frame.ts";
-import { scanFilePlan, scanHandlePlan } from "./plan.ts";
+import { RemoteDataFrame, RemoteLazyFrame } from "./frame/lazy_frame.ts";
+import { scanFilePlan, scanHandlePlan } from "./plan/plan.ts";
 import { type Row, tableFromRecords } from "./records.ts";
-import { type ResumeOptions, routedCollect } from "./resume.ts";
+import { routedCollect } from "./transport/collect.ts";
+import type { ResumeOptions } from "./transport/resume.ts";
 import type {
   CollectOptions,
   Explanation,
@@ -49,12 +59,12 @@ import type {
   SinkCallOptions,
   Source,
   StreamOptions,
-} from "./session.ts";
+} from "./transport/session.ts";
 import type { SinkRequest, SinkResponse } from "../shared/gen/polaroid/v1/sink.ts";
 import { type SqlOptions, sqlPlan } from "./sql.ts";
 
 /** The compute endpoint used when neither the option nor POLAROID_ENDPOINT names one. */
-export type { ScanCsvOptions, UploadOptions } from "./client_options.ts";
+export type { ScanCsvOptions, UploadOptions } from "./transport/client_options.ts";
 
 export const DEFAULT_ENDPOINT = "127.0.0.1:50051";
 
@@ -206,9 +216,13 @@ class ClientImpl implements Client, Session {
     }
   }
 
-  #frame(info: HandleInfo | undefined, what: string): RemoteDataFrame {
+  #handle(info: HandleInfo | undefined, what: string): HandleInfo {
     if (!info) throw new InternalError(`Cannot ${what} as the server returned no handle`);
-    return new RemoteDataFrame(this, info);
+    return info;
+  }
+
+  #frame(info: HandleInfo | undefined, what: string): RemoteDataFrame {
+    return new RemoteDataFrame(this, this.#handle(info, what));
   }
 
   async fromArrow(table: Table, options: UploadOptions = {}): Promise<RemoteDataFrame> {
@@ -340,7 +354,7 @@ class ClientImpl implements Client, Session {
 
   // Session: the calls frames make.
 
-  async execute(plan: Plan, options: CollectOptions = {}): Promise<RemoteDataFrame> {
+  async execute(plan: Plan, options: CollectOptions = {}): Promise<HandleInfo> {
     checkCount("collect", "ttlSeconds", options.ttlSeconds);
     const name = checkName("collect", options.name);
     this.#live("collect");
@@ -352,10 +366,10 @@ class ClientImpl implements Client, Session {
       skipCache: options.cache === false,
       metadata: options.metadata ?? {},
     });
-    return this.#frame(response.handle, "collect");
+    return this.#handle(response.handle, "collect");
   }
 
-  /** The Collect messages of a source (routed, retried and resumed: see resume.ts). */
+  /** The Collect messages of a source (routed, retried and resumed: see transport/collect.ts). */
   #collect(source: Source, options: StreamOptions): AsyncIterable<CollectResponse> {
     checkCount("download", "batchSize", options.batchSize, 2 ** 32 - 1);
     checkCount("download", "startBatch", options.startBatch);

@@ -8,7 +8,7 @@ import {
 } from "../shared/errors.ts";
 import type { CollectRequest, ExecuteRequest } from "../shared/gen/polaroid/v1/dataframe.ts";
 import { startTestServer, type TestServer } from "./_test_server.ts";
-import { UPLOAD_CHUNK_BYTES } from "./arrow.ts";
+import { UPLOAD_CHUNK_BYTES } from "./transport/arrow.ts";
 import { type Client, connect, type ConnectOptions } from "./client.ts";
 import { DataType } from "./datatypes.ts";
 import { col } from "./functions.ts";

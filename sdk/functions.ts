@@ -9,7 +9,8 @@ import type { Expr as ProtoExpr } from "../shared/gen/polaroid/v1/expr.ts";
 import { DataType } from "./datatypes.ts";
 import { plainArg, valueListOptions } from "./expr/_core_args.ts";
 import { Series } from "./series.ts";
-import { type ArgValue, callFunction, Expr, exprList, toExprOrColumn } from "./expr.ts";
+import type { ArgValue } from "./expr/call.ts";
+import { callFunction, Expr, exprList, toExprOrColumn } from "./expr/expr.ts";
 import { literalProto, type LiteralValue } from "./literal.ts";
 
 /** A value or a nested array of values (as nodejs-polars' `ValueOrArray`). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DataType } from "./datatypes.ts";
-import type { Expr } from "./expr.ts";
+import type { Expr } from "./expr/expr.ts";
 import {
   all,
   argSortBy,

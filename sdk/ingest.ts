@@ -16,7 +16,12 @@ import {
   type SourceSpec,
 } from "../shared/gen/polaroid/v1/ingest.ts";
 import type { RpcClient } from "../shared/grpc/client.ts";
-import { type ChannelOptions, checkCount, openChannel, resolveEndpoint } from "./connection.ts";
+import {
+  type ChannelOptions,
+  checkCount,
+  openChannel,
+  resolveEndpoint,
+} from "./transport/connection.ts";
 
 export type { SourceInfo } from "../shared/gen/polaroid/v1/ingest.ts";
 

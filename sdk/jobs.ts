@@ -8,6 +8,10 @@
  * const result = await job.wait({ timeoutMs: 600_000 }); // a RemoteDataFrame
  * ```
  *
+ * Here: the JobService calls and a job's state, and the job as it waits, written over the
+ * stored frame class D it opens. RemoteJob, `submitPlan()` and `openJob()`
+ * (sdk/frame/lazy_frame.ts) are these for RemoteDataFrames.
+ *
  * @module
  */
 
@@ -18,12 +22,12 @@ import {
   InternalError,
   PolaroidError,
 } from "../shared/errors.ts";
+import type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../shared/gen/polaroid/v1/handles.ts";
 import { type JobInfo, JobServiceService, JobStatus } from "../shared/gen/polaroid/v1/jobs.ts";
 import type { Plan } from "../shared/gen/polaroid/v1/plan.ts";
-import { type ChannelPool, checkCount } from "./connection.ts";
-import { RemoteDataFrame } from "./data_frame.ts";
-import type { Session } from "./session.ts";
+import { type ChannelPool, checkCount } from "./transport/connection.ts";
+import type { Session } from "./transport/session.ts";
 
 /** The service the client adds to its channels for jobs. */
 export const JOB_SERVICE = { jobs: JobServiceService } as const;
@@ -106,19 +110,18 @@ export class JobCalls {
     );
   }
 
-  /** The result frame of a job (it takes over the job's reference to the handle). */
-  async frame(session: Session, id: string): Promise<RemoteDataFrame> {
-    const info = await this.#rpc.call(
+  /** The result handle of a job (its frame takes over the job's reference to the handle). */
+  handle(id: string): Promise<HandleInfo> {
+    return this.#rpc.call(
       "describeHandle",
       id,
       (rpc, call) => rpc.handles.unary("describeHandle", { id }, call),
     );
-    return new RemoteDataFrame(session, info);
   }
 }
 
 /** What `submit()` needs of a frame's session: the client. */
-interface JobSession extends Session {
+export interface JobSession extends Session {
   readonly jobs: JobCalls;
 }
 
@@ -153,8 +156,11 @@ function done(state: JobState): boolean {
   return state.status === "succeeded" || state.status === "failed";
 }
 
-/** A job on the servers' queue. */
-export class RemoteJob {
+/** The key of the method a job opens its result (a stored frame) with. */
+export const RESULT: unique symbol = Symbol("polaroid.RemoteJob.result");
+
+/** A job on the servers' queue, whose result is a D. */
+export abstract class Job<D> {
   readonly #session: JobSession;
   readonly #info: JobInfo;
 
@@ -163,6 +169,9 @@ export class RemoteJob {
     this.#session = session;
     this.#info = info;
   }
+
+  /** The stored frame of the result handle (a D). */
+  abstract [RESULT](session: Session, info: HandleInfo): D;
 
   /** The job's id. */
   get id(): string {
@@ -179,7 +188,7 @@ export class RemoteJob {
    * error class of its failure (e.g. ColumnNotFoundError), a wait past `timeoutMs` with
    * DeadlineExceededError.
    */
-  async wait(options: WaitOptions = {}): Promise<RemoteDataFrame> {
+  async wait(options: WaitOptions = {}): Promise<D> {
     checkCount("wait for job", "timeoutMs", options.timeoutMs);
     checkCount("wait for job", "pollIntervalMs", options.pollIntervalMs);
     const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
@@ -189,7 +198,7 @@ export class RemoteJob {
     if (state.status !== "succeeded" || state.handle === "") {
       throw new InternalError(`Cannot open the result of job ${this.id} as it has none`);
     }
-    return await this.#session.jobs.frame(this.#session, state.handle);
+    return this[RESULT](this.#session, await this.#session.jobs.handle(state.handle));
   }
 
   /** The finished state from the watch stream, or undefined when the stream broke. */
@@ -229,12 +238,12 @@ const WATCH_FALLBACK = new Set<number>([
   GrpcCode.CANCELLED,
 ]);
 
-/** Submits `plan` as a job for the client behind `session` (`lf.submit()`). */
-export async function submitPlan(
+/** Submits `plan` as a job for the client behind `session` (`lf.submit()`): its first state. */
+export async function submitJob(
   session: Session,
   plan: Plan | Promise<Plan>,
   options: SubmitOptions = {},
-): Promise<RemoteJob> {
+): Promise<JobInfo> {
   checkCount("submit", "ttlSeconds", options.ttlSeconds);
   const jobId = options.jobId ?? crypto.randomUUID();
   if (typeof jobId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(jobId)) {
@@ -248,19 +257,17 @@ export async function submitPlan(
   if (!(jobs instanceof JobCalls)) {
     throw new TypeError("Cannot submit as the frame's session has no job service");
   }
-  const info = await jobs.submit(await plan, jobId, options.ttlSeconds ?? 0, options.name ?? "");
-  return new RemoteJob(session as JobSession, info);
+  return await jobs.submit(await plan, jobId, options.ttlSeconds ?? 0, options.name ?? "");
 }
 
 /**
- * A job submitted earlier (e.g. by another process) by its id; NotFoundError when the
- * client's tenant has no job of that id.
+ * The state of a job submitted earlier (e.g. by another process), by its id, for `client`;
+ * NotFoundError when the client's tenant has no job of that id.
  */
-export async function openJob(client: object, jobId: string): Promise<RemoteJob> {
+export async function getJob(client: object, jobId: string): Promise<JobInfo> {
   const jobs = (client as Partial<JobSession>).jobs;
   if (!(jobs instanceof JobCalls)) {
     throw new TypeError("Cannot open a job as 'client' is not a Polaroid client");
   }
-  const info = await jobs.get(jobId);
-  return new RemoteJob(client as JobSession, info);
+  return await jobs.get(jobId);
 }

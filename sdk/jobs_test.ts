@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { ColumnNotFoundError, GrpcCode, InternalError } from "../shared/errors.ts";
 import { JobStatus } from "../shared/gen/polaroid/v1/jobs.ts";
-import { jobState, openJob, submitPlan } from "./jobs.ts";
-import type { Session } from "./session.ts";
+import { openJob, submitPlan } from "./frame/lazy_frame.ts";
+import { jobState } from "./jobs.ts";
+import type { Session } from "./transport/session.ts";
 
 const BASE = {
   id: "j1",

@@ -62,11 +62,10 @@ import {
   sumHorizontal,
   tail,
 } from "./functions.ts";
-import { concat } from "./concat.ts";
+import { concat } from "./frame/concat.ts";
 import { when } from "./when.ts";
-import { Expr } from "./expr.ts";
-import { RemoteDataFrame } from "./data_frame.ts";
-import { RemoteLazyFrame } from "./lazy_frame.ts";
+import { Expr } from "./expr/expr.ts";
+import { RemoteDataFrame, RemoteLazyFrame } from "./frame/lazy_frame.ts";
 import { sqlContext } from "./sql_context.ts";
 import { series } from "./series.ts";
 
@@ -92,14 +91,15 @@ export type {
   SourceOptions,
   WebSocketSourceOptions,
 } from "./ingest.ts";
-export { type LiveBar, LiveBars, liveBars, type LiveBarsOptions } from "./live_bars.ts";
-export { RemoteLazyFrame } from "./lazy_frame.ts";
+export { type LiveBar, LiveBars, liveBars, type LiveBarsOptions } from "./timeseries/live_bars.ts";
+export { RemoteLazyFrame } from "./frame/lazy_frame.ts";
 export { SQLContext, type SqlFrame } from "./sql_context.ts";
 export { MAX_SERIES_VALUES, Series } from "./series.ts";
-export { RemoteFinance } from "./finance.ts";
-export { MAX_FILL_BARS } from "./bars.ts";
-export { RemoteTimeSeries, TIME_SERIES_METADATA } from "./time_series.ts";
-export { openJob, RemoteJob } from "./jobs.ts";
+export { RemoteFinance } from "./frame/lazy_frame.ts";
+export { MAX_FILL_BARS } from "./timeseries/bars.ts";
+export { RemoteTimeSeries } from "./frame/lazy_frame.ts";
+export { TIME_SERIES_METADATA } from "./timeseries/time_series.ts";
+export { openJob, RemoteJob } from "./frame/lazy_frame.ts";
 export type { JobState, JobStatusName, SubmitOptions, WaitOptions } from "./jobs.ts";
 export type {
   AsofInterpolation,
@@ -116,9 +116,9 @@ export type {
   UpsampleFill,
   UpsampleOptions,
   WindowStat,
-} from "./time_series.ts";
-export { MAX_UPSAMPLE_ROWS } from "./time_series_align.ts";
-export type { BarFill, OhlcvOptions } from "./bars.ts";
+} from "./timeseries/time_series.ts";
+export { MAX_UPSAMPLE_ROWS } from "./timeseries/time_series_align.ts";
+export type { BarFill, OhlcvOptions } from "./timeseries/bars.ts";
 export type {
   ByColumns,
   CorrelationOptions,
@@ -129,7 +129,7 @@ export type {
   VolatilityMethod,
   VolatilityOptions,
   VwapOptions,
-} from "./finance.ts";
+} from "./timeseries/finance.ts";
 export type {
   AdfOptions,
   CointOptions,
@@ -139,26 +139,25 @@ export type {
   StatAutolag,
   StatRegression,
   StatTestOptions,
-} from "./plan_stat_tests.ts";
-export { RemoteDataFrame } from "./data_frame.ts";
-export { RemoteLazyGroupBy } from "./group_by.ts";
-export { concat } from "./concat.ts";
+} from "./plan/plan_stat_tests.ts";
+export { RemoteDataFrame, RemoteLazyGroupBy } from "./frame/lazy_frame.ts";
+export { concat } from "./frame/concat.ts";
 export type {
   ConcatHowName,
   ConcatOptions,
   PivotAggName,
   PivotOptions,
   UnpivotOptions,
-} from "./plan_reshape.ts";
+} from "./plan/plan_reshape.ts";
 export type {
   ClosedWindowName,
   GroupByDynamicOptions,
   GroupByRollingOptions,
   StartByName,
-} from "./plan_group.ts";
-export type { AsofStrategyName, JoinAsofOptions } from "./plan_join.ts";
-export type { CollectOptions, StreamOptions } from "./session.ts";
-export { RemoteSink } from "./sink.ts";
+} from "./plan/plan_group.ts";
+export type { AsofStrategyName, JoinAsofOptions } from "./plan/plan_join.ts";
+export type { CollectOptions, StreamOptions } from "./transport/session.ts";
+export { RemoteSink } from "./frame/sink.ts";
 export type {
   SinkCollectOptions,
   SinkCsvOptions,
@@ -166,21 +165,21 @@ export type {
   SinkNdJsonOptions,
   SinkParquetOptions,
   SinkResult,
-} from "./sink.ts";
+} from "./frame/sink.ts";
 export type { SqlOptions } from "./sql.ts";
-export type { ResumeOptions } from "./resume.ts";
-export type { RetryOptions } from "./retry.ts";
-export type { BalanceMode } from "./balancer.ts";
-export { rendezvousOrder } from "./balancer.ts";
+export type { ResumeOptions } from "./transport/resume.ts";
+export type { RetryOptions } from "./transport/retry.ts";
+export type { BalanceMode } from "./transport/balancer.ts";
+export { rendezvousOrder } from "./transport/balancer.ts";
 export type {
   JoinHow,
   JoinOptions,
   SortOptions,
   UniqueKeepStrategy,
   UniqueOptions,
-} from "./plan.ts";
-export { Expr } from "./expr.ts";
-export type { ExprOrValue, InterpolationMethod } from "./expr.ts";
+} from "./plan/plan.ts";
+export { Expr } from "./expr/expr.ts";
+export type { ExprOrValue } from "./expr/expr.ts";
 export {
   all,
   allHorizontal,
@@ -222,6 +221,7 @@ export type {
   ClosedInterval,
   EwmOptions,
   FillNullStrategy,
+  InterpolationMethod,
   RankMethod,
   RollingOptions,
   RollingQuantileOptions,

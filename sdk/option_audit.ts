@@ -10,21 +10,9 @@
  * @module
  */
 
+import type { MethodOptions } from "./option_audit_entry.ts";
 import { EXPR_OPTIONS } from "./option_audit_expr.ts";
 import { SINK_OPTIONS } from "./option_audit_sink.ts";
-
-/** One method's options. */
-export interface MethodOptions {
-  /** Options run with nodejs-polars' meaning. */
-  readonly honoured?: readonly string[];
-  /** Options refused, each with why (said in the error). */
-  readonly refused?: Readonly<Record<string, string>>;
-  /**
-   * Values of refused options that ask for nothing (nodejs-polars' own default): these pass,
-   * any other value is refused. @default none
-   */
-  readonly inert?: Readonly<Record<string, unknown>>;
-}
 
 const OPTIMIZER =
   "the server runs Polars' optimizer with its default passes; a query cannot switch them";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { MethodOptions } from "./option_audit.ts";
+import type { MethodOptions } from "./option_audit_entry.ts";
 
 const WINDOW = ["center", "minPeriods", "weights", "windowSize"] as const;
 const EWM: MethodOptions = { honoured: ["adjust", "alpha", "bias", "ignoreNulls", "minPeriods"] };

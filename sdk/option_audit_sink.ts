@@ -3,12 +3,12 @@
  * with each option of nodejs-polars' sinks (`LazyDataFrame.sinkParquet`, `sinkCSV`,
  * `sinkIpc`, `sinkNdJson`, part of FRAME_OPTIONS) and of its DataFrame writes
  * (`DataFrame.writeParquet`, `writeCSV`, `writeIPC`, `writeJSON`, kept apart: the audit test
- * reads LazyDataFrame's typings only; sdk/sink_test.ts holds this table to DataFrame's).
+ * reads LazyDataFrame's typings only; sdk/frame/sink_test.ts holds this table to DataFrame's).
  *
  * @module
  */
 
-import type { MethodOptions } from "./option_audit.ts";
+import type { MethodOptions } from "./option_audit_entry.ts";
 
 const CLOUD =
   "results go to the server's output root or its S3 output bucket (an s3:// path), never to a cloud store a caller configures";

@@ -18,8 +18,7 @@
  */
 
 import type { Plan } from "../shared/gen/polaroid/v1/plan.ts";
-import { RemoteDataFrame } from "./data_frame.ts";
-import { RemoteLazyFrame } from "./lazy_frame.ts";
+import { RemoteDataFrame, RemoteLazyFrame } from "./frame/lazy_frame.ts";
 
 /** A frame a context takes. */
 export type SqlFrame = RemoteLazyFrame | RemoteDataFrame;

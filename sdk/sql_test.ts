@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { Plan, type Sql } from "../shared/gen/polaroid/v1/plan.ts";
 import type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
-import { RemoteDataFrame } from "./data_frame.ts";
 import { col } from "./functions.ts";
-import { RemoteLazyFrame } from "./lazy_frame.ts";
-import { scanHandlePlan } from "./plan.ts";
-import type { Session } from "./session.ts";
+import { RemoteDataFrame, RemoteLazyFrame } from "./frame/lazy_frame.ts";
+import { scanHandlePlan } from "./plan/plan.ts";
+import type { Session } from "./transport/session.ts";
 import { sqlPlan } from "./sql.ts";
 
 /** Frames only record plans: building them makes no call, so no session is needed. */

@@ -7,7 +7,7 @@
  */
 
 import type { Expr as ProtoExpr, WhenThen_Branch } from "../shared/gen/polaroid/v1/expr.ts";
-import { Expr, type ExprOrValue, toExpr } from "./expr.ts";
+import { Expr, type ExprOrValue, toExpr } from "./expr/expr.ts";
 import { singleProto } from "./functions.ts";
 
 function whenThen(branches: readonly WhenThen_Branch[], otherwise?: ProtoExpr): ProtoExpr {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Expr as ProtoExpr } from "../shared/gen/polaroid/v1/expr.ts";
-import { Expr } from "./expr.ts";
+import { Expr } from "./expr/expr.ts";
 import { col, lit } from "./functions.ts";
 import { when } from "./when.ts";
 

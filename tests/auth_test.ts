@@ -17,8 +17,8 @@ import {
 } from "../sdk/mod.ts";
 import { Buffer } from "node:buffer";
 import { connect as natsConnect } from "@nats-io/transport-node";
-import { RemoteLazyFrame } from "../sdk/lazy_frame.ts";
-import { scanHandlePlan } from "../sdk/plan.ts";
+import { RemoteLazyFrame } from "../sdk/frame/lazy_frame.ts";
+import { scanHandlePlan } from "../sdk/plan/plan.ts";
 import { newApiKey } from "../shared/auth/api_keys.ts";
 import { DataFrameServiceService } from "../shared/gen/polaroid/v1/dataframe.ts";
 import {

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { connect } from "../sdk/mod.ts";
-import { scanHandlePlan, selectPlan } from "../sdk/plan.ts";
+import { scanHandlePlan, selectPlan } from "../sdk/plan/plan.ts";
 import { DataFrameServiceService, ExecuteRequest } from "../shared/gen/polaroid/v1/dataframe.ts";
 import { RpcClient } from "../shared/grpc/client.ts";
 import { waitFor } from "../scripts/_wait.ts";

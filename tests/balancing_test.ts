@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { col, connect, type RemoteDataFrame } from "../sdk/mod.ts";
-import { rendezvousOrder } from "../sdk/balancer.ts";
+import { rendezvousOrder } from "../sdk/transport/balancer.ts";
 import { INTEGRATION, testCluster } from "./_harness.ts";
 
 const stateDir = await Deno.makeTempDir({ prefix: "polaroid-state-" });

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { connect, QueryError, type RemoteLazyFrame } from "../sdk/mod.ts";
-import type { OhlcvOptions } from "../sdk/bars.ts";
+import type { OhlcvOptions } from "../sdk/timeseries/bars.ts";
 import { frameToTable, INTEGRATION, tableToFrame, testCluster } from "./_harness.ts";
 import { runPython } from "../scripts/_python.ts";
 import { uniform as random } from "./_random.ts";

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { connect, type RemoteLazyFrame, type Row } from "../sdk/mod.ts";
-import type { VolatilityMethod } from "../sdk/finance.ts";
+import type { VolatilityMethod } from "../sdk/timeseries/finance.ts";
 import { frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
 import { runPython } from "../scripts/_python.ts";
 import { uniform } from "./_random.ts";

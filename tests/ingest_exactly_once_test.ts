@@ -65,11 +65,18 @@ async function killLoop(env: Record<string, string>, cases: Case[]): Promise<voi
       for (const c of cases) await c.add(client);
     }
     let producing = true;
-    // The producers publish at once, spread over about as long as the kills take.
+    let kills = 0;
+    // The producers publish at once, paced by the kills rather than by the clock (a restart
+    // takes longer on a busy machine): chunk c waits for c × KILLS / chunks kills, so the
+    // messages are spread over every kill but the last.
+    const chunks = Math.ceil(MESSAGES / 100);
     const produced = Promise.all(cases.map(async (c) => {
-      for (let i = 0; i < MESSAGES; i += 100) {
-        await c.publish(i, Math.min(MESSAGES, i + 100));
-        await new Promise((r) => setTimeout(r, (KILLS * 400) / (MESSAGES / 100)));
+      for (let chunk = 0; chunk < chunks; chunk++) {
+        while (kills < Math.floor((chunk * KILLS) / chunks)) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await c.publish(chunk * 100, Math.min(MESSAGES, (chunk + 1) * 100));
+        await new Promise((r) => setTimeout(r, 20));
       }
     })).finally(() => (producing = false));
     // Kill the ingest process at random moments while it reads; start it again each time.
@@ -79,6 +86,7 @@ async function killLoop(env: Record<string, string>, cases: Case[]): Promise<voi
       if (producing) midStream++;
       await ingest.stop(); // SIGKILL
       ingest = await startServiceProcess("ingest", serviceEnv);
+      kills++;
     }
     await produced;
     assert.ok(midStream >= KILLS / 2, `kills while the producers published: ${midStream}`);

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { INTEGRATION, rowsOf, testCluster } from "./_harness.ts";
 import { type Client, col, connect, len, type RemoteLazyFrame } from "../sdk/mod.ts";
-import { openJob } from "../sdk/jobs.ts";
+import { openJob } from "../sdk/frame/lazy_frame.ts";
 import { ColumnNotFoundError, NotFoundError } from "../shared/errors.ts";
 
 const stateDir = await Deno.makeTempDir({ prefix: "polaroid-jobs-" });

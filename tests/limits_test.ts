@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { makeVector, Table } from "apache-arrow";
 import { col, concatList, connect, intRange, intRanges, lit } from "../sdk/mod.ts";
-import { scanFilePlan, scanHandlePlan } from "../sdk/plan.ts";
+import { scanFilePlan, scanHandlePlan } from "../sdk/plan/plan.ts";
 import { InvalidArrowError, LimitExceededError, UnavailableError } from "../shared/errors.ts";
 import { HealthService } from "../shared/gen/grpc/health/v1/health.ts";
 import {

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import sdk, { col, connect, RemoteLazyFrame } from "../sdk/mod.ts";
 import { OPTION_AUDIT } from "../sdk/option_audit.ts";
-import { scanHandlePlan } from "../sdk/plan.ts";
+import { scanHandlePlan } from "../sdk/plan/plan.ts";
 import { startTestServer } from "../sdk/_test_server.ts";
 import { polarsOptions } from "../scripts/compat/polars_options.ts";
 import { polarsMembers } from "../scripts/compat/polars_members.ts";

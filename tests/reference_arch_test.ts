@@ -42,7 +42,7 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { connect, type RemoteLazyFrame, type Row } from "../sdk/mod.ts";
-import type { StatAutolag, StatRegression } from "../sdk/plan_stat_tests.ts";
+import type { StatAutolag, StatRegression } from "../sdk/plan/plan_stat_tests.ts";
 import { frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
 import { runPython } from "../scripts/_python.ts";
 import { uniform } from "./_random.ts";

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import * as grpc from "@grpc/grpc-js";
 import { col, lit } from "../sdk/mod.ts";
-import { scanHandlePlan } from "../sdk/plan.ts";
+import { scanHandlePlan } from "../sdk/plan/plan.ts";
 import {
   CollectRequest,
   DataFrameServiceService,

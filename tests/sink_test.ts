@@ -23,7 +23,7 @@ import { DataFrameServiceService } from "../shared/gen/polaroid/v1/dataframe.ts"
 import { FileFormat } from "../shared/gen/polaroid/v1/plan.ts";
 import { OutputStore } from "../shared/gen/polaroid/v1/sink.ts";
 import { RpcClient } from "../shared/grpc/client.ts";
-import { scanHandlePlan } from "../sdk/plan.ts";
+import { scanHandlePlan } from "../sdk/plan/plan.ts";
 import { waitFor } from "../scripts/_wait.ts";
 import { assertSameTable, frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
 import { SINK_CASES, type SinkCase, sinkFrame, WRITE_CASES } from "./compat/sink.ts";

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
-import { scanHandlePlan } from "../sdk/plan.ts";
+import { scanHandlePlan } from "../sdk/plan/plan.ts";
 import { HealthService } from "../shared/gen/grpc/health/v1/health.ts";
 import {
   CollectRequest,

@@ -14,7 +14,7 @@ import {
   InvalidArgumentError,
   type RemoteDataFrame,
 } from "../sdk/mod.ts";
-import { isBrokenStream } from "../sdk/resume.ts";
+import { isBrokenStream } from "../sdk/transport/resume.ts";
 import { DataFrameServiceService } from "../shared/gen/polaroid/v1/dataframe.ts";
 import { RpcClient } from "../shared/grpc/client.ts";
 import { assertSameTable, frameToTable, INTEGRATION, testCluster } from "./_harness.ts";

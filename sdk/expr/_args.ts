@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ArgValue } from "../expr.ts";
+import type { ArgValue } from "./call.ts";
 
 /** The arguments without trailing undefined, inner undefined as null. */
 export function args(list: readonly (ArgValue | undefined)[]): ArgValue[] {

@@ -7,8 +7,11 @@
  */
 
 import { DataType } from "../datatypes.ts";
-import type { ArgOptions, ArgValue, InterpolationMethod } from "../expr.ts";
-import { Expr } from "../expr.ts";
+import { refuseOptions } from "../option_audit.ts";
+import { type ArgOptions, type ArgValue, ExprNode } from "./call.ts";
+
+/** How `quantile()` picks between two values. */
+export type InterpolationMethod = "nearest" | "higher" | "lower" | "midpoint" | "linear";
 
 /** How `rank()` breaks ties. */
 export type RankMethod = "average" | "min" | "max" | "dense" | "ordinal" | "random";
@@ -90,7 +93,7 @@ export interface SampleOptions {
 /** Whether `value` is an options object (not an Expr, array, DataType or Date). */
 export function isOptions(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    !(value instanceof Expr) && !(value instanceof DataType) && !(value instanceof Date);
+    !(value instanceof ExprNode) && !(value instanceof DataType) && !(value instanceof Date);
 }
 
 /** `first[key]` when `first` is an options object, else `first` itself (the positional form). */
@@ -120,6 +123,35 @@ export function rollingOptions(
     ddof: o.ddof ?? ddof,
   };
 }
+
+/** The arguments of a rolling statistic, positional as nodejs-polars takes them. */
+export type RollingArgs = [
+  windowSize: number | RollingOptions,
+  weights?: number[],
+  minPeriods?: number,
+  center?: boolean,
+];
+/** RollingArgs and a delta degrees of freedom (std and var). */
+export type RollingDdofArgs = [...RollingArgs, ddof?: number];
+
+/**
+ * The options of a rolling statistic that takes no ddof (all but std and var): a ddof other
+ * than nodejs-polars' default is refused (sdk/option_audit_expr.ts), its default not sent.
+ */
+export function windowOptions(method: string, ...args: RollingArgs): ArgOptions {
+  refuseOptions(method, args[0]);
+  const { ddof: _ddof, ...options } = rollingOptions(...args);
+  return options;
+}
+
+/** The arguments of an exponentially weighted statistic (see EwmOptions). */
+export type EwmArgs = [
+  alpha?: number | EwmOptions,
+  adjust?: boolean,
+  minPeriods?: number,
+  bias?: boolean,
+  ignoreNulls?: boolean,
+];
 
 /** The options of an ewm* call from either of nodejs-polars' forms. */
 export function ewmOptions(

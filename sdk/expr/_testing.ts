@@ -5,7 +5,7 @@
  */
 
 import type { Arg } from "../../shared/gen/polaroid/v1/expr.ts";
-import type { Expr } from "../expr.ts";
+import type { ExprNode } from "./call.ts";
 
 /** An argument as a plain value: an expression by its kind, a list item by item. */
 function plain(arg: Arg): unknown {
@@ -25,7 +25,7 @@ function plain(arg: Arg): unknown {
 }
 
 /** The function call an Expr records: its name, arguments after the receiver, options. */
-export function recorded(expr: Expr): { name: string; args: unknown[]; options: unknown } {
+export function recorded(expr: ExprNode): { name: string; args: unknown[]; options: unknown } {
   const kind = expr.toProto().kind;
   if (kind?.$case !== "function") throw new Error(`not a function call: ${kind?.$case}`);
   const { name, args, options } = kind.value;

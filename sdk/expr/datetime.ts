@@ -8,7 +8,13 @@
  */
 
 import type { TimeUnit } from "../datatypes.ts";
-import { type ArgOptions, type ArgValue, callMethod, type Expr } from "../expr.ts";
+import {
+  type ArgOptions,
+  type ArgValue,
+  callMethod,
+  type ExprNode,
+  type ExprNodeOf,
+} from "./call.ts";
 import { args } from "./_args.ts";
 
 /** Units of `epoch`: a time unit, seconds or days. */
@@ -21,10 +27,10 @@ export type Ambiguous = "raise" | "earliest" | "latest" | "null";
 export const MAX_OFFSET = { months: 1200, weeks: 5218, days: 36_525 } as const;
 
 /** `expr.dt`: temporal functions. */
-export class ExprDateTime {
-  readonly #expr: Expr;
+export class ExprDateTime<R> {
+  readonly #expr: ExprNodeOf<R>;
 
-  constructor(expr: Expr) {
+  constructor(expr: ExprNodeOf<R>) {
     this.#expr = expr;
   }
 
@@ -33,85 +39,85 @@ export class ExprDateTime {
   }
 
   /** The year (Int32). */
-  year(): Expr {
+  year(): R {
     return this.#call("year");
   }
   /** The quarter, 1 to 4 (Int8). */
-  quarter(): Expr {
+  quarter(): R {
     return this.#call("quarter");
   }
   /** The month, 1 to 12 (Int8). */
-  month(): Expr {
+  month(): R {
     return this.#call("month");
   }
   /** The ISO week, 1 to 53 (Int8). */
-  week(): Expr {
+  week(): R {
     return this.#call("week");
   }
   /** The ISO weekday, Monday 1 to Sunday 7 (Int8). */
-  weekday(): Expr {
+  weekday(): R {
     return this.#call("weekday");
   }
   /** The day of the month, 1 to 31 (Int8). */
-  day(): Expr {
+  day(): R {
     return this.#call("day");
   }
   /** The day of the year, 1 to 366 (Int16). */
-  ordinalDay(): Expr {
+  ordinalDay(): R {
     return this.#call("ordinalDay");
   }
   /** The hour, 0 to 23 (Int8). */
-  hour(): Expr {
+  hour(): R {
     return this.#call("hour");
   }
   /** The minute, 0 to 59 (Int8). */
-  minute(): Expr {
+  minute(): R {
     return this.#call("minute");
   }
   /** The second, 0 to 59 (Int8). */
-  second(): Expr {
+  second(): R {
     return this.#call("second");
   }
   /** Milliseconds within the second (Int32). */
-  millisecond(): Expr {
+  millisecond(): R {
     return this.#call("millisecond");
   }
   /** Microseconds within the second (Int32). */
-  microsecond(): Expr {
+  microsecond(): R {
     return this.#call("microsecond");
   }
   /** Nanoseconds within the second (Int32). */
-  nanosecond(): Expr {
+  nanosecond(): R {
     return this.#call("nanosecond");
   }
   /** Formats each value (chrono strftime syntax). */
-  strftime(fmt: string): Expr {
+  strftime(fmt: string): R {
     return this.#call("strftime", [fmt]);
   }
   /**
    * Time since 1970-01-01 UTC in `unit` (Int64), exactly (a Date counts from its midnight).
    * `unit` @default "ms" (nodejs-polars; Python Polars defaults to "us").
    */
-  timestamp(unit?: TimeUnit): Expr {
+  timestamp(unit?: TimeUnit): R {
     return this.#call("timestamp", [unit]);
   }
   /**
    * Time since 1970-01-01 UTC in `unit`: "ns", "us", "ms" as timestamp, "s" (Int64, toward
    * zero) or "d" (Int32). @default "us"
    */
-  epoch(unit?: EpochUnit): Expr {
+  epoch(unit?: EpochUnit): R {
     return this.#call("epoch", [unit]);
   }
   /** The same instants in another time unit. */
-  castTimeUnit(unit: TimeUnit): Expr {
+  castTimeUnit(unit: TimeUnit): R {
     return this.#call("castTimeUnit", [unit]);
   }
   /** Each value moved to the start of its `every` bucket ("1h", "1d", "1mo", ...; local calendar). */
-  truncate(every: string | Expr): Expr {
+  truncate(every: string | ExprNode): R {
     return this.#call("truncate", [every]);
   }
   /** Each value moved to the nearest `every` bucket boundary (halfway goes to the start). */
-  round(every: string | Expr): Expr {
+  round(every: string | ExprNode): R {
     return this.#call("round", [every]);
   }
   /**
@@ -121,11 +127,11 @@ export class ExprDateTime {
    * each part at most 100 years (MAX_OFFSET). Fixed units run at the engine's speed;
    * calendar units are computed through the values' text (about 10 µs per row).
    */
-  offsetBy(by: string): Expr {
+  offsetBy(by: string): R {
     return this.#call("offsetBy", [by]);
   }
   /** The same instants shown in another time zone. */
-  convertTimeZone(timeZone: string): Expr {
+  convertTimeZone(timeZone: string): R {
     return this.#call("convertTimeZone", [timeZone]);
   }
   /**
@@ -134,9 +140,9 @@ export class ExprDateTime {
    */
   replaceTimeZone(
     timeZone: string | null,
-    ambiguous?: Ambiguous | Expr,
+    ambiguous?: Ambiguous | ExprNode,
     nonExistent?: "raise" | "null",
-  ): Expr {
+  ): R {
     return this.#call("replaceTimeZone", [timeZone, ambiguous, nonExistent]);
   }
 }

@@ -5,22 +5,23 @@
  * @module
  */
 
+import type { LiteralValue } from "../literal.ts";
 import {
   type ArgOptions,
   type ArgValue,
   callMethod,
-  Expr,
-  exprList,
-  type ExprOrValue,
-  toExpr,
-} from "../expr.ts";
+  ExprNode,
+  type ExprNodeOf,
+  literalNode,
+  nodeList,
+} from "./call.ts";
 import { args } from "./_args.ts";
 
 /** `expr.lst`: list functions. */
-export class ExprList {
-  readonly #expr: Expr;
+export class ExprList<R> {
+  readonly #expr: ExprNodeOf<R>;
 
-  constructor(expr: Expr) {
+  constructor(expr: ExprNodeOf<R>) {
     this.#expr = expr;
   }
 
@@ -29,33 +30,33 @@ export class ExprList {
   }
 
   /** The index of the smallest element. */
-  argMin(): Expr {
+  argMin(): R {
     return this.#call("argMin");
   }
   /** The index of the largest element. */
-  argMax(): Expr {
+  argMax(): R {
     return this.#call("argMax");
   }
   /** Concatenates other lists (columns by name, or Exprs) to each list. */
-  concat(other: (string | Expr)[] | string | Expr): Expr {
-    return this.#call("concat", [exprList(other)]);
+  concat(other: (string | ExprNode)[] | string | ExprNode): R {
+    return this.#call("concat", [nodeList(other)]);
   }
   /** Whether each list holds `item`; `nullBehavior` (null equals null) @default true. */
-  contains(item: ExprOrValue, nullBehavior?: boolean): Expr {
+  contains(item: ExprNode | LiteralValue, nullBehavior?: boolean): R {
     const plain = item === null || ["string", "number", "boolean"].includes(typeof item);
-    return this.#call("contains", [plain ? item as ArgValue : toExpr(item), nullBehavior]);
+    return this.#call("contains", [plain ? item as ArgValue : literalNode(item), nullBehavior]);
   }
   /** The n-th discrete difference within each list; `n` @default 1, `nullBehavior` @default "ignore". */
-  diff(n?: number, nullBehavior?: "ignore" | "drop"): Expr {
+  diff(n?: number, nullBehavior?: "ignore" | "drop"): R {
     return this.#call("diff", [n, nullBehavior]);
   }
   /** The element at `index` (negative: from the end); `nullOnOob` @default true. */
-  get(index: number | Expr, nullOnOob?: boolean): Expr {
+  get(index: number | ExprNode, nullOnOob?: boolean): R {
     return this.#call("get", [index, nullOnOob]);
   }
   /** Runs an expression over each list's elements (`pl.element()`). */
-  eval(expr: Expr): Expr {
-    if (!(expr instanceof Expr)) {
+  eval(expr: ExprNode): R {
+    if (!(expr instanceof ExprNode)) {
       throw new TypeError(
         `Cannot evaluate on lists as 'expr' must be an Expr: current value is ${String(expr)}`,
       );
@@ -63,68 +64,68 @@ export class ExprList {
     return this.#call("eval", [expr]);
   }
   /** The first element. */
-  first(): Expr {
+  first(): R {
     return this.#call("first");
   }
   /** The last element. */
-  last(): Expr {
+  last(): R {
     return this.#call("last");
   }
   /** The first `n` elements; `n` @default 5. */
-  head(n?: number): Expr {
+  head(n?: number): R {
     return this.#call("head", [n]);
   }
   /** The last `n` elements; `n` @default 5. */
-  tail(n?: number): Expr {
+  tail(n?: number): R {
     return this.#call("tail", [n]);
   }
   /** Joins string elements; `separator` @default ",", `ignoreNulls` @default false. */
-  join(options?: { separator?: string | Expr; ignoreNulls?: boolean } | string | Expr): Expr {
-    if (typeof options === "string" || options instanceof Expr) {
+  join(options?: { separator?: string | ExprNode; ignoreNulls?: boolean } | string | ExprNode): R {
+    if (typeof options === "string" || options instanceof ExprNode) {
       return this.#call("join", [options]);
     }
     return this.#call("join", [options?.separator, options?.ignoreNulls]);
   }
   /** The number of elements (UInt32). */
-  lengths(): Expr {
+  lengths(): R {
     return this.#call("lengths");
   }
   /** The largest element. */
-  max(): Expr {
+  max(): R {
     return this.#call("max");
   }
   /** The mean of the elements. */
-  mean(): Expr {
+  mean(): R {
     return this.#call("mean");
   }
   /** The smallest element. */
-  min(): Expr {
+  min(): R {
     return this.#call("min");
   }
   /** The elements in reverse order. */
-  reverse(): Expr {
+  reverse(): R {
     return this.#call("reverse");
   }
   /** The elements shifted by `periods` (negative: backwards), filled with null. */
-  shift(periods: number | Expr): Expr {
+  shift(periods: number | ExprNode): R {
     return this.#call("shift", [periods]);
   }
   /** `length` elements (to the end when absent) from `offset` (negative: from the end). */
-  slice(offset: number | Expr, length?: number | Expr | null): Expr {
+  slice(offset: number | ExprNode, length?: number | ExprNode | null): R {
     return this.#call("slice", [offset, length ?? null]);
   }
   /** The elements sorted; `descending` @default false. */
-  sort(descending?: boolean | { descending: boolean }): Expr {
+  sort(descending?: boolean | { descending: boolean }): R {
     return this.#call("sort", [
       typeof descending === "object" ? descending.descending : descending,
     ]);
   }
   /** The sum of the elements. */
-  sum(): Expr {
+  sum(): R {
     return this.#call("sum");
   }
   /** The distinct elements (in no particular order). */
-  unique(): Expr {
+  unique(): R {
     return this.#call("unique");
   }
 }

@@ -6,11 +6,17 @@
  */
 
 import { DataType } from "../datatypes.ts";
-import { type ArgOptions, type ArgValue, callMethod, type Expr } from "../expr.ts";
+import {
+  type ArgOptions,
+  type ArgValue,
+  callMethod,
+  type ExprNode,
+  type ExprNodeOf,
+} from "./call.ts";
 import { args } from "./_args.ts";
 
 /** A regex pattern: a string (regex syntax of the Rust regex crate), a RegExp or an Expr. */
-export type Pattern = string | RegExp | Expr;
+export type Pattern = string | RegExp | ExprNode;
 
 /** Encodings of `decode` and `encode`. */
 export type Encoding = "hex" | "base64";
@@ -24,7 +30,7 @@ export interface StrptimeOptions {
   /** Cache parsed values. @default false */
   cache?: boolean;
   /** Local times that are ambiguous in the time zone. @default "raise" */
-  ambiguous?: "raise" | "earliest" | "latest" | "null" | Expr;
+  ambiguous?: "raise" | "earliest" | "latest" | "null" | ExprNode;
 }
 
 /** The widest padding accepted by padStart, padEnd and zFill (the server refuses more). */
@@ -42,10 +48,10 @@ function pattern(value: Pattern): ArgValue {
 }
 
 /** `expr.str`: string functions. */
-export class ExprString {
-  readonly #expr: Expr;
+export class ExprString<R> {
+  readonly #expr: ExprNodeOf<R>;
 
-  constructor(expr: Expr) {
+  constructor(expr: ExprNodeOf<R>) {
     this.#expr = expr;
   }
 
@@ -54,37 +60,37 @@ export class ExprString {
   }
 
   /** Joins all values into one string (an aggregation); `ignoreNulls` @default true. */
-  concat(delimiter: string, ignoreNulls?: boolean): Expr {
+  concat(delimiter: string, ignoreNulls?: boolean): R {
     return this.#call("concat", [delimiter, ignoreNulls]);
   }
   /** Whether each value matches a regex (or holds a substring when `literal`); `strict` @default true. */
-  contains(pat: Pattern, literal?: boolean, strict?: boolean): Expr {
+  contains(pat: Pattern, literal?: boolean, strict?: boolean): R {
     return this.#call("contains", [pattern(pat), literal, strict]);
   }
   /** Decodes hex or base64 text to Binary; `strict` (fail on bad input) @default false. */
-  decode(encoding: Encoding | { encoding: Encoding; strict?: boolean }, strict?: boolean): Expr {
+  decode(encoding: Encoding | { encoding: Encoding; strict?: boolean }, strict?: boolean): R {
     return typeof encoding === "string"
       ? this.#call("decode", [encoding, strict])
       : this.#call("decode", [encoding.encoding, encoding.strict]);
   }
   /** Encodes each value as hex or base64. */
-  encode(encoding: Encoding): Expr {
+  encode(encoding: Encoding): R {
     return this.#call("encode", [encoding]);
   }
   /** Whether each value ends with the suffix. */
-  endsWith(suffix: string | Expr): Expr {
+  endsWith(suffix: string | ExprNode): R {
     return this.#call("endsWith", [suffix]);
   }
   /** Whether each value starts with the prefix. */
-  startsWith(prefix: string | Expr): Expr {
+  startsWith(prefix: string | ExprNode): R {
     return this.#call("startsWith", [prefix]);
   }
   /** The capture group `groupIndex` (0: whole match) of the first match, or null. */
-  extract(pat: Pattern, groupIndex: number): Expr {
+  extract(pat: Pattern, groupIndex: number): R {
     return this.#call("extract", [pattern(pat), groupIndex]);
   }
   /** Parses JSON text into values of `dtype` (required, as in nodejs-polars). */
-  jsonDecode(dtype: DataType): Expr {
+  jsonDecode(dtype: DataType): R {
     if (!(dtype instanceof DataType)) {
       throw new TypeError(
         `Cannot decode JSON as 'dtype' must be a DataType: current value is ${String(dtype)}`,
@@ -93,74 +99,74 @@ export class ExprString {
     return this.#call("jsonDecode", [dtype]);
   }
   /** The first match of a JSONPath query, as text. */
-  jsonPathMatch(pat: string): Expr {
+  jsonPathMatch(pat: string): R {
     return this.#call("jsonPathMatch", [pat]);
   }
   /** The number of characters (UInt32). */
-  lengths(): Expr {
+  lengths(): R {
     return this.#call("lengths");
   }
   /** Removes leading whitespace. */
-  lstrip(): Expr {
+  lstrip(): R {
     return this.#call("lstrip");
   }
   /** Removes trailing whitespace. */
-  rstrip(): Expr {
+  rstrip(): R {
     return this.#call("rstrip");
   }
   /** Removes leading and trailing whitespace. */
-  strip(): Expr {
+  strip(): R {
     return this.#call("strip");
   }
   /** Removes these characters (whitespace when null) from both ends. */
-  stripChars(chars?: string | Expr | null): Expr {
+  stripChars(chars?: string | ExprNode | null): R {
     return this.#call("stripChars", [chars ?? null]);
   }
   /** Removes these characters (whitespace when null) from the start. */
-  stripCharsStart(chars?: string | Expr | null): Expr {
+  stripCharsStart(chars?: string | ExprNode | null): R {
     return this.#call("stripCharsStart", [chars ?? null]);
   }
   /** Removes these characters (whitespace when null) from the end. */
-  stripCharsEnd(chars?: string | Expr | null): Expr {
+  stripCharsEnd(chars?: string | ExprNode | null): R {
     return this.#call("stripCharsEnd", [chars ?? null]);
   }
   /**
    * Replaces the first `n` matches; `literal` @default false, `n` @default 1 (a regex
    * pattern takes only n = 1, as the engine's binding: use replaceAll).
    */
-  replace(pat: Pattern, value: string | Expr, literal?: boolean, n?: number): Expr {
+  replace(pat: Pattern, value: string | ExprNode, literal?: boolean, n?: number): R {
     return this.#call("replace", [pattern(pat), value, literal, n]);
   }
   /** Replaces every match; `literal` @default false. */
-  replaceAll(pat: Pattern, value: string | Expr, literal?: boolean): Expr {
+  replaceAll(pat: Pattern, value: string | ExprNode, literal?: boolean): R {
     return this.#call("replaceAll", [pattern(pat), value, literal]);
   }
   /** Lower-cases each value. */
-  toLowerCase(): Expr {
+  toLowerCase(): R {
     return this.#call("toLowerCase");
   }
   /** Upper-cases each value. */
-  toUpperCase(): Expr {
+  toUpperCase(): R {
     return this.#call("toUpperCase");
   }
   /** Pads at the start with the first character of `fillChar` to `length` (≤ MAX_PAD_WIDTH). */
-  padStart(length: number, fillChar: string): Expr {
+  padStart(length: number, fillChar: string): R {
     return this.#call("padStart", [length, fillChar]);
   }
   /** Pads at the end with the first character of `fillChar` to `length` (≤ MAX_PAD_WIDTH). */
-  padEnd(length: number, fillChar: string): Expr {
+  padEnd(length: number, fillChar: string): R {
     return this.#call("padEnd", [length, fillChar]);
   }
   /** Pads with leading zeros (after a sign) to `length` (≤ MAX_PAD_WIDTH, checked per row for an Expr). */
-  zFill(length: number | Expr): Expr {
+  zFill(length: number | ExprNode): R {
     return this.#call("zFill", [length]);
   }
   /** The substring from `start` (negative: from the end) of `length` characters (to the end when absent). */
-  slice(start: number | Expr, length?: number | Expr): Expr {
+  slice(start: number | ExprNode, length?: number | ExprNode): R {
     return this.#call("slice", [start, length ?? null]);
   }
   /** Splits by a separator into a List(String); `inclusive` keeps the separators @default false. */
-  split(by: string, options?: { inclusive?: boolean } | boolean): Expr {
+  split(by: string, options?: { inclusive?: boolean } | boolean): R {
     const inclusive = typeof options === "boolean" ? options : options?.inclusive;
     return this.#call("split", [by, inclusive]);
   }
@@ -173,7 +179,7 @@ export class ExprString {
     datatype: DataType | typeof DataType.Datetime,
     fmt?: string,
     options: StrptimeOptions = {},
-  ): Expr {
+  ): R {
     const dtype = datatype === DataType.Datetime ? "Datetime" : datatype;
     if (!(dtype instanceof DataType) && dtype !== "Datetime") {
       throw new TypeError(
