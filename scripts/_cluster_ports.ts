@@ -4,8 +4,22 @@
  * @module
  */
 
-import type { ClusterPorts } from "./cluster.ts";
 import { freePorts } from "./_ports.ts";
+
+/** Fixed ports; every one left out is picked free. */
+export interface ClusterPorts {
+  nats?: number;
+  natsMonitor?: number;
+  handles?: number;
+  handlesHttp?: number;
+  compute?: number;
+  computeHttp?: number;
+  ingest?: number;
+  ingestHttp?: number;
+  /** The balancer's gRPC port and its status port (with `balancer: true`). */
+  balancer?: number;
+  balancerHttp?: number;
+}
 
 /** Options of pickClusterPorts(). */
 export interface PickClusterPortsOptions {

@@ -14,7 +14,7 @@
 
 import { ensureCommand, findCommand } from "./_debian.ts";
 import { describe, ManagedChild } from "./_child.ts";
-import { pickClusterPorts } from "./_cluster_ports.ts";
+import { type ClusterPorts, pickClusterPorts } from "./_cluster_ports.ts";
 import { httpOk } from "./_wait.ts";
 import { REPO_ROOT } from "./_repo.ts";
 import {
@@ -25,6 +25,8 @@ import {
   newNatsUsers,
 } from "./nats_config.ts";
 import { prepareBalancer } from "./nginx.ts";
+
+export type { ClusterPorts };
 
 /** The Polaroid services a cluster runs. */
 export type ServiceKind = "handles" | "compute" | "ingest";
@@ -38,21 +40,6 @@ export const SERVICE_ENTRY_POINTS: Readonly<Record<ServiceKind, string>> = {
 
 /** The repository root. */
 export { REPO_ROOT };
-
-/** Fixed ports; every one left out is picked free. */
-export interface ClusterPorts {
-  nats?: number;
-  natsMonitor?: number;
-  handles?: number;
-  handlesHttp?: number;
-  compute?: number;
-  computeHttp?: number;
-  ingest?: number;
-  ingestHttp?: number;
-  /** The balancer's gRPC port and its status port (with `balancer: true`). */
-  balancer?: number;
-  balancerHttp?: number;
-}
 
 /** Options of startCluster(). */
 export interface ClusterOptions {

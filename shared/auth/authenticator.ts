@@ -18,21 +18,13 @@ import type { AuthConfig } from "../config_auth.ts";
 import { ApiKeyStore, looksLikeApiKey } from "./api_keys.ts";
 import { type JwtVerifier, jwtVerifier } from "./jwt.ts";
 import { grants, METHOD_ROLES, parseRoles, type Role, ROLES } from "./roles.ts";
+import type { Identity } from "./identity.ts";
+
+export type { Identity };
 import type { PeerSubject } from "../grpc/connections.ts";
 
 /** The metadata key that carries credentials. */
 export const AUTHORIZATION_METADATA_KEY = "authorization";
-
-/** A verified caller. */
-export interface Identity {
-  /** The tenant the call acts for. */
-  tenant: string;
-  roles: ReadonlySet<Role>;
-  /** Who it is, for audit lines: an API key's id, a token's `sub`, or "anonymous". */
-  subject: string;
-  /** How it was verified. */
-  via: "none" | "api_key" | "jwt" | "certificate";
-}
 
 /** Checks a call's credentials and what they allow. */
 export interface Authenticator {

@@ -4,7 +4,7 @@
  * refilled, up to `burst` saved). A call over either is refused at once with RESOURCE_EXHAUSTED
  * (LimitExceededError) naming the quota and its variable, with `retryAfterMs` in its metadata
  * (how long until a token is back; for in-flight calls, a short wait) and `retryable`: the SDK
- * waits at least that long before it tries again (sdk/retry.ts). Other tenants are not
+ * waits at least that long before it tries again (sdk/transport/retry.ts). Other tenants are not
  * affected: one tenant cannot take every call slot of a server or flood it.
  *
  * The bounds are per process: with N workers a tenant may have N times as many calls in all.

@@ -12,7 +12,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import { once } from "node:events";
 import http2 from "node:http2";
-import type { Identity } from "../auth/authenticator.ts";
+import type { Identity } from "../auth/identity.ts";
 import type { Role } from "../auth/roles.ts";
 import { DEFAULT_TENANT } from "../ids.ts";
 import { CancelledError, DeadlineExceededError, PolaroidError } from "../errors.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Identity } from "../auth/authenticator.ts";
+import type { Identity } from "../auth/identity.ts";
 import type { Metadata } from "@grpc/grpc-js";
 
 /** One method of a generated `...Service` definition. */

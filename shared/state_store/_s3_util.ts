@@ -13,7 +13,6 @@ import {
   UnavailableError,
 } from "../errors.ts";
 import type { Body } from "./store.ts";
-import type { S3StateStoreOptions } from "./s3.ts";
 
 /** The smallest part S3 accepts (all parts but the last). */
 export const MIN_PART_SIZE_BYTES = 5 * 1024 * 1024;
@@ -136,4 +135,29 @@ export function describeS3Error(
     : [InternalError, "accept the request", got];
   const message = `Cannot ${action} as the S3 ${where} must ${must}: current value is ${value}`;
   return new Class(message, { cause: error, metadata: { bucket } });
+}
+
+/** Options of S3StateStore. */
+export interface S3StateStoreOptions {
+  /** The S3 endpoint URL; unset for AWS S3 in `region`. */
+  endpoint?: string;
+  bucket: string;
+  /** Prepended to every key, e.g. "polaroid/". @default "" */
+  prefix?: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Bucket in the URL path rather than the host name: true for local servers. @default false */
+  forcePathStyle?: boolean;
+  /** Bodies larger than this go up in parts of this size (at least 5 MiB). @default 16 MiB */
+  partSizeBytes?: number;
+  /**
+   * Write metadata records with `If-None-Match: *`: "on", "off", or "auto" to probe once
+   * whether the server enforces it. @default "auto"
+   */
+  conditionalWrites?: "auto" | "on" | "off";
+  /** Bound on each request, its retries and its body transfer. @default 30_000 */
+  requestTimeoutMs?: number;
+  /** Keys per ListObjectsV2 page (at most 1000). @default 1000 */
+  listPageSize?: number;
 }

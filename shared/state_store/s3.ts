@@ -46,7 +46,16 @@ import {
   PolaroidError,
 } from "../errors.ts";
 import { exists, missing } from "./memory.ts";
-import { describeS3Error, resolveOptions, type S3Reply, s3Reply, split } from "./_s3_util.ts";
+import {
+  describeS3Error,
+  resolveOptions,
+  type S3Reply,
+  s3Reply,
+  type S3StateStoreOptions,
+  split,
+} from "./_s3_util.ts";
+
+export type { S3StateStoreOptions };
 import {
   type Body,
   KEY,
@@ -57,31 +66,6 @@ import {
   type StoredObject,
   validateKey,
 } from "./store.ts";
-
-/** Options of S3StateStore. */
-export interface S3StateStoreOptions {
-  /** The S3 endpoint URL; unset for AWS S3 in `region`. */
-  endpoint?: string;
-  bucket: string;
-  /** Prepended to every key, e.g. "polaroid/". @default "" */
-  prefix?: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** Bucket in the URL path rather than the host name: true for local servers. @default false */
-  forcePathStyle?: boolean;
-  /** Bodies larger than this go up in parts of this size (at least 5 MiB). @default 16 MiB */
-  partSizeBytes?: number;
-  /**
-   * Write metadata records with `If-None-Match: *`: "on", "off", or "auto" to probe once
-   * whether the server enforces it. @default "auto"
-   */
-  conditionalWrites?: "auto" | "on" | "off";
-  /** Bound on each request, its retries and its body transfer. @default 30_000 */
-  requestTimeoutMs?: number;
-  /** Keys per ListObjectsV2 page (at most 1000). @default 1000 */
-  listPageSize?: number;
-}
 
 export { MIN_PART_SIZE_BYTES } from "./_s3_util.ts";
 
