@@ -36,4 +36,8 @@ export const DIFFERENCES: Readonly<Record<string, string>> = {
   "Expr.toString": "the expression's wire form as JSON (not Polars' display text)",
   "Expr.inner": "the expression's protobuf message",
   "Expr.where": "declared but missing at run time in nodejs-polars; here an alias of `filter`",
+  "Expr.rollingMedian":
+    "with `weights`, `minPeriods` must equal `windowSize`: the engine's weighted median of a window cut by the frame's edge is wrong (it differs from Python Polars and was seen reading unwritten memory), so the server refuses it",
+  "Expr.rollingQuantile":
+    "with `weights`, `minPeriods` must equal `windowSize`: the engine's weighted quantile of a window cut by the frame's edge is wrong (it differs from Python Polars and was seen reading unwritten memory), so the server refuses it",
 };

@@ -61,10 +61,12 @@ export const EXPR_ROLLING_CASES: readonly CompatCase[] = [
           center: true,
         })
           .alias("max"),
+        // Weighted medians and quantiles run over full windows only (the server refuses
+        // partial ones: the engine's are wrong there).
         pl.col("x").rollingMedian({
           windowSize: 3,
           weights: [1, 2, 1],
-          minPeriods: 2,
+          minPeriods: 3,
           center: true,
         })
           .alias("median"),
@@ -73,7 +75,7 @@ export const EXPR_ROLLING_CASES: readonly CompatCase[] = [
           interpolation: "linear",
           windowSize: 3,
           weights: [1, 2, 1],
-          minPeriods: 2,
+          minPeriods: 3,
           center: true,
         }).alias("q"),
         pl.col("x").rollingStd({ windowSize: 3, weights: [1, 2, 1], minPeriods: 2, center: true })

@@ -27,6 +27,22 @@ interface RollingOptions {
 }
 
 /**
+ * Weighted medians and quantiles over partial windows (minPeriods < windowSize) are wrong in
+ * the engine: nodejs-polars 0.25.2 misaligns the weights of a window cut by the frame's edge
+ * (its first and last values differ from Python Polars 2.1's) and was seen reading memory it
+ * never wrote there (-2.6e33 where 0.0375 was due). Such a call is refused, naming the option.
+ */
+function refusePartialWeights(call: Call, options: RollingOptions): void {
+  if (options.weights !== undefined && options.minPeriods < options.windowSize) {
+    call.fail(
+      "minPeriods",
+      `equal 'windowSize' (${options.windowSize}) when 'weights' are given: the engine's weighted ${call.name} of a partial window is wrong`,
+      options.minPeriods,
+    );
+  }
+}
+
+/**
  * windowSize in [1, u32 max] (nodejs-polars truncates larger ones), weights one per row of
  * the window, minPeriods at most the window (default: the window), center false.
  */
@@ -60,6 +76,7 @@ function rolling(method: Rolling): FunctionSpec {
     options: withDdof ? [...ROLLING_OPTIONS, "ddof"] : ROLLING_OPTIONS,
     build: (call) => {
       const options = rollingOptions(call);
+      if (method === "rollingMedian") refusePartialWeights(call, options);
       // nodejs-polars' JS wrapper drops ddof; the native method applies it.
       if (withDdof) options.ddof = call.int("ddof", { min: 0, max: MAX_DDOF }, 1);
       return _Expr(call.expr(0)._expr[method](options));
@@ -69,6 +86,7 @@ function rolling(method: Rolling): FunctionSpec {
 
 function rollingQuantile(call: Call): pl.Expr {
   const options = rollingOptions(call);
+  refusePartialWeights(call, options);
   return call.expr(0).rollingQuantile({
     ...options,
     quantile: call.number("quantile", { min: 0, max: 1 }),

@@ -108,6 +108,28 @@ Deno.test("rolling functions bound the window, weights, minPeriods and ddof", as
     rolling({ windowSize: A.int(0) }, "rollingSkew"),
     /'windowSize' must be at least 1/,
   );
+  // Weighted medians and quantiles of partial windows are wrong in the engine: refused.
+  const weights = A.list(A.float(1), A.float(2), A.float(1));
+  const partial = { windowSize: A.int(3), weights, minPeriods: A.int(2) };
+  for (const name of ["rollingMedian", "rollingQuantile"]) {
+    const options = name === "rollingQuantile" ? { ...partial, quantile: A.float(0.25) } : partial;
+    await refused(
+      rolling(options, name),
+      /'minPeriods' must equal 'windowSize' \(3\) when 'weights' are given/,
+    );
+  }
+  // Full windows, and unweighted partial ones, run (on a column without nulls: the engine
+  // refuses weights over nulls with an error of its own).
+  const n = E.col("n");
+  const full = await select(
+    E.alias(
+      m("rollingQuantile", n, [], { windowSize: A.int(3), weights, quantile: A.float(0.5) }),
+      "q",
+    ),
+    E.alias(m("rollingMedian", n, [], { windowSize: A.int(3), minPeriods: A.int(1) }), "m"),
+  );
+  assert.deepEqual(full.getColumn("m").toArray(), [1, 1.5, 1, 2, 1]);
+  assert.equal(full.getColumn("q").toArray()[0], null);
   // ddof reaches the engine (nodejs-polars' wrapper drops it).
   const df = await select(
     E.alias(rolling({ windowSize: A.int(2), ddof: A.int(0) }, "rollingVar"), "v"),
