@@ -1,0 +1,112 @@
+from polaroid._gen.polaroid.v1 import handle_pb2 as _handle_pb2
+from polaroid._gen.polaroid.v1 import plan_pb2 as _plan_pb2
+from polaroid._gen.polaroid.v1 import sink_pb2 as _sink_pb2
+from polaroid._gen.polaroid.v1 import types_pb2 as _types_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ExecuteRequest(_message.Message):
+    __slots__ = ("plan", "ttl_seconds", "streaming", "name", "skip_cache", "metadata")
+    class MetadataEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    TTL_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    STREAMING_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SKIP_CACHE_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    plan: _plan_pb2.Plan
+    ttl_seconds: int
+    streaming: bool
+    name: str
+    skip_cache: bool
+    metadata: _containers.ScalarMap[str, str]
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., ttl_seconds: _Optional[int] = ..., streaming: bool = ..., name: _Optional[str] = ..., skip_cache: bool = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class ExecuteResponse(_message.Message):
+    __slots__ = ("handle", "cached")
+    HANDLE_FIELD_NUMBER: _ClassVar[int]
+    CACHED_FIELD_NUMBER: _ClassVar[int]
+    handle: _handle_pb2.HandleInfo
+    cached: bool
+    def __init__(self, handle: _Optional[_Union[_handle_pb2.HandleInfo, _Mapping]] = ..., cached: bool = ...) -> None: ...
+
+class CollectRequest(_message.Message):
+    __slots__ = ("plan", "handle", "batch_size", "start_batch", "streaming")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    HANDLE_FIELD_NUMBER: _ClassVar[int]
+    BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
+    START_BATCH_FIELD_NUMBER: _ClassVar[int]
+    STREAMING_FIELD_NUMBER: _ClassVar[int]
+    plan: _plan_pb2.Plan
+    handle: str
+    batch_size: int
+    start_batch: int
+    streaming: bool
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., handle: _Optional[str] = ..., batch_size: _Optional[int] = ..., start_batch: _Optional[int] = ..., streaming: bool = ...) -> None: ...
+
+class CollectResponse(_message.Message):
+    __slots__ = ("arrow_ipc", "rows", "batch_index")
+    ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    BATCH_INDEX_FIELD_NUMBER: _ClassVar[int]
+    arrow_ipc: bytes
+    rows: int
+    batch_index: int
+    def __init__(self, arrow_ipc: _Optional[bytes] = ..., rows: _Optional[int] = ..., batch_index: _Optional[int] = ...) -> None: ...
+
+class UploadRequest(_message.Message):
+    __slots__ = ("arrow_ipc", "ttl_seconds", "name")
+    ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
+    TTL_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    arrow_ipc: bytes
+    ttl_seconds: int
+    name: str
+    def __init__(self, arrow_ipc: _Optional[bytes] = ..., ttl_seconds: _Optional[int] = ..., name: _Optional[str] = ...) -> None: ...
+
+class UploadResponse(_message.Message):
+    __slots__ = ("handle",)
+    HANDLE_FIELD_NUMBER: _ClassVar[int]
+    handle: _handle_pb2.HandleInfo
+    def __init__(self, handle: _Optional[_Union[_handle_pb2.HandleInfo, _Mapping]] = ...) -> None: ...
+
+class SchemaRequest(_message.Message):
+    __slots__ = ("plan", "handle")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    HANDLE_FIELD_NUMBER: _ClassVar[int]
+    plan: _plan_pb2.Plan
+    handle: str
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., handle: _Optional[str] = ...) -> None: ...
+
+class SchemaResponse(_message.Message):
+    __slots__ = ("schema", "rows")
+    SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    schema: _types_pb2.Schema
+    rows: int
+    def __init__(self, schema: _Optional[_Union[_types_pb2.Schema, _Mapping]] = ..., rows: _Optional[int] = ...) -> None: ...
+
+class ExplainRequest(_message.Message):
+    __slots__ = ("plan",)
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    plan: _plan_pb2.Plan
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ...) -> None: ...
+
+class ExplainResponse(_message.Message):
+    __slots__ = ("logical", "optimized")
+    LOGICAL_FIELD_NUMBER: _ClassVar[int]
+    OPTIMIZED_FIELD_NUMBER: _ClassVar[int]
+    logical: str
+    optimized: str
+    def __init__(self, logical: _Optional[str] = ..., optimized: _Optional[str] = ...) -> None: ...

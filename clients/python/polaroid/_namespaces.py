@@ -1,0 +1,154 @@
+"""The ``Expr.str`` and ``Expr.dt`` namespaces, with Python Polars' method names and
+defaults; each records a call of the server-side function of nodejs-polars' name
+("str.contains", "dt.year", ...), sending every option explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING, Any
+
+from polaroid._encode import ExprNode
+
+if TYPE_CHECKING:
+    from polaroid.expr import Expr
+
+__all__ = ["DateTimeNamespace", "StringNamespace"]
+
+
+def _text_or_expr(what: str, value: Any) -> Any:
+    if isinstance(value, (str, ExprNode)):
+        return value
+    raise TypeError(f"Cannot {what} as the argument must be a string or an Expr: current value is {value!r}")
+
+
+def _duration(every: Any) -> Any:
+    """A duration argument as Polars' duration language ("1d", "2h30m") or an Expr."""
+    if isinstance(every, (str, ExprNode)):
+        return every
+    if isinstance(every, _dt.timedelta):
+        parts = []
+        if every.days:
+            parts.append(f"{every.days}d")
+        if every.seconds:
+            parts.append(f"{every.seconds}s")
+        if every.microseconds:
+            parts.append(f"{every.microseconds}us")
+        return "".join(parts) or "0us"
+    raise TypeError(f"Cannot truncate as 'every' must be a string, a timedelta or an Expr: current value is {every!r}")
+
+
+class StringNamespace:
+    """String functions of an expression (``expr.str``)."""
+
+    __slots__ = ("_expr",)
+
+    def __init__(self, expr: Expr) -> None:
+        self._expr = expr
+
+    def _call(self, method: str, args: list[Any] | None = None) -> Expr:
+        return self._expr._call(f"str.{method}", args or [])
+
+    def contains(self, pattern: str | Expr, *, literal: bool = False, strict: bool = True) -> Expr:
+        """Whether each value matches the regex ``pattern`` (holds the substring when
+        ``literal``); ``strict`` fails on an invalid regex."""
+        return self._call("contains", [_text_or_expr("match", pattern), bool(literal), bool(strict)])
+
+    def starts_with(self, prefix: str | Expr) -> Expr:
+        """Whether each value starts with ``prefix`` (a literal string)."""
+        return self._call("startsWith", [_text_or_expr("match", prefix)])
+
+    def ends_with(self, suffix: str | Expr) -> Expr:
+        """Whether each value ends with ``suffix`` (a literal string)."""
+        return self._call("endsWith", [_text_or_expr("match", suffix)])
+
+    def to_uppercase(self) -> Expr:
+        """Each value in upper case."""
+        return self._call("toUpperCase")
+
+    def to_lowercase(self) -> Expr:
+        """Each value in lower case."""
+        return self._call("toLowerCase")
+
+    def len_chars(self) -> Expr:
+        """The number of characters of each value (UInt32)."""
+        return self._call("lengths")
+
+    def replace(self, pattern: str | Expr, value: str | Expr, *, literal: bool = False, n: int = 1) -> Expr:
+        """Replaces the first ``n`` matches of ``pattern`` (a regex unless ``literal``)
+        with ``value``."""
+        if not literal and n != 1:
+            raise NotImplementedError(
+                "Cannot replace with a regex pattern and n != 1 as Polaroid does not support it yet (use literal=True or replace_all)"
+            )
+        return self._call(
+            "replace", [_text_or_expr("replace", pattern), _text_or_expr("replace", value), bool(literal), int(n)]
+        )
+
+    def replace_all(self, pattern: str | Expr, value: str | Expr, *, literal: bool = False) -> Expr:
+        """Replaces every match of ``pattern`` (a regex unless ``literal``) with ``value``."""
+        return self._call(
+            "replaceAll", [_text_or_expr("replace", pattern), _text_or_expr("replace", value), bool(literal)]
+        )
+
+    def strip_chars(self, characters: str | Expr | None = None) -> Expr:
+        """Removes leading and trailing ``characters`` (whitespace when None)."""
+        return self._call("stripChars", [characters])
+
+    def slice(self, offset: int | Expr, length: int | Expr | None = None) -> Expr:
+        """``length`` characters from ``offset`` (negative: from the end; None: to the end)."""
+        return self._call("slice", [offset, length])
+
+
+class DateTimeNamespace:
+    """Temporal functions of an expression (``expr.dt``)."""
+
+    __slots__ = ("_expr",)
+
+    def __init__(self, expr: Expr) -> None:
+        self._expr = expr
+
+    def _call(self, method: str, args: list[Any] | None = None) -> Expr:
+        return self._expr._call(f"dt.{method}", args or [])
+
+    def year(self) -> Expr:
+        """The year (Int32)."""
+        return self._call("year")
+
+    def month(self) -> Expr:
+        """The month, 1 to 12 (Int8)."""
+        return self._call("month")
+
+    def day(self) -> Expr:
+        """The day of the month, 1 to 31 (Int8)."""
+        return self._call("day")
+
+    def hour(self) -> Expr:
+        """The hour, 0 to 23 (Int8)."""
+        return self._call("hour")
+
+    def minute(self) -> Expr:
+        """The minute, 0 to 59 (Int8)."""
+        return self._call("minute")
+
+    def second(self, *, fractional: bool = False) -> Expr:
+        """The second, 0 to 59 (Int8)."""
+        if fractional:
+            raise NotImplementedError("Cannot take fractional seconds as Polaroid does not support fractional=True yet")
+        return self._call("second")
+
+    def weekday(self) -> Expr:
+        """The ISO weekday, Monday 1 to Sunday 7 (Int8)."""
+        return self._call("weekday")
+
+    def truncate(self, every: str | _dt.timedelta | Expr) -> Expr:
+        """Each value moved to the start of its ``every`` bucket ("1h", "1d", "1mo", ...)."""
+        return self._call("truncate", [_duration(every)])
+
+    def strftime(self, format: str) -> Expr:
+        """Each value formatted (chrono strftime syntax)."""
+        return self._call("strftime", [format])
+
+    def to_string(self, format: str) -> Expr:
+        """Alias of ``strftime``."""
+        return self.strftime(format)
