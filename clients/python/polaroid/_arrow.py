@@ -60,7 +60,8 @@ def ipc_to_polars(messages: Iterable[bytes]) -> pl.DataFrame:
         return frames[0]
     if len(non_empty) == 1:
         return non_empty[0]
-    return pl.concat(non_empty, how="vertical", rechunk=True)
+    # The batches stay chunks of one frame, as a Polars result may be: no copy of the result.
+    return pl.concat(non_empty, how="vertical", rechunk=False)
 
 
 def ipc_to_arrow(messages: Iterable[bytes]) -> pa.Table:

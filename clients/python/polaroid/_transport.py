@@ -173,7 +173,7 @@ class Transport:
     def execute(self, plan: plan_pb2.Plan, *, name: str, ttl_seconds: int, streaming: bool) -> handle_pb2.HandleInfo:
         """Runs a plan and keeps the result under a new handle."""
         request = dataframe_pb2.ExecuteRequest(plan=plan, ttl_seconds=ttl_seconds, streaming=streaming, name=name)
-        return cast(dataframe_pb2.ExecuteResponse, self._unary("collect", self._frames.Execute, request)).handle
+        return cast(dataframe_pb2.ExecuteResponse, self._unary("execute", self._frames.Execute, request)).handle
 
     def collect(self, request: dataframe_pb2.CollectRequest) -> Iterator[bytes]:
         """The Arrow IPC message bytes of a plan's result or of a handle, as they arrive."""

@@ -339,9 +339,7 @@ class LazyFrame:
             raise NotImplementedError(
                 f"Cannot collect with {', '.join(sorted(unsupported))} as Polaroid does not support it"
             )
-        if engine not in ("auto", "in-memory", "streaming"):
-            raise ValueError(f"engine must be 'auto', 'in-memory' or 'streaming': current value is {engine!r}")
-        streaming = engine == "streaming"
+        streaming = _streaming(engine)
         transport = self._client._transport
         if keep:
             from polaroid.dataframe import RemoteDataFrame
@@ -355,7 +353,7 @@ class LazyFrame:
 
     def to_arrow(self, *, engine: EngineType = "auto") -> pa.Table:
         """Runs the query and downloads the result as a pyarrow Table."""
-        request = dataframe_pb2.CollectRequest(plan=self._plan, streaming=engine == "streaming")
+        request = dataframe_pb2.CollectRequest(plan=self._plan, streaming=_streaming(engine))
         return ipc_to_arrow(self._client._transport.collect(request))
 
     def collect_schema(self) -> pl.Schema:
@@ -433,3 +431,10 @@ class LazyGroupBy:
     def n_unique(self) -> LazyFrame:
         """The number of distinct values of every other column per group."""
         return self.agg(col("*").n_unique())
+
+
+def _streaming(engine: str) -> bool:
+    """Whether ``engine`` asks for Polars' streaming engine; ValueError for an unknown one."""
+    if engine not in ("auto", "in-memory", "streaming"):
+        raise ValueError(f"engine must be 'auto', 'in-memory' or 'streaming': current value is {engine!r}")
+    return engine == "streaming"

@@ -327,3 +327,11 @@ def test_tls_options() -> None:
         credentials({"cert": "PEM"})
     with pytest.raises(TypeError, match="takes ca, cert, key"):
         credentials({"cafile": "x"})
+
+
+def test_an_unknown_engine_is_refused_before_any_call() -> None:
+    # NO_CLIENT cannot call: a ValueError (not an AttributeError) shows nothing was sent.
+    with pytest.raises(ValueError, match="engine must be 'auto', 'in-memory' or 'streaming'"):
+        LF.collect(engine="gpu")  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="engine must be 'auto', 'in-memory' or 'streaming'"):
+        LF.to_arrow(engine="gpu")  # type: ignore[arg-type]
