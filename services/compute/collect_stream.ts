@@ -10,7 +10,7 @@
 import { InvalidArgumentError } from "../../shared/errors.ts";
 import type { CollectResponse } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { encodeCollectResponse } from "./collect_wire.ts";
-import { batchCount, frameToIpcBatches } from "./engine/mod.ts";
+import { batchCount, frameToIpcBatches, type IpcChunks } from "./engine/mod.ts";
 import type { StreamMetrics, StreamOutcome } from "./metrics.ts";
 import { type Held, heldHeight } from "./engine/frame_access.ts";
 
@@ -48,14 +48,33 @@ export function checkStartBatch(height: number, batchSize: number, startBatch: b
   return Number(startBatch);
 }
 
-/**
- * The Collect messages of a frame. Nothing is encoded before the first pull, and nothing
- * more after the consumer stops pulling (`return()` on cancel ends the batch loop).
- */
+/** One batch of a frame as its own Arrow IPC stream. */
+export interface IpcBatch {
+  readonly ipc: IpcChunks;
+  readonly rows: number;
+  /** Its absolute index among the frame's batches. */
+  readonly index: number;
+}
+
+/** The Collect messages of a frame: {@link ipcBatchStream}'s batches, encoded for the wire. */
 export async function* collectStream(
   df: Held,
   options: CollectStreamOptions,
 ): AsyncGenerator<CollectResponse> {
+  for await (const batch of ipcBatchStream(df, options)) {
+    yield encodeCollectResponse(batch.ipc, BigInt(batch.rows), BigInt(batch.index));
+  }
+}
+
+/**
+ * The batches of a frame, each its own Arrow IPC stream. Nothing is encoded before the first
+ * pull, and nothing more after the consumer stops pulling (`return()` on cancel ends the
+ * batch loop); the frame is let go of when the stream ends, however it ends.
+ */
+export async function* ipcBatchStream(
+  df: Held,
+  options: CollectStreamOptions,
+): AsyncGenerator<IpcBatch> {
   const { batchSize, log, metrics } = options;
   const owned = options.ownedBytes ?? 0;
   const start = checkStartBatch(heldHeight(df), batchSize, options.startBatch ?? 0n);
@@ -71,7 +90,7 @@ export async function* collectStream(
       sent++;
       metrics?.batches.inc();
       metrics?.bytes.inc(batch.ipc.byteLength);
-      yield encodeCollectResponse(batch.ipc, BigInt(batch.rows), BigInt(batch.index));
+      yield batch;
     }
     outcome = "completed";
   } catch (error) {

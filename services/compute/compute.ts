@@ -16,6 +16,7 @@ import { connectNats, NATS_INBOX_PREFIX } from "../../shared/nats.ts";
 import { newIncarnation } from "../../shared/ids.ts";
 import { type RunningService, startService } from "../../shared/service.ts";
 import { dataFrameService } from "./dataframe_service.ts";
+import { flightService } from "./flight/flight_service.ts";
 import { PlanExecutor } from "./executor.ts";
 import { HeldFrames } from "./held_frames.ts";
 import { handleService } from "./handle_service.ts";
@@ -145,6 +146,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           dataFrameService(executor, { config: workerConfig, outputs }),
           handleService(handles, frames),
           jobService(jobs, config.limits),
+          flightService({ executor, handles, frames }),
         ],
         async close() {
           await runner.stop();

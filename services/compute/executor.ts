@@ -56,7 +56,8 @@ import {
   heldMemoryBytes,
   SpilledFrame,
 } from "./engine/frame_access.ts";
-import { collectStream } from "./collect_stream.ts";
+import { type IpcBatch, ipcBatchStream } from "./collect_stream.ts";
+import { encodeCollectResponse } from "./collect_wire.ts";
 import type { FrameLease, HeldFrames } from "./held_frames.ts";
 import { LiveTables } from "./live_tables.ts";
 import type { StreamMetrics } from "./metrics.ts";
@@ -118,6 +119,16 @@ export interface KeepOptions {
 /** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
 async function discard(df: Held): Promise<void> {
   if (df instanceof SpilledFrame) await Deno.remove(df.path).catch(() => {});
+}
+
+/**
+ * Rows per batch for batches of about `targetBytes` of data, or 0 (use the default) without
+ * a target or for an empty frame.
+ */
+export function rowsPerBatch(height: number, dataBytes: number, targetBytes?: number): number {
+  if (!targetBytes || height === 0) return 0;
+  const perRow = Math.max(1, dataBytes / height);
+  return Math.max(1, Math.floor(targetBytes / perRow));
 }
 
 function elapsed(since: number): number {
@@ -348,12 +359,26 @@ export class PlanExecutor {
    * belongs to the stream alone and is let go of on every path.
    */
   async *collect(request: CollectRequest, ctx: RunContext): AsyncGenerator<CollectResponse> {
+    for await (const batch of this.collectBatches(request, ctx)) {
+      yield encodeCollectResponse(batch.ipc, BigInt(batch.rows), BigInt(batch.index));
+    }
+  }
+
+  /**
+   * The batches of a Collect, each its own Arrow IPC stream. Without a `batch_size` in the
+   * request, a batch has `targetBatchBytes` of data (an estimate, from the frame's size and
+   * height) when that is given, else the worker's default rows.
+   */
+  async *collectBatches(
+    request: CollectRequest,
+    ctx: RunContext,
+    options: { targetBatchBytes?: number } = {},
+  ): AsyncGenerator<IpcBatch> {
     const { limits } = this.#deps.config;
     const { frames } = this.#deps;
-    const batchSize = request.batchSize || limits.defaultBatchSize;
-    if (batchSize > limits.maxBatchSize) {
+    if (request.batchSize > limits.maxBatchSize) {
       throw new InvalidArgumentError(
-        `Cannot collect as 'batch_size' must be at most ${limits.maxBatchSize}: current value is ${batchSize}`,
+        `Cannot collect as 'batch_size' must be at most ${limits.maxBatchSize}: current value is ${request.batchSize}`,
       );
     }
     const { df, owned } = await this.#source(request, ctx);
@@ -366,9 +391,12 @@ export class PlanExecutor {
         `Cannot stream a result of about ${bytes} bytes as one Collect may send at most ${limits.maxCollectBytes} (POLAROID_MAX_COLLECT_BYTES): execute it into a handle and collect slices of it`,
       );
     }
+    const batchSize = request.batchSize ||
+      rowsPerBatch(heldHeight(df), heldDataBytes(df), options.targetBatchBytes) ||
+      limits.defaultBatchSize;
     try {
-      yield* collectStream(df, {
-        batchSize,
+      yield* ipcBatchStream(df, {
+        batchSize: Math.min(batchSize, limits.maxBatchSize),
         startBatch: request.startBatch,
         log: ctx.log,
         ownedBytes: owned,

@@ -46,6 +46,46 @@ export interface Framing {
   readonly what: string;
 }
 
+/** What a message's metadata (its Message flatbuffer, without the framing) says. */
+export interface MessageMetadata {
+  readonly version: number;
+  readonly headerType: number;
+  readonly header: Table;
+  readonly bodyLength: number;
+}
+
+/**
+ * Reads a Message flatbuffer: V4 or V5, a Schema, DictionaryBatch or RecordBatch header, a
+ * body length that is a safe integer (the caller checks it against the bytes it has).
+ */
+export function readMessageMetadata(metadata: Uint8Array, what: string): MessageMetadata {
+  const flat = new FlatBuffer(metadata);
+  const message = flat.root();
+  const version = message.int16(0, 0);
+  if (version !== V4 && version !== V5) {
+    throw invalid(
+      `${what} must have metadata version V4 or V5 (3 or 4): current value is ${version}`,
+    );
+  }
+  const headerType = message.uint8(1, 0);
+  if (
+    headerType !== MessageHeader.Schema && headerType !== MessageHeader.DictionaryBatch &&
+    headerType !== MessageHeader.RecordBatch
+  ) {
+    throw invalid(
+      `${what} must be a Schema, DictionaryBatch or RecordBatch: current value is ${
+        HEADER_NAMES[headerType] ?? `header type ${headerType}`
+      }`,
+    );
+  }
+  const header = message.table(2);
+  if (header === undefined) {
+    throw invalid(`${what} must have a header: current value is none`);
+  }
+  const bodyLength = message.safeInt64(3, 0, "a body length");
+  return { version, headerType, header, bodyLength };
+}
+
 /** The message framed at `framing.at`, or "eos" at an end-of-stream marker. */
 export function readFramed(bytes: Uint8Array, framing: Framing): Message | "eos" {
   const { at, limit, what } = framing;
@@ -74,30 +114,10 @@ export function readFramed(bytes: Uint8Array, framing: Framing): Message | "eos"
       }] (the bytes left): current value is ${metadataLength}`,
     );
   }
-  const flat = new FlatBuffer(bytes.subarray(metadataStart, metadataStart + metadataLength));
-  const message = flat.root();
-  const version = message.int16(0, 0);
-  if (version !== V4 && version !== V5) {
-    throw invalid(
-      `${what} must have metadata version V4 or V5 (3 or 4): current value is ${version}`,
-    );
-  }
-  const headerType = message.uint8(1, 0);
-  if (
-    headerType !== MessageHeader.Schema && headerType !== MessageHeader.DictionaryBatch &&
-    headerType !== MessageHeader.RecordBatch
-  ) {
-    throw invalid(
-      `${what} must be a Schema, DictionaryBatch or RecordBatch: current value is ${
-        HEADER_NAMES[headerType] ?? `header type ${headerType}`
-      }`,
-    );
-  }
-  const header = message.table(2);
-  if (header === undefined) {
-    throw invalid(`${what} must have a header: current value is none`);
-  }
-  const bodyLength = message.safeInt64(3, 0, "a body length");
+  const { version, headerType, header, bodyLength } = readMessageMetadata(
+    bytes.subarray(metadataStart, metadataStart + metadataLength),
+    what,
+  );
   const bodyStart = metadataStart + metadataLength;
   if (bodyLength < 0 || bodyStart + bodyLength > limit) {
     throw invalid(

@@ -70,6 +70,34 @@ export function noAuthentication(): Authenticator {
   };
 }
 
+/**
+ * Arrow Flight's Handshake: Flight clients' basic authentication sends
+ * `authorization: Basic base64(user:password)` there and uses the bearer token the answer
+ * carries from then on. Polaroid reads the password as the token or API key (the user name is
+ * not used) and answers with it (docs/flight.md).
+ */
+export const FLIGHT_HANDSHAKE = "/arrow.flight.protocol.FlightService/Handshake";
+
+/** The credential of `Bearer <credential>`, or undefined. */
+function bearerCredential(header: string): string | undefined {
+  return /^Bearer ([\x21-\x7e]+)$/.exec(header)?.[1];
+}
+
+/** The password of `Basic base64(user:password)`, or undefined. */
+export function basicPassword(header: string): string | undefined {
+  const match = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(header);
+  if (!match) return undefined;
+  let decoded: string;
+  try {
+    decoded = atob(match[1]!);
+  } catch {
+    return undefined;
+  }
+  const colon = decoded.indexOf(":");
+  const password = colon < 0 ? "" : decoded.slice(colon + 1);
+  return /^[\x21-\x7e]+$/.test(password) ? password : undefined;
+}
+
 /** Bearer credentials: API keys and JWTs (either may be absent, not both). */
 export function tokenAuthentication(
   options: { apiKeys?: ApiKeyStore; jwt?: JwtVerifier },
@@ -87,15 +115,15 @@ export function tokenAuthentication(
         } credential: send one 'authorization: Bearer <token or API key>' header`,
       );
     }
-    const match = /^Bearer ([\x21-\x7e]+)$/.exec(header);
-    if (!match) {
+    const credential = bearerCredential(header) ??
+      (method === FLIGHT_HANDSHAKE ? basicPassword(header) : undefined);
+    if (credential === undefined) {
       throw new UnauthenticatedError(
         `Cannot call ${
           nameOf(method)
         } as its 'authorization' header is not 'Bearer <token or API key>'`,
       );
     }
-    const credential = match[1]!;
     if (looksLikeApiKey(credential)) {
       const record = options.apiKeys?.verify(credential);
       if (!record) {

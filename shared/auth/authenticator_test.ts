@@ -4,7 +4,9 @@ import * as jose from "jose";
 import { PermissionDeniedError, UnauthenticatedError } from "../errors.ts";
 import { ApiKeyStore, newApiKey } from "./api_keys.ts";
 import {
+  basicPassword,
   certificateAuthentication,
+  FLIGHT_HANDSHAKE,
   noAuthentication,
   tokenAuthentication,
 } from "./authenticator.ts";
@@ -50,6 +52,25 @@ Deno.test("no, several or malformed credentials are UNAUTHENTICATED", async () =
       JSON.stringify(headers),
     );
   }
+});
+
+Deno.test("Flight's Handshake takes basic authentication, its password the key; no other call does", async () => {
+  const basic = (user: string, password: string) => ({
+    authorization: `Basic ${btoa(`${user}:${password}`)}`,
+  });
+  const identity = await auth.authorize(FLIGHT_HANDSHAKE, metadata(basic("anyone", reader.key)));
+  assert.equal(identity.tenant, "acme");
+  assert.equal(basicPassword(basic("u", reader.key).authorization), reader.key);
+  assert.equal(basicPassword("Basic !!!"), undefined);
+  assert.equal(basicPassword(`Basic ${btoa("no-colon")}`), undefined);
+  await assert.rejects(
+    auth.authorize(COLLECT, metadata(basic("anyone", reader.key))),
+    UnauthenticatedError,
+  );
+  await assert.rejects(
+    auth.authorize(FLIGHT_HANDSHAKE, metadata(basic("anyone", "wrong"))),
+    UnauthenticatedError,
+  );
 });
 
 Deno.test("the tenant is the credential's; a role missing is PERMISSION_DENIED", async () => {

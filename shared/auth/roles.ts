@@ -49,6 +49,18 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   "/polaroid.v1.JobService/SubmitJob": "write",
   "/polaroid.v1.JobService/GetJob": "read",
   "/polaroid.v1.JobService/WatchJob": "read",
+  // Arrow Flight (services/compute/flight): DoAction's actions that change a handle need the
+  // role write, checked by the action itself.
+  "/arrow.flight.protocol.FlightService/Handshake": "read",
+  "/arrow.flight.protocol.FlightService/ListFlights": "read",
+  "/arrow.flight.protocol.FlightService/GetFlightInfo": "read",
+  "/arrow.flight.protocol.FlightService/PollFlightInfo": "read",
+  "/arrow.flight.protocol.FlightService/GetSchema": "read",
+  "/arrow.flight.protocol.FlightService/DoGet": "read",
+  "/arrow.flight.protocol.FlightService/DoPut": "write",
+  "/arrow.flight.protocol.FlightService/DoExchange": "write",
+  "/arrow.flight.protocol.FlightService/DoAction": "read",
+  "/arrow.flight.protocol.FlightService/ListActions": "read",
 };
 
 /** The roles a held role implies: a writer reads, an admin reads and writes. */
@@ -103,4 +115,7 @@ export const AUDITED_METHODS: Readonly<Record<string, string>> = {
   "/polaroid.v1.IngestService/Follow": "table.read",
   "/polaroid.v1.IngestService/Append": "table.append",
   "/polaroid.v1.JobService/SubmitJob": "job.submit",
+  "/arrow.flight.protocol.FlightService/DoGet": "handle.read",
+  "/arrow.flight.protocol.FlightService/DoPut": "handle.create",
+  "/arrow.flight.protocol.FlightService/DoAction": "flight.action",
 };

@@ -3,6 +3,7 @@ import { DataFrameServiceService } from "../gen/polaroid/v1/dataframe.ts";
 import { HandleServiceService, HandleWorkerServiceService } from "../gen/polaroid/v1/handles.ts";
 import { IngestServiceService } from "../gen/polaroid/v1/ingest.ts";
 import { JobServiceService } from "../gen/polaroid/v1/jobs.ts";
+import { FlightServiceService } from "../gen/arrow/flight/protocol/Flight.ts";
 import { AUDITED_METHODS, grants, METHOD_ROLES, parseRoles } from "./roles.ts";
 
 const SERVICES = [
@@ -11,6 +12,7 @@ const SERVICES = [
   HandleWorkerServiceService,
   IngestServiceService,
   JobServiceService,
+  FlightServiceService,
 ];
 
 Deno.test("every method of every served service needs a role, and the table names no other", () => {

@@ -10,6 +10,7 @@
  */
 
 import type * as grpc from "@grpc/grpc-js";
+import { Metadata } from "@grpc/grpc-js";
 import { once } from "node:events";
 import http2 from "node:http2";
 import type { Identity } from "../auth/identity.ts";
@@ -24,6 +25,7 @@ import type { AnyMethod, CallContext } from "./types.ts";
 export type Call = {
   metadata: grpc.Metadata;
   getPeer(): string;
+  sendMetadata(metadata: grpc.Metadata): void;
   on(event: "cancelled", listener: () => void): unknown;
 };
 
@@ -85,6 +87,11 @@ export function callContext(method: string, call: Call, signal: AbortSignal): Ca
     metadata: call.metadata,
     signal,
     log: { peer: call.getPeer() },
+    sendHeaders(headers) {
+      const metadata = new Metadata();
+      for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+      call.sendMetadata(metadata);
+    },
   };
 }
 
@@ -304,7 +311,14 @@ async function* requestsOf(
   active: Active,
   idleMs: number,
 ): AsyncGenerator<unknown> {
-  const iterator = call[Symbol.asyncIterator]();
+  // A stream's own iterator destroys it once read to the end, its writable side with it: a
+  // bidirectional call could then send nothing back. Reading ends, the call goes on.
+  const readable = call as AsyncIterable<unknown> & {
+    iterator?: (options: { destroyOnReturn: boolean }) => AsyncIterator<unknown>;
+  };
+  const iterator = typeof readable.iterator === "function"
+    ? readable.iterator({ destroyOnReturn: false })
+    : call[Symbol.asyncIterator]();
   try {
     for (;;) {
       const next = await nextWithin(iterator, active, idleMs);

@@ -44,6 +44,11 @@ export interface CallContext {
   readonly signal: AbortSignal;
   /** Extra fields for this call's log line. */
   readonly log: Record<string, unknown>;
+  /**
+   * Sends response headers before the first message (once; a later call is an error).
+   * Absent where no gRPC call stands behind the context.
+   */
+  readonly sendHeaders?: (headers: Record<string, string>) => void;
 }
 
 export type Handler<M> = M extends { requestStream: false; responseStream: false }
