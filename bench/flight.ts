@@ -3,7 +3,9 @@
  * side in one run (bench/flight_peers.py does the measuring, from Python):
  *
  * - DoGet of N rows from Polaroid vs from a pyarrow Flight server, same pyarrow client;
- * - DoPut of the same table to Polaroid vs to that server, and the Python client's upload;
+ * - DoPut of the same table to Polaroid vs to that server, and DoPut and the Python client's
+ *   upload vs the same bytes as a raw grpcio client stream into a grpc-js server (Deno) that only
+ *   counts them (bench/streaming_raw.ts): the transport's own ceiling;
  * - the Python client's collect() of an N-row handle vs polars reading the same IPC locally.
  *
  * Options: --rows N (default 10000000), --repeats N (default 5).
@@ -15,6 +17,7 @@
 import { startCluster } from "../scripts/cluster.ts";
 import { ensurePython } from "../scripts/_python.ts";
 import { intOption } from "./args.ts";
+import { startRawServer } from "./streaming_raw.ts";
 
 const ROWS = intOption(Deno.args, "rows", 10_000_000);
 const REPEATS = intOption(Deno.args, "repeats", 5);
@@ -29,6 +32,7 @@ interface Figures {
   doPutPolaroid: number;
   doPutPeer: number;
   clientUpload: number;
+  rawUpload: number;
   clientCollect: number;
   localIpcRead: number;
 }
@@ -42,6 +46,7 @@ await using cluster = await startCluster({
   exitOnSignal: true,
   dataRoot: `${workdir}/data`,
 });
+const raw = await startRawServer({ filtered: true });
 let figures: Figures;
 try {
   const out = await new Deno.Command(python, {
@@ -55,6 +60,8 @@ try {
       String(REPEATS),
       "--workdir",
       workdir,
+      "--raw-endpoint",
+      `127.0.0.1:${raw.port}`,
     ],
     stdin: "null",
     stdout: "piped",
@@ -63,6 +70,7 @@ try {
   if (!out.success) throw new Error(`bench/flight_peers.py failed (exit ${out.code})`);
   figures = JSON.parse(new TextDecoder().decode(out.stdout)) as Figures;
 } finally {
+  raw.close();
   await Deno.remove(workdir, { recursive: true }).catch(() => {});
 }
 
@@ -71,21 +79,19 @@ const rows = [
   ["DoGet (pyarrow client)", figures.doGetPolaroid, "pyarrow Flight server", figures.doGetPeer],
   ["DoPut (pyarrow client)", figures.doPutPolaroid, "pyarrow Flight server", figures.doPutPeer],
   [
-    "Python client upload (from_arrow)",
-    figures.clientUpload,
-    "DoPut to the pyarrow server",
-    figures.doPutPeer,
+    "DoPut (pyarrow client)",
+    figures.doPutPolaroid,
+    "raw grpcio → grpc-js stream",
+    figures.rawUpload,
   ],
-  [
-    "Python client collect (to_polars)",
-    figures.clientCollect,
-    "polars reading the IPC in-process",
-    figures.localIpcRead,
-  ],
+  ["Python client upload", figures.clientUpload, "raw grpcio → grpc-js stream", figures.rawUpload],
+  ["Python client collect", figures.clientCollect, "polars reading the IPC", figures.localIpcRead],
 ] as const;
 const report = {
   figures,
-  ratios: Object.fromEntries(rows.map(([what, ours, , peer]) => [what, peer / ours])),
+  ratios: Object.fromEntries(
+    rows.map(([what, ours, name, peer]) => [`${what} vs ${name}`, peer / ours]),
+  ),
 };
 const stamp = new Date().toISOString().replaceAll(":", "-").replaceAll(".", "-");
 await Deno.mkdir(`${ROOT}bench/results`, { recursive: true });

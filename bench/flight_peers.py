@@ -21,6 +21,7 @@ import statistics
 import sys
 import time
 
+import grpc
 import numpy as np
 import polars as pl
 import pyarrow as pa
@@ -93,6 +94,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--workdir", required=True)
+    parser.add_argument("--raw-endpoint", required=True, help="bench/streaming_raw.ts' server")
     args = parser.parse_args()
 
     table = table_of(args.rows)
@@ -142,6 +144,22 @@ def main() -> None:
 
         out["doPutPolaroid"] = median_seconds(args.repeats, put_polaroid)
         out["doPutPeer"] = median_seconds(args.repeats, put_peer)
+
+        # The transport's own ceiling: the same IPC bytes, in 4 MB messages, as a grpcio client
+        # stream into a grpc-js server (under Deno, behind the same GOAWAY filter as Polaroid's
+        # servers) that only counts them.
+        with grpc.insecure_channel(args.raw_endpoint) as channel:
+            upload = channel.stream_unary(
+                "/bench.Raw/Upload", request_serializer=lambda b: b, response_deserializer=lambda b: b
+            )
+            step = 4 * 1024 * 1024
+            view = memoryview(ipc_bytes)
+
+            def put_raw():
+                count = upload((bytes(view[i : i + step]) for i in range(0, len(view), step)), timeout=600)
+                assert int(count) == len(ipc_bytes)
+
+            out["rawUpload"] = median_seconds(args.repeats, put_raw)
 
         client = polaroid.connect(args.endpoint, timeout=600)
         with client:

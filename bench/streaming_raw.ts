@@ -2,7 +2,8 @@
  * The baseline of the streaming benchmark: a minimal grpc-js server-stream of opaque byte
  * messages, with no protobuf, no Arrow and no engine. The request names the message sizes;
  * the server sends views of one pre-made buffer with those sizes, waiting for 'drain' when
- * the stream is full (as Polaroid's server does). Run as a program it serves on a free port
+ * the stream is full (as Polaroid's server does); the upload baseline, a client stream whose
+ * messages it counts and drops, is `RAW_UPLOAD_PATH`. Run as a program it serves on a free port
  * until killed and prints "port <n>" (`--filtered`: through the GOAWAY filter); the client
  * side is readRaw().
  *
@@ -16,6 +17,8 @@ import * as grpc from "@grpc/grpc-js";
 import { withoutGoaway } from "../shared/grpc/goaway_filter.ts";
 
 const PATH = "/bench.Raw/Stream";
+/** A client stream of opaque byte messages; the answer is the byte count, as text. */
+export const RAW_UPLOAD_PATH = "/bench.Raw/Upload";
 const identity = (b: Buffer) => b;
 
 /** The largest message either side accepts. */
@@ -59,6 +62,18 @@ export async function startRawServer(
     identity,
     identity,
     "serverStream",
+  );
+  server.register(
+    RAW_UPLOAD_PATH,
+    (call: grpc.ServerReadableStream<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+      let bytes = 0;
+      call.on("data", (chunk: Buffer) => (bytes += chunk.byteLength));
+      call.on("end", () => callback(null, Buffer.from(String(bytes))));
+      call.on("error", () => {});
+    },
+    identity,
+    identity,
+    "clientStream",
   );
   if (options.filtered) {
     const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
