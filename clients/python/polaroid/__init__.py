@@ -42,6 +42,9 @@ from polars import (
     Utf8,
 )
 
+from polaroid._batches import Batches
+from polaroid._retry import RetryPolicy
+from polaroid.async_client import AsyncClient, connect_async
 from polaroid.client import Client, connect
 from polaroid.dataframe import RemoteDataFrame
 from polaroid.errors import (
@@ -66,13 +69,35 @@ from polaroid.errors import (
     UnimplementedError,
 )
 from polaroid.expr import Expr
-from polaroid.functions import all, col, count, len, lit, max, mean, median, min, n_unique, sum, when
+from polaroid.functions import (
+    all,
+    col,
+    concat_list,
+    corr,
+    count,
+    cov,
+    format,
+    int_range,
+    int_ranges,
+    len,
+    lit,
+    max,
+    mean,
+    median,
+    min,
+    n_unique,
+    sum,
+    when,
+)
 from polaroid.lazyframe import LazyFrame, LazyGroupBy
+from polaroid.timeseries import Finance, Frequency, TimeSeries, TimeSeriesInfo
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AlreadyExistsError",
+    "AsyncClient",
+    "Batches",
     "Binary",
     "Boolean",
     "CancelledError",
@@ -86,8 +111,10 @@ __all__ = [
     "Duration",
     "Expr",
     "FailedPreconditionError",
+    "Finance",
     "Float32",
     "Float64",
+    "Frequency",
     "HandleLostError",
     "HandleNotFoundError",
     "Int8",
@@ -108,9 +135,12 @@ __all__ = [
     "PolaroidError",
     "QueryError",
     "RemoteDataFrame",
+    "RetryPolicy",
     "String",
     "Struct",
     "Time",
+    "TimeSeries",
+    "TimeSeriesInfo",
     "UInt8",
     "UInt16",
     "UInt32",
@@ -122,8 +152,15 @@ __all__ = [
     "__version__",
     "all",
     "col",
+    "concat_list",
     "connect",
+    "connect_async",
+    "corr",
     "count",
+    "cov",
+    "format",
+    "int_range",
+    "int_ranges",
     "len",
     "lit",
     "max",

@@ -6,7 +6,7 @@ own reader (pyarrow only for ``to_arrow``/``from_arrow``).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -14,16 +14,36 @@ import polars as pl
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["arrow_to_ipc", "ipc_to_arrow", "ipc_to_polars", "polars_to_ipc", "require_pyarrow"]
+__all__ = [
+    "STREAM",
+    "arrow_reader",
+    "arrow_to_ipc",
+    "ipc_frame",
+    "ipc_to_arrow",
+    "ipc_to_polars",
+    "polars_to_ipc",
+    "require_pyarrow",
+]
 
 
-def require_pyarrow() -> Any:
+#: What the Arrow C stream needs pyarrow for, as its ImportError says.
+STREAM = "__arrow_c_stream__ (the Arrow PyCapsule interface)"
+
+
+def require_pyarrow(what: str = "Arrow tables") -> Any:
     """The pyarrow module, or ImportError saying how to install it."""
     try:
         import pyarrow
-    except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError("pyarrow is needed for Arrow tables: pip install 'polaroid[pyarrow]'") from error
+    except ImportError as error:
+        raise ImportError(
+            f"pyarrow is needed for {what}: pip install 'polaroid[pyarrow]' (or pip install pyarrow)"
+        ) from error
     return pyarrow
+
+
+def ipc_frame(message: bytes) -> pl.DataFrame:
+    """The DataFrame of one Collect message (a self-contained IPC stream: one server batch)."""
+    return pl.read_ipc_stream(io.BytesIO(message))
 
 
 def polars_to_ipc(df: pl.DataFrame) -> memoryview:
@@ -52,7 +72,7 @@ def arrow_to_ipc(table: pa.Table) -> memoryview:
 def ipc_to_polars(messages: Iterable[bytes]) -> pl.DataFrame:
     """One DataFrame from a Collect reply's messages. An empty result keeps the schema of
     its first message; a reply with no message gives a frame without columns."""
-    frames = [pl.read_ipc_stream(io.BytesIO(message)) for message in messages]
+    frames = [ipc_frame(message) for message in messages]
     if not frames:
         return pl.DataFrame()
     non_empty = [f for f in frames if f.height > 0]
@@ -72,3 +92,26 @@ def ipc_to_arrow(messages: Iterable[bytes]) -> pa.Table:
         return pa.table({})
     non_empty = [t for t in tables if t.num_rows > 0]
     return pa.concat_tables(non_empty) if non_empty else tables[0]
+
+
+def arrow_reader(messages: Iterator[bytes], schema: Callable[[], pl.Schema], on_close: Callable[[], None]) -> Any:
+    """A ``pyarrow.RecordBatchReader`` over a Collect reply's messages, read as the reader is
+    (the first message is read at once, for the schema; ``schema()`` gives it when there is
+    no message). ``on_close`` runs when the batches are exhausted or the reader dropped."""
+    pa = require_pyarrow(STREAM)
+    first = next(messages, None)
+    if first is None:
+        on_close()
+        empty = pl.DataFrame(schema=schema()).to_arrow()
+        return pa.RecordBatchReader.from_batches(empty.schema, iter(()))
+    head = pa.ipc.open_stream(first)
+
+    def batches() -> Iterator[Any]:
+        try:
+            yield from head
+            for message in messages:
+                yield from pa.ipc.open_stream(message)
+        finally:
+            on_close()
+
+    return pa.RecordBatchReader.from_batches(head.schema, batches())

@@ -6,7 +6,7 @@ defaults; each records a call of the server-side function of nodejs-polars' name
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from polaroid._encode import ExprNode
 
@@ -152,3 +152,31 @@ class DateTimeNamespace:
     def to_string(self, format: str) -> Expr:
         """Alias of ``strftime``."""
         return self.strftime(format)
+
+    def convert_time_zone(self, time_zone: str) -> Expr:
+        """The same instants shown in another time zone (a naive value is read as UTC)."""
+        if not isinstance(time_zone, str) or not time_zone:
+            raise TypeError(f"time_zone must be an IANA zone name: current value is {time_zone!r}")
+        return self._call("convertTimeZone", [time_zone])
+
+    def replace_time_zone(
+        self,
+        time_zone: str | None,
+        *,
+        ambiguous: Literal["raise", "earliest", "latest", "null"] | Expr = "raise",
+        non_existent: Literal["raise", "null"] = "raise",
+    ) -> Expr:
+        """The same wall-clock times read in another time zone (None: naive); ``ambiguous``
+        resolves a time that occurs twice, ``non_existent`` one that never occurs."""
+        return self._call("replaceTimeZone", [time_zone, ambiguous, non_existent])
+
+    def offset_by(self, by: str | Expr) -> Expr:
+        """Each value moved by a duration ("1d", "-2h", "1mo"; calendar-aware)."""
+        return self._call("offsetBy", [_text_or_expr("offset", by)])
+
+    def epoch(self, time_unit: Literal["ns", "us", "ms", "s", "d"] = "us") -> Expr:
+        """The time since the Unix epoch in ``time_unit``."""
+        if time_unit not in ("ns", "us", "ms", "s", "d"):
+            raise ValueError(f"time_unit must be one of ns, us, ms, s, d: current value is {time_unit!r}")
+        return self._call("epoch", [time_unit])
+

@@ -166,10 +166,11 @@ def join_plan(
     how: str,
     left_on: Sequence[expr_pb2.Expr],
     right_on: Sequence[expr_pb2.Expr],
-    suffix: str,
+    suffix: str | None,
     coalesce: bool | None,
 ) -> plan_pb2.Plan:
-    """A join of ``left`` and ``right`` on the key expressions (none for a cross join)."""
+    """A join of ``left`` and ``right`` on the key expressions (none for a cross join); an
+    unset ``suffix`` is the server's ("_right")."""
     kind = JOIN_TYPES.get(how)
     if kind is None:
         raise ValueError(f"Cannot join as 'how' must be one of {', '.join(JOIN_TYPES)}: current value is {how!r}")
@@ -179,7 +180,9 @@ def join_plan(
         )
     if how != "cross" and not left_on:
         raise ValueError("Cannot join as the keys must not be empty (pass 'on' or 'left_on' and 'right_on')")
-    node = plan_pb2.Join(left=left, right=right, how=kind, left_on=left_on, right_on=right_on, suffix=suffix)
+    node = plan_pb2.Join(left=left, right=right, how=kind, left_on=left_on, right_on=right_on)
+    if suffix is not None:
+        node.suffix = suffix
     if coalesce is not None:
         node.coalesce = bool(coalesce)
     return plan_pb2.Plan(join=node)

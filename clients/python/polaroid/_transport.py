@@ -1,17 +1,22 @@
-"""The one module that does I/O: a gRPC channel to a compute endpoint, the call metadata
-(``x-polaroid-tenant``, ``authorization: Bearer``), deadlines, the mapping of failed calls
-to PolaroidError, Upload's chunked Arrow IPC stream and Collect's Arrow IPC messages.
+"""The blocking transport, the one module of the sync client that does I/O: a pool of gRPC
+channels to the compute endpoints (balanced round robin, broken channels replaced), the
+call metadata, one deadline per call across its attempts, retries of reads with
+exponential backoff and full jitter, the resumption of a stored frame's broken download,
+and the mapping of failed calls to PolaroidError. The async twin is _aio.py.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Callable, Iterator, Mapping
+import random as _random
+import time
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import Any, TypeVar, cast
 
 import grpc
 
+from polaroid import _retry
+from polaroid._balancer import Balancer
+from polaroid._channels import ChannelPool, PooledChannel
 from polaroid._gen.polaroid.v1 import (
     dataframe_pb2,
     dataframe_pb2_grpc,
@@ -20,193 +25,327 @@ from polaroid._gen.polaroid.v1 import (
     handles_pb2_grpc,
     plan_pb2,
 )
-from polaroid.errors import FailedPreconditionError, HandleNotFoundError, UnavailableError, error_from_rpc
+from polaroid._options import ConnectOptions, credentials
+from polaroid.errors import (
+    DeadlineExceededError,
+    FailedPreconditionError,
+    HandleNotFoundError,
+    InternalError,
+    PolaroidError,
+    UnavailableError,
+    error_from_rpc,
+    sent_by_server,
+)
 
-#: The endpoint used when neither the argument nor POLAROID_ENDPOINT names one.
-DEFAULT_ENDPOINT = "127.0.0.1:50051"
+__all__ = ["UPLOAD_CHUNK_BYTES", "Transport", "collect_request", "upload_requests"]
+
 #: The largest ``arrow_ipc`` chunk of an upload message (as the TypeScript SDK).
 UPLOAD_CHUNK_BYTES = 1024 * 1024
-#: Largest gRPC message in either direction (as the TypeScript SDK).
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-
-_ENDPOINT = re.compile(r"^[^\s,]+:\d+$")
-_TENANT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-_TOKEN = re.compile(r"^[\x21-\x7e]{1,8192}$")
 
 T = TypeVar("T")
+log = _retry.logger
 
 
-def resolve_endpoint(endpoint: str | None) -> str:
-    """The endpoint to use: the argument, else POLAROID_ENDPOINT, else 127.0.0.1:50051."""
-    value = endpoint if endpoint is not None else (os.environ.get("POLAROID_ENDPOINT", "").strip() or DEFAULT_ENDPOINT)
-    if isinstance(value, str) and "," in value:
-        raise NotImplementedError(
-            f"Cannot connect to several endpoints as the Python client takes one yet: current value is {value!r}"
+def upload_requests(ipc: bytes | memoryview, name: str, ttl_seconds: int) -> Iterator[dataframe_pb2.UploadRequest]:
+    """Upload messages: the IPC stream in 1 MiB chunks, the options in the first one."""
+    view = memoryview(ipc)
+    for offset in range(0, max(len(view), 1), UPLOAD_CHUNK_BYTES):
+        first = offset == 0
+        yield dataframe_pb2.UploadRequest(
+            arrow_ipc=bytes(view[offset : offset + UPLOAD_CHUNK_BYTES]),
+            ttl_seconds=ttl_seconds if first else 0,
+            name=name if first else "",
         )
-    if not isinstance(value, str) or not _ENDPOINT.match(value):
-        raise ValueError(f'Cannot connect as the endpoint must be "host:port": current value is {value!r}')
-    return value
 
 
-def call_metadata(tenant: str | None, token: str | None) -> tuple[tuple[str, str], ...]:
-    """The metadata sent on every call, after checking the tenant and token."""
-    metadata: list[tuple[str, str]] = []
-    if tenant is not None:
-        if not isinstance(tenant, str) or not _TENANT.match(tenant):
-            raise ValueError(f"Cannot connect as 'tenant' must match {_TENANT.pattern}: current value is {tenant!r}")
-        metadata.append(("x-polaroid-tenant", tenant))
-    if token is not None:
-        if not isinstance(token, str) or not _TOKEN.match(token):
-            raise ValueError(
-                "Cannot connect as 'token' must be an API key or a JWT: 1 to 8192 printable characters without spaces"
-            )
-        metadata.append(("authorization", f"Bearer {token}"))
-    return tuple(metadata)
+def collect_request(request: dataframe_pb2.CollectRequest, start_batch: int, batch_size: int) -> dataframe_pb2.CollectRequest:
+    """``request`` reading from ``start_batch`` with ``batch_size`` rows per batch."""
+    copy = dataframe_pb2.CollectRequest()
+    copy.CopyFrom(request)
+    copy.start_batch = start_batch
+    copy.batch_size = batch_size
+    return copy
 
 
-def _pem(value: Any, name: str) -> bytes | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.encode()
-    if isinstance(value, bytes):
-        return value
-    raise TypeError(f"Cannot connect as 'tls[{name!r}]' must be PEM text (str or bytes)")
+def _make_channel(options: ConnectOptions) -> Callable[[str], PooledChannel[grpc.Channel]]:
+    creds = credentials(options.tls)
 
-
-def credentials(tls: bool | Mapping[str, Any] | None) -> grpc.ChannelCredentials | None:
-    """Channel credentials: None (plaintext) for a false ``tls``, the system's CAs for True,
-    else a mapping of PEM ``ca`` (verifies the server), ``cert`` and ``key`` (the client's)."""
-    if not tls:
-        return None
-    if tls is True:
-        return grpc.ssl_channel_credentials()
-    if not isinstance(tls, Mapping):
-        raise TypeError(
-            f"Cannot connect as 'tls' must be a bool or a mapping of ca, cert, key: current value is {tls!r}"
+    def make(endpoint: str) -> PooledChannel[grpc.Channel]:
+        channel = (
+            grpc.secure_channel(endpoint, creds, options.channel_options)
+            if creds is not None
+            else grpc.insecure_channel(endpoint, options.channel_options)
         )
-    unknown = set(tls) - {"ca", "cert", "key"}
-    if unknown:
-        raise TypeError(f"Cannot connect as 'tls' takes ca, cert, key: current keys include {sorted(unknown)!r}")
-    cert, key = _pem(tls.get("cert"), "cert"), _pem(tls.get("key"), "key")
-    if (cert is None) != (key is None):
-        raise TypeError("Cannot connect as 'tls' needs 'cert' and 'key' together")
-    return grpc.ssl_channel_credentials(
-        root_certificates=_pem(tls.get("ca"), "ca"), private_key=key, certificate_chain=cert
-    )
+        frames = dataframe_pb2_grpc.DataFrameServiceStub(channel)  # type: ignore[no-untyped-call]
+        handles = handles_pb2_grpc.HandleServiceStub(channel)  # type: ignore[no-untyped-call]
+        return PooledChannel(endpoint, channel, frames, handles)
+
+    return make
 
 
 class Transport:
-    """A channel to one compute endpoint and the calls the client makes on it."""
+    """The calls the client makes, over channels to its endpoints (see the module doc).
+    ``sleep``, ``random`` and ``clock`` are injectable for tests."""
 
     def __init__(
         self,
-        endpoint: str,
+        options: ConnectOptions,
         *,
-        metadata: tuple[tuple[str, str], ...],
-        creds: grpc.ChannelCredentials | None,
-        timeout: float,
-        connect_timeout: float,
-        max_message_bytes: int = MAX_MESSAGE_BYTES,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if not timeout > 0:
-            raise ValueError(f"Cannot connect as 'timeout' must be positive seconds: current value is {timeout!r}")
-        options = [
-            ("grpc.max_send_message_length", max_message_bytes),
-            ("grpc.max_receive_message_length", max_message_bytes),
-        ]
-        self.endpoint = endpoint
-        self.timeout = float(timeout)
-        self._metadata = metadata
-        self._channel = (
-            grpc.secure_channel(endpoint, creds, options)
-            if creds is not None
-            else grpc.insecure_channel(endpoint, options)
-        )
-        self._frames = dataframe_pb2_grpc.DataFrameServiceStub(self._channel)  # type: ignore[no-untyped-call]
-        self._handles = handles_pb2_grpc.HandleServiceStub(self._channel)  # type: ignore[no-untyped-call]
+        self.options = options
+        self.timeout = options.timeout
+        self.endpoint = options.endpoints[0]
+        self._sleep = sleep
+        self._random = random
+        self._clock = clock
+        self._balancer = Balancer(options.endpoints, cool_down=options.cool_down, clock=clock)
+        self.pool: ChannelPool[grpc.Channel] = ChannelPool(options.endpoints, _make_channel(options), _close)
         self.closed = False
-        if connect_timeout > 0:
-            try:
-                grpc.channel_ready_future(self._channel).result(timeout=connect_timeout)
-            except grpc.FutureTimeoutError:
-                self._channel.close()
+
+    def wait_ready(self, wait: float) -> None:
+        """Waits until the first endpoint answers (UnavailableError after ``wait`` seconds)."""
+        if wait <= 0:
+            return
+        futures = [grpc.channel_ready_future(self.pool.current(e).channel) for e in self.options.endpoints]
+        until = self._clock() + wait
+        while True:
+            if any(f.done() and not f.cancelled() and f.exception() is None for f in futures):
+                break
+            if self._clock() >= until:
+                for f in futures:
+                    f.cancel()
+                self.close()
+                names = self.options.endpoints
                 raise UnavailableError(
-                    f"Cannot connect to {endpoint} as it did not answer within {connect_timeout:g} s"
-                ) from None
+                    f"Cannot connect to {names[0]} as it did not answer within {wait:g} s"
+                    if len(names) == 1
+                    else f"Cannot connect to any of {', '.join(names)} as none answered within {wait:g} s"
+                )
+            time.sleep(0.01)
+        for f in futures:
+            f.cancel()
 
     def close(self) -> None:
-        """Closes the channel; closing twice is harmless."""
+        """Closes every channel; closing twice is harmless."""
         if not self.closed:
             self.closed = True
-            self._channel.close()
+            for channel in self.pool.drain():
+                channel.close()
 
     def _live(self, what: str) -> None:
         if self.closed:
             raise FailedPreconditionError(f"Cannot {what} as the client is closed: current endpoint is {self.endpoint}")
 
-    def _unary(self, what: str, method: Callable[..., T], request: Any) -> T:
+    # ---- attempts ------------------------------------------------------------------------
+
+    def _failed(self, pooled: PooledChannel[grpc.Channel], rpc_error: grpc.RpcError) -> PolaroidError:
+        """The PolaroidError of a failed attempt; an unreachable endpoint cools down and a
+        channel that reached no server is replaced."""
+        error = error_from_rpc(rpc_error)
+        if isinstance(error, UnavailableError):
+            self._balancer.mark_down(pooled.endpoint)
+            if not sent_by_server(rpc_error):
+                self.pool.replace(pooled)
+        return error
+
+    def _backoff(self, method: str, error: PolaroidError, attempt: int, retry_until: float) -> float | None:
+        """The wait before the next attempt, or None when the call may not be retried."""
+        policy = self.options.retry
+        if not _retry.is_retryable(error, method):
+            return None
+        delay = max(_retry.backoff_delay(attempt - 1, policy, self._random), _retry.retry_after(error))
+        if (policy.attempts is not None and attempt >= policy.attempts) or self._clock() + delay >= retry_until:
+            return None
+        return delay
+
+    def _call(self, method: str, what: str, invoke: Callable[[PooledChannel[grpc.Channel], float], T]) -> T:
+        """A unary call: ``invoke(channel, timeout)`` tried on the next endpoint after a
+        retryable failure, every attempt within one deadline."""
         self._live(what)
-        try:
-            return method(request, timeout=self.timeout, metadata=self._metadata, wait_for_ready=True)
-        except grpc.RpcError as error:
-            raise error_from_rpc(error) from None
+        deadline = self._clock() + self.timeout
+        retry_until = min(deadline, self._clock() + self.options.retry.budget)
+        tried: set[str] = set()
+        attempt = 0
+        while True:
+            attempt += 1
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise DeadlineExceededError(f"Cannot {what} as its deadline passed before attempt {attempt}")
+            endpoint = self._balancer.pick(tried)
+            pooled = self.pool.acquire(endpoint)
+            try:
+                result = invoke(pooled, remaining)
+            except grpc.RpcError as rpc_error:
+                error = self._failed(pooled, rpc_error)
+                tried.add(endpoint)
+                delay = self._backoff(method, error, attempt, retry_until)
+                if delay is None:
+                    raise _retry.with_attempts(error, attempt, endpoint) from None
+                log.debug("Retrying %s in %.3f s: attempt %d on %s failed: %s", method, delay, attempt, endpoint, error)
+            else:
+                self._balancer.mark_up(endpoint)
+                return result
+            finally:
+                self.pool.release(pooled)
+            self._sleep(delay)
+
+    def _kwargs(self, timeout: float) -> dict[str, Any]:
+        return {"timeout": timeout, "metadata": self.options.metadata, "wait_for_ready": self.options.wait_for_ready}
 
     # ---- DataFrameService ----------------------------------------------------------------
 
     def upload(self, ipc: bytes | memoryview, *, name: str, ttl_seconds: int) -> handle_pb2.HandleInfo:
-        """Stores an Arrow IPC stream (sent in 1 MiB chunks) under a new handle."""
-        view = memoryview(ipc)
-
-        def requests() -> Iterator[dataframe_pb2.UploadRequest]:
-            for offset in range(0, max(len(view), 1), UPLOAD_CHUNK_BYTES):
-                first = offset == 0
-                yield dataframe_pb2.UploadRequest(
-                    arrow_ipc=bytes(view[offset : offset + UPLOAD_CHUNK_BYTES]),
-                    ttl_seconds=ttl_seconds if first else 0,
-                    name=name if first else "",
-                )
-
-        response = self._unary("upload", self._frames.Upload, requests())
+        """Stores an Arrow IPC stream (sent in 1 MiB chunks) under a new handle (not retried)."""
+        requests = upload_requests(ipc, name, ttl_seconds)
+        response = self._call("upload", "upload", lambda c, t: c.frames.Upload(requests, **self._kwargs(t)))
         return cast(dataframe_pb2.UploadResponse, response).handle
 
-    def execute(self, plan: plan_pb2.Plan, *, name: str, ttl_seconds: int, streaming: bool) -> handle_pb2.HandleInfo:
-        """Runs a plan and keeps the result under a new handle."""
-        request = dataframe_pb2.ExecuteRequest(plan=plan, ttl_seconds=ttl_seconds, streaming=streaming, name=name)
-        return cast(dataframe_pb2.ExecuteResponse, self._unary("execute", self._frames.Execute, request)).handle
-
-    def collect(self, request: dataframe_pb2.CollectRequest) -> Iterator[bytes]:
-        """The Arrow IPC message bytes of a plan's result or of a handle, as they arrive."""
-        self._live("download")
-        try:
-            stream = self._frames.Collect(request, timeout=self.timeout, metadata=self._metadata, wait_for_ready=True)
-            for message in stream:
-                yield message.arrow_ipc
-        except grpc.RpcError as error:
-            raise error_from_rpc(error) from None
+    def execute(
+        self,
+        plan: plan_pb2.Plan,
+        *,
+        name: str,
+        ttl_seconds: int,
+        streaming: bool,
+        metadata: Mapping[str, str] | None = None,
+        skip_cache: bool = False,
+    ) -> handle_pb2.HandleInfo:
+        """Runs a plan and keeps the result under a new handle (not retried)."""
+        request = dataframe_pb2.ExecuteRequest(
+            plan=plan, ttl_seconds=ttl_seconds, streaming=streaming, name=name, metadata=dict(metadata or {}), skip_cache=skip_cache
+        )
+        response = self._call("execute", "execute", lambda c, t: c.frames.Execute(request, **self._kwargs(t)))
+        return cast(dataframe_pb2.ExecuteResponse, response).handle
 
     def schema(self, request: dataframe_pb2.SchemaRequest) -> dataframe_pb2.SchemaResponse:
         """The schema of a plan's result (not run) or of a handle."""
-        return cast(dataframe_pb2.SchemaResponse, self._unary("resolve the schema", self._frames.Schema, request))
+        response = self._call("schema", "resolve the schema", lambda c, t: c.frames.Schema(request, **self._kwargs(t)))
+        return cast(dataframe_pb2.SchemaResponse, response)
 
     def explain(self, plan: plan_pb2.Plan) -> dataframe_pb2.ExplainResponse:
         """The logical and optimized plan, as Polars prints them."""
         request = dataframe_pb2.ExplainRequest(plan=plan)
-        return cast(dataframe_pb2.ExplainResponse, self._unary("explain", self._frames.Explain, request))
+        response = self._call("explain", "explain", lambda c, t: c.frames.Explain(request, **self._kwargs(t)))
+        return cast(dataframe_pb2.ExplainResponse, response)
+
+    def collect(self, request: dataframe_pb2.CollectRequest) -> Generator[dataframe_pb2.CollectResponse, None, None]:
+        """The Collect messages of a plan's result or of a handle, as they arrive, within one
+        deadline: the stream is retried until its first message; a handle's broken stream is
+        reopened from the next batch. Closing the iterator cancels the call."""
+        self._live("download")
+        deadline = self._clock() + self.timeout
+        tried: set[str] = set()
+        if request.WhichOneof("source") != "handle" or self.options.retry.resume_attempts == 0:
+            return self._stream(request, deadline, tried)
+        return self._resumable(request, deadline, tried)
+
+    def _stream(
+        self, request: dataframe_pb2.CollectRequest, deadline: float, tried: set[str]
+    ) -> Generator[dataframe_pb2.CollectResponse, None, None]:
+        retry_until = min(deadline, self._clock() + self.options.retry.budget)
+        attempt = 0
+        while True:
+            attempt += 1
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise DeadlineExceededError(f"Cannot download as its deadline passed before attempt {attempt}")
+            endpoint = self._balancer.pick(tried)
+            pooled = self.pool.acquire(endpoint)
+            call = None
+            received = False
+            try:
+                call = pooled.frames.Collect(request, **self._kwargs(remaining))
+                for message in call:
+                    if not received:
+                        self._balancer.mark_up(endpoint)
+                        received = True
+                    yield message
+                self._balancer.mark_up(endpoint)
+                return
+            except grpc.RpcError as rpc_error:
+                error = self._failed(pooled, rpc_error)
+                tried.add(endpoint)
+                delay = None if received else self._backoff("collect", error, attempt, retry_until)
+                if delay is None:
+                    raise _retry.with_attempts(error, attempt, endpoint) from None
+                log.debug("Retrying collect in %.3f s: attempt %d on %s failed: %s", delay, attempt, endpoint, error)
+            finally:
+                if call is not None:
+                    call.cancel()
+                self.pool.release(pooled)
+            self._sleep(delay)
+
+    def _resumable(
+        self, request: dataframe_pb2.CollectRequest, deadline: float, tried: set[str]
+    ) -> Generator[dataframe_pb2.CollectResponse, None, None]:
+        policy = self.options.retry
+        next_batch = request.start_batch
+        batch_size = request.batch_size
+        failures = 0
+        while True:
+            stream = self._stream(collect_request(request, next_batch, batch_size), deadline, tried)
+            try:
+                for message in stream:
+                    if message.batch_index != next_batch:
+                        raise InternalError(
+                            f"Cannot read the stream as batch {next_batch} was due and the server sent batch {message.batch_index}"
+                        )
+                    # The server's default batch size, learnt from a batch, keeps a resumed
+                    # read aligned (a short batch is the last one).
+                    if batch_size == 0 and message.rows > 0:
+                        batch_size = message.rows
+                    next_batch += 1
+                    failures = 0
+                    yield message
+                return
+            except UnavailableError as error:
+                delay = _retry.resume_delay(failures, policy)
+                if failures >= policy.resume_attempts or self._clock() + delay >= deadline:
+                    raise
+                failures += 1
+                log.debug("Resuming the download of %s at batch %d in %.3f s: %s", request.handle, next_batch, delay, error)
+            finally:
+                stream.close()
+            self._sleep(delay)
 
     # ---- HandleService -------------------------------------------------------------------
 
     def describe(self, handle_id: str) -> handle_pb2.HandleInfo:
         """What the catalog knows of a handle (HandleNotFoundError when it is gone)."""
         request = handles_pb2.HandleRequest(id=handle_id)
-        return cast(handle_pb2.HandleInfo, self._unary("open the handle", self._handles.DescribeHandle, request))
+        response = self._call("describe", "open the handle", lambda c, t: c.handles.DescribeHandle(request, **self._kwargs(t)))
+        return cast(handle_pb2.HandleInfo, response)
+
+    def list_handles(self) -> list[handle_pb2.HandleInfo]:
+        """Every live handle of the tenant (all pages)."""
+        out: list[handle_pb2.HandleInfo] = []
+        after = ""
+        while True:
+            page = self._list_page(after)
+            out.extend(page.handles)
+            after = page.next_after
+            if not after:
+                return out
+
+    def _list_page(self, after: str) -> handles_pb2.ListHandlesResponse:
+        request = handles_pb2.ListHandlesRequest(limit=0, after=after)
+        response = self._call("list", "list handles", lambda c, t: c.handles.ListHandles(request, **self._kwargs(t)))
+        return cast(handles_pb2.ListHandlesResponse, response)
 
     def release(self, handle_id: str) -> None:
-        """Drops a reference to a handle; a handle already gone, or a closed client, is not
-        an error."""
+        """Drops a reference to a handle (not retried); a handle already gone, or a closed
+        client, is not an error."""
         if self.closed:
             return
+        request = handles_pb2.HandleRequest(id=handle_id)
         try:
-            self._unary("release the handle", self._handles.ReleaseHandle, handles_pb2.HandleRequest(id=handle_id))
+            self._call("release", "release the handle", lambda c, t: c.handles.ReleaseHandle(request, **self._kwargs(t)))
         except HandleNotFoundError:
             pass
+
+
+def _close(channel: grpc.Channel) -> None:
+    channel.close()

@@ -43,6 +43,7 @@ __all__ = [
     "UnimplementedError",
     "error_from_rpc",
     "error_from_status",
+    "sent_by_server",
 ]
 
 
@@ -256,6 +257,13 @@ def _details(error: grpc.RpcError) -> bytes | None:
         if key == DETAILS_KEY and isinstance(value, bytes):
             return value
     return None
+
+
+def sent_by_server(error: grpc.RpcError) -> bool:
+    """Whether a failed call's status came from a Polaroid server (it carries a
+    ``grpc-status-details-bin`` trailer) rather than from the connection (an unreachable
+    endpoint, a reset stream)."""
+    return _details(error) is not None
 
 
 def error_from_rpc(error: grpc.RpcError) -> PolaroidError:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from polaroid._encode import ExprNode, call_proto, column_proto, literal_proto, value_list_dtype
+from polaroid._expr_series import SeriesOps
 from polaroid._gen.polaroid.v1 import expr_pb2
 from polaroid._operators import NamedOperators
 from polaroid.datatypes import dtype_to_proto
@@ -60,7 +61,7 @@ def _unsupported(what: str, **options: Any) -> None:
             )
 
 
-class Expr(NamedOperators, ExprNode):
+class Expr(NamedOperators, SeriesOps, ExprNode):
     """A column expression, built with ``col``, ``lit``, ``when`` and ``len``.
 
     Supports ``+ - * / // % **``, ``== != < <= > >=``, ``& | ^ ~`` and unary ``-`` as

@@ -14,7 +14,26 @@ from polaroid._encode import call_proto, column_proto, literal_proto
 from polaroid._gen.polaroid.v1 import expr_pb2
 from polaroid.expr import Expr, IntoExpr, parse_into_expr
 
-__all__ = ["all", "col", "count", "len", "lit", "max", "mean", "median", "min", "n_unique", "sum", "when"]
+__all__ = [
+    "all",
+    "col",
+    "concat_list",
+    "corr",
+    "count",
+    "cov",
+    "format",
+    "int_range",
+    "int_ranges",
+    "len",
+    "lit",
+    "max",
+    "mean",
+    "median",
+    "min",
+    "n_unique",
+    "sum",
+    "when",
+]
 
 
 def _is_dtype(value: Any) -> bool:
@@ -91,6 +110,89 @@ def n_unique(*names: str) -> Expr:
 def count(*names: str) -> Expr:
     """``col(*names).count()``: the number of non-null values."""
     return col(*names).count()
+
+
+# ---- ranges, lists, strings, correlation -----------------------------------------------
+
+
+def _range_end(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return parse_into_expr(value)
+
+
+def _eager(eager: bool) -> None:
+    if eager:
+        raise NotImplementedError("Cannot build an eager range as Polaroid builds lazy queries only (eager=False)")
+
+
+def int_range(
+    start: int | IntoExpr = 0, end: int | IntoExpr | None = None, step: int = 1, *, dtype: Any = pl.Int64, eager: bool = False
+) -> Expr:
+    """Integers from ``start`` up to ``end`` (exclusive) by ``step``; with one end, from 0
+    (strings are column names)."""
+    _eager(eager)
+    if end is None:
+        start, end = 0, start
+    return Expr(call_proto("pl.intRange", [_range_end(start), _range_end(end)], {"step": int(step), "dtype": dtype}))
+
+
+def int_ranges(
+    start: int | IntoExpr = 0, end: int | IntoExpr | None = None, step: int = 1, *, dtype: Any = pl.Int64, eager: bool = False
+) -> Expr:
+    """One list of integers per row, from ``start`` to ``end`` (exclusive) by ``step``."""
+    _eager(eager)
+    if end is None:
+        start, end = 0, start
+    return Expr(call_proto("pl.intRanges", [_range_end(start), _range_end(end)], {"step": int(step), "dtype": dtype}))
+
+
+def _exprs(items: Iterable[Any]) -> list[Expr]:
+    out: list[Expr] = []
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            out.extend(_exprs(item))
+        else:
+            out.append(parse_into_expr(item))
+    return out
+
+
+def concat_list(exprs: IntoExpr | Iterable[IntoExpr], *more_exprs: IntoExpr) -> Expr:
+    """The values of several columns as one list per row (strings are column names)."""
+    items = _exprs([exprs, *more_exprs])
+    return Expr(call_proto("pl.concatList", [items]))
+
+
+def format(f_string: str, *args: IntoExpr) -> Expr:
+    """A string per row: ``f_string`` with each ``{}`` replaced by the next argument (strings
+    are column names)."""
+    parts = f_string.split("{}")
+    if _b.len(parts) - 1 != _b.len(args):
+        raise ValueError("number of placeholders should equal the number of arguments")
+    items: list[Expr] = []
+    for index, part in enumerate(parts):
+        if part:
+            items.append(Expr(literal_proto(part)))
+        if index < _b.len(args):
+            items.append(parse_into_expr(args[index]))
+    return Expr(call_proto("pl.concatString", [items], {"sep": "", "ignoreNulls": False}))
+
+
+def corr(
+    a: IntoExpr, b: IntoExpr, *, method: str = "pearson", ddof: int | None = None, propagate_nans: bool = False
+) -> Expr:
+    """The correlation of two columns: "pearson" or "spearman" (of the ranks)."""
+    if propagate_nans:
+        raise NotImplementedError("Cannot compute a correlation with propagate_nans=True as Polaroid does not support it yet")
+    names = {"pearson": "pl.pearsonCorr", "spearman": "pl.spearmanRankCorr"}
+    if method not in names:
+        raise ValueError(f"method must be 'pearson' or 'spearman': current value is {method!r}")
+    return Expr(call_proto(names[method], [parse_into_expr(a), parse_into_expr(b)]))
+
+
+def cov(a: IntoExpr, b: IntoExpr, ddof: int = 1) -> Expr:
+    """The covariance of two columns with ``ddof`` delta degrees of freedom."""
+    return Expr(call_proto("pl.cov", [parse_into_expr(a), parse_into_expr(b)], {"ddof": int(ddof)}))
 
 
 # ---- when / then / otherwise ----------------------------------------------------------

@@ -11,30 +11,26 @@ NotImplementedError naming them.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
 from polaroid import _dynamic, _plan
-from polaroid._arrow import ipc_to_arrow, ipc_to_polars
-from polaroid._gen.polaroid.v1 import dataframe_pb2, expr_pb2, plan_pb2
-from polaroid.datatypes import schema_from_proto
+from polaroid._gen.polaroid.v1 import expr_pb2, plan_pb2
+from polaroid._lazy_io import LazyIO
+from polaroid._lazy_timeseries import TimeSeriesMethods
 from polaroid.expr import Expr, IntoExpr, _unsupported, parse_into_expr
 from polaroid.functions import col
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
-    from polaroid.client import Client
+    from polaroid._session import AnyClient
     from polaroid.dataframe import RemoteDataFrame
 
 __all__ = ["LazyFrame", "LazyGroupBy"]
 
 JoinStrategy = Literal["inner", "left", "right", "full", "semi", "anti", "cross"]
 UniqueKeepStrategy = Literal["first", "last", "any", "none"]
-EngineType = Literal["auto", "in-memory", "streaming"]
 
 
 def _is_iterable(value: Any) -> bool:
@@ -79,24 +75,13 @@ def _flags(what: str, name: str, value: bool | Sequence[bool]) -> list[bool]:
     return flags
 
 
-def _ttl_seconds(ttl: int | float | _dt.timedelta | None) -> int:
-    if ttl is None:
-        return 0
-    seconds = ttl.total_seconds() if isinstance(ttl, _dt.timedelta) else ttl
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-        raise ValueError(
-            f"Cannot store the frame as 'ttl' must be non-negative seconds or a timedelta: current value is {ttl!r}"
-        )
-    return int(seconds)
-
-
-class LazyFrame:
+class LazyFrame(LazyIO, TimeSeriesMethods):
     """A lazy query on the server, built like a Python Polars LazyFrame. Frames come from a
     ``Client`` (``scan_parquet``, ``sql``, ``RemoteDataFrame.lazy()``), not this constructor."""
 
     __slots__ = ("_client", "_plan", "_schema")
 
-    def __init__(self, client: Client, plan: plan_pb2.Plan, schema: pl.Schema | None = None) -> None:
+    def __init__(self, client: AnyClient, plan: plan_pb2.Plan, schema: pl.Schema | None = None) -> None:
         self._client = client
         self._plan = plan
         self._schema = schema
@@ -120,6 +105,10 @@ class LazyFrame:
         if self._schema is None:
             self._schema = self.collect_schema()
         return _dynamic.type_literals(exprs, self._schema)
+
+    def lazy(self) -> LazyFrame:
+        """This frame (as Python Polars' ``LazyFrame.lazy()``)."""
+        return self
 
     def __repr__(self) -> str:
         return f"<polaroid.LazyFrame on {self._client.endpoint}: {self._plan.WhichOneof('node')}>"
@@ -298,88 +287,36 @@ class LazyFrame:
         """A SQL query over this frame, named ``table_name`` in the query."""
         return self._next(_plan.sql_plan(query, {table_name: self._plan}, False))
 
-    # ---- running -------------------------------------------------------------------------
-
-    @overload
-    def collect(
-        self,
-        *,
-        engine: EngineType = ...,
-        keep: Literal[False] = ...,
-        name: None = ...,
-        ttl: None = ...,
-        **unsupported: Any,
-    ) -> pl.DataFrame: ...
-
-    @overload
-    def collect(
-        self,
-        *,
-        engine: EngineType = ...,
-        keep: Literal[True],
-        name: str | None = ...,
-        ttl: int | float | _dt.timedelta | None = ...,
-        **unsupported: Any,
-    ) -> RemoteDataFrame: ...
-
-    def collect(
-        self,
-        *,
-        engine: EngineType = "auto",
-        keep: bool = False,
-        name: str | None = None,
-        ttl: int | float | _dt.timedelta | None = None,
-        **unsupported: Any,
-    ) -> pl.DataFrame | RemoteDataFrame:
-        """Runs the query on the server. By default the result is downloaded as a
-        ``polars.DataFrame``; with ``keep=True`` it stays on the server as a
-        ``RemoteDataFrame`` (optionally ``name``d, kept ``ttl`` seconds after its last use).
-        ``engine="streaming"`` runs on Polars' streaming engine."""
-        if unsupported:
-            raise NotImplementedError(
-                f"Cannot collect with {', '.join(sorted(unsupported))} as Polaroid does not support it"
-            )
-        streaming = _streaming(engine)
-        transport = self._client._transport
-        if keep:
-            from polaroid.dataframe import RemoteDataFrame
-
-            info = transport.execute(self._plan, name=name or "", ttl_seconds=_ttl_seconds(ttl), streaming=streaming)
-            return RemoteDataFrame(self._client, info)
-        if name is not None or ttl is not None:
-            raise ValueError("'name' and 'ttl' apply to collect(keep=True) only")
-        request = dataframe_pb2.CollectRequest(plan=self._plan, streaming=streaming)
-        return ipc_to_polars(transport.collect(request))
-
-    def to_arrow(self, *, engine: EngineType = "auto") -> pa.Table:
-        """Runs the query and downloads the result as a pyarrow Table."""
-        request = dataframe_pb2.CollectRequest(plan=self._plan, streaming=_streaming(engine))
-        return ipc_to_arrow(self._client._transport.collect(request))
-
-    def collect_schema(self) -> pl.Schema:
-        """The result's column names and types, resolved by the server without running the
-        query."""
-        response = self._client._transport.schema(dataframe_pb2.SchemaRequest(plan=self._plan))
-        return schema_from_proto(response.schema)
-
-    def explain(self, *, format: Literal["plain"] = "plain", optimized: bool = True) -> str:
-        """The query plan as Polars prints it (optimized unless ``optimized=False``)."""
-        _unsupported("explain", format=(format, "plain"))
-        response = self._client._transport.explain(self._plan)
-        return response.optimized if optimized else response.logical
-
 
 class LazyGroupBy:
-    """Groups of a LazyFrame, from ``LazyFrame.group_by``; ``agg()`` makes a LazyFrame."""
+    """Groups of a LazyFrame, from ``LazyFrame.group_by``, ``group_by_dynamic`` or
+    ``rolling``; ``agg()`` makes a LazyFrame."""
 
-    __slots__ = ("_frame", "_keys", "_maintain_order")
+    __slots__ = ("_build", "_frame", "_keys", "_maintain_order")
 
-    def __init__(self, frame: LazyFrame, keys: list[expr_pb2.Expr], maintain_order: bool) -> None:
+    def __init__(
+        self,
+        frame: LazyFrame,
+        keys: list[expr_pb2.Expr],
+        maintain_order: bool,
+        build: Callable[[plan_pb2.Plan, list[expr_pb2.Expr]], plan_pb2.Plan] | None = None,
+    ) -> None:
         self._frame = frame
         self._keys = keys
         self._maintain_order = maintain_order
+        self._build = build
 
     def _finish(self, aggs: list[expr_pb2.Expr], output: str = "agg", n: int = 0) -> LazyFrame:
+        if self._build is not None:
+            if output == "len":
+                from polaroid.functions import len as len_
+
+                return self._frame._next(self._build(self._frame._plan, len_().to_protos()))
+            if output != "agg":
+                raise NotImplementedError(
+                    f"Cannot take the {output} of time windows as Polaroid does not support it yet (use agg())"
+                )
+            return self._frame._next(self._build(self._frame._plan, aggs))
         plan = _plan.group_by_plan(self._frame._plan, self._keys, aggs, self._maintain_order, output, n)
         return self._frame._next(plan)
 
@@ -432,9 +369,3 @@ class LazyGroupBy:
         """The number of distinct values of every other column per group."""
         return self.agg(col("*").n_unique())
 
-
-def _streaming(engine: str) -> bool:
-    """Whether ``engine`` asks for Polars' streaming engine; ValueError for an unknown one."""
-    if engine not in ("auto", "in-memory", "streaming"):
-        raise ValueError(f"engine must be 'auto', 'in-memory' or 'streaming': current value is {engine!r}")
-    return engine == "streaming"

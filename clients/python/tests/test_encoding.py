@@ -15,7 +15,6 @@ import polaroid as pr
 from polaroid import _plan
 from polaroid._gen.polaroid.v1 import expr_pb2, plan_pb2, types_pb2
 from polaroid._scan import csv_scan
-from polaroid._transport import call_metadata, credentials, resolve_endpoint
 from polaroid.lazyframe import LazyFrame
 
 col, lit = pr.col, pr.lit
@@ -297,36 +296,6 @@ def test_unsupported_options_raise(build: object, named: str) -> None:
 
 
 # ---- connection options ------------------------------------------------------------------------
-
-
-def test_call_metadata() -> None:
-    assert call_metadata(None, None) == ()
-    assert call_metadata("acme", "pk_abc") == (("x-polaroid-tenant", "acme"), ("authorization", "Bearer pk_abc"))
-    with pytest.raises(ValueError, match="tenant"):
-        call_metadata("Bad Tenant", None)
-    with pytest.raises(ValueError, match="token"):
-        call_metadata(None, "has space")
-
-
-def test_endpoint_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("POLAROID_ENDPOINT", raising=False)
-    assert resolve_endpoint(None) == "127.0.0.1:50051"
-    monkeypatch.setenv("POLAROID_ENDPOINT", "compute:6000")
-    assert resolve_endpoint(None) == "compute:6000"
-    assert resolve_endpoint("other:1") == "other:1"
-    with pytest.raises(ValueError):
-        resolve_endpoint("no-port")
-    with pytest.raises(NotImplementedError):
-        resolve_endpoint("a:1,b:2")
-
-
-def test_tls_options() -> None:
-    assert credentials(None) is None and credentials(False) is None
-    assert credentials(True) is not None
-    with pytest.raises(TypeError, match="together"):
-        credentials({"cert": "PEM"})
-    with pytest.raises(TypeError, match="takes ca, cert, key"):
-        credentials({"cafile": "x"})
 
 
 def test_an_unknown_engine_is_refused_before_any_call() -> None:
