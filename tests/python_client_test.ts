@@ -18,11 +18,12 @@ async function run(
   command: string,
   args: string[],
   env: Record<string, string> = {},
+  cwd = ROOT,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(command, {
     args,
     env,
-    cwd: ROOT,
+    cwd,
     stdout: "piped",
     stderr: "piped",
   })
@@ -34,6 +35,12 @@ async function run(
 Deno.test("clients/python/polaroid/_gen is what proto/ generates", async () => {
   const r = await run("python3", ["clients/python/tools/generate.py", "--check"]);
   assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
+});
+
+Deno.test("clients/python type-checks under mypy --strict (pyproject.toml's [tool.mypy])", async () => {
+  const r = await run("python3", ["-m", "mypy", "polaroid"], {}, `${ROOT}clients/python`);
+  assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
+  assert.match(r.stdout, /Success: no issues found/);
 });
 
 Deno.test("clients/python's TS-parity fixture is what the TS SDK sends", async () => {
