@@ -68,6 +68,7 @@ from polaroid.errors import (
     UnavailableError,
     UnimplementedError,
 )
+from polaroid._namespace_list import element
 from polaroid.expr import Expr
 from polaroid.functions import (
     all,
@@ -158,6 +159,7 @@ __all__ = [
     "corr",
     "count",
     "cov",
+    "element",
     "format",
     "int_range",
     "int_ranges",

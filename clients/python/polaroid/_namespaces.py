@@ -100,6 +100,54 @@ class StringNamespace:
         return self._call("slice", [offset, length])
 
 
+    def strip_chars_start(self, characters: str | Expr | None = None) -> Expr:
+        """Removes leading ``characters`` (whitespace when None)."""
+        return self._call("stripCharsStart", [characters])
+
+    def strip_chars_end(self, characters: str | Expr | None = None) -> Expr:
+        """Removes trailing ``characters`` (whitespace when None)."""
+        return self._call("stripCharsEnd", [characters])
+
+    def pad_start(self, length: int, fill_char: str = " ") -> Expr:
+        """Each value padded at the start with ``fill_char`` to ``length`` characters."""
+        return self._call("padStart", [_width(length), _fill_char(fill_char)])
+
+    def pad_end(self, length: int, fill_char: str = " ") -> Expr:
+        """Each value padded at the end with ``fill_char`` to ``length`` characters."""
+        return self._call("padEnd", [_width(length), _fill_char(fill_char)])
+
+    def zfill(self, length: int | Expr) -> Expr:
+        """Each value padded with zeros at the start (after a sign) to ``length``."""
+        return self._call("zFill", [length if isinstance(length, ExprNode) else _width(length)])
+
+    def split(self, by: str | Expr, *, inclusive: bool = False) -> Expr:
+        """Each value split at ``by`` into a list (keeping ``by`` at the end of each part
+        when ``inclusive``)."""
+        return self._call("split", [_text_or_expr("split", by), bool(inclusive)])
+
+    def json_path_match(self, json_path: str) -> Expr:
+        """The value at ``json_path`` in each JSON value (as a string)."""
+        if not isinstance(json_path, str):
+            raise TypeError(f"Cannot match a JSON path as it must be a string: current value is {json_path!r}")
+        return self._call("jsonPathMatch", [json_path])
+
+    def extract(self, pattern: str | Expr, group_index: int = 1) -> Expr:
+        """The ``group_index``-th capture group of the first match of ``pattern``."""
+        return self._call("extract", [_text_or_expr("extract", pattern), int(group_index)])
+
+
+def _width(length: Any) -> int:
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        raise ValueError(f"Cannot pad as 'length' must be a non-negative integer: current value is {length!r}")
+    return length
+
+
+def _fill_char(fill_char: Any) -> str:
+    if not isinstance(fill_char, str) or len(fill_char) != 1:
+        raise ValueError(f"Cannot pad as 'fill_char' must be one character: current value is {fill_char!r}")
+    return fill_char
+
+
 class DateTimeNamespace:
     """Temporal functions of an expression (``expr.dt``)."""
 
@@ -180,3 +228,42 @@ class DateTimeNamespace:
             raise ValueError(f"time_unit must be one of ns, us, ms, s, d: current value is {time_unit!r}")
         return self._call("epoch", [time_unit])
 
+    def quarter(self) -> Expr:
+        """The quarter, 1 to 4 (Int8)."""
+        return self._call("quarter")
+
+    def ordinal_day(self) -> Expr:
+        """The day of the year, 1 to 366 (Int16)."""
+        return self._call("ordinalDay")
+
+    def week(self) -> Expr:
+        """The ISO week of the year, 1 to 53 (Int8)."""
+        return self._call("week")
+
+    def millisecond(self) -> Expr:
+        """The milliseconds of the second (Int32)."""
+        return self._call("millisecond")
+
+    def microsecond(self) -> Expr:
+        """The microseconds of the second (Int32)."""
+        return self._call("microsecond")
+
+    def nanosecond(self) -> Expr:
+        """The nanoseconds of the second (Int32)."""
+        return self._call("nanosecond")
+
+    def cast_time_unit(self, time_unit: Literal["ns", "us", "ms"]) -> Expr:
+        """The Datetime or Duration values in another unit."""
+        if time_unit not in ("ns", "us", "ms"):
+            raise ValueError(f"time_unit must be one of ns, us, ms: current value is {time_unit!r}")
+        return self._call("castTimeUnit", [time_unit])
+
+    def timestamp(self, time_unit: Literal["ns", "us", "ms"] = "us") -> Expr:
+        """The time since the Unix epoch in ``time_unit`` (Int64)."""
+        if time_unit not in ("ns", "us", "ms"):
+            raise ValueError(f"time_unit must be one of ns, us, ms: current value is {time_unit!r}")
+        return self._call("timestamp", [time_unit])
+
+    def round(self, every: str | _dt.timedelta | Expr) -> Expr:
+        """Each value rounded to the nearest multiple of ``every`` ("1h", "15m", ...)."""
+        return self._call("round", [_duration(every)])

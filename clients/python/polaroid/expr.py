@@ -3,7 +3,9 @@
 An Expr only records protobuf nodes (``polaroid.v1.Expr``); nothing runs until a plan is
 sent. Options whose Python Polars default differs from the server's (nodejs-polars') default
 are always sent explicitly; options the server cannot honour raise NotImplementedError
-naming them. The ``.str`` and ``.dt`` namespaces live in _namespaces.py.
+naming them. The ``.str`` and ``.dt`` namespaces live in _namespaces.py, ``.list`` in
+_namespace_list.py, ``.struct`` in _namespace_struct.py and ``.name`` in _names.py; more
+methods in the mixins _expr_series.py, _expr_rows.py and _expr_math.py.
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from polaroid._encode import ExprNode, call_proto, column_proto, literal_proto, value_list_dtype
+from polaroid._expr_math import TrigOps
+from polaroid._expr_rows import RowOps
 from polaroid._expr_series import SeriesOps
 from polaroid._gen.polaroid.v1 import expr_pb2
 from polaroid._operators import NamedOperators
 from polaroid.datatypes import dtype_to_proto
 
 if TYPE_CHECKING:
+    from polaroid._names import NameNamespace
+    from polaroid._namespace_list import ListNamespace
+    from polaroid._namespace_struct import StructNamespace
     from polaroid._namespaces import DateTimeNamespace, StringNamespace
 
 __all__ = ["Expr", "parse_into_expr"]
@@ -61,7 +68,7 @@ def _unsupported(what: str, **options: Any) -> None:
             )
 
 
-class Expr(NamedOperators, SeriesOps, ExprNode):
+class Expr(NamedOperators, SeriesOps, RowOps, TrigOps, ExprNode):
     """A column expression, built with ``col``, ``lit``, ``when`` and ``len``.
 
     Supports ``+ - * / // % **``, ``== != < <= > >=``, ``& | ^ ~`` and unary ``-`` as
@@ -426,13 +433,36 @@ class Expr(NamedOperators, SeriesOps, ExprNode):
         """Running sum (from the end when ``reverse``)."""
         return self._call("cumSum", [], {"reverse": bool(reverse)})
 
-    def shift(self, n: int = 1) -> Expr:
-        """The values moved down by ``n`` rows (up when negative), nulls filling in."""
-        return self._call("shift", [int(n)])
+    def shift(self, n: int | IntoExpr = 1, *, fill_value: IntoExpr | None = None) -> Expr:
+        """The values moved down by ``n`` rows (up when negative; an Expr or column name),
+        nulls filling in (``fill_value``, a plain value, fills instead)."""
+        periods: Any = n if isinstance(n, int) and not isinstance(n, bool) else parse_into_expr(n)
+        if fill_value is None:
+            return self._call("shift", [periods])
+        if isinstance(fill_value, ExprNode) or not isinstance(periods, int):
+            raise NotImplementedError(
+                "Cannot shift with fill_value as an expression, or with an expression as 'n', as Polaroid takes plain values yet"
+            )
+        return self._shift_fill(periods, fill_value)
 
     def diff(self, n: int = 1, null_behavior: Literal["ignore", "drop"] = "ignore") -> Expr:
         """Difference with the value ``n`` rows before."""
         return self._call("diff", [], {"n": int(n), "nullBehavior": null_behavior})
+
+    def _shift_fill(self, n: int, fill_value: Any) -> Expr:
+        """``shift`` whose vacated rows hold ``fill_value`` (a plain value), as Python
+        Polars: the filled rows only, not the nulls already there."""
+        if n == 0:
+            return self
+        from polaroid.functions import int_range, len as len_, when
+
+        index = int_range(0, len_())
+        kept = index >= n if n > 0 else index < len_() + n
+        return when(kept).then(self._call("shift", [n])).otherwise(parse_into_expr(fill_value, str_as_lit=True))
+
+    def fill_nan(self, value: int | float | Expr | None) -> Expr:
+        """NaNs replaced by ``value`` (None: null)."""
+        return self._call("fillNan", [parse_into_expr(value, str_as_lit=True)])
 
     # ---- namespaces --------------------------------------------------------------------
 
@@ -449,6 +479,27 @@ class Expr(NamedOperators, SeriesOps, ExprNode):
         from polaroid._namespaces import DateTimeNamespace
 
         return DateTimeNamespace(self)
+
+    @property
+    def list(self) -> ListNamespace:
+        """List functions."""
+        from polaroid._namespace_list import ListNamespace
+
+        return ListNamespace(self)
+
+    @property
+    def struct(self) -> StructNamespace:
+        """Struct functions."""
+        from polaroid._namespace_struct import StructNamespace
+
+        return StructNamespace(self)
+
+    @property
+    def name(self) -> NameNamespace:
+        """Functions of the output name."""
+        from polaroid._names import NameNamespace
+
+        return NameNamespace(self)
 
 
 def _ddof(ddof: int) -> int:

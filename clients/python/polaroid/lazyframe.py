@@ -19,6 +19,7 @@ import polars as pl
 from polaroid import _dynamic, _plan
 from polaroid._gen.polaroid.v1 import expr_pb2, plan_pb2
 from polaroid._lazy_io import LazyIO
+from polaroid._lazy_reshape import ReshapeMethods
 from polaroid._lazy_timeseries import TimeSeriesMethods
 from polaroid.expr import Expr, IntoExpr, _unsupported, parse_into_expr
 from polaroid.functions import col
@@ -75,7 +76,7 @@ def _flags(what: str, name: str, value: bool | Sequence[bool]) -> list[bool]:
     return flags
 
 
-class LazyFrame(LazyIO, TimeSeriesMethods):
+class LazyFrame(LazyIO, ReshapeMethods, TimeSeriesMethods):
     """A lazy query on the server, built like a Python Polars LazyFrame. Frames come from a
     ``Client`` (``scan_parquet``, ``sql``, ``RemoteDataFrame.lazy()``), not this constructor."""
 

@@ -157,8 +157,11 @@ LAZYFRAME: dict[str, Query | Case] = {
     "LazyFrame.unique:keep_none": unordered(lambda m, f: f.mixed.select("g", "b").unique(keep="none"), "g", "b"),
     "LazyFrame.unique:keep": lambda m, f: f.mixed.unique("g", keep="last", maintain_order=True),
     "LazyFrame.unnest": lambda m, f: f.mixed.select("st").unnest("st"),
-    "LazyFrame.unpivot": lambda m, f: f.mixed.select("u", "i", "x").unpivot(
-        ["i", "x"], index="u", variable_name="column", value_name="value"
+    # Python Polars' lazy unpivot leaves the row order open (its streaming engine interleaves).
+    "LazyFrame.unpivot": unordered(
+        lambda m, f: f.mixed.select("u", "i", "x").unpivot(["i", "x"], index="u", variable_name="column", value_name="value"),
+        "column",
+        "u",
     ),
     "LazyFrame.update": lambda m, f: f.left.update(f.right.select("k", "name"), on="k"),
     "LazyFrame.var": lambda m, f: f.mixed.select("i", "u", "x").var(),

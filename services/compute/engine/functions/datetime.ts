@@ -60,8 +60,10 @@ function epoch(call: Call): pl.Expr {
       // Python Polars: milliseconds divided by 1000 in Rust integer division (toward zero).
       const ms = timestampIn(input, "ms");
       const thousand = int64(1000);
+      // The input leads each branch so that the result keeps its name (as Python Polars').
+      const minusOne = int64(-1);
       return pl.when(ms.lt(int64(0)))
-        .then(int64(0).sub(floorDiv(int64(0).sub(ms), thousand)))
+        .then(floorDiv(ms.mul(minusOne), thousand).mul(minusOne))
         .otherwise(floorDiv(ms, thousand));
     }
     case "d":

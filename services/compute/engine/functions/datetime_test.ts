@@ -57,6 +57,11 @@ Deno.test("dt.timestamp() and dt.epoch() give exact units", async () => {
   assert.deepEqual(values(out, "s"), [-1n, 1n, 86_399n]);
   assert.equal(typeOf(out, "days"), "Int32");
   assert.deepEqual(values(out, "days"), [-1, 0, 0]);
+  // Unaliased, each keeps its input's name, as in Python Polars.
+  for (const unit of ["ns", "us", "ms", "s", "d"]) {
+    const bare = await select(frame(), m("dt.epoch", ms, [A.str(unit)]));
+    assert.deepEqual(bare.columns, ["ms"], unit);
+  }
 });
 
 Deno.test("dt.quarter(), millisecond() and microsecond() are Python Polars' parts", async () => {
