@@ -62,7 +62,9 @@ Deno.test("clients/python's TS-parity fixture is what the TS SDK sends", async (
 });
 
 Deno.test("the Python client's tests pass against a cluster", INTEGRATION, async () => {
-  await using cluster = await testCluster();
+  // Sinks write under the output root; the tests read their files back through scans.
+  const dataRoot = await Deno.makeTempDir({ prefix: "polaroid-data-" });
+  await using cluster = await testCluster({ dataRoot, env: { POLAROID_OUTPUT_ROOT: dataRoot } });
   try {
     const r = await run("python3", [
       "-m",

@@ -201,6 +201,10 @@ class RowOps:
         """Whether each value occurs once."""
         return self._fn("isUnique")
 
+    def is_last_distinct(self) -> Expr:
+        """Whether each value is the last of its kind (``is_first_distinct`` from the end)."""
+        return _expr(self).reverse().is_first_distinct().reverse()
+
     def is_first_distinct(self) -> Expr:
         """Whether each value is the first of its kind."""
         return self._fn("isFirstDistinct")

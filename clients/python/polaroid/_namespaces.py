@@ -9,6 +9,7 @@ import datetime as _dt
 from typing import TYPE_CHECKING, Any, Literal
 
 from polaroid._encode import ExprNode
+from polaroid._namespace_str_parse import StringParseOps
 
 if TYPE_CHECKING:
     from polaroid.expr import Expr
@@ -38,7 +39,7 @@ def _duration(every: Any) -> Any:
     raise TypeError(f"Cannot truncate as 'every' must be a string, a timedelta or an Expr: current value is {every!r}")
 
 
-class StringNamespace:
+class StringNamespace(StringParseOps):
     """String functions of an expression (``expr.str``)."""
 
     __slots__ = ("_expr",)

@@ -24,6 +24,7 @@ from polaroid._gen.polaroid.v1 import (
     handles_pb2,
     handles_pb2_grpc,
     plan_pb2,
+    sink_pb2,
 )
 from polaroid._options import ConnectOptions, credentials
 from polaroid.errors import (
@@ -219,6 +220,11 @@ class Transport:
         )
         response = self._call("execute", "execute", lambda c, t: c.frames.Execute(request, **self._kwargs(t)))
         return cast(dataframe_pb2.ExecuteResponse, response).handle
+
+    def sink(self, request: sink_pb2.SinkRequest) -> sink_pb2.SinkResponse:
+        """Runs a plan and writes its result to a file on the server (not retried)."""
+        response = self._call("sink", "sink", lambda c, t: c.frames.Sink(request, **self._kwargs(t)))
+        return cast(sink_pb2.SinkResponse, response)
 
     def schema(self, request: dataframe_pb2.SchemaRequest) -> dataframe_pb2.SchemaResponse:
         """The schema of a plan's result (not run) or of a handle."""

@@ -4,24 +4,25 @@ An Expr only records protobuf nodes (``polaroid.v1.Expr``); nothing runs until a
 sent. Options whose Python Polars default differs from the server's (nodejs-polars') default
 are always sent explicitly; options the server cannot honour raise NotImplementedError
 naming them. The ``.str`` and ``.dt`` namespaces live in _namespaces.py, ``.list`` in
-_namespace_list.py, ``.struct`` in _namespace_struct.py and ``.name`` in _names.py; more
-methods in the mixins _expr_series.py, _expr_rows.py and _expr_math.py.
+_namespace_list.py, ``.struct`` in _namespace_struct.py and ``.name`` in _names.py; the
+operators in _operators.py, aggregations and basic math in _expr_agg.py, more methods in
+the mixins _expr_series.py, _expr_rows.py and _expr_math.py.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
 from polaroid._encode import ExprNode, call_proto, column_proto, literal_proto, value_list_dtype
+from polaroid._expr_agg import AggOps, _unsupported
 from polaroid._expr_math import TrigOps
 from polaroid._expr_rows import RowOps
 from polaroid._expr_series import SeriesOps
 from polaroid._gen.polaroid.v1 import expr_pb2
-from polaroid._operators import NamedOperators
+from polaroid._operators import NamedOperators, Operators
 from polaroid.datatypes import dtype_to_proto
 
 if TYPE_CHECKING:
@@ -30,21 +31,10 @@ if TYPE_CHECKING:
     from polaroid._namespace_struct import StructNamespace
     from polaroid._namespaces import DateTimeNamespace, StringNamespace
 
-__all__ = ["Expr", "parse_into_expr"]
+__all__ = ["Expr", "parse_into_expr", "_unsupported"]
 
 IntoExpr = Any
 FillNullStrategy = Literal["forward", "backward", "min", "max", "mean", "zero", "one"]
-QuantileMethod = Literal["nearest", "higher", "lower", "midpoint", "linear"]
-RoundMode = Literal["half_to_even", "half_away_from_zero"]
-
-_ROUND_MODES = {"half_to_even": "halftoeven", "half_away_from_zero": "halfawayfromzero"}
-_INTERPOLATION = {
-    "nearest": expr_pb2.QUANTILE_INTERPOLATION_NEAREST,
-    "higher": expr_pb2.QUANTILE_INTERPOLATION_HIGHER,
-    "lower": expr_pb2.QUANTILE_INTERPOLATION_LOWER,
-    "midpoint": expr_pb2.QUANTILE_INTERPOLATION_MIDPOINT,
-    "linear": expr_pb2.QUANTILE_INTERPOLATION_LINEAR,
-}
 _FILL_STRATEGIES = ("forward", "backward", "min", "max", "mean", "zero", "one")
 
 
@@ -58,17 +48,7 @@ def parse_into_expr(value: IntoExpr, *, str_as_lit: bool = False) -> Expr:
     return Expr(literal_proto(value))
 
 
-def _unsupported(what: str, **options: Any) -> None:
-    """Raises NotImplementedError naming the first option set to a value the server cannot
-    honour (each given as name=(value, default))."""
-    for name, (value, default) in options.items():
-        if value != default:
-            raise NotImplementedError(
-                f"Cannot {what} with {name}={value!r} as Polaroid does not support it yet (only {name}={default!r})"
-            )
-
-
-class Expr(NamedOperators, SeriesOps, RowOps, TrigOps, ExprNode):
+class Expr(Operators, NamedOperators, AggOps, SeriesOps, RowOps, TrigOps, ExprNode):
     """A column expression, built with ``col``, ``lit``, ``when`` and ``len``.
 
     Supports ``+ - * / // % **``, ``== != < <= > >=``, ``& | ^ ~`` and unary ``-`` as
@@ -119,99 +99,6 @@ class Expr(NamedOperators, SeriesOps, RowOps, TrigOps, ExprNode):
         raise TypeError(
             "the truth value of an Expr is ambiguous: use & and | instead of 'and' and 'or', and wrap comparisons in parentheses"
         )
-
-    # ---- operators ---------------------------------------------------------------------
-
-    def __add__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_ADD, other)
-
-    def __radd__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_ADD, other, reflected=True)
-
-    def __sub__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_SUB, other)
-
-    def __rsub__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_SUB, other, reflected=True)
-
-    def __mul__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_MUL, other)
-
-    def __rmul__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_MUL, other, reflected=True)
-
-    def __truediv__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_TRUE_DIV, other)
-
-    def __rtruediv__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_TRUE_DIV, other, reflected=True)
-
-    def __floordiv__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_FLOOR_DIV, other)
-
-    def __rfloordiv__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_FLOOR_DIV, other, reflected=True)
-
-    def __mod__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_MOD, other)
-
-    def __rmod__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_MOD, other, reflected=True)
-
-    def __pow__(self, exponent: Any) -> Expr:
-        return self.pow(exponent)
-
-    def __eq__(self, other: Any) -> Expr:  # type: ignore[override]
-        return self._binary(expr_pb2.BINARY_OP_EQ, other)
-
-    def __ne__(self, other: Any) -> Expr:  # type: ignore[override]
-        return self._binary(expr_pb2.BINARY_OP_NEQ, other)
-
-    def __lt__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_LT, other)
-
-    def __le__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_LT_EQ, other)
-
-    def __gt__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_GT, other)
-
-    def __ge__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_GT_EQ, other)
-
-    def __and__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_AND, other)
-
-    def __rand__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_AND, other, reflected=True)
-
-    def __or__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_OR, other)
-
-    def __ror__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_OR, other, reflected=True)
-
-    def __xor__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_XOR, other)
-
-    def __rxor__(self, other: Any) -> Expr:
-        return self._binary(expr_pb2.BINARY_OP_XOR, other, reflected=True)
-
-    def __invert__(self) -> Expr:
-        return self.not_()
-
-    def __neg__(self) -> Expr:
-        return self._unary(expr_pb2.UNARY_OP_NEG)
-
-    def __pos__(self) -> Expr:
-        return self
-
-    def __abs__(self) -> Expr:
-        return self.abs()
-
-    def not_(self) -> Expr:
-        """Logical NOT (``~expr``)."""
-        return self._unary(expr_pb2.UNARY_OP_NOT)
 
     # ---- naming, types and nulls -------------------------------------------------------
 
@@ -286,113 +173,6 @@ class Expr(NamedOperators, SeriesOps, RowOps, TrigOps, ExprNode):
     ) -> Expr:
         """Whether each value lies between the bounds (strings are column names)."""
         return self._call("isBetween", [parse_into_expr(lower_bound), parse_into_expr(upper_bound)], {"closed": closed})
-
-    # ---- aggregations ------------------------------------------------------------------
-
-    def sum(self) -> Expr:
-        """Sum of the values."""
-        return self._agg(expr_pb2.AGG_KIND_SUM)
-
-    def mean(self) -> Expr:
-        """Mean of the values."""
-        return self._agg(expr_pb2.AGG_KIND_MEAN)
-
-    def min(self) -> Expr:
-        """Smallest value."""
-        return self._agg(expr_pb2.AGG_KIND_MIN)
-
-    def max(self) -> Expr:
-        """Largest value."""
-        return self._agg(expr_pb2.AGG_KIND_MAX)
-
-    def median(self) -> Expr:
-        """Median of the values."""
-        return self._agg(expr_pb2.AGG_KIND_MEDIAN)
-
-    def count(self) -> Expr:
-        """The number of non-null values."""
-        return self._agg(expr_pb2.AGG_KIND_COUNT)
-
-    def len(self) -> Expr:
-        """The number of values, nulls included."""
-        return self._agg(expr_pb2.AGG_KIND_LEN)
-
-    def n_unique(self) -> Expr:
-        """The number of distinct values (null counts as one)."""
-        return self._agg(expr_pb2.AGG_KIND_N_UNIQUE)
-
-    def first(self, *, ignore_nulls: bool = False) -> Expr:
-        """The first value."""
-        _unsupported("take the first value", ignore_nulls=(ignore_nulls, False))
-        return self._agg(expr_pb2.AGG_KIND_FIRST)
-
-    def last(self, *, ignore_nulls: bool = False) -> Expr:
-        """The last value."""
-        _unsupported("take the last value", ignore_nulls=(ignore_nulls, False))
-        return self._agg(expr_pb2.AGG_KIND_LAST)
-
-    def std(self, ddof: int = 1) -> Expr:
-        """Standard deviation with ``ddof`` delta degrees of freedom."""
-        return self._agg(expr_pb2.AGG_KIND_STD, ddof=_ddof(ddof))
-
-    def var(self, ddof: int = 1) -> Expr:
-        """Variance with ``ddof`` delta degrees of freedom."""
-        return self._agg(expr_pb2.AGG_KIND_VAR, ddof=_ddof(ddof))
-
-    def quantile(self, quantile: float | Expr, interpolation: QuantileMethod = "nearest") -> Expr:
-        """The ``quantile`` (in [0, 1], or an expression giving one) of the values."""
-        method = _INTERPOLATION.get(interpolation)
-        if method is None:
-            raise NotImplementedError(
-                f"Cannot compute a quantile with interpolation={interpolation!r} as Polaroid supports {', '.join(_INTERPOLATION)}"
-            )
-        if isinstance(quantile, Expr):
-            q = quantile.to_proto()
-            return self._agg(expr_pb2.AGG_KIND_QUANTILE, quantile_expr=q, interpolation=method)
-        if isinstance(quantile, (list, tuple)):
-            raise NotImplementedError("Cannot compute several quantiles at once as Polaroid does not support it yet")
-        if isinstance(quantile, bool) or not isinstance(quantile, (int, float)) or not 0 <= quantile <= 1:
-            raise ValueError(f"quantile must be a number in [0, 1]: current value is {quantile!r}")
-        return self._agg(expr_pb2.AGG_KIND_QUANTILE, quantile=float(quantile), interpolation=method)
-
-    # ---- math --------------------------------------------------------------------------
-
-    def abs(self) -> Expr:
-        """Absolute value."""
-        return self._call("abs")
-
-    def sqrt(self) -> Expr:
-        """Square root."""
-        return self._call("sqrt")
-
-    def exp(self) -> Expr:
-        """e to the power of each value."""
-        return self._call("exp")
-
-    def log(self, base: float = math.e) -> Expr:
-        """Logarithm in ``base``."""
-        return self._call("log", [], {"base": float(base)})
-
-    def floor(self) -> Expr:
-        """Largest integer not above each value."""
-        return self._call("floor")
-
-    def ceil(self) -> Expr:
-        """Smallest integer not below each value."""
-        return self._call("ceil")
-
-    def round(self, decimals: int = 0, mode: RoundMode = "half_to_even") -> Expr:
-        """Rounds to ``decimals`` digits; ``mode`` breaks ties."""
-        server_mode = _ROUND_MODES.get(mode)
-        if server_mode is None:
-            raise ValueError(f"mode must be one of {', '.join(_ROUND_MODES)}: current value is {mode!r}")
-        return self._call("round", [], {"decimals": int(decimals), "mode": server_mode})
-
-    def pow(self, exponent: int | float) -> Expr:
-        """Each value to the power ``exponent`` (a number)."""
-        if isinstance(exponent, bool) or not isinstance(exponent, (int, float)):
-            raise NotImplementedError("Cannot raise to a power as Polaroid supports only a number as the exponent yet")
-        return self._call("pow", [exponent])
 
     # ---- ordering, windows and running operations --------------------------------------
 
@@ -500,12 +280,6 @@ class Expr(NamedOperators, SeriesOps, RowOps, TrigOps, ExprNode):
         from polaroid._names import NameNamespace
 
         return NameNamespace(self)
-
-
-def _ddof(ddof: int) -> int:
-    if isinstance(ddof, bool) or not isinstance(ddof, int) or not 0 <= ddof <= 255:
-        raise ValueError(f"ddof must be an integer in [0, 255]: current value is {ddof!r}")
-    return ddof
 
 
 def _flatten(items: Iterable[Any]) -> list[Any]:

@@ -18,8 +18,11 @@ import polars as pl
 
 from polaroid import _dynamic, _plan
 from polaroid._gen.polaroid.v1 import expr_pb2, plan_pb2
+from polaroid._lazy_derived import DerivedMethods
+from polaroid._lazy_group_by import LazyGroupBy
 from polaroid._lazy_io import LazyIO
 from polaroid._lazy_reshape import ReshapeMethods
+from polaroid._lazy_sink import SinkMethods
 from polaroid._lazy_timeseries import TimeSeriesMethods
 from polaroid.expr import Expr, IntoExpr, _unsupported, parse_into_expr
 from polaroid.functions import col
@@ -76,7 +79,7 @@ def _flags(what: str, name: str, value: bool | Sequence[bool]) -> list[bool]:
     return flags
 
 
-class LazyFrame(LazyIO, ReshapeMethods, TimeSeriesMethods):
+class LazyFrame(LazyIO, SinkMethods, ReshapeMethods, DerivedMethods, TimeSeriesMethods):
     """A lazy query on the server, built like a Python Polars LazyFrame. Frames come from a
     ``Client`` (``scan_parquet``, ``sql``, ``RemoteDataFrame.lazy()``), not this constructor."""
 
@@ -287,86 +290,3 @@ class LazyFrame(LazyIO, ReshapeMethods, TimeSeriesMethods):
     def sql(self, query: str, *, table_name: str = "self") -> LazyFrame:
         """A SQL query over this frame, named ``table_name`` in the query."""
         return self._next(_plan.sql_plan(query, {table_name: self._plan}, False))
-
-
-class LazyGroupBy:
-    """Groups of a LazyFrame, from ``LazyFrame.group_by``, ``group_by_dynamic`` or
-    ``rolling``; ``agg()`` makes a LazyFrame."""
-
-    __slots__ = ("_build", "_frame", "_keys", "_maintain_order")
-
-    def __init__(
-        self,
-        frame: LazyFrame,
-        keys: list[expr_pb2.Expr],
-        maintain_order: bool,
-        build: Callable[[plan_pb2.Plan, list[expr_pb2.Expr]], plan_pb2.Plan] | None = None,
-    ) -> None:
-        self._frame = frame
-        self._keys = keys
-        self._maintain_order = maintain_order
-        self._build = build
-
-    def _finish(self, aggs: list[expr_pb2.Expr], output: str = "agg", n: int = 0) -> LazyFrame:
-        if self._build is not None:
-            if output == "len":
-                from polaroid.functions import len as len_
-
-                return self._frame._next(self._build(self._frame._plan, len_().to_protos()))
-            if output != "agg":
-                raise NotImplementedError(
-                    f"Cannot take the {output} of time windows as Polaroid does not support it yet (use agg())"
-                )
-            return self._frame._next(self._build(self._frame._plan, aggs))
-        plan = _plan.group_by_plan(self._frame._plan, self._keys, aggs, self._maintain_order, output, n)
-        return self._frame._next(plan)
-
-    def agg(self, *aggs: IntoExpr | Iterable[IntoExpr], **named_aggs: IntoExpr) -> LazyFrame:
-        """The aggregations per group, after the key columns (strings are column names)."""
-        return self._finish(self._frame._typed(parse_exprs(aggs, named_aggs)))
-
-    def len(self, name: str | None = None) -> LazyFrame:
-        """The number of rows of each group, in a column named ``name`` ("len")."""
-        frame = self._finish([], "len")
-        return frame if name is None or name == "len" else frame.rename({"len": name})
-
-    def head(self, n: int = 5) -> LazyFrame:
-        """The first ``n`` rows of each group."""
-        return self._finish([], "head", n)
-
-    def tail(self, n: int = 5) -> LazyFrame:
-        """The last ``n`` rows of each group."""
-        return self._finish([], "tail", n)
-
-    def sum(self) -> LazyFrame:
-        """The sum of every other column per group."""
-        return self.agg(col("*").sum())
-
-    def mean(self) -> LazyFrame:
-        """The mean of every other column per group."""
-        return self.agg(col("*").mean())
-
-    def min(self) -> LazyFrame:
-        """The smallest value of every other column per group."""
-        return self.agg(col("*").min())
-
-    def max(self) -> LazyFrame:
-        """The largest value of every other column per group."""
-        return self.agg(col("*").max())
-
-    def median(self) -> LazyFrame:
-        """The median of every other column per group."""
-        return self.agg(col("*").median())
-
-    def first(self) -> LazyFrame:
-        """The first value of every other column per group."""
-        return self.agg(col("*").first())
-
-    def last(self) -> LazyFrame:
-        """The last value of every other column per group."""
-        return self.agg(col("*").last())
-
-    def n_unique(self) -> LazyFrame:
-        """The number of distinct values of every other column per group."""
-        return self.agg(col("*").n_unique())
-

@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import datetime as dt
 import io
+import tempfile
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +26,29 @@ def _printed(action: Any) -> pl.DataFrame:
     with contextlib.redirect_stdout(out):
         action()
     return pl.DataFrame({"line": out.getvalue().splitlines()})
+
+
+_READ = {"parquet": pl.read_parquet, "csv": pl.read_csv, "ipc": pl.read_ipc, "ndjson": pl.read_ndjson}
+
+
+def _sunk(m: Any, lf: Any, file_format: str, read: dict[str, Any] | None = None, **options: Any) -> pl.DataFrame:
+    """What ``lf.sink_<file_format>(path, **options)`` wrote, read back: in-process from a
+    temporary directory; through Polaroid from the server's output root, which the test
+    cluster sets to its data root (CSV, Parquet and IPC scans read it; NDJSON, which the
+    client does not scan, reports only that the sink returned)."""
+    name = f"compat-sink/{uuid.uuid4().hex}.{file_format}"
+    if m is pl:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = f"{tmp}/{name}"
+            returned = getattr(lf, f"sink_{file_format}")(path, mkdir=True, **options)
+            df = _READ[file_format](path, **(read or {}))
+    else:
+        returned = getattr(lf, f"sink_{file_format}")(name, mkdir=True, **options)
+        if file_format == "ndjson":
+            df = pl.read_ndjson(io.BytesIO(lf.collect().write_ndjson().encode()))
+        else:
+            df = getattr(lf._client, f"scan_{file_format}")(name, **(read or {})).collect()
+    return df.with_columns(returned=pl.lit(returned is None))
 
 
 def _agg(m: Any) -> list[Any]:
@@ -139,6 +164,10 @@ LAZYFRAME: dict[str, Query | Case] = {
     "LazyFrame.set_sorted": lambda m, f: f.mixed.set_sorted("t").select("t", "u"),
     "LazyFrame.shift": lambda m, f: f.mixed.select("g", "i").shift(2, fill_value=0),
     "LazyFrame.show": lambda m, f: _printed(lambda: f.left.show(3)),
+    "LazyFrame.sink_csv": lambda m, f: _sunk(m, f.mixed.select("g", "i", "x", "s", "b"), "csv", {"separator": ";"}, separator=";"),
+    "LazyFrame.sink_ipc": lambda m, f: _sunk(m, f.mixed.drop("tz"), "ipc", compression="zstd"),
+    "LazyFrame.sink_ndjson": lambda m, f: _sunk(m, f.mixed.select("g", "i", "x", "s"), "ndjson"),
+    "LazyFrame.sink_parquet": lambda m, f: _sunk(m, f.mixed, "parquet", compression="snappy", row_group_size=5),
     "LazyFrame.slice": lambda m, f: f.mixed.slice(2, 4),
     "LazyFrame.slice:negative": lambda m, f: f.mixed.slice(-4, 2),
     "LazyFrame.sort": lambda m, f: f.mixed.sort("g", "u"),

@@ -54,8 +54,8 @@ LEFT_OUT: dict[str, str] = {
 """Members that cannot be supported, keyed as the cases are ("LazyFrame.map_batches")."""
 
 _SINK = (
-    "the server writes under its output root (POLAROID_OUTPUT_ROOT) or to its S3 output bucket, "
-    "as the TypeScript SDK's sinkParquet/sinkCSV/sinkIpc/sinkNdJson do; the client has no sink yet"
+    "the server writes the file under its output root (POLAROID_OUTPUT_ROOT) or to its S3 output bucket "
+    "(`s3://<bucket>/<key>`), as the TypeScript SDK's sinks do; the case reads it back"
 )
 
 NOTES: dict[str, str] = {
