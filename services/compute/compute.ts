@@ -10,7 +10,7 @@ import {
   HandleServiceService,
   HandleWorkerServiceService,
 } from "../../shared/gen/polaroid/v1/handles.ts";
-import type { ComputeConfig } from "../../shared/config.ts";
+import type { ComputeConfig, StateStoreConfig } from "../../shared/config.ts";
 import { RpcClient } from "../../shared/grpc/client.ts";
 import { connectNats, NATS_INBOX_PREFIX } from "../../shared/nats.ts";
 import { newIncarnation } from "../../shared/ids.ts";
@@ -29,6 +29,7 @@ import { HandleSync } from "./handle_sync.ts";
 import { WorkerLease } from "./worker_lease.ts";
 import { createStreamMetrics, registerWorkerGauges } from "./metrics.ts";
 import { openStateStore } from "../../shared/state_store/open.ts";
+import { instrumentStore } from "../../shared/state_store/instrumented.ts";
 import { LiveTables } from "./live_tables.ts";
 import { openOutputs } from "./sink/open.ts";
 
@@ -42,12 +43,13 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       // This worker's own spill directory: what a crashed run of it left there is stale.
       const spillDir = join(config.spillDir, config.workerId);
       await Deno.remove(spillDir, { recursive: true }).catch(() => {});
+      const open = async (c: StateStoreConfig) =>
+        instrumentStore(await openStateStore(c), registry);
       const store = config.handleStore === "external" && config.stateStore
-        ? await openStateStore(config.stateStore)
+        ? await open(config.stateStore)
         : undefined;
       // Live tables are read from the same store when handles use it, else from their own.
-      const liveStore = store ??
-        (config.liveStore ? await openStateStore(config.liveStore) : undefined);
+      const liveStore = store ?? (config.liveStore ? await open(config.liveStore) : undefined);
       const liveTables = new LiveTables({
         store: liveStore,
         maxTableBytes: config.limits.maxResultBytes,

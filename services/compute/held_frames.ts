@@ -126,6 +126,11 @@ export class HeldFrames {
     return this.#held;
   }
 
+  /** The bytes of frames (and reservations) this worker may hold. */
+  get budgetBytes(): number {
+    return this.#options.maxBytes;
+  }
+
   /** Bytes set aside for frames about to be held. */
   get reservedBytes(): number {
     return this.#reserved;

@@ -126,6 +126,15 @@ export function registerWorkerGauges(registry: Registry, parts: WorkerParts): vo
     },
   });
   new prom.Gauge({
+    name: "polaroid_compute_frame_budget_bytes",
+    help:
+      "The bytes of frames this worker may hold (POLAROID_MAX_WORKER_BYTES, or POLAROID_CACHE_BYTES with the external store); polaroid_compute_frame_bytes over it is how full it is.",
+    registers,
+    collect() {
+      this.set(frames.budgetBytes);
+    },
+  });
+  new prom.Gauge({
     name: "polaroid_compute_frame_reserved_bytes",
     help: "Bytes set aside for results being kept (persisted and registered) by this worker.",
     registers,

@@ -13,7 +13,6 @@
  */
 
 import { isContentKey, type StateStore } from "../../shared/state_store/store.ts";
-import { FsStateStore } from "../../shared/state_store/fs.ts";
 
 /** What one pass found and removed. */
 export interface GcReport {
@@ -71,7 +70,7 @@ export async function collectGarbage(options: GcOptions): Promise<GcReport> {
     if (committed) report.unreferenced++;
     else report.uncommitted++;
   }
-  if (store instanceof FsStateStore) {
+  if (store.tmpDir !== undefined) {
     for await (const entry of Deno.readDir(store.tmpDir)) {
       const path = `${store.tmpDir}/${entry.name}`;
       const stat = await Deno.stat(path).catch(() => undefined);

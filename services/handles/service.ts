@@ -24,6 +24,7 @@ import { WorkerLeases } from "./leases.ts";
 import { type LeaseStore, MemoryLeaseStore } from "./lease_store.ts";
 import { openKvLeaseStore } from "./kv_lease_store.ts";
 import type { StateStore } from "../../shared/state_store/store.ts";
+import { instrumentStore } from "../../shared/state_store/instrumented.ts";
 import { prom } from "../../shared/telemetry/metrics.ts";
 import { collectGarbage, deleteFreedObject } from "./gc.ts";
 
@@ -45,13 +46,13 @@ export function buildHandlesService(
   deps: HandlesServiceDeps,
 ): (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts> {
   return async ({ logger, registry }) => {
+    const store = deps.store && instrumentStore(deps.store, registry);
     const publish = natsEventSink(deps.nats, logger);
     const metrics = createHandlesMetrics(registry, () => catalog.stats());
     const onEvent = (event: CatalogEvent) => {
       metrics.observe(event);
       publish(event);
       const key = event.record.objectKey;
-      const store = deps.store;
       if (event.kind === "freed" && key !== "" && store) {
         deleteFreedObject(store, key, () => catalog.objectKeys()).catch((error) =>
           // Garbage collection removes it later as an unreferenced object.
@@ -94,7 +95,7 @@ export function buildHandlesService(
         this.set({ state: "ended" }, counts.ended);
       },
     });
-    const gc = deps.store && garbageCollector(deps.store, catalog, config, logger, registry);
+    const gc = store && garbageCollector(store, catalog, config, logger, registry);
     // Each replica sweeps; with JetStream KV only the replica whose delete wins frees a handle,
     // and a lease that ran out is ended by the replica whose compare-and-set wins.
     const sweeper = every(config.sweepIntervalMs, async () => {
@@ -148,6 +149,11 @@ function garbageCollector(
     labelNames: ["kind"],
     registers: [registry],
   });
+  const failures = new prom.Counter({
+    name: "polaroid_store_gc_failures_total",
+    help: "Garbage collection passes over the state store that failed (the next pass retries).",
+    registers: [registry],
+  });
   return every(config.gcIntervalMs, async () => {
     try {
       // The live keys are read once the store's listing is done (a handle registered
@@ -164,6 +170,7 @@ function garbageCollector(
         logger.info("store garbage collected", { ...report });
       }
     } catch (error) {
+      failures.inc();
       logger.warn("store garbage collection failed", { error: String(error) });
     }
   });

@@ -11,6 +11,7 @@ import { FailedPreconditionError } from "../../shared/errors.ts";
 import type { IngestConfig } from "../../shared/config.ts";
 import type { Retention } from "../../shared/gen/polaroid/v1/ingest.ts";
 import type { NatsConnection } from "../../shared/nats.ts";
+import { instrumentStore } from "../../shared/state_store/instrumented.ts";
 import { openStateStore } from "../../shared/state_store/open.ts";
 import type { StateStore } from "../../shared/state_store/store.ts";
 import { LiveWriter, type Retention as LiveRetention } from "./live_writer.ts";
@@ -47,7 +48,8 @@ export function buildIngestService(
 ): (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts> {
   return async ({ registry: metricsRegistry, logger }) => {
     const metrics = createIngestMetrics(metricsRegistry);
-    const store = deps.store ?? (config.liveStore && await openStateStore(config.liveStore));
+    const opened = deps.store ?? (config.liveStore && await openStateStore(config.liveStore));
+    const store = opened && instrumentStore(opened, metricsRegistry);
     const saved = store && new SavedSources(store);
     // Batches of sources with a live table are parsed on a worker thread.
     const parser = store && config.parseWorker ? new ParsePool() : undefined;

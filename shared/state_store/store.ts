@@ -72,6 +72,11 @@ export interface StateStore {
   readonly stagingDir?: string;
   /** ...and put() of that file, which the store takes over (moved into place, no copy). */
   putFile?(key: string, file: string, meta: Omit<ObjectMeta, "key" | "bytes">): Promise<ObjectMeta>;
+  /**
+   * Backends that write through temporary files (fs): where they are, so that garbage
+   * collection can remove those a crash left behind.
+   */
+  readonly tmpDir?: string;
 }
 
 /** Keys: `/`-separated segments of letters, digits, `.`, `_`, `-`; no `..`, at most 512. */

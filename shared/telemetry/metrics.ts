@@ -18,11 +18,45 @@ export interface RpcMetrics {
   inFlight: client.Gauge<"method">;
 }
 
+/** cgroup v1 reports "no limit" as a number near 2^63: anything above this is none. */
+const UNLIMITED = 2 ** 60;
+
+/**
+ * The memory limit of this process's control group (v2 `memory.max`, else v1
+ * `memory.limit_in_bytes`), or undefined without one or where neither can be read.
+ */
+export function memoryLimitBytes(
+  read: (path: string) => string | undefined = (path) => {
+    try {
+      return Deno.readTextFileSync(path);
+    } catch {
+      return undefined;
+    }
+  },
+): number | undefined {
+  for (const path of ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]) {
+    const text = read(path)?.trim();
+    if (text === undefined) continue;
+    const bytes = Number(text);
+    return Number.isSafeInteger(bytes) && bytes > 0 && bytes < UNLIMITED ? bytes : undefined;
+  }
+  return undefined;
+}
+
 /** A registry with process metrics, labelled with the service name. */
 export function createRegistry(service: string): Registry {
   const registry = new client.Registry();
   registry.setDefaultLabels({ service });
   client.collectDefaultMetrics({ register: registry, prefix: "polaroid_" });
+  const limit = memoryLimitBytes();
+  if (limit !== undefined) {
+    new client.Gauge({
+      name: "polaroid_process_memory_limit_bytes",
+      help:
+        "The memory limit of the process's control group (a container's limit), read at start; absent without one. polaroid_process_resident_memory_bytes over it is how close the process is to being killed.",
+      registers: [registry],
+    }).set(limit);
+  }
   return registry;
 }
 

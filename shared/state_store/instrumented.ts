@@ -1,0 +1,129 @@
+/**
+ * A state store that counts what it does: every operation by kind and outcome, its latency,
+ * and the bytes read and written (`polaroid_store_*` on the service's /metrics). The backend
+ * is unchanged; errors pass through as they were.
+ *
+ * @module
+ */
+
+import client from "prom-client";
+import type { Registry } from "../telemetry/metrics.ts";
+import type { Body, ObjectMeta, StateStore, StoredObject } from "./store.ts";
+
+/** The operations counted. */
+export type StoreOperation = "put" | "put_file" | "get" | "head" | "delete" | "list";
+
+/** The metrics of the stores of one process (several stores share them). */
+interface StoreMetrics {
+  operations: client.Counter<"op" | "outcome" | "backend">;
+  seconds: client.Histogram<"op" | "backend">;
+  bytes: client.Counter<"direction" | "backend">;
+}
+
+const METRICS = new WeakMap<Registry, StoreMetrics>();
+
+function metricsOf(registry: Registry): StoreMetrics {
+  let metrics = METRICS.get(registry);
+  if (!metrics) {
+    const registers = [registry];
+    metrics = {
+      operations: new client.Counter({
+        name: "polaroid_store_operations_total",
+        help: "State store operations, by operation, outcome (ok, error) and backend.",
+        labelNames: ["op", "outcome", "backend"],
+        registers,
+      }),
+      seconds: new client.Histogram({
+        name: "polaroid_store_operation_seconds",
+        help:
+          "State store operation latency, by operation and backend (a list: until its last entry).",
+        labelNames: ["op", "backend"],
+        buckets: [
+          0.0005,
+          0.001,
+          0.0025,
+          0.005,
+          0.01,
+          0.025,
+          0.05,
+          0.1,
+          0.25,
+          0.5,
+          1,
+          2.5,
+          5,
+          10,
+          30,
+        ],
+        registers,
+      }),
+      bytes: new client.Counter({
+        name: "polaroid_store_bytes_total",
+        help: "Bytes of object bodies read from and written to the state store, by direction.",
+        labelNames: ["direction", "backend"],
+        registers,
+      }),
+    };
+    METRICS.set(registry, metrics);
+  }
+  return metrics;
+}
+
+/** `store` with its operations counted on `registry`. */
+export function instrumentStore(store: StateStore, registry: Registry): StateStore {
+  const metrics = metricsOf(registry);
+  const backend = store.kind;
+  async function timed<T>(op: StoreOperation, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const result = await run();
+      metrics.operations.inc({ op, outcome: "ok", backend });
+      return result;
+    } catch (error) {
+      metrics.operations.inc({ op, outcome: "error", backend });
+      throw error;
+    } finally {
+      metrics.seconds.observe({ op, backend }, (performance.now() - started) / 1000);
+    }
+  }
+  const written = (meta: ObjectMeta) => {
+    metrics.bytes.inc({ direction: "written", backend }, meta.bytes);
+    return meta;
+  };
+  const instrumented: StateStore = {
+    kind: store.kind,
+    put: (key: string, body: Body, meta: Omit<ObjectMeta, "key" | "bytes">) =>
+      timed("put", async () => written(await store.put(key, body, meta))),
+    get: (key: string) =>
+      timed("get", async () => {
+        const bytes = await store.get(key);
+        metrics.bytes.inc({ direction: "read", backend }, bytes.byteLength);
+        return bytes;
+      }),
+    head: (key: string) => timed("head", () => store.head(key)),
+    delete: (key: string) => timed("delete", () => store.delete(key)),
+    list: (prefix: string) => listed(store.list(prefix)),
+    close: () => store.close(),
+    ...(store.stagingDir === undefined ? {} : { stagingDir: store.stagingDir }),
+    ...(store.tmpDir === undefined ? {} : { tmpDir: store.tmpDir }),
+  };
+  if (store.putFile) {
+    const putFile = store.putFile.bind(store);
+    instrumented.putFile = (key, file, meta) =>
+      timed("put_file", async () => written(await putFile(key, file, meta)));
+  }
+  async function* listed(entries: AsyncIterable<StoredObject>): AsyncGenerator<StoredObject> {
+    const started = performance.now();
+    let outcome = "ok";
+    try {
+      yield* entries;
+    } catch (error) {
+      outcome = "error";
+      throw error;
+    } finally {
+      metrics.operations.inc({ op: "list", outcome, backend });
+      metrics.seconds.observe({ op: "list", backend }, (performance.now() - started) / 1000);
+    }
+  }
+  return instrumented;
+}
