@@ -7,11 +7,19 @@
  */
 
 import client from "prom-client";
+import { NotFoundError } from "../errors.ts";
 import type { Registry } from "../telemetry/metrics.ts";
 import type { Body, ObjectMeta, StateStore, StoredObject } from "./store.ts";
 
 /** The operations counted. */
 export type StoreOperation = "put" | "put_file" | "get" | "head" | "delete" | "list";
+
+const OPERATIONS: readonly StoreOperation[] = ["put", "put_file", "get", "head", "delete", "list"];
+
+/** An operation's outcome for an error: a missing object is not the store failing. */
+function outcomeOf(error: unknown): "not_found" | "error" {
+  return error instanceof NotFoundError ? "not_found" : "error";
+}
 
 /** The metrics of the stores of one process (several stores share them). */
 interface StoreMetrics {
@@ -29,7 +37,8 @@ function metricsOf(registry: Registry): StoreMetrics {
     metrics = {
       operations: new client.Counter({
         name: "polaroid_store_operations_total",
-        help: "State store operations, by operation, outcome (ok, error) and backend.",
+        help:
+          "State store operations, by operation, outcome (ok, not_found: the object is missing, error) and backend.",
         labelNames: ["op", "outcome", "backend"],
         registers,
       }),
@@ -73,6 +82,8 @@ function metricsOf(registry: Registry): StoreMetrics {
 export function instrumentStore(store: StateStore, registry: Registry): StateStore {
   const metrics = metricsOf(registry);
   const backend = store.kind;
+  // Errors are counted from the first one on: a series born at its first error shows no rate.
+  for (const op of OPERATIONS) metrics.operations.inc({ op, outcome: "error", backend }, 0);
   async function timed<T>(op: StoreOperation, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
@@ -80,7 +91,7 @@ export function instrumentStore(store: StateStore, registry: Registry): StateSto
       metrics.operations.inc({ op, outcome: "ok", backend });
       return result;
     } catch (error) {
-      metrics.operations.inc({ op, outcome: "error", backend });
+      metrics.operations.inc({ op, outcome: outcomeOf(error), backend });
       throw error;
     } finally {
       metrics.seconds.observe({ op, backend }, (performance.now() - started) / 1000);
@@ -118,7 +129,7 @@ export function instrumentStore(store: StateStore, registry: Registry): StateSto
     try {
       yield* entries;
     } catch (error) {
-      outcome = "error";
+      outcome = outcomeOf(error);
       throw error;
     } finally {
       metrics.operations.inc({ op: "list", outcome, backend });

@@ -49,7 +49,9 @@ Deno.test("an instrumented store counts operations, outcomes, latency and bytes"
     value("polaroid_store_operations_total", { op, outcome, backend: "memory" });
   assert.equal(ops("put", "ok"), 1);
   assert.equal(ops("get", "ok"), 1);
-  assert.equal(ops("get", "error"), 1);
+  assert.equal(ops("get", "not_found"), 1);
+  // Error series exist from the start, at 0.
+  assert.equal(ops("get", "error"), 0);
   assert.equal(ops("head", "ok"), 1);
   // A listing left early is not an error.
   assert.equal(ops("list", "ok"), 1);

@@ -48,6 +48,11 @@ export function createRegistry(service: string): Registry {
   const registry = new client.Registry();
   registry.setDefaultLabels({ service });
   client.collectDefaultMetrics({ register: registry, prefix: "polaroid_" });
+  // Gauges that prom-client names like counters (promtool check metrics refuses a `_total`
+  // gauge), of little use here: left out.
+  for (const name of ["active_handles_total", "active_requests_total", "active_resources_total"]) {
+    registry.removeSingleMetric(`polaroid_nodejs_${name}`);
+  }
   const limit = memoryLimitBytes();
   if (limit !== undefined) {
     new client.Gauge({
