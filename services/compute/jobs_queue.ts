@@ -17,6 +17,7 @@ import {
   RetentionPolicy,
 } from "@nats-io/jetstream";
 import { type KV, type KvEntry, Kvm } from "@nats-io/kv";
+import { createOrOpenKv } from "../../shared/nats_kv.ts";
 import { headers, nanos, type NatsConnection } from "@nats-io/transport-node";
 import { SubmitJobRequest } from "../../shared/gen/polaroid/v1/jobs.ts";
 import { InvalidArgumentError } from "../../shared/errors.ts";
@@ -112,7 +113,7 @@ export class JobQueue {
       await jsm.consumers.update(JOBS_STREAM, JOBS_CONSUMER, consumer)
     );
     const js = jetstream(nc);
-    const kv = await new Kvm(js).create(JOBS_BUCKET, { history: 1, ttl: RECORD_TTL_MS });
+    const kv = await createOrOpenKv(new Kvm(js), JOBS_BUCKET, { history: 1, ttl: RECORD_TTL_MS });
     return new JobQueue(nc, kv, await js.consumers.get(JOBS_STREAM, JOBS_CONSUMER));
   }
 

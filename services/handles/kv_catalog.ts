@@ -19,6 +19,7 @@
  */
 
 import { Kvm } from "@nats-io/kv";
+import { createOrOpenKv } from "../../shared/nats_kv.ts";
 import { jetstreamManager, StorageType } from "@nats-io/jetstream";
 import { HandleNotFoundError, UnavailableError } from "../../shared/errors.ts";
 import { handleIdFor, newHandleId, parseHandleId, validateTenant } from "../../shared/ids.ts";
@@ -77,7 +78,10 @@ export async function openKvCatalog(
   options: KvCatalogOptions = {},
 ): Promise<KvCatalog> {
   const bucket = options.bucket ?? CATALOG_BUCKET;
-  const kv = await new Kvm(nats).create(bucket, { history: 1, storage: StorageType.File });
+  const kv = await createOrOpenKv(new Kvm(nats), bucket, {
+    history: 1,
+    storage: StorageType.File,
+  });
   const jsm = await jetstreamManager(nats);
   const mirror = await CatalogMirror.watch(kv, options.logger);
   return new KvCatalog(new CatalogBucket(kv, jsm, bucket), mirror, options);

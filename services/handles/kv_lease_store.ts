@@ -9,6 +9,7 @@
  */
 
 import { type KV, Kvm } from "@nats-io/kv";
+import { createOrOpenKv } from "../../shared/nats_kv.ts";
 import { StorageType } from "@nats-io/jetstream";
 import type { NatsConnection } from "../../shared/nats.ts";
 import { isConflict } from "./kv_bucket.ts";
@@ -23,7 +24,7 @@ export async function openKvLeaseStore(
   nats: NatsConnection,
   options: { bucket?: string } = {},
 ): Promise<KvLeaseStore> {
-  const kv = await new Kvm(nats).create(options.bucket ?? LEASE_BUCKET, {
+  const kv = await createOrOpenKv(new Kvm(nats), options.bucket ?? LEASE_BUCKET, {
     history: 1,
     storage: StorageType.File,
   });
