@@ -4,7 +4,8 @@
  * @module
  */
 
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
+import { type Context, extractContext, injectContext } from "./telemetry/tracing.ts";
 import { UnavailableError } from "./errors.ts";
 
 export type { NatsConnection };
@@ -47,6 +48,31 @@ export const NATS_INBOX_PREFIX = {
   handles: "_INBOX_handles",
   ingest: "_INBOX_ingest",
 } as const;
+
+/**
+ * Headers that carry the active trace context to a message's consumers, or undefined without
+ * one (tracing off, or no span active).
+ */
+export function traceHeaders(): MsgHdrs | undefined {
+  let out: MsgHdrs | undefined;
+  injectContext({
+    get: (key) => out?.get(key) || undefined,
+    set: (key, value) => {
+      out ??= headers();
+      out.set(key, value);
+    },
+  });
+  return out;
+}
+
+/** The trace context a message's headers carry (the active one without any). */
+export function messageContext(message: { headers?: MsgHdrs }): Context {
+  const carried = message.headers;
+  return extractContext({
+    get: (key) => carried?.get(key) || undefined,
+    set: () => {},
+  });
+}
 
 /** Options of connectNats(). */
 export interface ConnectNatsOptions {

@@ -66,6 +66,7 @@ import { type PlanCache, planKey } from "./plan_cache.ts";
 import { registerResult } from "./register.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
 import { UploadBudget } from "./upload_budget.ts";
+import { inSpan } from "../../shared/telemetry/tracing.ts";
 
 /** What a run reads of its caller. */
 export interface RunContext {
@@ -157,7 +158,19 @@ export class PlanExecutor {
   }
 
   /** Analyses the plan (every limit that needs no data) and resolves the frames it reads. */
-  async prepare(
+  prepare(
+    plan: Plan | undefined,
+    ctx: RunContext,
+    analyzed?: PlanAnalysis,
+  ): Promise<PreparedPlan> {
+    return inSpan("plan.prepare", { "polaroid.tenant": ctx.tenant }, async (span) => {
+      const prepared = await this.#prepare(plan, ctx, analyzed);
+      span.setAttribute("polaroid.inputs", prepared.analysis.handleIds.length);
+      return prepared;
+    });
+  }
+
+  async #prepare(
     plan: Plan | undefined,
     ctx: RunContext,
     analyzed?: PlanAnalysis,
@@ -185,7 +198,19 @@ export class PlanExecutor {
   }
 
   /** Runs a prepared plan on the engine the request or the memory budget asks for. */
-  async run(prepared: PreparedPlan, streaming: boolean, ctx: RunContext): Promise<Held> {
+  run(prepared: PreparedPlan, streaming: boolean, ctx: RunContext): Promise<Held> {
+    return inSpan("plan.run", { "polaroid.tenant": ctx.tenant }, async (span) => {
+      const df = await this.#run(prepared, streaming, ctx);
+      span.setAttribute("polaroid.rows", heldHeight(df));
+      span.setAttribute(
+        "polaroid.engine",
+        ctx.log.engine === "streaming" ? "streaming" : "in-memory",
+      );
+      return df;
+    });
+  }
+
+  async #run(prepared: PreparedPlan, streaming: boolean, ctx: RunContext): Promise<Held> {
     const { plan, engine, analysis } = prepared;
     const { config, metrics } = this.#deps;
     // A call that ended while its inputs were resolved starts no engine work.
@@ -215,7 +240,16 @@ export class PlanExecutor {
    * error, or the caller gone) leaves nothing but, in the store, an object no handle names,
    * which the handles service's garbage collection removes after its grace period.
    */
-  async keep(df: Held, ctx: RunContext, options: KeepOptions = {}): Promise<HandleInfo> {
+  keep(df: Held, ctx: RunContext, options: KeepOptions = {}): Promise<HandleInfo> {
+    return inSpan("result.keep", { "polaroid.tenant": ctx.tenant }, async (span) => {
+      const info = await this.#keep(df, ctx, options);
+      span.setAttribute("polaroid.handle", info.id);
+      span.setAttribute("polaroid.bytes", Number(info.bytes));
+      return info;
+    });
+  }
+
+  async #keep(df: Held, ctx: RunContext, options: KeepOptions = {}): Promise<HandleInfo> {
     const { frames, store, config, handles } = this.#deps;
     const metadata = options.metadata ?? {};
     let lease: FrameLease | undefined;

@@ -16,7 +16,8 @@
 
 import { LimitExceededError } from "../../shared/errors.ts";
 import { HandleEvent, HandleEvent_Kind } from "../../shared/gen/polaroid/v1/handle.ts";
-import { HANDLE_EVENTS_SUBJECT, type NatsConnection } from "../../shared/nats.ts";
+import { HANDLE_EVENTS_SUBJECT, messageContext, type NatsConnection } from "../../shared/nats.ts";
+import { inSpanSync, SpanKind } from "../../shared/telemetry/tracing.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import { type Held, SpilledFrame } from "./engine/frame_access.ts";
 
@@ -209,7 +210,18 @@ export class HeldFrames {
       for await (const message of freed) {
         try {
           const event = HandleEvent.decode(message.data);
-          if (event.kind === HandleEvent_Kind.KIND_FREED) this.forget(event.id, event.reason);
+          if (event.kind !== HandleEvent_Kind.KIND_FREED) continue;
+          // A span of the trace that freed the handle: this worker dropping its frame.
+          inSpanSync("handle.freed receive", {
+            kind: SpanKind.CONSUMER,
+            parent: messageContext(message),
+            attributes: {
+              "messaging.system": "nats",
+              "messaging.destination.name": message.subject,
+              "polaroid.handle": event.id,
+              "polaroid.reason": event.reason,
+            },
+          }, (span) => span.setAttribute("polaroid.dropped", this.forget(event.id, event.reason)));
         } catch (error) {
           this.#options.logger?.warn("bad handle event", { error: String(error) });
         }

@@ -7,7 +7,7 @@
  */
 
 import { HandleEvent, HandleEvent_Kind } from "../../shared/gen/polaroid/v1/handle.ts";
-import { HANDLE_EVENTS_SUBJECT, type NatsConnection } from "../../shared/nats.ts";
+import { HANDLE_EVENTS_SUBJECT, type NatsConnection, traceHeaders } from "../../shared/nats.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import type { CatalogEvent } from "./catalog.ts";
 
@@ -35,7 +35,12 @@ export function toHandleEvent(event: CatalogEvent): HandleEvent {
 export function natsEventSink(nats: NatsConnection, logger: Logger): (event: CatalogEvent) => void {
   return (event) => {
     try {
-      nats.publish(handleEventSubject(event), HandleEvent.encode(toHandleEvent(event)).finish());
+      const trace = traceHeaders();
+      nats.publish(
+        handleEventSubject(event),
+        HandleEvent.encode(toHandleEvent(event)).finish(),
+        trace ? { headers: trace } : undefined,
+      );
     } catch (error) {
       logger.warn("handle event not published", {
         handle: event.record.id,

@@ -19,6 +19,7 @@ import { DEFAULT_TENANT } from "../ids.ts";
 import { CancelledError, DeadlineExceededError, PolaroidError } from "../errors.ts";
 import type { Slot } from "./admission.ts";
 import { MalformedRequest } from "./decode_guard.ts";
+import { type Context, type Span, withContext } from "../telemetry/tracing.ts";
 import type { AnyMethod, CallContext } from "./types.ts";
 
 /** What grpc-js gives every kind of call. */
@@ -44,6 +45,10 @@ export interface Active {
   error: PolaroidError | undefined;
   /** When it ended (performance.now()). */
   endedAt: number;
+  /** Its server span (none for health checks, or a no-op one with tracing off). */
+  readonly span?: Span;
+  /** The context its handler runs in: the caller's trace, with the call's span. */
+  readonly traceContext?: Context;
 }
 
 /** What the server provides to the call wrappers. */
@@ -151,6 +156,11 @@ function endOnAbort(active: Active, hooks: CallHooks, after: (error: PolaroidErr
   }, { once: true });
 }
 
+/** Runs a call's work in its trace context (the caller's trace, with the call's span). */
+function inTrace<T>(active: Active, work: () => Promise<T>): Promise<T> {
+  return active.traceContext ? withContext(active.traceContext, work) : work();
+}
+
 /** Wraps a handler of `def`'s kind of call. */
 export function wrapHandler(
   def: AnyMethod,
@@ -175,10 +185,10 @@ export function wrapHandler(
     ) => {
       const active = hooks.begin(method, call);
       endOnAbort(active, hooks, () => {});
-      (async () => {
+      inTrace(active, async () => {
         await admitted(active, hooks, call.request);
         return await handler(call.request, active.ctx);
-      })().then(
+      }).then(
         (response) => {
           if (active.ended) return settle(active);
           settle(active);
@@ -210,10 +220,10 @@ export function wrapHandler(
         callback(hooks.wire(error));
         call.destroy();
       });
-      (async () => {
+      inTrace(active, async () => {
         await admitted(active, hooks);
         return await handler(requestsOf(call, active, hooks.streamIdleTimeoutMs), active.ctx);
-      })().then(
+      }).then(
         (response) => {
           clearTimeout(timer);
           if (active.ended) return settle(active);
@@ -239,7 +249,7 @@ export function wrapHandler(
     endOnAbort(active, hooks, () => {
       if (!call.cancelled) cutStream(call);
     });
-    (async () => {
+    inTrace(active, async () => {
       await admitted(active, hooks, def.requestStream ? undefined : call.request);
       const source = def.requestStream
         ? handler(requestsOf(call as never, active, hooks.streamIdleTimeoutMs), active.ctx)
@@ -256,7 +266,7 @@ export function wrapHandler(
       } finally {
         await iterator.return?.();
       }
-    })().then(
+    }).then(
       () => {
         if (active.ended) return settle(active);
         settle(active);

@@ -8,6 +8,7 @@
  */
 
 import { AUTHORIZATION_METADATA_KEY } from "../auth/authenticator.ts";
+import { injectCallContext } from "./tracing.ts";
 import * as grpc from "@grpc/grpc-js";
 import { Buffer } from "node:buffer";
 import { shieldedCredentials, type ShieldObserver } from "./shielded_credentials.ts";
@@ -145,6 +146,7 @@ export class RpcClient<S extends ServiceDefinition> {
     if (this.#options.token) {
       metadata.set(AUTHORIZATION_METADATA_KEY, `Bearer ${this.#options.token}`);
     }
+    injectCallContext(metadata);
     const timeout = options.timeoutMs ?? this.#options.timeoutMs;
     return {
       metadata,

@@ -31,6 +31,8 @@ import { type ConnectionListener, listenConnections } from "./connections.ts";
 import { guardDecoding } from "./decode_guard.ts";
 import { toStatusObject } from "./status.ts";
 import { HealthState, ServingStatus } from "./health.ts";
+import { endServerSpan, serverSpan } from "./tracing.ts";
+import { spanIds } from "../telemetry/tracing.ts";
 import type { AnyMethod, ServiceBinding } from "./types.ts";
 
 const STATUS_NAMES = Object.fromEntries(
@@ -155,6 +157,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     const controller = new AbortController();
     call.on("cancelled", () => controller.abort(cancellation(call)));
     const ctx = callContext(method, call, controller.signal);
+    const traced = isHealth ? undefined : serverSpan(method, call.metadata);
+    if (traced) Object.assign(ctx.log, spanIds(traced.span));
     const active: Active = {
       ctx,
       controller,
@@ -164,6 +168,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       ended: false,
       error: undefined,
       endedAt: 0,
+      ...(traced ? { span: traced.span, traceContext: traced.context } : {}),
     };
     if (isHealth) healthCalls.add(active);
     return active;
@@ -181,6 +186,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     metrics.inFlight.dec({ method });
     if (error) metrics.errors.inc({ method, code });
     if (!active.controller.signal.aborted) active.controller.abort(error);
+    if (active.span) endServerSpan(active.span, active.ctx.tenant, error);
     healthCalls.delete(active);
     active.slot?.release();
     quotaHolds.get(active)?.();

@@ -7,7 +7,9 @@
  */
 
 import client from "prom-client";
+import { trace } from "@opentelemetry/api";
 import { NotFoundError } from "../errors.ts";
+import { inSpan } from "../telemetry/tracing.ts";
 import type { Registry } from "../telemetry/metrics.ts";
 import type { Body, ObjectMeta, StateStore, StoredObject } from "./store.ts";
 
@@ -84,7 +86,10 @@ export function instrumentStore(store: StateStore, registry: Registry): StateSto
   const backend = store.kind;
   // Errors are counted from the first one on: a series born at its first error shows no rate.
   for (const op of OPERATIONS) metrics.operations.inc({ op, outcome: "error", backend }, 0);
-  async function timed<T>(op: StoreOperation, run: () => Promise<T>): Promise<T> {
+  function timed<T>(op: StoreOperation, run: () => Promise<T>): Promise<T> {
+    return inSpan(`store.${op}`, { "polaroid.store.backend": backend }, () => measured(op, run));
+  }
+  async function measured<T>(op: StoreOperation, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
       const result = await run();
@@ -99,6 +104,7 @@ export function instrumentStore(store: StateStore, registry: Registry): StateSto
   }
   const written = (meta: ObjectMeta) => {
     metrics.bytes.inc({ direction: "written", backend }, meta.bytes);
+    trace.getActiveSpan()?.setAttribute("polaroid.bytes", meta.bytes);
     return meta;
   };
   const instrumented: StateStore = {
@@ -109,6 +115,7 @@ export function instrumentStore(store: StateStore, registry: Registry): StateSto
       timed("get", async () => {
         const bytes = await store.get(key);
         metrics.bytes.inc({ direction: "read", backend }, bytes.byteLength);
+        trace.getActiveSpan()?.setAttribute("polaroid.bytes", bytes.byteLength);
         return bytes;
       }),
     head: (key: string) => timed("head", () => store.head(key)),

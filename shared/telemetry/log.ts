@@ -5,6 +5,7 @@
  */
 
 import type { LogLevel } from "../config.ts";
+import { activeIds } from "./tracing.ts";
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -38,7 +39,10 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
   const log = (level: LogLevel) => (msg: string, fields: LogFields = {}) => {
     if (RANK[level] < min) return;
     write(
-      JSON.stringify({ ts: new Date().toISOString(), level, service, msg, ...fields }, replacer),
+      JSON.stringify(
+        { ts: new Date().toISOString(), level, service, msg, ...activeIds(), ...fields },
+        replacer,
+      ),
     );
   };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };

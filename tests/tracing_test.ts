@@ -1,0 +1,127 @@
+/**
+ * One SDK call's trace followed across processes from the spans they export: a client process
+ * (tests/tracing_client.ts) runs one pipeline step under a root span against a cluster of two
+ * compute workers whose services export to the project's trace sink (Deno's built-in
+ * OpenTelemetry, OTLP/HTTP JSON). The trace holds the client's root, compute's RPC spans with
+ * the plan's stages, the handles service's RPC spans (through gRPC metadata), and the freed
+ * event as received by both workers over NATS (through message headers), the one that held the
+ * frame dropping it; every span's parent is in the trace, and the services' log lines of those
+ * calls carry the trace id.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { type SinkSpan, startTraceSink } from "../services/observability/trace_sink.ts";
+import { traceTree } from "../scripts/trace.ts";
+import { waitFor } from "../scripts/_wait.ts";
+import { INTEGRATION, testCluster } from "./_harness.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+Deno.test(
+  "one SDK call's trace runs through compute, handles and NATS to the worker that drops the frame",
+  INTEGRATION,
+  async () => {
+    await using sink = await startTraceSink();
+    const otel = {
+      OTEL_DENO: "true",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_BSP_SCHEDULE_DELAY: "200",
+    };
+    const logDir = await Deno.makeTempDir({ prefix: "polaroid-tracing-logs-" });
+    await using cluster = await testCluster({
+      workers: 2,
+      logDir,
+      env: otel,
+      serviceEnv: {
+        compute: { OTEL_SERVICE_NAME: "compute" },
+        handles: { OTEL_SERVICE_NAME: "handles" },
+        ingest: { OTEL_SERVICE_NAME: "ingest" },
+      },
+    });
+    try {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", `${ROOT}tests/tracing_client.ts`, cluster.endpoints.compute],
+        env: { ...otel, OTEL_SERVICE_NAME: "client" },
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(120_000),
+      }).output();
+      const text = (b: Uint8Array) => new TextDecoder().decode(b);
+      assert.equal(out.code, 0, text(out.stderr));
+      const traceId = text(out.stdout).trim();
+      assert.match(traceId, /^[0-9a-f]{32}$/);
+
+      const named = (spans: SinkSpan[], name: string, service: string) =>
+        spans.filter((s) => s.name === name && s.service === service);
+      // The services export in batches: wait until the last hop (the freed events) is in.
+      let spans: SinkSpan[] = [];
+      await waitFor(() => {
+        spans = sink.spans(traceId);
+        return named(spans, "handle.freed receive", "compute").length >= 4;
+      }, { timeoutMs: 30_000, what: "the freed events' spans in the trace" });
+      const tree = traceTree(spans).join("\n");
+      const byId = new Map(spans.map((s) => [s.spanId, s]));
+      const parentOf = (s: SinkSpan) => byId.get(s.parentSpanId);
+      const ancestors = (s: SinkSpan) => {
+        const out: SinkSpan[] = [];
+        for (let p = parentOf(s); p; p = parentOf(p)) out.push(p);
+        return out;
+      };
+
+      const [root] = named(spans, "pipeline step", "client");
+      assert.ok(root, tree);
+      for (const span of spans) {
+        if (span !== root) {
+          assert.ok(
+            parentOf(span),
+            `${span.name} [${span.service}] has no parent in:\n${tree}`,
+          );
+        }
+      }
+      // Compute's Execute with the plan's stages under it.
+      const [execute] = named(spans, "polaroid.v1.DataFrameService/Execute", "compute");
+      assert.ok(execute, tree);
+      assert.equal(execute.attributes["rpc.system"], "grpc");
+      assert.equal(execute.attributes["rpc.grpc.status_code"], 0);
+      assert.equal(execute.attributes["polaroid.tenant"], "default");
+      for (const stage of ["plan.prepare", "plan.run", "result.keep"]) {
+        const [span] = named(spans, stage, "compute").filter((s) => ancestors(s).includes(execute));
+        assert.ok(span, `${stage} under Execute in:\n${tree}`);
+      }
+      // The handles service registered the result inside result.keep, through gRPC metadata.
+      const registers = named(spans, "polaroid.v1.HandleService/RegisterHandle", "handles");
+      assert.ok(registers.some((r) => ancestors(r).some((a) => a.name === "result.keep")), tree);
+      // The release went to the handles service, whose freed event both workers received over
+      // NATS; one of them held the frame and dropped it.
+      const releases = named(spans, "polaroid.v1.HandleService/ReleaseHandle", "handles");
+      assert.equal(releases.length, 2, tree);
+      for (const release of releases) {
+        const received = named(spans, "handle.freed receive", "compute")
+          .filter((s) => parentOf(s) === release);
+        assert.equal(received.length, 2, `both workers received it:\n${tree}`);
+        assert.deepEqual(received.map((s) => s.attributes["polaroid.dropped"]).sort(), [
+          false,
+          true,
+        ]);
+      }
+
+      // The log lines of the traced calls carry its trace id.
+      const logs = await Deno.readTextFile(`${logDir}/compute.log`);
+      const traced = logs.split("\n").filter((l) => l.includes(`"trace_id":"${traceId}"`));
+      assert.ok(
+        traced.some((l) => l.includes("DataFrameService/Execute")),
+        "Execute's rpc log line",
+      );
+      assert.ok(
+        traced.some((l) => l.includes('"msg":"frame freed"')),
+        "the dropped frame's log line",
+      );
+    } finally {
+      await Deno.remove(cluster.dataRoot, { recursive: true }).catch(() => {});
+      await Deno.remove(logDir, { recursive: true }).catch(() => {});
+    }
+  },
+);
