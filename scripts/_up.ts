@@ -40,10 +40,15 @@ export interface UpFlags {
   mtls: boolean;
   /** `--workers N`: N compute workers behind nginx; undefined: one worker, no balancer. */
   workers?: number;
+  /**
+   * `--observability`: every service traced (exported to the project's trace sink) and a
+   * Prometheus scraping them with the alert rules (scripts/_observability_stack.ts).
+   */
+  observability: boolean;
 }
 
 const USAGE =
-  "usage: deno task up [--no-demo] [--exit-after-demo] [--free-ports] [--workers N] [--tls | --mtls]";
+  "usage: deno task up [--no-demo] [--exit-after-demo] [--free-ports] [--workers N] [--tls | --mtls] [--observability]";
 
 /** Most workers `--workers` starts on one machine. */
 export const MAX_UP_WORKERS = 64;
@@ -56,6 +61,7 @@ export function parseUpFlags(args: readonly string[]): UpFlags {
     freePorts: false,
     tls: false,
     mtls: false,
+    observability: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -64,6 +70,7 @@ export function parseUpFlags(args: readonly string[]): UpFlags {
     else if (arg === "--free-ports") flags.freePorts = true;
     else if (arg === "--tls") flags.tls = true;
     else if (arg === "--mtls") flags.tls = flags.mtls = true;
+    else if (arg === "--observability") flags.observability = true;
     else if (arg === "--workers") flags.workers = workerCount(args[++i]);
     else if (arg.startsWith("--workers=")) flags.workers = workerCount(arg.slice(10));
     else throw new TypeError(`Cannot start as '${arg}' is not a flag of deno task up\n${USAGE}`);

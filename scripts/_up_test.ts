@@ -8,6 +8,7 @@ Deno.test("parseUpFlags() reads the flags of deno task up", () => {
     freePorts: false,
     tls: false,
     mtls: false,
+    observability: false,
   });
   assert.deepEqual(parseUpFlags(["--no-demo", "--free-ports", "--tls"]), {
     demo: false,
@@ -15,7 +16,9 @@ Deno.test("parseUpFlags() reads the flags of deno task up", () => {
     freePorts: true,
     tls: true,
     mtls: false,
+    observability: false,
   });
+  assert.equal(parseUpFlags(["--observability"]).observability, true);
   assert.equal(parseUpFlags(["--tls", "--workers", "2"]).workers, 2, "TLS behind the balancer");
   assert.deepEqual([parseUpFlags(["--mtls"]).tls, parseUpFlags(["--mtls"]).mtls], [true, true]);
   assert.throws(() => parseUpFlags(["--mtls", "--workers", "2"]), /'--mtls' does not go with/);

@@ -17,6 +17,9 @@
  *   over TLS.
  * - `--mtls`: as `--tls`, but callers authenticate with client certificates of the local CA;
  *   the banner prints an admin certificate for tenant "default". Not with `--workers`.
+ * - `--observability`: every service traced to the project's trace sink (127.0.0.1:4318, or a
+ *   free port) and a Prometheus (127.0.0.1:9090, or a free port) scraping them with the alert
+ *   rules; the banner says where to look (docs/observability.md).
  *
  * Ports: each POLAROID_*_PORT variable (see PORT_VARIABLES in _up.ts) fixes one port; the others
  * are the services' well-known defaults when free, else free ones.
@@ -29,6 +32,7 @@ import { runDemo } from "./demo.ts";
 import { runLiveDemo } from "./demo_live.ts";
 import { startTickFeed, type TickFeed } from "../examples/ws_feed.ts";
 import { type SecureCluster, secureCluster } from "./_secure_cluster.ts";
+import { startObservabilityStack } from "./_observability_stack.ts";
 import {
   banner,
   parseUpFlags,
@@ -100,6 +104,9 @@ async function main(args: readonly string[]): Promise<number> {
   if (flags.demo) feed = await startTickFeed({ ratePerSecond: 500 });
   const allowHosts = [Deno.env.get("POLAROID_INGEST_ALLOW_HOSTS"), feed && "127.0.0.1"]
     .filter(Boolean).join(",");
+  const observability = flags.observability
+    ? await startObservabilityStack(`${REPO_ROOT}/.cluster/observability`)
+    : undefined;
   try {
     cluster = await startCluster({
       quiet: false,
@@ -112,6 +119,7 @@ async function main(args: readonly string[]): Promise<number> {
       env: {
         ...store.env,
         ...secure?.env,
+        ...observability?.env,
         ...(allowHosts ? { POLAROID_INGEST_ALLOW_HOSTS: allowHosts } : {}),
       },
       natsAuth: secure !== undefined,
@@ -119,12 +127,14 @@ async function main(args: readonly string[]): Promise<number> {
   } catch (error) {
     console.error((error as Error).message);
     await feed?.stop();
+    await observability?.stop();
     await removeStateDir();
     return 1;
   }
   try {
     if (interrupted) return 0;
     console.log(banner(cluster, logDir, secure));
+    if (observability) console.log((await observability.watch(cluster)).join("\n"));
     if (flags.demo) {
       const front = cluster.endpoints.balancer ?? cluster.endpoints.compute;
       const credentials = secure ? await demoCredentials(secure) : {};
@@ -146,6 +156,7 @@ async function main(args: readonly string[]): Promise<number> {
   } finally {
     await cluster.stop();
     await feed?.stop();
+    await observability?.stop();
     await removeStateDir();
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);

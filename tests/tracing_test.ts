@@ -56,12 +56,15 @@ Deno.test(
 
       const named = (spans: SinkSpan[], name: string, service: string) =>
         spans.filter((s) => s.name === name && s.service === service);
-      // The services export in batches: wait until the last hop (the freed events) is in.
+      // Each service exports in its own batches: wait until the last hop (the freed events) is
+      // in and every span's parent has arrived too.
       let spans: SinkSpan[] = [];
       await waitFor(() => {
         spans = sink.spans(traceId);
-        return named(spans, "handle.freed receive", "compute").length >= 4;
-      }, { timeoutMs: 30_000, what: "the freed events' spans in the trace" });
+        const ids = new Set(spans.map((s) => s.spanId));
+        return named(spans, "handle.freed receive", "compute").length >= 4 &&
+          spans.every((s) => s.parentSpanId === "" || ids.has(s.parentSpanId));
+      }, { timeoutMs: 30_000, what: "the whole trace, its freed events' spans included" });
       const tree = traceTree(spans).join("\n");
       const byId = new Map(spans.map((s) => [s.spanId, s]));
       const parentOf = (s: SinkSpan) => byId.get(s.parentSpanId);
