@@ -9,6 +9,7 @@
 
 import { stringify } from "yaml";
 import { ensureCommand } from "./_debian.ts";
+import { freePort, portIsFree } from "./_ports.ts";
 import { REPO_ROOT } from "./_repo.ts";
 import { startTraceSink, type TraceSink } from "../services/observability/trace_sink.ts";
 import type { Cluster } from "./cluster.ts";
@@ -25,22 +26,6 @@ export interface ObservabilityStack {
   /** Starts Prometheus on the cluster's HTTP ports; the banner's lines. */
   watch(cluster: Cluster): Promise<string[]>;
   stop(): Promise<void>;
-}
-
-async function portFree(port: number): Promise<boolean> {
-  try {
-    Deno.listen({ hostname: "127.0.0.1", port }).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /** A host:port of an http://host:port URL. */
@@ -70,7 +55,7 @@ export function prometheusConfig(cluster: Cluster): Record<string, unknown> {
 /** Starts the trace sink; Prometheus starts once the cluster is up (watch()). */
 export async function startObservabilityStack(dir: string): Promise<ObservabilityStack> {
   const sink: TraceSink = await startTraceSink({
-    port: (await portFree(TRACE_SINK_PORT)) ? TRACE_SINK_PORT : 0,
+    port: portIsFree(TRACE_SINK_PORT) ? TRACE_SINK_PORT : 0,
   });
   let prometheus: Deno.ChildProcess | undefined;
   return {
@@ -86,7 +71,7 @@ export async function startObservabilityStack(dir: string): Promise<Observabilit
       await Deno.mkdir(`${dir}/prometheus`, { recursive: true });
       const config = `${dir}/prometheus/prometheus.yml`;
       await Deno.writeTextFile(config, stringify(prometheusConfig(cluster)));
-      const port = (await portFree(PROMETHEUS_PORT)) ? PROMETHEUS_PORT : await freePort();
+      const port = portIsFree(PROMETHEUS_PORT) ? PROMETHEUS_PORT : freePort();
       const log = await Deno.open(`${dir}/prometheus.log`, {
         create: true,
         write: true,

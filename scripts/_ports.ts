@@ -37,3 +37,13 @@ export function freePorts(count: number, options: FreePortOptions = {}): number[
     for (const l of listeners) l.close();
   }
 }
+
+/** True when a TCP port of `hostname` can be bound now. */
+export function portIsFree(port: number, options: FreePortOptions = {}): boolean {
+  try {
+    Deno.listen({ hostname: options.hostname ?? "127.0.0.1", port }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}

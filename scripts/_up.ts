@@ -6,6 +6,7 @@
 
 import type { Cluster, ClusterPorts } from "./cluster.ts";
 import type { SecureCluster } from "./_secure_cluster.ts";
+import { portIsFree } from "./_ports.ts";
 
 /** The ports `deno task up` uses unless `--free-ports` is given (the services' defaults). */
 export const WELL_KNOWN_PORTS: Readonly<Required<ClusterPorts>> = {
@@ -204,15 +205,6 @@ export function planPorts(
     }
   }
   return plan;
-}
-
-function portIsFree(port: number): boolean {
-  try {
-    Deno.listen({ hostname: "127.0.0.1", port }).close();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The banner printed once everything is up. */

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { type Table, tableFromIPC, tableToIPC, Vector } from "apache-arrow";
 import { type Cluster, type ClusterOptions, startCluster } from "../scripts/cluster.ts";
+import { newApiKey } from "../shared/auth/api_keys.ts";
 
 export type { Cluster };
 
@@ -28,6 +29,27 @@ export async function testCluster(
     dataRoot,
   });
   return Object.assign(cluster, { dataRoot });
+}
+
+/**
+ * Token authentication for a test cluster: writes `<dir>/api-keys.json` (the records of `keys`
+ * and of a service key) and `<dir>/service-token`; the environment that turns it on.
+ */
+export async function tokenAuthEnv(
+  dir: string,
+  keys: readonly { record: unknown }[],
+): Promise<Record<string, string>> {
+  const service = newApiKey("polaroid", ["service"]);
+  await Deno.writeTextFile(
+    `${dir}/api-keys.json`,
+    JSON.stringify([service, ...keys].map((k) => k.record)),
+  );
+  await Deno.writeTextFile(`${dir}/service-token`, service.key);
+  return {
+    POLAROID_AUTH: "token",
+    POLAROID_AUTH_API_KEYS_FILE: `${dir}/api-keys.json`,
+    POLAROID_SERVICE_TOKEN_FILE: `${dir}/service-token`,
+  };
 }
 
 /** A nodejs-polars frame as an apache-arrow table (through IPC, never JS values). */

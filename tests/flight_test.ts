@@ -19,20 +19,16 @@ import { newApiKey } from "../shared/auth/api_keys.ts";
 import { connect } from "../sdk/mod.ts";
 import { ensureFlightJdbc } from "../scripts/_flight_jdbc.ts";
 import { findJava } from "../scripts/_maven.ts";
-import { INTEGRATION, testCluster } from "./_harness.ts";
+import { waitFor } from "../scripts/_wait.ts";
+import { INTEGRATION, testCluster, tokenAuthEnv } from "./_harness.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
 const dir = await Deno.makeTempDir({ prefix: "polaroid-flight-" });
-const service = newApiKey("polaroid", ["service"]);
 const acme = newApiKey("acme", ["admin"]);
 const acmeReader = newApiKey("acme", ["read"]);
 const globex = newApiKey("globex", ["write"]);
-await Deno.writeTextFile(
-  `${dir}/api-keys.json`,
-  JSON.stringify([service, acme, acmeReader, globex].map((k) => k.record)),
-);
-await Deno.writeTextFile(`${dir}/service-token`, service.key);
+const authEnv = await tokenAuthEnv(dir, [acme, acmeReader, globex]);
 
 async function run(
   command: string,
@@ -60,11 +56,7 @@ Deno.test(
     const jar = await ensureFlightJdbc();
     const java = await findJava("the Flight SQL JDBC checks");
     await using cluster = await testCluster({
-      env: {
-        POLAROID_AUTH: "token",
-        POLAROID_AUTH_API_KEYS_FILE: `${dir}/api-keys.json`,
-        POLAROID_SERVICE_TOKEN_FILE: `${dir}/service-token`,
-      },
+      env: authEnv,
     });
     const env = {
       POLAROID_FLIGHT_ENDPOINT: cluster.endpoints.compute,
@@ -83,6 +75,18 @@ Deno.test(
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
         assert.match(r.stdout, / passed/);
         assert.doesNotMatch(r.stdout, /skipped|failed/, r.stdout);
+        // Every Flight call ended on the server too, the cancelled read and the one past its
+        // deadline among them: none in flight, none abandoned.
+        await waitFor(async () => {
+          const text = await (await fetch(`${cluster.endpoints.computeHttp}/metrics`)).text();
+          const lines = text.split("\n");
+          const flight = lines.filter((l) =>
+            l.startsWith("polaroid_grpc_in_flight{") && l.includes("FlightService/DoGet")
+          );
+          const abandoned = lines.find((l) => l.startsWith("polaroid_grpc_abandoned_calls"));
+          return flight.length > 0 && flight.every((l) => l.endsWith(" 0")) &&
+            abandoned !== undefined && abandoned.endsWith(" 0");
+        }, { timeoutMs: 30_000, what: "no Flight call in flight or abandoned on the worker" });
       });
       await t.step("the Flight SQL JDBC driver (Java)", async () => {
         // The table the Java checks read: acme's named handle.

@@ -11,24 +11,16 @@ import pl from "nodejs-polars";
 import { connect, InvalidArgumentError, PermissionDeniedError } from "../sdk/mod.ts";
 import { newApiKey } from "../shared/auth/api_keys.ts";
 import { waitFor } from "../scripts/_wait.ts";
-import { INTEGRATION, testCluster } from "./_harness.ts";
+import { INTEGRATION, testCluster, tokenAuthEnv } from "./_harness.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "polaroid-sink-auth-" });
 const output = join(dir, "output");
-const service = newApiKey("polaroid", ["service"]);
 const acme = newApiKey("acme", ["write"]);
 const acmeReader = newApiKey("acme", ["read"]);
 const globex = newApiKey("globex", ["write"]);
-await Deno.writeTextFile(
-  `${dir}/api-keys.json`,
-  JSON.stringify([service, acme, acmeReader, globex].map((k) => k.record)),
-);
-await Deno.writeTextFile(`${dir}/service-token`, service.key);
 const cluster = await testCluster({
   env: {
-    POLAROID_AUTH: "token",
-    POLAROID_AUTH_API_KEYS_FILE: `${dir}/api-keys.json`,
-    POLAROID_SERVICE_TOKEN_FILE: `${dir}/service-token`,
+    ...await tokenAuthEnv(dir, [acme, acmeReader, globex]),
     POLAROID_OUTPUT_ROOT: output,
   },
 });

@@ -37,6 +37,16 @@ export interface CollectStreamOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Rows per batch for batches of about `targetBytes` of data, or 0 (use the default) without
+ * a target or for an empty frame.
+ */
+export function rowsPerBatch(height: number, dataBytes: number, targetBytes?: number): number {
+  if (!targetBytes || height === 0) return 0;
+  const perRow = Math.max(1, dataBytes / height);
+  return Math.max(1, Math.floor(targetBytes / perRow));
+}
+
 /** Checks `startBatch` against the frame: at most its batch count (which sends nothing). */
 export function checkStartBatch(height: number, batchSize: number, startBatch: bigint): number {
   const count = batchCount(height, batchSize);

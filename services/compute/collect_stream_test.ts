@@ -3,7 +3,7 @@ import { tableFromIPC } from "apache-arrow";
 import pl from "nodejs-polars";
 import { InvalidArgumentError } from "../../shared/errors.ts";
 import { prom } from "../../shared/telemetry/metrics.ts";
-import { checkStartBatch, collectStream } from "./collect_stream.ts";
+import { checkStartBatch, collectStream, rowsPerBatch } from "./collect_stream.ts";
 import { createStreamMetrics } from "./metrics.ts";
 
 function frame(rows: number): pl.DataFrame {
@@ -77,4 +77,11 @@ Deno.test("collectStream() sends no batch read after the call was cancelled", as
   controller.abort();
   assert.deepEqual(await stream.next(), { done: true, value: undefined });
   assert.deepEqual(log, { rows: 100, batches: 1, stream: "cancelled" });
+});
+
+Deno.test("rowsPerBatch() sizes batches by bytes, at least a row; 0 without a target or rows", () => {
+  assert.equal(rowsPerBatch(1000, 8000, 4000), 500);
+  assert.equal(rowsPerBatch(10, 10_000_000, 4), 1, "a row larger than the target");
+  assert.equal(rowsPerBatch(1000, 8000, undefined), 0);
+  assert.equal(rowsPerBatch(0, 0, 4000), 0);
 });

@@ -56,7 +56,7 @@ import {
   heldMemoryBytes,
   SpilledFrame,
 } from "./engine/frame_access.ts";
-import { type IpcBatch, ipcBatchStream } from "./collect_stream.ts";
+import { type IpcBatch, ipcBatchStream, rowsPerBatch } from "./collect_stream.ts";
 import { encodeCollectResponse } from "./collect_wire.ts";
 import type { FrameLease, HeldFrames } from "./held_frames.ts";
 import { LiveTables } from "./live_tables.ts";
@@ -120,16 +120,6 @@ export interface KeepOptions {
 /** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
 async function discard(df: Held): Promise<void> {
   if (df instanceof SpilledFrame) await Deno.remove(df.path).catch(() => {});
-}
-
-/**
- * Rows per batch for batches of about `targetBytes` of data, or 0 (use the default) without
- * a target or for an empty frame.
- */
-export function rowsPerBatch(height: number, dataBytes: number, targetBytes?: number): number {
-  if (!targetBytes || height === 0) return 0;
-  const perRow = Math.max(1, dataBytes / height);
-  return Math.max(1, Math.floor(targetBytes / perRow));
 }
 
 function elapsed(since: number): number {

@@ -6,11 +6,29 @@
  * @module
  */
 
-import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
+import {
+  HandleServiceService,
+  type ReleaseHandleResponse,
+} from "../../shared/gen/polaroid/v1/handles.ts";
 import { PermissionDeniedError } from "../../shared/errors.ts";
 import { bind, type CallContext, type ServiceBinding } from "../../shared/grpc/types.ts";
 import type { HeldFrames } from "./held_frames.ts";
 import type { HandlesClient } from "./resolver.ts";
+
+/**
+ * Releases a handle for `tenant` through this worker: the frame goes at once when the catalog
+ * says the release freed it (before the freed event arrives).
+ */
+export async function releaseThroughWorker(
+  handles: HandlesClient,
+  frames: HeldFrames,
+  id: string,
+  tenant: string,
+): Promise<ReleaseHandleResponse> {
+  const response = await handles.unary("releaseHandle", { id }, { tenant });
+  if (response.freed) frames.forget(id, "released");
+  return response;
+}
 
 export function handleService(handles: HandlesClient, frames: HeldFrames): ServiceBinding {
   /** The call's options to the handles service, its handle named in the call's log and audit. */
@@ -33,11 +51,8 @@ export function handleService(handles: HandlesClient, frames: HeldFrames): Servi
     pinHandle: (request, ctx) => handles.unary("pinHandle", request, forCall(request, ctx)),
     // Unpinning a handle nothing references frees it; the FREED event drops the frame.
     unpinHandle: (request, ctx) => handles.unary("unpinHandle", request, forCall(request, ctx)),
-    async releaseHandle(request, ctx) {
-      const response = await handles.unary("releaseHandle", request, forCall(request, ctx));
-      if (response.freed) frames.forget(request.id, "released");
-      return response;
-    },
+    releaseHandle: (request, ctx) =>
+      releaseThroughWorker(handles, frames, request.id, forCall(request, ctx).tenant),
     async deleteHandle(request, ctx) {
       const response = await handles.unary("deleteHandle", request, forCall(request, ctx));
       if (response.freed) frames.forget(request.id, "released");

@@ -34,6 +34,8 @@ FLIGHT_LISTED = f"flight_listed_{RUN}"
 FLIGHT_PRIVATE = f"flight_private_{RUN}"
 FLIGHT_BY_READER = f"flight_by_reader_{RUN}"
 FLIGHT_BAD = f"flight_bad_{RUN}"
+FLIGHT_NULLS = f"flight_nulls_{RUN}"
+FLIGHT_CANCELLED = f"flight_cancelled_{RUN}"
 ADBC_TRADES = f"adbc_trades_{RUN}"
 ADBC_META = f"adbc_meta_{RUN}"
 ADBC_BASIC = f"adbc_basic_{RUN}"
@@ -101,6 +103,19 @@ def test_upload_then_read_a_million_rows_back_by_name_and_id(client):
     assert got.num_rows == 1_000_000
 
 
+def test_a_read_cancelled_or_past_its_deadline_ends(client):
+    """The server side is checked by tests/flight_test.ts: no Flight call left in flight."""
+    put(client, trades(1_000_000, seed=5), FLIGHT_CANCELLED)
+    reader = client.do_get(fl.Ticket(FLIGHT_CANCELLED.encode()), options=ACME_CALL)
+    assert reader.read_chunk().data.num_rows > 0
+    reader.cancel()
+    hurried = fl.FlightCallOptions(headers=[(b"authorization", f"Bearer {ACME}".encode())], timeout=0.001)
+    with pytest.raises(fl.FlightTimedOutError):
+        client.do_get(fl.Ticket(FLIGHT_CANCELLED.encode()), options=hurried).read_all()
+    # The worker serves on.
+    assert read(client, fl.FlightDescriptor.for_path(FLIGHT_CANCELLED)).num_rows == 1_000_000
+
+
 def test_sql_command_equals_polars_in_process(client):
     table = trades(20_000, seed=3)
     put(client, table, FLIGHT_SQL_TRADES)
@@ -110,6 +125,17 @@ def test_sql_command_equals_polars_in_process(client):
     assert_frame_equal(got, want, check_dtypes=False)
     schema = client.get_schema(fl.FlightDescriptor.for_command(query.encode()), options=ACME_CALL)
     assert schema.schema.names == ["sym", "n", "px"]
+
+
+def test_sql_info_says_what_the_sql_does(client):
+    """SqlInfo: nulls sorted high (last ascending, first descending); names match as written."""
+    put(client, pa.table({"x": [2, None, 1]}), FLIGHT_NULLS)
+    up = read(client, fl.FlightDescriptor.for_command(f"select x from {FLIGHT_NULLS} order by x".encode()))
+    down = read(client, fl.FlightDescriptor.for_command(f"select x from {FLIGHT_NULLS} order by x desc".encode()))
+    assert up.column("x").to_pylist() == [1, 2, None]
+    assert down.column("x").to_pylist() == [None, 2, 1]
+    with pytest.raises(pa.ArrowInvalid):
+        read(client, fl.FlightDescriptor.for_command(f"select X from {FLIGHT_NULLS}".encode()))
 
 
 def test_list_flights_actions_pin_and_release(client):

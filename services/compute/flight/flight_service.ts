@@ -66,7 +66,8 @@ import {
   schemaMessage,
   serializeFlightData,
 } from "./flight_data.ts";
-import { metadataTable } from "./sql_catalog.ts";
+import { metadataTable, ownedHandles } from "./sql_catalog.ts";
+import { releaseThroughWorker } from "../handle_service.ts";
 import { tableIpc } from "./sql_metadata.ts";
 
 /** About how many bytes of data one DoGet message carries. */
@@ -244,8 +245,7 @@ export function flightService(deps: FlightServiceDeps): ServiceBinding {
     switch (action.type) {
       case "release": {
         const id = await actionHandle(action, ctx);
-        const released = await handles.unary("releaseHandle", { id }, { tenant: ctx.tenant });
-        if (released.freed) frames.forget(id, "released");
+        const released = await releaseThroughWorker(handles, frames, id, ctx.tenant);
         yield { body: json({ id, refcount: released.refcount, freed: released.freed }) };
         return;
       }
@@ -372,14 +372,7 @@ export function flightService(deps: FlightServiceDeps): ServiceBinding {
           "Cannot list flights by an expression: send empty criteria to list the caller's handles",
         );
       }
-      let after = "";
-      do {
-        const page = await handles.unary("listHandles", { limit: 1000, after, names: [] }, {
-          tenant: ctx.tenant,
-        });
-        for (const handle of page.handles) yield handleInfo(handle);
-        after = page.nextAfter;
-      } while (after !== "");
+      for await (const handle of ownedHandles(handles, ctx.tenant)) yield handleInfo(handle);
     },
     getFlightInfo: (descriptor, ctx) => info(targetOfDescriptor(descriptor), descriptor, ctx),
     async pollFlightInfo(descriptor, ctx) {

@@ -6,6 +6,7 @@
  */
 
 import type { Table } from "apache-arrow";
+import { InvalidArgumentError } from "../../../shared/errors.ts";
 import type { Buffer } from "node:buffer";
 import type { Schema } from "../../../shared/gen/polaroid/v1/types.ts";
 import type { HandleInfo } from "../../../shared/gen/polaroid/v1/handle.ts";
@@ -17,6 +18,7 @@ import {
   dbSchemasTable,
   foreignKeysTable,
   matchesPattern,
+  MAX_PATTERN_LENGTH,
   primaryKeysTable,
   sqlInfoTable,
   TABLE_TYPE,
@@ -35,18 +37,38 @@ export interface CatalogContext {
 /** Tables listed at most: a tenant's named handles beyond it are left out of GetTables. */
 export const MAX_LISTED_TABLES = 10_000;
 
-/** The caller's named handles, by name. */
-async function namedHandles({ handles, ctx }: CatalogContext): Promise<HandleInfo[]> {
-  const named: HandleInfo[] = [];
+/** Every live handle of `tenant`, a page of the catalog at a time. */
+export async function* ownedHandles(
+  handles: HandlesClient,
+  tenant: string,
+): AsyncGenerator<HandleInfo> {
   let after = "";
   do {
     const page = await handles.unary("listHandles", { limit: 1000, after, names: [] }, {
-      tenant: ctx.tenant,
+      tenant,
     });
-    for (const handle of page.handles) if (handle.name !== "") named.push(handle);
+    yield* page.handles;
     after = page.nextAfter;
-  } while (after !== "" && named.length < MAX_LISTED_TABLES);
-  return named.slice(0, MAX_LISTED_TABLES).sort((a, b) => a.name < b.name ? -1 : 1);
+  } while (after !== "");
+}
+
+/** The caller's named handles (at most MAX_LISTED_TABLES), by name. */
+async function namedHandles({ handles, ctx }: CatalogContext): Promise<HandleInfo[]> {
+  const named: HandleInfo[] = [];
+  for await (const handle of ownedHandles(handles, ctx.tenant)) {
+    if (handle.name !== "") named.push(handle);
+    if (named.length === MAX_LISTED_TABLES) break;
+  }
+  return named.sort((a, b) => a.name < b.name ? -1 : 1);
+}
+
+/** Refuses a filter pattern longer than MAX_PATTERN_LENGTH, naming the field. */
+function checkPattern(pattern: string | undefined, field: string): void {
+  if (pattern !== undefined && pattern.length > MAX_PATTERN_LENGTH) {
+    throw new InvalidArgumentError(
+      `Cannot filter by '${field}' as it may be at most ${MAX_PATTERN_LENGTH} characters long: current length is ${pattern.length}`,
+    );
+  }
 }
 
 /** The result table of a metadata command. */
@@ -61,6 +83,7 @@ export async function metadataTable(
       return catalogsTable();
     case "dbSchemas": {
       const { catalog, dbSchemaFilterPattern } = command.value;
+      checkPattern(dbSchemaFilterPattern, "db_schema_filter_pattern");
       const include = (catalog === undefined || catalog === "") &&
         (dbSchemaFilterPattern === undefined || matchesPattern("", dbSchemaFilterPattern));
       return dbSchemasTable(include);
@@ -70,6 +93,8 @@ export async function metadataTable(
     case "tables": {
       const { catalog, dbSchemaFilterPattern, tableNameFilterPattern, tableTypes, includeSchema } =
         command.value;
+      checkPattern(dbSchemaFilterPattern, "db_schema_filter_pattern");
+      checkPattern(tableNameFilterPattern, "table_name_filter_pattern");
       // Tables have no catalog and no schema: a filter that needs one matches nothing.
       const none = (catalog !== undefined && catalog !== "") ||
         (dbSchemaFilterPattern !== undefined && !matchesPattern("", dbSchemaFilterPattern)) ||

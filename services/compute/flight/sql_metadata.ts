@@ -67,18 +67,20 @@ export const SQL_INFO: ReadonlyMap<number, InfoValue> = new Map<number, InfoValu
   [SqlInfo.SQL_DDL_CATALOG, { kind: "bool", value: false }],
   [SqlInfo.SQL_DDL_SCHEMA, { kind: "bool", value: false }],
   [SqlInfo.SQL_DDL_TABLE, { kind: "bool", value: false }],
+  // Polars SQL matches table and column names as written, case and all: a case-sensitive
+  // mixed case, which the enum cannot say (it has insensitive, upper, lower): unknown.
   [SqlInfo.SQL_IDENTIFIER_CASE, {
     kind: "int32",
-    value: SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_CASE_INSENSITIVE,
+    value: SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_UNKNOWN,
   }],
   [SqlInfo.SQL_IDENTIFIER_QUOTE_CHAR, { kind: "string", value: '"' }],
   [SqlInfo.SQL_QUOTED_IDENTIFIER_CASE, {
     kind: "int32",
-    value: SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_CASE_INSENSITIVE,
+    value: SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_UNKNOWN,
   }],
   [SqlInfo.SQL_ALL_TABLES_ARE_SELECTABLE, { kind: "bool", value: true }],
-  // Polars sorts nulls first in ascending order unless told otherwise.
-  [SqlInfo.SQL_NULL_ORDERING, { kind: "int32", value: SqlNullOrdering.SQL_NULLS_SORTED_AT_START }],
+  // Polars SQL's ORDER BY puts nulls last ascending and first descending: sorted high.
+  [SqlInfo.SQL_NULL_ORDERING, { kind: "int32", value: SqlNullOrdering.SQL_NULLS_SORTED_HIGH }],
   [SqlInfo.SQL_KEYWORDS, { kind: "strings", value: [] }],
   [SqlInfo.SQL_SEARCH_STRING_ESCAPE, { kind: "string", value: "\\" }],
   [SqlInfo.SQL_SUPPORTS_COLUMN_ALIASING, { kind: "bool", value: true }],
@@ -255,16 +257,36 @@ export function tableIpc(table: Table): Uint8Array {
   return tableToIPC(table, "stream");
 }
 
+/** The longest filter pattern taken (table names are at most 64 characters). */
+export const MAX_PATTERN_LENGTH = 1024;
+
 /**
  * True when `name` matches a Flight SQL filter pattern: `%` any run of characters, `_` any
- * one character, everything else literally (case-sensitive).
+ * one character, everything else literally (case-sensitive). A greedy walk that goes back to
+ * the last `%` on a mismatch: time in O(name × pattern) whatever the pattern, where a regular
+ * expression of many `%` backtracks exponentially.
  */
 export function matchesPattern(name: string, pattern: string): boolean {
-  let source = "^";
-  for (const ch of pattern) {
-    if (ch === "%") source += "[\\s\\S]*";
-    else if (ch === "_") source += "[\\s\\S]";
-    else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const text = [...name];
+  const wild = [...pattern];
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let resume = 0;
+  while (i < text.length) {
+    if (j < wild.length && (wild[j] === "_" || (wild[j] !== "%" && wild[j] === text[i]))) {
+      i++;
+      j++;
+    } else if (j < wild.length && wild[j] === "%") {
+      star = j++;
+      resume = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++resume;
+    } else {
+      return false;
+    }
   }
-  return new RegExp(`${source}$`, "u").test(name);
+  while (j < wild.length && wild[j] === "%") j++;
+  return j === wild.length;
 }

@@ -40,6 +40,15 @@ Deno.test("SqlInfo answers the ids asked for (all without any) in FlightSql.prot
     { info_name: 8, value: 0 },
   ]);
   assert.ok(shape(tableIpc(sqlInfoTable([]))).rows.length >= 20);
+  // What Polars SQL does (tests/flight/test_flight.py checks it live): nulls sort high;
+  // identifiers match as written, which the case enum cannot say.
+  assert.deepEqual(
+    shape(tableIpc(sqlInfoTable([SqlInfo.SQL_NULL_ORDERING, SqlInfo.SQL_IDENTIFIER_CASE]))).rows,
+    [
+      { info_name: SqlInfo.SQL_NULL_ORDERING, value: 0 },
+      { info_name: SqlInfo.SQL_IDENTIFIER_CASE, value: 0 },
+    ],
+  );
 });
 
 Deno.test("the metadata tables have the schemas FlightSql.proto prescribes", () => {
@@ -74,4 +83,14 @@ Deno.test("filter patterns: % any run, _ one character, the rest literal", () =>
   assert.ok(!matchesPattern("Trades", "trades"), "case-sensitive");
   assert.ok(matchesPattern("", ""));
   assert.ok(!matchesPattern("x", ""));
+  assert.ok(matchesPattern("a%b", "a_b"), "a % in a name is matched by _ or %");
+  assert.ok(matchesPattern("trades", "t%d%s"));
+  assert.ok(!matchesPattern("trades", "t%x%s"));
+});
+
+Deno.test("a hostile pattern of many % takes linear time, not exponential", () => {
+  const name = "a".repeat(64);
+  const pattern = "%a".repeat(500) + "b";
+  // A regular expression of this pattern would not finish: this one returns.
+  assert.equal(matchesPattern(name, pattern), false);
 });
