@@ -232,6 +232,9 @@ export function banner(
     row("ingest", e.ingest, e.ingestHttp),
     `  ${"nats".padEnd(8)} ${e.nats.padEnd(27)} ${e.natsMonitor}/healthz`,
     `  logs     ${logDir}/<service>.log`,
+    `  console  ${e.handlesHttp}/console/${
+      secure?.adminCertificate ? " (needs POLAROID_AUTH=token: closed with mTLS)" : ""
+    }`,
     ...(secure
       ? [
         `  TLS      every gRPC port; the CA is ${secure.ca}`,

@@ -6,9 +6,9 @@
  *
  * | user | publishes | subscribes |
  * | --- | --- | --- |
- * | handles | handle events, its catalog and lease buckets and the JetStream API of their streams | its own replies |
- * | compute | job submissions and acks, its jobs bucket, the JetStream API of the jobs stream and the bucket's | handle events, its own replies |
- * | ingest | its own replies; the JetStream API of the durable ingest stream and its consumers | the tenants' ingest namespaces, `polaroid.ingest.>` (NATS sources) |
+ * | handles | handle events, its catalog and lease buckets and the JetStream API of their streams | its own replies; the console's snapshots, `polaroid.console.>` |
+ * | compute | job submissions and acks, its jobs bucket, the JetStream API of the jobs stream and the bucket's; its console snapshots | handle events, its own replies |
+ * | ingest | its own replies; the JetStream API of the durable ingest stream and its consumers; its console snapshots | the tenants' ingest namespaces, `polaroid.ingest.>` (NATS sources) |
  * | publisher-<tenant> | its tenant's ingest namespaces, `polaroid.ingest.<tenant>.>` and `polaroid.durable.<tenant>.>` | nothing |
  *
  * Of the JetStream API each of these two users gets account info (`$JS.API.INFO`) and, on its
@@ -37,6 +37,7 @@ import {
   JOBS_SUBJECT,
 } from "../services/compute/jobs_queue.ts";
 import { CATALOG_BUCKET } from "../services/handles/kv_records.ts";
+import { ACTIVITY_SUBJECT } from "../shared/telemetry/activity.ts";
 import { LEASE_BUCKET } from "../services/handles/kv_lease_store.ts";
 
 /** The services that sign in to NATS. */
@@ -86,7 +87,8 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsServiceUser, Permissions>> = 
         `${NATS_INBOX_PREFIX.handles}.>`,
       ],
     },
-    subscribe: { allow: [`${NATS_INBOX_PREFIX.handles}.>`] },
+    // The console's snapshots of what compute and ingest run (shared/telemetry/activity.ts).
+    subscribe: { allow: [`${NATS_INBOX_PREFIX.handles}.>`, `${ACTIVITY_SUBJECT}.>`] },
   },
   compute: {
     publish: {
@@ -103,6 +105,7 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsServiceUser, Permissions>> = 
         `$KV.${JOBS_BUCKET}.>`,
         JOBS_SUBJECT,
         `${NATS_INBOX_PREFIX.compute}.>`,
+        `${ACTIVITY_SUBJECT}.compute.>`,
       ],
     },
     subscribe: { allow: [`${HANDLE_EVENTS_SUBJECT}.>`, `${NATS_INBOX_PREFIX.compute}.>`] },
@@ -111,6 +114,7 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsServiceUser, Permissions>> = 
     publish: {
       allow: [
         `${NATS_INBOX_PREFIX.ingest}.>`,
+        `${ACTIVITY_SUBJECT}.ingest.>`,
         // JetStream sources: the durable ingest stream and its consumers only.
         "$JS.API.INFO",
         `$JS.API.STREAM.CREATE.${DURABLE_INGEST_STREAM}`,

@@ -6,19 +6,32 @@
  * @module
  */
 
-import { authenticatorFor } from "./auth/authenticator.ts";
+import { type Authenticator, authenticatorFor } from "./auth/authenticator.ts";
 import type { CommonConfig, ServerPorts } from "./config.ts";
 import { type GrpcServer, startGrpcServer } from "./grpc/server.ts";
 import type { ServiceBinding } from "./grpc/types.ts";
 import { createLogger, type Logger } from "./telemetry/log.ts";
 import { createRegistry, createRpcMetrics, prom, type Registry } from "./telemetry/metrics.ts";
-import { type HttpServer, serveHttp } from "./telemetry/http.ts";
+import { type HttpApp, type HttpServer, serveHttp } from "./telemetry/http.ts";
+import { CallLog } from "./grpc/call_log.ts";
 
 /** What a service builds before its servers start. */
 export interface ServiceParts {
   bindings: readonly ServiceBinding[];
   /** Runs after the servers have stopped taking calls. */
   close?: () => Promise<void> | void;
+  /** Pages and an API served on the HTTP port (the console). @default none */
+  app?: HttpApp;
+}
+
+/** What a service's build gets. */
+export interface ServiceTools {
+  logger: Logger;
+  registry: Registry;
+  /** The gRPC server's running and recent calls. */
+  calls: CallLog;
+  /** How the gRPC server verifies callers (also for the console's API). */
+  auth: Authenticator;
 }
 
 export interface RunningService extends AsyncDisposable {
@@ -34,7 +47,7 @@ export interface StartServiceOptions {
   name: string;
   config: CommonConfig & ServerPorts;
   /** Builds the service's parts with the shared logger and metrics registry. */
-  build: (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts>;
+  build: (tools: ServiceTools) => Promise<ServiceParts>;
 }
 
 /** Starts a service's servers and logs where they listen. */
@@ -50,7 +63,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       { host: config.host },
     );
   }
-  const parts = await options.build({ logger, registry });
+  const calls = new CallLog();
+  const parts = await options.build({ logger, registry, calls, auth });
   const { cert, key, clientCa } = config.tls;
   const grpc = await startGrpcServer({
     auth,
@@ -65,6 +79,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     limits: config.server,
     logger,
     metrics,
+    calls,
   });
   new prom.Gauge({
     name: "polaroid_grpc_abandoned_calls",
@@ -82,6 +97,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     healthy: () => grpc.health.serving,
     maxBlockMs: config.server.maxEventLoopBlockMs,
     service: name,
+    ...(parts.app ? { app: parts.app } : {}),
   });
   grpc.health.onChange(() => http.refresh());
   logger.info("listening", { grpcPort: grpc.port, httpPort: http.port, pid: Deno.pid });

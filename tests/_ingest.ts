@@ -5,19 +5,19 @@
  * @module
  */
 
-import { connectIngest, type SourceInfo } from "../sdk/mod.ts";
+import { connectIngest, type IngestConnectOptions, type SourceInfo } from "../sdk/mod.ts";
 
 /**
- * Polls the ingest service at `endpoint` until its source `name` satisfies `ok`; its info then.
+ * Polls the ingest service at `endpoint` (an address, or connect options) until its source `name` satisfies `ok`; its info then.
  * Throws after `timeoutMs` with the source's state, committed rows and last error.
  */
 export async function waitForSource(
-  endpoint: string,
+  endpoint: string | IngestConnectOptions,
   name: string,
   ok: (info: SourceInfo) => boolean,
   timeoutMs = 30_000,
 ): Promise<SourceInfo> {
-  await using ingest = await connectIngest({ endpoint });
+  await using ingest = await connectIngest(typeof endpoint === "string" ? { endpoint } : endpoint);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const info = (await ingest.listSources()).find((s) => s.spec?.name === name);

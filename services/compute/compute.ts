@@ -13,6 +13,7 @@ import {
 import type { ComputeConfig, StateStoreConfig } from "../../shared/config.ts";
 import { RpcClient } from "../../shared/grpc/client.ts";
 import { connectNats, NATS_INBOX_PREFIX } from "../../shared/nats.ts";
+import { publishActivity } from "../../shared/telemetry/activity.ts";
 import { newIncarnation } from "../../shared/ids.ts";
 import { type RunningService, startService } from "../../shared/service.ts";
 import { dataFrameService } from "./dataframe_service.ts";
@@ -38,7 +39,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
   return startService({
     name: "compute",
     config,
-    async build({ logger, registry }) {
+    async build({ logger, registry, calls }) {
       const dataRoot = await realDataRoot(config.dataRoot);
       // This worker's own spill directory: what a crashed run of it left there is stale.
       const spillDir = join(config.spillDir, config.workerId);
@@ -87,6 +88,13 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         ...(config.natsAuth ? { auth: config.natsAuth } : {}),
       });
       const stopListening = frames.listen(nats);
+      // What this worker runs, for the console (services/handles/console).
+      const stopActivity = publishActivity(nats, {
+        service: "compute",
+        instance: config.workerId,
+        calls,
+        logger,
+      });
       const sync = HandleSync.start({
         nats,
         workers,
@@ -154,6 +162,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           await runner.stop();
           await lease.end();
           stopListening();
+          stopActivity();
           await sync.close();
           await nats.drain();
           handles.close();

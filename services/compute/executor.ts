@@ -42,6 +42,7 @@ import {
   fromEngineError,
   heldSchema,
   type PlanAnalysis,
+  planOutline,
   planSchema,
   runPlan,
   runPlanHeld,
@@ -184,6 +185,7 @@ export class PlanExecutor {
       frames.set(liveFrameKey(table), await this.#live.snapshot(ctx.tenant, table));
     }
     ctx.log.inputs = ids.length;
+    ctx.log.plan = planOutline(analysis);
     return { plan, engine: { frames, dataRoot: this.#dataRoot(ctx.tenant), limits }, analysis };
   }
 

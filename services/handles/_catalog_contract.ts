@@ -150,7 +150,13 @@ const CASES: Record<string, (tools: Tools) => Promise<void>> = {
     await settle(catalog, 2);
     assert.deepEqual(await catalog.objectKeys(), new Set(["handles/a", "handles/b"]));
     clock.now += 1000;
-    assert.deepEqual(await catalog.stats(), { live: 1, lost: 0, expired: 1, bytes: 0n });
+    assert.deepEqual(await catalog.stats(), {
+      live: 1,
+      lost: 0,
+      expired: 1,
+      bytes: 0n,
+      tenants: new Map([["acme", { live: 1, bytes: 0n }]]),
+    });
     assert.deepEqual((await catalog.sweep()).map((r) => r.id), [short.id]);
     assert.deepEqual(await catalog.sweep(), []);
     assert.deepEqual(freed(events), [`${short.id}:expired`]);

@@ -27,10 +27,12 @@ import {
 import {
   type CatalogEvent,
   type CatalogStats,
+  countTenant,
   type FreeReason,
   type HandlePage,
   type ListOptions,
   listPaging,
+  type TenantStats,
 } from "./catalog_api.ts";
 
 export type { HandleRecord, RegisterInput } from "./record.ts";
@@ -276,11 +278,19 @@ export class HandleCatalog {
   stats(now: number = this.#now()): CatalogStats {
     let expired = 0;
     let lost = 0;
+    const tenants = new Map<string, TenantStats>();
     for (const entry of this.#entries.values()) {
       if (isExpired(entry, now)) expired++;
       else if (entry.lost !== "") lost++;
+      else countTenant(tenants, entry.owner, entry.bytes);
     }
-    return { live: this.#entries.size - expired - lost, lost, expired, bytes: this.#bytes };
+    return {
+      live: this.#entries.size - expired - lost,
+      lost,
+      expired,
+      bytes: this.#bytes,
+      tenants,
+    };
   }
 
   /** Marks lost the handles the selector covers; returns those it marked. */

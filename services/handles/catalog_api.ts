@@ -48,6 +48,27 @@ export interface CatalogStats {
   expired: number;
   /** Sum of `bytes` over every handle held. */
   bytes: bigint;
+  /** Live handles and their bytes, by owner (tenants with none left out). */
+  tenants: Map<string, TenantStats>;
+}
+
+/** One tenant's live handles. */
+export interface TenantStats {
+  live: number;
+  bytes: bigint;
+}
+
+/** Counts a live handle of `owner` into `tenants`. */
+export function countTenant(
+  tenants: Map<string, TenantStats>,
+  owner: string,
+  bytes: bigint,
+): void {
+  const known = tenants.get(owner);
+  if (known) {
+    known.live++;
+    known.bytes += bytes;
+  } else tenants.set(owner, { live: 1, bytes });
 }
 
 /** Default page size of list(). */

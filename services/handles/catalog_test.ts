@@ -106,7 +106,13 @@ Deno.test("a lookup after expiry frees the handle even before the sweep", () => 
   const { catalog, clock, events } = setup();
   const { id } = catalog.register("acme", { ttlSeconds: 1 });
   clock.now += 1000;
-  assert.deepEqual(catalog.stats(), { live: 0, lost: 0, expired: 1, bytes: 0n });
+  assert.deepEqual(catalog.stats(), {
+    live: 0,
+    lost: 0,
+    expired: 1,
+    bytes: 0n,
+    tenants: new Map(),
+  });
   assert.throws(() => catalog.describe("acme", id), HandleNotFoundError);
   assert.deepEqual(freed(events), [`${id}:expired`]);
   assert.equal(catalog.size, 0);
@@ -207,15 +213,34 @@ Deno.test("list() caps a page at 1000 and skips expired handles", () => {
   assert.ok([...first.handles, ...second.handles].every((h) => h.ttlSeconds === 60));
 });
 
-Deno.test("stats() reports live and expired handles and the bytes held", () => {
+Deno.test("stats() reports live and expired handles and the bytes held, in all and by tenant", () => {
   const { catalog, clock } = setup();
   catalog.register("acme", { bytes: 10n, ttlSeconds: 1 });
   catalog.register("other", { bytes: 32n, ttlSeconds: 5 });
-  assert.deepEqual(catalog.stats(), { live: 2, lost: 0, expired: 0, bytes: 42n });
+  const other = ["other", { live: 1, bytes: 32n }] as const;
+  assert.deepEqual(catalog.stats(), {
+    live: 2,
+    lost: 0,
+    expired: 0,
+    bytes: 42n,
+    tenants: new Map([["acme", { live: 1, bytes: 10n }], other]),
+  });
   clock.now += 2000;
-  assert.deepEqual(catalog.stats(), { live: 1, lost: 0, expired: 1, bytes: 42n });
+  assert.deepEqual(catalog.stats(), {
+    live: 1,
+    lost: 0,
+    expired: 1,
+    bytes: 42n,
+    tenants: new Map([other]),
+  });
   catalog.sweep();
-  assert.deepEqual(catalog.stats(), { live: 1, lost: 0, expired: 0, bytes: 32n });
+  assert.deepEqual(catalog.stats(), {
+    live: 1,
+    lost: 0,
+    expired: 0,
+    bytes: 32n,
+    tenants: new Map([other]),
+  });
 });
 
 Deno.test("register() keeps a name and findByName() finds the live handle of that name", () => {

@@ -15,7 +15,7 @@ import { Schema } from "../../shared/gen/polaroid/v1/types.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import type { HandleLostReason } from "../../shared/errors.ts";
 import { type HandleRecord, isExpired } from "./record.ts";
-import type { CatalogStats } from "./catalog_api.ts";
+import { type CatalogStats, countTenant } from "./catalog_api.ts";
 
 /** The bucket shared by every handles-service replica. */
 export const CATALOG_BUCKET = "polaroid_handles";
@@ -136,11 +136,14 @@ export class CatalogMirror {
 
   /** Counts for metrics. */
   stats(now: number): CatalogStats {
-    const stats = { live: 0, lost: 0, expired: 0, bytes: 0n };
+    const stats: CatalogStats = { live: 0, lost: 0, expired: 0, bytes: 0n, tenants: new Map() };
     for (const { record } of this.#entries.values()) {
       if (isExpired(record, now)) stats.expired++;
       else if (record.lost !== "") stats.lost++;
-      else stats.live++;
+      else {
+        stats.live++;
+        countTenant(stats.tenants, record.owner, record.bytes);
+      }
       stats.bytes += record.bytes;
     }
     return stats;

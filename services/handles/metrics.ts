@@ -1,12 +1,16 @@
 /**
  * Prometheus metrics of the handle catalog: handles by state and bytes held (read from the
- * catalog when scraped), handles registered, freed and lost (counted as events happen).
+ * catalog when scraped), handles registered, freed and lost (counted as events happen), and
+ * per tenant: live handles and bytes, and handles created, read (resolved) and freed. A
+ * tenant label takes one of at most {@link MAX_TENANT_LABELS} values: the tenants seen first
+ * (or, for the gauges, holding the most bytes) get their own, every other one counts as
+ * `_other`, so that no caller can make the series grow without bound.
  *
  * @module
  */
 
 import { prom, type Registry } from "../../shared/telemetry/metrics.ts";
-import type { CatalogEvent, CatalogStats } from "./catalog_api.ts";
+import type { CatalogEvent, CatalogStats, TenantStats } from "./catalog_api.ts";
 import type { HandleRecord } from "./record.ts";
 
 /** Counts catalog events; registered once per service. */
@@ -15,7 +19,14 @@ export interface HandlesMetrics {
   observe(event: CatalogEvent): void;
   /** Records handles this replica marked lost. */
   observeLost(records: readonly HandleRecord[]): void;
+  /** Records a handle of `tenant` resolved for use. */
+  observeRead(tenant: string): void;
 }
+
+/** Tenant label values at most, `_other` included. */
+export const MAX_TENANT_LABELS = 50;
+/** The label of the tenants beyond the bound. */
+export const OTHER_TENANTS = "_other";
 
 /** Registers the catalog's metrics; `stats` is read at every scrape. */
 export function createHandlesMetrics(
@@ -61,13 +72,76 @@ export function createHandlesMetrics(
     labelNames: ["reason"],
     registers: [registry],
   });
+  const tenantEvents = new prom.Counter({
+    name: "polaroid_tenant_handle_events_total",
+    help:
+      "Handles created, read (resolved for use) and freed, by tenant (at most 50 labels; the rest as _other) and event.",
+    labelNames: ["tenant", "event"],
+    registers: [registry],
+  });
+  const labels = new Set<string>();
+  const labelOf = (tenant: string) => {
+    if (labels.has(tenant)) return tenant;
+    if (labels.size >= MAX_TENANT_LABELS - 1) return OTHER_TENANTS;
+    labels.add(tenant);
+    return tenant;
+  };
+  const perTenant = (name: string, help: string, read: (s: TenantStats) => number) =>
+    new prom.Gauge({
+      name,
+      help,
+      labelNames: ["tenant"],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [tenant, value] of topTenants((await stats()).tenants, read)) {
+          this.set({ tenant }, value);
+        }
+      },
+    });
+  perTenant(
+    "polaroid_tenant_handles",
+    "Live handles by tenant (the 49 holding the most bytes; the rest as _other).",
+    (s) => s.live,
+  );
+  perTenant(
+    "polaroid_tenant_handle_bytes",
+    "Estimated bytes of live handles by tenant (the 49 holding the most; the rest as _other).",
+    (s) => Number(s.bytes),
+  );
   return {
     observe(event) {
-      if (event.kind === "freed") freed.inc({ reason: event.reason });
-      else registered.inc();
+      const tenant = labelOf(event.record.owner);
+      if (event.kind === "freed") {
+        freed.inc({ reason: event.reason });
+        tenantEvents.inc({ tenant, event: "freed" });
+      } else {
+        registered.inc();
+        tenantEvents.inc({ tenant, event: "created" });
+      }
+    },
+    observeRead(tenant) {
+      tenantEvents.inc({ tenant: labelOf(tenant), event: "read" });
     },
     observeLost(records) {
       for (const record of records) if (record.lost !== "") lost.inc({ reason: record.lost });
     },
   };
+}
+
+/** `read` of each tenant, the largest bytes first, cut to MAX_TENANT_LABELS with the rest summed. */
+function topTenants(
+  tenants: ReadonlyMap<string, TenantStats>,
+  read: (s: TenantStats) => number,
+): [string, number][] {
+  const sorted = [...tenants].sort((
+    [, a],
+    [, b],
+  ) => (a.bytes < b.bytes ? 1 : a.bytes > b.bytes ? -1 : 0));
+  const own = sorted.slice(0, MAX_TENANT_LABELS - 1).map((
+    [t, s],
+  ): [string, number] => [t, read(s)]);
+  const rest = sorted.slice(MAX_TENANT_LABELS - 1);
+  if (rest.length > 0) own.push([OTHER_TENANTS, rest.reduce((sum, [, s]) => sum + read(s), 0)]);
+  return own;
 }

@@ -36,8 +36,11 @@ export function toHandleInfo(record: HandleRecord): HandleInfo {
   };
 }
 
-/** HandleService served from a catalog. */
-export function handleServiceBinding(catalog: Catalog): ServiceBinding {
+/** HandleService served from a catalog; `onRead` hears of each handle resolved for use. */
+export function handleServiceBinding(
+  catalog: Catalog,
+  onRead?: (tenant: string) => void,
+): ServiceBinding {
   return bind(HandleServiceService, {
     registerHandle: async (request, ctx) => {
       const record = await catalog.register(ctx.tenant, {
@@ -58,7 +61,9 @@ export function handleServiceBinding(catalog: Catalog): ServiceBinding {
     },
     resolveHandle: async ({ id }, ctx) => {
       ctx.log.handle = id;
-      return toHandleInfo(await catalog.resolve(ctx.tenant, id));
+      const record = await catalog.resolve(ctx.tenant, id);
+      onRead?.(ctx.tenant);
+      return toHandleInfo(record);
     },
     describeHandle: async ({ id }, ctx) => {
       ctx.log.handle = id;

@@ -10,9 +10,11 @@
 
 import type { HandlesConfig } from "../../shared/config.ts";
 import type { NatsConnection } from "../../shared/nats.ts";
-import type { ServiceParts } from "../../shared/service.ts";
+import type { ServiceParts, ServiceTools } from "../../shared/service.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import type { Registry } from "../../shared/telemetry/metrics.ts";
+import { ActivityView } from "./console/activity_view.ts";
+import { consoleApp } from "./console/console_api.ts";
 import type { Catalog, CatalogEvent } from "./catalog_api.ts";
 import { MemoryCatalog } from "./memory_catalog.ts";
 import { openKvCatalog } from "./kv_catalog.ts";
@@ -44,8 +46,8 @@ export interface HandlesServiceDeps {
 export function buildHandlesService(
   config: HandlesConfig,
   deps: HandlesServiceDeps,
-): (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts> {
-  return async ({ logger, registry }) => {
+): (tools: ServiceTools) => Promise<ServiceParts> {
+  return async ({ logger, registry, calls, auth }) => {
     const store = deps.store && instrumentStore(deps.store, registry);
     const publish = natsEventSink(deps.nats, logger);
     const metrics = createHandlesMetrics(registry, () => catalog.stats());
@@ -107,9 +109,17 @@ export function buildHandlesService(
         logger.error("sweep failed", { error: String(error) });
       }
     });
+    // The web console: what compute and ingest run, heard over NATS, beside the catalog.
+    const activity = new ActivityView({ calls });
+    activity.listen(deps.nats);
     return {
-      bindings: [handleServiceBinding(catalog), handleWorkerBinding(leases, catalog)],
+      bindings: [
+        handleServiceBinding(catalog, (tenant) => metrics.observeRead(tenant)),
+        handleWorkerBinding(leases, catalog),
+      ],
+      app: consoleApp({ catalog, activity, auth }),
       close: async () => {
+        activity.close();
         await sweeper.stop();
         await gc?.stop();
         await leaseStore.close();

@@ -156,8 +156,8 @@ export class SourceRegistry {
   }
 
   /** Calls `fn` with every running source, of every tenant. */
-  each(fn: (source: Source) => void): void {
-    for (const source of this.#sources.values()) fn(source);
+  each(fn: (source: Source, tenant: string) => void): void {
+    for (const [key, source] of this.#sources) fn(source, key.slice(0, key.indexOf("/")));
   }
 
   /** Stops every source. */

@@ -9,7 +9,7 @@
 import { clientTls } from "../../shared/config_tls.ts";
 import { FailedPreconditionError } from "../../shared/errors.ts";
 import type { IngestConfig } from "../../shared/config.ts";
-import type { Retention } from "../../shared/gen/polaroid/v1/ingest.ts";
+import type { Retention, SourceInfo } from "../../shared/gen/polaroid/v1/ingest.ts";
 import type { NatsConnection } from "../../shared/nats.ts";
 import { instrumentStore } from "../../shared/state_store/instrumented.ts";
 import { openStateStore } from "../../shared/state_store/open.ts";
@@ -17,9 +17,8 @@ import type { StateStore } from "../../shared/state_store/store.ts";
 import { LiveWriter, type Retention as LiveRetention } from "./live_writer.ts";
 import { SavedSources } from "./saved_sources.ts";
 import { ParsePool } from "./parse_pool.ts";
-import type { ServiceParts } from "../../shared/service.ts";
-import type { Logger } from "../../shared/telemetry/log.ts";
-import type { Registry } from "../../shared/telemetry/metrics.ts";
+import type { ServiceParts, ServiceTools } from "../../shared/service.ts";
+import { publishActivity, type SourceView } from "../../shared/telemetry/activity.ts";
 import type { Timers } from "./batcher.ts";
 import { createIngestMetrics } from "./metrics.ts";
 import { SOURCE_KINDS } from "./sources/mod.ts";
@@ -45,8 +44,8 @@ export interface IngestServiceDeps {
 export function buildIngestService(
   config: IngestConfig,
   deps: IngestServiceDeps,
-): (tools: { logger: Logger; registry: Registry }) => Promise<ServiceParts> {
-  return async ({ registry: metricsRegistry, logger }) => {
+): (tools: ServiceTools) => Promise<ServiceParts> {
+  return async ({ registry: metricsRegistry, logger, calls }) => {
     const metrics = createIngestMetrics(metricsRegistry);
     const opened = deps.store ?? (config.liveStore && await openStateStore(config.liveStore));
     const store = opened && instrumentStore(opened, metricsRegistry);
@@ -150,6 +149,18 @@ export function buildIngestService(
         sources.each((source) => source.connection?.({ kind, detail }));
       }
     })().catch(() => {});
+    // What this process ingests, for the console (services/handles/console).
+    const stopActivity = publishActivity(deps.nats, {
+      service: "ingest",
+      instance: `${Deno.hostname()}-${Deno.pid}`,
+      calls,
+      logger,
+      sources: () => {
+        const views: SourceView[] = [];
+        sources.each((source, tenant) => views.push(sourceView(tenant, source.info())));
+        return views;
+      },
+    });
     return {
       bindings: [
         ingestServiceBinding(sources, upload, {
@@ -192,6 +203,7 @@ export function buildIngestService(
         }),
       ],
       close: async () => {
+        stopActivity();
         await sources.closeAll();
         parser?.close();
         if (!deps.store) await store?.close();
@@ -212,5 +224,23 @@ function retentionOf(retention: Retention | undefined): LiveRetention {
     ...(retention.maxRows ? { maxRows: Number(retention.maxRows) } : {}),
     ...(retention.maxBytes ? { maxBytes: Number(retention.maxBytes) } : {}),
     ...(retention.maxAgeSeconds ? { maxAgeMs: Number(retention.maxAgeSeconds) * 1000 } : {}),
+  };
+}
+
+/** A source as the console shows it. */
+function sourceView(tenant: string, info: SourceInfo): SourceView {
+  return {
+    tenant,
+    name: info.spec?.name ?? "",
+    kind: info.spec?.kind?.$case ?? "",
+    state: info.state,
+    table: info.liveTable,
+    messages: Number(info.messages),
+    rows: Number(info.rows),
+    rejected: Number(info.rejected),
+    droppedRows: Number(info.droppedRows),
+    committedRows: Number(info.committedRows),
+    bufferedBytes: Number(info.bufferedBytes),
+    lastError: info.lastError,
   };
 }

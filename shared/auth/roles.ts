@@ -20,6 +20,9 @@ export type Role = "read" | "write" | "admin" | "service";
 /** Every role, in order. */
 export const ROLES: readonly Role[] = ["read", "write", "admin", "service"];
 
+/** The console's API, as a method: its requests are checked like calls of it. */
+export const CONSOLE_VIEW = "/polaroid.console/View";
+
 /** The role each RPC needs, by method path. */
 export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   "/polaroid.v1.DataFrameService/Execute": "write",
@@ -61,6 +64,10 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   "/arrow.flight.protocol.FlightService/DoExchange": "write",
   "/arrow.flight.protocol.FlightService/DoAction": "read",
   "/arrow.flight.protocol.FlightService/ListActions": "read",
+  // The web console on the handles service's HTTP port (services/handles/console): verified
+  // like a read; the console then lets in a tenant's admin (the tenant) and a service
+  // credential (an operator's: every tenant) only.
+  [CONSOLE_VIEW]: "read",
 };
 
 /** The roles a held role implies: a writer reads, an admin reads and writes. */

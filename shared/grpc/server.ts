@@ -27,6 +27,7 @@ import type { Logger } from "../telemetry/log.ts";
 import type { RpcMetrics } from "../telemetry/metrics.ts";
 import { Admission } from "./admission.ts";
 import { type Active, type Call, callContext, type CallHooks, wrapHandler } from "./calls.ts";
+import type { CallLog } from "./call_log.ts";
 import { type ConnectionListener, listenConnections } from "./connections.ts";
 import { guardDecoding } from "./decode_guard.ts";
 import { toStatusObject } from "./status.ts";
@@ -66,6 +67,8 @@ export interface GrpcServerOptions {
    * @default noAuthentication(): the tenant `x-polaroid-tenant` names, every role
    */
   auth?: Authenticator;
+  /** Where running and finished calls are recorded for the console. @default none */
+  calls?: CallLog;
 }
 
 export interface GrpcServer extends AsyncDisposable {
@@ -132,6 +135,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   let connections: ConnectionListener | undefined = undefined;
   /** What ends each admitted call's hold on its tenant's quota. */
   const quotaHolds = new Map<Active, () => void>();
+  /** What records each call's end in the call log. */
+  const logEnds = new Map<Active, (code: string) => void>();
   const authorize = async (active: Active): Promise<Identity> => {
     const { method, metadata } = active.ctx;
     if (method.startsWith(HEALTH_PREFIX)) return anonymous;
@@ -171,6 +176,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       ...(traced ? { span: traced.span, traceContext: traced.context } : {}),
     };
     if (isHealth) healthCalls.add(active);
+    else if (options.calls) {
+      logEnds.set(active, options.calls.begin({ method, tenant: () => ctx.tenant, log: ctx.log }));
+    }
     return active;
   };
 
@@ -191,6 +199,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     active.slot?.release();
     quotaHolds.get(active)?.();
     quotaHolds.delete(active);
+    logEnds.get(active)?.(code);
+    logEnds.delete(active);
   };
 
   /** One log line per call, once its handler is done (it may run on past the call's end). */

@@ -3,7 +3,9 @@
  * from a worker thread (http_worker.ts) so that health is answered even while the main
  * thread is blocked: the main thread beats every 100 ms into shared memory, and `/healthz`
  * answers 503 NOT_SERVING ("event loop blocked for N ms") once the last beat is older than
- * `maxBlockMs`, or when the service says it cannot serve.
+ * `maxBlockMs`, or when the service says it cannot serve. A service may add an app (the
+ * handles service's console): its files are served by the worker thread as they are, its API
+ * requests are answered by the main thread (bounded in time like `/metrics`).
  *
  * @module
  */
@@ -17,6 +19,32 @@ export interface HttpServer extends AsyncDisposable {
   /** Writes the service's health now rather than at the next beat (call it on a change). */
   refresh(): void;
   close(): Promise<void>;
+}
+
+/** An API request, as the main thread sees it. */
+export interface HttpApiRequest {
+  /** The path, under the app's `apiPrefix`. */
+  path: string;
+  /** The query string, "?" included ("" when none). */
+  search: string;
+  /** The Authorization header; undefined when none was sent. */
+  authorization: string | undefined;
+}
+
+/** The answer to an API request. */
+export interface HttpApiReply {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+/** Pages and an API served beside /healthz and /metrics. */
+export interface HttpApp {
+  /** Files served as they are, by path. */
+  assets: Readonly<Record<string, { body: string; contentType: string }>>;
+  /** GET requests under this prefix are answered by `handle`. */
+  apiPrefix: string;
+  handle(request: HttpApiRequest): Promise<HttpApiReply>;
 }
 
 /** Options of serveHttp(). */
@@ -33,6 +61,8 @@ export interface HttpOptions {
    * @default 10000
    */
   maxBlockMs?: number;
+  /** @default none */
+  app?: HttpApp;
 }
 
 /** How often the main thread beats. */
@@ -52,6 +82,7 @@ export async function serveHttp(options: HttpOptions): Promise<HttpServer> {
     const message = event.data as
       | { kind: "listening"; port: number }
       | { kind: "metrics"; id: number }
+      | ({ kind: "api"; id: number } & HttpApiRequest)
       | { kind: "closed" };
     if (message.kind === "listening") listening.resolve(message.port);
     else if (message.kind === "closed") closed.resolve();
@@ -63,6 +94,14 @@ export async function serveHttp(options: HttpOptions): Promise<HttpServer> {
         text,
         contentType: options.registry.contentType,
       });
+    } else if (message.kind === "api" && options.app) {
+      const { id, path, search, authorization } = message;
+      const reply = await options.app.handle({ path, search, authorization }).catch(() => ({
+        status: 500,
+        body: JSON.stringify({ error: "internal error" }),
+        contentType: "application/json",
+      }));
+      worker.postMessage({ kind: "api", id, ...reply });
     }
   };
   worker.onerror = (event) => {
@@ -76,6 +115,7 @@ export async function serveHttp(options: HttpOptions): Promise<HttpServer> {
     port: options.port,
     service: options.service,
     maxBlockMs: options.maxBlockMs ?? 10_000,
+    ...(options.app ? { assets: options.app.assets, apiPrefix: options.app.apiPrefix } : {}),
   });
   let port: number;
   try {

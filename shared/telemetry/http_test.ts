@@ -90,3 +90,45 @@ Deno.test({
     assert.equal(status, 200);
   },
 });
+
+Deno.test("serveHttp() serves an app's files with a strict policy and asks the main thread for its API", async () => {
+  const seen: unknown[] = [];
+  await using http = await serveHttp({
+    host: "127.0.0.1",
+    port: 0,
+    registry: createRegistry("test"),
+    healthy: () => true,
+    service: "test",
+    app: {
+      assets: { "/app/": { body: "<p>hi</p>", contentType: "text/html" } },
+      apiPrefix: "/app/api/",
+      handle: (request) => {
+        seen.push(request);
+        if (request.path.endsWith("/boom")) return Promise.reject(new Error("secret detail"));
+        return Promise.resolve({
+          status: 200,
+          body: '{"ok":true}',
+          contentType: "application/json",
+        });
+      },
+    },
+  });
+  const base = `http://127.0.0.1:${http.port}`;
+  const page = await fetch(`${base}/app/`);
+  assert.equal(await page.text(), "<p>hi</p>");
+  assert.match(page.headers.get("content-security-policy")!, /default-src 'none'/);
+  assert.equal(page.headers.get("x-content-type-options"), "nosniff");
+  const api = await fetch(`${base}/app/api/x?y=1`, { headers: { authorization: "Bearer t" } });
+  assert.deepEqual(await api.json(), { ok: true });
+  assert.deepEqual(seen, [{ path: "/app/api/x", search: "?y=1", authorization: "Bearer t" }]);
+  const failed = await fetch(`${base}/app/api/boom`);
+  assert.equal(failed.status, 500);
+  assert.doesNotMatch(await failed.text(), /secret/, "a failure's detail stays inside");
+  const post = await fetch(`${base}/app/api/x`, { method: "POST", body: "x" });
+  assert.equal(post.status, 405);
+  await post.body?.cancel();
+  const long = await fetch(`${base}/app/api/x?${"a".repeat(3000)}`);
+  assert.equal(long.status, 414);
+  await long.body?.cancel();
+  assert.equal(seen.length, 2, "refused requests never reach the main thread");
+});

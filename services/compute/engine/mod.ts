@@ -19,6 +19,7 @@ export {
   uploadIpcLimits,
 } from "./ipc.ts";
 export { analyzePlan, type PlanAnalysis } from "./analyze.ts";
+export { planOutline } from "./outline.ts";
 export { DEFAULT_JOIN_SUFFIX, type EngineContext } from "./plan.ts";
 export {
   type AnalyzedOptions,
