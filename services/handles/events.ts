@@ -9,6 +9,7 @@
 import { HandleEvent, HandleEvent_Kind } from "../../shared/gen/polaroid/v1/handle.ts";
 import { HANDLE_EVENTS_SUBJECT, type NatsConnection, traceHeaders } from "../../shared/nats.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
+import { activeIds, inSpanSync, SpanKind } from "../../shared/telemetry/tracing.ts";
 import type { CatalogEvent } from "./catalog.ts";
 
 /** The subject an event is published on. */
@@ -34,13 +35,27 @@ export function toHandleEvent(event: CatalogEvent): HandleEvent {
  */
 export function natsEventSink(nats: NatsConnection, logger: Logger): (event: CatalogEvent) => void {
   return (event) => {
-    try {
+    const subject = handleEventSubject(event);
+    const publish = () => {
       const trace = traceHeaders();
       nats.publish(
-        handleEventSubject(event),
+        subject,
         HandleEvent.encode(toHandleEvent(event)).finish(),
         trace ? { headers: trace } : undefined,
       );
+    };
+    try {
+      // In the trace that freed (or registered) the handle, the publish is a span whose
+      // context the message carries to the workers' receive spans; the sweeper's starts none.
+      if (activeIds() === undefined) return publish();
+      inSpanSync(`${event.kind === "freed" ? "handle.freed" : "handle.registered"} publish`, {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          "messaging.system": "nats",
+          "messaging.destination.name": subject,
+          "polaroid.handle": event.record.id,
+        },
+      }, publish);
     } catch (error) {
       logger.warn("handle event not published", {
         handle: event.record.id,
