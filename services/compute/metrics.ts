@@ -1,6 +1,6 @@
 /**
  * A compute worker's Prometheus metrics beyond the per-call ones every service has: result
- * streaming (Collect) and the streaming engine, counted as they happen; the held frames,
+ * streaming (Collect), the streaming engine and the engine's run time, counted as they happen; the held frames,
  * the catalog sync, the plan and frame caches and the sinks, read from their owners when
  * scraped.
  *
@@ -34,6 +34,8 @@ export interface StreamMetrics {
   readonly ended: prom.Counter<"outcome">;
   /** Plans run on the streaming engine, by reason. */
   readonly streamingRuns: prom.Counter<"reason">;
+  /** Time the engine took to run a plan, by engine (streaming, in-memory). */
+  readonly engineSeconds: prom.Histogram<"engine">;
 }
 
 /** Registers the streaming metrics on `registry`. */
@@ -70,6 +72,31 @@ export function createStreamMetrics(registry: Registry): StreamMetrics {
       name: "polaroid_compute_streaming_runs_total",
       help: "Plans run on the streaming engine, by reason (requested, memory_limit).",
       labelNames: ["reason"],
+      registers,
+    }),
+    engineSeconds: new prom.Histogram({
+      name: "polaroid_compute_engine_seconds",
+      help:
+        "Time the engine took to run a plan (Execute, Collect of a plan, jobs; failed runs included), by engine (streaming, in-memory).",
+      labelNames: ["engine"],
+      buckets: [
+        0.001,
+        0.0025,
+        0.005,
+        0.01,
+        0.025,
+        0.05,
+        0.1,
+        0.25,
+        0.5,
+        1,
+        2.5,
+        5,
+        10,
+        30,
+        60,
+        300,
+      ],
       registers,
     }),
   };
