@@ -44,7 +44,12 @@ async function load(): Promise<void> {
   } finally {
     await nats.close();
   }
-  await waitForSource(cluster.endpoints.ingest, "ticks", (s) => s.rows === 10n);
+  // Committed to its live table too: the commit counter and lag histogram exist.
+  await waitForSource(
+    cluster.endpoints.ingest,
+    "ticks",
+    (s) => s.rows === 10n && s.committedRows === 10n,
+  );
 }
 
 /** What `promtool check metrics` says of `exposition` (empty when it finds nothing). */
@@ -84,6 +89,7 @@ Deno.test({
       const exposition = await response.text();
       // The load reached every service.
       assert.match(exposition, /^polaroid_grpc_requests_total\{/m, service);
+      assert.match(exposition, /^polaroid_grpc_queue_seconds_bucket\{/m, service);
       const report = await lint(promtool, exposition);
       if (report !== "") problems.push(`${service}:\n${report}`);
     }
@@ -91,6 +97,17 @@ Deno.test({
       await (await fetch(`${services.ingest}/metrics`)).text(),
       /^polaroid_ingest_rejected_total\{[^}]*source="ticks"[^}]*\} 1$/m,
     );
+    // The series of the engine, the job queue and the live-table commits were linted too.
+    const compute = await (await fetch(`${services.compute}/metrics`)).text();
+    for (const name of ["polaroid_compute_engine_seconds_bucket", "polaroid_jobs_queued"]) {
+      assert.match(compute, new RegExp(`^${name}\\{`, "m"), name);
+    }
+    const ingest = await (await fetch(`${services.ingest}/metrics`)).text();
+    for (
+      const name of ["polaroid_ingest_commit_lag_seconds_bucket", "polaroid_ingest_commits_total"]
+    ) {
+      assert.match(ingest, new RegExp(`^${name}\\{[^}]*source="ticks"`, "m"), name);
+    }
     if (problems.length > 0) console.error(problems.join("\n\n"));
     assert.deepEqual(problems, [], "promtool check metrics reported problems (printed above)");
   },

@@ -1,7 +1,8 @@
 /**
  * The client side of tests/tracing_test.ts, run as its own process with OTEL_DENO=true: one
- * pipeline step under a root span (upload, a filter kept as a handle, both released), then it
- * prints the root span's trace id.
+ * pipeline step under a root span (upload, a filter kept as a handle, a job over the upload
+ * run from the queue, the upload and the filter released), then it prints the root span's
+ * trace id.
  *
  * Usage: deno run -A tests/tracing_client.ts <compute endpoint>
  *
@@ -22,6 +23,9 @@ const traceId = await tracer.startActiveSpan("pipeline step", async (span) => {
       );
       const big = await trades.lazy().filter(col("qty").gtEq(500)).collect();
       await big.release();
+      // Its result is left to its TTL: the test counts the releases above.
+      const job = await trades.lazy().filter(col("qty").lt(10)).submit({ jobId: "traced-job" });
+      await job.wait({ timeoutMs: 30_000 });
       await trades.release();
     } finally {
       await client.close();

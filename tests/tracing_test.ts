@@ -6,12 +6,16 @@
  * the plan's stages, the handles service's RPC spans (through gRPC metadata), and the freed
  * event as received by both workers over NATS (through message headers), the one that held the
  * frame dropping it; every span's parent is in the trace, and the services' log lines of those
- * calls carry the trace id.
+ * calls carry the trace id. A job the client submits runs in the same trace (job.run, with the
+ * plan's spans inside), and an ingest source's commits to its live table are traced
+ * (ingest.commit, each the root of its own trace).
  *
  * @module
  */
 
 import assert from "node:assert/strict";
+import { connect as connectNats } from "@nats-io/transport-node";
+import { connectIngest } from "../sdk/mod.ts";
 import { type SinkSpan, startTraceSink } from "../services/observability/trace_sink.ts";
 import { traceTree } from "../scripts/trace.ts";
 import { waitFor } from "../scripts/_wait.ts";
@@ -31,6 +35,7 @@ Deno.test(
       OTEL_BSP_SCHEDULE_DELAY: "200",
     };
     const logDir = await Deno.makeTempDir({ prefix: "polaroid-tracing-logs-" });
+    const liveDir = await Deno.makeTempDir({ prefix: "polaroid-tracing-live-" });
     await using cluster = await testCluster({
       workers: 2,
       logDir,
@@ -38,7 +43,8 @@ Deno.test(
       serviceEnv: {
         compute: { OTEL_SERVICE_NAME: "compute" },
         handles: { OTEL_SERVICE_NAME: "handles" },
-        ingest: { OTEL_SERVICE_NAME: "ingest" },
+        // A state store, so that its sources commit to live tables.
+        ingest: { OTEL_SERVICE_NAME: "ingest", POLAROID_STATE_DIR: liveDir },
       },
     });
     try {
@@ -63,6 +69,7 @@ Deno.test(
         spans = sink.spans(traceId);
         const ids = new Set(spans.map((s) => s.spanId));
         return named(spans, "handle.freed receive", "compute").length >= 4 &&
+          named(spans, "job.run", "compute").length === 1 &&
           spans.every((s) => s.parentSpanId === "" || ids.has(s.parentSpanId));
       }, { timeoutMs: 30_000, what: "the whole trace, its freed events' spans included" });
       const tree = traceTree(spans).join("\n");
@@ -111,6 +118,19 @@ Deno.test(
         ]);
       }
 
+      // The job ran from the queue in the trace of its SubmitJob call, its plan inside it.
+      const [submit] = named(spans, "polaroid.v1.JobService/SubmitJob", "compute");
+      const [run] = named(spans, "job.run", "compute");
+      assert.ok(submit && run, tree);
+      assert.ok(ancestors(run).includes(submit), `job.run under SubmitJob in:\n${tree}`);
+      assert.equal(run.attributes["polaroid.job"], "traced-job");
+      assert.equal(run.attributes["polaroid.tenant"], "default");
+      assert.equal(run.attributes["polaroid.job.status"], "succeeded");
+      for (const stage of ["plan.prepare", "plan.run", "result.keep"]) {
+        const [span] = named(spans, stage, "compute").filter((s) => ancestors(s).includes(run));
+        assert.ok(span, `${stage} under job.run in:\n${tree}`);
+      }
+
       // The log lines of the traced calls carry its trace id.
       const logs = await Deno.readTextFile(`${logDir}/compute.log`);
       const traced = logs.split("\n").filter((l) => l.includes(`"trace_id":"${traceId}"`));
@@ -122,9 +142,45 @@ Deno.test(
         traced.some((l) => l.includes('"msg":"frame freed"')),
         "the dropped frame's log line",
       );
+
+      // An ingest source's batch committed to its live table: an ingest.commit span.
+      await using ingest = await connectIngest({ endpoint: cluster.endpoints.ingest });
+      const source = await ingest.addNatsSource({
+        name: "traced",
+        subject: "traced.*",
+        maxBatchRows: 100,
+        maxBatchDelayMs: 20,
+      });
+      const nats = await connectNats({ servers: cluster.endpoints.nats });
+      try {
+        const subject = source.natsSubject.replace("*", "x");
+        for (let i = 0; i < 5; i++) nats.publish(subject, new TextEncoder().encode(`{"px":${i}}`));
+        await nats.flush();
+      } finally {
+        await nats.close();
+      }
+      let commits: SinkSpan[] = [];
+      await waitFor(async () => {
+        const traces = await (await fetch(`${sink.url}/traces`)).json() as {
+          traceId: string;
+          root: string;
+          service: string;
+        }[];
+        commits = traces
+          .filter((t) => t.root === "ingest.commit" && t.service === "ingest")
+          .flatMap((t) => named(sink.spans(t.traceId), "ingest.commit", "ingest"));
+        return commits.reduce((n, s) => n + Number(s.attributes["polaroid.rows"]), 0) === 5;
+      }, { timeoutMs: 15_000, what: "the ingest.commit spans of 5 rows" });
+      for (const commit of commits) {
+        assert.equal(commit.parentSpanId, "");
+        assert.equal(commit.attributes["polaroid.source"], "traced");
+        assert.equal(commit.attributes["polaroid.tenant"], "default");
+        assert.ok(Number(commit.attributes["polaroid.bytes"]) > 0);
+      }
     } finally {
       await Deno.remove(cluster.dataRoot, { recursive: true }).catch(() => {});
       await Deno.remove(logDir, { recursive: true }).catch(() => {});
+      await Deno.remove(liveDir, { recursive: true }).catch(() => {});
     }
   },
 );

@@ -28,7 +28,7 @@ import { PlanCache } from "./plan_cache.ts";
 import { HandleResolver } from "./resolver.ts";
 import { HandleSync } from "./handle_sync.ts";
 import { WorkerLease } from "./worker_lease.ts";
-import { createStreamMetrics, registerWorkerGauges } from "./metrics.ts";
+import { createStreamMetrics, registerJobQueueGauges, registerWorkerGauges } from "./metrics.ts";
 import { openStateStore } from "../../shared/state_store/open.ts";
 import { instrumentStore } from "../../shared/state_store/instrumented.ts";
 import { LiveTables } from "./live_tables.ts";
@@ -140,6 +140,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         liveTables,
       });
       const jobs = await JobQueue.open(nats, config.jobs);
+      registerJobQueueGauges(registry, jobs);
       const runner = new JobRunner({
         queue: jobs,
         executor,

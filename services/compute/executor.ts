@@ -192,13 +192,20 @@ export class PlanExecutor {
   /** Runs a prepared plan on the engine the request or the memory budget asks for. */
   run(prepared: PreparedPlan, streaming: boolean, ctx: RunContext): Promise<Held> {
     return inSpan("plan.run", { "polaroid.tenant": ctx.tenant }, async (span) => {
-      const df = await this.#run(prepared, streaming, ctx);
-      span.setAttribute("polaroid.rows", heldHeight(df));
-      span.setAttribute(
-        "polaroid.engine",
-        ctx.log.engine === "streaming" ? "streaming" : "in-memory",
-      );
-      return df;
+      const started = performance.now();
+      const engine = () => ctx.log.engine === "streaming" ? "streaming" : "in-memory";
+      try {
+        const df = await this.#run(prepared, streaming, ctx);
+        span.setAttribute("polaroid.rows", heldHeight(df));
+        span.setAttribute("polaroid.engine", engine());
+        return df;
+      } finally {
+        // The same time as the call's engineMs (Execute), for Collect and jobs as well.
+        this.#deps.metrics?.engineSeconds.observe(
+          { engine: engine() },
+          (performance.now() - started) / 1000,
+        );
+      }
     });
   }
 

@@ -4,7 +4,8 @@
  * tenant in a header), its durable pull consumer shared by every compute worker, and the job
  * records in the KV bucket `polaroid_jobs` (key `<tenant>.<job id>`, value JSON JobRecord).
  * Every record change is a compare-and-set on the key's revision, so two workers never both
- * take or finish one job.
+ * take or finish one job. A job's message carries the submitter's trace context in its headers,
+ * so its run joins the trace of the call that submitted it.
  *
  * @module
  */
@@ -19,6 +20,7 @@ import {
 import { type KV, type KvEntry, Kvm } from "@nats-io/kv";
 import { createOrOpenKv } from "../../shared/nats_kv.ts";
 import { headers, nanos, type NatsConnection } from "@nats-io/transport-node";
+import { traceHeaders } from "../../shared/nats.ts";
 import { SubmitJobRequest } from "../../shared/gen/polaroid/v1/jobs.ts";
 import { InvalidArgumentError } from "../../shared/errors.ts";
 
@@ -70,6 +72,14 @@ export interface JobQueueOptions {
   maxDeliver?: number;
 }
 
+/** The jobs waiting for a worker. */
+export interface QueueDepth {
+  /** Jobs no worker has taken yet (a job being retried after a failure is not counted). */
+  queued: number;
+  /** How long the oldest of them has waited, in seconds; 0 when none waits. */
+  oldestAgeSeconds: number;
+}
+
 /** Returns the job id if well formed; throws InvalidArgumentError otherwise. */
 export function validateJobId(id: string): string {
   if (!JOB_ID.test(id)) {
@@ -117,6 +127,23 @@ export class JobQueue {
     return new JobQueue(nc, kv, await js.consumers.get(JOBS_STREAM, JOBS_CONSUMER));
   }
 
+  /**
+   * The jobs waiting for a worker, from the consumer's info and the first message it has not
+   * delivered: two JetStream requests at most, each given up after `timeoutMs`.
+   */
+  async depth(timeoutMs: number, now: number = Date.now()): Promise<QueueDepth> {
+    const jsm = await jetstreamManager(this.#nc, { timeout: timeoutMs, checkAPI: false });
+    const info = await jsm.consumers.info(JOBS_STREAM, JOBS_CONSUMER);
+    if (info.num_pending === 0) return { queued: 0, oldestAgeSeconds: 0 };
+    // A work queue delivers in order: the oldest waiting job comes right after the last one
+    // delivered.
+    const oldest = await jsm.streams.getMessage(JOBS_STREAM, {
+      seq: info.delivered.stream_seq + 1,
+    });
+    const age = oldest ? Math.max(0, (now - oldest.time.getTime()) / 1000) : 0;
+    return { queued: info.num_pending, oldestAgeSeconds: age };
+  }
+
   /** The pull consumer workers take jobs from. */
   get consumer(): Consumer {
     return this.#consumer;
@@ -147,7 +174,7 @@ export class JobQueue {
    * publication within its duplicate window, and a runner acks a message whose job is done.
    */
   async publish(tenant: string, request: SubmitJobRequest): Promise<void> {
-    const h = headers();
+    const h = traceHeaders() ?? headers();
     h.set(TENANT_HEADER, tenant);
     await jetstream(this.#nc).publish(JOBS_SUBJECT, SubmitJobRequest.encode(request).finish(), {
       headers: h,

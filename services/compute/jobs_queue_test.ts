@@ -3,6 +3,8 @@ import { freePort } from "../../scripts/_ports.ts";
 import { waitForTcp } from "../../scripts/_wait.ts";
 import { InvalidArgumentError } from "../../shared/errors.ts";
 import { connectNats } from "../../shared/nats.ts";
+import { createRegistry } from "../../shared/telemetry/metrics.ts";
+import { registerJobQueueGauges } from "./metrics.ts";
 import { JobQueue, type JobRecord, TENANT_HEADER, validateJobId } from "./jobs_queue.ts";
 
 /** nats-server with JetStream on a free port and a temporary store directory. */
@@ -89,6 +91,49 @@ Deno.test({
       assert.equal((await queue.get("t1", "j1"))?.record.worker, "w1");
     } finally {
       await nc.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "JobQueue.depth() counts the jobs no worker took yet and the age of the oldest; the gauges read it, NaN once JetStream is gone",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using server = await startJetStream();
+    const nc = await connectNats(server.url, { name: "jobs-queue-depth-test" });
+    try {
+      const queue = await JobQueue.open(nc, { ackWaitMs: 5000 });
+      const registry = createRegistry("test");
+      registerJobQueueGauges(registry, queue);
+      const gauge = async (name: string) =>
+        Number((await registry.getSingleMetricAsString(name)).split("\n").at(-1)?.split(" ")[1]);
+      assert.deepEqual(await queue.depth(1000), { queued: 0, oldestAgeSeconds: 0 });
+      const submitted = Date.now();
+      for (const id of ["j1", "j2"]) {
+        const request = { jobId: id, plan: undefined, ttlSeconds: 0n, name: "" };
+        assert.equal(await queue.submit(record(id), request), true);
+      }
+      const later = submitted + 30_000;
+      const two = await queue.depth(1000, later);
+      assert.equal(two.queued, 2);
+      assert.ok(two.oldestAgeSeconds > 29 && two.oldestAgeSeconds < 31, JSON.stringify(two));
+      assert.equal(await gauge("polaroid_jobs_queued"), 2);
+      assert.ok(await gauge("polaroid_jobs_oldest_queued_age_seconds") < 29);
+      // Taken by a worker (running, not yet acked): no longer waiting.
+      const first = await queue.consumer.next({ expires: 2000 });
+      assert.ok(first);
+      assert.equal((await queue.depth(1000, later)).queued, 1);
+      const second = await queue.consumer.next({ expires: 2000 });
+      assert.ok(second);
+      assert.deepEqual(await queue.depth(1000), { queued: 0, oldestAgeSeconds: 0 });
+      first.ack();
+      second.ack();
+      await nc.close();
+      assert.ok(Number.isNaN(await gauge("polaroid_jobs_queued")));
+    } finally {
+      if (!nc.isClosed()) await nc.close();
     }
   },
 });

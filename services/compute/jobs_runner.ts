@@ -5,7 +5,8 @@
  * to another worker, which finds the record `running` and takes the job over. A job already
  * finished is acked without running again. Taking and finishing are compare-and-set writes of
  * the record, so a job's result is recorded once: a worker that loses the race releases the
- * handle it made.
+ * handle it made. Each run is a `job.run` span in the trace of the call that submitted the job
+ * (its context travels in the message's headers), with the plan's spans inside it.
  *
  * @module
  */
@@ -14,6 +15,8 @@ import type { JsMsg } from "@nats-io/jetstream";
 import { SubmitJobRequest } from "../../shared/gen/polaroid/v1/jobs.ts";
 import { GrpcCode, PolaroidError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
+import { messageContext } from "../../shared/nats.ts";
+import { inSpan, recordFailure, type Span, withContext } from "../../shared/telemetry/tracing.ts";
 import type { PlanExecutor, RunContext } from "./executor.ts";
 import { type JobQueue, type JobRecord, TENANT_HEADER } from "./jobs_queue.ts";
 import type { HandlesClient } from "./resolver.ts";
@@ -112,7 +115,15 @@ export class JobRunner {
       msg.nak(500); // changed meanwhile: look again
       return;
     }
-    await this.#run(msg, request, taken, takenAt);
+    const attributes = {
+      "polaroid.job": taken.id,
+      "polaroid.tenant": taken.tenant,
+      "polaroid.attempt": taken.attempts,
+    };
+    await withContext(
+      messageContext(msg),
+      () => inSpan("job.run", attributes, (span) => this.#run(msg, request, taken, takenAt, span)),
+    );
   }
 
   async #run(
@@ -120,6 +131,7 @@ export class JobRunner {
     request: SubmitJobRequest,
     taken: JobRecord,
     revision: number,
+    span: Span,
   ): Promise<void> {
     const { executor, logger, ackWaitMs = 30_000, maxDeliver = 5 } = this.#options;
     const log: Record<string, unknown> = {
@@ -145,6 +157,8 @@ export class JobRunner {
       const error = PolaroidError.from(thrown);
       if (TRANSIENT.has(error.code) && msg.info.deliveryCount < maxDeliver) {
         clearInterval(beat);
+        span.setAttribute("polaroid.job.status", "retried");
+        recordFailure(span, error);
         logger.warn("job will be retried", { ...log, error: error.message });
         msg.nak(1000 * msg.info.deliveryCount);
         return;
@@ -157,10 +171,12 @@ export class JobRunner {
       };
       log.error = error.reason;
       if (cause !== "") log.cause = cause;
+      recordFailure(span, error);
     } finally {
       clearInterval(beat);
     }
     finished.finishedAtMs = Date.now();
+    span.setAttribute("polaroid.job.status", finished.status);
     log.ms = Math.round(performance.now() - started);
     if (await this.#record(finished, revision)) {
       msg.ack();

@@ -1,8 +1,8 @@
 /**
  * A compute worker's Prometheus metrics beyond the per-call ones every service has: result
- * streaming (Collect) and the streaming engine, counted as they happen; the held frames,
- * the catalog sync, the plan and frame caches and the sinks, read from their owners when
- * scraped.
+ * streaming (Collect), the streaming engine and the engine's run time, counted as they happen; the held frames,
+ * the catalog sync, the plan and frame caches, the sinks and the job queue, read from their
+ * owners when scraped.
  *
  * @module
  */
@@ -10,6 +10,7 @@
 import { prom, type Registry } from "../../shared/telemetry/metrics.ts";
 import type { HandleSync } from "./handle_sync.ts";
 import type { HeldFrames } from "./held_frames.ts";
+import type { QueueDepth } from "./jobs_queue.ts";
 import type { PlanCache } from "./plan_cache.ts";
 import type { HandleResolver } from "./resolver.ts";
 import type { OutputTargets } from "./sink/location.ts";
@@ -34,6 +35,8 @@ export interface StreamMetrics {
   readonly ended: prom.Counter<"outcome">;
   /** Plans run on the streaming engine, by reason. */
   readonly streamingRuns: prom.Counter<"reason">;
+  /** Time the engine took to run a plan, by engine (streaming, in-memory). */
+  readonly engineSeconds: prom.Histogram<"engine">;
 }
 
 /** Registers the streaming metrics on `registry`. */
@@ -70,6 +73,31 @@ export function createStreamMetrics(registry: Registry): StreamMetrics {
       name: "polaroid_compute_streaming_runs_total",
       help: "Plans run on the streaming engine, by reason (requested, memory_limit).",
       labelNames: ["reason"],
+      registers,
+    }),
+    engineSeconds: new prom.Histogram({
+      name: "polaroid_compute_engine_seconds",
+      help:
+        "Time the engine took to run a plan (Execute, Collect of a plan, jobs; failed runs included), by engine (streaming, in-memory).",
+      labelNames: ["engine"],
+      buckets: [
+        0.001,
+        0.0025,
+        0.005,
+        0.01,
+        0.025,
+        0.05,
+        0.1,
+        0.25,
+        0.5,
+        1,
+        2.5,
+        5,
+        10,
+        30,
+        60,
+        300,
+      ],
       registers,
     }),
   };
@@ -190,6 +218,50 @@ export function registerWorkerGauges(registry: Registry, parts: WorkerParts): vo
     registers,
     collect() {
       this.set(outputs.engines.running);
+    },
+  });
+}
+
+/** Options of registerJobQueueGauges(). */
+export interface JobQueueGaugeOptions {
+  /**
+   * Time each of the (at most two) JetStream requests of a scrape may take; past it the
+   * gauges read NaN (unknown) for that scrape. @default 250
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * Registers the job queue's depth and the age of its oldest waiting job, asked of JetStream
+ * once per scrape (both gauges share the answer). The queue is shared: every worker reports
+ * the same figures, so aggregate them with max().
+ */
+export function registerJobQueueGauges(
+  registry: Registry,
+  queue: { depth(timeoutMs: number): Promise<QueueDepth> },
+  options: JobQueueGaugeOptions = {},
+): void {
+  const timeoutMs = options.timeoutMs ?? 250;
+  let asking: Promise<QueueDepth | undefined> | undefined;
+  const depth = () =>
+    asking ??= queue.depth(timeoutMs).catch(() => undefined).finally(() => asking = undefined);
+  const registers = [registry];
+  new prom.Gauge({
+    name: "polaroid_jobs_queued",
+    help:
+      "Jobs in the queue that no worker has taken yet (the queue is shared: every worker reports it; NaN when JetStream did not answer in time).",
+    registers,
+    async collect() {
+      this.set((await depth())?.queued ?? NaN);
+    },
+  });
+  new prom.Gauge({
+    name: "polaroid_jobs_oldest_queued_age_seconds",
+    help:
+      "How long the oldest job no worker has taken yet has waited, in seconds; 0 when none waits (NaN when JetStream did not answer in time).",
+    registers,
+    async collect() {
+      this.set((await depth())?.oldestAgeSeconds ?? NaN);
     },
   });
 }

@@ -37,6 +37,11 @@ export interface BatcherObserver {
   onBatch?(rows: number, bufferedBytes: number): void;
   /** Rows were dropped from the buffer for its byte limit. */
   onDropped?(rows: number, bufferedBytes: number): void;
+  /**
+   * A batch of `rows` rows is durable in the live table (and acknowledged upstream),
+   * `lagSeconds` after its first message arrived.
+   */
+  onCommitted?(rows: number, lagSeconds: number): void;
 }
 
 /** Rows as an Arrow IPC file (parsed elsewhere), told apart from a frame by its class. */
@@ -56,6 +61,8 @@ export interface ClosedBatch {
   reserved?: boolean;
   /** The batch could not be parsed at all: its marks must not be acknowledged. */
   error?: Error;
+  /** When its first message arrived (performance.now()): its oldest row waits from then. */
+  arrivedAt?: number;
 }
 
 /** Where closed batches go instead of the batcher's own memory buffer (a live table). */
@@ -132,6 +139,8 @@ export class Batcher {
   #open: string[] = [];
   /** The marks of the open batch's messages, rejected ones included. */
   #marks: unknown[] = [];
+  /** When the open batch's first message arrived (performance.now()). */
+  #arrivedAt: number | undefined;
   /** The batches being parsed by the parser, in order. */
   #parsing: Promise<void> = Promise.resolve();
   #timer: unknown;
@@ -172,6 +181,7 @@ export class Batcher {
     if (this.#closed) return false;
     this.#stats.messages++;
     this.#observer.onMessage?.();
+    this.#arrivedAt ??= performance.now();
     let text: string;
     try {
       text = this.#objectText(data);
@@ -197,6 +207,7 @@ export class Batcher {
     if (this.#closed) return;
     this.#stats.messages++;
     this.#observer.onMessage?.();
+    this.#arrivedAt ??= performance.now();
     this.#reject(1, error, [data]);
     if (this.#options.output) {
       this.#marks.push(mark);
@@ -220,6 +231,8 @@ export class Batcher {
     this.#timer = undefined;
     const marks = this.#marks;
     this.#marks = [];
+    const arrivedAt = this.#arrivedAt;
+    this.#arrivedAt = undefined;
     const output = this.#options.output;
     if (this.#open.length === 0) {
       if (output && marks.length > 0) output.closed({ frame: undefined, marks, bytes: 0 });
@@ -228,7 +241,7 @@ export class Batcher {
     const texts = this.#open;
     this.#open = [];
     if (output && this.#options.parser) {
-      this.#parseElsewhere(texts, marks, output, this.#options.parser);
+      this.#parseElsewhere(texts, marks, output, this.#options.parser, arrivedAt);
       return;
     }
     let frame: pl.DataFrame | undefined;
@@ -263,7 +276,12 @@ export class Batcher {
       frame = undefined;
       this.#reject(texts.length, `Cannot close batch: ${String(error)}`, texts.slice(-1));
     }
-    output?.closed({ frame, marks, bytes: frame ? texts.reduce((n, t) => n + t.length, 0) : 0 });
+    output?.closed({
+      frame,
+      marks,
+      bytes: frame ? texts.reduce((n, t) => n + t.length, 0) : 0,
+      ...(arrivedAt === undefined ? {} : { arrivedAt }),
+    });
   }
 
   /** A batch parsed by the parser, handed to the output once parsed, after those before. */
@@ -272,7 +290,9 @@ export class Batcher {
     marks: unknown[],
     output: BatchOutput,
     parser: BatchParser,
+    arrivedAt: number | undefined,
   ): void {
+    const arrival = arrivedAt === undefined ? {} : { arrivedAt };
     const bytes = texts.reduce((n, t) => n + t.length, 0);
     output.reserve?.(bytes);
     const parsing = parser.parse(texts);
@@ -312,7 +332,7 @@ export class Batcher {
           this.#reject(texts.length, `Cannot close batch: ${String(error)}`, texts.slice(-1));
         }
       }
-      output.closed({ frame, marks, bytes, reserved: true });
+      output.closed({ frame, marks, bytes, reserved: true, ...arrival });
     });
   }
 
@@ -356,6 +376,7 @@ export class Batcher {
     this.#timer = undefined;
     this.#open = [];
     this.#marks = [];
+    this.#arrivedAt = undefined;
   }
 
   /** Records an error that came from outside the batcher (e.g. the subscription). */

@@ -219,7 +219,7 @@ Deno.test("Batcher keeps the last rejected messages, cut short, for debugging a 
   assert.equal(batcher.stats().rejected, 3 + MAX_RECENT_REJECTIONS + 5);
 });
 
-Deno.test("Batcher with an output hands it each batch with every message's mark", () => {
+Deno.test("Batcher with an output hands it each batch with every message's mark and its first message's arrival", () => {
   const timers = new FakeTimers();
   const closed: ClosedBatch[] = [];
   const batcher = new Batcher({
@@ -229,12 +229,17 @@ Deno.test("Batcher with an output hands it each batch with every message's mark"
     timers,
     output: { closed: (batch) => closed.push(batch) },
   });
+  const before = performance.now();
   batcher.push('{"a":1}', 1);
+  const first = performance.now();
   batcher.push("not json", 2);
   batcher.push('{"a":2}', 3);
   batcher.push('{"a":3}', 4);
   assert.equal(closed.length, 1);
   assert.deepEqual(closed[0]!.marks, [1, 2, 3, 4]);
+  // Its lag counts from its first message.
+  const arrivedAt = closed[0]!.arrivedAt!;
+  assert.ok(before <= arrivedAt && arrivedAt <= first, `${before} ${arrivedAt} ${first}`);
   assert.deepEqual((closed[0]!.frame as pl.DataFrame).getColumn("a").toArray(), [1, 2, 3]);
   // A batch of rejected messages alone still reaches the output (to be acknowledged).
   batcher.push("[]", 5);

@@ -4,7 +4,8 @@
  * durable does the source acknowledge its messages (Kafka commits, Redis XACK, JetStream ack),
  * so that a crash loses nothing a protocol can replay. The batches waiting for their commit
  * are bounded: past `maxPendingBytes` the output is `full` and the source stops reading
- * until `room()` resolves.
+ * until `room()` resolves. Each commit of rows is traced (`ingest.commit`: the segment's write
+ * and the acknowledgement) and reported with its lag, from its first message's arrival.
  *
  * @module
  */
@@ -13,7 +14,8 @@ import { Buffer } from "node:buffer";
 import pl from "nodejs-polars";
 import { readConsistentPrefix } from "../../shared/live_table.ts";
 import type { StateStore } from "../../shared/state_store/store.ts";
-import type { BatchOutput, ClosedBatch } from "./batcher.ts";
+import { inSpan } from "../../shared/telemetry/tracing.ts";
+import { type BatchOutput, type ClosedBatch, IpcRows } from "./batcher.ts";
 import type { LiveTableStats, LiveWriter } from "./live_writer.ts";
 
 /** What a source kind tells the output about its messages' marks. */
@@ -34,13 +36,25 @@ export interface LiveOutputOptions {
   store: StateStore;
   tenant: string;
   table: string;
+  /** The source whose batches these are (for traces). */
+  source: string;
   /** Bytes of closed batches waiting for their commit before the source is asked to pause. */
   maxPendingBytes: number;
   marks?: MarkHandling;
   /** A batch could not be committed and is not retried (the writer stopped or closed). */
   onError(error: Error): void;
   /** A batch is durable and acknowledged. @default none */
-  onCommitted?(): void;
+  onCommitted?(commit: Commit): void;
+}
+
+/** A batch that became durable and was acknowledged. */
+export interface Commit {
+  /** Its rows (0 for a batch of rejected messages only, which commits nothing). */
+  rows: number;
+  /** The size of its kept messages. */
+  bytes: number;
+  /** Seconds from its first message's arrival to now; undefined when unknown. */
+  lagSeconds: number | undefined;
 }
 
 /** The committed part of a live table, and what waits to join it. */
@@ -65,7 +79,7 @@ export class LiveOutput implements BatchOutput {
     this.#pendingBytes += bytes;
   }
 
-  closed({ frame, marks, bytes, reserved, error }: ClosedBatch): void {
+  closed({ frame, marks, bytes, reserved, error, arrivedAt }: ClosedBatch): void {
     if (!reserved) this.#pendingBytes += bytes;
     this.#pendingBatches++;
     if (error) {
@@ -79,11 +93,27 @@ export class LiveOutput implements BatchOutput {
     }
     this.#reached = this.#o.marks?.offsets?.(marks, this.#reached) ?? this.#reached;
     const offsets = this.#reached;
-    // A batch of rejected messages only commits nothing, but acknowledges after those before.
-    const durable = frame ? this.#o.writer.append(frame, offsets) : this.#o.writer.flushed();
-    durable
-      .then(() => this.#o.marks?.acknowledge?.(marks))
-      .then(() => this.#o.onCommitted?.())
+    const rows = frame === undefined ? 0 : frame instanceof IpcRows ? frame.rows : frame.height;
+    const commit = async () => {
+      // A batch of rejected messages only commits nothing, but acknowledges after those before.
+      await (frame ? this.#o.writer.append(frame, offsets) : this.#o.writer.flushed());
+      await this.#o.marks?.acknowledge?.(marks);
+    };
+    const { tenant, source } = this.#o;
+    const attributes = {
+      "polaroid.tenant": tenant,
+      "polaroid.source": source,
+      "polaroid.rows": rows,
+      "polaroid.bytes": bytes,
+    };
+    (frame ? inSpan("ingest.commit", attributes, commit) : commit())
+      .then(() =>
+        this.#o.onCommitted?.({
+          rows,
+          bytes,
+          lagSeconds: arrivedAt === undefined ? undefined : (performance.now() - arrivedAt) / 1000,
+        })
+      )
       .catch((error) => this.#o.onError(error instanceof Error ? error : new Error(String(error))))
       .finally(() => {
         this.#pendingBytes -= bytes;

@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics of the ingest sources: messages, rows, rejected messages, batches,
- * dropped rows and reconnect gaps (counters), and buffered bytes (gauge), labelled by tenant
- * and source.
+ * dropped rows, reconnect gaps and live-table commits (counters), buffered bytes (gauge), and
+ * the lag from a batch's first message to its commit (histogram), labelled by tenant and
+ * source.
  *
  * @module
  */
@@ -44,7 +45,19 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     labelNames: LABELS,
     registers: [registry],
   });
-  const all = [messages, rows, rejected, batches, dropped, gaps, buffered];
+  const commits = counter(
+    "polaroid_ingest_commits_total",
+    "Batches committed durably to the source's live table (and acknowledged upstream), by source.",
+  );
+  const lag = new prom.Histogram({
+    name: "polaroid_ingest_commit_lag_seconds",
+    help:
+      "Time from the arrival of a batch's first message to the batch's durable commit to the live table, by source: the longest any of its rows waited.",
+    labelNames: LABELS,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const all = [messages, rows, rejected, batches, dropped, gaps, buffered, commits, lag];
   return {
     observer(tenant, source) {
       const labels = { tenant, source };
@@ -54,6 +67,8 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       const onRows = rows.labels(labels);
       const onDropped = dropped.labels(labels);
       const onGap = gaps.labels(labels);
+      const onCommit = commits.labels(labels);
+      const lagged = lag.labels(labels);
       onGap.inc(0);
       const bytes = buffered.labels(labels);
       bytes.set(0);
@@ -69,6 +84,10 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
         onDropped: (count, bufferedBytes) => {
           onDropped.inc(count);
           bytes.set(bufferedBytes);
+        },
+        onCommitted: (_rows, lagSeconds) => {
+          onCommit.inc();
+          lagged.observe(lagSeconds);
         },
       };
     },

@@ -44,11 +44,15 @@ export class SourceCore {
         store: live.store,
         tenant: context.tenant,
         table: spec.table,
+        source: spec.name,
         maxPendingBytes: Number(spec.maxBufferBytes),
         ...(marks ? { marks } : {}),
         onError: (error) => this.fail(`Cannot commit a batch to the live table: ${error.message}`),
-        onCommitted: () => {
+        onCommitted: ({ rows, lagSeconds }) => {
           if (this.#state === "retrying" && this.#nextAttemptAtMs !== 0) this.running();
+          if (rows > 0 && lagSeconds !== undefined) {
+            context.observer?.onCommitted?.(rows, lagSeconds);
+          }
         },
       });
     const pool = this.output ? context.parser : undefined;

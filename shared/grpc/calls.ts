@@ -66,6 +66,8 @@ export interface CallHooks {
    * rejection (UNAUTHENTICATED, PERMISSION_DENIED, a malformed tenant).
    */
   authorize(active: Active): Promise<Identity>;
+  /** The call was admitted and authorized: its handler starts now. */
+  admitted(active: Active): void;
   /** Time a stream may make no progress before the call is ended. */
   streamIdleTimeoutMs: number;
   /** Time a request stream may take in all. */
@@ -111,6 +113,7 @@ async function admitted(active: Active, hooks: CallHooks, request?: unknown): Pr
   ctx.identity = identity;
   ctx.tenant = identity.tenant;
   if (request instanceof MalformedRequest) throw request.error;
+  hooks.admitted(active);
 }
 
 /** The error a call ends with, for something its handler threw. */

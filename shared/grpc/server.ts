@@ -257,6 +257,11 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     finish,
     wire,
     authorize,
+    admitted: (active) =>
+      metrics.queue.observe(
+        { method: active.ctx.method },
+        (performance.now() - active.started) / 1000,
+      ),
     streamIdleTimeoutMs: limits.streamIdleTimeoutMs,
     uploadTimeoutMs: limits.uploadTimeoutMs,
   };

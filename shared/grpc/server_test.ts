@@ -13,6 +13,7 @@ import { RpcClient } from "./client.ts";
 import { ServingStatus } from "./health.ts";
 import { type GrpcServer, startGrpcServer } from "./server.ts";
 import { bind } from "./types.ts";
+import { noAuthentication } from "../auth/authenticator.ts";
 
 async function withServer(
   fn: (client: RpcClient<typeof HealthService>, lines: string[]) => Promise<void>,
@@ -291,4 +292,56 @@ Deno.test("close() sends GOAWAY at once: the stream in flight finishes, a new ca
   assert.deepEqual(rest, [1, 2, 3, 4], "the stream in flight is served to its end");
   await closed;
   assert.ok(performance.now() - started < 5000, "close() returns once the stream is done");
+});
+
+Deno.test("polaroid_grpc_queue_seconds counts a call's wait for its credentials, per method", async () => {
+  const registry = createRegistry("test");
+  const none = noAuthentication();
+  const unused = () => Promise.reject(new NotFoundError("unused"));
+  await using server = await startGrpcServer({
+    host: "127.0.0.1",
+    port: 0,
+    services: [bind(DataFrameServiceService, {
+      execute: () => Promise.resolve(ExecuteResponse.fromPartial({ cached: true })),
+      schema: unused,
+      explain: unused,
+      sink: unused,
+      async *collect() {},
+      upload: unused,
+    })],
+    maxMessageBytes: 1024 * 1024,
+    logger: createLogger("test", { write: () => {} }),
+    metrics: createRpcMetrics(registry),
+    // Verifying credentials takes 50 ms (health checks skip it).
+    auth: {
+      mode: "none",
+      authorize: async (method, metadata) => {
+        await new Promise((r) => setTimeout(r, 50));
+        return await none.authorize(method, metadata);
+      },
+    },
+  });
+  const endpoint = `127.0.0.1:${server.port}`;
+  const frames = new RpcClient(endpoint, DataFrameServiceService, { timeoutMs: 5000 });
+  const health = new RpcClient(endpoint, HealthService, { timeoutMs: 5000 });
+  try {
+    await frames.unary("execute", ExecuteRequest.fromPartial({}));
+    await health.unary("check", { service: "" });
+  } finally {
+    frames.close();
+    health.close();
+  }
+  const text = await registry.getSingleMetricAsString("polaroid_grpc_queue_seconds");
+  const value = (suffix: string, method: string) => {
+    const line = text.split("\n").find((l) =>
+      l.startsWith(`polaroid_grpc_queue_seconds_${suffix}{`) && l.includes(`method="${method}"`)
+    );
+    return Number(line?.split(" ").at(-1));
+  };
+  const execute = "/polaroid.v1.DataFrameService/Execute";
+  const check = "/grpc.health.v1.Health/Check";
+  assert.equal(value("count", execute), 1);
+  assert.ok(value("sum", execute) >= 0.045, `queued ${value("sum", execute)} s`);
+  assert.equal(value("count", check), 1);
+  assert.ok(value("sum", check) < 0.045, `queued ${value("sum", check)} s`);
 });

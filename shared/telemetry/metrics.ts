@@ -15,6 +15,8 @@ export interface RpcMetrics {
   requests: client.Counter<"method" | "code">;
   errors: client.Counter<"method" | "code">;
   duration: client.Histogram<"method">;
+  /** From a call's arrival to its handler's start: admission and authorization. */
+  queue: client.Histogram<"method">;
   inFlight: client.Gauge<"method">;
 }
 
@@ -86,6 +88,14 @@ export function createRpcMetrics(registry: Registry): RpcMetrics {
       help: "gRPC call latency, by method.",
       labelNames: ["method"],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    queue: new client.Histogram({
+      name: "polaroid_grpc_queue_seconds",
+      help:
+        "Time from a gRPC call's arrival to its handler's start (admission, credentials and quota checked), by method; refused calls are not counted.",
+      labelNames: ["method"],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
     inFlight: new client.Gauge({

@@ -26,6 +26,7 @@ from polaroid._gen.polaroid.v1 import (
     plan_pb2,
 )
 from polaroid._options import ConnectOptions, credentials
+from polaroid._trace_context import with_trace_context
 from polaroid._transport import collect_request, upload_requests
 from polaroid.errors import (
     DeadlineExceededError,
@@ -141,7 +142,11 @@ class AsyncTransport:
         return delay
 
     def _kwargs(self, timeout: float) -> dict[str, Any]:
-        return {"timeout": timeout, "metadata": self.options.metadata, "wait_for_ready": self.options.wait_for_ready}
+        return {
+            "timeout": timeout,
+            "metadata": with_trace_context(self.options.metadata),
+            "wait_for_ready": self.options.wait_for_ready,
+        }
 
     async def _call(
         self, method: str, what: str, invoke: Callable[[PooledChannel[grpc.aio.Channel], float], Awaitable[T]]

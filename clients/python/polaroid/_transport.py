@@ -27,6 +27,7 @@ from polaroid._gen.polaroid.v1 import (
     sink_pb2,
 )
 from polaroid._options import ConnectOptions, credentials
+from polaroid._trace_context import with_trace_context
 from polaroid.errors import (
     DeadlineExceededError,
     FailedPreconditionError,
@@ -194,7 +195,11 @@ class Transport:
             self._sleep(delay)
 
     def _kwargs(self, timeout: float) -> dict[str, Any]:
-        return {"timeout": timeout, "metadata": self.options.metadata, "wait_for_ready": self.options.wait_for_ready}
+        return {
+            "timeout": timeout,
+            "metadata": with_trace_context(self.options.metadata),
+            "wait_for_ready": self.options.wait_for_ready,
+        }
 
     # ---- DataFrameService ----------------------------------------------------------------
 

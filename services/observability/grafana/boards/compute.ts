@@ -1,13 +1,14 @@
 /**
- * The compute dashboard: plans run, Collect streams, the streaming engine, held frames
- * against their budget, the plan and frame caches, sinks and reconciliations, per worker.
+ * The compute dashboard: plans run, the engine's time, calls' queue time, Collect streams, the
+ * streaming engine, held frames against their budget, the plan and frame caches, sinks and
+ * reconciliations, per worker.
  *
  * @module
  */
 
 import { type Dashboard, dashboard } from "../_grafana.ts";
-import { aggregate, sumIncrease, sumRate } from "../_promql.ts";
-import { REQUESTS } from "./_grpc.ts";
+import { aggregate, quantile, sumIncrease, sumRate } from "../_promql.ts";
+import { NOT_HEALTH, QUEUE, REQUESTS } from "./_grpc.ts";
 
 /** Plans, Collect streams, the streaming engine, held frames, caches and sinks of the workers. */
 export function compute(): Dashboard {
@@ -34,6 +35,32 @@ export function compute(): Dashboard {
             `${sel}, method=~"/polaroid.v1.DataFrameService/(Execute|Collect|Sink)"`,
           ),
           legend: "{{method}} {{code}}",
+        }],
+      },
+      {
+        title: "Engine time p50 and p99",
+        description:
+          "Time the engine took to run a plan (Execute, Collect of a plan, jobs), by engine: the median and the 99th percentile.",
+        unit: "s",
+        queries: [
+          {
+            expr: quantile(0.5, "polaroid_compute_engine_seconds", ["engine"], sel),
+            legend: "p50 {{engine}}",
+          },
+          {
+            expr: quantile(0.99, "polaroid_compute_engine_seconds", ["engine"], sel),
+            legend: "p99 {{engine}}",
+          },
+        ],
+      },
+      {
+        title: "Queue time p99",
+        description:
+          "99th percentile of the time from a call's arrival to its handler's start (admission, credentials, tenant quota), by method: time a call waited before any work on it.",
+        unit: "s",
+        queries: [{
+          expr: quantile(0.99, QUEUE, ["method"], `${sel}, ${NOT_HEALTH}`),
+          legend: "{{method}}",
         }],
       },
       {

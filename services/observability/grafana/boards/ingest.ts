@@ -1,12 +1,12 @@
 /**
- * The ingest dashboard: messages, rows, batches, rejects, drops, reconnect gaps and
- * buffered bytes of each source.
+ * The ingest dashboard: messages, rows, batches, rejects, drops, reconnect gaps, buffered
+ * bytes, and live-table commits and their lag, of each source.
  *
  * @module
  */
 
 import { type Dashboard, dashboard } from "../_grafana.ts";
-import { aggregate, sumIncrease, sumRate } from "../_promql.ts";
+import { aggregate, quantile, sumIncrease, sumRate } from "../_promql.ts";
 
 /** The ingest sources, per tenant and source. */
 export function ingest(): Dashboard {
@@ -53,6 +53,27 @@ export function ingest(): Dashboard {
           expr: sumIncrease("polaroid_ingest_reconnect_gaps_total", ["tenant", "source"], sel),
           legend: "{{tenant}}/{{source}}",
         }],
+      },
+      perSource(
+        "Commits",
+        "Batches committed durably to each source's live table per second (sources with a live table only).",
+        "polaroid_ingest_commits_total",
+      ),
+      {
+        title: "Commit lag p50 and p99",
+        description:
+          "Time from a batch's first message arriving to the batch being durable in the live table (the longest any of its rows waited): the median and the 99th percentile. It includes the batch delay (maxBatchDelayMs).",
+        unit: "s",
+        queries: [
+          {
+            expr: quantile(0.5, "polaroid_ingest_commit_lag_seconds", ["tenant", "source"], sel),
+            legend: "p50 {{tenant}}/{{source}}",
+          },
+          {
+            expr: quantile(0.99, "polaroid_ingest_commit_lag_seconds", ["tenant", "source"], sel),
+            legend: "p99 {{tenant}}/{{source}}",
+          },
+        ],
       },
       {
         title: "Buffered bytes",

@@ -1,5 +1,6 @@
 /**
- * The jobs dashboard: JobService calls (submit, status, watch) on the compute workers.
+ * The jobs dashboard: the queue's depth and oldest job, and JobService calls (submit,
+ * status, watch) on the compute workers.
  *
  * @module
  */
@@ -15,8 +16,25 @@ export function jobs(): Dashboard {
     uid: "polaroid-jobs",
     title: "Polaroid / Jobs",
     description:
-      "JobService calls (SubmitJob, GetJob, WatchJob) on the compute workers; the jobs themselves run from the queue, outside any call.",
+      "The job queue (JetStream) and JobService calls (SubmitJob, GetJob, WatchJob) on the compute workers; the jobs themselves run from the queue, outside any call.",
     panels: [
+      {
+        title: "Jobs waiting",
+        description:
+          "Jobs in the queue that no worker has taken yet. Every worker reports the one shared queue: the most any reports.",
+        unit: "short",
+        queries: [{ expr: aggregate("max", "polaroid_jobs_queued", []), legend: "queued" }],
+      },
+      {
+        title: "Oldest waiting job",
+        description:
+          "How long the oldest job no worker has taken yet has waited (0 when none waits). Growing: the workers are busy or none pulls from the queue.",
+        unit: "s",
+        queries: [{
+          expr: aggregate("max", "polaroid_jobs_oldest_queued_age_seconds", []),
+          legend: "oldest",
+        }],
+      },
       {
         title: "Job calls by method and status",
         description: "JobService calls finished per second, by method and status code.",
