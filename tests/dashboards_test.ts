@@ -106,6 +106,8 @@ async function putLoad(cluster: Cluster): Promise<void> {
   const rows = Array.from({ length: 2000 }, (_, i) => ({ a: i, g: i % 7 }));
   await using input = await client.fromRecords(rows);
   await using other = await client.fromArrow(tableFromArrays({ g: Int32Array.from([0, 1, 2]) }));
+  // A handle left alive while Prometheus scrapes: the per-tenant gauges have a tenant to show.
+  await client.fromRecords(rows.slice(0, 10), undefined, { name: "kept" });
   const lf = input.lazy().groupBy("g").agg(col("a").sum().alias("s"), len().alias("n")).sort("g");
   assert.equal((await lf.toRecords()).length, 7); // Collect of a plan
   await using first = await lf.collect(); // Execute, a plan cache miss...

@@ -109,8 +109,13 @@ Deno.test(
       const releases = named(spans, "polaroid.v1.HandleService/ReleaseHandle", "handles");
       assert.equal(releases.length, 2, tree);
       for (const release of releases) {
-        const received = named(spans, "handle.freed receive", "compute")
+        // Published in a PRODUCER span of the release, the receive spans' parent.
+        const [published] = named(spans, "handle.freed publish", "handles")
           .filter((s) => parentOf(s) === release);
+        assert.ok(published, `the freed event's publish under ReleaseHandle in:\n${tree}`);
+        assert.equal(published.kind, 4, "SPAN_KIND_PRODUCER");
+        const received = named(spans, "handle.freed receive", "compute")
+          .filter((s) => parentOf(s) === published);
         assert.equal(received.length, 2, `both workers received it:\n${tree}`);
         assert.deepEqual(received.map((s) => s.attributes["polaroid.dropped"]).sort(), [
           false,

@@ -52,6 +52,26 @@ export function handles(): Dashboard {
         ],
       },
       {
+        title: "Live handle bytes by tenant",
+        description:
+          "Estimated bytes of each tenant's live handles: the 10 largest (at most 49 tenants are labelled; the rest count as _other).",
+        unit: "bytes",
+        queries: [{
+          expr: `topk(10, ${aggregate("max", "polaroid_tenant_handle_bytes", ["tenant"], sel)})`,
+          legend: "{{tenant}}",
+        }],
+      },
+      {
+        title: "Handle events by tenant",
+        description:
+          "Handles created, read (resolved for use) and freed per second, by tenant and event.",
+        unit: "ops",
+        queries: [{
+          expr: sumRate("polaroid_tenant_handle_events_total", ["tenant", "event"], sel),
+          legend: "{{tenant}} {{event}}",
+        }],
+      },
+      {
         title: "Worker leases",
         description:
           "Compute workers' leases: live, and ended (the worker stopped or let its lease run out; kept a while to tell it).",
