@@ -125,6 +125,7 @@ async function main() {
         batchSize: args.batchSize,
         startBatch: 0n,
         streaming: false,
+        engine: 0,
       };
       for await (const m of rpc.serverStream("collect", request)) sizes.push(m.arrowIpc.byteLength);
       return sizes;

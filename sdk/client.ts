@@ -51,6 +51,7 @@ import { RemoteDataFrame, RemoteLazyFrame } from "./frame/lazy_frame.ts";
 import { scanFilePlan, scanHandlePlan } from "./plan/plan.ts";
 import { type Row, tableFromRecords } from "./records.ts";
 import { routedCollect } from "./transport/collect.ts";
+import { wireEngine } from "./transport/engine.ts";
 import type { ResumeOptions } from "./transport/resume.ts";
 import type {
   CollectOptions,
@@ -362,6 +363,7 @@ class ClientImpl implements Client, Session {
       plan,
       ttlSeconds: BigInt(options.ttlSeconds ?? 0),
       streaming: options.streaming ?? false,
+      engine: wireEngine("collect", options.engine),
       name,
       skipCache: options.cache === false,
       metadata: options.metadata ?? {},

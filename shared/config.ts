@@ -99,6 +99,12 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
   /** Root of the files plans may scan (POLAROID_DATA_ROOT). @default "./data" */
   dataRoot: string;
   /**
+   * The Polars engine plans run on unless a request asks for the other (POLAROID_ENGINE):
+   * `streaming` (Polars' streaming engine, which falls back to in-memory per operator it lacks)
+   * or `in-memory` (docs/adr/0015). @default "streaming"
+   */
+  engine: "streaming" | "in-memory";
+  /**
    * POLAROID_HANDLE_STORE: `memory` keeps each result in the worker that made it;
    * `external` also writes it to the state store, so any worker can read it. @default "memory"
    */
@@ -348,6 +354,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     reconcileIntervalMs: int(env, "POLAROID_RECONCILE_INTERVAL_MS", 60_000, 100),
     handlesEndpoint: endpoint(env, "POLAROID_HANDLES_ENDPOINT", "127.0.0.1:50052"),
     dataRoot: str(env, "POLAROID_DATA_ROOT", "./data"),
+    engine: choice(env, "POLAROID_ENGINE", ["streaming", "in-memory"] as const, "streaming"),
     handleStore: choice(env, "POLAROID_HANDLE_STORE", ["memory", "external"] as const, "memory"),
     stateStore: stateStore(env, "POLAROID_HANDLE_STORE"),
     liveStore: liveStore(env),

@@ -22,6 +22,7 @@ function execute(plan: Plan, skipCache = false) {
     plan,
     ttlSeconds: 0n,
     streaming: false,
+    engine: 0,
     name: "",
     skipCache,
     metadata: {},

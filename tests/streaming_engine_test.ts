@@ -99,6 +99,7 @@ Deno.test({
       await using stored = await c.remote.collect({ streaming: true });
       const line = await executeLine(stored.id);
       assert.equal(line?.engine, "streaming");
+      assert.equal(line?.spilled, true);
       assert.equal(line?.streamingReason, "requested");
       assertSameTable(await stored.toArrow(), expected);
       const batches: RecordBatch[] = [];
@@ -140,8 +141,41 @@ Deno.test({
     await using small = await client.fromRecords([{ a: 1n }, { a: 2n }]);
     await using doubled = await small.lazy().select(col("a").mul(2n)).collect();
     const smallLine = await executeLine(doubled.id);
-    assert.equal(smallLine?.engine, undefined, "a small input stays on the in-memory engine");
+    assert.equal(smallLine?.spilled, undefined, "a small input is not spilled");
+    assert.equal(smallLine?.engine, "streaming", "the worker's default engine");
     assert.ok(Number(smallLine?.estimatedInputBytes) < MEMORY_LIMIT);
     assert.deepEqual((await doubled.toRecords()).map((r) => r.a), [2n, 4n]);
+  },
+});
+
+Deno.test({
+  name: "plans run on the streaming engine by default and on the in-memory one when asked, alike",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint });
+    const rows = Array.from({ length: 5000 }, (_, i) => ({ k: `k${i % 13}`, v: i / 4 }));
+    await using df = await client.fromRecords(rows);
+    const lf = df.lazy().groupBy("k").agg(col("v").sum().alias("s"), col("v").max().alias("m"))
+      .sort("k");
+    await using streamed = await lf.collect({ cache: false });
+    await using inMemory = await lf.collect({ cache: false, engine: "in-memory" });
+    assert.equal((await executeLine(streamed.id))?.engine, "streaming");
+    assert.equal((await executeLine(inMemory.id))?.engine, "in-memory");
+    const expected = frameToTable(
+      pl.DataFrame(rows).lazy().groupBy("k")
+        .agg(pl.col("v").sum().alias("s"), pl.col("v").max().alias("m")).sort("k").collectSync(),
+    );
+    assertSameTable(await streamed.toArrow(), expected);
+    assertSameTable(await inMemory.toArrow(), expected);
+    assertSameTable(await lf.toArrow({ engine: "in-memory" }), expected);
+    await assert.rejects(
+      // deno-lint-ignore no-explicit-any
+      lf.collect({ engine: "gpu" as any }),
+      /'engine' must be "auto", "streaming" or "in-memory"/,
+    );
+    await assert.rejects(
+      lf.collect({ streaming: true, engine: "in-memory" }),
+      /'streaming' .* and 'engine' ENGINE_IN_MEMORY exclude each other/,
+    );
   },
 });

@@ -342,6 +342,7 @@ Deno.test({
               batchSize: 10,
               startBatch: 1n,
               streaming: false,
+              engine: 0,
             })
           ) { /* nothing arrives */ }
         })(),

@@ -15,6 +15,7 @@ import { sourceHandleId } from "./balancer.ts";
 import type { ChannelPool } from "./connection.ts";
 import { type OpenCollect, resumableCollect, type ResumeOptions, untilAborted } from "./resume.ts";
 import type { Source, StreamOptions } from "./session.ts";
+import { wireEngine } from "./engine.ts";
 
 /** Options of {@link routedCollect}. */
 export interface RoutedCollectOptions extends StreamOptions {
@@ -39,12 +40,17 @@ export function routedCollect(
   const route = { ...signal, deadline: pool.deadline(), tried: new Set<string>() };
   const key = sourceHandleId(source);
   const streaming = options.streaming ?? false;
+  const engine = wireEngine("download", options.engine);
   const open: OpenCollect = (startBatch, batchSize) =>
     pool.stream(
       "collect",
       key,
       (rpc, call) =>
-        rpc.frames.serverStream("collect", { source, batchSize, startBatch, streaming }, call),
+        rpc.frames.serverStream(
+          "collect",
+          { source, batchSize, startBatch, streaming, engine },
+          call,
+        ),
       route,
     );
   const messages = source.$case === "plan" ? open(0n, options.batchSize) : resumableCollect(open, {

@@ -33,7 +33,16 @@ export interface StreamOptions {
    * POLAROID_MEMORY_LIMIT)
    */
   streaming?: boolean;
+  /**
+   * Plans only: the Polars engine, as in nodejs-polars' `collectSync({ engine })`: `"auto"`,
+   * the server's default (POLAROID_ENGINE, streaming unless set otherwise), `"streaming"` or
+   * `"in-memory"`. Results are the same on both. @default "auto"
+   */
+  engine?: EngineChoice;
 }
+
+/** A Polars engine, or the server's choice. */
+export type EngineChoice = "auto" | "streaming" | "in-memory";
 
 /** Options of running a plan into a stored frame. */
 export interface CollectOptions {
@@ -49,6 +58,8 @@ export interface CollectOptions {
    * memory. @default false (the server may still choose it, see POLAROID_MEMORY_LIMIT)
    */
   streaming?: boolean;
+  /** The Polars engine (see StreamOptions.engine). @default "auto" */
+  engine?: EngineChoice;
   /**
    * Reuse the live result of an equal earlier plan over the same frames, if the server has
    * one (the plan cache); false always recomputes. @default true

@@ -19,6 +19,7 @@ import { type RunningService, startService } from "../../shared/service.ts";
 import { dataFrameService } from "./dataframe_service.ts";
 import { flightService } from "./flight/flight_service.ts";
 import { PlanExecutor } from "./executor.ts";
+import { EngineGate } from "./engine/engine_gate.ts";
 import { HeldFrames } from "./held_frames.ts";
 import { handleService } from "./handle_service.ts";
 import { JobQueue } from "./jobs_queue.ts";
@@ -128,6 +129,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       registerWorkerGauges(registry, { frames, sync, planCache, resolver, outputs });
       const workerConfig = { ...config, spillDir };
       const executor = new PlanExecutor({
+        gate: new EngineGate(config.engine),
         config: workerConfig,
         dataRoot,
         frames,

@@ -49,6 +49,8 @@ import {
   uploadIpcLimits,
 } from "./engine/mod.ts";
 import { addOwnedHandleTables } from "./engine/sql_owned.ts";
+import type { EngineGate, EngineName } from "./engine/engine_gate.ts";
+import { Engine } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { liveFrameKey } from "./engine/scan.ts";
 import {
   type Held,
@@ -79,6 +81,14 @@ export interface RunContext {
   readonly log: Record<string, unknown>;
 }
 
+/** What a request asks of the engine. */
+export interface EngineRequest {
+  /** Bounded memory: the result spilled to a file, on the streaming engine (docs/adr/0007). */
+  streaming: boolean;
+  /** The Polars engine; unspecified, the worker's default. @default ENGINE_UNSPECIFIED */
+  engine?: Engine;
+}
+
 /** What the executor needs. */
 export interface ExecutorDeps {
   config: ComputeConfig;
@@ -90,6 +100,11 @@ export interface ExecutorDeps {
   planCache: PlanCache;
   /** This process's incarnation (its lease with the handles service), sent with each result. */
   incarnation: string;
+  /**
+   * Runs plans' collects on the worker's default engine or the one a request asks for
+   * (engine_gate.ts). @default none: collects run on whatever the process's engine is
+   */
+  gate?: EngineGate;
   /** Collect and streaming-engine metrics; none in tests that do not look. */
   metrics?: StreamMetrics;
   /**
@@ -190,12 +205,12 @@ export class PlanExecutor {
   }
 
   /** Runs a prepared plan on the engine the request or the memory budget asks for. */
-  run(prepared: PreparedPlan, streaming: boolean, ctx: RunContext): Promise<Held> {
+  run(prepared: PreparedPlan, request: EngineRequest, ctx: RunContext): Promise<Held> {
     return inSpan("plan.run", { "polaroid.tenant": ctx.tenant }, async (span) => {
       const started = performance.now();
-      const engine = () => ctx.log.engine === "streaming" ? "streaming" : "in-memory";
+      const engine = () => ctx.log.engine === "in-memory" ? "in-memory" : "streaming";
       try {
-        const df = await this.#run(prepared, streaming, ctx);
+        const df = await this.#run(prepared, request, ctx);
         span.setAttribute("polaroid.rows", heldHeight(df));
         span.setAttribute("polaroid.engine", engine());
         return df;
@@ -209,21 +224,43 @@ export class PlanExecutor {
     });
   }
 
-  async #run(prepared: PreparedPlan, streaming: boolean, ctx: RunContext): Promise<Held> {
+  async #run(prepared: PreparedPlan, request: EngineRequest, ctx: RunContext): Promise<Held> {
     const { plan, engine, analysis } = prepared;
-    const { config, metrics } = this.#deps;
+    const { config, metrics, gate } = this.#deps;
+    const asked = engineName(request.engine);
+    if (request.streaming && asked === "in-memory") {
+      throw new InvalidArgumentError(
+        "Cannot run the plan as 'streaming' (bounded memory, on the streaming engine) and 'engine' ENGINE_IN_MEMORY exclude each other",
+        { metadata: { field: "engine" } },
+      );
+    }
     // A call that ended while its inputs were resolved starts no engine work.
     ctx.signal.throwIfAborted();
     const choice = chooseEngine(analysis, engine, {
-      requested: streaming,
-      memoryLimit: config.limits.memoryLimit,
+      requested: request.streaming,
+      memoryLimit: asked === "in-memory" ? undefined : config.limits.memoryLimit,
     });
     if (choice.estimatedBytes !== undefined) ctx.log.estimatedInputBytes = choice.estimatedBytes;
     // Figures of the checks that read data (join key counts, window spans), refused or not.
     const notes: Record<string, number> = {};
     try {
-      if (!choice.streaming) return await runPlan(plan, engine, { analysis, notes });
+      if (!choice.streaming) {
+        const name: EngineName = asked ?? gate?.defaultEngine ?? "in-memory";
+        ctx.log.engine = name;
+        const other = gate !== undefined && name !== gate.defaultEngine;
+        return await runPlan(plan, {
+          ...engine,
+          ...(gate
+            ? {
+              collect: (run) => gate.run(name, run),
+              peek: (run) => gate.peek(run),
+              otherEngine: other,
+            }
+            : {}),
+        }, { analysis, notes });
+      }
       ctx.log.engine = "streaming";
+      ctx.log.spilled = true;
       ctx.log.streamingReason = choice.reason;
       metrics?.streamingRuns.inc({ reason: choice.reason });
       // The result stays in a spill file: it need not fit in memory (docs/adr/0007).
@@ -351,7 +388,7 @@ export class PlanExecutor {
     if (reused) return { handle: reused, cached: true };
     const prepared = await this.prepare(request.plan, ctx, analysis);
     const started = performance.now();
-    const df = await this.run(prepared, request.streaming, ctx);
+    const df = await this.run(prepared, request, ctx);
     ctx.log.engineMs = elapsed(started);
     const registering = performance.now();
     const handle = await this.keep(df, ctx, {
@@ -383,7 +420,7 @@ export class PlanExecutor {
         `Cannot collect a plan from a start batch as 'start_batch' applies to handles only (a plan's batches may differ between runs): current value is ${request.startBatch}`,
       );
     }
-    const df = await this.run(await this.prepare(s.value, ctx), request.streaming, ctx);
+    const df = await this.run(await this.prepare(s.value, ctx), request, ctx);
     return { df, owned: heldMemoryBytes(df) };
   }
 
@@ -502,5 +539,23 @@ export class PlanExecutor {
     } catch (error) {
       throw fromEngineError(error);
     }
+  }
+}
+
+/** The engine a request names; undefined for the worker's default. */
+function engineName(engine: Engine | undefined): EngineName | undefined {
+  switch (engine) {
+    case Engine.ENGINE_STREAMING:
+      return "streaming";
+    case Engine.ENGINE_IN_MEMORY:
+      return "in-memory";
+    case undefined:
+    case Engine.ENGINE_UNSPECIFIED:
+      return undefined;
+    default:
+      throw new InvalidArgumentError(
+        `Cannot run the plan as 'engine' must be ENGINE_UNSPECIFIED, ENGINE_STREAMING or ENGINE_IN_MEMORY: current value is ${engine}`,
+        { metadata: { field: "engine" } },
+      );
   }
 }

@@ -20,6 +20,7 @@ import { inSpan, recordFailure, type Span, withContext } from "../../shared/tele
 import type { PlanExecutor, RunContext } from "./executor.ts";
 import { type JobQueue, type JobRecord, TENANT_HEADER } from "./jobs_queue.ts";
 import type { HandlesClient } from "./resolver.ts";
+import { Engine } from "../../shared/gen/polaroid/v1/dataframe.ts";
 
 /** Options of JobRunner. */
 export interface JobRunnerOptions {
@@ -148,6 +149,7 @@ export class JobRunner {
         plan: request.plan,
         ttlSeconds: request.ttlSeconds,
         streaming: false,
+        engine: Engine.ENGINE_UNSPECIFIED,
         name: request.name,
         skipCache: false,
         metadata: {},

@@ -195,13 +195,20 @@ class AsyncTransport:
         *,
         name: str,
         ttl_seconds: int,
-        streaming: bool,
+        streaming: bool = False,
+        engine: dataframe_pb2.Engine = dataframe_pb2.ENGINE_UNSPECIFIED,
         metadata: Mapping[str, str] | None = None,
         skip_cache: bool = False,
     ) -> handle_pb2.HandleInfo:
         """Runs a plan and keeps the result under a new handle (not retried)."""
         request = dataframe_pb2.ExecuteRequest(
-            plan=plan, ttl_seconds=ttl_seconds, streaming=streaming, name=name, metadata=dict(metadata or {}), skip_cache=skip_cache
+            plan=plan,
+            ttl_seconds=ttl_seconds,
+            streaming=streaming,
+            engine=engine,
+            name=name,
+            metadata=dict(metadata or {}),
+            skip_cache=skip_cache,
         )
         response = await self._call("execute", "execute", lambda c, t: c.frames.Execute(request, **self._kwargs(t)))
         return cast(dataframe_pb2.ExecuteResponse, response).handle

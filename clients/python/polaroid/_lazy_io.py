@@ -24,16 +24,24 @@ if TYPE_CHECKING:
     from polaroid._session import AnyClient
     from polaroid.dataframe import RemoteDataFrame
 
-__all__ = ["EngineType", "LazyIO", "streaming", "ttl_seconds"]
+__all__ = ["EngineType", "LazyIO", "wire_engine", "ttl_seconds"]
 
 EngineType = Literal["auto", "in-memory", "streaming"]
 
 
-def streaming(engine: str) -> bool:
-    """Whether ``engine`` asks for Polars' streaming engine; ValueError for an unknown one."""
-    if engine not in ("auto", "in-memory", "streaming"):
+_ENGINES = {
+    "auto": dataframe_pb2.ENGINE_UNSPECIFIED,
+    "streaming": dataframe_pb2.ENGINE_STREAMING,
+    "in-memory": dataframe_pb2.ENGINE_IN_MEMORY,
+}
+
+
+def wire_engine(engine: str) -> dataframe_pb2.Engine:
+    """The Polars engine ``engine`` names, as sent ("auto": the server's default, streaming
+    unless its operator set otherwise); ValueError for an unknown one."""
+    if engine not in _ENGINES:
         raise ValueError(f"engine must be 'auto', 'in-memory' or 'streaming': current value is {engine!r}")
-    return engine == "streaming"
+    return _ENGINES[engine]
 
 
 def ttl_seconds(ttl: int | float | _dt.timedelta | None) -> int:
@@ -118,16 +126,16 @@ class LazyIO:
         """Runs the query on the server. By default the result is downloaded as a
         ``polars.DataFrame``; with ``keep=True`` it stays on the server as a
         ``RemoteDataFrame`` (optionally ``name``d, kept ``ttl`` seconds after its last use).
-        ``engine="streaming"`` runs on Polars' streaming engine."""
+        ``engine`` picks Polars' engine ("auto": the server's default, streaming)."""
         _refuse("collect", unsupported)
-        stream = streaming(engine)
+        wire = wire_engine(engine)
         transport = self._client._transport
         if keep:
-            info = transport.execute(self._plan, name=name or "", ttl_seconds=ttl_seconds(ttl), streaming=stream)
+            info = transport.execute(self._plan, name=name or "", ttl_seconds=ttl_seconds(ttl), engine=wire)
             return self._stored(info)
         if name is not None or ttl is not None:
             raise ValueError("'name' and 'ttl' apply to collect(keep=True) only")
-        request = dataframe_pb2.CollectRequest(plan=self._plan, streaming=stream)
+        request = dataframe_pb2.CollectRequest(plan=self._plan, engine=wire)
         return ipc_to_polars(ipc_messages(transport.collect(request)))
 
     async def collect_async(
@@ -149,13 +157,13 @@ class LazyIO:
         aio = getattr(self._client, "_aio", None)
         if aio is None:
             return await asyncio.to_thread(lambda: self.collect(engine=engine, keep=keep, name=name, ttl=ttl))
-        stream = streaming(engine)
+        wire = wire_engine(engine)
         if keep:
-            info = await aio.execute(self._plan, name=name or "", ttl_seconds=ttl_seconds(ttl), streaming=stream)
+            info = await aio.execute(self._plan, name=name or "", ttl_seconds=ttl_seconds(ttl), engine=wire)
             return self._stored(info)
         if name is not None or ttl is not None:
             raise ValueError("'name' and 'ttl' apply to collect(keep=True) only")
-        request = dataframe_pb2.CollectRequest(plan=self._plan, streaming=stream)
+        request = dataframe_pb2.CollectRequest(plan=self._plan, engine=wire)
         return ipc_to_polars([message.arrow_ipc async for message in aio.collect(request)])
 
     def collect_batches(
@@ -176,7 +184,7 @@ class LazyIO:
             raise NotImplementedError(
                 "Cannot collect batches with maintain_order=False as Polaroid always sends the rows in order"
             )
-        request = dataframe_pb2.CollectRequest(plan=self._plan, streaming=streaming(engine), batch_size=_chunk_size(chunk_size))
+        request = dataframe_pb2.CollectRequest(plan=self._plan, engine=wire_engine(engine), batch_size=_chunk_size(chunk_size))
         batches = Batches(self._client._transport.collect(request))
         if not lazy:
             batches.prime()
@@ -184,7 +192,7 @@ class LazyIO:
 
     def to_arrow(self, *, engine: EngineType = "auto") -> pa.Table:
         """Runs the query and downloads the result as a pyarrow Table (needs pyarrow)."""
-        request = dataframe_pb2.CollectRequest(plan=self._plan, streaming=streaming(engine))
+        request = dataframe_pb2.CollectRequest(plan=self._plan, engine=wire_engine(engine))
         return ipc_to_arrow(ipc_messages(self._client._transport.collect(request)))
 
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:

@@ -22,6 +22,18 @@ export interface EngineContext {
   /** Absolute, real path of the data root; scans must stay inside it. */
   dataRoot: string;
   limits: ComputeLimits;
+  /**
+   * Runs the plan's collect on the engine the request asks for (engine_gate.ts).
+   * @default the collect as it is, on the process's engine
+   */
+  collect?: <T>(run: () => Promise<T>) => Promise<T>;
+  /**
+   * Runs a peek's synchronous collect on the in-memory engine (engine_gate.ts).
+   * @default the collect as it is
+   */
+  peek?: <T>(run: () => T) => T;
+  /** The request asks for the engine that is not the process's default. @default false */
+  otherEngine?: boolean;
 }
 
 /** Options of the builder. */

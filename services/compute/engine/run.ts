@@ -164,7 +164,10 @@ export async function runPlan(
     // 20M-row frame: tail(10) 0.06 ms, cast + tail(10) 0.23 ms, head(10) 0.55 ms; so it runs
     // on the calling thread, which saves the thread hop (0.08-0.1 ms) of the most frequent
     // small request. Everything else runs off the event loop.
-    const df = isPeek(plan) && inMemory(analysis, ctx) ? lf.collectSync() : await lf.collect();
+    const peek = isPeek(plan) && inMemory(analysis, ctx) && !ctx.otherEngine;
+    const collect = ctx.collect ?? ((run) => run());
+    const inMemoryPeek = ctx.peek ?? ((run) => run());
+    const df = peek ? inMemoryPeek(() => lf.collectSync()) : await collect(() => lf.collect());
     checkResult(df, ctx);
     return df;
   } catch (error) {

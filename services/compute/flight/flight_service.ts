@@ -69,6 +69,7 @@ import {
 import { metadataTable, ownedHandles } from "./sql_catalog.ts";
 import { releaseThroughWorker } from "../handle_service.ts";
 import { tableIpc } from "./sql_metadata.ts";
+import { Engine } from "../../../shared/gen/polaroid/v1/dataframe.ts";
 
 /** About how many bytes of data one DoGet message carries. */
 export const FLIGHT_BATCH_BYTES = 4 * 1024 * 1024;
@@ -316,7 +317,7 @@ export function flightService(deps: FlightServiceDeps): ServiceBinding {
       };
     let first = true;
     const batches = executor.collectBatches(
-      { source, batchSize: 0, startBatch: 0n, streaming: false },
+      { source, batchSize: 0, startBatch: 0n, streaming: false, engine: Engine.ENGINE_UNSPECIFIED },
       ctx,
       { targetBatchBytes: FLIGHT_BATCH_BYTES },
     );

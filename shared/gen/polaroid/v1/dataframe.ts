@@ -31,6 +31,46 @@ export const protobufPackage = "polaroid.v1";
 
 export const protobufFileName = "polaroid/v1/dataframe.proto";
 
+/** A Polars engine. */
+export enum Engine {
+  ENGINE_UNSPECIFIED = 0,
+  ENGINE_STREAMING = 1,
+  ENGINE_IN_MEMORY = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function engineFromJSON(object: any): Engine {
+  switch (object) {
+    case 0:
+    case "ENGINE_UNSPECIFIED":
+      return Engine.ENGINE_UNSPECIFIED;
+    case 1:
+    case "ENGINE_STREAMING":
+      return Engine.ENGINE_STREAMING;
+    case 2:
+    case "ENGINE_IN_MEMORY":
+      return Engine.ENGINE_IN_MEMORY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Engine.UNRECOGNIZED;
+  }
+}
+
+export function engineToJSON(object: Engine): string {
+  switch (object) {
+    case Engine.ENGINE_UNSPECIFIED:
+      return "ENGINE_UNSPECIFIED";
+    case Engine.ENGINE_STREAMING:
+      return "ENGINE_STREAMING";
+    case Engine.ENGINE_IN_MEMORY:
+      return "ENGINE_IN_MEMORY";
+    case Engine.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface ExecuteRequest {
   plan?:
     | Plan
@@ -51,6 +91,12 @@ export interface ExecuteRequest {
    * answered from the plan cache.
    */
   metadata: { [key: string]: string };
+  /**
+   * The Polars engine to run on; unset, the worker's default (POLAROID_ENGINE: streaming
+   * unless set otherwise). ENGINE_IN_MEMORY is refused together with `streaming`. Results
+   * are the same on both.
+   */
+  engine: Engine;
 }
 
 export interface ExecuteRequest_MetadataEntry {
@@ -80,6 +126,8 @@ export interface CollectRequest {
   startBatch: bigint;
   /** Plans only: run on Polars' streaming engine (see ExecuteRequest.streaming). */
   streaming: boolean;
+  /** Plans only: the Polars engine to run on (see ExecuteRequest.engine). */
+  engine: Engine;
 }
 
 /**
@@ -130,7 +178,7 @@ export interface ExplainResponse {
 }
 
 function createBaseExecuteRequest(): ExecuteRequest {
-  return { plan: undefined, ttlSeconds: 0n, streaming: false, name: "", skipCache: false, metadata: {} };
+  return { plan: undefined, ttlSeconds: 0n, streaming: false, name: "", skipCache: false, metadata: {}, engine: 0 };
 }
 
 export const ExecuteRequest: MessageFns<ExecuteRequest> = {
@@ -156,6 +204,9 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
     globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
       ExecuteRequest_MetadataEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
     });
+    if (message.engine !== 0) {
+      writer.uint32(56).int32(message.engine);
+    }
     return writer;
   },
 
@@ -223,6 +274,14 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
             }
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.engine = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -264,6 +323,7 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
           {},
         )
         : {},
+      engine: isSet(object.engine) ? engineFromJSON(object.engine) : 0,
     };
   },
 
@@ -293,6 +353,9 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
         });
       }
     }
+    if (message.engine !== 0) {
+      obj.engine = engineToJSON(message.engine);
+    }
     return obj;
   },
 
@@ -317,6 +380,7 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
       },
       {},
     );
+    message.engine = object.engine ?? 0;
     return message;
   },
 };
@@ -494,7 +558,7 @@ export const ExecuteResponse: MessageFns<ExecuteResponse> = {
 };
 
 function createBaseCollectRequest(): CollectRequest {
-  return { source: undefined, batchSize: 0, startBatch: 0n, streaming: false };
+  return { source: undefined, batchSize: 0, startBatch: 0n, streaming: false, engine: 0 };
 }
 
 export const CollectRequest: MessageFns<CollectRequest> = {
@@ -518,6 +582,9 @@ export const CollectRequest: MessageFns<CollectRequest> = {
     }
     if (message.streaming !== false) {
       writer.uint32(40).bool(message.streaming);
+    }
+    if (message.engine !== 0) {
+      writer.uint32(48).int32(message.engine);
     }
     return writer;
   },
@@ -575,6 +642,14 @@ export const CollectRequest: MessageFns<CollectRequest> = {
             message.streaming = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.engine = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -605,6 +680,7 @@ export const CollectRequest: MessageFns<CollectRequest> = {
         ? BigInt(object.start_batch)
         : 0n,
       streaming: isSet(object.streaming) ? globalThis.Boolean(object.streaming) : false,
+      engine: isSet(object.engine) ? engineFromJSON(object.engine) : 0,
     };
   },
 
@@ -623,6 +699,9 @@ export const CollectRequest: MessageFns<CollectRequest> = {
     }
     if (message.streaming !== false) {
       obj.streaming = message.streaming;
+    }
+    if (message.engine !== 0) {
+      obj.engine = engineToJSON(message.engine);
     }
     return obj;
   },
@@ -651,6 +730,7 @@ export const CollectRequest: MessageFns<CollectRequest> = {
       ? BigInt(object.startBatch)
       : 0n;
     message.streaming = object.streaming ?? false;
+    message.engine = object.engine ?? 0;
     return message;
   },
 };

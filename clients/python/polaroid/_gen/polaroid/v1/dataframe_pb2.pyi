@@ -3,6 +3,7 @@ from polaroid._gen.polaroid.v1 import plan_pb2 as _plan_pb2
 from polaroid._gen.polaroid.v1 import sink_pb2 as _sink_pb2
 from polaroid._gen.polaroid.v1 import types_pb2 as _types_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Mapping as _Mapping
@@ -10,8 +11,17 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class Engine(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ENGINE_UNSPECIFIED: _ClassVar[Engine]
+    ENGINE_STREAMING: _ClassVar[Engine]
+    ENGINE_IN_MEMORY: _ClassVar[Engine]
+ENGINE_UNSPECIFIED: Engine
+ENGINE_STREAMING: Engine
+ENGINE_IN_MEMORY: Engine
+
 class ExecuteRequest(_message.Message):
-    __slots__ = ("plan", "ttl_seconds", "streaming", "name", "skip_cache", "metadata")
+    __slots__ = ("plan", "ttl_seconds", "streaming", "name", "skip_cache", "metadata", "engine")
     class MetadataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -25,13 +35,15 @@ class ExecuteRequest(_message.Message):
     NAME_FIELD_NUMBER: _ClassVar[int]
     SKIP_CACHE_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_FIELD_NUMBER: _ClassVar[int]
     plan: _plan_pb2.Plan
     ttl_seconds: int
     streaming: bool
     name: str
     skip_cache: bool
     metadata: _containers.ScalarMap[str, str]
-    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., ttl_seconds: _Optional[int] = ..., streaming: bool = ..., name: _Optional[str] = ..., skip_cache: bool = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    engine: Engine
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., ttl_seconds: _Optional[int] = ..., streaming: bool = ..., name: _Optional[str] = ..., skip_cache: bool = ..., metadata: _Optional[_Mapping[str, str]] = ..., engine: _Optional[_Union[Engine, str]] = ...) -> None: ...
 
 class ExecuteResponse(_message.Message):
     __slots__ = ("handle", "cached")
@@ -42,18 +54,20 @@ class ExecuteResponse(_message.Message):
     def __init__(self, handle: _Optional[_Union[_handle_pb2.HandleInfo, _Mapping]] = ..., cached: bool = ...) -> None: ...
 
 class CollectRequest(_message.Message):
-    __slots__ = ("plan", "handle", "batch_size", "start_batch", "streaming")
+    __slots__ = ("plan", "handle", "batch_size", "start_batch", "streaming", "engine")
     PLAN_FIELD_NUMBER: _ClassVar[int]
     HANDLE_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
     START_BATCH_FIELD_NUMBER: _ClassVar[int]
     STREAMING_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_FIELD_NUMBER: _ClassVar[int]
     plan: _plan_pb2.Plan
     handle: str
     batch_size: int
     start_batch: int
     streaming: bool
-    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., handle: _Optional[str] = ..., batch_size: _Optional[int] = ..., start_batch: _Optional[int] = ..., streaming: bool = ...) -> None: ...
+    engine: Engine
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., handle: _Optional[str] = ..., batch_size: _Optional[int] = ..., start_batch: _Optional[int] = ..., streaming: bool = ..., engine: _Optional[_Union[Engine, str]] = ...) -> None: ...
 
 class CollectResponse(_message.Message):
     __slots__ = ("arrow_ipc", "rows", "batch_index")
