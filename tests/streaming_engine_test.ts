@@ -142,14 +142,14 @@ Deno.test({
     await using doubled = await small.lazy().select(col("a").mul(2n)).collect();
     const smallLine = await executeLine(doubled.id);
     assert.equal(smallLine?.spilled, undefined, "a small input is not spilled");
-    assert.equal(smallLine?.engine, "streaming", "the worker's default engine");
+    assert.equal(smallLine?.engine, "in-memory", "the worker's default engine");
     assert.ok(Number(smallLine?.estimatedInputBytes) < MEMORY_LIMIT);
     assert.deepEqual((await doubled.toRecords()).map((r) => r.a), [2n, 4n]);
   },
 });
 
 Deno.test({
-  name: "plans run on the streaming engine by default and on the in-memory one when asked, alike",
+  name: "plans run on the in-memory engine by default and on the streaming one when asked, alike",
   ...INTEGRATION,
   async fn() {
     await using client = await connect({ endpoint });
@@ -157,8 +157,8 @@ Deno.test({
     await using df = await client.fromRecords(rows);
     const lf = df.lazy().groupBy("k").agg(col("v").sum().alias("s"), col("v").max().alias("m"))
       .sort("k");
-    await using streamed = await lf.collect({ cache: false });
-    await using inMemory = await lf.collect({ cache: false, engine: "in-memory" });
+    await using streamed = await lf.collect({ cache: false, engine: "streaming" });
+    await using inMemory = await lf.collect({ cache: false });
     assert.equal((await executeLine(streamed.id))?.engine, "streaming");
     assert.equal((await executeLine(inMemory.id))?.engine, "in-memory");
     const expected = frameToTable(
@@ -167,6 +167,7 @@ Deno.test({
     );
     assertSameTable(await streamed.toArrow(), expected);
     assertSameTable(await inMemory.toArrow(), expected);
+    assertSameTable(await lf.toArrow({ engine: "streaming" }), expected);
     assertSameTable(await lf.toArrow({ engine: "in-memory" }), expected);
     await assert.rejects(
       // deno-lint-ignore no-explicit-any

@@ -35,8 +35,10 @@ export interface StreamOptions {
   streaming?: boolean;
   /**
    * Plans only: the Polars engine, as in nodejs-polars' `collectSync({ engine })`: `"auto"`,
-   * the server's default (POLAROID_ENGINE, streaming unless set otherwise), `"streaming"` or
-   * `"in-memory"`. Results are the same on both. @default "auto"
+   * the server's default (POLAROID_ENGINE, in-memory unless set otherwise), `"streaming"` or
+   * `"in-memory"`. The streaming engine is faster on large group-bys; the order of rows an
+   * operation does not define (a join's, unpivot's, an unsorted value count's) may differ
+   * from the in-memory engine's. @default "auto"
    */
   engine?: EngineChoice;
 }

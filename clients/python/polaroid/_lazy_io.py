@@ -37,7 +37,7 @@ _ENGINES = {
 
 
 def wire_engine(engine: str) -> dataframe_pb2.Engine:
-    """The Polars engine ``engine`` names, as sent ("auto": the server's default, streaming
+    """The Polars engine ``engine`` names, as sent ("auto": the server's default, in-memory
     unless its operator set otherwise); ValueError for an unknown one."""
     if engine not in _ENGINES:
         raise ValueError(f"engine must be 'auto', 'in-memory' or 'streaming': current value is {engine!r}")
@@ -126,7 +126,7 @@ class LazyIO:
         """Runs the query on the server. By default the result is downloaded as a
         ``polars.DataFrame``; with ``keep=True`` it stays on the server as a
         ``RemoteDataFrame`` (optionally ``name``d, kept ``ttl`` seconds after its last use).
-        ``engine`` picks Polars' engine ("auto": the server's default, streaming)."""
+        ``engine`` picks Polars' engine ("auto": the server's default, in-memory)."""
         _refuse("collect", unsupported)
         wire = wire_engine(engine)
         transport = self._client._transport

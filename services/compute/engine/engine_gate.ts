@@ -2,10 +2,11 @@
  * Which Polars engine a plan's collect runs on. nodejs-polars 0.25.2's async `collect()` takes
  * no engine: it reads `POLARS_FORCE_STREAMING` from the process environment when it starts
  * (measured: set or removed at run time, the next collect follows it). So the worker's default
- * engine is that variable, set once at start (POLAROID_ENGINE, default streaming), and a plan
+ * engine is that variable, set once at start (POLAROID_ENGINE, default in-memory), and a plan
  * that asks for the other engine runs alone: it waits until the collects under way have ended,
  * holds new ones back, switches the variable, runs, and switches it back (docs/adr/0015). Both
- * engines give the same results; the gate is only about which one does the work.
+ * engines compute the same values; rows an operation leaves unordered may come in another
+ * order on the streaming one.
  *
  * A peek (a small slice of frames in memory, run on the calling thread) always runs on the
  * in-memory engine: the streaming engine's fixed cost is 5× the peek's whole cost (measured:

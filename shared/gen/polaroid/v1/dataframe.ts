@@ -92,9 +92,9 @@ export interface ExecuteRequest {
    */
   metadata: { [key: string]: string };
   /**
-   * The Polars engine to run on; unset, the worker's default (POLAROID_ENGINE: streaming
-   * unless set otherwise). ENGINE_IN_MEMORY is refused together with `streaming`. Results
-   * are the same on both.
+   * The Polars engine to run on; unset, the worker's default (POLAROID_ENGINE: in-memory
+   * unless set otherwise). ENGINE_IN_MEMORY is refused together with `streaming`. Rows an
+   * operation leaves unordered may come in another order on the streaming engine.
    */
   engine: Engine;
 }
