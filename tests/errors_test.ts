@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { makeVector, Table } from "apache-arrow";
-import { DataFrameServiceService } from "../shared/gen/polaroid/v1/dataframe.ts";
+import { DataFrameServiceService, Engine } from "../shared/gen/polaroid/v1/dataframe.ts";
 import { RpcClient } from "../shared/grpc/client.ts";
 import {
   col,
@@ -227,6 +227,39 @@ Deno.test({
       },
     );
     assert.equal((await client.listHandles()).length, before);
+    await stillServing();
+  },
+});
+
+Deno.test({
+  name: "an unknown engine, and an engine for a stored frame, are INVALID_ARGUMENT naming 'engine'",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint });
+    await using df = await client.fromRecords([{ a: 1.0 }]);
+    const plan = df.lazy().select(col("a")).plan;
+    await assert.rejects(
+      raw.unary("execute", { plan, ttlSeconds: 0n, ...EXECUTE_DEFAULTS, engine: 99 as Engine }),
+      (e: unknown) =>
+        code(GrpcCode.INVALID_ARGUMENT, InvalidArgumentError)(e) && /'engine'/.test(String(e)),
+    );
+    const collect = async (engine: Engine) => {
+      for await (
+        const _ of raw.serverStream("collect", {
+          source: { $case: "handle", value: df.id },
+          batchSize: 0,
+          startBatch: 0n,
+          streaming: false,
+          engine,
+        })
+      ) { /* refused before any message */ }
+    };
+    await assert.rejects(
+      collect(Engine.ENGINE_IN_MEMORY),
+      (e: unknown) =>
+        code(GrpcCode.INVALID_ARGUMENT, InvalidArgumentError)(e) && /plans only/.test(String(e)),
+    );
+    await collect(Engine.ENGINE_UNSPECIFIED);
     await stillServing();
   },
 });

@@ -49,7 +49,7 @@ import {
   uploadIpcLimits,
 } from "./engine/mod.ts";
 import { addOwnedHandleTables } from "./engine/sql_owned.ts";
-import type { EngineGate, EngineName } from "./engine/engine_gate.ts";
+import { type EngineGate, type EngineName, requestedEngine } from "./engine/engine_gate.ts";
 import { Engine } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { liveFrameKey } from "./engine/scan.ts";
 import {
@@ -227,7 +227,7 @@ export class PlanExecutor {
   async #run(prepared: PreparedPlan, request: EngineRequest, ctx: RunContext): Promise<Held> {
     const { plan, engine, analysis } = prepared;
     const { config, metrics, gate } = this.#deps;
-    const asked = engineName(request.engine);
+    const asked = requestedEngine(request.engine);
     if (request.streaming && asked === "in-memory") {
       throw new InvalidArgumentError(
         "Cannot run the plan as 'streaming' (bounded memory, on the streaming engine) and 'engine' ENGINE_IN_MEMORY exclude each other",
@@ -252,7 +252,12 @@ export class PlanExecutor {
           ...engine,
           ...(gate
             ? {
-              collect: (run) => gate.run(name, run),
+              // A call that ended while it waited for its engine starts no collect.
+              collect: (run) =>
+                gate.run(name, () => {
+                  ctx.signal.throwIfAborted();
+                  return run();
+                }),
               peek: (run) => gate.peek(run),
               otherEngine: other,
             }
@@ -412,6 +417,12 @@ export class PlanExecutor {
     const s = request.source;
     if (!s) throw new InvalidArgumentError("Cannot run the request as it names no plan or handle");
     if (s.$case === "handle") {
+      if (request.engine !== Engine.ENGINE_UNSPECIFIED) {
+        throw new InvalidArgumentError(
+          `Cannot collect a stored frame with 'engine' ${request.engine} as 'engine' applies to plans only (a stored frame runs no engine)`,
+          { metadata: { field: "engine" } },
+        );
+      }
       ctx.log.handle = s.value;
       return { df: await this.#deps.resolver.frame(s.value, ctx.tenant), owned: 0 };
     }
@@ -539,23 +550,5 @@ export class PlanExecutor {
     } catch (error) {
       throw fromEngineError(error);
     }
-  }
-}
-
-/** The engine a request names; undefined for the worker's default. */
-function engineName(engine: Engine | undefined): EngineName | undefined {
-  switch (engine) {
-    case Engine.ENGINE_STREAMING:
-      return "streaming";
-    case Engine.ENGINE_IN_MEMORY:
-      return "in-memory";
-    case undefined:
-    case Engine.ENGINE_UNSPECIFIED:
-      return undefined;
-    default:
-      throw new InvalidArgumentError(
-        `Cannot run the plan as 'engine' must be ENGINE_UNSPECIFIED, ENGINE_STREAMING or ENGINE_IN_MEMORY: current value is ${engine}`,
-        { metadata: { field: "engine" } },
-      );
   }
 }

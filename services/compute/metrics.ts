@@ -7,7 +7,7 @@
  * @module
  */
 
-import { prom, type Registry } from "../../shared/telemetry/metrics.ts";
+import { LATENCY_BUCKETS, prom, type Registry } from "../../shared/telemetry/metrics.ts";
 import type { HandleSync } from "./handle_sync.ts";
 import type { HeldFrames } from "./held_frames.ts";
 import type { QueueDepth } from "./jobs_queue.ts";
@@ -80,24 +80,8 @@ export function createStreamMetrics(registry: Registry): StreamMetrics {
       help:
         "Time the engine took to run a plan (Execute, Collect of a plan, jobs; failed runs included), by engine (streaming, in-memory).",
       labelNames: ["engine"],
-      buckets: [
-        0.001,
-        0.0025,
-        0.005,
-        0.01,
-        0.025,
-        0.05,
-        0.1,
-        0.25,
-        0.5,
-        1,
-        2.5,
-        5,
-        10,
-        30,
-        60,
-        300,
-      ],
+      // A plan may run for minutes: the call latencies' buckets, and two longer ones.
+      buckets: [...LATENCY_BUCKETS, 60, 300],
       registers,
     }),
   };

@@ -33,6 +33,9 @@ export function createHandlesMetrics(
   registry: Registry,
   stats: () => Promise<CatalogStats>,
 ): HandlesMetrics {
+  // Every gauge here reads the catalog's counts (one pass over its records): a scrape makes
+  // that pass once, shared by the gauges it collects together.
+  stats = sharedWhileRunning(stats);
   new prom.Gauge({
     name: "polaroid_handles",
     help:
@@ -144,4 +147,15 @@ function topTenants(
   const rest = sorted.slice(MAX_TENANT_LABELS - 1);
   if (rest.length > 0) own.push([OTHER_TENANTS, rest.reduce((sum, [, s]) => sum + read(s), 0)]);
   return own;
+}
+
+/** `read`, with calls made while one is under way sharing its answer. */
+function sharedWhileRunning<T>(read: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  return () => {
+    if (running) return running;
+    const started = read().finally(() => running = undefined);
+    running = started;
+    return started;
+  };
 }

@@ -12,13 +12,18 @@ Deno.test("per-tenant handle metrics keep at most MAX_TENANT_LABELS tenant label
     Array.from({ length: 80 }, (_, i) => [`t${i}`, { live: 1, bytes: BigInt(i) }] as const),
   );
   const stats: CatalogStats = { live: 80, lost: 0, expired: 0, bytes: 0n, tenants };
-  const metrics = createHandlesMetrics(registry, () => Promise.resolve(stats));
+  let reads = 0;
+  const metrics = createHandlesMetrics(registry, () => {
+    reads++;
+    return Promise.resolve(stats);
+  });
   for (let i = 0; i < 80; i++) {
     metrics.observe({ kind: "registered", record: record(`t${i}`), atMs: 0 });
     metrics.observeRead(`t${i}`);
   }
   metrics.observe({ kind: "freed", record: record("t0"), reason: "released", atMs: 0 });
   const text = await registry.metrics();
+  assert.equal(reads, 1, "one pass over the catalog for the four gauges of a scrape");
   const labels = (name: string) =>
     new Set(
       [...text.matchAll(new RegExp(`^${name}\\{[^}]*tenant="([^"]+)"`, "gm"))].map((m) => m[1]),

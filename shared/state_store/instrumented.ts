@@ -10,7 +10,7 @@ import client from "prom-client";
 import { trace } from "@opentelemetry/api";
 import { NotFoundError } from "../errors.ts";
 import { inSpan } from "../telemetry/tracing.ts";
-import type { Registry } from "../telemetry/metrics.ts";
+import { LATENCY_BUCKETS, type Registry } from "../telemetry/metrics.ts";
 import type { Body, ObjectMeta, StateStore, StoredObject } from "./store.ts";
 
 /** The operations counted. */
@@ -49,23 +49,7 @@ function metricsOf(registry: Registry): StoreMetrics {
         help:
           "State store operation latency, by operation and backend (a list: until its last entry).",
         labelNames: ["op", "backend"],
-        buckets: [
-          0.0005,
-          0.001,
-          0.0025,
-          0.005,
-          0.01,
-          0.025,
-          0.05,
-          0.1,
-          0.25,
-          0.5,
-          1,
-          2.5,
-          5,
-          10,
-          30,
-        ],
+        buckets: [...LATENCY_BUCKETS],
         registers,
       }),
       bytes: new client.Counter({

@@ -67,6 +67,25 @@ export function createRegistry(service: string): Registry {
   return registry;
 }
 
+/** Latency buckets in seconds, from half a millisecond to 30 s (calls, store operations). */
+export const LATENCY_BUCKETS: readonly number[] = [
+  0.0005,
+  0.001,
+  0.0025,
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+  30,
+];
+
 /** Registers the gRPC metrics on the registry. */
 export function createRpcMetrics(registry: Registry): RpcMetrics {
   return {
@@ -87,7 +106,7 @@ export function createRpcMetrics(registry: Registry): RpcMetrics {
       name: "polaroid_grpc_request_duration_seconds",
       help: "gRPC call latency, by method.",
       labelNames: ["method"],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      buckets: [...LATENCY_BUCKETS],
       registers: [registry],
     }),
     queue: new client.Histogram({

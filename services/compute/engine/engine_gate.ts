@@ -15,6 +15,9 @@
  * @module
  */
 
+import { InvalidArgumentError } from "../../../shared/errors.ts";
+import { Engine } from "../../../shared/gen/polaroid/v1/dataframe.ts";
+
 /** A Polars engine. */
 export type EngineName = "streaming" | "in-memory";
 
@@ -97,5 +100,23 @@ export class EngineGate {
   /** Waits until the run on the other engine under way has ended. */
   #turn(): Promise<void> {
     return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+}
+
+/** The engine a request names (its wire enum); undefined for the worker's default. */
+export function requestedEngine(engine: Engine | undefined): EngineName | undefined {
+  switch (engine) {
+    case Engine.ENGINE_STREAMING:
+      return "streaming";
+    case Engine.ENGINE_IN_MEMORY:
+      return "in-memory";
+    case undefined:
+    case Engine.ENGINE_UNSPECIFIED:
+      return undefined;
+    default:
+      throw new InvalidArgumentError(
+        `Cannot run the plan as 'engine' must be ENGINE_UNSPECIFIED, ENGINE_STREAMING or ENGINE_IN_MEMORY: current value is ${engine}`,
+        { metadata: { field: "engine" } },
+      );
   }
 }

@@ -47,6 +47,17 @@ function row(cells, className) {
 const number = (n) => (typeof n === "number" ? n.toLocaleString("en-US") : "");
 const time = (ms) => new Date(ms).toISOString().slice(11, 23);
 
+/** The cells every call row starts with: when, where, what, for whom, and its plan. */
+function callCells(c) {
+  return [
+    cell(time(c.startedAtMs)),
+    cell(c.service),
+    cell(c.method),
+    cell(c.tenant),
+    cell(c.plan, "plan"),
+  ];
+}
+
 function renderOverview(data) {
   const viewer = data.viewer.tenant === "*" ? "every tenant" : `tenant ${data.viewer.tenant}`;
   byId("viewer").textContent = `${data.viewer.subject}: ${viewer}`;
@@ -65,26 +76,14 @@ function renderOverview(data) {
   fill(
     "running",
     data.running.map((c) =>
-      row([
-        cell(time(c.startedAtMs)),
-        cell(c.service),
-        cell(c.method),
-        cell(c.tenant),
-        cell(c.plan, "plan"),
-        cell(number(Math.round(c.ms)), "n"),
-        cell(c.traceId, "trace"),
-      ])
+      row([...callCells(c), cell(number(Math.round(c.ms)), "n"), cell(c.traceId, "trace")])
     ),
   );
   fill(
     "recent",
     data.recent.map((c) =>
       row([
-        cell(time(c.startedAtMs)),
-        cell(c.service),
-        cell(c.method),
-        cell(c.tenant),
-        cell(c.plan, "plan"),
+        ...callCells(c),
         cell(number(c.rows), "n"),
         cell(c.ms.toFixed(1), "n"),
         cell(c.code, c.code === "OK" ? "" : "bad"),
