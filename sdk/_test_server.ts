@@ -88,6 +88,7 @@ export async function startTestServer(): Promise<TestServer> {
       worker: "test",
       metadata: {},
       objectKey: "",
+      objectPending: false,
       pinned: false,
       lost: false,
     };

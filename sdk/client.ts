@@ -366,6 +366,7 @@ class ClientImpl implements Client, Session {
       engine: wireEngine("collect", options.engine),
       name,
       skipCache: options.cache === false,
+      durable: options.durable === true,
       metadata: options.metadata ?? {},
     });
     return this.#handle(response.handle, "collect");

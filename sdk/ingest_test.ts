@@ -75,6 +75,7 @@ async function startIngestServer() {
           worker: "test",
           metadata: {},
           objectKey: "",
+          objectPending: false,
           pinned: false,
           lost: false,
         },

@@ -26,6 +26,7 @@ function stored(): RemoteDataFrame {
     worker: "",
     metadata: {},
     objectKey: "",
+    objectPending: false,
     pinned: false,
     lost: false,
   };

@@ -125,6 +125,24 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
    */
   contentAddressed: boolean;
   /**
+   * With `external` (POLAROID_STORE_WRITE): `through` writes a result's object before its
+   * handle exists; `behind` registers the result and answers first, then writes its object
+   * (the worker serves it meanwhile, other workers wait for the object; it is lost like a
+   * memory-store frame if the worker dies before the write ends). Named results and requests
+   * with `durable` are written through either way (docs/adr/0017). @default "through"
+   */
+  storeWrite: "behind" | "through";
+  /**
+   * Writes behind under way at most per worker (POLAROID_STORE_WRITE_BEHIND_MAX); a result
+   * past it is written through. @default 8
+   */
+  storeWriteBehindMax: number;
+  /**
+   * How long a worker reading a handle whose object another worker is still writing waits
+   * for it (POLAROID_STORE_WRITE_WAIT_MS), within the call's deadline. @default 60000
+   */
+  storeWriteWaitMs: number;
+  /**
    * Results of earlier plans kept for reuse by equal plans (POLAROID_PLAN_CACHE_ENTRIES);
    * 0 turns the plan cache off. @default 1024
    */
@@ -361,6 +379,9 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     liveStore: liveStore(env),
     cacheBytes: bytes(env, "POLAROID_CACHE_BYTES", 2 * GIB),
     contentAddressed: flag(env, "POLAROID_CONTENT_ADDRESSED", false),
+    storeWrite: choice(env, "POLAROID_STORE_WRITE", ["behind", "through"] as const, "through"),
+    storeWriteBehindMax: int(env, "POLAROID_STORE_WRITE_BEHIND_MAX", 8, 0, 1024),
+    storeWriteWaitMs: int(env, "POLAROID_STORE_WRITE_WAIT_MS", 60_000, 0),
     planCacheEntries: int(env, "POLAROID_PLAN_CACHE_ENTRIES", 1024, 0),
     spillDir: str(env, "POLAROID_SPILL_DIR", join(tmpdir(), "polaroid-spill")),
     limits: computeLimits(env),

@@ -65,6 +65,7 @@ function register(client: Handles, options: { name?: string; ttlSeconds?: bigint
     metadata: {},
     objectKey: "",
     workerIncarnation: "",
+    objectPending: false,
     requestId: "",
   });
 }

@@ -150,6 +150,7 @@ async function loseHandle(endpoint: string): Promise<void> {
       metadata: {},
       requestId: "",
       objectKey: "",
+      objectPending: false,
       workerIncarnation: before,
     });
     const beat = await workers.unary("heartbeat", { worker, incarnation: after });

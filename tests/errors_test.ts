@@ -51,7 +51,14 @@ function code(expected: number, cls: new (...args: never[]) => PolaroidError) {
 }
 
 /** The fields of an ExecuteRequest these tests leave at their defaults. */
-const EXECUTE_DEFAULTS = { streaming: false, engine: 0, name: "", skipCache: false, metadata: {} };
+const EXECUTE_DEFAULTS = {
+  streaming: false,
+  engine: 0,
+  name: "",
+  skipCache: false,
+  durable: false,
+  metadata: {},
+};
 
 Deno.test({
   name: "an unknown column is INVALID_ARGUMENT / ColumnNotFoundError naming the column",

@@ -25,6 +25,7 @@ function execute(plan: Plan, skipCache = false) {
     engine: 0,
     name: "",
     skipCache,
+    durable: false,
     metadata: {},
   });
 }

@@ -68,6 +68,12 @@ export interface CollectOptions {
    */
   cache?: boolean;
   /**
+   * With a cluster on the external handle store: the result's object is written before the
+   * handle is returned, even where workers write behind (POLAROID_STORE_WRITE=behind, whose
+   * results are lost if their worker goes before the write ends). @default false
+   */
+  durable?: boolean;
+  /**
    * Labels kept with the result handle (`df.metadata`): at most 16 entries, keys of dotted
    * lower-case words, 64 KiB together. A result with metadata is never a cached one.
    * @default {}

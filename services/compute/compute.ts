@@ -29,11 +29,20 @@ import { PlanCache } from "./plan_cache.ts";
 import { HandleResolver } from "./resolver.ts";
 import { HandleSync } from "./handle_sync.ts";
 import { WorkerLease } from "./worker_lease.ts";
-import { createStreamMetrics, registerJobQueueGauges, registerWorkerGauges } from "./metrics.ts";
+import {
+  createStreamMetrics,
+  registerJobQueueGauges,
+  registerWorkerGauges,
+  registerWriteBehindMetrics,
+} from "./metrics.ts";
+import { WriteBehind } from "./write_behind.ts";
 import { openStateStore } from "../../shared/state_store/open.ts";
 import { instrumentStore } from "../../shared/state_store/instrumented.ts";
 import { LiveTables } from "./live_tables.ts";
 import { openOutputs } from "./sink/open.ts";
+
+/** How long a stopping worker waits for its writes behind before it ends its lease. */
+const STOP_WRITES_MS = 30_000;
 
 /** Starts a compute worker with the given configuration. */
 export function startCompute(config: ComputeConfig): Promise<RunningService> {
@@ -117,6 +126,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         workerId: config.workerId,
         logger,
         sync,
+        writeWaitMs: config.storeWriteWaitMs,
         ...(store ? { store } : {}),
       });
       logger.info("configured", {
@@ -127,6 +137,18 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       });
       const outputs = await openOutputs(config.output);
       registerWorkerGauges(registry, { frames, sync, planCache, resolver, outputs });
+      let writeBehind: WriteBehind | undefined;
+      if (store && config.storeWrite === "behind" && config.storeWriteBehindMax > 0) {
+        writeBehind = new WriteBehind({
+          store,
+          workers,
+          frames,
+          workerId: config.workerId,
+          logger,
+          maxPending: config.storeWriteBehindMax,
+          onEnd: registerWriteBehindMetrics(registry, () => writeBehind?.pending ?? 0),
+        });
+      }
       const workerConfig = { ...config, spillDir };
       const executor = new PlanExecutor({
         gate: new EngineGate(config.engine),
@@ -139,6 +161,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         incarnation,
         metrics: createStreamMetrics(registry),
         ...(store ? { store } : {}),
+        ...(writeBehind ? { writeBehind } : {}),
         liveTables,
       });
       const jobs = await JobQueue.open(nats, config.jobs);
@@ -163,6 +186,13 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         ],
         async close() {
           await runner.stop();
+          // Ending the lease marks lost what is held in memory alone: the writes under way
+          // end first (bounded: what is left is lost, and logged).
+          if (writeBehind && !(await writeBehind.drain(STOP_WRITES_MS))) {
+            logger.warn("stopping with writes behind unfinished", {
+              pending: writeBehind.pending,
+            });
+          }
           await lease.end();
           stopListening();
           stopActivity();

@@ -67,6 +67,7 @@ import type { StreamMetrics } from "./metrics.ts";
 import { persist } from "./objects.ts";
 import { type PlanCache, planKey } from "./plan_cache.ts";
 import { registerResult } from "./register.ts";
+import type { WriteBehind } from "./write_behind.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
 import { UploadBudget } from "./upload_budget.ts";
 import { inSpan } from "../../shared/telemetry/tracing.ts";
@@ -109,9 +110,11 @@ export interface ExecutorDeps {
   metrics?: StreamMetrics;
   /**
    * The external handle store (POLAROID_HANDLE_STORE=external): every result is written
-   * there before its handle is registered.
+   * there, before its handle is registered or, with `writeBehind`, after.
    */
   store?: StateStore;
+  /** Writes results to the store after their reply (POLAROID_STORE_WRITE=behind). */
+  writeBehind?: WriteBehind;
   /** Where scans of live tables read. @default none: such scans are refused */
   liveTables?: LiveTables;
 }
@@ -131,6 +134,8 @@ export interface KeepOptions {
   metadata?: Record<string, string>;
   /** The plan that made it (content-addressed results are keyed by it). */
   plan?: Plan;
+  /** Written to the external store before the handle exists, even when writing behind. */
+  durable?: boolean;
 }
 
 /** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
@@ -194,7 +199,7 @@ export class PlanExecutor {
       analysis = analyzePlan(plan, limits);
     }
     const ids = analysis.handleIds;
-    const frames = await this.#deps.resolver.frames(ids, ctx.tenant);
+    const frames = await this.#deps.resolver.frames(ids, ctx.tenant, ctx.signal);
     // Each live table as it is now: the plan sees one snapshot of it, however often it scans it.
     for (const table of analysis.liveTables) {
       frames.set(liveFrameKey(table), await this.#live.snapshot(ctx.tenant, table));
@@ -291,7 +296,7 @@ export class PlanExecutor {
   }
 
   async #keep(df: Held, ctx: RunContext, options: KeepOptions = {}): Promise<HandleInfo> {
-    const { frames, store, config, handles } = this.#deps;
+    const { frames, store, config, handles, writeBehind } = this.#deps;
     const metadata = options.metadata ?? {};
     let lease: FrameLease | undefined;
     try {
@@ -300,17 +305,20 @@ export class PlanExecutor {
       ctx.signal.throwIfAborted();
       lease = frames.reserve(heldMemoryBytes(df));
       let objectKey = "";
-      if (store) {
+      const persistOptions = {
+        tenant: ctx.tenant,
+        stagingDir: config.spillDir,
+        planHash: store && options.plan ? planKey(options.plan, ctx.tenant) : "",
+        labels: metadata,
+        contentAddressed: config.contentAddressed,
+      };
+      // Behind: a result only its maker knows of yet; a named one is there to be shared.
+      const behind = store !== undefined && writeBehind?.open === true && !options.durable &&
+        !options.name;
+      if (store && !behind) {
         // Durable before the handle exists: a crash here leaves an orphan, not a handle.
         const persisting = performance.now();
-        objectKey = await persist(df, {
-          store,
-          tenant: ctx.tenant,
-          stagingDir: config.spillDir,
-          planHash: options.plan ? planKey(options.plan, ctx.tenant) : "",
-          labels: metadata,
-          contentAddressed: config.contentAddressed,
-        });
+        objectKey = await persist(df, { ...persistOptions, store });
         ctx.log.persistMs = elapsed(persisting);
         ctx.signal.throwIfAborted();
       }
@@ -324,6 +332,7 @@ export class PlanExecutor {
         name: options.name ?? "",
         metadata,
         objectKey,
+        objectPending: behind,
       }, { tenant: ctx.tenant });
       if (ctx.signal.aborted) {
         // The call ended while its handle was registered: nobody holds it, it goes now
@@ -333,6 +342,12 @@ export class PlanExecutor {
         ctx.signal.throwIfAborted();
       }
       lease.add(info.id, df, ctx.tenant);
+      if (behind) {
+        // The only copy until the write ends: not evicted meanwhile.
+        frames.pin(info.id);
+        writeBehind!.start(info.id, df, persistOptions);
+        ctx.log.writeBehind = true;
+      }
       ctx.log.handle = info.id;
       ctx.log.rows = heldHeight(df);
       if (df instanceof SpilledFrame) ctx.log.spilledBytes = df.fileBytes;
@@ -401,6 +416,7 @@ export class PlanExecutor {
       name: request.name,
       metadata: request.metadata,
       plan: prepared.plan,
+      durable: request.durable,
     });
     ctx.log.registerMs = elapsed(registering);
     if (key !== undefined) {
@@ -424,7 +440,7 @@ export class PlanExecutor {
         );
       }
       ctx.log.handle = s.value;
-      return { df: await this.#deps.resolver.frame(s.value, ctx.tenant), owned: 0 };
+      return { df: await this.#deps.resolver.frame(s.value, ctx.tenant, ctx.signal), owned: 0 };
     }
     if (request.startBatch !== 0n) {
       throw new InvalidArgumentError(
@@ -535,7 +551,7 @@ export class PlanExecutor {
   async schema(request: SchemaRequest, ctx: RunContext): Promise<SchemaResponse> {
     const s = request.source;
     if (s?.$case === "handle") {
-      const df = await this.#deps.resolver.frame(s.value, ctx.tenant);
+      const df = await this.#deps.resolver.frame(s.value, ctx.tenant, ctx.signal);
       return { schema: heldSchema(df), rows: BigInt(heldHeight(df)) };
     }
     const { plan, engine, analysis } = await this.prepare(s?.value, ctx);

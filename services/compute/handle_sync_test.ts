@@ -59,6 +59,7 @@ Deno.test("HandleSync: reconciling drops the frames whose handles were freed tho
         metadata: {},
         objectKey: "",
         workerIncarnation: "",
+        objectPending: false,
         requestId: "",
       });
       frames.reserve(8).add(info.id, pl.DataFrame({ x: [i] }), "acme");

@@ -28,6 +28,8 @@ export interface HeldFrame {
   readonly bytes: number;
   /** When the catalog was last told of a use (ms since epoch). */
   touchedAt: number;
+  /** Not evicted to make room: its object is still being written (write_behind.ts). */
+  pinned?: boolean;
 }
 
 /** Options of HeldFrames. */
@@ -154,8 +156,9 @@ export class HeldFrames {
   reserve(bytes: number): FrameLease {
     const max = this.#options.maxBytes;
     if (this.#options.evictable) {
-      for (const id of this.#frames.keys()) {
+      for (const [id, frame] of this.#frames) {
         if (this.#held + this.#reserved + bytes <= max) break;
+        if (frame.pinned) continue;
         this.#drop(id);
         this.#evictions++;
       }
@@ -187,6 +190,17 @@ export class HeldFrames {
       this.#frames.set(id, frame);
     }
     return frame;
+  }
+
+  /** Keeps a held frame from eviction (its object is being written), or lets it go again. */
+  pin(id: string, pinned = true): void {
+    const frame = this.#frames.get(id);
+    if (frame) frame.pinned = pinned;
+  }
+
+  /** Lets a pinned frame be evicted again (its object is written). */
+  unpin(id: string): void {
+    this.pin(id, false);
   }
 
   /**

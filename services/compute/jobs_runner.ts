@@ -152,6 +152,7 @@ export class JobRunner {
         engine: Engine.ENGINE_UNSPECIFIED,
         name: request.name,
         skipCache: false,
+        durable: false,
         metadata: {},
       }, context(taken.tenant, log));
       finished = { ...taken, status: "succeeded", handle: response.handle?.id ?? "" };

@@ -249,3 +249,31 @@ export function registerJobQueueGauges(
     },
   });
 }
+
+/**
+ * The writes behind of the worker (write_behind.ts): those under way, read when scraped, and
+ * how long each took to end, by outcome (written, failed, gone). Returns what records an end.
+ */
+export function registerWriteBehindMetrics(
+  registry: Registry,
+  pending: () => number,
+): (outcome: "written" | "failed" | "gone", seconds: number) => void {
+  const registers = [registry];
+  new prom.Gauge({
+    name: "polaroid_compute_write_behind_pending",
+    help: "Results whose object this worker is still writing to the external store.",
+    registers,
+    collect() {
+      this.set(pending());
+    },
+  });
+  const ended = new prom.Histogram({
+    name: "polaroid_compute_write_behind_seconds",
+    help:
+      "Time from a result's reply to its object named in the catalog, by outcome (written, failed, gone: freed meanwhile).",
+    labelNames: ["outcome"],
+    buckets: [...LATENCY_BUCKETS, 60, 300],
+    registers,
+  });
+  return (outcome, seconds) => ended.observe({ outcome }, seconds);
+}

@@ -56,6 +56,7 @@ const REQUEST = {
   metadata: {},
   objectKey: "handles/acme/x",
   workerIncarnation: "",
+  objectPending: false,
 };
 
 Deno.test("registerResult() repeats a register whose answer was lost, and gets one handle", async () => {

@@ -19,7 +19,9 @@ import {
   HandleNotFoundError,
   NotFoundError,
   PolaroidError,
+  UnavailableError,
 } from "../../shared/errors.ts";
+import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import { parseHandleId } from "../../shared/ids.ts";
 import type { Logger } from "../../shared/telemetry/log.ts";
 import type { HeldFrames } from "./held_frames.ts";
@@ -48,6 +50,11 @@ export interface HandleResolverOptions {
   store?: StateStore;
   /** @default always trusted */
   sync?: CatalogSync;
+  /**
+   * How long a read waits for a handle's object that another worker is still writing
+   * (writing behind) before it fails UNAVAILABLE. @default 60000
+   */
+  writeWaitMs?: number;
 }
 
 /** Frames found in this worker's memory and loaded from the store, since start. */
@@ -67,8 +74,11 @@ export class HandleResolver {
     this.#sync = options.sync ?? { trusted: true };
   }
 
-  /** The frame of one handle, for the tenant; HandleNotFoundError when it is not theirs. */
-  async frame(id: string, tenant: string): Promise<Held> {
+  /**
+   * The frame of one handle, for the tenant; HandleNotFoundError when it is not theirs.
+   * `signal` ends a wait for an object another worker is still writing.
+   */
+  async frame(id: string, tenant: string, signal?: AbortSignal): Promise<Held> {
     if (parseHandleId(id).tenant !== tenant) throw notFound(id);
     const held = this.#options.frames.get(id);
     if (held && held.owner === tenant) {
@@ -87,20 +97,47 @@ export class HandleResolver {
       return held.df;
     }
     // Not held here: the catalog says whether it exists and where.
-    const info = await this.#options.handles.unary("resolveHandle", { id }, { tenant });
+    let info = await this.#options.handles.unary("resolveHandle", { id }, { tenant });
+    if (this.#options.store && info.objectPending && info.worker !== this.#options.workerId) {
+      info = await this.#awaitObject(info, tenant, signal);
+    }
     if (this.#options.store && info.objectKey !== "") {
       this.stats.misses++;
       return await this.#load(id, tenant, info.objectKey, this.#options.store);
     }
     if (info.worker !== this.#options.workerId) {
+      const why = this.#options.store
+        ? "its object could not be written to the store"
+        : "the memory store does not share frames between workers";
       throw new FailedPreconditionError(
-        `Cannot read handle ${id} as it is held by worker ${info.worker} and this worker is ${this.#options.workerId} (the memory store does not share frames between workers)`,
+        `Cannot read handle ${id} as it is held by worker ${info.worker} and this worker is ${this.#options.workerId} (${why})`,
         { metadata: { worker: info.worker } },
       );
     }
     // The catalog names this worker, which does not hold it: this process started after the
     // handle was made, and the catalog has not marked it lost yet.
     throw HandleLostError.of("read", { id, worker: info.worker, reason: "restarted" });
+  }
+
+  /**
+   * The handle's record once the worker that made it has written its object (or failed to),
+   * asked again with a growing pause; UnavailableError past the wait.
+   */
+  async #awaitObject(info: HandleInfo, tenant: string, signal?: AbortSignal): Promise<HandleInfo> {
+    const waitMs = this.#options.writeWaitMs ?? 60_000;
+    const until = Date.now() + waitMs;
+    for (let pause = 5; info.objectPending; pause = Math.min(pause * 2, 250)) {
+      signal?.throwIfAborted();
+      if (Date.now() + pause > until) {
+        throw new UnavailableError(
+          `Cannot read handle ${info.id} as worker ${info.worker} is still writing its object after ${waitMs} ms (POLAROID_STORE_WRITE_WAIT_MS)`,
+          { metadata: { worker: info.worker } },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      info = await this.#options.handles.unary("resolveHandle", { id: info.id }, { tenant });
+    }
+    return info;
   }
 
   /** Resolves the handle with the catalog; drops the frame if it is gone. */
@@ -144,9 +181,13 @@ export class HandleResolver {
   }
 
   /** Frames of every id, for the tenant. */
-  async frames(ids: readonly string[], tenant: string): Promise<Map<string, Held>> {
+  async frames(
+    ids: readonly string[],
+    tenant: string,
+    signal?: AbortSignal,
+  ): Promise<Map<string, Held>> {
     const entries = await Promise.all(
-      ids.map(async (id) => [id, await this.frame(id, tenant)] as const),
+      ids.map(async (id) => [id, await this.frame(id, tenant, signal)] as const),
     );
     return new Map(entries);
   }

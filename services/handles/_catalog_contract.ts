@@ -240,6 +240,44 @@ const CASES: Record<string, (tools: Tools) => Promise<void>> = {
 };
 
 const LOST_CASES: Record<string, (tools: Tools) => Promise<void>> = {
+  "setObject() ends a write behind once; a pending handle is lost with its worker": async (
+    { catalog },
+  ) => {
+    const inc = crypto.randomUUID();
+    const pending = { worker: "w1", incarnation: inc, objectPending: true };
+    const written = await catalog.register("acme", pending);
+    const left = await catalog.register("acme", pending);
+    assert.equal(written.objectPending, true);
+    await settle(catalog, 2);
+    await assert.rejects(
+      catalog.setObject(written.id, "w2", "handles/acme/a"),
+      FailedPreconditionError,
+    );
+    const named = await catalog.setObject(written.id, "w1", "handles/acme/a");
+    assert.deepEqual([named.objectKey, named.objectPending], ["handles/acme/a", false]);
+    assert.equal((await catalog.describe("acme", written.id)).objectKey, "handles/acme/a");
+    assert.equal(
+      (await catalog.setObject(written.id, "w1", "handles/acme/a")).objectKey,
+      "handles/acme/a",
+    );
+    await assert.rejects(catalog.setObject(written.id, "w1", undefined), FailedPreconditionError);
+    assert.deepEqual(await catalog.objectKeys(), new Set(["handles/acme/a"]));
+    const selector = { worker: "w1", reason: "stopped", exceptIncarnation: "" } as const;
+    assert.deepEqual((await catalog.markLost(selector)).map((r) => r.id), [left.id]);
+    await assert.rejects(
+      catalog.setObject(left.id, "w1", "handles/acme/b"),
+      FailedPreconditionError,
+    );
+    await assert.rejects(
+      catalog.setObject(newHandleId("acme"), "w1", "handles/acme/c"),
+      HandleNotFoundError,
+    );
+    await assert.rejects(
+      catalog.register("acme", { ...pending, objectKey: "handles/acme/d" }),
+      InvalidArgumentError,
+    );
+  },
+
   "markLost() marks a worker's memory-only handles once; using one is HandleLostError": async (
     { catalog },
   ) => {

@@ -23,6 +23,7 @@ import {
   isExpired,
   type RegisterInput,
   type TenantHoldings,
+  withObject,
 } from "./record.ts";
 import {
   type CatalogEvent,
@@ -253,6 +254,13 @@ export class HandleCatalog {
     entry.pinned = false;
     entry.expiresAtMs = now + entry.ttlSeconds * 1000;
     return entry.refcount === 0 ? this.#free(entry, "released", now) : { ...entry };
+  }
+
+  /** Ends a handle's write behind (see Catalog.setObject). */
+  setObject(id: string, worker: string, objectKey: string | undefined): HandleRecord {
+    const entry = this.#lookup(parseHandleId(id).tenant, id, "set the object of");
+    Object.assign(entry, withObject(entry, worker, objectKey));
+    return { ...entry };
   }
 
   /** Frees a handle whatever its reference count or pin. */

@@ -117,6 +117,12 @@ export interface Catalog {
   pin(tenant: string, id: string): Promise<HandleRecord>;
   /** Unpins a handle and renews its idle TTL; one without references is freed. */
   unpin(tenant: string, id: string): Promise<HandleRecord>;
+  /**
+   * Ends the write behind of handle `id` (of any tenant) that `worker` registered with
+   * objectPending: `objectKey` names the object written, undefined says the write failed.
+   * HandleNotFoundError when it is gone; FailedPreconditionError as withObject() says.
+   */
+  setObject(id: string, worker: string, objectKey: string | undefined): Promise<HandleRecord>;
   /** Frees every unpinned handle whose idle TTL has run out at `now`. */
   sweep(now?: number): Promise<HandleRecord[]>;
   /** Counts for metrics. */

@@ -44,6 +44,7 @@ import {
   isExpired,
   type RegisterInput,
   type TenantHoldings,
+  withObject,
 } from "./record.ts";
 import {
   CATALOG_BUCKET,
@@ -230,6 +231,21 @@ export class KvCatalog implements Catalog {
   async delete(tenant: string, id: string): Promise<{ freed: boolean }> {
     await this.#change(tenant, id, "delete", (r) => ({ ...r, free: "deleted" as const }));
     return { freed: true };
+  }
+
+  async setObject(
+    id: string,
+    worker: string,
+    objectKey: string | undefined,
+  ): Promise<HandleRecord> {
+    const tenant = parseHandleId(id).tenant;
+    const changed = await this.#change(
+      tenant,
+      id,
+      "set the object of",
+      (r) => withObject(r, worker, objectKey),
+    );
+    return changed.record;
   }
 
   async pin(tenant: string, id: string): Promise<HandleRecord> {

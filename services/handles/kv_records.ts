@@ -77,6 +77,7 @@ export function decodeEntry(entry: KvEntry | null): Versioned | undefined {
     name: String(raw.name ?? ""),
     metadata: (raw.metadata ?? {}) as Record<string, string>,
     objectKey: String(raw.objectKey ?? ""),
+    objectPending: raw.objectPending === true,
     pinned: raw.pinned === true,
     incarnation: String(raw.incarnation ?? ""),
     lost: lostReason(raw.lost),

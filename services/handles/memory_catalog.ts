@@ -45,6 +45,9 @@ export class MemoryCatalog implements Catalog {
   delete(tenant: string, id: string): Promise<{ freed: boolean }> {
     return Promise.try(() => this.#catalog.delete(tenant, id));
   }
+  setObject(id: string, worker: string, objectKey: string | undefined): Promise<HandleRecord> {
+    return Promise.try(() => this.#catalog.setObject(id, worker, objectKey));
+  }
   pin(tenant: string, id: string): Promise<HandleRecord> {
     return Promise.try(() => this.#catalog.pin(tenant, id));
   }

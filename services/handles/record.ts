@@ -6,6 +6,7 @@
  */
 
 import {
+  FailedPreconditionError,
   type HandleLostReason,
   InvalidArgumentError,
   LimitExceededError,
@@ -38,6 +39,11 @@ export interface HandleRecord {
   readonly metadata: Readonly<Record<string, string>>;
   /** The frame's state store key ("" when a worker holds it alone). */
   readonly objectKey: string;
+  /**
+   * Its worker is writing the frame's object (writing behind, see setObject): until then the
+   * worker holds it alone, and other workers wait for the object.
+   */
+  readonly objectPending: boolean;
   /** A pinned handle never expires and outlives its last release until unpinned. */
   readonly pinned: boolean;
   /** The incarnation of `worker` that registered it ("" when unknown). */
@@ -65,6 +71,8 @@ export interface RegisterInput {
   metadata?: Record<string, string>;
   /** The frame's state store key. @default "" */
   objectKey?: string;
+  /** The worker writes the object after registering; exclusive with objectKey. @default false */
+  objectPending?: boolean;
   /** The registering worker's incarnation (a UUID), for its lease. @default "" */
   incarnation?: string;
   /**
@@ -115,6 +123,13 @@ export function buildRecord(
   const objectKey = input.objectKey ? validateKey(input.objectKey) : "";
   const worker = input.worker ? validateWorkerId(input.worker) : "";
   const incarnation = input.incarnation ? validateIncarnation(input.incarnation) : "";
+  const objectPending = input.objectPending === true;
+  if (objectPending && (objectKey !== "" || worker === "")) {
+    throw new InvalidArgumentError(
+      "Cannot register the handle as 'object_pending' needs a worker and no 'object_key' (the worker names the object once written)",
+      { metadata: { field: "object_pending" } },
+    );
+  }
   return {
     id,
     owner: tenant,
@@ -129,6 +144,7 @@ export function buildRecord(
     name,
     metadata,
     objectKey,
+    objectPending,
     pinned: false,
     incarnation,
     lost: "",
@@ -178,4 +194,35 @@ export function checkHoldings(
       { metadata: { limit: "max_bytes_per_tenant" } },
     );
   }
+}
+
+/**
+ * The record once its worker's write behind ended: `objectKey` names the object written, or
+ * undefined says the write failed (the worker keeps the frame alone). Repeating the same
+ * outcome returns the record as it is (the worker retried after a broken connection).
+ */
+export function withObject(
+  record: HandleRecord,
+  worker: string,
+  objectKey: string | undefined,
+): HandleRecord {
+  const key = objectKey === undefined ? "" : validateKey(objectKey);
+  if (record.worker !== worker) {
+    throw new FailedPreconditionError(
+      `Cannot set the object of handle ${record.id} as worker ${worker} did not register it`,
+      { metadata: { worker: record.worker } },
+    );
+  }
+  if (!record.objectPending) {
+    if (record.objectKey === key) return record;
+    throw new FailedPreconditionError(
+      `Cannot set the object of handle ${record.id} as it is not waiting for one`,
+    );
+  }
+  if (record.lost !== "") {
+    throw new FailedPreconditionError(
+      `Cannot set the object of handle ${record.id} as it was lost (${record.lost}) before the write ended`,
+    );
+  }
+  return { ...record, objectKey: key, objectPending: false };
 }

@@ -31,6 +31,7 @@ export function toHandleInfo(record: HandleRecord): HandleInfo {
     worker: record.worker,
     metadata: { ...record.metadata },
     objectKey: record.objectKey,
+    objectPending: record.objectPending,
     pinned: record.pinned,
     lost: record.lost !== "",
   };
@@ -52,6 +53,7 @@ export function handleServiceBinding(
         name: request.name,
         metadata: request.metadata,
         objectKey: request.objectKey,
+        objectPending: request.objectPending,
         incarnation: request.workerIncarnation,
         requestId: request.requestId === "" ? "" : validateRequestId(request.requestId),
       });

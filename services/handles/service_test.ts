@@ -78,6 +78,7 @@ function registerNamed(client: RpcClient<typeof HandleServiceService>, name: str
     metadata: {},
     objectKey: "",
     workerIncarnation: "",
+    objectPending: false,
     requestId: "",
   });
 }
@@ -95,6 +96,7 @@ Deno.test("HandleService: register, resolve, retain, release twice publishes FRE
       metadata: {},
       objectKey: "",
       workerIncarnation: "",
+      objectPending: false,
       requestId: "",
     });
     assert.match(info.id, /^acme\.[a-z2-7]{26}$/);
@@ -149,6 +151,7 @@ Deno.test("HandleService: a 1 s TTL expires and publishes FREED 'expired'", asyn
       metadata: {},
       objectKey: "",
       workerIncarnation: "",
+      objectPending: false,
       requestId: "",
     });
     assert.equal(info.expiresAtMs - info.createdAtMs, 1000n);
@@ -175,6 +178,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
       metadata: {},
       objectKey: "",
       workerIncarnation: "",
+      objectPending: false,
       requestId: "",
     });
     const other = new RpcClient(endpoint, HandleServiceService, {
@@ -203,6 +207,7 @@ Deno.test("HandleService: other tenants see nothing and bad requests are refused
         metadata: {},
         objectKey: "",
         workerIncarnation: "",
+        objectPending: false,
         requestId: "",
       }),
       (e: unknown) => e instanceof InvalidArgumentError && /ttl_seconds/.test(e.message),

@@ -7,7 +7,8 @@
 
 import { HandleWorkerServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
 import { InvalidArgumentError } from "../../shared/errors.ts";
-import { MAX_CHECKED_HANDLES } from "../../shared/ids.ts";
+import { MAX_CHECKED_HANDLES, validateWorkerId } from "../../shared/ids.ts";
+import { toHandleInfo } from "./server.ts";
 import { bind, type ServiceBinding } from "../../shared/grpc/types.ts";
 import type { Catalog } from "./catalog_api.ts";
 import type { WorkerLeases } from "./leases.ts";
@@ -27,6 +28,21 @@ export function handleWorkerBinding(leases: WorkerLeases, catalog: Catalog): Ser
       const lost = await leases.end(worker, incarnation);
       ctx.log.lost = lost;
       return { lost };
+    },
+    setHandleObject: async ({ id, worker, objectKey, failed }, ctx) => {
+      Object.assign(ctx.log, { handle: id, worker, failed });
+      if (failed === (objectKey !== "")) {
+        throw new InvalidArgumentError(
+          "Cannot set the handle's object as exactly one of 'object_key' and 'failed' must be set",
+          { metadata: { field: failed ? "failed" : "object_key" } },
+        );
+      }
+      const record = await catalog.setObject(
+        id,
+        validateWorkerId(worker),
+        failed ? undefined : objectKey,
+      );
+      return toHandleInfo(record);
     },
     checkHandles: async ({ ids }, ctx) => {
       if (ids.length > MAX_CHECKED_HANDLES) {

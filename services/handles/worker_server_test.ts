@@ -59,6 +59,7 @@ function register(
   handles: RpcClient<typeof HandleServiceService>,
   worker: string,
   workerIncarnation: string,
+  objectPending = false,
 ) {
   return handles.unary("registerHandle", {
     schema: undefined,
@@ -70,6 +71,7 @@ function register(
     metadata: {},
     requestId: "",
     objectKey: "",
+    objectPending,
     workerIncarnation,
   });
 }
@@ -166,5 +168,66 @@ Deno.test("HandleWorkerService: requests out of bounds or malformed are INVALID_
       (await workers.unary("checkHandles", { ids: ids.slice(0, 1000) })).gone,
       ids.slice(0, 1000),
     );
+  });
+});
+
+Deno.test("HandleWorkerService.SetHandleObject ends a write behind: once, by its worker, not after a loss", async () => {
+  await withHandles(async ({ handles, workers }) => {
+    const inc = crypto.randomUUID();
+    await workers.unary("heartbeat", { worker: "compute-9", incarnation: inc });
+    const pending = await register(handles, "compute-9", inc, true);
+    assert.equal(pending.objectPending, true);
+    assert.equal(pending.objectKey, "");
+    const set = (id: string, worker: string, objectKey: string, failed = false) =>
+      workers.unary("setHandleObject", { id, worker, objectKey, failed });
+    const precondition = (pattern: RegExp) => (e: unknown) => {
+      assert.equal((e as PolaroidError).code, GrpcCode.FAILED_PRECONDITION, String(e));
+      assert.match((e as Error).message, pattern);
+      return true;
+    };
+    // Only the worker that registered it, and exactly one of a key and a failure.
+    await assert.rejects(
+      set(pending.id, "compute-8", "handles/acme/a.arrow"),
+      precondition(/did not register/),
+    );
+    await assert.rejects(set(pending.id, "compute-9", ""), invalid(/exactly one of/));
+    await assert.rejects(set(pending.id, "compute-9", "x", true), invalid(/exactly one of/));
+    await assert.rejects(set(pending.id, "compute-9", "../escape"), invalid(/key/));
+    const named = await set(pending.id, "compute-9", "handles/acme/a.arrow");
+    assert.equal(named.objectPending, false);
+    assert.equal(named.objectKey, "handles/acme/a.arrow");
+    assert.equal(
+      (await handles.unary("describeHandle", { id: pending.id })).objectKey,
+      "handles/acme/a.arrow",
+    );
+    // A repeat (a retry after a broken connection) is answered the same; another key is not.
+    assert.equal(
+      (await set(pending.id, "compute-9", "handles/acme/a.arrow")).objectKey,
+      "handles/acme/a.arrow",
+    );
+    await assert.rejects(
+      set(pending.id, "compute-9", "handles/acme/b.arrow"),
+      precondition(/not waiting/),
+    );
+    // With its object the handle outlives its worker's lease; a failed write does not.
+    const failed = await register(handles, "compute-9", inc, true);
+    assert.equal((await set(failed.id, "compute-9", "", true)).objectPending, false);
+    const lostOne = await register(handles, "compute-9", inc, true);
+    assert.deepEqual(await workers.unary("endLease", { worker: "compute-9", incarnation: inc }), {
+      lost: 2,
+    });
+    await assert.rejects(
+      set(lostOne.id, "compute-9", "handles/acme/c.arrow"),
+      precondition(/lost/),
+    );
+    assert.equal((await handles.unary("describeHandle", { id: pending.id })).lost, false);
+    await assert.rejects(handles.unary("describeHandle", { id: failed.id }), HandleLostError);
+    // Gone: NOT_FOUND, and a pending register needs a worker and no key.
+    await handles.unary("deleteHandle", { id: pending.id });
+    await assert.rejects(set(pending.id, "compute-9", "handles/acme/a.arrow"), (e: unknown) => {
+      assert.equal((e as PolaroidError).code, GrpcCode.NOT_FOUND);
+      return true;
+    });
+    await assert.rejects(register(handles, "", inc, true), invalid(/object_pending/));
   });
 });

@@ -85,6 +85,7 @@ function startComputeStandIn(received: Received[]): Promise<RunningService> {
                 worker: "stand-in",
                 metadata: {},
                 objectKey: "",
+                objectPending: false,
                 pinned: false,
                 lost: false,
               },

@@ -92,6 +92,11 @@ export interface GrpcServer extends AsyncDisposable {
 }
 
 const HEALTH_PREFIX = "/grpc.health.v1.Health/";
+/**
+ * The reason a call's signal aborts with when the call ended without an error: made once, as
+ * the default reason (a new DOMException with its stack) cost more than the rest of `end`.
+ */
+const CALL_ENDED = new DOMException("the call has ended", "AbortError");
 /** Between the GOAWAY notice and the final GOAWAY of a drain: calls on their way arrive. */
 const NOTICE_MS = 100;
 
@@ -160,7 +165,11 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     const refusal = admitted instanceof PolaroidError ? admitted : undefined;
     metrics.inFlight.inc({ method });
     const controller = new AbortController();
-    call.on("cancelled", () => controller.abort(cancellation(call)));
+    // grpc-js also tells a call that ended normally that it was cancelled (its stream
+    // closed): by then the signal is aborted, and no error is made for it.
+    call.on("cancelled", () => {
+      if (!controller.signal.aborted) controller.abort(cancellation(call));
+    });
     const ctx = callContext(method, call, controller.signal);
     const traced = isHealth ? undefined : serverSpan(method, call.metadata);
     if (traced) Object.assign(ctx.log, spanIds(traced.span));
@@ -193,7 +202,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     metrics.duration.observe({ method }, (active.endedAt - active.started) / 1000);
     metrics.inFlight.dec({ method });
     if (error) metrics.errors.inc({ method, code });
-    if (!active.controller.signal.aborted) active.controller.abort(error);
+    if (!active.controller.signal.aborted) active.controller.abort(error ?? CALL_ENDED);
     if (active.span) endServerSpan(active.span, active.ctx.tenant, error);
     healthCalls.delete(active);
     active.slot?.release();

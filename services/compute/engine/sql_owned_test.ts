@@ -24,6 +24,7 @@ function info(id: string, name: string): HandleInfo {
     worker: "",
     metadata: {},
     objectKey: "",
+    objectPending: false,
     pinned: false,
     lost: false,
   };

@@ -97,6 +97,11 @@ export interface ExecuteRequest {
    * operation leaves unordered may come in another order on the streaming engine.
    */
   engine: Engine;
+  /**
+   * With the external handle store: the result's object is written before the handle is
+   * returned, whatever the worker's POLAROID_STORE_WRITE (docs/adr/0017).
+   */
+  durable: boolean;
 }
 
 export interface ExecuteRequest_MetadataEntry {
@@ -178,7 +183,16 @@ export interface ExplainResponse {
 }
 
 function createBaseExecuteRequest(): ExecuteRequest {
-  return { plan: undefined, ttlSeconds: 0n, streaming: false, name: "", skipCache: false, metadata: {}, engine: 0 };
+  return {
+    plan: undefined,
+    ttlSeconds: 0n,
+    streaming: false,
+    name: "",
+    skipCache: false,
+    metadata: {},
+    engine: 0,
+    durable: false,
+  };
 }
 
 export const ExecuteRequest: MessageFns<ExecuteRequest> = {
@@ -206,6 +220,9 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
     });
     if (message.engine !== 0) {
       writer.uint32(56).int32(message.engine);
+    }
+    if (message.durable !== false) {
+      writer.uint32(64).bool(message.durable);
     }
     return writer;
   },
@@ -282,6 +299,14 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
             message.engine = reader.int32() as any;
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.durable = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -324,6 +349,7 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
         )
         : {},
       engine: isSet(object.engine) ? engineFromJSON(object.engine) : 0,
+      durable: isSet(object.durable) ? globalThis.Boolean(object.durable) : false,
     };
   },
 
@@ -356,6 +382,9 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
     if (message.engine !== 0) {
       obj.engine = engineToJSON(message.engine);
     }
+    if (message.durable !== false) {
+      obj.durable = message.durable;
+    }
     return obj;
   },
 
@@ -381,6 +410,7 @@ export const ExecuteRequest: MessageFns<ExecuteRequest> = {
       {},
     );
     message.engine = object.engine ?? 0;
+    message.durable = object.durable ?? false;
     return message;
   },
 };

@@ -45,7 +45,8 @@ export interface HandleInfo {
   metadata: { [key: string]: string };
   /**
    * With the external handle store: the state store key of the frame's object, written
-   * (durably) before the handle was registered; "" when a worker holds the frame alone.
+   * (durably) before the handle was registered or, writing behind, once the worker's write
+   * ended (object_pending until then); "" when a worker holds the frame alone.
    */
   objectKey: string;
   /** Pinned (PinHandle): never expires and outlives its last release until unpinned. */
@@ -56,6 +57,12 @@ export interface HandleInfo {
    * or deleting it frees it, and it expires one TTL after the loss whatever its pin.
    */
   lost: boolean;
+  /**
+   * The worker that made the frame is writing its object (the external store, writing
+   * behind): that worker serves it meanwhile, others wait for the object. Lost like a frame
+   * held in memory alone if the worker goes before the write ends.
+   */
+  objectPending: boolean;
 }
 
 export interface HandleInfo_MetadataEntry {
@@ -132,6 +139,7 @@ function createBaseHandleInfo(): HandleInfo {
     objectKey: "",
     pinned: false,
     lost: false,
+    objectPending: false,
   };
 }
 
@@ -196,6 +204,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     }
     if (message.lost !== false) {
       writer.uint32(120).bool(message.lost);
+    }
+    if (message.objectPending !== false) {
+      writer.uint32(128).bool(message.objectPending);
     }
     return writer;
   },
@@ -336,6 +347,14 @@ export const HandleInfo: MessageFns<HandleInfo> = {
             message.lost = reader.bool();
             continue;
           }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.objectPending = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -394,6 +413,11 @@ export const HandleInfo: MessageFns<HandleInfo> = {
         : "",
       pinned: isSet(object.pinned) ? globalThis.Boolean(object.pinned) : false,
       lost: isSet(object.lost) ? globalThis.Boolean(object.lost) : false,
+      objectPending: isSet(object.objectPending)
+        ? globalThis.Boolean(object.objectPending)
+        : isSet(object.object_pending)
+        ? globalThis.Boolean(object.object_pending)
+        : false,
     };
   },
 
@@ -450,6 +474,9 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     if (message.lost !== false) {
       obj.lost = message.lost;
     }
+    if (message.objectPending !== false) {
+      obj.objectPending = message.objectPending;
+    }
     return obj;
   },
 
@@ -489,6 +516,7 @@ export const HandleInfo: MessageFns<HandleInfo> = {
     message.objectKey = object.objectKey ?? "";
     message.pinned = object.pinned ?? false;
     message.lost = object.lost ?? false;
+    message.objectPending = object.objectPending ?? false;
     return message;
   },
 };

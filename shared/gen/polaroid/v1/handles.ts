@@ -51,6 +51,12 @@ export interface RegisterHandleRequest {
    * unless it has an object key. "" for a caller without a lease.
    */
   workerIncarnation: string;
+  /**
+   * With the external handle store, writing behind: the worker registers the handle first
+   * and writes its object after (HandleInfo.object_pending), then names it with
+   * SetHandleObject. Exclusive with object_key.
+   */
+  objectPending: boolean;
 }
 
 export interface RegisterHandleRequest_MetadataEntry {
@@ -87,6 +93,16 @@ export interface ReleaseHandleResponse {
 
 export interface DeleteHandleResponse {
   freed: boolean;
+}
+
+export interface SetHandleObjectRequest {
+  id: string;
+  /** The worker that registered the handle (RegisterHandleRequest.worker). */
+  worker: string;
+  /** The object written; "" with failed. */
+  objectKey: string;
+  /** The write failed: the handle is no longer pending and stays the worker's alone. */
+  failed: boolean;
 }
 
 export interface HeartbeatRequest {
@@ -142,6 +158,7 @@ function createBaseRegisterHandleRequest(): RegisterHandleRequest {
     objectKey: "",
     requestId: "",
     workerIncarnation: "",
+    objectPending: false,
   };
 }
 
@@ -185,6 +202,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     }
     if (message.workerIncarnation !== "") {
       writer.uint32(82).string(message.workerIncarnation);
+    }
+    if (message.objectPending !== false) {
+      writer.uint32(88).bool(message.objectPending);
     }
     return writer;
   },
@@ -285,6 +305,14 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
             message.workerIncarnation = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.objectPending = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -338,6 +366,11 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
         : isSet(object.worker_incarnation)
         ? globalThis.String(object.worker_incarnation)
         : "",
+      objectPending: isSet(object.objectPending)
+        ? globalThis.Boolean(object.objectPending)
+        : isSet(object.object_pending)
+        ? globalThis.Boolean(object.object_pending)
+        : false,
     };
   },
 
@@ -379,6 +412,9 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     if (message.workerIncarnation !== "") {
       obj.workerIncarnation = message.workerIncarnation;
     }
+    if (message.objectPending !== false) {
+      obj.objectPending = message.objectPending;
+    }
     return obj;
   },
 
@@ -409,6 +445,7 @@ export const RegisterHandleRequest: MessageFns<RegisterHandleRequest> = {
     message.objectKey = object.objectKey ?? "";
     message.requestId = object.requestId ?? "";
     message.workerIncarnation = object.workerIncarnation ?? "";
+    message.objectPending = object.objectPending ?? false;
     return message;
   },
 };
@@ -907,6 +944,127 @@ export const DeleteHandleResponse: MessageFns<DeleteHandleResponse> = {
   fromPartial<I extends Exact<DeepPartial<DeleteHandleResponse>, I>>(object: I): DeleteHandleResponse {
     const message = createBaseDeleteHandleResponse();
     message.freed = object.freed ?? false;
+    return message;
+  },
+};
+
+function createBaseSetHandleObjectRequest(): SetHandleObjectRequest {
+  return { id: "", worker: "", objectKey: "", failed: false };
+}
+
+export const SetHandleObjectRequest: MessageFns<SetHandleObjectRequest> = {
+  encode(message: SetHandleObjectRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.worker !== "") {
+      writer.uint32(18).string(message.worker);
+    }
+    if (message.objectKey !== "") {
+      writer.uint32(26).string(message.objectKey);
+    }
+    if (message.failed !== false) {
+      writer.uint32(32).bool(message.failed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetHandleObjectRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetHandleObjectRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.worker = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.failed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetHandleObjectRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      worker: isSet(object.worker) ? globalThis.String(object.worker) : "",
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
+      failed: isSet(object.failed) ? globalThis.Boolean(object.failed) : false,
+    };
+  },
+
+  toJSON(message: SetHandleObjectRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.worker !== "") {
+      obj.worker = message.worker;
+    }
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
+    if (message.failed !== false) {
+      obj.failed = message.failed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetHandleObjectRequest>, I>>(base?: I): SetHandleObjectRequest {
+    return SetHandleObjectRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetHandleObjectRequest>, I>>(object: I): SetHandleObjectRequest {
+    const message = createBaseSetHandleObjectRequest();
+    message.id = object.id ?? "";
+    message.worker = object.worker ?? "";
+    message.objectKey = object.objectKey ?? "";
+    message.failed = object.failed ?? false;
     return message;
   },
 };
@@ -1653,6 +1811,22 @@ export const HandleWorkerServiceService = {
       Buffer.from(CheckHandlesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CheckHandlesResponse => CheckHandlesResponse.decode(value),
   },
+  /**
+   * Ends the write behind of a handle this worker registered with object_pending: names the
+   * object it wrote, or (failed) says the write failed and the worker keeps the frame alone.
+   * NOT_FOUND when the handle is gone (the worker then deletes the object); FAILED_PRECONDITION
+   * when the handle is not pending or another worker registered it.
+   */
+  setHandleObject: {
+    path: "/polaroid.v1.HandleWorkerService/SetHandleObject" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetHandleObjectRequest): Buffer =>
+      Buffer.from(SetHandleObjectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetHandleObjectRequest => SetHandleObjectRequest.decode(value),
+    responseSerialize: (value: HandleInfo): Buffer => Buffer.from(HandleInfo.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HandleInfo => HandleInfo.decode(value),
+  },
 } as const;
 
 export interface HandleWorkerServiceServer extends UntypedServiceImplementation {
@@ -1670,6 +1844,13 @@ export interface HandleWorkerServiceServer extends UntypedServiceImplementation 
    * any tenant, at most 1000 per call.
    */
   checkHandles: handleUnaryCall<CheckHandlesRequest, CheckHandlesResponse>;
+  /**
+   * Ends the write behind of a handle this worker registered with object_pending: names the
+   * object it wrote, or (failed) says the write failed and the worker keeps the frame alone.
+   * NOT_FOUND when the handle is gone (the worker then deletes the object); FAILED_PRECONDITION
+   * when the handle is not pending or another worker registered it.
+   */
+  setHandleObject: handleUnaryCall<SetHandleObjectRequest, HandleInfo>;
 }
 
 export interface HandleWorkerServiceClient extends Client {
@@ -1728,6 +1909,27 @@ export interface HandleWorkerServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CheckHandlesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Ends the write behind of a handle this worker registered with object_pending: names the
+   * object it wrote, or (failed) says the write failed and the worker keeps the frame alone.
+   * NOT_FOUND when the handle is gone (the worker then deletes the object); FAILED_PRECONDITION
+   * when the handle is not pending or another worker registered it.
+   */
+  setHandleObject(
+    request: SetHandleObjectRequest,
+    callback: (error: ServiceError | null, response: HandleInfo) => void,
+  ): ClientUnaryCall;
+  setHandleObject(
+    request: SetHandleObjectRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HandleInfo) => void,
+  ): ClientUnaryCall;
+  setHandleObject(
+    request: SetHandleObjectRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HandleInfo) => void,
   ): ClientUnaryCall;
 }
 

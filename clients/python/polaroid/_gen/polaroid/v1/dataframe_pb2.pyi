@@ -21,7 +21,7 @@ ENGINE_STREAMING: Engine
 ENGINE_IN_MEMORY: Engine
 
 class ExecuteRequest(_message.Message):
-    __slots__ = ("plan", "ttl_seconds", "streaming", "name", "skip_cache", "metadata", "engine")
+    __slots__ = ("plan", "ttl_seconds", "streaming", "name", "skip_cache", "metadata", "engine", "durable")
     class MetadataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -36,6 +36,7 @@ class ExecuteRequest(_message.Message):
     SKIP_CACHE_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
     ENGINE_FIELD_NUMBER: _ClassVar[int]
+    DURABLE_FIELD_NUMBER: _ClassVar[int]
     plan: _plan_pb2.Plan
     ttl_seconds: int
     streaming: bool
@@ -43,7 +44,8 @@ class ExecuteRequest(_message.Message):
     skip_cache: bool
     metadata: _containers.ScalarMap[str, str]
     engine: Engine
-    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., ttl_seconds: _Optional[int] = ..., streaming: bool = ..., name: _Optional[str] = ..., skip_cache: bool = ..., metadata: _Optional[_Mapping[str, str]] = ..., engine: _Optional[_Union[Engine, str]] = ...) -> None: ...
+    durable: bool
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., ttl_seconds: _Optional[int] = ..., streaming: bool = ..., name: _Optional[str] = ..., skip_cache: bool = ..., metadata: _Optional[_Mapping[str, str]] = ..., engine: _Optional[_Union[Engine, str]] = ..., durable: bool = ...) -> None: ...
 
 class ExecuteResponse(_message.Message):
     __slots__ = ("handle", "cached")

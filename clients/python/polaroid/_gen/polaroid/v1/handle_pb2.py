@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from polaroid._gen.polaroid.v1 import types_pb2 as polaroid_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18polaroid/v1/handle.proto\x12\x0bpolaroid.v1\x1a\x17polaroid/v1/types.proto\"\xf8\x02\n\nHandleInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05owner\x18\x02 \x01(\t\x12#\n\x06schema\x18\x03 \x01(\x0b\x32\x13.polaroid.v1.Schema\x12\x0c\n\x04rows\x18\x04 \x01(\x04\x12\r\n\x05\x62ytes\x18\x05 \x01(\x04\x12\x15\n\rcreated_at_ms\x18\x06 \x01(\x03\x12\x13\n\x0bttl_seconds\x18\x07 \x01(\x04\x12\x15\n\rexpires_at_ms\x18\x08 \x01(\x03\x12\x10\n\x08refcount\x18\t \x01(\r\x12\x0e\n\x06worker\x18\n \x01(\t\x12\x0c\n\x04name\x18\x0b \x01(\t\x12\x37\n\x08metadata\x18\x0c \x03(\x0b\x32%.polaroid.v1.HandleInfo.MetadataEntry\x12\x12\n\nobject_key\x18\r \x01(\t\x12\x0e\n\x06pinned\x18\x0e \x01(\x08\x12\x0c\n\x04lost\x18\x0f \x01(\x08\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xb8\x01\n\x0bHandleEvent\x12+\n\x04kind\x18\x01 \x01(\x0e\x32\x1d.polaroid.v1.HandleEvent.Kind\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0e\n\x06worker\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\r\n\x05\x61t_ms\x18\x05 \x01(\x03\"A\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0fKIND_REGISTERED\x10\x01\x12\x0e\n\nKIND_FREED\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18polaroid/v1/handle.proto\x12\x0bpolaroid.v1\x1a\x17polaroid/v1/types.proto\"\x90\x03\n\nHandleInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05owner\x18\x02 \x01(\t\x12#\n\x06schema\x18\x03 \x01(\x0b\x32\x13.polaroid.v1.Schema\x12\x0c\n\x04rows\x18\x04 \x01(\x04\x12\r\n\x05\x62ytes\x18\x05 \x01(\x04\x12\x15\n\rcreated_at_ms\x18\x06 \x01(\x03\x12\x13\n\x0bttl_seconds\x18\x07 \x01(\x04\x12\x15\n\rexpires_at_ms\x18\x08 \x01(\x03\x12\x10\n\x08refcount\x18\t \x01(\r\x12\x0e\n\x06worker\x18\n \x01(\t\x12\x0c\n\x04name\x18\x0b \x01(\t\x12\x37\n\x08metadata\x18\x0c \x03(\x0b\x32%.polaroid.v1.HandleInfo.MetadataEntry\x12\x12\n\nobject_key\x18\r \x01(\t\x12\x0e\n\x06pinned\x18\x0e \x01(\x08\x12\x0c\n\x04lost\x18\x0f \x01(\x08\x12\x16\n\x0eobject_pending\x18\x10 \x01(\x08\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xb8\x01\n\x0bHandleEvent\x12+\n\x04kind\x18\x01 \x01(\x0e\x32\x1d.polaroid.v1.HandleEvent.Kind\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0e\n\x06worker\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\r\n\x05\x61t_ms\x18\x05 \x01(\x03\"A\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0fKIND_REGISTERED\x10\x01\x12\x0e\n\nKIND_FREED\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,11 +35,11 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_HANDLEINFO_METADATAENTRY']._loaded_options = None
   _globals['_HANDLEINFO_METADATAENTRY']._serialized_options = b'8\001'
   _globals['_HANDLEINFO']._serialized_start=67
-  _globals['_HANDLEINFO']._serialized_end=443
-  _globals['_HANDLEINFO_METADATAENTRY']._serialized_start=396
-  _globals['_HANDLEINFO_METADATAENTRY']._serialized_end=443
-  _globals['_HANDLEEVENT']._serialized_start=446
-  _globals['_HANDLEEVENT']._serialized_end=630
-  _globals['_HANDLEEVENT_KIND']._serialized_start=565
-  _globals['_HANDLEEVENT_KIND']._serialized_end=630
+  _globals['_HANDLEINFO']._serialized_end=467
+  _globals['_HANDLEINFO_METADATAENTRY']._serialized_start=420
+  _globals['_HANDLEINFO_METADATAENTRY']._serialized_end=467
+  _globals['_HANDLEEVENT']._serialized_start=470
+  _globals['_HANDLEEVENT']._serialized_end=654
+  _globals['_HANDLEEVENT_KIND']._serialized_start=589
+  _globals['_HANDLEEVENT_KIND']._serialized_end=654
 # @@protoc_insertion_point(module_scope)

@@ -9,7 +9,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class HandleInfo(_message.Message):
-    __slots__ = ("id", "owner", "schema", "rows", "bytes", "created_at_ms", "ttl_seconds", "expires_at_ms", "refcount", "worker", "name", "metadata", "object_key", "pinned", "lost")
+    __slots__ = ("id", "owner", "schema", "rows", "bytes", "created_at_ms", "ttl_seconds", "expires_at_ms", "refcount", "worker", "name", "metadata", "object_key", "pinned", "lost", "object_pending")
     class MetadataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -32,6 +32,7 @@ class HandleInfo(_message.Message):
     OBJECT_KEY_FIELD_NUMBER: _ClassVar[int]
     PINNED_FIELD_NUMBER: _ClassVar[int]
     LOST_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_PENDING_FIELD_NUMBER: _ClassVar[int]
     id: str
     owner: str
     schema: _types_pb2.Schema
@@ -47,7 +48,8 @@ class HandleInfo(_message.Message):
     object_key: str
     pinned: bool
     lost: bool
-    def __init__(self, id: _Optional[str] = ..., owner: _Optional[str] = ..., schema: _Optional[_Union[_types_pb2.Schema, _Mapping]] = ..., rows: _Optional[int] = ..., bytes: _Optional[int] = ..., created_at_ms: _Optional[int] = ..., ttl_seconds: _Optional[int] = ..., expires_at_ms: _Optional[int] = ..., refcount: _Optional[int] = ..., worker: _Optional[str] = ..., name: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., object_key: _Optional[str] = ..., pinned: bool = ..., lost: bool = ...) -> None: ...
+    object_pending: bool
+    def __init__(self, id: _Optional[str] = ..., owner: _Optional[str] = ..., schema: _Optional[_Union[_types_pb2.Schema, _Mapping]] = ..., rows: _Optional[int] = ..., bytes: _Optional[int] = ..., created_at_ms: _Optional[int] = ..., ttl_seconds: _Optional[int] = ..., expires_at_ms: _Optional[int] = ..., refcount: _Optional[int] = ..., worker: _Optional[str] = ..., name: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., object_key: _Optional[str] = ..., pinned: bool = ..., lost: bool = ..., object_pending: bool = ...) -> None: ...
 
 class HandleEvent(_message.Message):
     __slots__ = ("kind", "id", "worker", "reason", "at_ms")

@@ -9,7 +9,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class RegisterHandleRequest(_message.Message):
-    __slots__ = ("schema", "rows", "bytes", "ttl_seconds", "worker", "name", "metadata", "object_key", "request_id", "worker_incarnation")
+    __slots__ = ("schema", "rows", "bytes", "ttl_seconds", "worker", "name", "metadata", "object_key", "request_id", "worker_incarnation", "object_pending")
     class MetadataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -27,6 +27,7 @@ class RegisterHandleRequest(_message.Message):
     OBJECT_KEY_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     WORKER_INCARNATION_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_PENDING_FIELD_NUMBER: _ClassVar[int]
     schema: _types_pb2.Schema
     rows: int
     bytes: int
@@ -37,7 +38,8 @@ class RegisterHandleRequest(_message.Message):
     object_key: str
     request_id: str
     worker_incarnation: str
-    def __init__(self, schema: _Optional[_Union[_types_pb2.Schema, _Mapping]] = ..., rows: _Optional[int] = ..., bytes: _Optional[int] = ..., ttl_seconds: _Optional[int] = ..., worker: _Optional[str] = ..., name: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., object_key: _Optional[str] = ..., request_id: _Optional[str] = ..., worker_incarnation: _Optional[str] = ...) -> None: ...
+    object_pending: bool
+    def __init__(self, schema: _Optional[_Union[_types_pb2.Schema, _Mapping]] = ..., rows: _Optional[int] = ..., bytes: _Optional[int] = ..., ttl_seconds: _Optional[int] = ..., worker: _Optional[str] = ..., name: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., object_key: _Optional[str] = ..., request_id: _Optional[str] = ..., worker_incarnation: _Optional[str] = ..., object_pending: bool = ...) -> None: ...
 
 class HandleRequest(_message.Message):
     __slots__ = ("id",)
@@ -76,6 +78,18 @@ class DeleteHandleResponse(_message.Message):
     FREED_FIELD_NUMBER: _ClassVar[int]
     freed: bool
     def __init__(self, freed: bool = ...) -> None: ...
+
+class SetHandleObjectRequest(_message.Message):
+    __slots__ = ("id", "worker", "object_key", "failed")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    WORKER_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_KEY_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    worker: str
+    object_key: str
+    failed: bool
+    def __init__(self, id: _Optional[str] = ..., worker: _Optional[str] = ..., object_key: _Optional[str] = ..., failed: bool = ...) -> None: ...
 
 class HeartbeatRequest(_message.Message):
     __slots__ = ("worker", "incarnation")

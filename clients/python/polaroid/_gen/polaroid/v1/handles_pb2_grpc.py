@@ -485,6 +485,11 @@ class HandleWorkerServiceStub(object):
                 request_serializer=polaroid_dot_v1_dot_handles__pb2.CheckHandlesRequest.SerializeToString,
                 response_deserializer=polaroid_dot_v1_dot_handles__pb2.CheckHandlesResponse.FromString,
                 _registered_method=True)
+        self.SetHandleObject = channel.unary_unary(
+                '/polaroid.v1.HandleWorkerService/SetHandleObject',
+                request_serializer=polaroid_dot_v1_dot_handles__pb2.SetHandleObjectRequest.SerializeToString,
+                response_deserializer=polaroid_dot_v1_dot_handle__pb2.HandleInfo.FromString,
+                _registered_method=True)
 
 
 class HandleWorkerServiceServicer(object):
@@ -519,6 +524,16 @@ class HandleWorkerServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetHandleObject(self, request, context):
+        """Ends the write behind of a handle this worker registered with object_pending: names the
+        object it wrote, or (failed) says the write failed and the worker keeps the frame alone.
+        NOT_FOUND when the handle is gone (the worker then deletes the object); FAILED_PRECONDITION
+        when the handle is not pending or another worker registered it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_HandleWorkerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -536,6 +551,11 @@ def add_HandleWorkerServiceServicer_to_server(servicer, server):
                     servicer.CheckHandles,
                     request_deserializer=polaroid_dot_v1_dot_handles__pb2.CheckHandlesRequest.FromString,
                     response_serializer=polaroid_dot_v1_dot_handles__pb2.CheckHandlesResponse.SerializeToString,
+            ),
+            'SetHandleObject': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetHandleObject,
+                    request_deserializer=polaroid_dot_v1_dot_handles__pb2.SetHandleObjectRequest.FromString,
+                    response_serializer=polaroid_dot_v1_dot_handle__pb2.HandleInfo.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -623,6 +643,33 @@ class HandleWorkerService(object):
             '/polaroid.v1.HandleWorkerService/CheckHandles',
             polaroid_dot_v1_dot_handles__pb2.CheckHandlesRequest.SerializeToString,
             polaroid_dot_v1_dot_handles__pb2.CheckHandlesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetHandleObject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/polaroid.v1.HandleWorkerService/SetHandleObject',
+            polaroid_dot_v1_dot_handles__pb2.SetHandleObjectRequest.SerializeToString,
+            polaroid_dot_v1_dot_handle__pb2.HandleInfo.FromString,
             options,
             channel_credentials,
             insecure,
