@@ -116,6 +116,31 @@ export function readRaw(client: grpc.Client, sizes: readonly number[]): Promise<
   });
 }
 
+/**
+ * Sends `chunks` as one raw client stream, waiting for 'drain' when the stream is full;
+ * resolves with the bytes the server counted.
+ */
+export async function uploadRaw(
+  client: grpc.Client,
+  chunks: readonly Uint8Array[],
+): Promise<number> {
+  let call!: grpc.ClientWritableStream<Buffer>;
+  const answer = new Promise<number>((resolve, reject) => {
+    call = client.makeClientStreamRequest<Buffer, Buffer>(
+      RAW_UPLOAD_PATH,
+      identity,
+      identity,
+      (error, reply) => (error || !reply ? reject(error) : resolve(Number(reply.toString("utf8")))),
+    );
+  });
+  for (const chunk of chunks) {
+    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (!call.write(view)) await once(call, "drain");
+  }
+  call.end();
+  return await answer;
+}
+
 /** A client of the raw server. */
 export function rawClient(endpoint: string): grpc.Client {
   return new grpc.Client(endpoint, grpc.credentials.createInsecure(), {
