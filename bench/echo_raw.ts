@@ -1,14 +1,16 @@
 /**
  * The baseline of the latency part of `deno task bench`: a minimal grpc-js unary call whose
  * answer has a given size, with no protobuf, no Arrow and no engine. The request is the size
- * as text; the answer is a view of one pre-made buffer of that size. Run as a program it
- * serves on a free port until killed and prints "port <n>"; the client side is echo().
+ * as text; the answer is a view of one pre-made buffer of that size. It accepts connections
+ * through the GOAWAY filter, as Polaroid's servers do. Run as a program it serves on a free
+ * port until killed and prints "port <n>"; the client side is echo().
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
 import * as grpc from "@grpc/grpc-js";
+import { listenFiltered } from "./streaming_raw.ts";
 
 const PATH = "/bench.Echo/Echo";
 const identity = (b: Buffer) => b;
@@ -28,14 +30,9 @@ export async function startEchoServer(): Promise<{ port: number; close(): void }
     identity,
     "unary",
   );
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(
-      "127.0.0.1:0",
-      grpc.ServerCredentials.createInsecure(),
-      (error, port) => (error ? reject(error) : resolve(port)),
-    )
-  );
-  return { port, close: () => server.forceShutdown() };
+  // Through the GOAWAY filter, as Polaroid's servers: without it a grpc-js server under Deno
+  // aborts when a client closes its connection (docs/adr/0005).
+  return await listenFiltered(server);
 }
 
 /** A client of the echo server. */

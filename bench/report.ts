@@ -100,8 +100,9 @@ export function renderMarkdown(run: BenchRun, source: string): string {
       "`collect()`; streaming through `POLARS_FORCE_STREAMING`, which it reads at each collect);",
       'Python Polars (`collect()` and `collect(engine="streaming")`) and DuckDB (`CREATE TEMP' +
         " TABLE … AS`)",
-      "run in one Python process (bench/peers.py) on the same data, written once as Parquet and",
-      "loaded into memory untimed" +
+      "run in one Python process (bench/peers.py), first and alone, on the same data written",
+      "once as Parquet and loaded into memory untimed; the 3-key group-by's `k2` and `k3` have",
+      "10 values each (about 100,000 groups with `key`)" +
         (py
           ? ` (Python ${py.versions.python}, ${py.polarsThreads} Polars threads, ${py.duckdbThreads}` +
             " DuckDB threads)."
@@ -126,7 +127,8 @@ export function renderMarkdown(run: BenchRun, source: string): string {
       "Results: `toArrow()` of the stored join result (decoded into an Arrow table) against the",
       "same Arrow IPC bytes over a loopback TCP connection from a server in its own process,",
       "read fully. Upload: `fromArrow()` of the fact table against a raw grpc-js client stream",
-      "of the same bytes in the same 1 MiB chunks, to a server in its own process. Speed:",
+      "of the same bytes in the same 1 MiB chunks, to a server in its own process (accepting",
+      "connections through the GOAWAY filter, as Polaroid's servers and the echo below do). Speed:",
       "baseline time over Polaroid's, the median of paired runs (1: as fast).",
       "",
       ...TRANSFER_HEADER,

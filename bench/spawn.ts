@@ -36,7 +36,11 @@ export async function spawnServer(entry: URL, args: string[] = []): Promise<Serv
     endpoint: `127.0.0.1:${port}`,
     async stop() {
       // No graceful shutdown: a closing grpc-js server under Deno can abort on a GOAWAY.
-      child.kill("SIGKILL");
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It already exited; its status says how.
+      }
       await child.status;
       await child.stdout.cancel().catch(() => {});
     },

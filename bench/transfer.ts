@@ -6,7 +6,8 @@
  *   same Arrow IPC bytes over a loopback TCP connection (bench/raw_tcp.ts, its own process),
  *   read fully by the client. Target: ≥ 0.8× raw TCP.
  * - upload: `fromArrow()` against a raw grpc-js client stream of the same bytes in the same
- *   chunks (bench/streaming_raw.ts, its own process). Target: ≥ 0.9× raw grpc-js.
+ *   chunks (bench/streaming_raw.ts through the GOAWAY filter, its own process). Target:
+ *   ≥ 0.9× raw grpc-js.
  *
  * @module
  */
@@ -135,7 +136,10 @@ export async function runResults(options: ResultsOptions): Promise<TransferRow> 
 export async function runUpload(client: Client, table: Table, reps: number): Promise<TransferRow> {
   const chunks = [...uploadRequests(table)].map((m) => m.arrowIpc);
   const bytes = chunks.reduce((n, c) => n + c.byteLength, 0);
-  const server = await spawnServer(new URL("./streaming_raw.ts", import.meta.url));
+  // Through the GOAWAY filter, as Polaroid's servers accept connections.
+  const server = await spawnServer(new URL("./streaming_raw.ts", import.meta.url), [
+    "--filtered",
+  ]);
   const raw = rawClient(server.endpoint);
   try {
     const samples = await paired(reps, async () => {
