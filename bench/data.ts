@@ -6,8 +6,21 @@
 
 import pl from "nodejs-polars";
 
-/** A fact table: id, key (1000 groups), value (Float64), qty (Int64), flag. */
-export function factFrame(rows: number, seed = 7): pl.DataFrame {
+/** Options of factFrame(). */
+export interface FactOptions {
+  /**
+   * Add `k2` and `k3` (Int32, 10 values each): with `key`, about 100,000 groups of three
+   * keys. They come from a second generator, so the other columns stay as without them.
+   * @default false
+   */
+  subKeys?: boolean;
+}
+
+/**
+ * A fact table: id, key (1000 groups), value (Float64), qty (Int64); with `subKeys`, also
+ * k2 and k3.
+ */
+export function factFrame(rows: number, seed = 7, options: FactOptions = {}): pl.DataFrame {
   let state = seed >>> 0;
   const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const id = new BigInt64Array(rows);
@@ -20,12 +33,26 @@ export function factFrame(rows: number, seed = 7): pl.DataFrame {
     value[i] = next();
     qty[i] = BigInt(Math.floor(next() * 1000));
   }
-  return pl.DataFrame([
+  const columns: pl.Series[] = [
     pl.Series("id", id),
     pl.Series("key", key),
     pl.Series("value", value),
     pl.Series("qty", qty),
-  ]);
+  ];
+  if (options.subKeys) columns.push(...subKeys(rows, seed));
+  return pl.DataFrame(columns);
+}
+
+function subKeys(rows: number, seed: number): pl.Series[] {
+  let state = (seed ^ 0x9e3779b9) >>> 0;
+  const next = () => (state = (Math.imul(state, 22695477) + 1) >>> 0) / 2 ** 32;
+  const k2 = new Int32Array(rows);
+  const k3 = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    k2[i] = Math.floor(next() * 10);
+    k3[i] = Math.floor(next() * 10);
+  }
+  return [pl.Series("k2", k2), pl.Series("k3", k3)];
 }
 
 /** A dimension table keyed by `key`: 1000 rows. */

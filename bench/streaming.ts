@@ -22,6 +22,7 @@ import { intOption } from "./args.ts";
 import { median } from "./stats.ts";
 import { rawClient, readRaw } from "./streaming_raw.ts";
 import { writeDataset } from "./streaming_data.ts";
+import { type ServerProcess, spawnServer } from "./spawn.ts";
 
 interface Args {
   rows: number;
@@ -45,34 +46,12 @@ async function settle(): Promise<void> {
   await new Promise((r) => setTimeout(r, 0));
 }
 
-/** Starts the raw server as its own process; resolves with its endpoint and a stop. */
-async function spawnRawServer(
-  filtered: boolean,
-): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const entry = new URL("./streaming_raw.ts", import.meta.url).pathname;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", entry, ...(filtered ? ["--filtered"] : [])],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/port \d+\n/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the raw server exited before it listened: ${text}`);
-    text += value;
-  }
-  reader.releaseLock();
-  const port = Number(/port (\d+)/.exec(text)![1]);
-  return {
-    endpoint: `127.0.0.1:${port}`,
-    async stop() {
-      // No graceful shutdown: a closing grpc-js server under Deno can abort on a GOAWAY.
-      child.kill("SIGKILL");
-      await child.status;
-      await child.stdout.cancel().catch(() => {});
-    },
-  };
+/** Starts the raw server as its own process. */
+function spawnRawServer(filtered: boolean): Promise<ServerProcess> {
+  return spawnServer(
+    new URL("./streaming_raw.ts", import.meta.url),
+    filtered ? ["--filtered"] : [],
+  );
 }
 
 /** The median over reps of baseline time / measured time (≤ 1: slower than the baseline). */

@@ -75,21 +75,7 @@ export async function startRawServer(
     identity,
     "clientStream",
   );
-  if (options.filtered) {
-    const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-    const listener = net.createServer((socket) => injector.injectConnection(withoutGoaway(socket)));
-    const port = await new Promise<number>((resolve) =>
-      listener.listen(0, "127.0.0.1", () => resolve((listener.address() as net.AddressInfo).port))
-    );
-    return {
-      port,
-      close: () => {
-        listener.close();
-        injector.destroy();
-        server.forceShutdown();
-      },
-    };
-  }
+  if (options.filtered) return await listenFiltered(server);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       "127.0.0.1:0",
@@ -98,6 +84,29 @@ export async function startRawServer(
     )
   );
   return { port, close: () => server.forceShutdown() };
+}
+
+/**
+ * Serves `server` on a free loopback port as Polaroid's servers do: connections accepted by
+ * a net listener and handed to grpc-js through the GOAWAY filter (docs/adr/0005), which also
+ * keeps the server alive when a client closes its connection.
+ */
+export async function listenFiltered(
+  server: grpc.Server,
+): Promise<{ port: number; close(): void }> {
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const listener = net.createServer((socket) => injector.injectConnection(withoutGoaway(socket)));
+  const port = await new Promise<number>((resolve) =>
+    listener.listen(0, "127.0.0.1", () => resolve((listener.address() as net.AddressInfo).port))
+  );
+  return {
+    port,
+    close: () => {
+      listener.close();
+      injector.destroy();
+      server.forceShutdown();
+    },
+  };
 }
 
 /** Reads one raw stream of messages of `sizes` bytes; resolves with the bytes received. */
@@ -114,6 +123,31 @@ export function readRaw(client: grpc.Client, sizes: readonly number[]): Promise<
     call.on("error", reject);
     call.on("end", () => resolve(bytes));
   });
+}
+
+/**
+ * Sends `chunks` as one raw client stream, waiting for 'drain' when the stream is full;
+ * resolves with the bytes the server counted.
+ */
+export async function uploadRaw(
+  client: grpc.Client,
+  chunks: readonly Uint8Array[],
+): Promise<number> {
+  let call!: grpc.ClientWritableStream<Buffer>;
+  const answer = new Promise<number>((resolve, reject) => {
+    call = client.makeClientStreamRequest<Buffer, Buffer>(
+      RAW_UPLOAD_PATH,
+      identity,
+      identity,
+      (error, reply) => (error || !reply ? reject(error) : resolve(Number(reply.toString("utf8")))),
+    );
+  });
+  for (const chunk of chunks) {
+    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (!call.write(view)) await once(call, "drain");
+  }
+  call.end();
+  return await answer;
 }
 
 /** A client of the raw server. */
