@@ -159,7 +159,8 @@ export function renderMarkdown(run: BenchRun, source: string): string {
       `handle) on ${s.rows.toLocaleString("en-US")} rows, one fresh worker per store, plan` +
         ` cache off, median over ${s.reps} reps`,
       "(bench/scaleout_pipeline.ts); with an external store each step also writes its result",
-      "to the store.",
+      "to the store: before the handle is returned (through, the default) or after it",
+      "(`POLAROID_STORE_WRITE=behind`, docs/adr/0017).",
       "",
       ...storeTable(s),
     );

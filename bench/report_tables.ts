@@ -101,7 +101,8 @@ export function storeTable(store: StoreReport): string[] {
     "|---|---:|---:|---:|---|",
     ...store.pipeline.map((p) => {
       const target = p.store === "memory" ? undefined : STORE_TARGETS[p.store];
-      return `| ${p.store} | ${f(p.uploadMs, 0)} | ${f(p.medianStepMs)} | ${
+      const store = p.write === "behind" ? `${p.store}, writing behind` : p.store;
+      return `| ${store} | ${f(p.uploadMs, 0)} | ${f(p.medianStepMs)} | ${
         f(p.ratioToMemory, 2)
       }× | ${target ? `${targetText(target)} ${verdict(p.ratioToMemory, target)}` : ""} |`;
     }),

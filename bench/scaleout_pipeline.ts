@@ -26,11 +26,18 @@ export interface PipelineOptions {
   /** Environment of every service, e.g. the plan cache off. */
   env: Record<string, string>;
   log: (line: string) => void;
+  /**
+   * Also runs each external store writing behind (POLAROID_STORE_WRITE=behind, docs/adr/0017).
+   * @default false
+   */
+  writeBehind?: boolean;
 }
 
 /** The figures of one store. */
 export interface PipelineResult {
   store: StoreKind;
+  /** How results reach the external store. @default "through" */
+  write?: "through" | "behind";
   uploadMs: number;
   /** Every timed step, in order (reps × steps). */
   stepMs: number[];
@@ -44,6 +51,10 @@ export async function runPipelines(options: PipelineOptions): Promise<PipelineRe
   const results: PipelineResult[] = [];
   for (const store of ["memory", "fs", "s3"] as const) {
     results.push(await runOne(store, options));
+    if (store !== "memory" && options.writeBehind) {
+      const env = { ...options.env, POLAROID_STORE_WRITE: "behind" };
+      results.push({ ...await runOne(store, { ...options, env }), write: "behind" });
+    }
   }
   const memory = results[0]!.medianStepMs;
   for (const r of results) r.ratioToMemory = r.medianStepMs / memory;
@@ -69,7 +80,8 @@ async function runOne(store: StoreKind, options: PipelineOptions): Promise<Pipel
         POLAROID_S3_SECRET_ACCESS_KEY: s3!.secretAccessKey,
         POLAROID_S3_PATH_STYLE: "true",
       };
-    options.log(`pipeline: starting a one-worker cluster, store ${store}`);
+    const write = options.env.POLAROID_STORE_WRITE ?? "through";
+    options.log(`pipeline: starting a one-worker cluster, store ${store}, writing ${write}`);
     const cluster = await startCluster({
       quiet: true,
       restart: false,

@@ -39,6 +39,6 @@ export async function runStore(options: StoreOptions): Promise<StoreReport> {
   const table = tableFromIPC(factFrame(rows).writeIPCStream());
   // As bench:scaleout: no plan cache, so every step runs.
   const env = { POLAROID_PLAN_CACHE_ENTRIES: "0", POLAROID_LOG_LEVEL: "warn" };
-  const pipeline = await runPipelines({ table, steps, reps, env, log });
+  const pipeline = await runPipelines({ table, steps, reps, env, log, writeBehind: true });
   return { rows, steps, reps, pipeline };
 }
