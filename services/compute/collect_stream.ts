@@ -115,3 +115,43 @@ export async function* ipcBatchStream(
     if (owned > 0) options.onRelease?.(owned);
   }
 }
+
+/** A Collect's frame, checked, with its batch size; `release()` lets go of it (once). */
+export interface CollectSource {
+  readonly df: Held;
+  /** Estimated bytes the frame holds that nothing else does (a plan's result), else 0. */
+  readonly owned: number;
+  /** Estimated bytes of the frame's data. */
+  readonly bytes: number;
+  readonly batchSize: number;
+  /** Lets go of the frame (a plan's result, and its spill file); calling it twice is harmless. */
+  readonly release: () => void;
+}
+
+/** Options of {@link sourceBatches}. */
+export interface SourceBatchesOptions {
+  startBatch: bigint;
+  log: Record<string, unknown>;
+  metrics?: StreamMetrics;
+  signal?: AbortSignal;
+}
+
+/**
+ * The batches of a Collect's frame from `startBatch` on ({@link ipcBatchStream}); the frame
+ * is released when the stream ends, however it ends, also when it fails before its first
+ * batch.
+ */
+export async function* sourceBatches(
+  source: CollectSource,
+  options: SourceBatchesOptions,
+): AsyncGenerator<IpcBatch> {
+  try {
+    yield* ipcBatchStream(source.df, {
+      ...options,
+      batchSize: source.batchSize,
+      ownedBytes: source.owned,
+    });
+  } finally {
+    source.release();
+  }
+}

@@ -34,13 +34,14 @@ import { openStateStore } from "../../shared/state_store/open.ts";
 import { instrumentStore } from "../../shared/state_store/instrumented.ts";
 import { LiveTables } from "./live_tables.ts";
 import { openOutputs } from "./sink/open.ts";
+import { bulkPort } from "./bulk/port.ts";
 
 /** Starts a compute worker with the given configuration. */
 export function startCompute(config: ComputeConfig): Promise<RunningService> {
   return startService({
     name: "compute",
     config,
-    async build({ logger, registry, calls }) {
+    async build({ logger, registry, calls, auth }) {
       const dataRoot = await realDataRoot(config.dataRoot);
       // This worker's own spill directory: what a crashed run of it left there is stale.
       const spillDir = join(config.spillDir, config.workerId);
@@ -128,6 +129,8 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       const outputs = await openOutputs(config.output);
       registerWorkerGauges(registry, { frames, sync, planCache, resolver, outputs });
       const workerConfig = { ...config, spillDir };
+      const streamMetrics = createStreamMetrics(registry);
+      const bulk = bulkPort(config, logger);
       const executor = new PlanExecutor({
         gate: new EngineGate(config.engine),
         config: workerConfig,
@@ -137,10 +140,12 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         handles,
         planCache,
         incarnation,
-        metrics: createStreamMetrics(registry),
+        metrics: streamMetrics,
         ...(store ? { store } : {}),
         liveTables,
+        ...(bulk ? { bulk: bulk.offers } : {}),
       });
+      const bulkServer = bulk ? await bulk.start(auth, streamMetrics) : undefined;
       const jobs = await JobQueue.open(nats, config.jobs);
       registerJobQueueGauges(registry, jobs);
       const runner = new JobRunner({
@@ -162,6 +167,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           flightService({ executor, handles, frames }),
         ],
         async close() {
+          await bulkServer?.close();
           await runner.stop();
           await lease.end();
           stopListening();

@@ -59,7 +59,15 @@ import {
   heldMemoryBytes,
   SpilledFrame,
 } from "./engine/frame_access.ts";
-import { type IpcBatch, ipcBatchStream, rowsPerBatch } from "./collect_stream.ts";
+import {
+  type CollectSource,
+  type IpcBatch,
+  rowsPerBatch,
+  sourceBatches,
+} from "./collect_stream.ts";
+import { readUploadBytes } from "./upload_bytes.ts";
+import type { BulkOffers, StoreUpload } from "./bulk/offers.ts";
+import { Buffer } from "node:buffer";
 import { encodeCollectResponse } from "./collect_wire.ts";
 import type { FrameLease, HeldFrames } from "./held_frames.ts";
 import { LiveTables } from "./live_tables.ts";
@@ -114,6 +122,8 @@ export interface ExecutorDeps {
   store?: StateStore;
   /** Where scans of live tables read. @default none: such scans are refused */
   liveTables?: LiveTables;
+  /** Tickets to the bulk port for large results and uploads. @default none: all on gRPC */
+  bulk?: BulkOffers;
 }
 
 /** A plan analysed, with the frames and files it reads. */
@@ -437,10 +447,18 @@ export class PlanExecutor {
 
   /**
    * Streams a handle's frame or a plan's result as Arrow IPC record batches; a plan's result
-   * belongs to the stream alone and is let go of on every path.
+   * belongs to the stream alone and is let go of on every path. A request that asks for bulk
+   * and whose result is large enough is answered with one message: a ticket to read the
+   * batches from the worker's bulk port (bulk/offers.ts), the frame held until then.
    */
   async *collect(request: CollectRequest, ctx: RunContext): AsyncGenerator<CollectResponse> {
-    for await (const batch of this.collectBatches(request, ctx)) {
+    const source = await this.#collectSource(request, ctx);
+    const offer = request.bulk ? this.#deps.bulk?.offerCollect(source, request, ctx) : undefined;
+    if (offer) {
+      yield { arrowIpc: Buffer.alloc(0), rows: 0n, batchIndex: 0n, bulk: offer };
+      return;
+    }
+    for await (const batch of this.#sourceBatches(source, request.startBatch, ctx)) {
       yield encodeCollectResponse(batch.ipc, BigInt(batch.rows), BigInt(batch.index));
     }
   }
@@ -455,6 +473,16 @@ export class PlanExecutor {
     ctx: RunContext,
     options: { targetBatchBytes?: number } = {},
   ): AsyncGenerator<IpcBatch> {
+    const source = await this.#collectSource(request, ctx, options);
+    yield* this.#sourceBatches(source, request.startBatch, ctx);
+  }
+
+  /** The frame of a Collect, checked against the limits, and its batch size. */
+  async #collectSource(
+    request: CollectRequest,
+    ctx: RunContext,
+    options: { targetBatchBytes?: number } = {},
+  ): Promise<CollectSource> {
     const { limits } = this.#deps.config;
     const { frames } = this.#deps;
     if (request.batchSize > limits.maxBatchSize) {
@@ -464,10 +492,16 @@ export class PlanExecutor {
     }
     const { df, owned } = await this.#source(request, ctx);
     const ownsFrame = request.source?.$case === "plan";
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (owned > 0) frames.letGo(owned);
+      if (ownsFrame) void discard(df);
+    };
     const bytes = owned || heldDataBytes(df);
     if (bytes > limits.maxCollectBytes) {
-      if (owned > 0) frames.letGo(owned);
-      if (ownsFrame) await discard(df);
+      release();
       throw new LimitExceededError(
         `Cannot stream a result of about ${bytes} bytes as one Collect may send at most ${limits.maxCollectBytes} (POLAROID_MAX_COLLECT_BYTES): execute it into a handle and collect slices of it`,
       );
@@ -475,57 +509,75 @@ export class PlanExecutor {
     const batchSize = request.batchSize ||
       rowsPerBatch(heldHeight(df), heldDataBytes(df), options.targetBatchBytes) ||
       limits.defaultBatchSize;
-    try {
-      yield* ipcBatchStream(df, {
-        batchSize: Math.min(batchSize, limits.maxBatchSize),
-        startBatch: request.startBatch,
-        log: ctx.log,
-        ownedBytes: owned,
-        onRelease: (released) => frames.letGo(released),
-        metrics: this.#deps.metrics,
-        signal: ctx.signal,
-      });
-    } finally {
-      if (ownsFrame) await discard(df);
-    }
+    return { df, owned, bytes, batchSize: Math.min(batchSize, limits.maxBatchSize), release };
   }
 
-  /** Reads an Arrow IPC upload (within the upload limits) and keeps it under a handle. */
+  /** The batches of a Collect's frame from `startBatch` on; the frame is let go of at the end. */
+  #sourceBatches(
+    source: CollectSource,
+    startBatch: bigint,
+    ctx: RunContext,
+  ): AsyncGenerator<IpcBatch> {
+    return sourceBatches(source, {
+      startBatch,
+      log: ctx.log,
+      signal: ctx.signal,
+      ...(this.#deps.metrics ? { metrics: this.#deps.metrics } : {}),
+    });
+  }
+
+  /**
+   * Reads an Arrow IPC upload (within the upload limits) and keeps it under a handle. A first
+   * message with `bulk_bytes` asks for a ticket to send the bytes to the bulk port instead.
+   */
   async upload(requests: AsyncIterable<UploadRequest>, ctx: RunContext): Promise<UploadResponse> {
+    let first: UploadRequest | undefined;
+    const rest = requests[Symbol.asyncIterator]();
+    const head = await rest.next();
+    if (!head.done) first = head.value;
+    if (first && first.bulkBytes > 0n) {
+      if (!(await rest.next()).done || first.arrowIpc.byteLength > 0) {
+        throw new InvalidArgumentError(
+          "Cannot upload as a message with 'bulk_bytes' must be the only one and carry no bytes",
+        );
+      }
+      const store: StoreUpload = (chunks, options, caller) =>
+        this.uploadBytes(chunks, options, caller);
+      const bulk = this.#deps.bulk;
+      return bulk ? bulk.offerUpload(first, ctx, store) : { handle: undefined, bulk: undefined };
+    }
+    const options = { ttlSeconds: first?.ttlSeconds ?? 0n, name: first?.name ?? "" };
+    return await this.uploadBytes(
+      (async function* () {
+        if (first) yield first.arrowIpc;
+        for (let next = await rest.next(); !next.done; next = await rest.next()) {
+          yield next.value.arrowIpc;
+        }
+      })(),
+      { ...options, maxBytes: this.#deps.config.limits.maxUploadBytes },
+      ctx,
+    );
+  }
+
+  /** Reads the chunks of an Arrow IPC upload (within the upload limits) and keeps the frame. */
+  async uploadBytes(
+    chunks: AsyncIterable<Uint8Array>,
+    options: { ttlSeconds: bigint; name: string; maxBytes: number },
+    ctx: RunContext,
+  ): Promise<UploadResponse> {
     const { limits } = this.#deps.config;
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    let ttlSeconds: bigint | undefined;
-    let name: string | undefined;
     // The received chunks, then their concatenation: both count until the frame is made.
     const lease = this.#uploads.lease();
     try {
-      for await (const request of requests) {
-        ttlSeconds ??= request.ttlSeconds;
-        name ??= request.name;
-        total += request.arrowIpc.byteLength;
-        if (total > limits.maxUploadBytes) {
-          throw new LimitExceededError(
-            `Cannot accept an upload of more than ${limits.maxUploadBytes} bytes (POLAROID_MAX_UPLOAD_BYTES)`,
-          );
-        }
-        lease.take(request.arrowIpc.byteLength);
-        chunks.push(request.arrowIpc);
-      }
-      if (total === 0) {
-        throw new InvalidArgumentError(
-          "Cannot store an upload as it is empty: send an Arrow IPC stream",
-        );
-      }
-      if (chunks.length > 1) lease.take(total);
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-      chunks.length = 0;
-      ctx.log.bytes = total;
+      const bytes = await readUploadBytes(chunks, {
+        maxBytes: Math.min(options.maxBytes, limits.maxUploadBytes),
+        lease,
+      });
+      ctx.log.bytes = bytes.byteLength;
       const df = frameFromIpc(bytes, uploadIpcLimits(limits));
       lease.release();
-      return {
-        handle: await this.keep(df, ctx, { ttlSeconds: ttlSeconds ?? 0n, name: name ?? "" }),
-      };
+      const keep = { ttlSeconds: options.ttlSeconds, name: options.name };
+      return { handle: await this.keep(df, ctx, keep), bulk: undefined };
     } finally {
       lease.release();
     }
