@@ -27,6 +27,7 @@ import {
 import type { RequestOf, ResponseOf } from "../shared/grpc/types.ts";
 import { collectBatches, collectTable, DATAFRAME_SERVICE } from "./transport/arrow.ts";
 import { uploadTable } from "./transport/upload.ts";
+import { bulkOptions } from "./transport/bulk_options.ts";
 import { type BulkDownloadOptions, routedCollect } from "./transport/collect.ts";
 import { firstHandleId, sourceHandleId } from "./transport/balancer.ts";
 import {
@@ -473,7 +474,7 @@ export async function connect(options: ConnectOptions | string = {}): Promise<Cl
   checkCount("connect", "resume.maxRetries", opts.resume?.maxRetries);
   checkCount("connect", "resume.initialDelayMs", opts.resume?.initialDelayMs);
   checkCount("connect", "resume.maxDelayMs", opts.resume?.maxDelayMs);
-  const bulk = bulkOptions(opts);
+  const bulk = bulkOptions(opts, opts.bulk);
   const rpc = await openChannels(endpoints, SERVICES, opts);
   return new ClientImpl(rpc, opts.batchSize ?? 0, opts.resume, bulk);
 }
@@ -481,26 +482,4 @@ export async function connect(options: ConnectOptions | string = {}): Promise<Cl
 /** A file scan, with its nodejs-polars options when any are set. */
 function fileScan(format: FileFormat, path: string, options: ScanOptions | undefined): FileScan {
   return options === undefined ? { format, path } : { format, path, options };
-}
-
-/** How the client uses the bulk port (see ConnectOptions.bulk), after checking the option. */
-function bulkOptions(options: ConnectOptions): BulkDownloadOptions | undefined {
-  const { bulk, tls } = options;
-  if (bulk !== undefined && typeof bulk !== "boolean") {
-    throw new TypeError(`Cannot connect as 'bulk' must be a boolean: current value is ${bulk}`);
-  }
-  if (bulk === true && tls?.cert !== undefined) {
-    throw new TypeError(
-      "Cannot connect as 'bulk' does not go with client certificates ('tls.cert'): the bulk port cannot verify them",
-    );
-  }
-  if (bulk === false || tls?.cert !== undefined) return undefined;
-  return {
-    credentials: {
-      ...(options.token === undefined ? {} : { token: options.token }),
-      ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
-      ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
-    },
-    maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
-  };
 }

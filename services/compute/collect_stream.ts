@@ -7,12 +7,13 @@
  * @module
  */
 
-import { InvalidArgumentError } from "../../shared/errors.ts";
+import { InvalidArgumentError, LimitExceededError } from "../../shared/errors.ts";
+import type { ComputeLimits } from "../../shared/config_limits.ts";
 import type { CollectResponse } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { encodeCollectResponse } from "./collect_wire.ts";
 import { batchCount, frameToIpcBatches, type IpcChunks } from "./engine/mod.ts";
 import type { StreamMetrics, StreamOutcome } from "./metrics.ts";
-import { type Held, heldHeight } from "./engine/frame_access.ts";
+import { type Held, heldDataBytes, heldHeight } from "./engine/frame_access.ts";
 
 /** Options of {@link collectStream}. */
 export interface CollectStreamOptions {
@@ -154,4 +155,43 @@ export async function* sourceBatches(
   } finally {
     source.release();
   }
+}
+
+/** Options of {@link checkedSource}. */
+export interface CheckedSourceOptions {
+  /** Bytes the frame holds that nothing else does (a plan's result), else 0. */
+  owned: number;
+  /** Rows per batch the request asks for; 0: the target's, else the worker's default. */
+  batchSize: number;
+  limits: Pick<ComputeLimits, "maxCollectBytes" | "maxBatchSize" | "defaultBatchSize">;
+  /** Bytes of data per batch when the request names no batch size. */
+  targetBatchBytes?: number;
+  /** Lets go of the frame; called once, here when the frame is refused. */
+  release: () => void;
+}
+
+/**
+ * A Collect's frame checked against POLAROID_MAX_COLLECT_BYTES (released and refused past
+ * it), with its batch size: the request's, else about `targetBatchBytes` of data per batch
+ * when that is given, else the worker's default rows.
+ */
+export function checkedSource(df: Held, options: CheckedSourceOptions): CollectSource {
+  const { owned, limits } = options;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    options.release();
+  };
+  const bytes = owned || heldDataBytes(df);
+  if (bytes > limits.maxCollectBytes) {
+    release();
+    throw new LimitExceededError(
+      `Cannot stream a result of about ${bytes} bytes as one Collect may send at most ${limits.maxCollectBytes} (POLAROID_MAX_COLLECT_BYTES): execute it into a handle and collect slices of it`,
+    );
+  }
+  const batchSize = options.batchSize ||
+    rowsPerBatch(heldHeight(df), heldDataBytes(df), options.targetBatchBytes) ||
+    limits.defaultBatchSize;
+  return { df, owned, bytes, batchSize: Math.min(batchSize, limits.maxBatchSize), release };
 }

@@ -130,7 +130,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
       registerWorkerGauges(registry, { frames, sync, planCache, resolver, outputs });
       const workerConfig = { ...config, spillDir };
       const streamMetrics = createStreamMetrics(registry);
-      const bulk = bulkPort(config, logger);
+      const bulk = bulkPort(config, logger, registry);
       const executor = new PlanExecutor({
         gate: new EngineGate(config.engine),
         config: workerConfig,

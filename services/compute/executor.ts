@@ -24,21 +24,16 @@ import type {
 } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import type { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
-import type { ComputeConfig } from "../../shared/config.ts";
 import {
   HandleLostError,
   InvalidArgumentError,
   InvalidPlanError,
-  LimitExceededError,
   NotFoundError,
 } from "../../shared/errors.ts";
-import type { StateStore } from "../../shared/state_store/store.ts";
 import {
   analyzePlan,
   chooseEngine,
-  type EngineContext,
   explainPlan,
-  frameFromIpc,
   fromEngineError,
   heldSchema,
   type PlanAnalysis,
@@ -46,10 +41,9 @@ import {
   planSchema,
   runPlan,
   runPlanHeld,
-  uploadIpcLimits,
 } from "./engine/mod.ts";
 import { addOwnedHandleTables } from "./engine/sql_owned.ts";
-import { type EngineGate, type EngineName, requestedEngine } from "./engine/engine_gate.ts";
+import { type EngineName, requestedEngine } from "./engine/engine_gate.ts";
 import { Engine } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { liveFrameKey } from "./engine/scan.ts";
 import {
@@ -60,88 +54,35 @@ import {
   SpilledFrame,
 } from "./engine/frame_access.ts";
 import {
+  checkedSource,
   type CollectSource,
   type IpcBatch,
-  rowsPerBatch,
   sourceBatches,
 } from "./collect_stream.ts";
-import { readUploadBytes } from "./upload_bytes.ts";
-import type { BulkOffers, StoreUpload } from "./bulk/offers.ts";
 import { Buffer } from "node:buffer";
 import { encodeCollectResponse } from "./collect_wire.ts";
-import type { FrameLease, HeldFrames } from "./held_frames.ts";
+import type { FrameLease } from "./held_frames.ts";
 import { LiveTables } from "./live_tables.ts";
-import type { StreamMetrics } from "./metrics.ts";
 import { persist } from "./objects.ts";
-import { type PlanCache, planKey } from "./plan_cache.ts";
+import { planKey } from "./plan_cache.ts";
 import { registerResult } from "./register.ts";
-import type { HandleResolver, HandlesClient } from "./resolver.ts";
-import { UploadBudget } from "./upload_budget.ts";
+import { Uploads } from "./uploads.ts";
 import { inSpan } from "../../shared/telemetry/tracing.ts";
 
-/** What a run reads of its caller. */
-export interface RunContext {
-  /** The tenant the run acts for (authenticated and authorized by the caller). */
-  readonly tenant: string;
-  /** Aborted when nobody waits for the result any more (cancelled, deadline, disconnect). */
-  readonly signal: AbortSignal;
-  /** Fields for the caller's log line: the run records its figures here. */
-  readonly log: Record<string, unknown>;
-}
-
-/** What a request asks of the engine. */
-export interface EngineRequest {
-  /** Bounded memory: the result spilled to a file, on the streaming engine (docs/adr/0007). */
-  streaming: boolean;
-  /** The Polars engine; unspecified, the worker's default. @default ENGINE_UNSPECIFIED */
-  engine?: Engine;
-}
-
-/** What the executor needs. */
-export interface ExecutorDeps {
-  config: ComputeConfig;
-  /** Absolute real path of the data root. */
-  dataRoot: string;
-  frames: HeldFrames;
-  resolver: HandleResolver;
-  handles: HandlesClient;
-  planCache: PlanCache;
-  /** This process's incarnation (its lease with the handles service), sent with each result. */
-  incarnation: string;
-  /**
-   * Runs plans' collects on the worker's default engine or the one a request asks for
-   * (engine_gate.ts). @default none: collects run on whatever the process's engine is
-   */
-  gate?: EngineGate;
-  /** Collect and streaming-engine metrics; none in tests that do not look. */
-  metrics?: StreamMetrics;
-  /**
-   * The external handle store (POLAROID_HANDLE_STORE=external): every result is written
-   * there before its handle is registered.
-   */
-  store?: StateStore;
-  /** Where scans of live tables read. @default none: such scans are refused */
-  liveTables?: LiveTables;
-  /** Tickets to the bulk port for large results and uploads. @default none: all on gRPC */
-  bulk?: BulkOffers;
-}
-
-/** A plan analysed, with the frames and files it reads. */
-export interface PreparedPlan {
-  plan: Plan;
-  engine: EngineContext;
-  analysis: PlanAnalysis;
-}
-
-/** How a result is kept. */
-export interface KeepOptions {
-  /** 0: the catalog's default. */
-  ttlSeconds?: bigint;
-  name?: string;
-  metadata?: Record<string, string>;
-  /** The plan that made it (content-addressed results are keyed by it). */
-  plan?: Plan;
-}
+export type {
+  EngineRequest,
+  ExecutorDeps,
+  KeepOptions,
+  PreparedPlan,
+  RunContext,
+} from "./executor_types.ts";
+import type {
+  EngineRequest,
+  ExecutorDeps,
+  KeepOptions,
+  PreparedPlan,
+  RunContext,
+} from "./executor_types.ts";
 
 /** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
 async function discard(df: Held): Promise<void> {
@@ -155,12 +96,16 @@ function elapsed(since: number): number {
 /** Runs plans and keeps or streams their results (see the module doc). */
 export class PlanExecutor {
   readonly #deps: ExecutorDeps;
-  readonly #uploads: UploadBudget;
+  readonly #uploads: Uploads;
   readonly #live: LiveTables;
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
-    this.#uploads = new UploadBudget(deps.config.limits.maxUploadBufferBytes);
+    this.#uploads = new Uploads({
+      limits: deps.config.limits,
+      keep: (df, ctx, options) => this.keep(df, ctx, options),
+      ...(deps.bulk ? { bulk: deps.bulk } : {}),
+    });
     this.#live = deps.liveTables ?? new LiveTables({ store: undefined, maxTableBytes: 0 });
   }
 
@@ -484,7 +429,6 @@ export class PlanExecutor {
     options: { targetBatchBytes?: number } = {},
   ): Promise<CollectSource> {
     const { limits } = this.#deps.config;
-    const { frames } = this.#deps;
     if (request.batchSize > limits.maxBatchSize) {
       throw new InvalidArgumentError(
         `Cannot collect as 'batch_size' must be at most ${limits.maxBatchSize}: current value is ${request.batchSize}`,
@@ -492,24 +436,16 @@ export class PlanExecutor {
     }
     const { df, owned } = await this.#source(request, ctx);
     const ownsFrame = request.source?.$case === "plan";
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      if (owned > 0) frames.letGo(owned);
-      if (ownsFrame) void discard(df);
-    };
-    const bytes = owned || heldDataBytes(df);
-    if (bytes > limits.maxCollectBytes) {
-      release();
-      throw new LimitExceededError(
-        `Cannot stream a result of about ${bytes} bytes as one Collect may send at most ${limits.maxCollectBytes} (POLAROID_MAX_COLLECT_BYTES): execute it into a handle and collect slices of it`,
-      );
-    }
-    const batchSize = request.batchSize ||
-      rowsPerBatch(heldHeight(df), heldDataBytes(df), options.targetBatchBytes) ||
-      limits.defaultBatchSize;
-    return { df, owned, bytes, batchSize: Math.min(batchSize, limits.maxBatchSize), release };
+    return checkedSource(df, {
+      owned,
+      batchSize: request.batchSize,
+      limits,
+      ...(options.targetBatchBytes ? { targetBatchBytes: options.targetBatchBytes } : {}),
+      release: () => {
+        if (owned > 0) this.#deps.frames.letGo(owned);
+        if (ownsFrame) void discard(df);
+      },
+    });
   }
 
   /** The batches of a Collect's frame from `startBatch` on; the frame is let go of at the end. */
@@ -527,60 +463,11 @@ export class PlanExecutor {
   }
 
   /**
-   * Reads an Arrow IPC upload (within the upload limits) and keeps it under a handle. A first
-   * message with `bulk_bytes` asks for a ticket to send the bytes to the bulk port instead.
+   * Reads an Arrow IPC upload (within the upload limits) and keeps it under a handle, or
+   * answers a request for the bulk port (uploads.ts).
    */
-  async upload(requests: AsyncIterable<UploadRequest>, ctx: RunContext): Promise<UploadResponse> {
-    let first: UploadRequest | undefined;
-    const rest = requests[Symbol.asyncIterator]();
-    const head = await rest.next();
-    if (!head.done) first = head.value;
-    if (first && first.bulkBytes > 0n) {
-      if (!(await rest.next()).done || first.arrowIpc.byteLength > 0) {
-        throw new InvalidArgumentError(
-          "Cannot upload as a message with 'bulk_bytes' must be the only one and carry no bytes",
-        );
-      }
-      const store: StoreUpload = (chunks, options, caller) =>
-        this.uploadBytes(chunks, options, caller);
-      const bulk = this.#deps.bulk;
-      return bulk ? bulk.offerUpload(first, ctx, store) : { handle: undefined, bulk: undefined };
-    }
-    const options = { ttlSeconds: first?.ttlSeconds ?? 0n, name: first?.name ?? "" };
-    return await this.uploadBytes(
-      (async function* () {
-        if (first) yield first.arrowIpc;
-        for (let next = await rest.next(); !next.done; next = await rest.next()) {
-          yield next.value.arrowIpc;
-        }
-      })(),
-      { ...options, maxBytes: this.#deps.config.limits.maxUploadBytes },
-      ctx,
-    );
-  }
-
-  /** Reads the chunks of an Arrow IPC upload (within the upload limits) and keeps the frame. */
-  async uploadBytes(
-    chunks: AsyncIterable<Uint8Array>,
-    options: { ttlSeconds: bigint; name: string; maxBytes: number },
-    ctx: RunContext,
-  ): Promise<UploadResponse> {
-    const { limits } = this.#deps.config;
-    // The received chunks, then their concatenation: both count until the frame is made.
-    const lease = this.#uploads.lease();
-    try {
-      const bytes = await readUploadBytes(chunks, {
-        maxBytes: Math.min(options.maxBytes, limits.maxUploadBytes),
-        lease,
-      });
-      ctx.log.bytes = bytes.byteLength;
-      const df = frameFromIpc(bytes, uploadIpcLimits(limits));
-      lease.release();
-      const keep = { ttlSeconds: options.ttlSeconds, name: options.name };
-      return { handle: await this.keep(df, ctx, keep), bulk: undefined };
-    } finally {
-      lease.release();
-    }
+  upload(requests: AsyncIterable<UploadRequest>, ctx: RunContext): Promise<UploadResponse> {
+    return this.#uploads.upload(requests, ctx);
   }
 
   /** The schema of a handle (and its rows) or of a plan's result (without running it). */

@@ -66,9 +66,15 @@ export interface BulkOffersOptions {
 export class BulkOffers {
   readonly #options: BulkOffersOptions;
   #origin: string | undefined;
+  #heldBytes = 0;
 
   constructor(options: BulkOffersOptions) {
     this.#options = options;
+  }
+
+  /** Estimated bytes of the frames that tickets and the transfers they opened hold. */
+  get heldBytes(): number {
+    return this.#heldBytes;
   }
 
   /** Sets the URL origin put in tickets ("http://host:port"), once the port is bound. */
@@ -96,14 +102,21 @@ export class BulkOffers {
     caller: BulkCaller,
   ): BulkTicket | undefined {
     if (source.bytes < this.#options.minBytes) return undefined;
+    let dropped = false;
     const given = this.#ticket({
       kind: "collect",
       tenant: caller.tenant,
       source,
       startBatch: request.startBatch,
-      drop: source.release,
+      drop: () => {
+        if (dropped) return;
+        dropped = true;
+        this.#heldBytes -= source.bytes;
+        source.release();
+      },
     });
     if (!given) return undefined;
+    this.#heldBytes += source.bytes;
     caller.log.bulk = true;
     return {
       ...given,

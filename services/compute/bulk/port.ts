@@ -11,6 +11,7 @@ import { hostname } from "node:os";
 import type { Authenticator } from "../../../shared/auth/authenticator.ts";
 import type { ComputeConfig } from "../../../shared/config.ts";
 import type { Logger } from "../../../shared/telemetry/log.ts";
+import { prom, type Registry } from "../../../shared/telemetry/metrics.ts";
 import type { StreamMetrics } from "../metrics.ts";
 import { type BulkServer, startBulkServer } from "./bulk_server.ts";
 import { type BulkEntry, BulkOffers } from "./offers.ts";
@@ -29,7 +30,11 @@ function urlHost(host: string): string {
 }
 
 /** The worker's bulk port, or undefined when it is off. */
-export function bulkPort(config: ComputeConfig, logger: Logger): BulkPort | undefined {
+export function bulkPort(
+  config: ComputeConfig,
+  logger: Logger,
+  registry: Registry,
+): BulkPort | undefined {
   const { bulk, tls } = config;
   if (bulk.port === 0) return undefined;
   if (tls.clientCa !== undefined) {
@@ -48,6 +53,7 @@ export function bulkPort(config: ComputeConfig, logger: Logger): BulkPort | unde
     minBytes: bulk.minBytes,
     maxUploadBytes: config.limits.maxUploadBytes,
   });
+  registerBulkGauges(registry, tickets, offers);
   const secure = tls.cert !== undefined && tls.key !== undefined;
   return {
     offers,
@@ -68,4 +74,37 @@ export function bulkPort(config: ComputeConfig, logger: Logger): BulkPort | unde
       return server;
     },
   };
+}
+
+/** The bulk port's gauges: tickets waiting, transfers running, bytes of frames they hold. */
+function registerBulkGauges(
+  registry: Registry,
+  tickets: BulkTickets<BulkEntry>,
+  offers: BulkOffers,
+): void {
+  const registers = [registry];
+  new prom.Gauge({
+    name: "polaroid_compute_bulk_tickets",
+    help: "Bulk port tickets handed out and not yet redeemed or expired.",
+    registers,
+    collect() {
+      this.set(tickets.pending);
+    },
+  });
+  new prom.Gauge({
+    name: "polaroid_compute_bulk_transfers",
+    help: "Transfers running on the bulk port.",
+    registers,
+    collect() {
+      this.set(tickets.running);
+    },
+  });
+  new prom.Gauge({
+    name: "polaroid_compute_bulk_held_bytes",
+    help: "Estimated bytes of results held for bulk port tickets and their transfers.",
+    registers,
+    collect() {
+      this.set(offers.heldBytes);
+    },
+  });
 }
