@@ -14,6 +14,7 @@ import { encodeCollectResponse } from "./collect_wire.ts";
 import { batchCount, frameToIpcBatches, type IpcChunks } from "./engine/mod.ts";
 import type { StreamMetrics, StreamOutcome } from "./metrics.ts";
 import { type Held, heldDataBytes, heldHeight } from "./engine/frame_access.ts";
+import { narrowStrings } from "./engine/narrow_strings.ts";
 
 /** Options of {@link collectStream}. */
 export interface CollectStreamOptions {
@@ -36,6 +37,12 @@ export interface CollectStreamOptions {
    * a spilled frame's batch waits on the engine, and the cancellation may land meanwhile).
    */
   signal?: AbortSignal;
+  /**
+   * Send string columns as Utf8 when their offsets fit in 32 bits (engine/narrow_strings.ts):
+   * what Collect clients read. Flight keeps the engine's types, which its FlightInfo
+   * announced. @default false
+   */
+  narrowStrings?: boolean;
 }
 
 /**
@@ -99,9 +106,10 @@ export async function* ipcBatchStream(
     for await (const batch of frameToIpcBatches(df, batchSize, start)) {
       if (options.signal?.aborted) return;
       sent++;
+      const ipc = options.narrowStrings ? narrowStrings(batch.ipc) : batch.ipc;
       metrics?.batches.inc();
-      metrics?.bytes.inc(batch.ipc.byteLength);
-      yield batch;
+      metrics?.bytes.inc(ipc.byteLength);
+      yield ipc === batch.ipc ? batch : { ...batch, ipc };
     }
     outcome = "completed";
   } catch (error) {
@@ -135,6 +143,8 @@ export interface SourceBatchesOptions {
   log: Record<string, unknown>;
   metrics?: StreamMetrics;
   signal?: AbortSignal;
+  /** See {@link CollectStreamOptions.narrowStrings}. @default false */
+  narrowStrings?: boolean;
 }
 
 /**

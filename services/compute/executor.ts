@@ -403,7 +403,8 @@ export class PlanExecutor {
       yield { arrowIpc: Buffer.alloc(0), rows: 0n, batchIndex: 0n, bulk: offer };
       return;
     }
-    for await (const batch of this.#sourceBatches(source, request.startBatch, ctx)) {
+    const batches = this.#sourceBatches(source, request.startBatch, ctx, true);
+    for await (const batch of batches) {
       yield encodeCollectResponse(batch.ipc, BigInt(batch.rows), BigInt(batch.index));
     }
   }
@@ -419,7 +420,7 @@ export class PlanExecutor {
     options: { targetBatchBytes?: number } = {},
   ): AsyncGenerator<IpcBatch> {
     const source = await this.#collectSource(request, ctx, options);
-    yield* this.#sourceBatches(source, request.startBatch, ctx);
+    yield* this.#sourceBatches(source, request.startBatch, ctx, false);
   }
 
   /** The frame of a Collect, checked against the limits, and its batch size. */
@@ -453,9 +454,11 @@ export class PlanExecutor {
     source: CollectSource,
     startBatch: bigint,
     ctx: RunContext,
+    narrowStrings: boolean,
   ): AsyncGenerator<IpcBatch> {
     return sourceBatches(source, {
       startBatch,
+      narrowStrings,
       log: ctx.log,
       signal: ctx.signal,
       ...(this.#deps.metrics ? { metrics: this.#deps.metrics } : {}),

@@ -79,6 +79,7 @@ export function bulkBody(
   const { signal, idleMs } = options;
   const batches = sourceBatches(entry.source, {
     startBatch: entry.startBatch,
+    narrowStrings: true,
     log: options.log,
     signal,
     ...(options.metrics ? { metrics: options.metrics } : {}),
