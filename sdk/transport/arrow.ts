@@ -129,12 +129,18 @@ export function decodeCollectMessage(
   return { schema, batches };
 }
 
-/** The record batches of a Collect reply, in order (empty batches are skipped). */
+/**
+ * The record batches of a Collect reply, in order (empty batches are skipped), decoded one
+ * at a time as the caller pulls them: a message is read only once the caller is done with
+ * the batches before it, and nothing is kept once it moves on.
+ */
 export async function* collectBatches(
   messages: AsyncIterable<Pick<CollectResponse, "arrowIpc">>,
 ): AsyncGenerator<RecordBatch> {
   for await (const message of messages) {
-    yield* decodeCollectMessage(message).batches;
+    for (const batch of RecordBatchReader.from(message.arrowIpc).open()) {
+      if (batch.numRows > 0) yield batch;
+    }
   }
 }
 
