@@ -16,6 +16,10 @@ import type { Held } from "./engine/frame_access.ts";
 import { UploadBudget } from "./upload_budget.ts";
 import { readUploadBytes } from "./upload_bytes.ts";
 
+function elapsed(since: number): number {
+  return Math.round(performance.now() - since);
+}
+
 /** What an upload's caller is. */
 export interface UploadContext {
   readonly tenant: string;
@@ -90,12 +94,16 @@ export class Uploads {
     // The received chunks, then their concatenation: both count until the frame is made.
     const lease = this.#budget.lease();
     try {
+      let since = performance.now();
       const bytes = await readUploadBytes(chunks, {
         maxBytes: Math.min(options.maxBytes, limits.maxUploadBytes),
         lease,
       });
       ctx.log.bytes = bytes.byteLength;
+      ctx.log.receiveMs = elapsed(since);
+      since = performance.now();
       const df = frameFromIpc(bytes, uploadIpcLimits(limits));
+      ctx.log.readMs = elapsed(since);
       lease.release();
       const keep = { ttlSeconds: options.ttlSeconds, name: options.name };
       return { handle: await this.#deps.keep(df, ctx, keep), bulk: undefined };
