@@ -105,6 +105,7 @@ async function main() {
         startBatch: 0n,
         streaming: false,
         engine: 0,
+        bulk: false,
       };
       for await (const m of rpc.serverStream("collect", request)) sizes.push(m.arrowIpc.byteLength);
       return sizes;

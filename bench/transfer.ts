@@ -104,6 +104,7 @@ export async function runResults(options: ResultsOptions): Promise<TransferRow> 
       startBatch: 0n,
       streaming: false,
       engine: 0,
+      bulk: false,
     };
     for await (const m of rpc.serverStream("collect", request)) {
       for (let at = 0; at < m.arrowIpc.byteLength;) {

@@ -10,12 +10,7 @@ import type { ColumnsOrExpr } from "./functions.ts";
 import { deserializePlan } from "./frame/lazy_plan.ts";
 import { scanOptionsProto } from "./scan_options.ts";
 import { type RecordBatch, Table } from "apache-arrow";
-import {
-  checkName,
-  type ScanCsvOptions,
-  type UploadOptions,
-  withName,
-} from "./transport/client_options.ts";
+import { checkName, type ScanCsvOptions, type UploadOptions } from "./transport/client_options.ts";
 import { FailedPreconditionError, HandleNotFoundError, InternalError } from "../shared/errors.ts";
 import {
   type CollectResponse,
@@ -30,12 +25,10 @@ import {
   type ScanOptions,
 } from "../shared/gen/polaroid/v1/plan.ts";
 import type { RequestOf, ResponseOf } from "../shared/grpc/types.ts";
-import {
-  collectBatches,
-  collectTable,
-  DATAFRAME_SERVICE,
-  uploadRequests,
-} from "./transport/arrow.ts";
+import { collectBatches, collectTable, DATAFRAME_SERVICE } from "./transport/arrow.ts";
+import { uploadTable } from "./transport/upload.ts";
+import { bulkOptions } from "./transport/bulk_options.ts";
+import { type BulkDownloadOptions, routedCollect } from "./transport/collect.ts";
 import { firstHandleId, sourceHandleId } from "./transport/balancer.ts";
 import {
   type ChannelOptions,
@@ -50,7 +43,6 @@ import { type Schema, schemaFromProto } from "./datatypes.ts";
 import { RemoteDataFrame, RemoteLazyFrame } from "./frame/lazy_frame.ts";
 import { scanFilePlan, scanHandlePlan } from "./plan/plan.ts";
 import { type Row, tableFromRecords } from "./records.ts";
-import { routedCollect } from "./transport/collect.ts";
 import { wireEngine } from "./transport/engine.ts";
 import type { ResumeOptions } from "./transport/resume.ts";
 import type {
@@ -84,6 +76,13 @@ export interface ConnectOptions extends ChannelOptions, RoutingOptions {
   endpoints?: readonly string[];
   /** Rows per record batch of downloads; 0 means the server's default. @default 0 */
   batchSize?: number;
+  /**
+   * Large downloads and uploads go over a worker's bulk HTTP port when it offers one
+   * (docs/adr/0016), over gRPC when it does not or when the port cannot be reached; false
+   * keeps everything on gRPC. Not with client certificates (`tls.cert`): the bulk port
+   * cannot verify them. @default true (false with `tls.cert`)
+   */
+  bulk?: boolean;
   /**
    * How a stored frame's download goes on after the connection broke: it is reopened from
    * the next batch, not from the start.
@@ -164,15 +163,22 @@ class ClientImpl implements Client, Session {
   readonly #rpc: ChannelPool<typeof SERVICES>;
   readonly #batchSize: number;
   readonly #resume: ResumeOptions;
+  readonly #bulk: BulkDownloadOptions | undefined;
   /** JobService calls, for frames' `submit()` (see jobs.ts). */
   readonly jobs: JobCalls;
   #closed = false;
 
-  constructor(rpc: ChannelPool<typeof SERVICES>, batchSize: number, resume: ResumeOptions = {}) {
+  constructor(
+    rpc: ChannelPool<typeof SERVICES>,
+    batchSize: number,
+    resume: ResumeOptions = {},
+    bulk?: BulkDownloadOptions,
+  ) {
     this.jobs = new JobCalls(rpc);
     this.#rpc = rpc;
     this.#batchSize = batchSize;
     this.#resume = resume;
+    this.#bulk = bulk;
   }
 
   get endpoint(): string {
@@ -235,18 +241,12 @@ class ClientImpl implements Client, Session {
     this.#live("upload");
     const name = checkName("upload", options.name);
     const ttlSeconds = options.ttlSeconds ?? 0;
-    // Each attempt sends the table again from the start.
-    const response = await this.#rpc.call(
-      "upload",
-      undefined,
-      (rpc, call) =>
-        rpc.frames.clientStream(
-          "upload",
-          withName(uploadRequests(table, { ttlSeconds }), name),
-          call,
-        ),
-    );
-    return this.#frame(response.handle, "upload");
+    const info = await uploadTable(this.#rpc, table, {
+      ttlSeconds,
+      name,
+      ...(this.#bulk ? { bulk: this.#bulk } : {}),
+    });
+    return new RemoteDataFrame(this, info);
   }
 
   async fromRecords(
@@ -386,6 +386,7 @@ class ClientImpl implements Client, Session {
       ...options,
       batchSize: options.batchSize ?? this.#batchSize,
       resume: this.#resume,
+      ...(this.#bulk ? { bulk: this.#bulk } : {}),
     });
   }
 
@@ -474,8 +475,9 @@ export async function connect(options: ConnectOptions | string = {}): Promise<Cl
   checkCount("connect", "resume.maxRetries", opts.resume?.maxRetries);
   checkCount("connect", "resume.initialDelayMs", opts.resume?.initialDelayMs);
   checkCount("connect", "resume.maxDelayMs", opts.resume?.maxDelayMs);
+  const bulk = bulkOptions(opts, opts.bulk);
   const rpc = await openChannels(endpoints, SERVICES, opts);
-  return new ClientImpl(rpc, opts.batchSize ?? 0, opts.resume);
+  return new ClientImpl(rpc, opts.batchSize ?? 0, opts.resume, bulk);
 }
 
 /** A file scan, with its nodejs-polars options when any are set. */

@@ -33,6 +33,7 @@ import {
 import { type AuthConfig, authConfig } from "./config_auth.ts";
 import { s3Connection } from "./config_s3.ts";
 import { type TlsConfig, tlsConfig } from "./config_tls.ts";
+import { type BulkConfig, bulkConfig } from "./config_bulk.ts";
 import { type NatsAuth, natsAuth } from "./config_nats.ts";
 import { type OutboundPolicy, parseAllowHosts } from "./outbound.ts";
 import { type OutputConfig, outputConfig } from "./config_output.ts";
@@ -157,6 +158,8 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
   jobs: JobsConfig;
   /** Where sinks and writes go (config_output.ts). */
   output: OutputConfig;
+  /** The bulk HTTP port for large results and uploads (config_bulk.ts). */
+  bulk: BulkConfig;
 }
 
 /** The job queue (JetStream stream POLAROID_JOBS) as this worker takes from it. */
@@ -391,6 +394,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
       maxDeliver: int(env, "POLAROID_JOB_MAX_DELIVER", 5, 1, 100),
     },
     output: outputConfig(env),
+    bulk: bulkConfig(env),
   };
 }
 

@@ -91,7 +91,7 @@ function chunks(bytes: Uint8Array, size: number): UploadRequest[] {
   const out: UploadRequest[] = [];
   for (let at = 0; at === 0 || at < bytes.byteLength; at += size) {
     const piece = bytes.slice(at, at + size);
-    out.push({ arrowIpc: Buffer.from(piece.buffer), ttlSeconds: 60n, name: "" });
+    out.push({ arrowIpc: Buffer.from(piece.buffer), ttlSeconds: 60n, name: "", bulkBytes: 0n });
   }
   return out;
 }

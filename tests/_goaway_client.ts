@@ -116,7 +116,10 @@ async function collect(messages: number, bytes: number, pauseMs: number): Promis
 async function upload(chunks: number, bytes: number): Promise<boolean> {
   const chunk = Buffer.alloc(bytes, 3);
   const requests = () =>
-    Array.from({ length: chunks }, () => ({ arrowIpc: chunk, ttlSeconds: 0n, name: "" }));
+    Array.from(
+      { length: chunks },
+      () => ({ arrowIpc: chunk, ttlSeconds: 0n, name: "", bulkBytes: 0n }),
+    );
   let response;
   try {
     response = await busy.clientStream("upload", requests());

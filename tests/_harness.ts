@@ -99,7 +99,7 @@ export function assertSameTable(actual: Table, expected: Table, message?: string
   assert.deepEqual(rowsOf(actual), rowsOf(expected), message);
 }
 
-/** Utf8, LargeUtf8 and Utf8View are one logical type. */
+/** Utf8, LargeUtf8 and Utf8View are one logical type, nested ones too. */
 function normaliseType(type: string): string {
-  return type.replace(/^(Large)?Utf8(View)?$/, "Utf8");
+  return type.replace(/\b(Large)?Utf8(View)?\b/g, "Utf8");
 }

@@ -126,7 +126,12 @@ Deno.test({
   async fn() {
     const garbage = new TextEncoder().encode("this is not arrow ipc ".repeat(100));
     await assert.rejects(
-      raw.clientStream("upload", [{ arrowIpc: Buffer.from(garbage), ttlSeconds: 0n, name: "" }]),
+      raw.clientStream("upload", [{
+        arrowIpc: Buffer.from(garbage),
+        ttlSeconds: 0n,
+        name: "",
+        bulkBytes: 0n,
+      }]),
       code(GrpcCode.INVALID_ARGUMENT, InvalidArrowError),
     );
     await stillServing();
@@ -177,7 +182,7 @@ Deno.test({
     const chunk = Buffer.alloc(1024 * 1024, 1);
     const chunks = Array.from(
       { length: 6 },
-      (_, i) => ({ arrowIpc: chunk, ttlSeconds: i === 0 ? 60n : 0n, name: "" }),
+      (_, i) => ({ arrowIpc: chunk, ttlSeconds: i === 0 ? 60n : 0n, name: "", bulkBytes: 0n }),
     );
     await assert.rejects(
       raw.clientStream("upload", chunks),
@@ -209,7 +214,7 @@ Deno.test({
   async fn() {
     const big = Buffer.alloc(3 * 1024 * 1024, 7);
     await assert.rejects(
-      raw.clientStream("upload", [{ arrowIpc: big, ttlSeconds: 0n, name: "" }]),
+      raw.clientStream("upload", [{ arrowIpc: big, ttlSeconds: 0n, name: "", bulkBytes: 0n }]),
       code(GrpcCode.RESOURCE_EXHAUSTED, LimitExceededError),
     );
     await stillServing();
@@ -258,6 +263,7 @@ Deno.test({
           startBatch: 0n,
           streaming: false,
           engine,
+          bulk: false,
         })
       ) { /* refused before any message */ }
     };

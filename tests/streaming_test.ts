@@ -343,6 +343,7 @@ Deno.test({
               startBatch: 1n,
               streaming: false,
               engine: 0,
+              bulk: false,
             })
           ) { /* nothing arrives */ }
         })(),

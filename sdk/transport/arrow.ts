@@ -8,6 +8,7 @@
 import { Buffer } from "node:buffer";
 import { type RecordBatch, RecordBatchReader, type Schema, Table, tableToIPC } from "apache-arrow";
 import {
+  BulkTicket,
   type CollectResponse,
   DataFrameServiceService,
   type UploadRequest,
@@ -25,11 +26,11 @@ export interface UploadRequestsOptions {
 }
 
 /**
- * The Upload messages for a table: its IPC stream bytes in chunks of at most `chunkBytes`
- * (views, not copies), the TTL in the first message.
+ * The Upload messages for a table (or its IPC stream bytes): the bytes in chunks of at most
+ * `chunkBytes` (views, not copies), the TTL in the first message.
  */
 export function* uploadRequests(
-  table: Table,
+  table: Table | Uint8Array,
   options: UploadRequestsOptions = {},
 ): Generator<UploadRequest> {
   const { ttlSeconds = 0, chunkBytes = UPLOAD_CHUNK_BYTES } = options;
@@ -43,7 +44,7 @@ export function* uploadRequests(
       `Cannot upload as 'ttlSeconds' must be a non-negative integer: current value is ${ttlSeconds}`,
     );
   }
-  const bytes = tableToIPC(table, "stream");
+  const bytes = table instanceof Uint8Array ? table : tableToIPC(table, "stream");
   for (let offset = 0; offset < bytes.byteLength; offset += chunkBytes) {
     yield {
       arrowIpc: Buffer.from(
@@ -53,6 +54,7 @@ export function* uploadRequests(
       ),
       ttlSeconds: offset === 0 ? BigInt(ttlSeconds) : 0n,
       name: "",
+      bulkBytes: 0n,
     };
   }
 }
@@ -75,7 +77,12 @@ function readVarint(bytes: Uint8Array, at: number): [bigint, number] {
  * copies it). Unknown fields are skipped, as protobuf requires.
  */
 export function decodeCollectResponse(bytes: Uint8Array): CollectResponse {
-  const message: CollectResponse = { arrowIpc: Buffer.alloc(0), rows: 0n, batchIndex: 0n };
+  const message: CollectResponse = {
+    arrowIpc: Buffer.alloc(0),
+    rows: 0n,
+    batchIndex: 0n,
+    bulk: undefined,
+  };
   let at = 0;
   while (at < bytes.byteLength) {
     const [tag, next] = readVarint(bytes, at);
@@ -95,7 +102,7 @@ export function decodeCollectResponse(bytes: Uint8Array): CollectResponse {
       }
       if (field === 1) {
         message.arrowIpc = Buffer.from(bytes.buffer, bytes.byteOffset + after, end - after);
-      }
+      } else if (field === 4) message.bulk = BulkTicket.decode(bytes.subarray(after, end));
       at = end;
     } else if (type === 1) at += 8;
     else if (type === 5) at += 4;
@@ -122,12 +129,18 @@ export function decodeCollectMessage(
   return { schema, batches };
 }
 
-/** The record batches of a Collect reply, in order (empty batches are skipped). */
+/**
+ * The record batches of a Collect reply, in order (empty batches are skipped), decoded one
+ * at a time as the caller pulls them: a message is read only once the caller is done with
+ * the batches before it, and nothing is kept once it moves on.
+ */
 export async function* collectBatches(
   messages: AsyncIterable<Pick<CollectResponse, "arrowIpc">>,
 ): AsyncGenerator<RecordBatch> {
   for await (const message of messages) {
-    yield* decodeCollectMessage(message).batches;
+    for (const batch of RecordBatchReader.from(message.arrowIpc).open()) {
+      if (batch.numRows > 0) yield batch;
+    }
   }
 }
 

@@ -154,6 +154,20 @@ Deno.test("decodeCollectResponse() agrees with the generated decoder, payload as
     { arrowIpc: Buffer.from([1, 2, 3]), rows: 3n, batchIndex: 0n },
     { arrowIpc: Buffer.alloc(0), rows: 0n, batchIndex: 0n },
     { arrowIpc: Buffer.alloc(70_000, 9), rows: 18_446_744_073_709_551_615n, batchIndex: 2n ** 40n },
+    {
+      arrowIpc: Buffer.alloc(0),
+      rows: 0n,
+      batchIndex: 0n,
+      bulk: {
+        url: "http://127.0.0.1:1/v1/bulk/collect",
+        ticket: "t".repeat(43),
+        expiresInMs: 30_000n,
+        batches: 7n,
+        startBatch: 2n,
+        batchSize: 100,
+        maxBytes: 0n,
+      },
+    },
   ];
   for (const message of cases) {
     const bytes = CollectResponse.encode(message).finish();
@@ -193,7 +207,12 @@ Deno.test("decodeCollectResponse() skips unknown fields and refuses cut messages
     4,
   ];
   const decoded = decodeCollectResponse(new Uint8Array([...unknown, ...known]));
-  assert.deepEqual(decoded, { arrowIpc: Buffer.from([7, 8]), rows: 2n, batchIndex: 5n });
+  assert.deepEqual(decoded, {
+    arrowIpc: Buffer.from([7, 8]),
+    rows: 2n,
+    batchIndex: 5n,
+    bulk: undefined,
+  });
   assert.throws(() => decodeCollectResponse(known.subarray(0, 3)), RangeError);
   assert.throws(() => decodeCollectResponse(new Uint8Array([0x10, 0x80])), RangeError);
 });

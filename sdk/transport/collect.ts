@@ -8,14 +8,23 @@
  */
 
 import type {
+  BulkTicket,
   CollectResponse,
   DataFrameServiceService,
 } from "../../shared/gen/polaroid/v1/dataframe.ts";
+import { type BulkCredentials, bulkMessages, BulkUnreachable, openBulkDownload } from "./bulk.ts";
 import { sourceHandleId } from "./balancer.ts";
 import type { ChannelPool } from "./connection.ts";
 import { type OpenCollect, resumableCollect, type ResumeOptions, untilAborted } from "./resume.ts";
 import type { Source, StreamOptions } from "./session.ts";
 import { wireEngine } from "./engine.ts";
+
+/** How downloads use the bulk port (docs/adr/0016). */
+export interface BulkDownloadOptions {
+  credentials: BulkCredentials;
+  /** Largest message read from a bulk download (the client's `maxMessageBytes`). */
+  maxMessageBytes: number;
+}
 
 /** Options of {@link routedCollect}. */
 export interface RoutedCollectOptions extends StreamOptions {
@@ -23,13 +32,17 @@ export interface RoutedCollectOptions extends StreamOptions {
   batchSize: number;
   /** How a handle's broken stream is resumed. */
   resume?: ResumeOptions;
+  /** Ask for the bulk port; absent, every batch comes over gRPC. */
+  bulk?: BulkDownloadOptions;
 }
 
 /**
  * The Collect messages of `source` over the endpoints of `pool`, routed by the handle the
  * source reads, tried again on the next endpoint until the first message arrives, all within
  * one deadline. A handle's stream is resumed after a break, from the next batch and on
- * another endpoint when there is one; a plan's is not (its batches may differ by run).
+ * another endpoint when there is one; a plan's is not (its batches may differ by run). With
+ * `bulk`, the first stream asks for the bulk port; a reply that is a ticket is read from
+ * there, over gRPC when the port does not open; resumed streams are gRPC streams.
  */
 export function routedCollect(
   pool: Pick<ChannelPool<{ frames: typeof DataFrameServiceService }>, "deadline" | "stream">,
@@ -41,18 +54,29 @@ export function routedCollect(
   const key = sourceHandleId(source);
   const streaming = options.streaming ?? false;
   const engine = wireEngine("download", options.engine);
-  const open: OpenCollect = (startBatch, batchSize) =>
+  const grpc = (startBatch: bigint, batchSize: number, bulk: boolean) =>
     pool.stream(
       "collect",
       key,
       (rpc, call) =>
         rpc.frames.serverStream(
           "collect",
-          { source, batchSize, startBatch, streaming, engine },
+          { source, batchSize, startBatch, streaming, engine, bulk },
           call,
         ),
       route,
     );
+  let bulk = options.bulk;
+  const open: OpenCollect = (startBatch, batchSize) => {
+    const asked = bulk;
+    bulk = undefined; // only the first stream asks
+    if (!asked) return grpc(startBatch, batchSize, false);
+    return expandBulk(grpc(startBatch, batchSize, true), {
+      ...asked,
+      ...signal,
+      fallback: (ticket) => grpc(ticket.startBatch, ticket.batchSize, false),
+    });
+  };
   const messages = source.$case === "plan" ? open(0n, options.batchSize) : resumableCollect(open, {
     ...options.resume,
     startBatch: BigInt(options.startBatch ?? 0),
@@ -60,4 +84,34 @@ export function routedCollect(
     ...signal,
   });
   return options.signal ? untilAborted(messages, options.signal) : messages;
+}
+
+/**
+ * The messages of a Collect that asked for the bulk port: batches as they come, or, for a
+ * ticket, the bulk download's; when that does not open, the `fallback` gRPC stream's.
+ */
+export async function* expandBulk(
+  messages: AsyncIterable<CollectResponse>,
+  options: BulkDownloadOptions & {
+    signal?: AbortSignal;
+    fallback: (ticket: BulkTicket) => AsyncIterable<CollectResponse>;
+  },
+): AsyncGenerator<CollectResponse> {
+  for await (const message of messages) {
+    const ticket = message.bulk;
+    if (ticket === undefined) {
+      yield message;
+      continue;
+    }
+    let body: ReadableStream<Uint8Array>;
+    try {
+      body = await openBulkDownload(ticket, options);
+    } catch (error) {
+      if (!(error instanceof BulkUnreachable)) throw error;
+      yield* options.fallback(ticket);
+      return;
+    }
+    yield* bulkMessages(body, ticket, options);
+    return;
+  }
 }

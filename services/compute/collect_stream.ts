@@ -7,12 +7,14 @@
  * @module
  */
 
-import { InvalidArgumentError } from "../../shared/errors.ts";
+import { InvalidArgumentError, LimitExceededError } from "../../shared/errors.ts";
+import type { ComputeLimits } from "../../shared/config_limits.ts";
 import type { CollectResponse } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { encodeCollectResponse } from "./collect_wire.ts";
 import { batchCount, frameToIpcBatches, type IpcChunks } from "./engine/mod.ts";
 import type { StreamMetrics, StreamOutcome } from "./metrics.ts";
-import { type Held, heldHeight } from "./engine/frame_access.ts";
+import { type Held, heldDataBytes, heldHeight } from "./engine/frame_access.ts";
+import { narrowStrings } from "./engine/narrow_strings.ts";
 
 /** Options of {@link collectStream}. */
 export interface CollectStreamOptions {
@@ -35,6 +37,12 @@ export interface CollectStreamOptions {
    * a spilled frame's batch waits on the engine, and the cancellation may land meanwhile).
    */
   signal?: AbortSignal;
+  /**
+   * Send string columns as Utf8 when their offsets fit in 32 bits (engine/narrow_strings.ts):
+   * what Collect clients read. Flight keeps the engine's types, which its FlightInfo
+   * announced. @default false
+   */
+  narrowStrings?: boolean;
 }
 
 /**
@@ -98,9 +106,10 @@ export async function* ipcBatchStream(
     for await (const batch of frameToIpcBatches(df, batchSize, start)) {
       if (options.signal?.aborted) return;
       sent++;
+      const ipc = options.narrowStrings ? narrowStrings(batch.ipc) : batch.ipc;
       metrics?.batches.inc();
-      metrics?.bytes.inc(batch.ipc.byteLength);
-      yield batch;
+      metrics?.bytes.inc(ipc.byteLength);
+      yield ipc === batch.ipc ? batch : { ...batch, ipc };
     }
     outcome = "completed";
   } catch (error) {
@@ -114,4 +123,85 @@ export async function* ipcBatchStream(
     metrics?.ended.inc({ outcome });
     if (owned > 0) options.onRelease?.(owned);
   }
+}
+
+/** A Collect's frame, checked, with its batch size; `release()` lets go of it (once). */
+export interface CollectSource {
+  readonly df: Held;
+  /** Estimated bytes the frame holds that nothing else does (a plan's result), else 0. */
+  readonly owned: number;
+  /** Estimated bytes of the frame's data. */
+  readonly bytes: number;
+  readonly batchSize: number;
+  /** Lets go of the frame (a plan's result, and its spill file); calling it twice is harmless. */
+  readonly release: () => void;
+}
+
+/** Options of {@link sourceBatches}. */
+export interface SourceBatchesOptions {
+  startBatch: bigint;
+  log: Record<string, unknown>;
+  metrics?: StreamMetrics;
+  signal?: AbortSignal;
+  /** See {@link CollectStreamOptions.narrowStrings}. @default false */
+  narrowStrings?: boolean;
+}
+
+/**
+ * The batches of a Collect's frame from `startBatch` on ({@link ipcBatchStream}); the frame
+ * is released when the stream ends, however it ends, also when it fails before its first
+ * batch.
+ */
+export async function* sourceBatches(
+  source: CollectSource,
+  options: SourceBatchesOptions,
+): AsyncGenerator<IpcBatch> {
+  try {
+    yield* ipcBatchStream(source.df, {
+      ...options,
+      batchSize: source.batchSize,
+      ownedBytes: source.owned,
+    });
+  } finally {
+    source.release();
+  }
+}
+
+/** Options of {@link checkedSource}. */
+export interface CheckedSourceOptions {
+  /** Bytes the frame holds that nothing else does (a plan's result), else 0. */
+  owned: number;
+  /** Rows per batch the request asks for; 0: the target's, else the worker's default. */
+  batchSize: number;
+  limits: Pick<ComputeLimits, "maxCollectBytes" | "maxBatchSize" | "defaultBatchSize">;
+  /** Bytes of data per batch when the request names no batch size. */
+  targetBatchBytes?: number;
+  /** Lets go of the frame; called once, here when the frame is refused. */
+  release: () => void;
+}
+
+/**
+ * A Collect's frame checked against POLAROID_MAX_COLLECT_BYTES (released and refused past
+ * it), with its batch size: the request's, else about `targetBatchBytes` of data per batch
+ * when that is given, else the worker's default rows.
+ */
+export function checkedSource(df: Held, options: CheckedSourceOptions): CollectSource {
+  const { owned, limits } = options;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    options.release();
+  };
+  const bytes = owned || heldDataBytes(df);
+  if (bytes > limits.maxCollectBytes) {
+    release();
+    throw new LimitExceededError(
+      `Cannot stream a result of about ${bytes} bytes as one Collect may send at most ${limits.maxCollectBytes} (POLAROID_MAX_COLLECT_BYTES): execute it into a handle and collect slices of it`,
+    );
+  }
+  const batchSize = options.batchSize ||
+    rowsPerBatch(heldHeight(df), heldDataBytes(df), options.targetBatchBytes) ||
+    limits.defaultBatchSize;
+  return { df, owned, bytes, batchSize: Math.min(batchSize, limits.maxBatchSize), release };
 }

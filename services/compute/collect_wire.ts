@@ -69,6 +69,38 @@ export function encodeCollectResponse(
   return { wire, arrowIpc: wire.subarray(head, head + ipc.byteLength), rows, batchIndex };
 }
 
+/**
+ * The protobuf bytes of a batch's Collect message as pieces around the engine's IPC chunks,
+ * which are not copied: `head` (field 1's tag and length), the chunks, then `tail` (fields 2
+ * and 3 when not zero). Their concatenation decodes as {@link encodeCollectResponse}'s does.
+ */
+export function collectResponsePieces(
+  ipc: IpcChunks,
+  rows: bigint,
+  batchIndex: bigint,
+): { head: Buffer; tail: Buffer; byteLength: number } {
+  const length = BigInt(ipc.byteLength);
+  const head = Buffer.allocUnsafe(ipc.byteLength === 0 ? 0 : 1 + varintLength(length));
+  if (ipc.byteLength > 0) {
+    head[0] = 0x0a;
+    writeVarint(head, 1, length);
+  }
+  const tail = Buffer.allocUnsafe(
+    (rows === 0n ? 0 : 1 + varintLength(rows)) +
+      (batchIndex === 0n ? 0 : 1 + varintLength(batchIndex)),
+  );
+  let at = 0;
+  if (rows !== 0n) {
+    tail[at++] = 0x10;
+    at = writeVarint(tail, at, rows);
+  }
+  if (batchIndex !== 0n) {
+    tail[at++] = 0x18;
+    at = writeVarint(tail, at, batchIndex);
+  }
+  return { head, tail, byteLength: head.byteLength + ipc.byteLength + tail.byteLength };
+}
+
 /** Sends a message's own encoding when it has one, else encodes it as generated. */
 export function serializeCollectResponse(value: CollectResponse): Buffer {
   const wire = (value as Partial<EncodedCollectResponse>).wire;

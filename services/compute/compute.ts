@@ -40,6 +40,7 @@ import { openStateStore } from "../../shared/state_store/open.ts";
 import { instrumentStore } from "../../shared/state_store/instrumented.ts";
 import { LiveTables } from "./live_tables.ts";
 import { openOutputs } from "./sink/open.ts";
+import { bulkPort } from "./bulk/port.ts";
 
 /** How long a stopping worker waits for its writes behind before it ends its lease. */
 const STOP_WRITES_MS = 30_000;
@@ -49,7 +50,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
   return startService({
     name: "compute",
     config,
-    async build({ logger, registry, calls }) {
+    async build({ logger, registry, calls, auth }) {
       const dataRoot = await realDataRoot(config.dataRoot);
       // This worker's own spill directory: what a crashed run of it left there is stale.
       const spillDir = join(config.spillDir, config.workerId);
@@ -150,6 +151,8 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         });
       }
       const workerConfig = { ...config, spillDir };
+      const streamMetrics = createStreamMetrics(registry);
+      const bulk = bulkPort(config, logger, registry);
       const executor = new PlanExecutor({
         gate: new EngineGate(config.engine),
         config: workerConfig,
@@ -159,11 +162,13 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         handles,
         planCache,
         incarnation,
-        metrics: createStreamMetrics(registry),
+        metrics: streamMetrics,
         ...(store ? { store } : {}),
         ...(writeBehind ? { writeBehind } : {}),
         liveTables,
+        ...(bulk ? { bulk: bulk.offers } : {}),
       });
+      const bulkServer = bulk ? await bulk.start(auth, streamMetrics) : undefined;
       const jobs = await JobQueue.open(nats, config.jobs);
       registerJobQueueGauges(registry, jobs);
       const runner = new JobRunner({
@@ -185,6 +190,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           flightService({ executor, handles, frames }),
         ],
         async close() {
+          await bulkServer?.close();
           await runner.stop();
           // Ending the lease marks lost what is held in memory alone: the writes under way
           // end first (bounded: what is left is lost, and logged).

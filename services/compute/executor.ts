@@ -24,21 +24,16 @@ import type {
 } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import type { Plan } from "../../shared/gen/polaroid/v1/plan.ts";
-import type { ComputeConfig } from "../../shared/config.ts";
 import {
   HandleLostError,
   InvalidArgumentError,
   InvalidPlanError,
-  LimitExceededError,
   NotFoundError,
 } from "../../shared/errors.ts";
-import type { StateStore } from "../../shared/state_store/store.ts";
 import {
   analyzePlan,
   chooseEngine,
-  type EngineContext,
   explainPlan,
-  frameFromIpc,
   fromEngineError,
   heldSchema,
   type PlanAnalysis,
@@ -46,10 +41,9 @@ import {
   planSchema,
   runPlan,
   runPlanHeld,
-  uploadIpcLimits,
 } from "./engine/mod.ts";
 import { addOwnedHandleTables } from "./engine/sql_owned.ts";
-import { type EngineGate, type EngineName, requestedEngine } from "./engine/engine_gate.ts";
+import { type EngineName, requestedEngine } from "./engine/engine_gate.ts";
 import { Engine } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { liveFrameKey } from "./engine/scan.ts";
 import {
@@ -59,84 +53,36 @@ import {
   heldMemoryBytes,
   SpilledFrame,
 } from "./engine/frame_access.ts";
-import { type IpcBatch, ipcBatchStream, rowsPerBatch } from "./collect_stream.ts";
+import {
+  checkedSource,
+  type CollectSource,
+  type IpcBatch,
+  sourceBatches,
+} from "./collect_stream.ts";
+import { Buffer } from "node:buffer";
 import { encodeCollectResponse } from "./collect_wire.ts";
-import type { FrameLease, HeldFrames } from "./held_frames.ts";
+import type { FrameLease } from "./held_frames.ts";
 import { LiveTables } from "./live_tables.ts";
-import type { StreamMetrics } from "./metrics.ts";
 import { persist } from "./objects.ts";
-import { type PlanCache, planKey } from "./plan_cache.ts";
+import { planKey } from "./plan_cache.ts";
 import { registerResult } from "./register.ts";
-import type { WriteBehind } from "./write_behind.ts";
-import type { HandleResolver, HandlesClient } from "./resolver.ts";
-import { UploadBudget } from "./upload_budget.ts";
+import { Uploads } from "./uploads.ts";
 import { inSpan } from "../../shared/telemetry/tracing.ts";
 
-/** What a run reads of its caller. */
-export interface RunContext {
-  /** The tenant the run acts for (authenticated and authorized by the caller). */
-  readonly tenant: string;
-  /** Aborted when nobody waits for the result any more (cancelled, deadline, disconnect). */
-  readonly signal: AbortSignal;
-  /** Fields for the caller's log line: the run records its figures here. */
-  readonly log: Record<string, unknown>;
-}
-
-/** What a request asks of the engine. */
-export interface EngineRequest {
-  /** Bounded memory: the result spilled to a file, on the streaming engine (docs/adr/0007). */
-  streaming: boolean;
-  /** The Polars engine; unspecified, the worker's default. @default ENGINE_UNSPECIFIED */
-  engine?: Engine;
-}
-
-/** What the executor needs. */
-export interface ExecutorDeps {
-  config: ComputeConfig;
-  /** Absolute real path of the data root. */
-  dataRoot: string;
-  frames: HeldFrames;
-  resolver: HandleResolver;
-  handles: HandlesClient;
-  planCache: PlanCache;
-  /** This process's incarnation (its lease with the handles service), sent with each result. */
-  incarnation: string;
-  /**
-   * Runs plans' collects on the worker's default engine or the one a request asks for
-   * (engine_gate.ts). @default none: collects run on whatever the process's engine is
-   */
-  gate?: EngineGate;
-  /** Collect and streaming-engine metrics; none in tests that do not look. */
-  metrics?: StreamMetrics;
-  /**
-   * The external handle store (POLAROID_HANDLE_STORE=external): every result is written
-   * there, before its handle is registered or, with `writeBehind`, after.
-   */
-  store?: StateStore;
-  /** Writes results to the store after their reply (POLAROID_STORE_WRITE=behind). */
-  writeBehind?: WriteBehind;
-  /** Where scans of live tables read. @default none: such scans are refused */
-  liveTables?: LiveTables;
-}
-
-/** A plan analysed, with the frames and files it reads. */
-export interface PreparedPlan {
-  plan: Plan;
-  engine: EngineContext;
-  analysis: PlanAnalysis;
-}
-
-/** How a result is kept. */
-export interface KeepOptions {
-  /** 0: the catalog's default. */
-  ttlSeconds?: bigint;
-  name?: string;
-  metadata?: Record<string, string>;
-  /** The plan that made it (content-addressed results are keyed by it). */
-  plan?: Plan;
-  /** Written to the external store before the handle exists, even when writing behind. */
-  durable?: boolean;
-}
+export type {
+  EngineRequest,
+  ExecutorDeps,
+  KeepOptions,
+  PreparedPlan,
+  RunContext,
+} from "./executor_types.ts";
+import type {
+  EngineRequest,
+  ExecutorDeps,
+  KeepOptions,
+  PreparedPlan,
+  RunContext,
+} from "./executor_types.ts";
 
 /** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
 async function discard(df: Held): Promise<void> {
@@ -150,12 +96,16 @@ function elapsed(since: number): number {
 /** Runs plans and keeps or streams their results (see the module doc). */
 export class PlanExecutor {
   readonly #deps: ExecutorDeps;
-  readonly #uploads: UploadBudget;
+  readonly #uploads: Uploads;
   readonly #live: LiveTables;
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
-    this.#uploads = new UploadBudget(deps.config.limits.maxUploadBufferBytes);
+    this.#uploads = new Uploads({
+      limits: deps.config.limits,
+      keep: (df, ctx, options) => this.keep(df, ctx, options),
+      ...(deps.bulk ? { bulk: deps.bulk } : {}),
+    });
     this.#live = deps.liveTables ?? new LiveTables({ store: undefined, maxTableBytes: 0 });
   }
 
@@ -453,10 +403,19 @@ export class PlanExecutor {
 
   /**
    * Streams a handle's frame or a plan's result as Arrow IPC record batches; a plan's result
-   * belongs to the stream alone and is let go of on every path.
+   * belongs to the stream alone and is let go of on every path. A request that asks for bulk
+   * and whose result is large enough is answered with one message: a ticket to read the
+   * batches from the worker's bulk port (bulk/offers.ts), the frame held until then.
    */
   async *collect(request: CollectRequest, ctx: RunContext): AsyncGenerator<CollectResponse> {
-    for await (const batch of this.collectBatches(request, ctx)) {
+    const source = await this.#collectSource(request, ctx);
+    const offer = request.bulk ? this.#deps.bulk?.offerCollect(source, request, ctx) : undefined;
+    if (offer) {
+      yield { arrowIpc: Buffer.alloc(0), rows: 0n, batchIndex: 0n, bulk: offer };
+      return;
+    }
+    const batches = this.#sourceBatches(source, request.startBatch, ctx, true);
+    for await (const batch of batches) {
       yield encodeCollectResponse(batch.ipc, BigInt(batch.rows), BigInt(batch.index));
     }
   }
@@ -471,8 +430,17 @@ export class PlanExecutor {
     ctx: RunContext,
     options: { targetBatchBytes?: number } = {},
   ): AsyncGenerator<IpcBatch> {
+    const source = await this.#collectSource(request, ctx, options);
+    yield* this.#sourceBatches(source, request.startBatch, ctx, false);
+  }
+
+  /** The frame of a Collect, checked against the limits, and its batch size. */
+  async #collectSource(
+    request: CollectRequest,
+    ctx: RunContext,
+    options: { targetBatchBytes?: number } = {},
+  ): Promise<CollectSource> {
     const { limits } = this.#deps.config;
-    const { frames } = this.#deps;
     if (request.batchSize > limits.maxBatchSize) {
       throw new InvalidArgumentError(
         `Cannot collect as 'batch_size' must be at most ${limits.maxBatchSize}: current value is ${request.batchSize}`,
@@ -480,71 +448,40 @@ export class PlanExecutor {
     }
     const { df, owned } = await this.#source(request, ctx);
     const ownsFrame = request.source?.$case === "plan";
-    const bytes = owned || heldDataBytes(df);
-    if (bytes > limits.maxCollectBytes) {
-      if (owned > 0) frames.letGo(owned);
-      if (ownsFrame) await discard(df);
-      throw new LimitExceededError(
-        `Cannot stream a result of about ${bytes} bytes as one Collect may send at most ${limits.maxCollectBytes} (POLAROID_MAX_COLLECT_BYTES): execute it into a handle and collect slices of it`,
-      );
-    }
-    const batchSize = request.batchSize ||
-      rowsPerBatch(heldHeight(df), heldDataBytes(df), options.targetBatchBytes) ||
-      limits.defaultBatchSize;
-    try {
-      yield* ipcBatchStream(df, {
-        batchSize: Math.min(batchSize, limits.maxBatchSize),
-        startBatch: request.startBatch,
-        log: ctx.log,
-        ownedBytes: owned,
-        onRelease: (released) => frames.letGo(released),
-        metrics: this.#deps.metrics,
-        signal: ctx.signal,
-      });
-    } finally {
-      if (ownsFrame) await discard(df);
-    }
+    return checkedSource(df, {
+      owned,
+      batchSize: request.batchSize,
+      limits,
+      ...(options.targetBatchBytes ? { targetBatchBytes: options.targetBatchBytes } : {}),
+      release: () => {
+        if (owned > 0) this.#deps.frames.letGo(owned);
+        if (ownsFrame) void discard(df);
+      },
+    });
   }
 
-  /** Reads an Arrow IPC upload (within the upload limits) and keeps it under a handle. */
-  async upload(requests: AsyncIterable<UploadRequest>, ctx: RunContext): Promise<UploadResponse> {
-    const { limits } = this.#deps.config;
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    let ttlSeconds: bigint | undefined;
-    let name: string | undefined;
-    // The received chunks, then their concatenation: both count until the frame is made.
-    const lease = this.#uploads.lease();
-    try {
-      for await (const request of requests) {
-        ttlSeconds ??= request.ttlSeconds;
-        name ??= request.name;
-        total += request.arrowIpc.byteLength;
-        if (total > limits.maxUploadBytes) {
-          throw new LimitExceededError(
-            `Cannot accept an upload of more than ${limits.maxUploadBytes} bytes (POLAROID_MAX_UPLOAD_BYTES)`,
-          );
-        }
-        lease.take(request.arrowIpc.byteLength);
-        chunks.push(request.arrowIpc);
-      }
-      if (total === 0) {
-        throw new InvalidArgumentError(
-          "Cannot store an upload as it is empty: send an Arrow IPC stream",
-        );
-      }
-      if (chunks.length > 1) lease.take(total);
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-      chunks.length = 0;
-      ctx.log.bytes = total;
-      const df = frameFromIpc(bytes, uploadIpcLimits(limits));
-      lease.release();
-      return {
-        handle: await this.keep(df, ctx, { ttlSeconds: ttlSeconds ?? 0n, name: name ?? "" }),
-      };
-    } finally {
-      lease.release();
-    }
+  /** The batches of a Collect's frame from `startBatch` on; the frame is let go of at the end. */
+  #sourceBatches(
+    source: CollectSource,
+    startBatch: bigint,
+    ctx: RunContext,
+    narrowStrings: boolean,
+  ): AsyncGenerator<IpcBatch> {
+    return sourceBatches(source, {
+      startBatch,
+      narrowStrings,
+      log: ctx.log,
+      signal: ctx.signal,
+      ...(this.#deps.metrics ? { metrics: this.#deps.metrics } : {}),
+    });
+  }
+
+  /**
+   * Reads an Arrow IPC upload (within the upload limits) and keeps it under a handle, or
+   * answers a request for the bulk port (uploads.ts).
+   */
+  upload(requests: AsyncIterable<UploadRequest>, ctx: RunContext): Promise<UploadResponse> {
+    return this.#uploads.upload(requests, ctx);
   }
 
   /** The schema of a handle (and its rows) or of a plan's result (without running it). */

@@ -96,7 +96,7 @@ export function* uploadChunks(
   do {
     const length = Math.min(chunkBytes, ipc.byteLength - offset);
     const arrowIpc = Buffer.from(ipc.buffer, ipc.byteOffset + offset, length);
-    yield { arrowIpc, ttlSeconds: offset === 0 ? ttlSeconds : 0n, name: "" };
+    yield { arrowIpc, ttlSeconds: offset === 0 ? ttlSeconds : 0n, name: "", bulkBytes: 0n };
     offset += length;
   } while (offset < ipc.byteLength);
 }

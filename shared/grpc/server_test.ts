@@ -153,7 +153,10 @@ Deno.test({
         });
         const response = await client.clientStream(
           "upload",
-          Array.from({ length: 30 }, () => ({ arrowIpc: chunk, ttlSeconds: 0n, name: "" })),
+          Array.from(
+            { length: 30 },
+            () => ({ arrowIpc: chunk, ttlSeconds: 0n, name: "", bulkBytes: 0n }),
+          ),
         );
         assert.equal(response.handle?.id, String(30 << 20));
         client.close();

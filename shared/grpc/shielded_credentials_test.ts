@@ -74,7 +74,7 @@ async function until(what: string, probe: () => boolean, timeoutMs = 5000): Prom
 
 async function* slowUpload(chunks: number, pauseMs: number): AsyncGenerator<UploadRequest> {
   for (let i = 0; i < chunks; i++) {
-    yield { arrowIpc: Buffer.alloc(256 * 1024, 2), ttlSeconds: 0n, name: "" };
+    yield { arrowIpc: Buffer.alloc(256 * 1024, 2), ttlSeconds: 0n, name: "", bulkBytes: 0n };
     await sleep(pauseMs);
   }
 }

@@ -317,7 +317,14 @@ export function flightService(deps: FlightServiceDeps): ServiceBinding {
       };
     let first = true;
     const batches = executor.collectBatches(
-      { source, batchSize: 0, startBatch: 0n, streaming: false, engine: Engine.ENGINE_UNSPECIFIED },
+      {
+        source,
+        batchSize: 0,
+        startBatch: 0n,
+        streaming: false,
+        engine: Engine.ENGINE_UNSPECIFIED,
+        bulk: false,
+      },
       ctx,
       { targetBatchBytes: FLIGHT_BATCH_BYTES },
     );
@@ -340,10 +347,11 @@ export function flightService(deps: FlightServiceDeps): ServiceBinding {
             arrowIpc: Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength),
             ttlSeconds: 0n,
             name,
+            bulkBytes: 0n,
           };
         }
       }
-      yield { arrowIpc: Buffer.from(IPC_EOS), ttlSeconds: 0n, name: name ?? "" };
+      yield { arrowIpc: Buffer.from(IPC_EOS), ttlSeconds: 0n, name: name ?? "", bulkBytes: 0n };
     };
     const { handle } = await executor.upload(uploads(), ctx);
     yield {

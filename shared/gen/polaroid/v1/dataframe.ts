@@ -133,6 +133,12 @@ export interface CollectRequest {
   streaming: boolean;
   /** Plans only: the Polars engine to run on (see ExecuteRequest.engine). */
   engine: Engine;
+  /**
+   * The client can read the result over the worker's bulk HTTP port: when the worker has one
+   * and the result is large enough, the only message of the reply carries a BulkTicket
+   * instead of batches (docs/adr/0016). Clients that leave it false always get batches.
+   */
+  bulk: boolean;
 }
 
 /**
@@ -144,6 +150,35 @@ export interface CollectResponse {
   rows: bigint;
   /** 0-based position of this batch in the result. */
   batchIndex: bigint;
+  /**
+   * Set (only with CollectRequest.bulk) in the reply's only message, which then carries no
+   * batch: the batches are read from the ticket's URL.
+   */
+  bulk?: BulkTicket | undefined;
+}
+
+/**
+ * A single-use pass to one transfer on a compute worker's bulk HTTP port (docs/adr/0016):
+ * it must be redeemed within `expires_in_ms`, with the same credentials as the gRPC call
+ * that returned it. A download is `GET <url>`; its body is the Collect messages of batches
+ * `start_batch` on, each as a 4-byte little-endian length then the CollectResponse bytes.
+ * An upload is `PUT <url>` with the Arrow IPC stream as the body (at most `max_bytes`); its
+ * answer is the UploadResponse bytes.
+ */
+export interface BulkTicket {
+  url: string;
+  /** Send as `x-polaroid-ticket`; unguessable, 43 characters of base64url. */
+  ticket: string;
+  expiresInMs: bigint;
+  /**
+   * Downloads: batches of the reply (from batch 0), the first one the body sends, and rows
+   * per batch.
+   */
+  batches: bigint;
+  startBatch: bigint;
+  batchSize: number;
+  /** Uploads: the most bytes the body may have. */
+  maxBytes: bigint;
 }
 
 /**
@@ -155,10 +190,21 @@ export interface UploadRequest {
   ttlSeconds: bigint;
   /** Optional name of the handle (see HandleInfo.name). */
   name: string;
+  /**
+   * Asks to send the Arrow IPC stream, of this many bytes, over the worker's bulk HTTP port
+   * instead (docs/adr/0016): the message must then be the only one and carry no bytes. A
+   * worker with a bulk port answers with a ticket; one without answers neither a handle nor
+   * a ticket, and the client sends the bytes over Upload as usual.
+   */
+  bulkBytes: bigint;
 }
 
 export interface UploadResponse {
-  handle?: HandleInfo | undefined;
+  handle?:
+    | HandleInfo
+    | undefined;
+  /** The answer to UploadRequest.bulk_bytes on a worker with a bulk port. */
+  bulk?: BulkTicket | undefined;
 }
 
 export interface SchemaRequest {
@@ -588,7 +634,7 @@ export const ExecuteResponse: MessageFns<ExecuteResponse> = {
 };
 
 function createBaseCollectRequest(): CollectRequest {
-  return { source: undefined, batchSize: 0, startBatch: 0n, streaming: false, engine: 0 };
+  return { source: undefined, batchSize: 0, startBatch: 0n, streaming: false, engine: 0, bulk: false };
 }
 
 export const CollectRequest: MessageFns<CollectRequest> = {
@@ -615,6 +661,9 @@ export const CollectRequest: MessageFns<CollectRequest> = {
     }
     if (message.engine !== 0) {
       writer.uint32(48).int32(message.engine);
+    }
+    if (message.bulk !== false) {
+      writer.uint32(56).bool(message.bulk);
     }
     return writer;
   },
@@ -680,6 +729,14 @@ export const CollectRequest: MessageFns<CollectRequest> = {
             message.engine = reader.int32() as any;
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.bulk = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -711,6 +768,7 @@ export const CollectRequest: MessageFns<CollectRequest> = {
         : 0n,
       streaming: isSet(object.streaming) ? globalThis.Boolean(object.streaming) : false,
       engine: isSet(object.engine) ? engineFromJSON(object.engine) : 0,
+      bulk: isSet(object.bulk) ? globalThis.Boolean(object.bulk) : false,
     };
   },
 
@@ -732,6 +790,9 @@ export const CollectRequest: MessageFns<CollectRequest> = {
     }
     if (message.engine !== 0) {
       obj.engine = engineToJSON(message.engine);
+    }
+    if (message.bulk !== false) {
+      obj.bulk = message.bulk;
     }
     return obj;
   },
@@ -761,12 +822,13 @@ export const CollectRequest: MessageFns<CollectRequest> = {
       : 0n;
     message.streaming = object.streaming ?? false;
     message.engine = object.engine ?? 0;
+    message.bulk = object.bulk ?? false;
     return message;
   },
 };
 
 function createBaseCollectResponse(): CollectResponse {
-  return { arrowIpc: Buffer.alloc(0), rows: 0n, batchIndex: 0n };
+  return { arrowIpc: Buffer.alloc(0), rows: 0n, batchIndex: 0n, bulk: undefined };
 }
 
 export const CollectResponse: MessageFns<CollectResponse> = {
@@ -785,6 +847,9 @@ export const CollectResponse: MessageFns<CollectResponse> = {
         throw new globalThis.Error("value provided for field message.batchIndex of type uint64 too large");
       }
       writer.uint32(24).uint64(message.batchIndex);
+    }
+    if (message.bulk !== undefined) {
+      BulkTicket.encode(message.bulk, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -826,6 +891,14 @@ export const CollectResponse: MessageFns<CollectResponse> = {
             message.batchIndex = reader.uint64() as bigint;
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.bulk = BulkTicket.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -851,6 +924,7 @@ export const CollectResponse: MessageFns<CollectResponse> = {
         : isSet(object.batch_index)
         ? BigInt(object.batch_index)
         : 0n,
+      bulk: isSet(object.bulk) ? BulkTicket.fromJSON(object.bulk) : undefined,
     };
   },
 
@@ -865,6 +939,9 @@ export const CollectResponse: MessageFns<CollectResponse> = {
     if (message.batchIndex !== 0n) {
       obj.batchIndex = message.batchIndex.toString();
     }
+    if (message.bulk !== undefined) {
+      obj.bulk = BulkTicket.toJSON(message.bulk);
+    }
     return obj;
   },
 
@@ -878,12 +955,212 @@ export const CollectResponse: MessageFns<CollectResponse> = {
     message.batchIndex = (object.batchIndex !== undefined && object.batchIndex !== null)
       ? BigInt(object.batchIndex)
       : 0n;
+    message.bulk = (object.bulk !== undefined && object.bulk !== null)
+      ? BulkTicket.fromPartial(object.bulk)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseBulkTicket(): BulkTicket {
+  return { url: "", ticket: "", expiresInMs: 0n, batches: 0n, startBatch: 0n, batchSize: 0, maxBytes: 0n };
+}
+
+export const BulkTicket: MessageFns<BulkTicket> = {
+  encode(message: BulkTicket, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.url !== "") {
+      writer.uint32(10).string(message.url);
+    }
+    if (message.ticket !== "") {
+      writer.uint32(18).string(message.ticket);
+    }
+    if (message.expiresInMs !== 0n) {
+      if (BigInt.asUintN(64, message.expiresInMs) !== message.expiresInMs) {
+        throw new globalThis.Error("value provided for field message.expiresInMs of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.expiresInMs);
+    }
+    if (message.batches !== 0n) {
+      if (BigInt.asUintN(64, message.batches) !== message.batches) {
+        throw new globalThis.Error("value provided for field message.batches of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.batches);
+    }
+    if (message.startBatch !== 0n) {
+      if (BigInt.asUintN(64, message.startBatch) !== message.startBatch) {
+        throw new globalThis.Error("value provided for field message.startBatch of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.startBatch);
+    }
+    if (message.batchSize !== 0) {
+      writer.uint32(48).uint32(message.batchSize);
+    }
+    if (message.maxBytes !== 0n) {
+      if (BigInt.asUintN(64, message.maxBytes) !== message.maxBytes) {
+        throw new globalThis.Error("value provided for field message.maxBytes of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.maxBytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BulkTicket {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBulkTicket();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ticket = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expiresInMs = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.batches = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.startBatch = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.batchSize = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.maxBytes = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BulkTicket {
+    return {
+      url: isSet(object.url) ? globalThis.String(object.url) : "",
+      ticket: isSet(object.ticket) ? globalThis.String(object.ticket) : "",
+      expiresInMs: isSet(object.expiresInMs)
+        ? BigInt(object.expiresInMs)
+        : isSet(object.expires_in_ms)
+        ? BigInt(object.expires_in_ms)
+        : 0n,
+      batches: isSet(object.batches) ? BigInt(object.batches) : 0n,
+      startBatch: isSet(object.startBatch)
+        ? BigInt(object.startBatch)
+        : isSet(object.start_batch)
+        ? BigInt(object.start_batch)
+        : 0n,
+      batchSize: isSet(object.batchSize)
+        ? globalThis.Number(object.batchSize)
+        : isSet(object.batch_size)
+        ? globalThis.Number(object.batch_size)
+        : 0,
+      maxBytes: isSet(object.maxBytes)
+        ? BigInt(object.maxBytes)
+        : isSet(object.max_bytes)
+        ? BigInt(object.max_bytes)
+        : 0n,
+    };
+  },
+
+  toJSON(message: BulkTicket): unknown {
+    const obj: any = {};
+    if (message.url !== "") {
+      obj.url = message.url;
+    }
+    if (message.ticket !== "") {
+      obj.ticket = message.ticket;
+    }
+    if (message.expiresInMs !== 0n) {
+      obj.expiresInMs = message.expiresInMs.toString();
+    }
+    if (message.batches !== 0n) {
+      obj.batches = message.batches.toString();
+    }
+    if (message.startBatch !== 0n) {
+      obj.startBatch = message.startBatch.toString();
+    }
+    if (message.batchSize !== 0) {
+      obj.batchSize = Math.round(message.batchSize);
+    }
+    if (message.maxBytes !== 0n) {
+      obj.maxBytes = message.maxBytes.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BulkTicket>, I>>(base?: I): BulkTicket {
+    return BulkTicket.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BulkTicket>, I>>(object: I): BulkTicket {
+    const message = createBaseBulkTicket();
+    message.url = object.url ?? "";
+    message.ticket = object.ticket ?? "";
+    message.expiresInMs = (object.expiresInMs !== undefined && object.expiresInMs !== null)
+      ? BigInt(object.expiresInMs)
+      : 0n;
+    message.batches = (object.batches !== undefined && object.batches !== null) ? BigInt(object.batches) : 0n;
+    message.startBatch = (object.startBatch !== undefined && object.startBatch !== null)
+      ? BigInt(object.startBatch)
+      : 0n;
+    message.batchSize = object.batchSize ?? 0;
+    message.maxBytes = (object.maxBytes !== undefined && object.maxBytes !== null) ? BigInt(object.maxBytes) : 0n;
     return message;
   },
 };
 
 function createBaseUploadRequest(): UploadRequest {
-  return { arrowIpc: Buffer.alloc(0), ttlSeconds: 0n, name: "" };
+  return { arrowIpc: Buffer.alloc(0), ttlSeconds: 0n, name: "", bulkBytes: 0n };
 }
 
 export const UploadRequest: MessageFns<UploadRequest> = {
@@ -899,6 +1176,12 @@ export const UploadRequest: MessageFns<UploadRequest> = {
     }
     if (message.name !== "") {
       writer.uint32(26).string(message.name);
+    }
+    if (message.bulkBytes !== 0n) {
+      if (BigInt.asUintN(64, message.bulkBytes) !== message.bulkBytes) {
+        throw new globalThis.Error("value provided for field message.bulkBytes of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.bulkBytes);
     }
     return writer;
   },
@@ -940,6 +1223,14 @@ export const UploadRequest: MessageFns<UploadRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.bulkBytes = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -965,6 +1256,11 @@ export const UploadRequest: MessageFns<UploadRequest> = {
         ? BigInt(object.ttl_seconds)
         : 0n,
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      bulkBytes: isSet(object.bulkBytes)
+        ? BigInt(object.bulkBytes)
+        : isSet(object.bulk_bytes)
+        ? BigInt(object.bulk_bytes)
+        : 0n,
     };
   },
 
@@ -979,6 +1275,9 @@ export const UploadRequest: MessageFns<UploadRequest> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.bulkBytes !== 0n) {
+      obj.bulkBytes = message.bulkBytes.toString();
+    }
     return obj;
   },
 
@@ -992,18 +1291,22 @@ export const UploadRequest: MessageFns<UploadRequest> = {
       ? BigInt(object.ttlSeconds)
       : 0n;
     message.name = object.name ?? "";
+    message.bulkBytes = (object.bulkBytes !== undefined && object.bulkBytes !== null) ? BigInt(object.bulkBytes) : 0n;
     return message;
   },
 };
 
 function createBaseUploadResponse(): UploadResponse {
-  return { handle: undefined };
+  return { handle: undefined, bulk: undefined };
 }
 
 export const UploadResponse: MessageFns<UploadResponse> = {
   encode(message: UploadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.handle !== undefined) {
       HandleInfo.encode(message.handle, writer.uint32(10).fork()).join();
+    }
+    if (message.bulk !== undefined) {
+      BulkTicket.encode(message.bulk, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -1029,6 +1332,14 @@ export const UploadResponse: MessageFns<UploadResponse> = {
             message.handle = HandleInfo.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.bulk = BulkTicket.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1042,13 +1353,19 @@ export const UploadResponse: MessageFns<UploadResponse> = {
   },
 
   fromJSON(object: any): UploadResponse {
-    return { handle: isSet(object.handle) ? HandleInfo.fromJSON(object.handle) : undefined };
+    return {
+      handle: isSet(object.handle) ? HandleInfo.fromJSON(object.handle) : undefined,
+      bulk: isSet(object.bulk) ? BulkTicket.fromJSON(object.bulk) : undefined,
+    };
   },
 
   toJSON(message: UploadResponse): unknown {
     const obj: any = {};
     if (message.handle !== undefined) {
       obj.handle = HandleInfo.toJSON(message.handle);
+    }
+    if (message.bulk !== undefined) {
+      obj.bulk = BulkTicket.toJSON(message.bulk);
     }
     return obj;
   },
@@ -1060,6 +1377,9 @@ export const UploadResponse: MessageFns<UploadResponse> = {
     const message = createBaseUploadResponse();
     message.handle = (object.handle !== undefined && object.handle !== null)
       ? HandleInfo.fromPartial(object.handle)
+      : undefined;
+    message.bulk = (object.bulk !== undefined && object.bulk !== null)
+      ? BulkTicket.fromPartial(object.bulk)
       : undefined;
     return message;
   },

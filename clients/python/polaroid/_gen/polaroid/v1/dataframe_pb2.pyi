@@ -56,46 +56,72 @@ class ExecuteResponse(_message.Message):
     def __init__(self, handle: _Optional[_Union[_handle_pb2.HandleInfo, _Mapping]] = ..., cached: bool = ...) -> None: ...
 
 class CollectRequest(_message.Message):
-    __slots__ = ("plan", "handle", "batch_size", "start_batch", "streaming", "engine")
+    __slots__ = ("plan", "handle", "batch_size", "start_batch", "streaming", "engine", "bulk")
     PLAN_FIELD_NUMBER: _ClassVar[int]
     HANDLE_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
     START_BATCH_FIELD_NUMBER: _ClassVar[int]
     STREAMING_FIELD_NUMBER: _ClassVar[int]
     ENGINE_FIELD_NUMBER: _ClassVar[int]
+    BULK_FIELD_NUMBER: _ClassVar[int]
     plan: _plan_pb2.Plan
     handle: str
     batch_size: int
     start_batch: int
     streaming: bool
     engine: Engine
-    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., handle: _Optional[str] = ..., batch_size: _Optional[int] = ..., start_batch: _Optional[int] = ..., streaming: bool = ..., engine: _Optional[_Union[Engine, str]] = ...) -> None: ...
+    bulk: bool
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., handle: _Optional[str] = ..., batch_size: _Optional[int] = ..., start_batch: _Optional[int] = ..., streaming: bool = ..., engine: _Optional[_Union[Engine, str]] = ..., bulk: bool = ...) -> None: ...
 
 class CollectResponse(_message.Message):
-    __slots__ = ("arrow_ipc", "rows", "batch_index")
+    __slots__ = ("arrow_ipc", "rows", "batch_index", "bulk")
     ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
     ROWS_FIELD_NUMBER: _ClassVar[int]
     BATCH_INDEX_FIELD_NUMBER: _ClassVar[int]
+    BULK_FIELD_NUMBER: _ClassVar[int]
     arrow_ipc: bytes
     rows: int
     batch_index: int
-    def __init__(self, arrow_ipc: _Optional[bytes] = ..., rows: _Optional[int] = ..., batch_index: _Optional[int] = ...) -> None: ...
+    bulk: BulkTicket
+    def __init__(self, arrow_ipc: _Optional[bytes] = ..., rows: _Optional[int] = ..., batch_index: _Optional[int] = ..., bulk: _Optional[_Union[BulkTicket, _Mapping]] = ...) -> None: ...
+
+class BulkTicket(_message.Message):
+    __slots__ = ("url", "ticket", "expires_in_ms", "batches", "start_batch", "batch_size", "max_bytes")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    TICKET_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_IN_MS_FIELD_NUMBER: _ClassVar[int]
+    BATCHES_FIELD_NUMBER: _ClassVar[int]
+    START_BATCH_FIELD_NUMBER: _ClassVar[int]
+    BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
+    MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    ticket: str
+    expires_in_ms: int
+    batches: int
+    start_batch: int
+    batch_size: int
+    max_bytes: int
+    def __init__(self, url: _Optional[str] = ..., ticket: _Optional[str] = ..., expires_in_ms: _Optional[int] = ..., batches: _Optional[int] = ..., start_batch: _Optional[int] = ..., batch_size: _Optional[int] = ..., max_bytes: _Optional[int] = ...) -> None: ...
 
 class UploadRequest(_message.Message):
-    __slots__ = ("arrow_ipc", "ttl_seconds", "name")
+    __slots__ = ("arrow_ipc", "ttl_seconds", "name", "bulk_bytes")
     ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
     TTL_SECONDS_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    BULK_BYTES_FIELD_NUMBER: _ClassVar[int]
     arrow_ipc: bytes
     ttl_seconds: int
     name: str
-    def __init__(self, arrow_ipc: _Optional[bytes] = ..., ttl_seconds: _Optional[int] = ..., name: _Optional[str] = ...) -> None: ...
+    bulk_bytes: int
+    def __init__(self, arrow_ipc: _Optional[bytes] = ..., ttl_seconds: _Optional[int] = ..., name: _Optional[str] = ..., bulk_bytes: _Optional[int] = ...) -> None: ...
 
 class UploadResponse(_message.Message):
-    __slots__ = ("handle",)
+    __slots__ = ("handle", "bulk")
     HANDLE_FIELD_NUMBER: _ClassVar[int]
+    BULK_FIELD_NUMBER: _ClassVar[int]
     handle: _handle_pb2.HandleInfo
-    def __init__(self, handle: _Optional[_Union[_handle_pb2.HandleInfo, _Mapping]] = ...) -> None: ...
+    bulk: BulkTicket
+    def __init__(self, handle: _Optional[_Union[_handle_pb2.HandleInfo, _Mapping]] = ..., bulk: _Optional[_Union[BulkTicket, _Mapping]] = ...) -> None: ...
 
 class SchemaRequest(_message.Message):
     __slots__ = ("plan", "handle")

@@ -1,0 +1,77 @@
+/**
+ * Uploads: a table's Arrow IPC stream sent over gRPC in chunks, or, when it is large and the
+ * worker has a bulk port, with one PUT to it under a ticket the Upload call returns
+ * (docs/adr/0016); over gRPC again when the bulk port cannot be reached.
+ *
+ * @module
+ */
+
+import { type Table, tableToIPC } from "apache-arrow";
+import { InternalError } from "../../shared/errors.ts";
+import type {
+  DataFrameServiceService,
+  UploadResponse,
+} from "../../shared/gen/polaroid/v1/dataframe.ts";
+import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
+import { uploadRequests } from "./arrow.ts";
+import {
+  BULK_UPLOAD_MIN_BYTES,
+  type BulkCredentials,
+  BulkUnreachable,
+  bulkUpload,
+} from "./bulk.ts";
+import { withName } from "./client_options.ts";
+import type { ChannelPool } from "./connection.ts";
+
+/** Options of {@link uploadTable}. */
+export interface UploadTableOptions {
+  ttlSeconds: number;
+  name: string;
+  /** Use the bulk port for large tables; absent, everything goes over gRPC. */
+  bulk?: { credentials: BulkCredentials };
+}
+
+/** Uploads a table; the stored frame's HandleInfo. */
+export async function uploadTable(
+  pool: Pick<ChannelPool<{ frames: typeof DataFrameServiceService }>, "call">,
+  table: Table,
+  options: UploadTableOptions,
+): Promise<HandleInfo> {
+  const { ttlSeconds, name } = options;
+  const bytes = tableToIPC(table, "stream");
+  let response: UploadResponse | undefined;
+  if (options.bulk && bytes.byteLength >= BULK_UPLOAD_MIN_BYTES) {
+    const offer = await pool.call(
+      "upload",
+      undefined,
+      (rpc, call) =>
+        rpc.frames.clientStream("upload", [{
+          arrowIpc: Buffer.alloc(0),
+          ttlSeconds: BigInt(ttlSeconds),
+          name,
+          bulkBytes: BigInt(bytes.byteLength),
+        }], call),
+    );
+    if (offer.handle) response = offer;
+    else if (offer.bulk) {
+      try {
+        response = await bulkUpload(offer.bulk, bytes, options.bulk);
+      } catch (error) {
+        if (!(error instanceof BulkUnreachable)) throw error;
+      }
+    }
+  }
+  // Each attempt sends the table again from the start.
+  response ??= await pool.call(
+    "upload",
+    undefined,
+    (rpc, call) =>
+      rpc.frames.clientStream(
+        "upload",
+        withName(uploadRequests(bytes, { ttlSeconds }), name),
+        call,
+      ),
+  );
+  if (!response.handle) throw new InternalError("Cannot upload as the server returned no handle");
+  return response.handle;
+}
