@@ -22,6 +22,7 @@
 import { tableFromIPC } from "apache-arrow";
 import { connect } from "../sdk/mod.ts";
 import { startCluster } from "../scripts/cluster.ts";
+import { freePort } from "../scripts/_ports.ts";
 import { dimFrame, factFrame } from "./data.ts";
 import { parseBenchArgs } from "./bench_args.ts";
 import { type BenchRun, writeReport } from "./report.ts";
@@ -71,9 +72,16 @@ async function main() {
         run.peers = about;
       }
       log("starting the cluster");
-      await using cluster = await startCluster({ quiet: true, restart: false });
+      // With the bulk port (docs/adr/0016): large results and uploads go over it; a second
+      // client keeps everything on gRPC for the same transfers.
+      await using cluster = await startCluster({
+        quiet: true,
+        restart: false,
+        serviceEnv: { compute: { POLAROID_BULK_PORT: String(freePort()) } },
+      });
       const endpoint = cluster.endpoints.compute;
       await using client = await connect({ endpoint, timeoutMs: 3_600_000 });
+      await using grpcOnly = await connect({ endpoint, timeoutMs: 3_600_000, bulk: false });
       const factTable = tableFromIPC(fact.writeIPCStream());
       const t0 = performance.now();
       await using remoteFact = await client.fromArrow(factTable);
@@ -97,7 +105,10 @@ async function main() {
         await using joined = await join.remote(remoteFact.lazy(), remoteDim.lazy()).collect();
         log(`results: toArrow() of the join (${joined.height} rows) against raw TCP`);
         run.results = await runResults({ endpoint, frame: joined, reps: args.reps, tempDir });
-        log(`results: speed ${run.results.speed.toFixed(3)} of raw TCP`);
+        log(`results: speed ${run.results.speed.toFixed(3)} of raw TCP (bulk port)`);
+        const viaGrpc = await grpcOnly.handle(joined.id);
+        run.resultsGrpc = await runResults({ endpoint, frame: viaGrpc, reps: args.reps, tempDir });
+        log(`results: speed ${run.resultsGrpc.speed.toFixed(3)} of raw TCP (gRPC)`);
       }
       if (only.has("latency")) {
         run.latency = await runLatency({
@@ -110,7 +121,9 @@ async function main() {
       if (only.has("upload")) {
         log("upload: fromArrow() against a raw grpc-js client stream");
         run.upload = await runUpload(client, factTable, args.reps);
-        log(`upload: speed ${run.upload.speed.toFixed(3)} of raw grpc-js`);
+        log(`upload: speed ${run.upload.speed.toFixed(3)} of raw grpc-js (bulk port)`);
+        run.uploadGrpc = await runUpload(grpcOnly, factTable, args.reps);
+        log(`upload: speed ${run.uploadGrpc.speed.toFixed(3)} of raw grpc-js (gRPC)`);
       }
     }
     if (only.has("store")) {

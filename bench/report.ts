@@ -33,8 +33,12 @@ export interface BenchRun {
   peers?: Omit<PeerResult, "engines">;
   queries?: QueryRow[];
   results?: TransferRow;
+  /** The same over gRPC alone (a client with `bulk: false`). */
+  resultsGrpc?: TransferRow;
   latency?: LatencyRow[];
   upload?: TransferRow;
+  /** The same over gRPC alone. */
+  uploadGrpc?: TransferRow;
   store?: StoreReport;
 }
 
@@ -129,11 +133,17 @@ export function renderMarkdown(run: BenchRun, source: string): string {
       "read fully. Upload: `fromArrow()` of the fact table against a raw grpc-js client stream",
       "of the same bytes in the same 1 MiB chunks, to a server in its own process (accepting",
       "connections through the GOAWAY filter, as Polaroid's servers and the echo below do). Speed:",
-      "baseline time over Polaroid's, the median of paired runs (1: as fast).",
+      "baseline time over Polaroid's, the median of paired runs (1: as fast). The worker has",
+      'its bulk port on (docs/adr/0016): the SDK moves these over it; "gRPC only" is a client',
+      "with `bulk: false`.",
       "",
       ...TRANSFER_HEADER,
-      ...(run.results ? [transferRow("toArrow()", run.results, "raw TCP")] : []),
-      ...(run.upload ? [transferRow("fromArrow()", run.upload, "raw grpc-js")] : []),
+      ...(run.results ? [transferRow("toArrow(), bulk port", run.results, "raw TCP")] : []),
+      ...(run.resultsGrpc ? [transferRow("toArrow(), gRPC only", run.resultsGrpc, "raw TCP")] : []),
+      ...(run.upload ? [transferRow("fromArrow(), bulk port", run.upload, "raw grpc-js")] : []),
+      ...(run.uploadGrpc
+        ? [transferRow("fromArrow(), gRPC only", run.uploadGrpc, "raw grpc-js")]
+        : []),
     );
   }
   if (run.latency) {
