@@ -48,8 +48,8 @@ Deno.test("renderMarkdown() gives one table per part that ran, each with its ver
   assert.match(md, /\| 0\.83× met \| 0\.85× met \|/);
   assert.match(
     md,
-    /\| toArrow\(\) \| 1,000 \| 2\.0 \| 10\.0 \| 9\.0 \(raw TCP\) \| 0\.900 \| ≥ 0\.8× met \|/,
+    /\| toArrow\(\), bulk port \| 1,000 \| 2\.0 \| 10\.0 \| 9\.0 \(raw TCP\) \| 0\.900 \| ≥ 0\.8× met \|/,
   );
   assert.match(md, /\| 1\.500 \(p50\) \| ≤ 1\.2× not met \|/);
-  assert.doesNotMatch(md, /\| fromArrow\(\) \||External handle stores/);
+  assert.doesNotMatch(md, /\| fromArrow\(\)|\| toArrow\(\), gRPC only|External handle stores/);
 });

@@ -121,7 +121,7 @@ Deno.test({
         methods++;
       }
     }
-    assert.equal(methods, 27);
+    assert.equal(methods, 28);
     // A forged key and a JWT signed with another secret are no better.
     const forged = `${acme.key.slice(0, 16)}${"a".repeat(32)}`;
     for (

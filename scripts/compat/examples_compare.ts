@@ -12,8 +12,9 @@ import { type Table, Vector } from "apache-arrow";
 /** Relative tolerance on floats. */
 export const FLOAT_TOLERANCE = 1e-9;
 
+/** The string types as one, nested in lists and structs too (Collect narrows LargeUtf8). */
 function typeName(type: unknown): string {
-  return String(type).replace(/^(Large)?Utf8(View)?$/, "Utf8");
+  return String(type).replace(/\b(Large)?Utf8(View)?\b/g, "Utf8");
 }
 
 /** A table's schema as "name: type" strings. */

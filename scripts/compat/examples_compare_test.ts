@@ -35,3 +35,16 @@ Deno.test("tableDifference() ignores row order only when asked", () => {
   assert.match(tableDifference(a, b)!, /row 0/);
   assert.equal(tableDifference(a, b, true), undefined);
 });
+
+Deno.test("tableDifference() takes the string types as one, nested ones too", () => {
+  const nested = (type: string) => ({ schema: { fields: [{ name: "a", type }] }, numRows: 0 });
+  const same = tableDifference(
+    nested("LargeList<LargeUtf8>") as never,
+    nested("LargeList<Utf8>") as never,
+  );
+  assert.equal(same, undefined);
+  assert.match(
+    tableDifference(nested("List<Utf8>") as never, nested("List<Int64>") as never)!,
+    /^schema differs/,
+  );
+});
