@@ -21,7 +21,7 @@ import {
   DataFrameServiceService,
 } from "../shared/gen/polaroid/v1/dataframe.ts";
 import { LimitExceededError } from "../shared/errors.ts";
-import { col, connect } from "../sdk/mod.ts";
+import { col, connect, intRange } from "../sdk/mod.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "polaroid-bulk-" });
 const service = newApiKey("polaroid", ["service"]);
@@ -47,6 +47,7 @@ const cluster = await testCluster({
       POLAROID_BULK_ADVERTISE: `127.0.0.1:${proxyPort}`,
       POLAROID_BULK_MIN_BYTES: "1KiB",
       POLAROID_BULK_TICKET_MS: "3000",
+      POLAROID_BULK_IDLE_MS: "5000",
       POLAROID_MAX_UPLOAD_BYTES: String(MAX_UPLOAD),
     },
   },
@@ -305,6 +306,24 @@ Deno.test(
 );
 
 Deno.test(
+  "a bulk port that never answers costs the wait to open, then gRPC",
+  INTEGRATION,
+  async () => {
+    await using patient = await connect({ endpoint, token: acme.key, connectTimeoutMs: 1000 });
+    proxy.switch({ kind: "hang" });
+    try {
+      const started = performance.now();
+      const table = await (await patient.handle(stored.id)).toArrow();
+      assert.equal(table.numRows, ROWS);
+      const ms = performance.now() - started;
+      assert.ok(ms >= 900 && ms < 20_000, `fell back after ${ms} ms`);
+    } finally {
+      proxy.switch({ kind: "forward" });
+    }
+  },
+);
+
+Deno.test(
   "a bulk download that breaks midway resumes over gRPC from the next batch",
   INTEGRATION,
   async () => {
@@ -338,6 +357,29 @@ Deno.test("a client that goes away mid-download lets the frame go", INTEGRATION,
   await reader.cancel();
   await released("the cancelled download let go of its frame");
 });
+
+Deno.test(
+  "a client that stops reading is cut after the idle time and the frame let go",
+  INTEGRATION,
+  async () => {
+    // 40 MB: more than the sockets' buffers hold, so the worker waits on the client.
+    const big = await client.select(intRange(0, 5_000_000).alias("i")).collect();
+    const ticket = await collectTicket({ source: { $case: "handle", value: big.id } });
+    const response = await redeem(ticket.ticket);
+    assert.equal(response.status, 200);
+    const reader = response.body!.getReader();
+    assert.ok(!(await reader.read()).done);
+    await waitFor(async () => await metric("polaroid_compute_bulk_transfers") === 1, {
+      timeoutMs: 5000,
+      what: "the transfer to run",
+    });
+    await released("the idle download cut after POLAROID_BULK_IDLE_MS");
+    const idle = bulkLines().filter((l) => l.kind === "collect" && l.outcome === "idle");
+    assert.equal(idle.length, 1);
+    await reader.cancel().catch(() => {});
+    await big.release();
+  },
+);
 
 Deno.test("cleanup", INTEGRATION, async () => {
   client.close();

@@ -28,7 +28,7 @@ export interface UploadTableOptions {
   ttlSeconds: number;
   name: string;
   /** Use the bulk port for large tables; absent, everything goes over gRPC. */
-  bulk?: { credentials: BulkCredentials };
+  bulk?: { credentials: BulkCredentials; uploadTimeoutMs: number };
 }
 
 /** Uploads a table; the stored frame's HandleInfo. */
@@ -55,7 +55,10 @@ export async function uploadTable(
     if (offer.handle) response = offer;
     else if (offer.bulk) {
       try {
-        response = await bulkUpload(offer.bulk, bytes, options.bulk);
+        response = await bulkUpload(offer.bulk, bytes, {
+          credentials: options.bulk.credentials,
+          openTimeoutMs: options.bulk.uploadTimeoutMs,
+        });
       } catch (error) {
         if (!(error instanceof BulkUnreachable)) throw error;
       }
