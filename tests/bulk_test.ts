@@ -48,6 +48,7 @@ const cluster = await testCluster({
       POLAROID_BULK_MIN_BYTES: "1KiB",
       POLAROID_BULK_TICKET_MS: "3000",
       POLAROID_BULK_IDLE_MS: "5000",
+      POLAROID_BULK_MAX_STREAMS: "3",
       POLAROID_MAX_UPLOAD_BYTES: String(MAX_UPLOAD),
     },
   },
@@ -122,9 +123,10 @@ function redeem(
   });
 }
 
-/** Waits until nothing is held for tickets or transfers. */
+/** Waits until no ticket is waiting and nothing is held for tickets or transfers. */
 async function released(what: string): Promise<void> {
   await waitFor(async () =>
+    await metric("polaroid_compute_bulk_tickets") === 0 &&
     await metric("polaroid_compute_bulk_held_bytes") === 0 &&
     await metric("polaroid_compute_bulk_transfers") === 0 &&
     await metric("polaroid_compute_collect_streams") === 0, { timeoutMs: 15_000, what });
@@ -281,6 +283,7 @@ Deno.test(
     } finally {
       proxy.switch({ kind: "forward" });
     }
+    await released("the upload ticket the client could not use expired");
   },
 );
 
@@ -320,6 +323,7 @@ Deno.test(
     } finally {
       proxy.switch({ kind: "forward" });
     }
+    await released("the ticket the client could not use expired");
   },
 );
 
@@ -378,6 +382,37 @@ Deno.test(
     assert.equal(idle.length, 1);
     await reader.cancel().catch(() => {});
     await big.release();
+  },
+);
+
+Deno.test(
+  "past POLAROID_BULK_MAX_STREAMS a Collect streams over gRPC and an upload is told to",
+  INTEGRATION,
+  async () => {
+    const held = [await collectTicket({}), await collectTicket({}), await collectTicket({})];
+    assert.equal(new Set(held.map((t) => t.ticket)).size, 3);
+    const replies = [];
+    for await (
+      const m of raw.serverStream("collect", {
+        source: { $case: "handle", value: stored.id },
+        batchSize: 0,
+        startBatch: 0n,
+        streaming: false,
+        engine: 0,
+        bulk: true,
+      })
+    ) replies.push(m);
+    assert.ok(replies.length >= 1 && replies.every((m) => m.bulk === undefined && m.rows > 0n));
+    const offer = await raw.clientStream("upload", [{
+      arrowIpc: Buffer.alloc(0),
+      ttlSeconds: 0n,
+      name: "",
+      bulkBytes: 1000n,
+    }]);
+    assert.deepEqual([offer.handle, offer.bulk], [undefined, undefined]);
+    // And the SDK goes on over gRPC without a word.
+    assert.equal((await stored.toArrow()).numRows, ROWS);
+    await released("the three unused tickets expired");
   },
 );
 
