@@ -7,7 +7,7 @@
  */
 
 import { type Table, tableToIPC } from "apache-arrow";
-import { InternalError } from "../../shared/errors.ts";
+import { InternalError, PolaroidError } from "../../shared/errors.ts";
 import type {
   DataFrameServiceService,
   UploadResponse,
@@ -22,6 +22,11 @@ import {
 } from "./bulk.ts";
 import { withName } from "./client_options.ts";
 import type { ChannelPool } from "./connection.ts";
+
+/** Whether the server marked its refusal retryable (a busy worker). */
+function retryable(error: unknown): boolean {
+  return error instanceof PolaroidError && error.metadata.retryable === "true";
+}
 
 /** Options of {@link uploadTable}. */
 export interface UploadTableOptions {
@@ -60,7 +65,8 @@ export async function uploadTable(
           openTimeoutMs: options.bulk.uploadTimeoutMs,
         });
       } catch (error) {
-        if (!(error instanceof BulkUnreachable)) throw error;
+        // Unreachable, or busy (a retryable refusal): gRPC's upload, with its retries, instead.
+        if (!(error instanceof BulkUnreachable || retryable(error))) throw error;
       }
     }
   }
