@@ -113,7 +113,7 @@ async function send(
   }
 }
 
-/** Reads exactly `length` bytes of `chunks` after `pending`: a view when one chunk holds them. */
+/** Reads a body `length` bytes at a time: a view when one chunk holds them, else a copy. */
 class BodyReader {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   #chunk: Uint8Array = new Uint8Array(0);
