@@ -38,6 +38,20 @@ export function freePorts(count: number, options: FreePortOptions = {}): number[
   }
 }
 
+/** `count` distinct free ports, none of `taken` (ports already picked but not yet bound). */
+export function freePortsBesides(
+  count: number,
+  taken: readonly number[],
+  options: FreePortOptions = {},
+): number[] {
+  const avoid = new Set(taken);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const picked = freePorts(count + avoid.size, options).filter((p) => !avoid.has(p));
+    if (picked.length >= count) return picked.slice(0, count);
+  }
+  throw new Error(`Cannot pick ${count} free ports besides ${taken.length} taken ones`);
+}
+
 /** True when a TCP port of `hostname` can be bound now. */
 export function portIsFree(port: number, options: FreePortOptions = {}): boolean {
   try {

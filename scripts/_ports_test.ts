@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { freePort, freePorts } from "./_ports.ts";
+import { freePort, freePorts, freePortsBesides } from "./_ports.ts";
 
 Deno.test("freePort() returns a port that can be bound", () => {
   const port = freePort();
@@ -17,4 +17,11 @@ Deno.test("freePorts() returns distinct ports", () => {
 
 Deno.test("freePorts() rejects a negative count", () => {
   assert.throws(() => freePorts(-1), RangeError);
+});
+
+Deno.test("freePortsBesides() picks distinct free ports outside the taken ones", () => {
+  const taken = freePorts(5);
+  const picked = freePortsBesides(4, taken);
+  assert.equal(new Set(picked).size, 4);
+  for (const p of picked) assert.ok(!taken.includes(p), `${p} was taken`);
 });

@@ -46,10 +46,12 @@ export interface UpFlags {
    * Prometheus scraping them with the alert rules (scripts/_observability_stack.ts).
    */
   observability: boolean;
+  /** `--bulk`: every compute worker gets a bulk port (docs/adr/0016). */
+  bulk: boolean;
 }
 
 const USAGE =
-  "usage: deno task up [--no-demo] [--exit-after-demo] [--free-ports] [--workers N] [--tls | --mtls] [--observability]";
+  "usage: deno task up [--no-demo] [--exit-after-demo] [--free-ports] [--workers N] [--tls | --mtls] [--observability] [--bulk]";
 
 /** Most workers `--workers` starts on one machine. */
 export const MAX_UP_WORKERS = 64;
@@ -63,6 +65,7 @@ export function parseUpFlags(args: readonly string[]): UpFlags {
     tls: false,
     mtls: false,
     observability: false,
+    bulk: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -72,6 +75,7 @@ export function parseUpFlags(args: readonly string[]): UpFlags {
     else if (arg === "--tls") flags.tls = true;
     else if (arg === "--mtls") flags.tls = flags.mtls = true;
     else if (arg === "--observability") flags.observability = true;
+    else if (arg === "--bulk") flags.bulk = true;
     else if (arg === "--workers") flags.workers = workerCount(args[++i]);
     else if (arg.startsWith("--workers=")) flags.workers = workerCount(arg.slice(10));
     else throw new TypeError(`Cannot start as '${arg}' is not a flag of deno task up\n${USAGE}`);
@@ -228,6 +232,9 @@ export function banner(
         `  compute  ${e.computeWorkers.length} worker(s): ${e.computeWorkers.join(" ")}`,
       ]
       : [row("compute", e.compute, e.computeHttp)]),
+    ...(e.computeWorkersBulk
+      ? [`  bulk     ${e.computeWorkersBulk.join(" ")} (large results and uploads of the SDK)`]
+      : []),
     row("handles", e.handles, e.handlesHttp),
     row("ingest", e.ingest, e.ingestHttp),
     `  ${"nats".padEnd(8)} ${e.nats.padEnd(27)} ${e.natsMonitor}/healthz`,

@@ -9,6 +9,7 @@ Deno.test("parseUpFlags() reads the flags of deno task up", () => {
     tls: false,
     mtls: false,
     observability: false,
+    bulk: false,
   });
   assert.deepEqual(parseUpFlags(["--no-demo", "--free-ports", "--tls"]), {
     demo: false,
@@ -17,7 +18,9 @@ Deno.test("parseUpFlags() reads the flags of deno task up", () => {
     tls: true,
     mtls: false,
     observability: false,
+    bulk: false,
   });
+  assert.equal(parseUpFlags(["--bulk"]).bulk, true);
   assert.equal(parseUpFlags(["--observability"]).observability, true);
   assert.equal(parseUpFlags(["--tls", "--workers", "2"]).workers, 2, "TLS behind the balancer");
   assert.deepEqual([parseUpFlags(["--mtls"]).tls, parseUpFlags(["--mtls"]).mtls], [true, true]);

@@ -16,6 +16,7 @@ import { ensureCommand, findCommand } from "./_debian.ts";
 import { describe, ManagedChild } from "./_child.ts";
 import { type ClusterPorts, pickClusterPorts } from "./_cluster_ports.ts";
 import { httpOk } from "./_wait.ts";
+import { freePortsBesides } from "./_ports.ts";
 import { REPO_ROOT } from "./_repo.ts";
 import {
   type NatsPublisher,
@@ -51,6 +52,11 @@ export interface ClusterOptions {
    * its access log is `<logDir>/balancer.access.log`. @default false
    */
   balancer?: boolean;
+  /**
+   * Give every compute worker a bulk port (POLAROID_BULK_PORT, picked free; docs/adr/0016), for
+   * large results and uploads off the grpc-js path. @default false
+   */
+  bulk?: boolean;
   /** Fixed ports (those of the first compute worker). @default all picked free */
   ports?: ClusterPorts;
   /** Interface every server binds. @default "127.0.0.1" */
@@ -99,6 +105,8 @@ export interface ClusterEndpoints {
   computeWorkers: string[];
   /** http://host:port of every compute worker's /healthz and /metrics, in start order. */
   computeWorkersHttp: string[];
+  /** host:port of every compute worker's bulk port, in start order (with `bulk: true`). */
+  computeWorkersBulk?: string[];
   handles: string;
   ingest: string;
   /** nats://host:port */
@@ -188,10 +196,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     workers,
     balancer,
   });
+  const bulkPorts = options.bulk
+    ? freePortsBesides(workerPorts.length, [
+      ...Object.values(ports),
+      ...workerPorts.flatMap((p) => [p.grpc, p.http]),
+    ])
+    : [];
   const endpoints: ClusterEndpoints = {
     compute: `${dial}:${ports.compute}`,
     computeWorkers: workerPorts.map((p) => `${dial}:${p.grpc}`),
     computeWorkersHttp: workerPorts.map((p) => `http://${dial}:${p.http}`),
+    ...(options.bulk ? { computeWorkersBulk: bulkPorts.map((p) => `${dial}:${p}`) } : {}),
     handles: `${dial}:${ports.handles}`,
     ingest: `${dial}:${ports.ingest}`,
     nats: `nats://${dial}:${ports.nats}`,
@@ -315,6 +330,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     service("compute", name, p.grpc, p.http, {
       POLAROID_WORKER_ID: name,
       GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
+      ...(options.bulk ? { POLAROID_BULK_PORT: String(bulkPorts[i]) } : {}),
     });
   });
   if (balancer) {

@@ -20,6 +20,8 @@
  * - `--observability`: every service traced to the project's trace sink (127.0.0.1:4318, or a
  *   free port) and a Prometheus (127.0.0.1:9090, or a free port) scraping them with the alert
  *   rules; the banner says where to look (docs/observability.md).
+ * - `--bulk`: every compute worker also serves a bulk port (docs/adr/0016): the SDK's large
+ *   results and uploads go over it instead of grpc-js.
  *
  * Ports: each POLAROID_*_PORT variable (see PORT_VARIABLES in _up.ts) fixes one port; the others
  * are the services' well-known defaults when free, else free ones.
@@ -116,6 +118,7 @@ async function main(args: readonly string[]): Promise<number> {
       ports: ports.ports,
       workers,
       balancer: flags.workers !== undefined,
+      bulk: flags.bulk,
       env: {
         ...store.env,
         ...secure?.env,

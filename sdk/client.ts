@@ -452,6 +452,7 @@ class ClientImpl implements Client, Session {
     if (!this.#closed) {
       this.#closed = true;
       this.#rpc.close();
+      this.#bulk?.credentials.client?.close();
     }
     return Promise.resolve();
   }
@@ -475,9 +476,9 @@ export async function connect(options: ConnectOptions | string = {}): Promise<Cl
   checkCount("connect", "resume.maxRetries", opts.resume?.maxRetries);
   checkCount("connect", "resume.initialDelayMs", opts.resume?.initialDelayMs);
   checkCount("connect", "resume.maxDelayMs", opts.resume?.maxDelayMs);
-  const bulk = bulkOptions(opts, opts.bulk);
+  const useBulk = bulkOptions(opts, opts.bulk); // checked before anything is opened
   const rpc = await openChannels(endpoints, SERVICES, opts);
-  return new ClientImpl(rpc, opts.batchSize ?? 0, opts.resume, bulk);
+  return new ClientImpl(rpc, opts.batchSize ?? 0, opts.resume, useBulk?.());
 }
 
 /** A file scan, with its nodejs-polars options when any are set. */

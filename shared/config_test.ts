@@ -151,3 +151,34 @@ Deno.test("worker leases and reconciliation: documented defaults, bounds, worker
     );
   }
 });
+
+Deno.test("loadComputeConfig() reads the bulk port's settings and refuses bad ones by name", () => {
+  const off = loadComputeConfig({});
+  assert.equal(off.bulk.port, 0);
+  assert.equal(off.bulk.minBytes, 8 * 1024 * 1024);
+  const on = loadComputeConfig({
+    POLAROID_BULK_PORT: "50061",
+    POLAROID_BULK_ADVERTISE: "worker-1.internal:443",
+    POLAROID_BULK_MIN_BYTES: "1MiB",
+    POLAROID_BULK_MAX_STREAMS: "2",
+    POLAROID_BULK_TICKET_MS: "1000",
+    POLAROID_BULK_IDLE_MS: "2000",
+  });
+  assert.deepEqual(on.bulk, {
+    port: 50061,
+    advertise: "worker-1.internal:443",
+    minBytes: 1024 * 1024,
+    maxStreams: 2,
+    ticketMs: 1000,
+    idleMs: 2000,
+  });
+  assert.throws(() => loadComputeConfig({ POLAROID_BULK_PORT: "70000" }), /POLAROID_BULK_PORT/);
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_BULK_ADVERTISE: "http://x:1/path" }),
+    /POLAROID_BULK_ADVERTISE/,
+  );
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_BULK_MAX_STREAMS: "0" }),
+    /POLAROID_BULK_MAX_STREAMS/,
+  );
+});

@@ -1,7 +1,8 @@
 /**
  * A TCP proxy for bulk-port tests, listening on a port chosen before the server starts (the
- * port the server advertises): it forwards each connection, refuses it (closes at once), or
- * cuts it after a number of bytes sent downstream, as its mode says when it is accepted.
+ * port the server advertises): it forwards each connection, refuses it (closes at once), holds
+ * it without an answer, or cuts it after a number of bytes sent downstream, as its mode says
+ * when it is accepted.
  *
  * @module
  */
@@ -10,6 +11,8 @@
 export type ProxyMode =
   | { kind: "forward" }
   | { kind: "refuse" }
+  /** Accept and answer nothing (a port behind a firewall that drops packets). */
+  | { kind: "hang" }
   | { kind: "cut"; afterBytes: number };
 
 /** A running proxy; `await using` stops it. */
@@ -70,6 +73,11 @@ export function startSwitchProxy(port: number, upstreamPort: number): SwitchProx
     if (mode.kind === "refuse") {
       counts.refused++;
       client.close();
+      return;
+    }
+    if (mode.kind === "hang") {
+      counts.refused++;
+      open.add(client);
       return;
     }
     let upstream: Deno.Conn;

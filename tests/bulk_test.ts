@@ -21,7 +21,7 @@ import {
   DataFrameServiceService,
 } from "../shared/gen/polaroid/v1/dataframe.ts";
 import { LimitExceededError } from "../shared/errors.ts";
-import { col, connect } from "../sdk/mod.ts";
+import { col, connect, intRange } from "../sdk/mod.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "polaroid-bulk-" });
 const service = newApiKey("polaroid", ["service"]);
@@ -47,6 +47,8 @@ const cluster = await testCluster({
       POLAROID_BULK_ADVERTISE: `127.0.0.1:${proxyPort}`,
       POLAROID_BULK_MIN_BYTES: "1KiB",
       POLAROID_BULK_TICKET_MS: "3000",
+      POLAROID_BULK_IDLE_MS: "5000",
+      POLAROID_BULK_MAX_STREAMS: "3",
       POLAROID_MAX_UPLOAD_BYTES: String(MAX_UPLOAD),
     },
   },
@@ -121,9 +123,10 @@ function redeem(
   });
 }
 
-/** Waits until nothing is held for tickets or transfers. */
+/** Waits until no ticket is waiting and nothing is held for tickets or transfers. */
 async function released(what: string): Promise<void> {
   await waitFor(async () =>
+    await metric("polaroid_compute_bulk_tickets") === 0 &&
     await metric("polaroid_compute_bulk_held_bytes") === 0 &&
     await metric("polaroid_compute_bulk_transfers") === 0 &&
     await metric("polaroid_compute_collect_streams") === 0, { timeoutMs: 15_000, what });
@@ -280,6 +283,7 @@ Deno.test(
     } finally {
       proxy.switch({ kind: "forward" });
     }
+    await released("the upload ticket the client could not use expired");
   },
 );
 
@@ -301,6 +305,25 @@ Deno.test(
       proxy.switch({ kind: "forward" });
     }
     await released("the tickets the client could not use expired");
+  },
+);
+
+Deno.test(
+  "a bulk port that never answers costs the wait to open, then gRPC",
+  INTEGRATION,
+  async () => {
+    await using patient = await connect({ endpoint, token: acme.key, connectTimeoutMs: 1000 });
+    proxy.switch({ kind: "hang" });
+    try {
+      const started = performance.now();
+      const table = await (await patient.handle(stored.id)).toArrow();
+      assert.equal(table.numRows, ROWS);
+      const ms = performance.now() - started;
+      assert.ok(ms >= 900 && ms < 20_000, `fell back after ${ms} ms`);
+    } finally {
+      proxy.switch({ kind: "forward" });
+    }
+    await released("the ticket the client could not use expired");
   },
 );
 
@@ -338,6 +361,60 @@ Deno.test("a client that goes away mid-download lets the frame go", INTEGRATION,
   await reader.cancel();
   await released("the cancelled download let go of its frame");
 });
+
+Deno.test(
+  "a client that stops reading is cut after the idle time and the frame let go",
+  INTEGRATION,
+  async () => {
+    // 40 MB: more than the sockets' buffers hold, so the worker waits on the client.
+    const big = await client.select(intRange(0, 5_000_000).alias("i")).collect();
+    const ticket = await collectTicket({ source: { $case: "handle", value: big.id } });
+    const response = await redeem(ticket.ticket);
+    assert.equal(response.status, 200);
+    const reader = response.body!.getReader();
+    assert.ok(!(await reader.read()).done);
+    await waitFor(async () => await metric("polaroid_compute_bulk_transfers") === 1, {
+      timeoutMs: 5000,
+      what: "the transfer to run",
+    });
+    await released("the idle download cut after POLAROID_BULK_IDLE_MS");
+    const idle = bulkLines().filter((l) => l.kind === "collect" && l.outcome === "idle");
+    assert.equal(idle.length, 1);
+    await reader.cancel().catch(() => {});
+    await big.release();
+  },
+);
+
+Deno.test(
+  "past POLAROID_BULK_MAX_STREAMS a Collect streams over gRPC and an upload is told to",
+  INTEGRATION,
+  async () => {
+    const held = [await collectTicket({}), await collectTicket({}), await collectTicket({})];
+    assert.equal(new Set(held.map((t) => t.ticket)).size, 3);
+    const replies = [];
+    for await (
+      const m of raw.serverStream("collect", {
+        source: { $case: "handle", value: stored.id },
+        batchSize: 0,
+        startBatch: 0n,
+        streaming: false,
+        engine: 0,
+        bulk: true,
+      })
+    ) replies.push(m);
+    assert.ok(replies.length >= 1 && replies.every((m) => m.bulk === undefined && m.rows > 0n));
+    const offer = await raw.clientStream("upload", [{
+      arrowIpc: Buffer.alloc(0),
+      ttlSeconds: 0n,
+      name: "",
+      bulkBytes: 1000n,
+    }]);
+    assert.deepEqual([offer.handle, offer.bulk], [undefined, undefined]);
+    // And the SDK goes on over gRPC without a word.
+    assert.equal((await stored.toArrow()).numRows, ROWS);
+    await released("the three unused tickets expired");
+  },
+);
 
 Deno.test("cleanup", INTEGRATION, async () => {
   client.close();

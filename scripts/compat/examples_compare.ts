@@ -1,6 +1,6 @@
 /**
  * How an example's result through the SDK is compared with nodejs-polars': same column
- * names and types (the string types Utf8, LargeUtf8 and Utf8View are one), same rows in the
+ * names and types (the string types Utf8, LargeUtf8 and Utf8View are one, nested too), same rows in the
  * same order (as multisets when the query's row order is undefined), floats equal within
  * 1e-9 relative (1e-12 absolute near 0), NaN equal to NaN.
  *

@@ -34,8 +34,11 @@ export interface BulkCredentials {
   token?: string;
   /** Sent as `x-polaroid-tenant`. */
   tenant?: string;
-  /** CA (PEM) that signs the server's certificate, when not a system CA. */
-  ca?: string;
+  /**
+   * The HTTP client of requests to servers whose certificate a CA of the caller's signs (not
+   * a system CA); its owner closes it. @default fetch's own
+   */
+  client?: Deno.HttpClient;
 }
 
 /** The bulk port could not be opened: the caller goes over gRPC instead. */
@@ -46,7 +49,13 @@ export class BulkUnreachable extends Error {
 /** Options of one bulk request. */
 export interface BulkRequestOptions {
   credentials: BulkCredentials;
+  /** Stops the request, and the body being read. */
   signal?: AbortSignal;
+  /**
+   * How long the request may take to be answered (a download's headers; an upload's whole
+   * answer); past it the port counts as unreachable. @default 5000
+   */
+  openTimeoutMs?: number;
 }
 
 function headers(ticket: BulkTicket, credentials: BulkCredentials): Record<string, string> {
@@ -76,13 +85,22 @@ async function send(
   init: RequestInit,
   options: BulkRequestOptions,
 ): Promise<Response> {
-  const { ca } = options.credentials;
-  const client = ca ? Deno.createHttpClient({ caCerts: [ca] }) : undefined;
+  const { client } = options.credentials;
+  // A port that drops packets (a firewall) would never answer: the wait to open is bounded.
+  const opening = new AbortController();
+  const openTimeoutMs = options.openTimeoutMs ?? 5000;
+  const timer = setTimeout(
+    () => opening.abort(new Error(`no answer within ${openTimeoutMs} ms`)),
+    openTimeoutMs,
+  );
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, opening.signal])
+    : opening.signal;
   try {
     return await fetch(ticket.url, {
       ...init,
       headers: headers(ticket, options.credentials),
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal,
       ...(client ? { client } : {}),
     });
   } catch (error) {
@@ -91,11 +109,11 @@ async function send(
       cause: error,
     });
   } finally {
-    client?.close();
+    clearTimeout(timer);
   }
 }
 
-/** Reads exactly `length` bytes of `chunks` after `pending`: a view when one chunk holds them. */
+/** Reads a body `length` bytes at a time: a view when one chunk holds them, else a copy. */
 class BodyReader {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   #chunk: Uint8Array = new Uint8Array(0);

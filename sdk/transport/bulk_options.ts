@@ -6,16 +6,22 @@
  */
 
 import type { BulkDownloadOptions } from "./collect.ts";
-import type { ChannelOptions } from "./connection.ts";
+import { type ChannelOptions, DEFAULT_TIMEOUT_MS } from "./connection.ts";
 
 /** The largest message read, as ChannelOptions.maxMessageBytes defaults. */
 const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** How long a bulk download may take to open without `connectTimeoutMs`. */
+const DEFAULT_OPEN_TIMEOUT_MS = 5000;
 
-/** How the client uses the bulk port (see ConnectOptions.bulk), after checking the option. */
+/**
+ * Checks the `bulk` option; undefined when the bulk port is not to be used, else what makes
+ * the client's bulk options (an HTTP client for a private CA included), called once the
+ * connection is open.
+ */
 export function bulkOptions(
   options: ChannelOptions,
   bulk: unknown,
-): BulkDownloadOptions | undefined {
+): (() => BulkDownloadOptions) | undefined {
   const { tls } = options;
   if (bulk !== undefined && typeof bulk !== "boolean") {
     throw new TypeError(`Cannot connect as 'bulk' must be a boolean: current value is ${bulk}`);
@@ -26,12 +32,14 @@ export function bulkOptions(
     );
   }
   if (bulk === false || tls?.cert !== undefined) return undefined;
-  return {
+  return () => ({
     credentials: {
       ...(options.token === undefined ? {} : { token: options.token }),
       ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
-      ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
+      ...(tls?.ca === undefined ? {} : { client: Deno.createHttpClient({ caCerts: [tls.ca] }) }),
     },
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-  };
+    openTimeoutMs: options.connectTimeoutMs || DEFAULT_OPEN_TIMEOUT_MS,
+    uploadTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
 }

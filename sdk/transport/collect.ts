@@ -7,6 +7,7 @@
  * @module
  */
 
+import { DeadlineExceededError } from "../../shared/errors.ts";
 import type {
   BulkTicket,
   CollectResponse,
@@ -19,11 +20,15 @@ import { type OpenCollect, resumableCollect, type ResumeOptions, untilAborted } 
 import type { Source, StreamOptions } from "./session.ts";
 import { wireEngine } from "./engine.ts";
 
-/** How downloads use the bulk port (docs/adr/0016). */
+/** How downloads and uploads use the bulk port (docs/adr/0016). */
 export interface BulkDownloadOptions {
   credentials: BulkCredentials;
   /** Largest message read from a bulk download (the client's `maxMessageBytes`). */
   maxMessageBytes: number;
+  /** How long a download may take to open (the client's `connectTimeoutMs`). */
+  openTimeoutMs: number;
+  /** How long an upload's PUT may take to be answered (the client's `timeoutMs`). */
+  uploadTimeoutMs: number;
 }
 
 /** Options of {@link routedCollect}. */
@@ -74,6 +79,7 @@ export function routedCollect(
     return expandBulk(grpc(startBatch, batchSize, true), {
       ...asked,
       ...signal,
+      deadline: route.deadline,
       fallback: (ticket) => grpc(ticket.startBatch, ticket.batchSize, false),
     });
   };
@@ -94,6 +100,8 @@ export async function* expandBulk(
   messages: AsyncIterable<CollectResponse>,
   options: BulkDownloadOptions & {
     signal?: AbortSignal;
+    /** Milliseconds since the epoch: a bulk download still running then is cut. */
+    deadline: number;
     fallback: (ticket: BulkTicket) => AsyncIterable<CollectResponse>;
   },
 ): AsyncGenerator<CollectResponse> {
@@ -103,15 +111,26 @@ export async function* expandBulk(
       yield message;
       continue;
     }
-    let body: ReadableStream<Uint8Array>;
+    // The download ends by the call's deadline, as a gRPC stream would.
+    const late = new AbortController();
+    const timer = setTimeout(
+      () => late.abort(new DeadlineExceededError("Cannot go on downloading past the deadline")),
+      Math.max(0, options.deadline - Date.now()),
+    );
+    const signal = options.signal ? AbortSignal.any([options.signal, late.signal]) : late.signal;
     try {
-      body = await openBulkDownload(ticket, options);
-    } catch (error) {
-      if (!(error instanceof BulkUnreachable)) throw error;
-      yield* options.fallback(ticket);
-      return;
+      let body: ReadableStream<Uint8Array>;
+      try {
+        body = await openBulkDownload(ticket, { ...options, signal });
+      } catch (error) {
+        if (!(error instanceof BulkUnreachable)) throw error;
+        yield* options.fallback(ticket);
+        return;
+      }
+      yield* bulkMessages(body, ticket, options);
+    } finally {
+      clearTimeout(timer);
     }
-    yield* bulkMessages(body, ticket, options);
     return;
   }
 }

@@ -7,7 +7,7 @@
  */
 
 import { type Table, tableToIPC } from "apache-arrow";
-import { InternalError } from "../../shared/errors.ts";
+import { InternalError, PolaroidError } from "../../shared/errors.ts";
 import type {
   DataFrameServiceService,
   UploadResponse,
@@ -23,12 +23,17 @@ import {
 import { withName } from "./client_options.ts";
 import type { ChannelPool } from "./connection.ts";
 
+/** Whether the server marked its refusal retryable (a busy worker). */
+function retryable(error: unknown): boolean {
+  return error instanceof PolaroidError && error.metadata.retryable === "true";
+}
+
 /** Options of {@link uploadTable}. */
 export interface UploadTableOptions {
   ttlSeconds: number;
   name: string;
   /** Use the bulk port for large tables; absent, everything goes over gRPC. */
-  bulk?: { credentials: BulkCredentials };
+  bulk?: { credentials: BulkCredentials; uploadTimeoutMs: number };
 }
 
 /** Uploads a table; the stored frame's HandleInfo. */
@@ -55,9 +60,13 @@ export async function uploadTable(
     if (offer.handle) response = offer;
     else if (offer.bulk) {
       try {
-        response = await bulkUpload(offer.bulk, bytes, options.bulk);
+        response = await bulkUpload(offer.bulk, bytes, {
+          credentials: options.bulk.credentials,
+          openTimeoutMs: options.bulk.uploadTimeoutMs,
+        });
       } catch (error) {
-        if (!(error instanceof BulkUnreachable)) throw error;
+        // Unreachable, or busy (a retryable refusal): gRPC's upload, with its retries, instead.
+        if (!(error instanceof BulkUnreachable || retryable(error))) throw error;
       }
     }
   }

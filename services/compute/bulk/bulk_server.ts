@@ -29,6 +29,9 @@ import { type BulkTickets, type Redeemed, TICKET_PATTERN } from "./tickets.ts";
 import { bulkBody } from "./bulk_body.ts";
 import { idleBody } from "./idle.ts";
 
+/** Longest wait for the HTTP server to stop once transfers are cut. */
+const SHUTDOWN_MS = 1000;
+
 /** The header that carries a ticket. */
 export const TICKET_HEADER = "x-polaroid-ticket";
 
@@ -129,9 +132,7 @@ export function startBulkServer(options: BulkServerOptions): Promise<BulkServer>
       redeemed.entry.drop();
       redeemed.finish();
     };
-    request.signal.addEventListener("abort", () => transfer.abort(request.signal.reason), {
-      once: true,
-    });
+    // A client that goes away cancels a download's body, and fails an upload's reads.
     const log = { tenant: identity.tenant, kind };
     return redeemed.entry.kind === "collect"
       ? collect(redeemed as Redeemed<CollectEntry>, transfer, log, end)
@@ -232,7 +233,14 @@ export function startBulkServer(options: BulkServerOptions): Promise<BulkServer>
     closing ??= (async () => {
       tickets.close();
       for (const transfer of transfers) transfer.abort(new Error("the worker is stopping"));
-      await server.shutdown();
+      // Shutting down waits for connections a client keeps open (an upload's body it never
+      // ends): bounded, as every step of a stop is.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        server.shutdown(),
+        new Promise<void>((resolve) => timer = setTimeout(resolve, SHUTDOWN_MS)),
+      ]);
+      clearTimeout(timer);
     })();
   return listening.promise.then((port) => ({
     port,
