@@ -4,7 +4,7 @@
  * @module
  */
 
-import { intOption, optionText } from "./args.ts";
+import { intOption, listOption, optionText } from "./args.ts";
 
 /** The parts of the run, in the order they run. */
 export const PARTS = ["queries", "results", "latency", "upload", "store"] as const;
@@ -30,15 +30,7 @@ export interface BenchArgs {
 
 /** The parts named by `--only` (every part when absent); RangeError for an unknown one. */
 export function parseParts(text: string | undefined): Set<Part> {
-  if (text === undefined) return new Set(PARTS);
-  const names = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  const bad = names.filter((n) => !(PARTS as readonly string[]).includes(n));
-  if (names.length === 0 || bad.length > 0) {
-    throw new RangeError(
-      `--only must be a comma-separated list of ${PARTS.join(", ")}: current value is ${text}`,
-    );
-  }
-  return new Set(names as Part[]);
+  return listOption("only", PARTS, text);
 }
 
 /** The options; numbers may group digits with "_" (`--rows 200_000`). */

@@ -18,26 +18,16 @@ import json
 import os
 import platform
 import sys
-import time
 
 import duckdb
 import polars as pl
 
+# The same warm-up and timing as the time-series peers (this folder is on the path).
+from timeseries_peers import timed
+
 
 def log(line):
     print(f"bench peers: {line}", file=sys.stderr, flush=True)
-
-
-def timed(run, reps):
-    """Warm-up run (its result is returned), then `reps` timed runs in milliseconds."""
-    result = run()
-    samples = []
-    for _ in range(reps):
-        gc.collect()
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    return result, samples
 
 
 def polars_queries(fact, dim):

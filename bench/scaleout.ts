@@ -17,7 +17,7 @@
 
 import pl from "nodejs-polars";
 import { type Table, tableFromIPC } from "apache-arrow";
-import { intOption, optionText } from "./args.ts";
+import { intOption, listOption, optionText } from "./args.ts";
 import { factFrame } from "./data.ts";
 import { writeSection } from "./sections.ts";
 import { clockTicks } from "./scaleout_cpu.ts";
@@ -32,15 +32,7 @@ type Part = typeof PARTS[number];
 
 /** The parts named by `--parts` (every part when absent). */
 export function parseParts(text: string | undefined): Set<Part> {
-  if (text === undefined) return new Set(PARTS);
-  const names = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  const bad = names.filter((n) => !(PARTS as readonly string[]).includes(n));
-  if (names.length === 0 || bad.length > 0) {
-    throw new RangeError(
-      `--parts must be a comma-separated list of ${PARTS.join(", ")}: current value is ${text}`,
-    );
-  }
-  return new Set(names as Part[]);
+  return listOption("parts", PARTS, text);
 }
 
 function arrow(df: pl.DataFrame): Table {
