@@ -98,6 +98,7 @@ async function main() {
           reps: args.reps,
           peers,
           log,
+          workerPid: cluster.pids().compute,
         });
       }
       if (only.has("results")) {

@@ -98,6 +98,8 @@ export interface QueriesOptions {
   remoteDim: RemoteDataFrame;
   reps: number;
   peers: PeerResult;
+  /** The worker's pid: after a release, the next run waits until its memory stops falling. */
+  workerPid?: number;
   log: (line: string) => void;
 }
 
@@ -106,6 +108,28 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 async function settle(ms = 0): Promise<void> {
   gc();
   await new Promise((r) => setTimeout(r, ms));
+}
+
+/** The resident bytes of a process (Linux), or undefined when it cannot be read. */
+async function residentBytes(pid: number): Promise<number | undefined> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`).catch(() => undefined);
+  const kb = status?.match(/^VmRSS:\s+(\d+) kB$/m)?.[1];
+  return kb === undefined ? undefined : Number(kb) * 1024;
+}
+
+/**
+ * Waits (at most 5 s) until the worker has given back a released result's memory: its
+ * resident bytes are back within 5% of what they were before the run. A 10M-row result
+ * freed within a fixed pause was still being freed during the next run (docs/benchmarks.md,
+ * "Where a small call's time goes").
+ */
+async function workerSettled(pid: number, before: number): Promise<void> {
+  const until = Date.now() + 5000;
+  while (Date.now() < until) {
+    const now = await residentBytes(pid);
+    if (now === undefined || now <= before * 1.05) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** nodejs-polars' async collect on the streaming engine, read from the environment. */
@@ -134,6 +158,8 @@ export async function runQueries(options: QueriesOptions): Promise<QueryRow[]> {
         return { rows: out.height, ...(check ? { checksum: localChecksum(out, q.checksum) } : {}) };
       };
     const remote = (engine: "auto" | "streaming") => async (check: boolean): Promise<Outcome> => {
+      const pid = options.workerPid;
+      const before = pid === undefined ? undefined : await residentBytes(pid);
       const out = await q.remote(remoteFact.lazy(), remoteDim.lazy()).collect({ engine });
       return {
         rows: out.height,
@@ -143,6 +169,7 @@ export async function runQueries(options: QueriesOptions): Promise<QueryRow[]> {
         after: async () => {
           await out.release();
           await settle(250);
+          if (pid !== undefined && before !== undefined) await workerSettled(pid, before);
         },
       };
     };
