@@ -2,8 +2,7 @@
  * The compute worker's domain: a plan from a request to a result. PlanExecutor resolves the
  * handles and live tables a plan reads, analyses it (every limit that needs no data),
  * runs it on the engine the request or the memory budget asks for, and keeps the result
- * under a handle (durable in the state store first, then registered with the catalog, then
- * held here) or streams it. It takes a plain RunContext (tenant, abort signal, log fields),
+ * under a handle (keep.ts) or streams it. It takes a plain RunContext (tenant, abort signal, log fields),
  * no gRPC types: the DataFrameService handlers (dataframe_service.ts), the job runner
  * (jobs_runner.ts) and any other front door call the same methods.
  *
@@ -46,13 +45,7 @@ import { addOwnedHandleTables } from "./engine/sql_owned.ts";
 import { type EngineName, requestedEngine } from "./engine/engine_gate.ts";
 import { Engine } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { liveFrameKey } from "./engine/scan.ts";
-import {
-  type Held,
-  heldDataBytes,
-  heldHeight,
-  heldMemoryBytes,
-  SpilledFrame,
-} from "./engine/frame_access.ts";
+import { type Held, heldHeight, heldMemoryBytes } from "./engine/frame_access.ts";
 import {
   checkedSource,
   type CollectSource,
@@ -61,11 +54,9 @@ import {
 } from "./collect_stream.ts";
 import { Buffer } from "node:buffer";
 import { encodeCollectResponse } from "./collect_wire.ts";
-import type { FrameLease } from "./held_frames.ts";
 import { LiveTables } from "./live_tables.ts";
-import { persist } from "./objects.ts";
 import { planKey } from "./plan_cache.ts";
-import { registerResult } from "./register.ts";
+import { discard, elapsed, keepResult } from "./keep.ts";
 import { Uploads } from "./uploads.ts";
 import { inSpan } from "../../shared/telemetry/tracing.ts";
 
@@ -83,15 +74,6 @@ import type {
   PreparedPlan,
   RunContext,
 } from "./executor_types.ts";
-
-/** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
-async function discard(df: Held): Promise<void> {
-  if (df instanceof SpilledFrame) await Deno.remove(df.path).catch(() => {});
-}
-
-function elapsed(since: number): number {
-  return Math.round((performance.now() - since) * 1000) / 1000;
-}
 
 /** Runs plans and keeps or streams their results (see the module doc). */
 export class PlanExecutor {
@@ -238,75 +220,11 @@ export class PlanExecutor {
    */
   keep(df: Held, ctx: RunContext, options: KeepOptions = {}): Promise<HandleInfo> {
     return inSpan("result.keep", { "polaroid.tenant": ctx.tenant }, async (span) => {
-      const info = await this.#keep(df, ctx, options);
+      const info = await keepResult(this.#deps, df, ctx, options);
       span.setAttribute("polaroid.handle", info.id);
       span.setAttribute("polaroid.bytes", Number(info.bytes));
       return info;
     });
-  }
-
-  async #keep(df: Held, ctx: RunContext, options: KeepOptions = {}): Promise<HandleInfo> {
-    const { frames, store, config, handles, writeBehind } = this.#deps;
-    const metadata = options.metadata ?? {};
-    let lease: FrameLease | undefined;
-    try {
-      // Nobody waits for the result of a call that ended (cancelled, past its deadline):
-      // it is not kept, so no handle outlives its caller's interest.
-      ctx.signal.throwIfAborted();
-      lease = frames.reserve(heldMemoryBytes(df));
-      let objectKey = "";
-      const persistOptions = {
-        tenant: ctx.tenant,
-        stagingDir: config.spillDir,
-        planHash: store && options.plan ? planKey(options.plan, ctx.tenant) : "",
-        labels: metadata,
-        contentAddressed: config.contentAddressed,
-      };
-      // Behind: a result only its maker knows of yet; a named one is there to be shared.
-      const behind = store !== undefined && writeBehind?.open === true && !options.durable &&
-        !options.name;
-      if (store && !behind) {
-        // Durable before the handle exists: a crash here leaves an orphan, not a handle.
-        const persisting = performance.now();
-        objectKey = await persist(df, { ...persistOptions, store });
-        ctx.log.persistMs = elapsed(persisting);
-        ctx.signal.throwIfAborted();
-      }
-      const info = await registerResult(handles, {
-        schema: heldSchema(df),
-        rows: BigInt(heldHeight(df)),
-        bytes: BigInt(heldDataBytes(df)),
-        ttlSeconds: options.ttlSeconds ?? 0n,
-        worker: config.workerId,
-        workerIncarnation: this.#deps.incarnation,
-        name: options.name ?? "",
-        metadata,
-        objectKey,
-        objectPending: behind,
-      }, { tenant: ctx.tenant });
-      if (ctx.signal.aborted) {
-        // The call ended while its handle was registered: nobody holds it, it goes now
-        // rather than at its TTL.
-        await handles.unary("deleteHandle", { id: info.id }, { tenant: ctx.tenant })
-          .catch(() => {});
-        ctx.signal.throwIfAborted();
-      }
-      lease.add(info.id, df, ctx.tenant);
-      if (behind) {
-        // The only copy until the write ends: not evicted meanwhile.
-        frames.pin(info.id);
-        writeBehind!.start(info.id, df, persistOptions);
-        ctx.log.writeBehind = true;
-      }
-      ctx.log.handle = info.id;
-      ctx.log.rows = heldHeight(df);
-      if (df instanceof SpilledFrame) ctx.log.spilledBytes = df.fileBytes;
-      return info;
-    } catch (error) {
-      lease?.release();
-      await discard(df);
-      throw error;
-    }
   }
 
   /**
@@ -366,6 +284,7 @@ export class PlanExecutor {
       name: request.name,
       metadata: request.metadata,
       plan: prepared.plan,
+      ...(key === undefined ? {} : { planHash: key }),
       durable: request.durable,
     });
     ctx.log.registerMs = elapsed(registering);

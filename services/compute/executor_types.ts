@@ -83,6 +83,8 @@ export interface KeepOptions {
   metadata?: Record<string, string>;
   /** The plan that made it (content-addressed results are keyed by it). */
   plan?: Plan;
+  /** The plan's hash when the caller computed it (the plan cache's key). @default from `plan` */
+  planHash?: string;
   /** Written to the external store before the handle exists, even when writing behind. */
   durable?: boolean;
 }

@@ -192,6 +192,11 @@ export class HeldFrames {
     return frame;
   }
 
+  /** Whether a frame is held under `id` (without counting as a use). */
+  has(id: string): boolean {
+    return this.#frames.has(id);
+  }
+
   /** Keeps a held frame from eviction (its object is being written), or lets it go again. */
   pin(id: string, pinned = true): void {
     const frame = this.#frames.get(id);

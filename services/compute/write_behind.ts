@@ -96,7 +96,7 @@ export class WriteBehind {
   ): Promise<WriteOutcome> {
     const { store, frames, logger } = this.#options;
     // Freed before its turn (its frame dropped): nothing to write.
-    if (frames.get(id) === undefined) return "gone";
+    if (!frames.has(id)) return "gone";
     let key: string;
     try {
       key = await persist(df, { ...persistOptions, store });
