@@ -73,6 +73,7 @@ export const FRAME_OPTIONS: Readonly<Record<string, MethodOptions>> = {
       "forceParallel",
       "how",
       "leftOn",
+      "maintainOrder",
       "on",
       "rightOn",
       "suffix",
@@ -80,7 +81,6 @@ export const FRAME_OPTIONS: Readonly<Record<string, MethodOptions>> = {
     refused: {
       validate: "the server does not check join cardinality ('1:1', '1:m', 'm:1') yet",
       nullsEqual: "the server's joins never match null keys to each other yet",
-      maintainOrder: "the server's joins keep Polars' default row order only",
       buildSide: "the server picks the hash join's build side",
     },
   },

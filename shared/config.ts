@@ -101,9 +101,9 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
   dataRoot: string;
   /**
    * The Polars engine plans run on unless a request asks for the other (POLAROID_ENGINE):
-   * `in-memory` (what nodejs-polars and Python Polars run by default) or `streaming` (Polars'
-   * streaming engine: faster on large group-bys, but the order of rows an operation does not
-   * define differs; docs/adr/0015). @default "in-memory"
+   * `streaming` (Polars' streaming engine, Python Polars 2's default: faster on large
+   * group-bys and filters) or `in-memory` (nodejs-polars' default). The engines differ only in
+   * the order of rows an operation leaves undefined (docs/adr/0019). @default "streaming"
    */
   engine: "streaming" | "in-memory";
   /**
@@ -376,7 +376,7 @@ export function loadComputeConfig(env: Env, pid = 0): ComputeConfig {
     reconcileIntervalMs: int(env, "POLAROID_RECONCILE_INTERVAL_MS", 60_000, 100),
     handlesEndpoint: endpoint(env, "POLAROID_HANDLES_ENDPOINT", "127.0.0.1:50052"),
     dataRoot: str(env, "POLAROID_DATA_ROOT", "./data"),
-    engine: choice(env, "POLAROID_ENGINE", ["in-memory", "streaming"] as const, "in-memory"),
+    engine: choice(env, "POLAROID_ENGINE", ["in-memory", "streaming"] as const, "streaming"),
     handleStore: choice(env, "POLAROID_HANDLE_STORE", ["memory", "external"] as const, "memory"),
     stateStore: stateStore(env, "POLAROID_HANDLE_STORE"),
     liveStore: liveStore(env),

@@ -58,7 +58,8 @@ const QUERIES = [
   "SELECT sym, qty, SUM(qty) OVER (PARTITION BY sym) AS sym_qty, ROW_NUMBER() OVER (PARTITION BY sym ORDER BY qty) AS rn FROM trades ORDER BY sym, qty",
   "SELECT DISTINCT side FROM trades ORDER BY side",
   "SELECT sym, SUM(qty) AS v FROM trades GROUP BY sym HAVING SUM(qty) > 200 ORDER BY sym",
-  "SELECT sym FROM trades UNION ALL SELECT sym FROM symbols",
+  // Without ORDER BY, SQL defines no order of a union's rows (the streaming engine's differs).
+  "SELECT sym FROM trades UNION ALL SELECT sym FROM symbols ORDER BY sym",
   "SELECT sym, CASE WHEN qty > 100 THEN 'big' ELSE 'small' END AS size, UPPER(side) AS s FROM trades ORDER BY sym, qty",
 ];
 

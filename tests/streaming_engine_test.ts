@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { type RecordBatch, Table } from "apache-arrow";
-import { col, connect } from "../sdk/mod.ts";
+import { col, connect, DataType, QueryError } from "../sdk/mod.ts";
 import { assertSameTable, frameToTable, INTEGRATION, testCluster } from "./_harness.ts";
 
 /** Plans reading more than this switch to the streaming engine by themselves. */
@@ -142,14 +142,14 @@ Deno.test({
     await using doubled = await small.lazy().select(col("a").mul(2n)).collect();
     const smallLine = await executeLine(doubled.id);
     assert.equal(smallLine?.spilled, undefined, "a small input is not spilled");
-    assert.equal(smallLine?.engine, "in-memory", "the worker's default engine");
+    assert.equal(smallLine?.engine, "streaming", "the worker's default engine");
     assert.ok(Number(smallLine?.estimatedInputBytes) < MEMORY_LIMIT);
     assert.deepEqual((await doubled.toRecords()).map((r) => r.a), [2n, 4n]);
   },
 });
 
 Deno.test({
-  name: "plans run on the in-memory engine by default and on the streaming one when asked, alike",
+  name: "plans run on the streaming engine by default and on the in-memory one when asked, alike",
   ...INTEGRATION,
   async fn() {
     await using client = await connect({ endpoint });
@@ -157,8 +157,8 @@ Deno.test({
     await using df = await client.fromRecords(rows);
     const lf = df.lazy().groupBy("k").agg(col("v").sum().alias("s"), col("v").max().alias("m"))
       .sort("k");
-    await using streamed = await lf.collect({ cache: false, engine: "streaming" });
-    await using inMemory = await lf.collect({ cache: false });
+    await using streamed = await lf.collect({ cache: false });
+    await using inMemory = await lf.collect({ cache: false, engine: "in-memory" });
     assert.equal((await executeLine(streamed.id))?.engine, "streaming");
     assert.equal((await executeLine(inMemory.id))?.engine, "in-memory");
     const expected = frameToTable(
@@ -178,5 +178,30 @@ Deno.test({
       lf.collect({ streaming: true, engine: "in-memory" }),
       /'streaming' .* and 'engine' ENGINE_IN_MEMORY exclude each other/,
     );
+  },
+});
+
+Deno.test({
+  name: "a plan the default streaming engine fails runs again in memory; one asked to stream fails",
+  ...INTEGRATION,
+  async fn() {
+    await using client = await connect({ endpoint });
+    await using df = await client.fromRecords([{ g: "a" }, { g: "b" }, { g: "a" }]);
+    // Comparing a Categorical's codes fails on nodejs-polars 0.25.2's streaming engine
+    // ("cannot compare categorical with u32") and runs in memory.
+    const codes = col("g").cast(DataType.Categorical).toPhysical();
+    const lf = df.lazy().select(codes.eq(codes.shift(1)).alias("same"));
+    const before = await metric("polaroid_compute_engine_fallbacks_total");
+    await using ran = await lf.collect({ cache: false });
+    const line = await executeLine(ran.id);
+    assert.equal(line?.engine, "in-memory", JSON.stringify(line));
+    assert.match(String(line?.engineFallback), /cannot compare categorical/);
+    assert.deepEqual((await ran.toRecords()).map((r) => r.same), [null, false, false]);
+    assert.equal(await metric("polaroid_compute_engine_fallbacks_total"), before + 1);
+    await assert.rejects(
+      lf.collect({ cache: false, engine: "streaming" }),
+      (e: Error) => e instanceof QueryError && /cannot compare categorical/.test(e.message),
+    );
+    assert.equal(await metric("polaroid_compute_engine_fallbacks_total"), before + 1);
   },
 });

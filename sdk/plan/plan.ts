@@ -9,6 +9,7 @@ import { refuseOptions } from "../option_audit.ts";
 import type { DataType as ProtoDataType } from "../../shared/gen/polaroid/v1/types.ts";
 import {
   type FileScan,
+  JoinMaintainOrder,
   JoinType,
   type Plan,
   UniqueKeep,
@@ -63,8 +64,12 @@ export interface JoinOptions {
   validate?: unknown;
   /** Refused (TypeError naming it): null keys never match each other on the server yet. */
   nullsEqual?: unknown;
-  /** Refused (TypeError naming it): the server keeps Polars' default row order only. */
-  maintainOrder?: unknown;
+  /**
+   * Which side's row order the result keeps: "none", "left", "right", "left_right" or
+   * "right_left". @default "none" (Polars'): the rows come in the engine's order, which the
+   * streaming engine (the server's default) does not keep from run to run
+   */
+  maintainOrder?: JoinMaintainOrderName;
   /** Refused (TypeError naming it): the server picks the build side. */
   buildSide?: unknown;
 }
@@ -90,6 +95,17 @@ const JOIN_TYPES: Readonly<Record<JoinHow, JoinType>> = {
   semi: JoinType.JOIN_TYPE_SEMI,
   anti: JoinType.JOIN_TYPE_ANTI,
   cross: JoinType.JOIN_TYPE_CROSS,
+};
+
+/** The row orders a join can keep (nodejs-polars' `maintainOrder`). */
+export type JoinMaintainOrderName = "none" | "left" | "right" | "left_right" | "right_left";
+
+const JOIN_ORDERS: Readonly<Record<JoinMaintainOrderName, JoinMaintainOrder>> = {
+  none: JoinMaintainOrder.JOIN_MAINTAIN_ORDER_UNSPECIFIED,
+  left: JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT,
+  right: JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT,
+  left_right: JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT_RIGHT,
+  right_left: JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT_LEFT,
 };
 
 const KEEP: Readonly<Record<UniqueKeepStrategy, UniqueKeep>> = {
@@ -254,9 +270,13 @@ export function joinPlan(left: Plan, right: Plan, options: JoinOptions): Plan {
   }
   refuseOptions("LazyDataFrame.join", options);
   const how = options.how ?? "inner";
-  const type = JOIN_TYPES[how];
-  if (type === undefined) {
+  if (!Object.hasOwn(JOIN_TYPES, how)) {
     fail("join", `'how' must be one of ${Object.keys(JOIN_TYPES).join(", ")}`, how);
+  }
+  const type = JOIN_TYPES[how];
+  const order = options.maintainOrder ?? "none";
+  if (typeof order !== "string" || !Object.hasOwn(JOIN_ORDERS, order)) {
+    fail("join", `'maintainOrder' must be one of ${Object.keys(JOIN_ORDERS).join(", ")}`, order);
   }
   let leftOn: ColumnsOrExpr = [];
   let rightOn: ColumnsOrExpr = [];
@@ -287,6 +307,7 @@ export function joinPlan(left: Plan, right: Plan, options: JoinOptions): Plan {
         how: type,
         leftOn: leftKeys,
         rightOn: rightKeys,
+        maintainOrder: JOIN_ORDERS[order],
         ...(options.suffix === undefined ? {} : { suffix: options.suffix }),
         ...(options.coalesce === undefined ? {} : { coalesce: options.coalesce }),
       },

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { FileFormat, JoinType, Plan, UniqueKeep } from "../../shared/gen/polaroid/v1/plan.ts";
+import {
+  FileFormat,
+  JoinMaintainOrder,
+  JoinType,
+  Plan,
+  UniqueKeep,
+} from "../../shared/gen/polaroid/v1/plan.ts";
 import { DataType } from "../datatypes.ts";
 import { col } from "../functions.ts";
 import {
@@ -8,6 +14,7 @@ import {
   filterPlan,
   groupByPlan,
   headPlan,
+  type JoinOptions,
   joinPlan,
   renamePlan,
   scanFilePlan,
@@ -156,6 +163,27 @@ Deno.test("joinPlan() cross join needs no keys; others need them", () => {
     () => joinPlan(scan, other, { on: "k", how: "right" as "left" }),
     /'how' must be one of/,
   );
+  // A name the record's prototype has is not a join type.
+  assert.throws(
+    () => joinPlan(scan, other, { on: "k", how: "constructor" as "left" }),
+    /'how' must be one of/,
+  );
+});
+
+Deno.test("joinPlan() sends maintainOrder and refuses an unknown one", () => {
+  const order = (maintainOrder?: unknown) =>
+    node(joinPlan(scan, other, { on: "k", maintainOrder } as JoinOptions), "join").maintainOrder;
+  assert.equal(order(), JoinMaintainOrder.JOIN_MAINTAIN_ORDER_UNSPECIFIED);
+  assert.equal(order("none"), JoinMaintainOrder.JOIN_MAINTAIN_ORDER_UNSPECIFIED);
+  assert.equal(order("left"), JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT);
+  assert.equal(order("right"), JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT);
+  assert.equal(order("left_right"), JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT_RIGHT);
+  assert.equal(order("right_left"), JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT_LEFT);
+  const cross = joinPlan(scan, other, { how: "cross", maintainOrder: "left_right" });
+  assert.equal(node(cross, "join").maintainOrder, JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT_RIGHT);
+  for (const bad of ["sideways", "toString", 1, true, ["left"]]) {
+    assert.throws(() => order(bad), /'maintainOrder' must be one of none, left, right/);
+  }
 });
 
 Deno.test("slicePlan(), headPlan() and tailPlan() carry exact counts", () => {

@@ -186,7 +186,13 @@ function interpolated<L extends LazyQuery<L, unknown>>(
     .withColumns(col(index).cast(DataType.Int64).cast(DataType.Float64).alias("_x"))
     .withColumns(...columns.map((name) => interpolate(col(name), method, by).alias(name)))
     .drop("_x");
-  return left.join(merged, { on: key, how: "left", suffix: options.suffix ?? "_right" });
+  // kdb+ aj keeps the left rows in order: the join is asked to (the streaming engine would not).
+  return left.join(merged, {
+    on: key,
+    how: "left",
+    suffix: options.suffix ?? "_right",
+    maintainOrder: "left",
+  });
 }
 
 /**

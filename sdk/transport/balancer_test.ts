@@ -152,6 +152,7 @@ Deno.test("firstHandleId() finds the first handle a plan scans, depth first", ()
         rightOn: [],
         suffix: "",
         coalesce: false,
+        maintainOrder: 0,
       },
     },
   };

@@ -28,6 +28,7 @@ import {
   InvalidArgumentError,
   InvalidPlanError,
   NotFoundError,
+  QueryError,
 } from "../../shared/errors.ts";
 import {
   analyzePlan,
@@ -183,23 +184,37 @@ export class PlanExecutor {
     try {
       if (!choice.streaming) {
         const name: EngineName = asked ?? gate?.defaultEngine ?? "in-memory";
-        ctx.log.engine = name;
-        const other = gate !== undefined && name !== gate.defaultEngine;
-        return await runPlan(plan, {
-          ...engine,
-          ...(gate
-            ? {
-              // A call that ended while it waited for its engine starts no collect.
-              collect: (run) =>
-                gate.run(name, () => {
-                  ctx.signal.throwIfAborted();
-                  return run();
-                }),
-              peek: (run) => gate.peek(run),
-              otherEngine: other,
-            }
-            : {}),
-        }, { analysis, notes });
+        const on = (name: EngineName) => {
+          ctx.log.engine = name;
+          return runPlan(plan, {
+            ...engine,
+            ...(gate
+              ? {
+                // A call that ended while it waited for its engine starts no collect.
+                collect: (run) =>
+                  gate.run(name, () => {
+                    ctx.signal.throwIfAborted();
+                    return run();
+                  }),
+                peek: (run) => gate.peek(run),
+                otherEngine: name !== gate.defaultEngine,
+              }
+              : {}),
+          }, { analysis, notes });
+        };
+        // A plan the streaming engine fails that nobody asked to stream runs again in memory
+        // (docs/adr/0019): the default engine must not fail what nodejs-polars runs.
+        if (name !== "streaming" || asked !== undefined || gate === undefined) {
+          return await on(name);
+        }
+        try {
+          return await on(name);
+        } catch (error) {
+          if (!(error instanceof QueryError) || ctx.signal.aborted) throw error;
+          ctx.log.engineFallback = error.message.slice(0, 200);
+          metrics?.engineFallbacks.inc();
+          return await on("in-memory");
+        }
       }
       ctx.log.engine = "streaming";
       ctx.log.spilled = true;

@@ -37,6 +37,8 @@ export interface StreamMetrics {
   readonly streamingRuns: prom.Counter<"reason">;
   /** Time the engine took to run a plan, by engine (streaming, in-memory). */
   readonly engineSeconds: prom.Histogram<"engine">;
+  /** Plans the default streaming engine failed that ran again on the in-memory engine. */
+  readonly engineFallbacks: prom.Counter;
 }
 
 /** Registers the streaming metrics on `registry`. */
@@ -82,6 +84,12 @@ export function createStreamMetrics(registry: Registry): StreamMetrics {
       labelNames: ["engine"],
       // A plan may run for minutes: the call latencies' buckets, and two longer ones.
       buckets: [...LATENCY_BUCKETS, 60, 300],
+      registers,
+    }),
+    engineFallbacks: new prom.Counter({
+      name: "polaroid_compute_engine_fallbacks_total",
+      help:
+        "Plans the default streaming engine failed with a query error that ran again on the in-memory engine.",
       registers,
     }),
   };

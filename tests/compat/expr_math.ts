@@ -112,7 +112,13 @@ export const EXPR_MATH_CASES: readonly CompatCase[] = [
       f.mixed.select(
         pl.col("d").toPhysical(),
         pl.col("t").toPhysical(),
-        pl.col("g").cast(pl.Categorical).toPhysical().alias("cat"),
+        // A Categorical's codes number the strings in the order the process first saw them
+        // (Polars' global categories), so they depend on what the server cast before: the
+        // case checks that equal strings get equal codes, not the numbers.
+        pl.col("g").cast(pl.Categorical).toPhysical().eq(
+          pl.col("g").cast(pl.Categorical).toPhysical().shift(1),
+        ).alias("cat_as_before"),
+        pl.col("g").eq(pl.col("g").shift(1)).alias("g_as_before"),
       ),
   },
   {

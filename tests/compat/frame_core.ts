@@ -130,8 +130,29 @@ export const FRAME_CORE_CASES: readonly CompatCase[] = [
   },
   {
     // nodejs-polars' default suffix is "right" (no underscore; Python Polars' is "_right").
+    // Without maintainOrder the rows come in the engine's order: Polars defines none, and
+    // the streaming engine's differs from run to run, so the rows are compared sorted.
     covers: ["LazyDataFrame.join", "LazyDataFrame.join.on"],
     query: (_pl, f) => f.left.join(f.right, { on: "k" }),
+    sortBy: ["k", "w"],
+  },
+  {
+    covers: ["LazyDataFrame.join", "LazyDataFrame.join.maintainOrder"],
+    query: (_pl, f) => f.left.join(f.right, { on: "k", maintainOrder: "left" }),
+  },
+  {
+    covers: ["LazyDataFrame.join", "LazyDataFrame.join.maintainOrder"],
+    query: (_pl, f) => f.left.join(f.right, { on: "k", maintainOrder: "right_left" }),
+  },
+  {
+    covers: ["LazyDataFrame.join", "LazyDataFrame.join.maintainOrder"],
+    query: (_pl, f) =>
+      f.left.join(f.right, { on: "k", how: "left", suffix: "_r", maintainOrder: "left_right" }),
+  },
+  {
+    covers: ["LazyDataFrame.join", "LazyDataFrame.join.maintainOrder"],
+    query: (_pl, f) =>
+      f.left.select("k").join(f.right.select("w"), { how: "cross", maintainOrder: "left_right" }),
   },
   {
     covers: ["LazyDataFrame.join", "LazyDataFrame.join.how", "LazyDataFrame.join.suffix"],

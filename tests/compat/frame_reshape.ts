@@ -23,8 +23,12 @@ export const FRAME_RESHAPE_CASES: readonly CompatCase[] = [
     query: (pl, f) => f.mixed.select("l", pl.col("l").alias("m")).explode(),
   },
   {
+    // Polars defines no order of unpivot's rows: the in-memory engine gives one column after
+    // another, the streaming engine (the server's default, and Python Polars 2's) interleaves
+    // them. The rows are compared sorted.
     covers: ["LazyDataFrame.unpivot"],
     query: (_pl, f) => f.mixed.select("g", "i", "x").unpivot("g", ["i", "x"]),
+    sortBy: ["variable", "g", "value"],
   },
   {
     covers: [
@@ -37,16 +41,19 @@ export const FRAME_RESHAPE_CASES: readonly CompatCase[] = [
         variableName: "column",
         valueName: "text",
       }),
+    sortBy: ["column", "g", "b", "text"],
   },
   {
     covers: ["LazyDataFrame.unpivot"],
     query: (_pl, f) => f.mixed.select("g", "u", "x").unpivot("g", []),
+    sortBy: ["variable", "g", "value"],
   },
   {
     // `melt` is the SDK's alias of unpivot (nodejs-polars 0.25 has unpivot only).
     covers: ["LazyDataFrame.unpivot"],
     query: (_pl, f) => f.mixed.select("g", "x").melt("g", "x", { valueName: "v" }),
     expected: () => fixtures().mixed.select("g", "x").unpivot("g", "x", { valueName: "v" }),
+    sortBy: ["variable", "g", "v"],
   },
   {
     covers: ["LazyDataFrame.unnest"],

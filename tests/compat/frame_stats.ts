@@ -103,6 +103,7 @@ export const FRAME_STATS_CASES: readonly CompatCase[] = [
       return pl.concat([lf.max(), lf.min(), lf.sum()], { how: "verticalRelaxed" })
         .join(pl.concat([lf.mean(), lf.median()]).select(pl.col("x10").alias("m")), {
           how: "cross",
+          maintainOrder: "left_right",
         });
     },
   },

@@ -199,8 +199,10 @@ class AsyncTransport:
         engine: dataframe_pb2.Engine = dataframe_pb2.ENGINE_UNSPECIFIED,
         metadata: Mapping[str, str] | None = None,
         skip_cache: bool = False,
+        durable: bool = False,
     ) -> handle_pb2.HandleInfo:
-        """Runs a plan and keeps the result under a new handle (not retried)."""
+        """Runs a plan and keeps the result under a new handle (not retried); ``durable``
+        writes it to the store before returning on a write-behind cluster."""
         request = dataframe_pb2.ExecuteRequest(
             plan=plan,
             ttl_seconds=ttl_seconds,
@@ -209,6 +211,7 @@ class AsyncTransport:
             name=name,
             metadata=dict(metadata or {}),
             skip_cache=skip_cache,
+            durable=durable,
         )
         response = await self._call("execute", "execute", lambda c, t: c.frames.Execute(request, **self._kwargs(t)))
         return cast(dataframe_pb2.ExecuteResponse, response).handle

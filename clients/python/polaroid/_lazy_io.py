@@ -37,7 +37,7 @@ _ENGINES = {
 
 
 def wire_engine(engine: str) -> dataframe_pb2.Engine:
-    """The Polars engine ``engine`` names, as sent ("auto": the server's default, in-memory
+    """The Polars engine ``engine`` names, as sent ("auto": the server's default, streaming
     unless its operator set otherwise); ValueError for an unknown one."""
     if engine not in _ENGINES:
         raise ValueError(f"engine must be 'auto', 'in-memory' or 'streaming': current value is {engine!r}")
@@ -54,6 +54,18 @@ def ttl_seconds(ttl: int | float | _dt.timedelta | None) -> int:
             f"Cannot store the frame as 'ttl' must be non-negative seconds or a timedelta: current value is {ttl!r}"
         )
     return int(seconds)
+
+
+def _durable(durable: bool) -> bool:
+    if not isinstance(durable, bool):
+        raise TypeError(f"durable must be a bool: current value is {durable!r}")
+    return durable
+
+
+def _keep_only(name: str | None, ttl: object, durable: bool) -> None:
+    """ValueError when an option of a kept result is given to a download."""
+    if name is not None or ttl is not None or durable is not False:
+        raise ValueError("'name', 'ttl' and 'durable' apply to collect(keep=True) only")
 
 
 def _refuse(what: str, unsupported: dict[str, Any]) -> None:
@@ -100,6 +112,7 @@ class LazyIO:
         keep: Literal[True],
         name: str | None = ...,
         ttl: int | float | _dt.timedelta | None = ...,
+        durable: bool = ...,
         **unsupported: Any,
     ) -> RemoteDataFrame: ...
 
@@ -111,6 +124,7 @@ class LazyIO:
         keep: bool,
         name: str | None = ...,
         ttl: int | float | _dt.timedelta | None = ...,
+        durable: bool = ...,
         **unsupported: Any,
     ) -> pl.DataFrame | RemoteDataFrame: ...
 
@@ -121,20 +135,23 @@ class LazyIO:
         keep: bool = False,
         name: str | None = None,
         ttl: int | float | _dt.timedelta | None = None,
+        durable: bool = False,
         **unsupported: Any,
     ) -> pl.DataFrame | RemoteDataFrame:
         """Runs the query on the server. By default the result is downloaded as a
         ``polars.DataFrame``; with ``keep=True`` it stays on the server as a
-        ``RemoteDataFrame`` (optionally ``name``d, kept ``ttl`` seconds after its last use).
-        ``engine`` picks Polars' engine ("auto": the server's default, in-memory)."""
+        ``RemoteDataFrame`` (optionally ``name``d, kept ``ttl`` seconds after its last use;
+        ``durable=True`` writes it to a write-behind cluster's store before returning).
+        ``engine`` picks Polars' engine ("auto": the server's default, streaming)."""
         _refuse("collect", unsupported)
         wire = wire_engine(engine)
         transport = self._client._transport
         if keep:
-            info = transport.execute(self._plan, name=name or "", ttl_seconds=ttl_seconds(ttl), engine=wire)
+            info = transport.execute(
+                self._plan, name=name or "", ttl_seconds=ttl_seconds(ttl), engine=wire, durable=_durable(durable)
+            )
             return self._stored(info)
-        if name is not None or ttl is not None:
-            raise ValueError("'name' and 'ttl' apply to collect(keep=True) only")
+        _keep_only(name, ttl, durable)
         request = dataframe_pb2.CollectRequest(plan=self._plan, engine=wire)
         return ipc_to_polars(ipc_messages(transport.collect(request)))
 
@@ -146,6 +163,7 @@ class LazyIO:
         keep: bool = False,
         name: str | None = None,
         ttl: int | float | _dt.timedelta | None = None,
+        durable: bool = False,
         **unsupported: Any,
     ) -> Any:
         """``collect()`` awaited: over the asyncio channels of an ``AsyncClient``'s frame,
@@ -156,13 +174,16 @@ class LazyIO:
         _refuse("collect", unsupported)
         aio = getattr(self._client, "_aio", None)
         if aio is None:
-            return await asyncio.to_thread(lambda: self.collect(engine=engine, keep=keep, name=name, ttl=ttl))
+            return await asyncio.to_thread(
+                lambda: self.collect(engine=engine, keep=keep, name=name, ttl=ttl, durable=durable)
+            )
         wire = wire_engine(engine)
         if keep:
-            info = await aio.execute(self._plan, name=name or "", ttl_seconds=ttl_seconds(ttl), engine=wire)
+            info = await aio.execute(
+                self._plan, name=name or "", ttl_seconds=ttl_seconds(ttl), engine=wire, durable=_durable(durable)
+            )
             return self._stored(info)
-        if name is not None or ttl is not None:
-            raise ValueError("'name' and 'ttl' apply to collect(keep=True) only")
+        _keep_only(name, ttl, durable)
         request = dataframe_pb2.CollectRequest(plan=self._plan, engine=wire)
         return ipc_to_polars([message.arrow_ipc async for message in aio.collect(request)])
 

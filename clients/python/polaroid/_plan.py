@@ -41,6 +41,16 @@ JOIN_TYPES: dict[str, plan_pb2.JoinType] = {
     "cross": plan_pb2.JOIN_TYPE_CROSS,
 }
 
+# Polars' maintain_order of a join; None and "none" leave the order to the engine.
+JOIN_ORDERS: dict[str | None, plan_pb2.JoinMaintainOrder] = {
+    None: plan_pb2.JOIN_MAINTAIN_ORDER_UNSPECIFIED,
+    "none": plan_pb2.JOIN_MAINTAIN_ORDER_UNSPECIFIED,
+    "left": plan_pb2.JOIN_MAINTAIN_ORDER_LEFT,
+    "right": plan_pb2.JOIN_MAINTAIN_ORDER_RIGHT,
+    "left_right": plan_pb2.JOIN_MAINTAIN_ORDER_LEFT_RIGHT,
+    "right_left": plan_pb2.JOIN_MAINTAIN_ORDER_RIGHT_LEFT,
+}
+
 UNIQUE_KEEP: dict[str, plan_pb2.UniqueKeep] = {
     "any": plan_pb2.UNIQUE_KEEP_ANY,
     "first": plan_pb2.UNIQUE_KEEP_FIRST,
@@ -168,19 +178,26 @@ def join_plan(
     right_on: Sequence[expr_pb2.Expr],
     suffix: str | None,
     coalesce: bool | None,
+    maintain_order: str | None = None,
 ) -> plan_pb2.Plan:
     """A join of ``left`` and ``right`` on the key expressions (none for a cross join); an
-    unset ``suffix`` is the server's ("_right")."""
-    kind = JOIN_TYPES.get(how)
+    unset ``suffix`` is the server's ("_right"); ``maintain_order`` as Polars' (None: "none")."""
+    kind = JOIN_TYPES.get(how) if isinstance(how, str) else None
     if kind is None:
         raise ValueError(f"Cannot join as 'how' must be one of {', '.join(JOIN_TYPES)}: current value is {how!r}")
+    order = JOIN_ORDERS.get(maintain_order) if maintain_order is None or isinstance(maintain_order, str) else None
+    if order is None:
+        names = ", ".join(repr(name) for name in JOIN_ORDERS if name is not None)
+        raise ValueError(f"Cannot join as 'maintain_order' must be one of {names}: current value is {maintain_order!r}")
     if len(left_on) != len(right_on):
         raise ValueError(
             f"Cannot join as 'left_on' and 'right_on' must have as many keys: current values have {len(left_on)} and {len(right_on)}"
         )
     if how != "cross" and not left_on:
         raise ValueError("Cannot join as the keys must not be empty (pass 'on' or 'left_on' and 'right_on')")
-    node = plan_pb2.Join(left=left, right=right, how=kind, left_on=left_on, right_on=right_on)
+    node = plan_pb2.Join(
+        left=left, right=right, how=kind, left_on=left_on, right_on=right_on, maintain_order=order
+    )
     if suffix is not None:
         node.suffix = suffix
     if coalesce is not None:

@@ -219,8 +219,10 @@ class Transport:
         engine: dataframe_pb2.Engine = dataframe_pb2.ENGINE_UNSPECIFIED,
         metadata: Mapping[str, str] | None = None,
         skip_cache: bool = False,
+        durable: bool = False,
     ) -> handle_pb2.HandleInfo:
-        """Runs a plan and keeps the result under a new handle (not retried)."""
+        """Runs a plan and keeps the result under a new handle (not retried); ``durable``
+        writes it to the store before returning on a write-behind cluster."""
         request = dataframe_pb2.ExecuteRequest(
             plan=plan,
             ttl_seconds=ttl_seconds,
@@ -229,6 +231,7 @@ class Transport:
             name=name,
             metadata=dict(metadata or {}),
             skip_cache=skip_cache,
+            durable=durable,
         )
         response = self._call("execute", "execute", lambda c, t: c.frames.Execute(request, **self._kwargs(t)))
         return cast(dataframe_pb2.ExecuteResponse, response).handle

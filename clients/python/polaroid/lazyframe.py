@@ -199,7 +199,6 @@ class LazyFrame(LazyIO, SinkMethods, ReshapeMethods, DerivedMethods, TimeSeriesM
             "join",
             validate=(validate, "m:m"),
             nulls_equal=(nulls_equal, False),
-            maintain_order=(maintain_order if maintain_order != "none" else None, None),
             build_side=(build_side, "auto"),
         )
         if how == "right":
@@ -218,7 +217,7 @@ class LazyFrame(LazyIO, SinkMethods, ReshapeMethods, DerivedMethods, TimeSeriesM
             lkeys, rkeys = parse_exprs([left_on]), parse_exprs([right_on])
         else:
             raise ValueError("must specify 'on' OR 'left_on' and 'right_on'")
-        return self._next(_plan.join_plan(self._plan, right, how, lkeys, rkeys, suffix, coalesce))
+        return self._next(_plan.join_plan(self._plan, right, how, lkeys, rkeys, suffix, coalesce, maintain_order))
 
     def _same_client(self, other: Any) -> plan_pb2.Plan:
         from polaroid.dataframe import RemoteDataFrame

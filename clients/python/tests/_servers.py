@@ -54,6 +54,7 @@ class Flaky(dataframe_pb2_grpc.DataFrameServiceServicer, handles_pb2_grpc.Handle
     slow: float = 0.0
     calls: dict[str, int] = field(default_factory=dict)
     collects: list[dataframe_pb2.CollectRequest] = field(default_factory=list)
+    executes: list[dataframe_pb2.ExecuteRequest] = field(default_factory=list)
     cancelled: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -70,6 +71,8 @@ class Flaky(dataframe_pb2_grpc.DataFrameServiceServicer, handles_pb2_grpc.Handle
 
     def Execute(self, request: dataframe_pb2.ExecuteRequest, context: grpc.ServicerContext) -> dataframe_pb2.ExecuteResponse:
         self._enter("execute", context)
+        with self.lock:
+            self.executes.append(request)
         return dataframe_pb2.ExecuteResponse(handle=info())
 
     def Upload(

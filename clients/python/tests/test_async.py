@@ -63,13 +63,15 @@ def test_upload_collect_and_keep(servers: Callable[..., Running]) -> None:
             assert isinstance(kept, pr.RemoteDataFrame)
             async with kept:
                 assert await lf.collect_schema_async() == FRAME.schema
+            async with await lf.collect_async(keep=True, durable=True):
+                assert [r.durable for r in server.servicer.executes] == [False, True]
             assert (await client.handle(HANDLE)).height == FRAME.height
             # The blocking methods of its frames work too (a blocking channel, opened once).
             assert_frame_equal(remote.lazy().collect(), FRAME)
 
     run(main())
-    assert server.servicer.calls["upload"] == 1 and server.servicer.calls["execute"] == 1
-    assert server.servicer.calls["release"] == 1
+    assert server.servicer.calls["upload"] == 1 and server.servicer.calls["execute"] == 2
+    assert server.servicer.calls["release"] == 2
 
 
 def test_reads_are_retried_with_backoff(servers: Callable[..., Running]) -> None:

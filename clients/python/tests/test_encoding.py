@@ -61,6 +61,17 @@ def test_join_sends_python_suffix_and_leaves_coalesce_to_the_join_type() -> None
     assert LF.join(LF, on="k", how="full", coalesce=True).plan.join.coalesce is True
 
 
+def test_join_sends_maintain_order_and_refuses_an_unknown_one() -> None:
+    assert LF.join(LF, on="k").plan.join.maintain_order == plan_pb2.JOIN_MAINTAIN_ORDER_UNSPECIFIED
+    assert LF.join(LF, on="k", maintain_order="none").plan.join.maintain_order == 0
+    assert LF.join(LF, on="k", maintain_order="left").plan.join.maintain_order == plan_pb2.JOIN_MAINTAIN_ORDER_LEFT
+    crossed = LF.join(LF, how="cross", maintain_order="right_left").plan.join
+    assert crossed.maintain_order == plan_pb2.JOIN_MAINTAIN_ORDER_RIGHT_LEFT
+    for bad in ("sideways", 1, ["left"]):
+        with pytest.raises(ValueError, match="maintain_order"):
+            LF.join(LF, on="k", maintain_order=bad)  # type: ignore[arg-type]
+
+
 def test_std_var_send_ddof() -> None:
     assert col("a").std().to_proto().aggregate.HasField("ddof")
     assert col("a").var(ddof=0).to_proto().aggregate.ddof == 0
@@ -269,7 +280,6 @@ def test_the_schema_is_asked_only_when_a_number_meets_a_column() -> None:
     [
         (lambda: LF.join(LF, on="k", validate="1:1"), "validate"),
         (lambda: LF.join(LF, on="k", nulls_equal=True), "nulls_equal"),
-        (lambda: LF.join(LF, on="k", maintain_order="left"), "maintain_order"),
         (lambda: LF.join(LF, on="k", how="right"), "right"),
         (lambda: LF.sort("a", "b", nulls_last=[True, False]), "nulls_last"),
         (lambda: LF.drop("a", strict=False), "strict"),

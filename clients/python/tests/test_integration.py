@@ -175,6 +175,12 @@ def test_joins_match_python_polars(sales: pr.RemoteDataFrame, products: pr.Remot
         assert_frame_equal(got.sort(sort_by, nulls_last=True), want.sort(sort_by, nulls_last=True))
     keyed = sales.lazy().join(products, left_on="product", right_on="product", suffix="_p").collect()
     assert "qty_p" in keyed.columns
+    # A defined order is compared as is. ("right" orders of a left join leave its unmatched
+    # rows to the engine, as an inner join's "right" leaves rows matching one right row.)
+    for how, order in (("left", "left"), ("left", "left_right"), ("inner", "right_left")):
+        got = sales.lazy().join(products.lazy(), on="product", how=how, maintain_order=order).collect()
+        want = SALES.lazy().join(PRODUCTS.lazy(), on="product", how=how, maintain_order=order).collect()
+        assert_frame_equal(got, want)
 
 
 def test_frame_methods_match_python_polars(sales: pr.RemoteDataFrame) -> None:

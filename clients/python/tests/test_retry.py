@@ -94,6 +94,19 @@ def test_execute_and_upload_are_never_retried(servers: Callable[..., Running]) -
         assert lazy(c).collect(keep=True).id == HANDLE
 
 
+def test_collect_keep_sends_durable_and_refuses_it_elsewhere(servers: Callable[..., Running]) -> None:
+    server = servers(Flaky())
+    with client(server.endpoint) as c:
+        lazy(c).collect(keep=True)
+        lazy(c).collect(keep=True, durable=True)
+        assert [r.durable for r in server.servicer.executes] == [False, True]
+        with pytest.raises(ValueError, match="'durable' apply to collect\\(keep=True\\) only"):
+            lazy(c).collect(durable=True)
+        with pytest.raises(TypeError, match="durable must be a bool"):
+            lazy(c).collect(keep=True, durable="yes")  # type: ignore[arg-type]
+        assert len(server.servicer.executes) == 2
+
+
 def test_every_attempt_fits_in_one_deadline(servers: Callable[..., Running]) -> None:
     server = servers(Flaky(fail={"schema": 10_000}))
     started = time.monotonic()

@@ -1,7 +1,9 @@
 /**
  * Wide to long with unpivot
  *
- * `melt` is accepted as an alias of `unpivot`.
+ * `melt` is accepted as an alias of `unpivot`. Polars defines no order of the long rows: the
+ * in-memory engine gives one column after another, the streaming engine (Polaroid's default,
+ * and Python Polars 2's) interleaves them, so sort when the order matters.
  *
  * @module
  */
@@ -13,5 +15,6 @@ export async function run(client: Client): Promise<Table> {
   return await client.scanParquet("quotes.parquet")
     .head(6)
     .unpivot(["ts", "symbol"], ["bid", "ask"], { variableName: "side", valueName: "px" })
+    .sort(["side", "ts", "symbol"])
     .toArrow();
 }

@@ -23,6 +23,7 @@ import {
   FileFormat,
   type FileScan,
   type Join,
+  JoinMaintainOrder,
   JoinType,
   type Plan,
   UniqueKeep,
@@ -163,6 +164,7 @@ export const P = {
         how: JoinType.JOIN_TYPE_INNER,
         leftOn: [],
         rightOn: [],
+        maintainOrder: JoinMaintainOrder.JOIN_MAINTAIN_ORDER_UNSPECIFIED,
         ...opts,
       },
     },
@@ -192,7 +194,7 @@ export const P = {
   }),
 };
 
-export { DataType_Kind as Kind, FileFormat, JoinType, TimeUnit, UniqueKeep };
+export { DataType_Kind as Kind, FileFormat, JoinMaintainOrder, JoinType, TimeUnit, UniqueKeep };
 
 /** An exact Int64 series (the typings do not admit BigInt64Array). */
 export function int64Series(name: string, values: bigint[]): pl.Series {

@@ -11,6 +11,7 @@ import {
   ClosedWindow,
   ConcatHow,
   GroupByOutput,
+  JoinMaintainOrder,
   JoinType,
   PivotAgg,
   StartBy,
@@ -29,6 +30,21 @@ export const JOIN_HOW: ReadonlyMap<JoinType, How> = new Map<JoinType, How>([
   [JoinType.JOIN_TYPE_SEMI, "semi"],
   [JoinType.JOIN_TYPE_ANTI, "anti"],
   [JoinType.JOIN_TYPE_CROSS, "cross"],
+]);
+
+/** Which side's row order a join keeps (nodejs-polars' and Polars' `maintainOrder`). */
+export type JoinOrder = "none" | "left" | "right" | "left_right" | "right_left";
+
+export const JOIN_ORDER: ReadonlyMap<JoinMaintainOrder, JoinOrder> = new Map<
+  JoinMaintainOrder,
+  JoinOrder
+>([
+  [JoinMaintainOrder.JOIN_MAINTAIN_ORDER_UNSPECIFIED, "none"],
+  [JoinMaintainOrder.JOIN_MAINTAIN_ORDER_NONE, "none"],
+  [JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT, "left"],
+  [JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT, "right"],
+  [JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT_RIGHT, "left_right"],
+  [JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT_LEFT, "right_left"],
 ]);
 
 /** Which duplicate `unique` keeps. */

@@ -9,7 +9,7 @@ import type { LazyDifferentNameColumnJoinOptions } from "nodejs-polars";
 import type { Expr } from "../../../shared/gen/polaroid/v1/expr.ts";
 import type { Join, JoinAsof } from "../../../shared/gen/polaroid/v1/plan.ts";
 import { buildExpr } from "./expr.ts";
-import { ASOF_STRATEGY, JOIN_HOW, lookup } from "./plan_enums.ts";
+import { ASOF_STRATEGY, JOIN_HOW, JOIN_ORDER, lookup } from "./plan_enums.ts";
 
 /** Suffix of clashing right-hand column names when a join names none (nodejs-polars'). */
 export const DEFAULT_JOIN_SUFFIX = "right";
@@ -28,7 +28,10 @@ export function join(
 ): pl.LazyDataFrame {
   const how = lookup(JOIN_HOW, node.how, "join.how");
   const suffix = node.suffix ?? DEFAULT_JOIN_SUFFIX;
-  if (how === "cross") return left.join(right, { how, suffix });
+  // "none" is Polars' default: the rows come in the engine's order, which the streaming
+  // engine does not keep from run to run.
+  const maintainOrder = lookup(JOIN_ORDER, node.maintainOrder, "join.maintain_order");
+  if (how === "cross") return left.join(right, { how, suffix, maintainOrder });
   // Unset, coalescing is Polars' default for the join type (inner and left merge the keys,
   // full keeps both). Polars cannot coalesce expression keys (it warns on stderr and does
   // not, in-process too): only plain column keys take the plan's choice.
@@ -39,6 +42,7 @@ export function join(
     suffix,
     leftOn: node.leftOn.map(buildExpr),
     rightOn: node.rightOn.map(buildExpr),
+    maintainOrder,
     ...(coalesce === undefined ? {} : { coalesce }),
   };
   // The typings name join keys by column name only; the runtime takes expressions too.

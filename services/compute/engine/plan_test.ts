@@ -6,6 +6,7 @@ import {
   assertFramesEqual,
   dtype,
   E,
+  JoinMaintainOrder,
   JoinType,
   Kind,
   P,
@@ -152,6 +153,42 @@ Deno.test("runPlan() joins inner, left, full, semi, anti and cross as Polars doe
     left().lazy().join(right().lazy(), { how: "cross", suffix: "_r" }),
   );
   assert.deepStrictEqual([cross.height, cross.columns], [16, ["k", "v", "k2", "v_r"]]);
+});
+
+Deno.test("runPlan() keeps the order a join asks for, on the streaming engine too", async () => {
+  // Large enough that the streaming engine splits the left side into many morsels.
+  const n = 200_000;
+  const big = pl.DataFrame({
+    i: pl.Series("i", Array.from({ length: n }, (_, i) => i)).cast(pl.Int64),
+    k: pl.Series("k", Array.from({ length: n }, (_, i) => (i * 7919) % 100)).cast(pl.Int64),
+  });
+  const keys = pl.DataFrame({
+    k: pl.Series("k", Array.from({ length: 100 }, (_, i) => 99 - i)).cast(pl.Int64),
+  });
+  const plan = (maintainOrder: JoinMaintainOrder) =>
+    P.join(P.handle("big"), P.handle("keys"), {
+      leftOn: [E.col("k")],
+      rightOn: [E.col("k")],
+      maintainOrder,
+    });
+  const previous = Deno.env.get("POLARS_FORCE_STREAMING");
+  Deno.env.set("POLARS_FORCE_STREAMING", "1");
+  try {
+    const kept = await run(plan(JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT), { big, keys });
+    assert.equal(kept.height, n);
+    assert.ok(kept.getColumn("i").eq(big.getColumn("i")).all(), "the left side's order");
+    const expected = await big.lazy().join(keys.lazy(), { on: "k", maintainOrder: "right_left" })
+      .collect();
+    const rightFirst = await run(plan(JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT_LEFT), {
+      big,
+      keys,
+    });
+    assertFramesEqual(rightFirst, expected);
+    assert.equal(rightFirst.getColumn("k").get(0), 99);
+  } finally {
+    if (previous === undefined) Deno.env.delete("POLARS_FORCE_STREAMING");
+    else Deno.env.set("POLARS_FORCE_STREAMING", previous);
+  }
 });
 
 Deno.test("runPlan() joins on expressions with a custom suffix", async () => {

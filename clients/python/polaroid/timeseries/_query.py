@@ -94,9 +94,11 @@ class Q:
     def unique(self, subset: Sequence[str], *, keep: str = "any", maintain_order: bool = False) -> Q:
         return Q(_plan.unique_plan(self.plan, list(subset), keep, maintain_order))
 
-    def join(self, other: Q, on: Sequence[str], how: str, *, suffix: str | None = None) -> Q:
+    def join(
+        self, other: Q, on: Sequence[str], how: str, *, suffix: str | None = None, maintain_order: str | None = None
+    ) -> Q:
         keys = protos(on)
-        return Q(_plan.join_plan(self.plan, other.plan, how, keys, keys, suffix, None))
+        return Q(_plan.join_plan(self.plan, other.plan, how, keys, keys, suffix, None, maintain_order))
 
     def join_asof(
         self,

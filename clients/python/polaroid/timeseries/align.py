@@ -100,7 +100,8 @@ def _interpolated(
         .with_columns(*[_interpolate(col(name), method, by).alias(name) for name in names])
         .drop("_x")
     )
-    return left.join(merged, key, "left", suffix=suffix or "_right")
+    # kdb+ aj keeps the left rows in order: the join is asked to (the streaming engine would not).
+    return left.join(merged, key, "left", suffix=suffix or "_right", maintain_order="left")
 
 
 def _interpolate(values: Expr, method: str, by: list[str]) -> Expr:

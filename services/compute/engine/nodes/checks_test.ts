@@ -90,8 +90,20 @@ Deno.test("checkPlanNode() refuses unknown enum values of every new node", () =>
       rightOn: [E.col("k")],
       suffix: "",
       coalesce: false,
+      maintainOrder: 0,
     },
   }, /'join.how'/);
+  refused({
+    $case: "join",
+    value: {
+      left: T,
+      right: T,
+      how: 1,
+      leftOn: [E.col("k")],
+      rightOn: [E.col("k")],
+      maintainOrder: 6,
+    },
+  }, /'join.maintain_order' must be a known enum value: current value is 6/);
   refused(
     { $case: "unique", value: { input: T, subset: [], keep: 6, maintainOrder: false } },
     /'unique.keep'/,

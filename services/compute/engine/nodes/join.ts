@@ -11,7 +11,7 @@
 import { LimitExceededError } from "../../../../shared/errors.ts";
 import { type Join, type JoinAsof, JoinType } from "../../../../shared/gen/polaroid/v1/plan.ts";
 import { parseDuration } from "../plan_duration.ts";
-import { ASOF_STRATEGY, JOIN_HOW } from "../plan_enums.ts";
+import { ASOF_STRATEGY, JOIN_HOW, JOIN_ORDER } from "../plan_enums.ts";
 import { join, joinAsof } from "../plan_join.ts";
 import { joinOutputRows, keyRowsBound, maxKeyRows } from "../join_rows.ts";
 import { fail, known, names, notEmpty, required } from "./_checks.ts";
@@ -22,6 +22,7 @@ function checkJoin(join: Join): void {
   required(join.left, "join.left");
   required(join.right, "join.right");
   known(JOIN_HOW, join.how, "join.how");
+  known(JOIN_ORDER, join.maintainOrder, "join.maintain_order");
   if (join.how === JoinType.JOIN_TYPE_CROSS) {
     if (join.leftOn.length + join.rightOn.length > 0) {
       fail("join.left_on", "be empty for a cross join", join.leftOn.length);

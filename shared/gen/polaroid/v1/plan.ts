@@ -183,6 +183,64 @@ export function joinTypeToJSON(object: JoinType): string {
   }
 }
 
+export enum JoinMaintainOrder {
+  /** JOIN_MAINTAIN_ORDER_UNSPECIFIED - none */
+  JOIN_MAINTAIN_ORDER_UNSPECIFIED = 0,
+  JOIN_MAINTAIN_ORDER_NONE = 1,
+  JOIN_MAINTAIN_ORDER_LEFT = 2,
+  JOIN_MAINTAIN_ORDER_RIGHT = 3,
+  JOIN_MAINTAIN_ORDER_LEFT_RIGHT = 4,
+  JOIN_MAINTAIN_ORDER_RIGHT_LEFT = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function joinMaintainOrderFromJSON(object: any): JoinMaintainOrder {
+  switch (object) {
+    case 0:
+    case "JOIN_MAINTAIN_ORDER_UNSPECIFIED":
+      return JoinMaintainOrder.JOIN_MAINTAIN_ORDER_UNSPECIFIED;
+    case 1:
+    case "JOIN_MAINTAIN_ORDER_NONE":
+      return JoinMaintainOrder.JOIN_MAINTAIN_ORDER_NONE;
+    case 2:
+    case "JOIN_MAINTAIN_ORDER_LEFT":
+      return JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT;
+    case 3:
+    case "JOIN_MAINTAIN_ORDER_RIGHT":
+      return JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT;
+    case 4:
+    case "JOIN_MAINTAIN_ORDER_LEFT_RIGHT":
+      return JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT_RIGHT;
+    case 5:
+    case "JOIN_MAINTAIN_ORDER_RIGHT_LEFT":
+      return JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT_LEFT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return JoinMaintainOrder.UNRECOGNIZED;
+  }
+}
+
+export function joinMaintainOrderToJSON(object: JoinMaintainOrder): string {
+  switch (object) {
+    case JoinMaintainOrder.JOIN_MAINTAIN_ORDER_UNSPECIFIED:
+      return "JOIN_MAINTAIN_ORDER_UNSPECIFIED";
+    case JoinMaintainOrder.JOIN_MAINTAIN_ORDER_NONE:
+      return "JOIN_MAINTAIN_ORDER_NONE";
+    case JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT:
+      return "JOIN_MAINTAIN_ORDER_LEFT";
+    case JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT:
+      return "JOIN_MAINTAIN_ORDER_RIGHT";
+    case JoinMaintainOrder.JOIN_MAINTAIN_ORDER_LEFT_RIGHT:
+      return "JOIN_MAINTAIN_ORDER_LEFT_RIGHT";
+    case JoinMaintainOrder.JOIN_MAINTAIN_ORDER_RIGHT_LEFT:
+      return "JOIN_MAINTAIN_ORDER_RIGHT_LEFT";
+    case JoinMaintainOrder.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export enum UniqueKeep {
   /** UNIQUE_KEEP_UNSPECIFIED - any */
   UNIQUE_KEEP_UNSPECIFIED = 0,
@@ -939,7 +997,14 @@ export interface Join {
    * Merge the key columns into one; unset: Polars' default for the join type (inner and
    * left merge them, full keeps both).
    */
-  coalesce?: boolean | undefined;
+  coalesce?:
+    | boolean
+    | undefined;
+  /**
+   * Which side's row order the result keeps; unspecified: none, as Polars (the order is then
+   * the engine's and may differ between engines and runs).
+   */
+  maintainOrder: JoinMaintainOrder;
 }
 
 export interface Unique {
@@ -3872,7 +3937,16 @@ export const GroupBy: MessageFns<GroupBy> = {
 };
 
 function createBaseJoin(): Join {
-  return { left: undefined, right: undefined, how: 0, leftOn: [], rightOn: [], suffix: undefined, coalesce: undefined };
+  return {
+    left: undefined,
+    right: undefined,
+    how: 0,
+    leftOn: [],
+    rightOn: [],
+    suffix: undefined,
+    coalesce: undefined,
+    maintainOrder: 0,
+  };
 }
 
 export const Join: MessageFns<Join> = {
@@ -3897,6 +3971,9 @@ export const Join: MessageFns<Join> = {
     }
     if (message.coalesce !== undefined) {
       writer.uint32(56).bool(message.coalesce);
+    }
+    if (message.maintainOrder !== 0) {
+      writer.uint32(64).int32(message.maintainOrder);
     }
     return writer;
   },
@@ -3970,6 +4047,14 @@ export const Join: MessageFns<Join> = {
             message.coalesce = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.maintainOrder = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3999,6 +4084,11 @@ export const Join: MessageFns<Join> = {
         : [],
       suffix: isSet(object.suffix) ? globalThis.String(object.suffix) : undefined,
       coalesce: isSet(object.coalesce) ? globalThis.Boolean(object.coalesce) : undefined,
+      maintainOrder: isSet(object.maintainOrder)
+        ? joinMaintainOrderFromJSON(object.maintainOrder)
+        : isSet(object.maintain_order)
+        ? joinMaintainOrderFromJSON(object.maintain_order)
+        : 0,
     };
   },
 
@@ -4025,6 +4115,9 @@ export const Join: MessageFns<Join> = {
     if (message.coalesce !== undefined) {
       obj.coalesce = message.coalesce;
     }
+    if (message.maintainOrder !== 0) {
+      obj.maintainOrder = joinMaintainOrderToJSON(message.maintainOrder);
+    }
     return obj;
   },
 
@@ -4040,6 +4133,7 @@ export const Join: MessageFns<Join> = {
     message.rightOn = object.rightOn?.map((e) => Expr.fromPartial(e)) || [];
     message.suffix = object.suffix ?? undefined;
     message.coalesce = object.coalesce ?? undefined;
+    message.maintainOrder = object.maintainOrder ?? 0;
     return message;
   },
 };

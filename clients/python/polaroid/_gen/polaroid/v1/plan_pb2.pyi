@@ -35,6 +35,15 @@ class JoinType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     JOIN_TYPE_ANTI: _ClassVar[JoinType]
     JOIN_TYPE_CROSS: _ClassVar[JoinType]
 
+class JoinMaintainOrder(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    JOIN_MAINTAIN_ORDER_UNSPECIFIED: _ClassVar[JoinMaintainOrder]
+    JOIN_MAINTAIN_ORDER_NONE: _ClassVar[JoinMaintainOrder]
+    JOIN_MAINTAIN_ORDER_LEFT: _ClassVar[JoinMaintainOrder]
+    JOIN_MAINTAIN_ORDER_RIGHT: _ClassVar[JoinMaintainOrder]
+    JOIN_MAINTAIN_ORDER_LEFT_RIGHT: _ClassVar[JoinMaintainOrder]
+    JOIN_MAINTAIN_ORDER_RIGHT_LEFT: _ClassVar[JoinMaintainOrder]
+
 class UniqueKeep(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     UNIQUE_KEEP_UNSPECIFIED: _ClassVar[UniqueKeep]
@@ -130,6 +139,12 @@ JOIN_TYPE_FULL: JoinType
 JOIN_TYPE_SEMI: JoinType
 JOIN_TYPE_ANTI: JoinType
 JOIN_TYPE_CROSS: JoinType
+JOIN_MAINTAIN_ORDER_UNSPECIFIED: JoinMaintainOrder
+JOIN_MAINTAIN_ORDER_NONE: JoinMaintainOrder
+JOIN_MAINTAIN_ORDER_LEFT: JoinMaintainOrder
+JOIN_MAINTAIN_ORDER_RIGHT: JoinMaintainOrder
+JOIN_MAINTAIN_ORDER_LEFT_RIGHT: JoinMaintainOrder
+JOIN_MAINTAIN_ORDER_RIGHT_LEFT: JoinMaintainOrder
 UNIQUE_KEEP_UNSPECIFIED: UniqueKeep
 UNIQUE_KEEP_ANY: UniqueKeep
 UNIQUE_KEEP_FIRST: UniqueKeep
@@ -432,7 +447,7 @@ class GroupBy(_message.Message):
     def __init__(self, input: _Optional[_Union[Plan, _Mapping]] = ..., keys: _Optional[_Iterable[_Union[_expr_pb2.Expr, _Mapping]]] = ..., aggs: _Optional[_Iterable[_Union[_expr_pb2.Expr, _Mapping]]] = ..., maintain_order: bool = ..., output: _Optional[_Union[GroupByOutput, str]] = ..., n: _Optional[int] = ...) -> None: ...
 
 class Join(_message.Message):
-    __slots__ = ("left", "right", "how", "left_on", "right_on", "suffix", "coalesce")
+    __slots__ = ("left", "right", "how", "left_on", "right_on", "suffix", "coalesce", "maintain_order")
     LEFT_FIELD_NUMBER: _ClassVar[int]
     RIGHT_FIELD_NUMBER: _ClassVar[int]
     HOW_FIELD_NUMBER: _ClassVar[int]
@@ -440,6 +455,7 @@ class Join(_message.Message):
     RIGHT_ON_FIELD_NUMBER: _ClassVar[int]
     SUFFIX_FIELD_NUMBER: _ClassVar[int]
     COALESCE_FIELD_NUMBER: _ClassVar[int]
+    MAINTAIN_ORDER_FIELD_NUMBER: _ClassVar[int]
     left: Plan
     right: Plan
     how: JoinType
@@ -447,7 +463,8 @@ class Join(_message.Message):
     right_on: _containers.RepeatedCompositeFieldContainer[_expr_pb2.Expr]
     suffix: str
     coalesce: bool
-    def __init__(self, left: _Optional[_Union[Plan, _Mapping]] = ..., right: _Optional[_Union[Plan, _Mapping]] = ..., how: _Optional[_Union[JoinType, str]] = ..., left_on: _Optional[_Iterable[_Union[_expr_pb2.Expr, _Mapping]]] = ..., right_on: _Optional[_Iterable[_Union[_expr_pb2.Expr, _Mapping]]] = ..., suffix: _Optional[str] = ..., coalesce: bool = ...) -> None: ...
+    maintain_order: JoinMaintainOrder
+    def __init__(self, left: _Optional[_Union[Plan, _Mapping]] = ..., right: _Optional[_Union[Plan, _Mapping]] = ..., how: _Optional[_Union[JoinType, str]] = ..., left_on: _Optional[_Iterable[_Union[_expr_pb2.Expr, _Mapping]]] = ..., right_on: _Optional[_Iterable[_Union[_expr_pb2.Expr, _Mapping]]] = ..., suffix: _Optional[str] = ..., coalesce: bool = ..., maintain_order: _Optional[_Union[JoinMaintainOrder, str]] = ...) -> None: ...
 
 class Unique(_message.Message):
     __slots__ = ("input", "subset", "keep", "maintain_order")
