@@ -30,6 +30,11 @@ export interface LatencyRow {
   echo: LatencySide;
   /** 1 client: Polaroid's p50 over the echo's; 64: Polaroid's throughput over the echo's. */
   ratio: number;
+  /**
+   * 1 client: head(10) kept under a new handle (Execute, plan cache off), which registers it
+   * with the handles service; its release is not timed. No target.
+   */
+  execute?: LatencySide;
   target: Target;
 }
 
@@ -100,6 +105,14 @@ export async function runLatency(options: LatencyOptions): Promise<LatencyRow[]>
         const t = await df.lazy().head(10).toArrow();
         if (t.numRows !== 10) throw new Error(`head(10) gave ${t.numRows} rows`);
       });
+      const execute = clients === 1
+        ? await load(frames, perClient, async (df) => {
+          const kept = await df.lazy().head(10).collect({ cache: false });
+          if (kept.height !== 10) throw new Error(`head(10) kept ${kept.height} rows`);
+          // Released after the timing: the call measured is the Execute alone.
+          queueMicrotask(() => void kept.release().catch(() => {}));
+        })
+        : undefined;
       for (const c of conns) await c.close();
       // As many grpc-js clients; with the same target and options they share one connection,
       // as the SDK's clients do.
@@ -113,7 +126,14 @@ export async function runLatency(options: LatencyOptions): Promise<LatencyRow[]>
       });
       for (const c of echoes) c.close();
       const row: LatencyRow = clients === 1
-        ? { clients, polaroid, echo: raw, ratio: polaroid.p50Ms / raw.p50Ms, target: P50_TARGET }
+        ? {
+          clients,
+          polaroid,
+          echo: raw,
+          ratio: polaroid.p50Ms / raw.p50Ms,
+          target: P50_TARGET,
+          ...(execute ? { execute } : {}),
+        }
         : {
           clients,
           polaroid,
@@ -126,6 +146,7 @@ export async function runLatency(options: LatencyOptions): Promise<LatencyRow[]>
           s.throughputPerSec.toFixed(0)
         } req/s`;
       log(`latency: ${clients} client(s): head(10) ${text(polaroid)}; echo ${text(raw)}`);
+      if (execute) log(`latency: Execute head(10), kept: ${text(execute)}`);
       rows.push(row);
     }
   } finally {

@@ -155,6 +155,8 @@ export function renderMarkdown(run: BenchRun, source: string): string {
       "SDK; the baseline is a grpc-js unary call answered with as many bytes as head(10)'s",
       "Arrow IPC, from a minimal server in its own process. With 1 client the target is on",
       "the p50, with 64 on the throughput (all clients of a side share one connection).",
+      "Execute head(10), kept: the same slice kept under a new handle (Execute, plan cache off),",
+      "which registers it with the handles service; no target.",
       "",
       ...latencyTable(run.latency),
     );

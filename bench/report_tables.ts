@@ -89,6 +89,15 @@ export function latencyTable(rows: readonly LatencyRow[]): string[] {
         `| ${l.clients} | grpc-js unary echo | ${l.echo.requests} | ${f(l.echo.p50Ms, 3)} | ${
           f(l.echo.p99Ms, 3)
         } | ${f(l.echo.throughputPerSec, 0)} | 1 | |`,
+        ...(l.execute
+          ? [
+            `| ${l.clients} | Polaroid Execute head(10), kept | ${l.execute.requests} | ${
+              f(l.execute.p50Ms, 3)
+            } | ${f(l.execute.p99Ms, 3)} | ${f(l.execute.throughputPerSec, 0)} | ${
+              f(l.execute.p50Ms / l.echo.p50Ms, 3)
+            } (p50) | |`,
+          ]
+          : []),
       ];
     }),
   ];

@@ -38,6 +38,7 @@ const RUN: BenchRun = {
     echo: { requests: 10, p50Ms: 1, p99Ms: 2, throughputPerSec: 900 },
     ratio: 1.5,
     target: atMost(1.2),
+    execute: { requests: 10, p50Ms: 2.5, p99Ms: 4, throughputPerSec: 380 },
   }],
 };
 
@@ -51,5 +52,9 @@ Deno.test("renderMarkdown() gives one table per part that ran, each with its ver
     /\| toArrow\(\), bulk port \| 1,000 \| 2\.0 \| 10\.0 \| 9\.0 \(raw TCP\) \| 0\.900 \| ≥ 0\.8× met \|/,
   );
   assert.match(md, /\| 1\.500 \(p50\) \| ≤ 1\.2× not met \|/);
+  assert.match(
+    md,
+    /\| 1 \| Polaroid Execute head\(10\), kept \| 10 \| 2\.500 \| 4\.000 \| 380 \| 2\.500 \(p50\) \| \|/,
+  );
   assert.doesNotMatch(md, /\| fromArrow\(\)|\| toArrow\(\), gRPC only|External handle stores/);
 });

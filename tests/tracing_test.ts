@@ -101,9 +101,11 @@ Deno.test(
         const [span] = named(spans, stage, "compute").filter((s) => ancestors(s).includes(execute));
         assert.ok(span, `${stage} under Execute in:\n${tree}`);
       }
-      // The handles service registered the result inside result.keep, through gRPC metadata.
-      const registers = named(spans, "polaroid.v1.HandleService/RegisterHandle", "handles");
+      // The handles service registered the result inside result.keep, over the worker's
+      // registration stream (the trace context travels in each request).
+      const registers = named(spans, "handles.register", "handles");
       assert.ok(registers.some((r) => ancestors(r).some((a) => a.name === "result.keep")), tree);
+      assert.ok(registers.every((r) => r.kind === 2), "SPAN_KIND_SERVER");
       // The release went to the handles service, whose freed event both workers received over
       // NATS; one of them held the frame and dropped it.
       const releases = named(spans, "polaroid.v1.HandleService/ReleaseHandle", "handles");

@@ -12,6 +12,7 @@ import {
 } from "../../shared/gen/polaroid/v1/handles.ts";
 import type { ComputeConfig, StateStoreConfig } from "../../shared/config.ts";
 import { RpcClient } from "../../shared/grpc/client.ts";
+import { RegisterStream } from "./register_stream.ts";
 import { connectNats, NATS_INBOX_PREFIX } from "../../shared/nats.ts";
 import { publishActivity } from "../../shared/telemetry/activity.ts";
 import { newIncarnation } from "../../shared/ids.ts";
@@ -150,6 +151,8 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
           onEnd: registerWriteBehindMetrics(registry, () => writeBehind?.pending ?? 0),
         });
       }
+      // Results are registered over one stream to the handles service (register_stream.ts).
+      const registrar = new RegisterStream(workers, handles);
       const workerConfig = { ...config, spillDir };
       const streamMetrics = createStreamMetrics(registry);
       const bulk = bulkPort(config, logger, registry);
@@ -167,6 +170,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
         ...(writeBehind ? { writeBehind } : {}),
         liveTables,
         ...(bulk ? { bulk: bulk.offers } : {}),
+        registrar,
       });
       const bulkServer = bulk ? await bulk.start(auth, streamMetrics) : undefined;
       const jobs = await JobQueue.open(nats, config.jobs);
@@ -199,6 +203,7 @@ export function startCompute(config: ComputeConfig): Promise<RunningService> {
               pending: writeBehind.pending,
             });
           }
+          registrar.close();
           await lease.end();
           stopListening();
           stopActivity();

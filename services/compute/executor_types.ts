@@ -16,6 +16,7 @@ import type { LiveTables } from "./live_tables.ts";
 import type { StreamMetrics } from "./metrics.ts";
 import type { PlanCache } from "./plan_cache.ts";
 import type { HandleResolver, HandlesClient } from "./resolver.ts";
+import type { Registrar } from "./register_stream.ts";
 import type { BulkOffers } from "./bulk/offers.ts";
 import type { WriteBehind } from "./write_behind.ts";
 
@@ -66,6 +67,8 @@ export interface ExecutorDeps {
   liveTables?: LiveTables;
   /** Tickets to the bulk port for large results and uploads. @default none: all on gRPC */
   bulk?: BulkOffers;
+  /** How results are registered. @default a RegisterHandle call each (through `handles`) */
+  registrar?: Registrar;
 }
 
 /** A plan analysed, with the frames and files it reads. */

@@ -22,6 +22,7 @@ import type { FrameLease } from "./held_frames.ts";
 import { persist } from "./objects.ts";
 import { planKey } from "./plan_cache.ts";
 import { registerResult } from "./register.ts";
+import { unaryRegistrar } from "./register_stream.ts";
 import type { ExecutorDeps, KeepOptions, RunContext } from "./executor_types.ts";
 
 /** Removes the spill file of a result nothing will read (a no-op for frames in memory). */
@@ -69,7 +70,7 @@ export async function keepResult(
       ctx.log.persistMs = elapsed(persisting);
       ctx.signal.throwIfAborted();
     }
-    const info = await registerResult(handles, {
+    const info = await registerResult(deps.registrar ?? unaryRegistrar(handles), {
       schema: heldSchema(df),
       rows: BigInt(heldHeight(df)),
       bytes: BigInt(heldDataBytes(df)),

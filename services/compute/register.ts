@@ -13,7 +13,7 @@
 import { GrpcCode, PolaroidError } from "../../shared/errors.ts";
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
 import type { RegisterHandleRequest } from "../../shared/gen/polaroid/v1/handles.ts";
-import type { HandlesClient } from "./resolver.ts";
+import type { Registrar } from "./register_stream.ts";
 
 /** Options of registerResult(). */
 export interface RegisterOptions {
@@ -27,7 +27,7 @@ export interface RegisterOptions {
 
 /** Registers `request` (its requestId is set here), retried on UNAVAILABLE. */
 export async function registerResult(
-  handles: HandlesClient,
+  registrar: Registrar,
   request: Omit<RegisterHandleRequest, "requestId">,
   options: RegisterOptions,
 ): Promise<HandleInfo> {
@@ -35,7 +35,7 @@ export async function registerResult(
   const withId = { ...request, requestId: crypto.randomUUID() };
   for (let attempt = 1;; attempt++) {
     try {
-      return await handles.unary("registerHandle", withId, { tenant: options.tenant });
+      return await registrar.register(withId, options.tenant);
     } catch (error) {
       const unavailable = error instanceof PolaroidError && error.code === GrpcCode.UNAVAILABLE;
       if (!unavailable || attempt >= attempts) throw error;

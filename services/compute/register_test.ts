@@ -8,6 +8,7 @@ import { createRegistry, createRpcMetrics } from "../../shared/telemetry/metrics
 import { MemoryCatalog } from "../handles/memory_catalog.ts";
 import { handleServiceBinding } from "../handles/server.ts";
 import { registerResult } from "./register.ts";
+import { unaryRegistrar } from "./register_stream.ts";
 
 /**
  * A real handles service whose first `lost` register responses are lost after the catalog
@@ -61,7 +62,10 @@ const REQUEST = {
 
 Deno.test("registerResult() repeats a register whose answer was lost, and gets one handle", async () => {
   await using t = await handlesLosingResponses(2);
-  const info = await registerResult(t.client, REQUEST, { tenant: "acme", backoffMs: 1 });
+  const info = await registerResult(unaryRegistrar(t.client), REQUEST, {
+    tenant: "acme",
+    backoffMs: 1,
+  });
   assert.equal(t.calls(), 3, "two answers lost, the third arrived");
   const { handles } = await t.catalog.list("acme");
   assert.deepEqual(handles.map((h) => h.id), [info.id], "one handle, not three");
@@ -72,12 +76,18 @@ Deno.test("registerResult() repeats a register whose answer was lost, and gets o
 Deno.test("registerResult() gives up after its attempts and does not repeat other errors", async () => {
   await using t = await handlesLosingResponses(5);
   await assert.rejects(
-    registerResult(t.client, REQUEST, { tenant: "acme", attempts: 2, backoffMs: 1 }),
+    registerResult(unaryRegistrar(t.client), REQUEST, {
+      tenant: "acme",
+      attempts: 2,
+      backoffMs: 1,
+    }),
     UnavailableError,
   );
   assert.equal(t.calls(), 2);
   await assert.rejects(
-    registerResult(t.client, { ...REQUEST, ttlSeconds: 10n ** 9n }, { tenant: "acme" }),
+    registerResult(unaryRegistrar(t.client), { ...REQUEST, ttlSeconds: 10n ** 9n }, {
+      tenant: "acme",
+    }),
     InvalidArgumentError,
   );
   assert.equal(t.calls(), 2, "a refused register is not repeated");

@@ -5,7 +5,10 @@
  */
 
 import type { HandleInfo } from "../../shared/gen/polaroid/v1/handle.ts";
-import { HandleServiceService } from "../../shared/gen/polaroid/v1/handles.ts";
+import {
+  HandleServiceService,
+  type RegisterHandleRequest,
+} from "../../shared/gen/polaroid/v1/handles.ts";
 import { InvalidArgumentError } from "../../shared/errors.ts";
 import { validateRequestId } from "../../shared/ids.ts";
 import { bind, type ServiceBinding } from "../../shared/grpc/types.ts";
@@ -37,6 +40,27 @@ export function toHandleInfo(record: HandleRecord): HandleInfo {
   };
 }
 
+/** Registers a result for `tenant`, as RegisterHandle (and each RegisterHandles request). */
+export function register(
+  catalog: Catalog,
+  tenant: string,
+  request: RegisterHandleRequest,
+): Promise<HandleRecord> {
+  return catalog.register(tenant, {
+    schema: request.schema,
+    rows: request.rows,
+    bytes: request.bytes,
+    ttlSeconds: request.ttlSeconds,
+    worker: request.worker,
+    name: request.name,
+    metadata: request.metadata,
+    objectKey: request.objectKey,
+    objectPending: request.objectPending,
+    incarnation: request.workerIncarnation,
+    requestId: request.requestId === "" ? "" : validateRequestId(request.requestId),
+  });
+}
+
 /** HandleService served from a catalog; `onRead` hears of each handle resolved for use. */
 export function handleServiceBinding(
   catalog: Catalog,
@@ -44,19 +68,7 @@ export function handleServiceBinding(
 ): ServiceBinding {
   return bind(HandleServiceService, {
     registerHandle: async (request, ctx) => {
-      const record = await catalog.register(ctx.tenant, {
-        schema: request.schema,
-        rows: request.rows,
-        bytes: request.bytes,
-        ttlSeconds: request.ttlSeconds,
-        worker: request.worker,
-        name: request.name,
-        metadata: request.metadata,
-        objectKey: request.objectKey,
-        objectPending: request.objectPending,
-        incarnation: request.workerIncarnation,
-        requestId: request.requestId === "" ? "" : validateRequestId(request.requestId),
-      });
+      const record = await register(catalog, ctx.tenant, request);
       Object.assign(ctx.log, { handle: record.id, worker: record.worker });
       if (record.name !== "") ctx.log.name = record.name;
       return toHandleInfo(record);

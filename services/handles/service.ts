@@ -115,7 +115,7 @@ export function buildHandlesService(
     return {
       bindings: [
         handleServiceBinding(catalog, (tenant) => metrics.observeRead(tenant)),
-        handleWorkerBinding(leases, catalog),
+        handleWorkerBinding(leases, catalog, logger),
       ],
       app: consoleApp({ catalog, activity, auth }),
       close: async () => {

@@ -12,9 +12,15 @@ import { toHandleInfo } from "./server.ts";
 import { bind, type ServiceBinding } from "../../shared/grpc/types.ts";
 import type { Catalog } from "./catalog_api.ts";
 import type { WorkerLeases } from "./leases.ts";
+import type { Logger } from "../../shared/telemetry/log.ts";
+import { registerReplies } from "./register_stream.ts";
 
 /** HandleWorkerService served from the leases and the catalog. */
-export function handleWorkerBinding(leases: WorkerLeases, catalog: Catalog): ServiceBinding {
+export function handleWorkerBinding(
+  leases: WorkerLeases,
+  catalog: Catalog,
+  logger: Logger,
+): ServiceBinding {
   return bind(HandleWorkerServiceService, {
     heartbeat: async ({ worker, incarnation }, ctx) => {
       Object.assign(ctx.log, { worker });
@@ -56,5 +62,6 @@ export function handleWorkerBinding(leases: WorkerLeases, catalog: Catalog): Ser
       ctx.log.gone = gone.length;
       return { gone };
     },
+    registerHandles: (requests, ctx) => registerReplies(catalog, requests, ctx, logger),
   });
 }

@@ -44,6 +44,7 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   "/polaroid.v1.HandleWorkerService/EndLease": "service",
   "/polaroid.v1.HandleWorkerService/CheckHandles": "service",
   "/polaroid.v1.HandleWorkerService/SetHandleObject": "service",
+  "/polaroid.v1.HandleWorkerService/RegisterHandles": "service",
   "/polaroid.v1.IngestService/AddSource": "write",
   "/polaroid.v1.IngestService/ListSources": "read",
   "/polaroid.v1.IngestService/RemoveSource": "write",

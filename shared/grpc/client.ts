@@ -245,6 +245,27 @@ export class RpcClient<S extends ServiceDefinition> {
     });
   }
 
+  /**
+   * A bidirectional call, as grpc-js gives it: write requests, read responses as they come
+   * ("data"); its failures ("error") are grpc-js ServiceErrors (fromServiceError() maps them).
+   */
+  duplex<K extends Keys<S, true, true>>(
+    method: K,
+    options: CallOptions = {},
+  ): grpc.ClientDuplexStream<RequestOf<S[K]>, ResponseOf<S[K]>> {
+    const def = this.#definition[method]!;
+    const { metadata, callOptions } = this.#prepare(options);
+    const call = this.#client.makeBidiStreamRequest(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      metadata,
+      callOptions,
+    );
+    options.signal?.addEventListener("abort", () => cancelSoon(call), { once: true });
+    return call as grpc.ClientDuplexStream<RequestOf<S[K]>, ResponseOf<S[K]>>;
+  }
+
   /** Waits until the channel is connected, or rejects after `timeoutMs`. */
   waitForReady(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {

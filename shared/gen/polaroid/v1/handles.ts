@@ -10,8 +10,10 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientUnaryCall,
+  type handleBidiStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -93,6 +95,46 @@ export interface ReleaseHandleResponse {
 
 export interface DeleteHandleResponse {
   freed: boolean;
+}
+
+export interface RegisterHandlesRequest {
+  /** The tenant the handle is registered for. */
+  tenant: string;
+  register?:
+    | RegisterHandleRequest
+    | undefined;
+  /**
+   * W3C trace context (traceparent, tracestate) of the call the result belongs to; empty when
+   * it is not traced.
+   */
+  traceContext: { [key: string]: string };
+}
+
+export interface RegisterHandlesRequest_TraceContextEntry {
+  key: string;
+  value: string;
+}
+
+export interface RegisterHandlesReply {
+  /** The request's RegisterHandleRequest.request_id. */
+  requestId: string;
+  outcome?: { $case: "handle"; value: HandleInfo } | //
+  /** Why it was not registered: the error RegisterHandle would have failed with. */
+  { $case: "error"; value: RegisterHandlesError } | undefined;
+}
+
+export interface RegisterHandlesError {
+  /** The gRPC status code. */
+  code: number;
+  message: string;
+  /** The error's reason and metadata (its google.rpc.ErrorInfo on a call), e.g. QUOTA_EXCEEDED. */
+  reason: string;
+  metadata: { [key: string]: string };
+}
+
+export interface RegisterHandlesError_MetadataEntry {
+  key: string;
+  value: string;
 }
 
 export interface SetHandleObjectRequest {
@@ -944,6 +986,598 @@ export const DeleteHandleResponse: MessageFns<DeleteHandleResponse> = {
   fromPartial<I extends Exact<DeepPartial<DeleteHandleResponse>, I>>(object: I): DeleteHandleResponse {
     const message = createBaseDeleteHandleResponse();
     message.freed = object.freed ?? false;
+    return message;
+  },
+};
+
+function createBaseRegisterHandlesRequest(): RegisterHandlesRequest {
+  return { tenant: "", register: undefined, traceContext: {} };
+}
+
+export const RegisterHandlesRequest: MessageFns<RegisterHandlesRequest> = {
+  encode(message: RegisterHandlesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== "") {
+      writer.uint32(10).string(message.tenant);
+    }
+    if (message.register !== undefined) {
+      RegisterHandleRequest.encode(message.register, writer.uint32(18).fork()).join();
+    }
+    globalThis.Object.entries(message.traceContext).forEach(([key, value]: [string, string]) => {
+      RegisterHandlesRequest_TraceContextEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterHandlesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterHandlesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.register = RegisterHandleRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = RegisterHandlesRequest_TraceContextEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.traceContext[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterHandlesRequest {
+    return {
+      tenant: isSet(object.tenant) ? globalThis.String(object.tenant) : "",
+      register: isSet(object.register) ? RegisterHandleRequest.fromJSON(object.register) : undefined,
+      traceContext: isObject(object.traceContext)
+        ? (globalThis.Object.entries(object.traceContext) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.trace_context)
+        ? (globalThis.Object.entries(object.trace_context) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: RegisterHandlesRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== "") {
+      obj.tenant = message.tenant;
+    }
+    if (message.register !== undefined) {
+      obj.register = RegisterHandleRequest.toJSON(message.register);
+    }
+    if (message.traceContext) {
+      const entries = globalThis.Object.entries(message.traceContext) as [string, string][];
+      if (entries.length > 0) {
+        obj.traceContext = {};
+        entries.forEach(([k, v]) => {
+          obj.traceContext[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterHandlesRequest>, I>>(base?: I): RegisterHandlesRequest {
+    return RegisterHandlesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterHandlesRequest>, I>>(object: I): RegisterHandlesRequest {
+    const message = createBaseRegisterHandlesRequest();
+    message.tenant = object.tenant ?? "";
+    message.register = (object.register !== undefined && object.register !== null)
+      ? RegisterHandleRequest.fromPartial(object.register)
+      : undefined;
+    message.traceContext = (globalThis.Object.entries(object.traceContext ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseRegisterHandlesRequest_TraceContextEntry(): RegisterHandlesRequest_TraceContextEntry {
+  return { key: "", value: "" };
+}
+
+export const RegisterHandlesRequest_TraceContextEntry: MessageFns<RegisterHandlesRequest_TraceContextEntry> = {
+  encode(message: RegisterHandlesRequest_TraceContextEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterHandlesRequest_TraceContextEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterHandlesRequest_TraceContextEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterHandlesRequest_TraceContextEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: RegisterHandlesRequest_TraceContextEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterHandlesRequest_TraceContextEntry>, I>>(
+    base?: I,
+  ): RegisterHandlesRequest_TraceContextEntry {
+    return RegisterHandlesRequest_TraceContextEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterHandlesRequest_TraceContextEntry>, I>>(
+    object: I,
+  ): RegisterHandlesRequest_TraceContextEntry {
+    const message = createBaseRegisterHandlesRequest_TraceContextEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseRegisterHandlesReply(): RegisterHandlesReply {
+  return { requestId: "", outcome: undefined };
+}
+
+export const RegisterHandlesReply: MessageFns<RegisterHandlesReply> = {
+  encode(message: RegisterHandlesReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    switch (message.outcome?.$case) {
+      case "handle":
+        HandleInfo.encode(message.outcome.value, writer.uint32(18).fork()).join();
+        break;
+      case "error":
+        RegisterHandlesError.encode(message.outcome.value, writer.uint32(26).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterHandlesReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterHandlesReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outcome = { $case: "handle", value: HandleInfo.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.outcome = { $case: "error", value: RegisterHandlesError.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterHandlesReply {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      outcome: isSet(object.handle)
+        ? { $case: "handle", value: HandleInfo.fromJSON(object.handle) }
+        : isSet(object.error)
+        ? { $case: "error", value: RegisterHandlesError.fromJSON(object.error) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: RegisterHandlesReply): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.outcome?.$case === "handle") {
+      obj.handle = HandleInfo.toJSON(message.outcome.value);
+    } else if (message.outcome?.$case === "error") {
+      obj.error = RegisterHandlesError.toJSON(message.outcome.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterHandlesReply>, I>>(base?: I): RegisterHandlesReply {
+    return RegisterHandlesReply.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterHandlesReply>, I>>(object: I): RegisterHandlesReply {
+    const message = createBaseRegisterHandlesReply();
+    message.requestId = object.requestId ?? "";
+    switch (object.outcome?.$case) {
+      case "handle": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "handle", value: HandleInfo.fromPartial(object.outcome.value) };
+        }
+        break;
+      }
+      case "error": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "error", value: RegisterHandlesError.fromPartial(object.outcome.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseRegisterHandlesError(): RegisterHandlesError {
+  return { code: 0, message: "", reason: "", metadata: {} };
+}
+
+export const RegisterHandlesError: MessageFns<RegisterHandlesError> = {
+  encode(message: RegisterHandlesError, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== 0) {
+      writer.uint32(8).int32(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(18).string(message.message);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      RegisterHandlesError_MetadataEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterHandlesError {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterHandlesError();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.code = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = RegisterHandlesError_MetadataEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.metadata[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterHandlesError {
+    return {
+      code: isSet(object.code) ? globalThis.Number(object.code) : 0,
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      metadata: isObject(object.metadata)
+        ? (globalThis.Object.entries(object.metadata) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: RegisterHandlesError): unknown {
+    const obj: any = {};
+    if (message.code !== 0) {
+      obj.code = Math.round(message.code);
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.metadata) {
+      const entries = globalThis.Object.entries(message.metadata) as [string, string][];
+      if (entries.length > 0) {
+        obj.metadata = {};
+        entries.forEach(([k, v]) => {
+          obj.metadata[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterHandlesError>, I>>(base?: I): RegisterHandlesError {
+    return RegisterHandlesError.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterHandlesError>, I>>(object: I): RegisterHandlesError {
+    const message = createBaseRegisterHandlesError();
+    message.code = object.code ?? 0;
+    message.message = object.message ?? "";
+    message.reason = object.reason ?? "";
+    message.metadata = (globalThis.Object.entries(object.metadata ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseRegisterHandlesError_MetadataEntry(): RegisterHandlesError_MetadataEntry {
+  return { key: "", value: "" };
+}
+
+export const RegisterHandlesError_MetadataEntry: MessageFns<RegisterHandlesError_MetadataEntry> = {
+  encode(message: RegisterHandlesError_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterHandlesError_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 4000) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterHandlesError_MetadataEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterHandlesError_MetadataEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: RegisterHandlesError_MetadataEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterHandlesError_MetadataEntry>, I>>(
+    base?: I,
+  ): RegisterHandlesError_MetadataEntry {
+    return RegisterHandlesError_MetadataEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterHandlesError_MetadataEntry>, I>>(
+    object: I,
+  ): RegisterHandlesError_MetadataEntry {
+    const message = createBaseRegisterHandlesError_MetadataEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -1827,6 +2461,22 @@ export const HandleWorkerServiceService = {
     responseSerialize: (value: HandleInfo): Buffer => Buffer.from(HandleInfo.encode(value).finish()),
     responseDeserialize: (value: Buffer): HandleInfo => HandleInfo.decode(value),
   },
+  /**
+   * RegisterHandle over one long-lived stream, saving a call per result: each request is
+   * answered by one reply with its request_id, in the order the registrations end. The same
+   * rules as RegisterHandle, for the tenant each request names (request_id is required).
+   */
+  registerHandles: {
+    path: "/polaroid.v1.HandleWorkerService/RegisterHandles" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: RegisterHandlesRequest): Buffer =>
+      Buffer.from(RegisterHandlesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RegisterHandlesRequest => RegisterHandlesRequest.decode(value),
+    responseSerialize: (value: RegisterHandlesReply): Buffer =>
+      Buffer.from(RegisterHandlesReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RegisterHandlesReply => RegisterHandlesReply.decode(value),
+  },
 } as const;
 
 export interface HandleWorkerServiceServer extends UntypedServiceImplementation {
@@ -1851,6 +2501,12 @@ export interface HandleWorkerServiceServer extends UntypedServiceImplementation 
    * when the handle is not pending or another worker registered it.
    */
   setHandleObject: handleUnaryCall<SetHandleObjectRequest, HandleInfo>;
+  /**
+   * RegisterHandle over one long-lived stream, saving a call per result: each request is
+   * answered by one reply with its request_id, in the order the registrations end. The same
+   * rules as RegisterHandle, for the tenant each request names (request_id is required).
+   */
+  registerHandles: handleBidiStreamingCall<RegisterHandlesRequest, RegisterHandlesReply>;
 }
 
 export interface HandleWorkerServiceClient extends Client {
@@ -1931,6 +2587,17 @@ export interface HandleWorkerServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: HandleInfo) => void,
   ): ClientUnaryCall;
+  /**
+   * RegisterHandle over one long-lived stream, saving a call per result: each request is
+   * answered by one reply with its request_id, in the order the registrations end. The same
+   * rules as RegisterHandle, for the tenant each request names (request_id is required).
+   */
+  registerHandles(): ClientDuplexStream<RegisterHandlesRequest, RegisterHandlesReply>;
+  registerHandles(options: Partial<CallOptions>): ClientDuplexStream<RegisterHandlesRequest, RegisterHandlesReply>;
+  registerHandles(
+    metadata: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientDuplexStream<RegisterHandlesRequest, RegisterHandlesReply>;
 }
 
 export const HandleWorkerServiceClient = makeGenericClientConstructor(

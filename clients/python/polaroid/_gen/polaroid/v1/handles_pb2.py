@@ -26,7 +26,7 @@ from polaroid._gen.polaroid.v1 import handle_pb2 as polaroid_dot_v1_dot_handle__
 from polaroid._gen.polaroid.v1 import types_pb2 as polaroid_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19polaroid/v1/handles.proto\x12\x0bpolaroid.v1\x1a\x18polaroid/v1/handle.proto\x1a\x17polaroid/v1/types.proto\"\xdd\x02\n\x15RegisterHandleRequest\x12#\n\x06schema\x18\x01 \x01(\x0b\x32\x13.polaroid.v1.Schema\x12\x0c\n\x04rows\x18\x02 \x01(\x04\x12\r\n\x05\x62ytes\x18\x03 \x01(\x04\x12\x13\n\x0bttl_seconds\x18\x04 \x01(\x04\x12\x0e\n\x06worker\x18\x05 \x01(\t\x12\x0c\n\x04name\x18\x06 \x01(\t\x12\x42\n\x08metadata\x18\x07 \x03(\x0b\x32\x30.polaroid.v1.RegisterHandleRequest.MetadataEntry\x12\x12\n\nobject_key\x18\x08 \x01(\t\x12\x12\n\nrequest_id\x18\t \x01(\t\x12\x1a\n\x12worker_incarnation\x18\n \x01(\t\x12\x16\n\x0eobject_pending\x18\x0b \x01(\x08\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x1b\n\rHandleRequest\x12\n\n\x02id\x18\x01 \x01(\t\"A\n\x12ListHandlesRequest\x12\r\n\x05limit\x18\x01 \x01(\r\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\x12\r\n\x05names\x18\x03 \x03(\t\"S\n\x13ListHandlesResponse\x12(\n\x07handles\x18\x01 \x03(\x0b\x32\x17.polaroid.v1.HandleInfo\x12\x12\n\nnext_after\x18\x02 \x01(\t\"8\n\x15ReleaseHandleResponse\x12\x10\n\x08refcount\x18\x01 \x01(\r\x12\r\n\x05\x66reed\x18\x02 \x01(\x08\"%\n\x14\x44\x65leteHandleResponse\x12\r\n\x05\x66reed\x18\x01 \x01(\x08\"X\n\x16SetHandleObjectRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06worker\x18\x02 \x01(\t\x12\x12\n\nobject_key\x18\x03 \x01(\t\x12\x0e\n\x06\x66\x61iled\x18\x04 \x01(\x08\"7\n\x10HeartbeatRequest\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x13\n\x0bincarnation\x18\x02 \x01(\t\"V\n\x11HeartbeatResponse\x12\x10\n\x08lease_ms\x18\x01 \x01(\r\x12\x0e\n\x06lapsed\x18\x02 \x01(\x08\x12\x0c\n\x04lost\x18\x03 \x01(\r\x12\x11\n\tnew_lease\x18\x04 \x01(\x08\" \n\x10\x45ndLeaseResponse\x12\x0c\n\x04lost\x18\x01 \x01(\r\"\"\n\x13\x43heckHandlesRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"$\n\x14\x43heckHandlesResponse\x12\x0c\n\x04gone\x18\x01 \x03(\t2\xa8\x05\n\rHandleService\x12M\n\x0eRegisterHandle\x12\".polaroid.v1.RegisterHandleRequest\x1a\x17.polaroid.v1.HandleInfo\x12\x44\n\rResolveHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\x17.polaroid.v1.HandleInfo\x12\x45\n\x0e\x44\x65scribeHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\x17.polaroid.v1.HandleInfo\x12P\n\x0bListHandles\x12\x1f.polaroid.v1.ListHandlesRequest\x1a .polaroid.v1.ListHandlesResponse\x12\x43\n\x0cRetainHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\x17.polaroid.v1.HandleInfo\x12O\n\rReleaseHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\".polaroid.v1.ReleaseHandleResponse\x12M\n\x0c\x44\x65leteHandle\x12\x1a.polaroid.v1.HandleRequest\x1a!.polaroid.v1.DeleteHandleResponse\x12@\n\tPinHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\x17.polaroid.v1.HandleInfo\x12\x42\n\x0bUnpinHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\x17.polaroid.v1.HandleInfo2\xd1\x02\n\x13HandleWorkerService\x12J\n\tHeartbeat\x12\x1d.polaroid.v1.HeartbeatRequest\x1a\x1e.polaroid.v1.HeartbeatResponse\x12H\n\x08\x45ndLease\x12\x1d.polaroid.v1.HeartbeatRequest\x1a\x1d.polaroid.v1.EndLeaseResponse\x12S\n\x0c\x43heckHandles\x12 .polaroid.v1.CheckHandlesRequest\x1a!.polaroid.v1.CheckHandlesResponse\x12O\n\x0fSetHandleObject\x12#.polaroid.v1.SetHandleObjectRequest\x1a\x17.polaroid.v1.HandleInfob\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19polaroid/v1/handles.proto\x12\x0bpolaroid.v1\x1a\x18polaroid/v1/handle.proto\x1a\x17polaroid/v1/types.proto\"\xdd\x02\n\x15RegisterHandleRequest\x12#\n\x06schema\x18\x01 \x01(\x0b\x32\x13.polaroid.v1.Schema\x12\x0c\n\x04rows\x18\x02 \x01(\x04\x12\r\n\x05\x62ytes\x18\x03 \x01(\x04\x12\x13\n\x0bttl_seconds\x18\x04 \x01(\x04\x12\x0e\n\x06worker\x18\x05 \x01(\t\x12\x0c\n\x04name\x18\x06 \x01(\t\x12\x42\n\x08metadata\x18\x07 \x03(\x0b\x32\x30.polaroid.v1.RegisterHandleRequest.MetadataEntry\x12\x12\n\nobject_key\x18\x08 \x01(\t\x12\x12\n\nrequest_id\x18\t \x01(\t\x12\x1a\n\x12worker_incarnation\x18\n \x01(\t\x12\x16\n\x0eobject_pending\x18\x0b \x01(\x08\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x1b\n\rHandleRequest\x12\n\n\x02id\x18\x01 \x01(\t\"A\n\x12ListHandlesRequest\x12\r\n\x05limit\x18\x01 \x01(\r\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\x12\r\n\x05names\x18\x03 \x03(\t\"S\n\x13ListHandlesResponse\x12(\n\x07handles\x18\x01 \x03(\x0b\x32\x17.polaroid.v1.HandleInfo\x12\x12\n\nnext_after\x18\x02 \x01(\t\"8\n\x15ReleaseHandleResponse\x12\x10\n\x08refcount\x18\x01 \x01(\r\x12\r\n\x05\x66reed\x18\x02 \x01(\x08\"%\n\x14\x44\x65leteHandleResponse\x12\r\n\x05\x66reed\x18\x01 \x01(\x08\"\xe1\x01\n\x16RegisterHandlesRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x34\n\x08register\x18\x02 \x01(\x0b\x32\".polaroid.v1.RegisterHandleRequest\x12L\n\rtrace_context\x18\x03 \x03(\x0b\x32\x35.polaroid.v1.RegisterHandlesRequest.TraceContextEntry\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x94\x01\n\x14RegisterHandlesReply\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x06handle\x18\x02 \x01(\x0b\x32\x17.polaroid.v1.HandleInfoH\x00\x12\x32\n\x05\x65rror\x18\x03 \x01(\x0b\x32!.polaroid.v1.RegisterHandlesErrorH\x00\x42\t\n\x07outcome\"\xb9\x01\n\x14RegisterHandlesError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x41\n\x08metadata\x18\x04 \x03(\x0b\x32/.polaroid.v1.RegisterHandlesError.MetadataEntry\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"X\n\x16SetHandleObjectRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06worker\x18\x02 \x01(\t\x12\x12\n\nobject_key\x18\x03 \x01(\t\x12\x0e\n\x06\x66\x61iled\x18\x04 \x01(\x08\"7\n\x10HeartbeatRequest\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x13\n\x0bincarnation\x18\x02 \x01(\t\"V\n\x11HeartbeatResponse\x12\x10\n\x08lease_ms\x18\x01 \x01(\r\x12\x0e\n\x06lapsed\x18\x02 \x01(\x08\x12\x0c\n\x04lost\x18\x03 \x01(\r\x12\x11\n\tnew_lease\x18\x04 \x01(\x08\" \n\x10\x45ndLeaseResponse\x12\x0c\n\x04lost\x18\x01 \x01(\r\"\"\n\x13\x43heckHandlesRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"$\n\x14\x43heckHandlesResponse\x12\x0c\n\x04gone\x18\x01 \x03(\t2\xa8\x05\n\rHandleService\x12M\n\x0eRegisterHandle\x12\".polaroid.v1.RegisterHandleRequest\x1a\x17.polaroid.v1.HandleInfo\x12\x44\n\rResolveHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\x17.polaroid.v1.HandleInfo\x12\x45\n\x0e\x44\x65scribeHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\x17.polaroid.v1.HandleInfo\x12P\n\x0bListHandles\x12\x1f.polaroid.v1.ListHandlesRequest\x1a .polaroid.v1.ListHandlesResponse\x12\x43\n\x0cRetainHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\x17.polaroid.v1.HandleInfo\x12O\n\rReleaseHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\".polaroid.v1.ReleaseHandleResponse\x12M\n\x0c\x44\x65leteHandle\x12\x1a.polaroid.v1.HandleRequest\x1a!.polaroid.v1.DeleteHandleResponse\x12@\n\tPinHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\x17.polaroid.v1.HandleInfo\x12\x42\n\x0bUnpinHandle\x12\x1a.polaroid.v1.HandleRequest\x1a\x17.polaroid.v1.HandleInfo2\xb0\x03\n\x13HandleWorkerService\x12J\n\tHeartbeat\x12\x1d.polaroid.v1.HeartbeatRequest\x1a\x1e.polaroid.v1.HeartbeatResponse\x12H\n\x08\x45ndLease\x12\x1d.polaroid.v1.HeartbeatRequest\x1a\x1d.polaroid.v1.EndLeaseResponse\x12S\n\x0c\x43heckHandles\x12 .polaroid.v1.CheckHandlesRequest\x1a!.polaroid.v1.CheckHandlesResponse\x12O\n\x0fSetHandleObject\x12#.polaroid.v1.SetHandleObjectRequest\x1a\x17.polaroid.v1.HandleInfo\x12]\n\x0fRegisterHandles\x12#.polaroid.v1.RegisterHandlesRequest\x1a!.polaroid.v1.RegisterHandlesReply(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,6 +35,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_REGISTERHANDLEREQUEST_METADATAENTRY']._loaded_options = None
   _globals['_REGISTERHANDLEREQUEST_METADATAENTRY']._serialized_options = b'8\001'
+  _globals['_REGISTERHANDLESREQUEST_TRACECONTEXTENTRY']._loaded_options = None
+  _globals['_REGISTERHANDLESREQUEST_TRACECONTEXTENTRY']._serialized_options = b'8\001'
+  _globals['_REGISTERHANDLESERROR_METADATAENTRY']._loaded_options = None
+  _globals['_REGISTERHANDLESERROR_METADATAENTRY']._serialized_options = b'8\001'
   _globals['_REGISTERHANDLEREQUEST']._serialized_start=94
   _globals['_REGISTERHANDLEREQUEST']._serialized_end=443
   _globals['_REGISTERHANDLEREQUEST_METADATAENTRY']._serialized_start=396
@@ -49,20 +53,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RELEASEHANDLERESPONSE']._serialized_end=682
   _globals['_DELETEHANDLERESPONSE']._serialized_start=684
   _globals['_DELETEHANDLERESPONSE']._serialized_end=721
-  _globals['_SETHANDLEOBJECTREQUEST']._serialized_start=723
-  _globals['_SETHANDLEOBJECTREQUEST']._serialized_end=811
-  _globals['_HEARTBEATREQUEST']._serialized_start=813
-  _globals['_HEARTBEATREQUEST']._serialized_end=868
-  _globals['_HEARTBEATRESPONSE']._serialized_start=870
-  _globals['_HEARTBEATRESPONSE']._serialized_end=956
-  _globals['_ENDLEASERESPONSE']._serialized_start=958
-  _globals['_ENDLEASERESPONSE']._serialized_end=990
-  _globals['_CHECKHANDLESREQUEST']._serialized_start=992
-  _globals['_CHECKHANDLESREQUEST']._serialized_end=1026
-  _globals['_CHECKHANDLESRESPONSE']._serialized_start=1028
-  _globals['_CHECKHANDLESRESPONSE']._serialized_end=1064
-  _globals['_HANDLESERVICE']._serialized_start=1067
-  _globals['_HANDLESERVICE']._serialized_end=1747
-  _globals['_HANDLEWORKERSERVICE']._serialized_start=1750
-  _globals['_HANDLEWORKERSERVICE']._serialized_end=2087
+  _globals['_REGISTERHANDLESREQUEST']._serialized_start=724
+  _globals['_REGISTERHANDLESREQUEST']._serialized_end=949
+  _globals['_REGISTERHANDLESREQUEST_TRACECONTEXTENTRY']._serialized_start=898
+  _globals['_REGISTERHANDLESREQUEST_TRACECONTEXTENTRY']._serialized_end=949
+  _globals['_REGISTERHANDLESREPLY']._serialized_start=952
+  _globals['_REGISTERHANDLESREPLY']._serialized_end=1100
+  _globals['_REGISTERHANDLESERROR']._serialized_start=1103
+  _globals['_REGISTERHANDLESERROR']._serialized_end=1288
+  _globals['_REGISTERHANDLESERROR_METADATAENTRY']._serialized_start=396
+  _globals['_REGISTERHANDLESERROR_METADATAENTRY']._serialized_end=443
+  _globals['_SETHANDLEOBJECTREQUEST']._serialized_start=1290
+  _globals['_SETHANDLEOBJECTREQUEST']._serialized_end=1378
+  _globals['_HEARTBEATREQUEST']._serialized_start=1380
+  _globals['_HEARTBEATREQUEST']._serialized_end=1435
+  _globals['_HEARTBEATRESPONSE']._serialized_start=1437
+  _globals['_HEARTBEATRESPONSE']._serialized_end=1523
+  _globals['_ENDLEASERESPONSE']._serialized_start=1525
+  _globals['_ENDLEASERESPONSE']._serialized_end=1557
+  _globals['_CHECKHANDLESREQUEST']._serialized_start=1559
+  _globals['_CHECKHANDLESREQUEST']._serialized_end=1593
+  _globals['_CHECKHANDLESRESPONSE']._serialized_start=1595
+  _globals['_CHECKHANDLESRESPONSE']._serialized_end=1631
+  _globals['_HANDLESERVICE']._serialized_start=1634
+  _globals['_HANDLESERVICE']._serialized_end=2314
+  _globals['_HANDLEWORKERSERVICE']._serialized_start=2317
+  _globals['_HANDLEWORKERSERVICE']._serialized_end=2749
 # @@protoc_insertion_point(module_scope)

@@ -79,6 +79,52 @@ class DeleteHandleResponse(_message.Message):
     freed: bool
     def __init__(self, freed: bool = ...) -> None: ...
 
+class RegisterHandlesRequest(_message.Message):
+    __slots__ = ("tenant", "register", "trace_context")
+    class TraceContextEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    TENANT_FIELD_NUMBER: _ClassVar[int]
+    REGISTER_FIELD_NUMBER: _ClassVar[int]
+    TRACE_CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    tenant: str
+    register: RegisterHandleRequest
+    trace_context: _containers.ScalarMap[str, str]
+    def __init__(self, tenant: _Optional[str] = ..., register: _Optional[_Union[RegisterHandleRequest, _Mapping]] = ..., trace_context: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class RegisterHandlesReply(_message.Message):
+    __slots__ = ("request_id", "handle", "error")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    HANDLE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    handle: _handle_pb2.HandleInfo
+    error: RegisterHandlesError
+    def __init__(self, request_id: _Optional[str] = ..., handle: _Optional[_Union[_handle_pb2.HandleInfo, _Mapping]] = ..., error: _Optional[_Union[RegisterHandlesError, _Mapping]] = ...) -> None: ...
+
+class RegisterHandlesError(_message.Message):
+    __slots__ = ("code", "message", "reason", "metadata")
+    class MetadataEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    code: int
+    message: str
+    reason: str
+    metadata: _containers.ScalarMap[str, str]
+    def __init__(self, code: _Optional[int] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
 class SetHandleObjectRequest(_message.Message):
     __slots__ = ("id", "worker", "object_key", "failed")
     ID_FIELD_NUMBER: _ClassVar[int]

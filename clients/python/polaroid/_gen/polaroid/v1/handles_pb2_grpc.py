@@ -490,6 +490,11 @@ class HandleWorkerServiceStub(object):
                 request_serializer=polaroid_dot_v1_dot_handles__pb2.SetHandleObjectRequest.SerializeToString,
                 response_deserializer=polaroid_dot_v1_dot_handle__pb2.HandleInfo.FromString,
                 _registered_method=True)
+        self.RegisterHandles = channel.stream_stream(
+                '/polaroid.v1.HandleWorkerService/RegisterHandles',
+                request_serializer=polaroid_dot_v1_dot_handles__pb2.RegisterHandlesRequest.SerializeToString,
+                response_deserializer=polaroid_dot_v1_dot_handles__pb2.RegisterHandlesReply.FromString,
+                _registered_method=True)
 
 
 class HandleWorkerServiceServicer(object):
@@ -534,6 +539,15 @@ class HandleWorkerServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RegisterHandles(self, request_iterator, context):
+        """RegisterHandle over one long-lived stream, saving a call per result: each request is
+        answered by one reply with its request_id, in the order the registrations end. The same
+        rules as RegisterHandle, for the tenant each request names (request_id is required).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_HandleWorkerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -556,6 +570,11 @@ def add_HandleWorkerServiceServicer_to_server(servicer, server):
                     servicer.SetHandleObject,
                     request_deserializer=polaroid_dot_v1_dot_handles__pb2.SetHandleObjectRequest.FromString,
                     response_serializer=polaroid_dot_v1_dot_handle__pb2.HandleInfo.SerializeToString,
+            ),
+            'RegisterHandles': grpc.stream_stream_rpc_method_handler(
+                    servicer.RegisterHandles,
+                    request_deserializer=polaroid_dot_v1_dot_handles__pb2.RegisterHandlesRequest.FromString,
+                    response_serializer=polaroid_dot_v1_dot_handles__pb2.RegisterHandlesReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -670,6 +689,33 @@ class HandleWorkerService(object):
             '/polaroid.v1.HandleWorkerService/SetHandleObject',
             polaroid_dot_v1_dot_handles__pb2.SetHandleObjectRequest.SerializeToString,
             polaroid_dot_v1_dot_handle__pb2.HandleInfo.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterHandles(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/polaroid.v1.HandleWorkerService/RegisterHandles',
+            polaroid_dot_v1_dot_handles__pb2.RegisterHandlesRequest.SerializeToString,
+            polaroid_dot_v1_dot_handles__pb2.RegisterHandlesReply.FromString,
             options,
             channel_credentials,
             insecure,
