@@ -1,7 +1,7 @@
 /**
  * The queries part of `deno task bench`: the five standard queries (bench/query_set.ts) on
- * Polaroid (Execute into a handle, on the worker's default in-memory engine and with
- * `engine: "streaming"` per plan), on nodejs-polars in this process (async collect, in-memory
+ * Polaroid (Execute into a handle, on the worker's default streaming engine and with
+ * `engine: "in-memory"` per plan), on nodejs-polars in this process (async collect, in-memory
  * and streaming), and on Python Polars (both engines) and DuckDB in one Python process
  * (bench/peers.py) reading the same data from Parquet. Every engine must give the same row
  * count and checksum; each is reported as a ratio to the best in-process peer.
@@ -25,7 +25,7 @@ import {
 /** The engines compared, Polaroid's first; the others are the in-process peers. */
 export const ENGINES = [
   "polaroid",
-  "polaroid-streaming",
+  "polaroid-in-memory",
   "node",
   "node-streaming",
   "polars-in-memory",
@@ -157,7 +157,7 @@ export async function runQueries(options: QueriesOptions): Promise<QueryRow[]> {
         const out = await collect(q.local(fact.lazy(), dim.lazy()));
         return { rows: out.height, ...(check ? { checksum: localChecksum(out, q.checksum) } : {}) };
       };
-    const remote = (engine: "auto" | "streaming") => async (check: boolean): Promise<Outcome> => {
+    const remote = (engine: "auto" | "in-memory") => async (check: boolean): Promise<Outcome> => {
       const pid = options.workerPid;
       const before = pid === undefined ? undefined : await residentBytes(pid);
       const out = await q.remote(remoteFact.lazy(), remoteDim.lazy()).collect({ engine });
@@ -175,7 +175,7 @@ export async function runQueries(options: QueriesOptions): Promise<QueryRow[]> {
     };
     const sides: Side[] = [
       ["polaroid", remote("auto")],
-      ["polaroid-streaming", remote("streaming")],
+      ["polaroid-in-memory", remote("in-memory")],
       ["node", local((lf) => lf.collect())],
       ["node-streaming", local(collectStreaming)],
     ];

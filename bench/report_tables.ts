@@ -21,8 +21,8 @@ const count = (n: number) => n.toLocaleString("en-US");
 export function engineLabel(engine: Engine, versions?: PeerResult["versions"]): string {
   const polars = `Python Polars ${versions?.polars ?? ""}`.trimEnd();
   const labels: Record<Engine, string> = {
-    "polaroid": "Polaroid",
-    "polaroid-streaming": "Polaroid, streaming",
+    "polaroid": "Polaroid (streaming, the default)",
+    "polaroid-in-memory": "Polaroid, in-memory",
     "node": "nodejs-polars",
     "node-streaming": "nodejs-polars, streaming",
     "polars-in-memory": polars,
@@ -45,7 +45,9 @@ export function queriesTable(
 ): string[] {
   const header = ENGINES.map((e) => engineLabel(e, peers?.versions));
   return [
-    `| query | result rows | ${header.join(" | ")} | Polaroid / nodejs-polars | streaming |`,
+    `| query | result rows | ${
+      header.join(" | ")
+    } | Polaroid / nodejs-polars, streaming | in-memory |`,
     `|---|---:|${ENGINES.map(() => "---:").join("|")}|---|---|`,
     ...queries.map((q) =>
       `| ${q.query} | ${count(q.rows)} | ${
@@ -53,8 +55,8 @@ export function queriesTable(
           const cell = `${f(q.ms[e])} (${f(q.ratios[e], 2)}×)`;
           return e === q.bestPeer ? `**${cell}**` : cell;
         }).join(" | ")
-      } | ${sameEngine(q, "polaroid", "node")} | ${
-        sameEngine(q, "polaroid-streaming", "node-streaming")
+      } | ${sameEngine(q, "polaroid", "node-streaming")} | ${
+        sameEngine(q, "polaroid-in-memory", "node")
       } |`
     ),
   ];
