@@ -9,7 +9,7 @@
 
 import { Buffer } from "node:buffer";
 import * as arrow from "apache-arrow";
-import { HandleNotFoundError, InvalidPlanError } from "../shared/errors.ts";
+import { HandleNotFoundError, InvalidPlanError, NotFoundError } from "../shared/errors.ts";
 import { DataFrameServiceService } from "../shared/gen/polaroid/v1/dataframe.ts";
 import type { HandleInfo } from "../shared/gen/polaroid/v1/handle.ts";
 import { HandleServiceService } from "../shared/gen/polaroid/v1/handles.ts";
@@ -124,6 +124,7 @@ export async function startTestServer(): Promise<TestServer> {
     async *collect(request, ctx) {
       log("collect", ctx, request);
       const source = request.source;
+      if (source?.$case === "bulkTicket") throw new NotFoundError("no bulk port here");
       const table = source?.$case === "handle"
         ? (info(source.value), tables.get(source.value)!)
         : run(source?.value);

@@ -29,6 +29,12 @@ export interface BulkConfig {
    * it, a Collect answers over gRPC as usual and a bulk upload is told to use gRPC. @default 8
    */
   maxStreams: number;
+  /**
+   * POLAROID_BULK_MAX_STREAMS_PER_TENANT: of those, the most one tenant holds at once; past it,
+   * that tenant's calls go over gRPC while others still get the bulk port. At most
+   * `maxStreams`. @default half of `maxStreams`, rounded up
+   */
+  maxStreamsPerTenant: number;
   /** POLAROID_BULK_TICKET_MS: how long a ticket may wait to be redeemed. @default 30000 */
   ticketMs: number;
   /**
@@ -50,11 +56,19 @@ export function bulkConfig(env: Env): BulkConfig {
       }`,
     );
   }
+  const maxStreams = int(env, "POLAROID_BULK_MAX_STREAMS", 8, 1, 1024);
   return {
     port: int(env, "POLAROID_BULK_PORT", 0, 0, 65535),
     advertise,
     minBytes: bytes(env, "POLAROID_BULK_MIN_BYTES", 8 * MIB),
-    maxStreams: int(env, "POLAROID_BULK_MAX_STREAMS", 8, 1, 1024),
+    maxStreams,
+    maxStreamsPerTenant: int(
+      env,
+      "POLAROID_BULK_MAX_STREAMS_PER_TENANT",
+      Math.ceil(maxStreams / 2),
+      1,
+      maxStreams,
+    ),
     ticketMs: int(env, "POLAROID_BULK_TICKET_MS", 30_000, 100, 600_000),
     idleMs: int(env, "POLAROID_BULK_IDLE_MS", 60_000, 100, 3_600_000),
   };

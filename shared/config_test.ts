@@ -169,9 +169,19 @@ Deno.test("loadComputeConfig() reads the bulk port's settings and refuses bad on
     advertise: "worker-1.internal:443",
     minBytes: 1024 * 1024,
     maxStreams: 2,
+    maxStreamsPerTenant: 1,
     ticketMs: 1000,
     idleMs: 2000,
   });
+  assert.equal(off.bulk.maxStreamsPerTenant, 4, "half of the default 8");
+  assert.equal(
+    loadComputeConfig({ POLAROID_BULK_MAX_STREAMS_PER_TENANT: "8" }).bulk.maxStreamsPerTenant,
+    8,
+  );
+  assert.throws(
+    () => loadComputeConfig({ POLAROID_BULK_MAX_STREAMS_PER_TENANT: "9" }),
+    /POLAROID_BULK_MAX_STREAMS_PER_TENANT/,
+  );
   assert.throws(() => loadComputeConfig({ POLAROID_BULK_PORT: "70000" }), /POLAROID_BULK_PORT/);
   assert.throws(
     () => loadComputeConfig({ POLAROID_BULK_ADVERTISE: "http://x:1/path" }),

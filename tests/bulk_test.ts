@@ -18,9 +18,10 @@ import { RpcClient } from "../shared/grpc/client.ts";
 import {
   type BulkTicket,
   type CollectRequest,
+  type CollectResponse,
   DataFrameServiceService,
 } from "../shared/gen/polaroid/v1/dataframe.ts";
-import { LimitExceededError } from "../shared/errors.ts";
+import { LimitExceededError, NotFoundError, PolaroidError } from "../shared/errors.ts";
 import { col, connect, intRange } from "../sdk/mod.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "polaroid-bulk-" });
@@ -49,6 +50,7 @@ const cluster = await testCluster({
       POLAROID_BULK_TICKET_MS: "3000",
       POLAROID_BULK_IDLE_MS: "5000",
       POLAROID_BULK_MAX_STREAMS: "3",
+      POLAROID_BULK_MAX_STREAMS_PER_TENANT: "3",
       POLAROID_MAX_UPLOAD_BYTES: String(MAX_UPLOAD),
     },
   },
@@ -75,9 +77,18 @@ async function metric(name: string): Promise<number> {
 }
 
 /** Bulk log lines of the worker, parsed. */
-function bulkLines(): Record<string, unknown>[] {
+function computeLines(): Record<string, unknown>[] {
   return cluster.logs("compute").split("\n").filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "bulk");
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+function bulkLines(): Record<string, unknown>[] {
+  return computeLines().filter((l) => l.msg === "bulk");
+}
+
+/** The worker's Collect lines: their plans' runs, and the tickets read over gRPC. */
+function collectLines(): Record<string, unknown>[] {
+  return computeLines().filter((l) => l.msg === "rpc" && String(l.method).endsWith("/Collect"));
 }
 
 /** A ticket to a Collect, asked for over gRPC. */
@@ -210,6 +221,51 @@ Deno.test(
 );
 
 Deno.test(
+  "a ticket read over gRPC: its batches once, for its tenant only, with no options of its own",
+  INTEGRATION,
+  async () => {
+    const overGrpc = async (ticket: string, extra: Partial<CollectRequest> = {}, token = "") => {
+      const rpc = token === "" ? raw : new RpcClient(endpoint, DataFrameServiceService, { token });
+      try {
+        const messages: CollectResponse[] = [];
+        for await (
+          const m of rpc.serverStream("collect", {
+            source: { $case: "bulkTicket", value: ticket },
+            batchSize: 0,
+            startBatch: 0n,
+            streaming: false,
+            engine: 0,
+            bulk: false,
+            ...extra,
+          })
+        ) messages.push(m);
+        return messages;
+      } finally {
+        if (rpc !== raw) rpc.close();
+      }
+    };
+    const good = await collectTicket({ batchSize: 10_000 });
+    for (const extra of [{ startBatch: 1n }, { streaming: true }, { engine: 2 }, { bulk: true }]) {
+      await assert.rejects(
+        overGrpc(good.ticket, extra),
+        (e: Error) => e instanceof PolaroidError && /ticket's options apply/.test(e.message),
+        JSON.stringify(extra, (_, v) => typeof v === "bigint" ? String(v) : v),
+      );
+    }
+    const messages = await overGrpc(good.ticket);
+    assert.equal(messages.length, 5);
+    assert.deepEqual(messages.map((m) => m.batchIndex), [0n, 1n, 2n, 3n, 4n]);
+    assert.equal(messages.reduce((n, m) => n + m.rows, 0n), BigInt(ROWS));
+    await assert.rejects(overGrpc(good.ticket), NotFoundError, "a ticket is used once");
+    const theirs = await collectTicket({});
+    await assert.rejects(overGrpc(theirs.ticket, {}, globex.key), NotFoundError);
+    await assert.rejects(overGrpc(theirs.ticket), NotFoundError, "shown to another tenant: spent");
+    await assert.rejects(overGrpc("B".repeat(43)), NotFoundError);
+    await released("the tickets read over gRPC let go of their frames");
+  },
+);
+
+Deno.test(
   "an upload past its limits is refused before its bytes are read",
   INTEGRATION,
   async () => {
@@ -298,9 +354,18 @@ Deno.test(
         rowsOf(await stored.toArrow()),
         rowsOf(await (await grpcOnly.handle(stored.id)).toArrow()),
       );
+      const before = collectLines().length;
       const plan = await stored.lazy().filter(col("k").lt(1000)).toArrow();
       assert.equal(plan.numRows, 1000);
       assert.ok(proxy.counts.refused >= refused + 2, "the bulk port was tried for both");
+      // The plan ran once: its unused ticket was read over gRPC, not the plan run again.
+      await waitFor(() => collectLines().slice(before).some((l) => l.bulkTicket === true), {
+        timeoutMs: 10_000,
+        what: "the Collect that read the ticket",
+      });
+      const calls = collectLines().slice(before);
+      assert.equal(calls.filter((l) => l.engine !== undefined).length, 1, JSON.stringify(calls));
+      assert.equal(calls.filter((l) => l.bulkTicket === true).length, 1, JSON.stringify(calls));
     } finally {
       proxy.switch({ kind: "forward" });
     }

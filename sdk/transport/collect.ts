@@ -7,15 +7,21 @@
  * @module
  */
 
-import { DeadlineExceededError } from "../../shared/errors.ts";
-import type {
-  BulkTicket,
-  CollectResponse,
-  DataFrameServiceService,
+import {
+  DeadlineExceededError,
+  GrpcCode,
+  NotFoundError,
+  PolaroidError,
+} from "../../shared/errors.ts";
+import {
+  type BulkTicket,
+  type CollectResponse,
+  type DataFrameServiceService,
+  Engine,
 } from "../../shared/gen/polaroid/v1/dataframe.ts";
 import { type BulkCredentials, bulkMessages, BulkUnreachable, openBulkDownload } from "./bulk.ts";
 import { sourceHandleId } from "./balancer.ts";
-import type { ChannelPool } from "./connection.ts";
+import type { ChannelPool, Clients } from "./connection.ts";
 import { type OpenCollect, resumableCollect, type ResumeOptions, untilAborted } from "./resume.ts";
 import type { Source, StreamOptions } from "./session.ts";
 import { wireEngine } from "./engine.ts";
@@ -59,18 +65,52 @@ export function routedCollect(
   const key = sourceHandleId(source);
   const streaming = options.streaming ?? false;
   const engine = wireEngine("download", options.engine);
+  // The endpoint that answered last: a bulk ticket is good on the worker that gave it only.
+  let answered: Clients<{ frames: typeof DataFrameServiceService }> | undefined;
   const grpc = (startBatch: bigint, batchSize: number, bulk: boolean) =>
     pool.stream(
       "collect",
       key,
-      (rpc, call) =>
-        rpc.frames.serverStream(
+      (rpc, call) => {
+        answered = rpc;
+        return rpc.frames.serverStream(
           "collect",
           { source, batchSize, startBatch, streaming, engine, bulk },
           call,
-        ),
+        );
+      },
       route,
     );
+  // A plan's unused ticket is read over gRPC from the worker that gave it, rather than the plan
+  // run again; when that worker does not answer for it (it expired, or the worker went), the
+  // plan runs again anywhere.
+  const viaTicket = async function* (ticket: BulkTicket): AsyncGenerator<CollectResponse> {
+    const rpc = answered;
+    let started = false;
+    try {
+      if (rpc === undefined) throw new NotFoundError("no endpoint gave the ticket");
+      const held = rpc.frames.serverStream("collect", {
+        source: { $case: "bulkTicket", value: ticket.ticket },
+        batchSize: 0,
+        startBatch: 0n,
+        streaming: false,
+        engine: Engine.ENGINE_UNSPECIFIED,
+        bulk: false,
+      }, {
+        timeoutMs: Math.max(1, route.deadline - Date.now()),
+        ...signal,
+      });
+      for await (const message of held) {
+        started = true;
+        yield message;
+      }
+    } catch (error) {
+      const again = error instanceof PolaroidError &&
+        (error.code === GrpcCode.NOT_FOUND || error.code === GrpcCode.UNAVAILABLE);
+      if (started || !again) throw error;
+      yield* grpc(ticket.startBatch, ticket.batchSize, false);
+    }
+  };
   let bulk = options.bulk;
   const open: OpenCollect = (startBatch, batchSize) => {
     const asked = bulk;
@@ -80,7 +120,10 @@ export function routedCollect(
       ...asked,
       ...signal,
       deadline: route.deadline,
-      fallback: (ticket) => grpc(ticket.startBatch, ticket.batchSize, false),
+      fallback: (ticket) =>
+        source.$case === "plan"
+          ? viaTicket(ticket)
+          : grpc(ticket.startBatch, ticket.batchSize, false),
     });
   };
   const messages = source.$case === "plan" ? open(0n, options.batchSize) : resumableCollect(open, {

@@ -316,6 +316,12 @@ export class PlanExecutor {
   ): Promise<{ df: Held; owned: number }> {
     const s = request.source;
     if (!s) throw new InvalidArgumentError("Cannot run the request as it names no plan or handle");
+    if (s.$case === "bulkTicket") {
+      throw new InvalidArgumentError(
+        "Cannot read a bulk ticket here as 'bulk_ticket' applies to Collect only",
+        { metadata: { field: "bulk_ticket" } },
+      );
+    }
     if (s.$case === "handle") {
       if (request.engine !== Engine.ENGINE_UNSPECIFIED) {
         throw new InvalidArgumentError(
@@ -342,6 +348,10 @@ export class PlanExecutor {
    * batches from the worker's bulk port (bulk/offers.ts), the frame held until then.
    */
   async *collect(request: CollectRequest, ctx: RunContext): AsyncGenerator<CollectResponse> {
+    if (request.source?.$case === "bulkTicket") {
+      yield* this.#ticketBatches(request, request.source.value, ctx);
+      return;
+    }
     const source = await this.#collectSource(request, ctx);
     const offer = request.bulk ? this.#deps.bulk?.offerCollect(source, request, ctx) : undefined;
     if (offer) {
@@ -349,6 +359,37 @@ export class PlanExecutor {
       return;
     }
     const batches = this.#sourceBatches(source, request.startBatch, ctx, true);
+    for await (const batch of batches) {
+      yield encodeCollectResponse(batch.ipc, BigInt(batch.rows), BigInt(batch.index));
+    }
+  }
+
+  /** The batches a bulk ticket holds, over gRPC (CollectRequest.bulk_ticket). */
+  async *#ticketBatches(
+    request: CollectRequest,
+    ticket: string,
+    ctx: RunContext,
+  ): AsyncGenerator<CollectResponse> {
+    const set = request.startBatch !== 0n
+      ? "start_batch"
+      : request.streaming
+      ? "streaming"
+      : request.engine !== Engine.ENGINE_UNSPECIFIED
+      ? "engine"
+      : request.bulk
+      ? "bulk"
+      : undefined;
+    if (set !== undefined) {
+      throw new InvalidArgumentError(
+        `Cannot collect a bulk ticket with '${set}' set as the ticket's options apply`,
+        { metadata: { field: set } },
+      );
+    }
+    const redeemed = this.#deps.bulk?.redeemCollect(ticket, ctx);
+    if (!redeemed) {
+      throw new NotFoundError("Cannot use the ticket as it is unknown, expired or already used");
+    }
+    const batches = this.#sourceBatches(redeemed.source, redeemed.startBatch, ctx, true);
     for await (const batch of batches) {
       yield encodeCollectResponse(batch.ipc, BigInt(batch.rows), BigInt(batch.index));
     }

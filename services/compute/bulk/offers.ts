@@ -129,6 +129,31 @@ export class BulkOffers {
   }
 
   /**
+   * The batches a Collect's ticket holds, read over gRPC instead (a client whose bulk port did
+   * not open): the ticket is spent, and the frame let go of when the returned source is
+   * released. Undefined when the ticket is unknown, expired, used, not a Collect's, or another
+   * tenant's (which spends it too).
+   */
+  redeemCollect(
+    ticket: string,
+    caller: BulkCaller,
+  ): { source: CollectSource; startBatch: bigint } | undefined {
+    const redeemed = this.#options.tickets.redeem(ticket, "collect");
+    if (!redeemed) return undefined;
+    const entry = redeemed.entry as CollectEntry;
+    const end = () => {
+      entry.drop();
+      redeemed.finish();
+    };
+    if (entry.tenant !== caller.tenant) {
+      end();
+      return undefined;
+    }
+    caller.log.bulkTicket = true;
+    return { source: { ...entry.source, release: end }, startBatch: entry.startBatch };
+  }
+
+  /**
    * A ticket to send an upload of `request.bulkBytes` bytes, or an answer with neither a
    * handle nor a ticket (the client uploads over gRPC) when every bulk slot is taken. An
    * upload past POLAROID_MAX_UPLOAD_BYTES is refused here, before a byte is sent.

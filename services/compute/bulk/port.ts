@@ -46,6 +46,7 @@ export function bulkPort(
   }
   const tickets = new BulkTickets<BulkEntry>({
     maxSlots: bulk.maxStreams,
+    maxSlotsPerTenant: bulk.maxStreamsPerTenant,
     ticketMs: bulk.ticketMs,
   });
   const offers = new BulkOffers({

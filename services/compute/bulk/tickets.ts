@@ -3,8 +3,9 @@
  * characters), known only to this worker's memory and to the client the gRPC call gave it
  * to. It is bound to a tenant and to what it redeems (a held frame's batches, or room for an
  * upload), is redeemed once, and expires if not redeemed in time. Tickets outstanding and
- * transfers running share one bound of slots; a slot is given back when its ticket expires
- * or is dropped, or when the transfer it was redeemed for ends.
+ * transfers running share one bound of slots, of which one tenant holds at most its share; a
+ * slot is given back when its ticket expires or is dropped, or when the transfer it was
+ * redeemed for ends.
  *
  * @module
  */
@@ -36,6 +37,8 @@ export const TICKET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export interface BulkTicketsOptions {
   /** Tickets outstanding and transfers running at once. */
   maxSlots: number;
+  /** Of those, the most one tenant holds. @default maxSlots */
+  maxSlotsPerTenant?: number;
   /** How long a ticket may wait to be redeemed. */
   ticketMs: number;
 }
@@ -49,6 +52,8 @@ interface Pending<E> {
 export class BulkTickets<E extends TicketEntry = TicketEntry> {
   readonly #pending = new Map<string, Pending<E>>();
   readonly #options: BulkTicketsOptions;
+  /** Slots (tickets outstanding and transfers running) each tenant holds. */
+  readonly #held = new Map<string, number>();
   #running = 0;
   #closed = false;
 
@@ -79,9 +84,14 @@ export class BulkTickets<E extends TicketEntry = TicketEntry> {
     if (this.#closed || this.#pending.size + this.#running >= this.#options.maxSlots) {
       return undefined;
     }
+    const share = this.#options.maxSlotsPerTenant ?? this.#options.maxSlots;
+    if (this.heldBy(entry.tenant) >= share) return undefined;
+    this.#hold(entry.tenant, 1);
     const ticket = encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
     const timer = setTimeout(() => {
-      if (this.#pending.delete(ticket)) entry.drop();
+      if (!this.#pending.delete(ticket)) return;
+      this.#hold(entry.tenant, -1);
+      entry.drop();
     }, this.#options.ticketMs);
     Deno.unrefTimer(timer);
     this.#pending.set(ticket, { entry, timer });
@@ -98,7 +108,9 @@ export class BulkTickets<E extends TicketEntry = TicketEntry> {
     if (!pending) return undefined;
     this.#pending.delete(ticket);
     clearTimeout(pending.timer);
+    const tenant = pending.entry.tenant;
     if (pending.entry.kind !== kind) {
+      this.#hold(tenant, -1);
       pending.entry.drop();
       return undefined;
     }
@@ -110,8 +122,20 @@ export class BulkTickets<E extends TicketEntry = TicketEntry> {
         if (finished) return;
         finished = true;
         this.#running--;
+        this.#hold(tenant, -1);
       },
     };
+  }
+
+  /** Slots `tenant` holds: its tickets outstanding and its transfers running. */
+  heldBy(tenant: string): number {
+    return this.#held.get(tenant) ?? 0;
+  }
+
+  #hold(tenant: string, change: 1 | -1): void {
+    const held = this.heldBy(tenant) + change;
+    if (held > 0) this.#held.set(tenant, held);
+    else this.#held.delete(tenant);
   }
 
   /** Drops every ticket outstanding and issues no more (the worker is stopping). */
@@ -120,6 +144,7 @@ export class BulkTickets<E extends TicketEntry = TicketEntry> {
     for (const [ticket, pending] of this.#pending) {
       this.#pending.delete(ticket);
       clearTimeout(pending.timer);
+      this.#hold(pending.entry.tenant, -1);
       pending.entry.drop();
     }
   }

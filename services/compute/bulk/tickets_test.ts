@@ -86,3 +86,30 @@ Deno.test("BulkTickets bounds tickets and transfers together, and close() drops 
   assert.equal(waiting.drops(), 1);
   assert.equal(tickets.issue(entry("collect").value), undefined, "closed");
 });
+
+Deno.test("BulkTickets gives one tenant at most its share of the slots, back as they end", async () => {
+  const tickets = new BulkTickets({ maxSlots: 4, maxSlotsPerTenant: 2, ticketMs: 150 });
+  const first = tickets.issue(entry("collect", "acme").value)!;
+  const expiring = entry("collect", "acme");
+  assert.ok(tickets.issue(expiring.value));
+  assert.equal(tickets.issue(entry("collect", "acme").value), undefined, "acme's share is taken");
+  assert.ok(tickets.issue(entry("collect", "globex").value), "another tenant still gets one");
+  assert.equal(tickets.heldBy("acme"), 2);
+  // A redeemed ticket holds its slot until the transfer ends.
+  const redeemed = tickets.redeem(first, "collect")!;
+  assert.equal(tickets.heldBy("acme"), 2);
+  redeemed.finish();
+  assert.equal(tickets.heldBy("acme"), 1);
+  // An expired ticket gives its slot back.
+  await within(expiring.dropped, 5000);
+  assert.equal(tickets.heldBy("acme"), 0);
+  assert.ok(tickets.issue(entry("collect", "acme").value));
+  // A ticket of the wrong kind is dropped and gives its slot back.
+  const up = tickets.issue(entry("upload", "acme").value)!;
+  assert.equal(tickets.heldBy("acme"), 2);
+  assert.equal(tickets.redeem(up, "collect"), undefined);
+  assert.equal(tickets.heldBy("acme"), 1);
+  tickets.close();
+  assert.equal(tickets.heldBy("acme"), 0);
+  assert.equal(tickets.heldBy("globex"), 0);
+});

@@ -121,6 +121,14 @@ export interface CollectRequest {
   source?:
     | { $case: "plan"; value: Plan }
     | { $case: "handle"; value: string }
+    | //
+    /**
+     * A ticket to a Collect's batches this worker gave (CollectResponse.bulk) and that was not
+     * used: its batches over gRPC, for a client whose bulk port did not open, without running
+     * the plan again. The ticket is spent; unknown, expired, used or another tenant's: NOT_FOUND.
+     * With it, start_batch, streaming, engine and bulk must be unset (the ticket's apply).
+     */
+    { $case: "bulkTicket"; value: string }
     | undefined;
   /** Rows per record batch; 0 means the server's default. */
   batchSize: number;
@@ -646,6 +654,9 @@ export const CollectRequest: MessageFns<CollectRequest> = {
       case "handle":
         writer.uint32(18).string(message.source.value);
         break;
+      case "bulkTicket":
+        writer.uint32(66).string(message.source.value);
+        break;
     }
     if (message.batchSize !== 0) {
       writer.uint32(24).uint32(message.batchSize);
@@ -695,6 +706,14 @@ export const CollectRequest: MessageFns<CollectRequest> = {
             }
 
             message.source = { $case: "handle", value: reader.string() };
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.source = { $case: "bulkTicket", value: reader.string() };
             continue;
           }
           case 3: {
@@ -755,6 +774,10 @@ export const CollectRequest: MessageFns<CollectRequest> = {
         ? { $case: "plan", value: Plan.fromJSON(object.plan) }
         : isSet(object.handle)
         ? { $case: "handle", value: globalThis.String(object.handle) }
+        : isSet(object.bulkTicket)
+        ? { $case: "bulkTicket", value: globalThis.String(object.bulkTicket) }
+        : isSet(object.bulk_ticket)
+        ? { $case: "bulkTicket", value: globalThis.String(object.bulk_ticket) }
         : undefined,
       batchSize: isSet(object.batchSize)
         ? globalThis.Number(object.batchSize)
@@ -778,6 +801,8 @@ export const CollectRequest: MessageFns<CollectRequest> = {
       obj.plan = Plan.toJSON(message.source.value);
     } else if (message.source?.$case === "handle") {
       obj.handle = message.source.value;
+    } else if (message.source?.$case === "bulkTicket") {
+      obj.bulkTicket = message.source.value;
     }
     if (message.batchSize !== 0) {
       obj.batchSize = Math.round(message.batchSize);
@@ -812,6 +837,12 @@ export const CollectRequest: MessageFns<CollectRequest> = {
       case "handle": {
         if (object.source?.value !== undefined && object.source?.value !== null) {
           message.source = { $case: "handle", value: object.source.value };
+        }
+        break;
+      }
+      case "bulkTicket": {
+        if (object.source?.value !== undefined && object.source?.value !== null) {
+          message.source = { $case: "bulkTicket", value: object.source.value };
         }
         break;
       }

@@ -28,7 +28,7 @@ from polaroid._gen.polaroid.v1 import sink_pb2 as polaroid_dot_v1_dot_sink__pb2
 from polaroid._gen.polaroid.v1 import types_pb2 as polaroid_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bpolaroid/v1/dataframe.proto\x12\x0bpolaroid.v1\x1a\x18polaroid/v1/handle.proto\x1a\x16polaroid/v1/plan.proto\x1a\x16polaroid/v1/sink.proto\x1a\x17polaroid/v1/types.proto\"\x9f\x02\n\x0e\x45xecuteRequest\x12\x1f\n\x04plan\x18\x01 \x01(\x0b\x32\x11.polaroid.v1.Plan\x12\x13\n\x0bttl_seconds\x18\x02 \x01(\x04\x12\x11\n\tstreaming\x18\x03 \x01(\x08\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x12\n\nskip_cache\x18\x05 \x01(\x08\x12;\n\x08metadata\x18\x06 \x03(\x0b\x32).polaroid.v1.ExecuteRequest.MetadataEntry\x12#\n\x06\x65ngine\x18\x07 \x01(\x0e\x32\x13.polaroid.v1.Engine\x12\x0f\n\x07\x64urable\x18\x08 \x01(\x08\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"J\n\x0f\x45xecuteResponse\x12\'\n\x06handle\x18\x01 \x01(\x0b\x32\x17.polaroid.v1.HandleInfo\x12\x0e\n\x06\x63\x61\x63hed\x18\x02 \x01(\x08\"\xbe\x01\n\x0e\x43ollectRequest\x12!\n\x04plan\x18\x01 \x01(\x0b\x32\x11.polaroid.v1.PlanH\x00\x12\x10\n\x06handle\x18\x02 \x01(\tH\x00\x12\x12\n\nbatch_size\x18\x03 \x01(\r\x12\x13\n\x0bstart_batch\x18\x04 \x01(\x04\x12\x11\n\tstreaming\x18\x05 \x01(\x08\x12#\n\x06\x65ngine\x18\x06 \x01(\x0e\x32\x13.polaroid.v1.Engine\x12\x0c\n\x04\x62ulk\x18\x07 \x01(\x08\x42\x08\n\x06source\"n\n\x0f\x43ollectResponse\x12\x11\n\tarrow_ipc\x18\x01 \x01(\x0c\x12\x0c\n\x04rows\x18\x02 \x01(\x04\x12\x13\n\x0b\x62\x61tch_index\x18\x03 \x01(\x04\x12%\n\x04\x62ulk\x18\x04 \x01(\x0b\x32\x17.polaroid.v1.BulkTicket\"\x8d\x01\n\nBulkTicket\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\x0e\n\x06ticket\x18\x02 \x01(\t\x12\x15\n\rexpires_in_ms\x18\x03 \x01(\x04\x12\x0f\n\x07\x62\x61tches\x18\x04 \x01(\x04\x12\x13\n\x0bstart_batch\x18\x05 \x01(\x04\x12\x12\n\nbatch_size\x18\x06 \x01(\r\x12\x11\n\tmax_bytes\x18\x07 \x01(\x04\"Y\n\rUploadRequest\x12\x11\n\tarrow_ipc\x18\x01 \x01(\x0c\x12\x13\n\x0bttl_seconds\x18\x02 \x01(\x04\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x12\n\nbulk_bytes\x18\x04 \x01(\x04\"`\n\x0eUploadResponse\x12\'\n\x06handle\x18\x01 \x01(\x0b\x32\x17.polaroid.v1.HandleInfo\x12%\n\x04\x62ulk\x18\x02 \x01(\x0b\x32\x17.polaroid.v1.BulkTicket\"N\n\rSchemaRequest\x12!\n\x04plan\x18\x01 \x01(\x0b\x32\x11.polaroid.v1.PlanH\x00\x12\x10\n\x06handle\x18\x02 \x01(\tH\x00\x42\x08\n\x06source\"Q\n\x0eSchemaResponse\x12#\n\x06schema\x18\x01 \x01(\x0b\x32\x13.polaroid.v1.Schema\x12\x11\n\x04rows\x18\x02 \x01(\x04H\x00\x88\x01\x01\x42\x07\n\x05_rows\"1\n\x0e\x45xplainRequest\x12\x1f\n\x04plan\x18\x01 \x01(\x0b\x32\x11.polaroid.v1.Plan\"5\n\x0f\x45xplainResponse\x12\x0f\n\x07logical\x18\x01 \x01(\t\x12\x11\n\toptimized\x18\x02 \x01(\t*L\n\x06\x45ngine\x12\x16\n\x12\x45NGINE_UNSPECIFIED\x10\x00\x12\x14\n\x10\x45NGINE_STREAMING\x10\x01\x12\x14\n\x10\x45NGINE_IN_MEMORY\x10\x02\x32\xab\x03\n\x10\x44\x61taFrameService\x12\x44\n\x07\x45xecute\x12\x1b.polaroid.v1.ExecuteRequest\x1a\x1c.polaroid.v1.ExecuteResponse\x12\x46\n\x07\x43ollect\x12\x1b.polaroid.v1.CollectRequest\x1a\x1c.polaroid.v1.CollectResponse0\x01\x12\x43\n\x06Upload\x12\x1a.polaroid.v1.UploadRequest\x1a\x1b.polaroid.v1.UploadResponse(\x01\x12\x41\n\x06Schema\x12\x1a.polaroid.v1.SchemaRequest\x1a\x1b.polaroid.v1.SchemaResponse\x12\x44\n\x07\x45xplain\x12\x1b.polaroid.v1.ExplainRequest\x1a\x1c.polaroid.v1.ExplainResponse\x12;\n\x04Sink\x12\x18.polaroid.v1.SinkRequest\x1a\x19.polaroid.v1.SinkResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bpolaroid/v1/dataframe.proto\x12\x0bpolaroid.v1\x1a\x18polaroid/v1/handle.proto\x1a\x16polaroid/v1/plan.proto\x1a\x16polaroid/v1/sink.proto\x1a\x17polaroid/v1/types.proto\"\x9f\x02\n\x0e\x45xecuteRequest\x12\x1f\n\x04plan\x18\x01 \x01(\x0b\x32\x11.polaroid.v1.Plan\x12\x13\n\x0bttl_seconds\x18\x02 \x01(\x04\x12\x11\n\tstreaming\x18\x03 \x01(\x08\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x12\n\nskip_cache\x18\x05 \x01(\x08\x12;\n\x08metadata\x18\x06 \x03(\x0b\x32).polaroid.v1.ExecuteRequest.MetadataEntry\x12#\n\x06\x65ngine\x18\x07 \x01(\x0e\x32\x13.polaroid.v1.Engine\x12\x0f\n\x07\x64urable\x18\x08 \x01(\x08\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"J\n\x0f\x45xecuteResponse\x12\'\n\x06handle\x18\x01 \x01(\x0b\x32\x17.polaroid.v1.HandleInfo\x12\x0e\n\x06\x63\x61\x63hed\x18\x02 \x01(\x08\"\xd5\x01\n\x0e\x43ollectRequest\x12!\n\x04plan\x18\x01 \x01(\x0b\x32\x11.polaroid.v1.PlanH\x00\x12\x10\n\x06handle\x18\x02 \x01(\tH\x00\x12\x15\n\x0b\x62ulk_ticket\x18\x08 \x01(\tH\x00\x12\x12\n\nbatch_size\x18\x03 \x01(\r\x12\x13\n\x0bstart_batch\x18\x04 \x01(\x04\x12\x11\n\tstreaming\x18\x05 \x01(\x08\x12#\n\x06\x65ngine\x18\x06 \x01(\x0e\x32\x13.polaroid.v1.Engine\x12\x0c\n\x04\x62ulk\x18\x07 \x01(\x08\x42\x08\n\x06source\"n\n\x0f\x43ollectResponse\x12\x11\n\tarrow_ipc\x18\x01 \x01(\x0c\x12\x0c\n\x04rows\x18\x02 \x01(\x04\x12\x13\n\x0b\x62\x61tch_index\x18\x03 \x01(\x04\x12%\n\x04\x62ulk\x18\x04 \x01(\x0b\x32\x17.polaroid.v1.BulkTicket\"\x8d\x01\n\nBulkTicket\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\x0e\n\x06ticket\x18\x02 \x01(\t\x12\x15\n\rexpires_in_ms\x18\x03 \x01(\x04\x12\x0f\n\x07\x62\x61tches\x18\x04 \x01(\x04\x12\x13\n\x0bstart_batch\x18\x05 \x01(\x04\x12\x12\n\nbatch_size\x18\x06 \x01(\r\x12\x11\n\tmax_bytes\x18\x07 \x01(\x04\"Y\n\rUploadRequest\x12\x11\n\tarrow_ipc\x18\x01 \x01(\x0c\x12\x13\n\x0bttl_seconds\x18\x02 \x01(\x04\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x12\n\nbulk_bytes\x18\x04 \x01(\x04\"`\n\x0eUploadResponse\x12\'\n\x06handle\x18\x01 \x01(\x0b\x32\x17.polaroid.v1.HandleInfo\x12%\n\x04\x62ulk\x18\x02 \x01(\x0b\x32\x17.polaroid.v1.BulkTicket\"N\n\rSchemaRequest\x12!\n\x04plan\x18\x01 \x01(\x0b\x32\x11.polaroid.v1.PlanH\x00\x12\x10\n\x06handle\x18\x02 \x01(\tH\x00\x42\x08\n\x06source\"Q\n\x0eSchemaResponse\x12#\n\x06schema\x18\x01 \x01(\x0b\x32\x13.polaroid.v1.Schema\x12\x11\n\x04rows\x18\x02 \x01(\x04H\x00\x88\x01\x01\x42\x07\n\x05_rows\"1\n\x0e\x45xplainRequest\x12\x1f\n\x04plan\x18\x01 \x01(\x0b\x32\x11.polaroid.v1.Plan\"5\n\x0f\x45xplainResponse\x12\x0f\n\x07logical\x18\x01 \x01(\t\x12\x11\n\toptimized\x18\x02 \x01(\t*L\n\x06\x45ngine\x12\x16\n\x12\x45NGINE_UNSPECIFIED\x10\x00\x12\x14\n\x10\x45NGINE_STREAMING\x10\x01\x12\x14\n\x10\x45NGINE_IN_MEMORY\x10\x02\x32\xab\x03\n\x10\x44\x61taFrameService\x12\x44\n\x07\x45xecute\x12\x1b.polaroid.v1.ExecuteRequest\x1a\x1c.polaroid.v1.ExecuteResponse\x12\x46\n\x07\x43ollect\x12\x1b.polaroid.v1.CollectRequest\x1a\x1c.polaroid.v1.CollectResponse0\x01\x12\x43\n\x06Upload\x12\x1a.polaroid.v1.UploadRequest\x1a\x1b.polaroid.v1.UploadResponse(\x01\x12\x41\n\x06Schema\x12\x1a.polaroid.v1.SchemaRequest\x1a\x1b.polaroid.v1.SchemaResponse\x12\x44\n\x07\x45xplain\x12\x1b.polaroid.v1.ExplainRequest\x1a\x1c.polaroid.v1.ExplainResponse\x12;\n\x04Sink\x12\x18.polaroid.v1.SinkRequest\x1a\x19.polaroid.v1.SinkResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,8 +37,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_EXECUTEREQUEST_METADATAENTRY']._loaded_options = None
   _globals['_EXECUTEREQUEST_METADATAENTRY']._serialized_options = b'8\001'
-  _globals['_ENGINE']._serialized_start=1416
-  _globals['_ENGINE']._serialized_end=1492
+  _globals['_ENGINE']._serialized_start=1439
+  _globals['_ENGINE']._serialized_end=1515
   _globals['_EXECUTEREQUEST']._serialized_start=144
   _globals['_EXECUTEREQUEST']._serialized_end=431
   _globals['_EXECUTEREQUEST_METADATAENTRY']._serialized_start=384
@@ -46,23 +46,23 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EXECUTERESPONSE']._serialized_start=433
   _globals['_EXECUTERESPONSE']._serialized_end=507
   _globals['_COLLECTREQUEST']._serialized_start=510
-  _globals['_COLLECTREQUEST']._serialized_end=700
-  _globals['_COLLECTRESPONSE']._serialized_start=702
-  _globals['_COLLECTRESPONSE']._serialized_end=812
-  _globals['_BULKTICKET']._serialized_start=815
-  _globals['_BULKTICKET']._serialized_end=956
-  _globals['_UPLOADREQUEST']._serialized_start=958
-  _globals['_UPLOADREQUEST']._serialized_end=1047
-  _globals['_UPLOADRESPONSE']._serialized_start=1049
-  _globals['_UPLOADRESPONSE']._serialized_end=1145
-  _globals['_SCHEMAREQUEST']._serialized_start=1147
-  _globals['_SCHEMAREQUEST']._serialized_end=1225
-  _globals['_SCHEMARESPONSE']._serialized_start=1227
-  _globals['_SCHEMARESPONSE']._serialized_end=1308
-  _globals['_EXPLAINREQUEST']._serialized_start=1310
-  _globals['_EXPLAINREQUEST']._serialized_end=1359
-  _globals['_EXPLAINRESPONSE']._serialized_start=1361
-  _globals['_EXPLAINRESPONSE']._serialized_end=1414
-  _globals['_DATAFRAMESERVICE']._serialized_start=1495
-  _globals['_DATAFRAMESERVICE']._serialized_end=1922
+  _globals['_COLLECTREQUEST']._serialized_end=723
+  _globals['_COLLECTRESPONSE']._serialized_start=725
+  _globals['_COLLECTRESPONSE']._serialized_end=835
+  _globals['_BULKTICKET']._serialized_start=838
+  _globals['_BULKTICKET']._serialized_end=979
+  _globals['_UPLOADREQUEST']._serialized_start=981
+  _globals['_UPLOADREQUEST']._serialized_end=1070
+  _globals['_UPLOADRESPONSE']._serialized_start=1072
+  _globals['_UPLOADRESPONSE']._serialized_end=1168
+  _globals['_SCHEMAREQUEST']._serialized_start=1170
+  _globals['_SCHEMAREQUEST']._serialized_end=1248
+  _globals['_SCHEMARESPONSE']._serialized_start=1250
+  _globals['_SCHEMARESPONSE']._serialized_end=1331
+  _globals['_EXPLAINREQUEST']._serialized_start=1333
+  _globals['_EXPLAINREQUEST']._serialized_end=1382
+  _globals['_EXPLAINRESPONSE']._serialized_start=1384
+  _globals['_EXPLAINRESPONSE']._serialized_end=1437
+  _globals['_DATAFRAMESERVICE']._serialized_start=1518
+  _globals['_DATAFRAMESERVICE']._serialized_end=1945
 # @@protoc_insertion_point(module_scope)

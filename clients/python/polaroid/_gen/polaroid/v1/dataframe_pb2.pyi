@@ -56,9 +56,10 @@ class ExecuteResponse(_message.Message):
     def __init__(self, handle: _Optional[_Union[_handle_pb2.HandleInfo, _Mapping]] = ..., cached: bool = ...) -> None: ...
 
 class CollectRequest(_message.Message):
-    __slots__ = ("plan", "handle", "batch_size", "start_batch", "streaming", "engine", "bulk")
+    __slots__ = ("plan", "handle", "bulk_ticket", "batch_size", "start_batch", "streaming", "engine", "bulk")
     PLAN_FIELD_NUMBER: _ClassVar[int]
     HANDLE_FIELD_NUMBER: _ClassVar[int]
+    BULK_TICKET_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
     START_BATCH_FIELD_NUMBER: _ClassVar[int]
     STREAMING_FIELD_NUMBER: _ClassVar[int]
@@ -66,12 +67,13 @@ class CollectRequest(_message.Message):
     BULK_FIELD_NUMBER: _ClassVar[int]
     plan: _plan_pb2.Plan
     handle: str
+    bulk_ticket: str
     batch_size: int
     start_batch: int
     streaming: bool
     engine: Engine
     bulk: bool
-    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., handle: _Optional[str] = ..., batch_size: _Optional[int] = ..., start_batch: _Optional[int] = ..., streaming: bool = ..., engine: _Optional[_Union[Engine, str]] = ..., bulk: bool = ...) -> None: ...
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.Plan, _Mapping]] = ..., handle: _Optional[str] = ..., bulk_ticket: _Optional[str] = ..., batch_size: _Optional[int] = ..., start_batch: _Optional[int] = ..., streaming: bool = ..., engine: _Optional[_Union[Engine, str]] = ..., bulk: bool = ...) -> None: ...
 
 class CollectResponse(_message.Message):
     __slots__ = ("arrow_ipc", "rows", "batch_index", "bulk")
