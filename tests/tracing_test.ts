@@ -107,7 +107,9 @@ Deno.test(
       assert.ok(registers.some((r) => ancestors(r).some((a) => a.name === "result.keep")), tree);
       assert.ok(registers.every((r) => r.kind === 2), "SPAN_KIND_SERVER");
       // The release went to the handles service, whose freed event both workers received over
-      // NATS; one of them held the frame and dropped it.
+      // NATS. The worker that held the frame drops it on whichever comes first, the event or
+      // the answer to the release, which passed through it (releaseThroughWorker), so at most
+      // one receive span says it dropped the frame.
       const releases = named(spans, "polaroid.v1.HandleService/ReleaseHandle", "handles");
       assert.equal(releases.length, 2, tree);
       for (const release of releases) {
@@ -119,10 +121,9 @@ Deno.test(
         const received = named(spans, "handle.freed receive", "compute")
           .filter((s) => parentOf(s) === published);
         assert.equal(received.length, 2, `both workers received it:\n${tree}`);
-        assert.deepEqual(received.map((s) => s.attributes["polaroid.dropped"]).sort(), [
-          false,
-          true,
-        ]);
+        const dropped = received.map((s) => s.attributes["polaroid.dropped"]);
+        assert.ok(dropped.every((d) => typeof d === "boolean"), String(dropped));
+        assert.ok(dropped.filter((d) => d === true).length <= 1, String(dropped));
       }
 
       // The job ran from the queue in the trace of its SubmitJob call, its plan inside it.

@@ -82,6 +82,7 @@ async function handlesService(
     handles,
     workers,
     lines,
+    server,
     streams: () => streams,
     async [Symbol.asyncDispose]() {
       handles.close();
@@ -300,6 +301,22 @@ Deno.test("RegisterStream refuses a registration without a request id", async ()
   const stream = new RegisterStream(t.workers, t.handles);
   try {
     await assert.rejects(stream.register(request(""), "acme"), /needs a request id/);
+  } finally {
+    stream.close();
+  }
+});
+
+Deno.test("a stopping handles service ends the stream at once rather than wait out its grace", async () => {
+  await using t = await handlesService();
+  const stream = new RegisterStream(t.workers, t.handles);
+  try {
+    await stream.register(request(crypto.randomUUID()), "acme");
+    assert.ok(stream.open);
+    const started = performance.now();
+    await t.server.close(10_000);
+    const took = performance.now() - started;
+    assert.ok(took < 5000, `the stop took ${Math.round(took)} ms of its 10 s grace`);
+    await waitFor(() => !stream.open, { timeoutMs: 5000, what: "the stream to end" });
   } finally {
     stream.close();
   }

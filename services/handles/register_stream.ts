@@ -6,7 +6,8 @@
  * request id, in the order the registrations end. A registration that fails is answered with
  * its error; the stream goes on. At most {@link MAX_IN_FLIGHT} registrations of one stream run
  * at once: past that, the stream is not read until one ends (HTTP/2 flow control then holds
- * the worker back).
+ * the worker back). When the server begins to stop, the stream reads no more, answers what it
+ * took and ends, so that it does not hold the stop for its grace period.
  *
  * Each registration leaves the log and audit lines a RegisterHandle call would, and a
  * `handles.register` span in the trace its request carries.
@@ -51,12 +52,24 @@ export async function* registerReplies(
   let replyReady: (() => void) | undefined;
   let slotFree: (() => void) | undefined;
   const wake = (waiter: (() => void) | undefined) => waiter?.();
+  // A stopping server reads no more: what it took is answered, then the stream ends and the
+  // worker sends the rest again (with the same request ids) to the next handles service.
+  const draining = Promise.withResolvers<"drained">();
+  const onDrain = () => draining.resolve("drained");
+  if (ctx.draining?.aborted) onDrain();
+  ctx.draining?.addEventListener("abort", onDrain, { once: true });
   const reader = (async () => {
+    const iterator = requests[Symbol.asyncIterator]();
     try {
-      for await (const request of requests) {
+      for (;;) {
         while (running >= MAX_IN_FLIGHT) await new Promise<void>((r) => (slotFree = r));
+        const pending = iterator.next();
+        // Left behind when the server drains: it fails once the call ends, unheard.
+        pending.catch(() => {});
+        const next = await Promise.race([pending, draining.promise]);
+        if (next === "drained" || next.done) break;
         running++;
-        registerOne(catalog, request, ctx, logger).then((reply) => {
+        registerOne(catalog, next.value, ctx, logger).then((reply) => {
           running--;
           done.push(reply);
           const [a, b] = [replyReady, slotFree];
@@ -68,6 +81,7 @@ export async function* registerReplies(
     } catch (error) {
       failure = error;
     } finally {
+      ctx.draining?.removeEventListener("abort", onDrain);
       reading = false;
       const waiter = replyReady;
       replyReady = undefined;

@@ -86,13 +86,19 @@ const UNVERIFIED: Identity = Object.freeze({
 });
 
 /** The call's context; its tenant and identity are set once {@link admitted} verified them. */
-export function callContext(method: string, call: Call, signal: AbortSignal): CallContext {
+export function callContext(
+  method: string,
+  call: Call,
+  signal: AbortSignal,
+  draining?: AbortSignal,
+): CallContext {
   return {
     method,
     tenant: DEFAULT_TENANT,
     identity: UNVERIFIED,
     metadata: call.metadata,
     signal,
+    ...(draining ? { draining } : {}),
     log: { peer: call.getPeer() },
     sendHeaders(headers) {
       const metadata = new Metadata();

@@ -158,6 +158,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     return identity;
   };
 
+  /** Aborted when close() begins (CallContext.draining). */
+  const draining = new AbortController();
   const begin = (method: string, call: Call): Active => {
     const isHealth = method.startsWith(HEALTH_PREFIX);
     const admitted = isHealth ? undefined : admission.admit();
@@ -170,7 +172,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     call.on("cancelled", () => {
       if (!controller.signal.aborted) controller.abort(cancellation(call));
     });
-    const ctx = callContext(method, call, controller.signal);
+    const ctx = callContext(method, call, controller.signal, draining.signal);
     const traced = isHealth ? undefined : serverSpan(method, call.metadata);
     if (traced) Object.assign(ctx.log, spanIds(traced.span));
     const active: Active = {
@@ -324,6 +326,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       const deadline = performance.now() + graceMs;
       const left = () => Math.max(0, deadline - performance.now());
       admission.drain();
+      // Long-lived streams (a worker's registrations) end themselves now rather than hold
+      // the stop for its whole grace period.
+      draining.abort(new CancelledError("the server is stopping"));
       health.setAll(ServingStatus.NOT_SERVING);
       // GOAWAY in two steps (RFC 9113 §6.8): a notice at once, so that clients send new
       // calls elsewhere, then the final one once the calls already on their way have

@@ -42,6 +42,11 @@ export interface CallContext {
   readonly metadata: Metadata;
   /** Aborted when the client cancels or the deadline passes. */
   readonly signal: AbortSignal;
+  /**
+   * Aborted when the server begins to stop: a long-lived stream (one that could run past the
+   * server's grace period) ends itself then, having finished what it took. @default never
+   */
+  readonly draining?: AbortSignal;
   /** Extra fields for this call's log line. */
   readonly log: Record<string, unknown>;
   /**
