@@ -67,6 +67,7 @@ export function resolveOptions(options: S3StateStoreOptions) {
     prefix: "",
     forcePathStyle: false,
     partSizeBytes: 16 * 1024 * 1024,
+    partConcurrency: 4,
     conditionalWrites: "auto" as const,
     requestTimeoutMs: 30_000,
     listPageSize: 1000,
@@ -80,6 +81,11 @@ export function resolveOptions(options: S3StateStoreOptions) {
       "partSizeBytes",
       Number.isSafeInteger(o.partSizeBytes) && o.partSizeBytes >= MIN_PART_SIZE_BYTES,
       `an integer >= ${MIN_PART_SIZE_BYTES}`,
+    ],
+    [
+      "partConcurrency",
+      Number.isInteger(o.partConcurrency) && o.partConcurrency >= 1 && o.partConcurrency <= 16,
+      "from 1 to 16",
     ],
     ["conditionalWrites", ["auto", "on", "off"].includes(o.conditionalWrites), "auto, on or off"],
     ["requestTimeoutMs", o.requestTimeoutMs > 0, "positive"],
@@ -151,6 +157,11 @@ export interface S3StateStoreOptions {
   forcePathStyle?: boolean;
   /** Bodies larger than this go up in parts of this size (at least 5 MiB). @default 16 MiB */
   partSizeBytes?: number;
+  /**
+   * Parts of one body uploaded at once (each held in memory until it is sent, from 1 to 16).
+   * @default 4
+   */
+  partConcurrency?: number;
   /**
    * Write metadata records with `If-None-Match: *`: "on", "off", or "auto" to probe once
    * whether the server enforces it. @default "auto"

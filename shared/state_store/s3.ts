@@ -1,8 +1,9 @@
 /**
  * The s3 backend of the state store: the body of key K is the object `${prefix}K`, its
  * metadata record `${prefix}K.meta.json`, written after the body; the record commits the
- * object (store.ts). Bodies above `partSizeBytes` go up as a multipart upload holding one part
- * in memory (plus one read ahead), aborted when anything fails.
+ * object (store.ts). Bodies above `partSizeBytes` go up as a multipart upload of up to
+ * `partConcurrency` parts at once, each held in memory until sent (plus one read ahead),
+ * aborted when anything fails.
  *
  * Immutability: put() first reads the record and fails with AlreadyExistsError when it
  * exists. Where the server enforces conditional writes (AWS S3 since 2024, MinIO, moto), the
@@ -212,16 +213,13 @@ export class S3StateStore implements StateStore {
     const start = new CreateMultipartUploadCommand({ ...target, ChecksumAlgorithm: "CRC32" });
     const { UploadId } = await this.#send("start the upload of", key, start);
     if (!UploadId) throw new InternalError(`S3 gave no upload id for ${key} in ${this.#where}`);
+    // Completed parts by number; up to partConcurrency parts are on their way at once.
     const done: CompletedPart[] = [];
+    const sending = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    let count = 0;
     let bytes = 0;
-    const upload = async (Body: Uint8Array) => {
-      const PartNumber = done.length + 1;
-      if (PartNumber > MAX_PARTS) {
-        throw new LimitExceededError(
-          `Cannot write state store object ${key} as it must fit in ${MAX_PARTS} parts of ${this.#o.partSizeBytes} bytes (partSizeBytes): current value is more`,
-          { metadata: { key } },
-        );
-      }
+    const upload = async (PartNumber: number, Body: Uint8Array) => {
       const input = { ...target, UploadId, PartNumber, Body, ContentLength: Body.byteLength };
       const out = await this.#send(
         `upload part ${PartNumber} of`,
@@ -229,12 +227,32 @@ export class S3StateStore implements StateStore {
         new UploadPartCommand({ ...input, ChecksumAlgorithm: "CRC32" }),
       );
       const checksum = out.ChecksumCRC32 ? { ChecksumCRC32: out.ChecksumCRC32 } : {};
-      done.push({ PartNumber, ETag: out.ETag, ...checksum });
+      done[PartNumber - 1] = { PartNumber, ETag: out.ETag, ...checksum };
       bytes += Body.byteLength;
     };
+    const send = async (Body: Uint8Array) => {
+      while (sending.size >= this.#o.partConcurrency) await Promise.race(sending);
+      if (failure) throw failure.error;
+      const PartNumber = ++count;
+      if (PartNumber > MAX_PARTS) {
+        throw new LimitExceededError(
+          `Cannot write state store object ${key} as it must fit in ${MAX_PARTS} parts of ${this.#o.partSizeBytes} bytes (partSizeBytes): current value is more`,
+          { metadata: { key } },
+        );
+      }
+      const sent: Promise<void> = upload(PartNumber, Body)
+        .catch((error) => void (failure ??= { error }))
+        .finally(() => sending.delete(sent));
+      sending.add(sent);
+    };
     try {
-      for (const part of head) await upload(part);
-      for await (const part of rest) await upload(part);
+      try {
+        for (const part of head) await send(part);
+        for await (const part of rest) await send(part);
+      } finally {
+        await Promise.all(sending);
+      }
+      if (failure) throw failure.error;
       const parts = { ...target, UploadId, MultipartUpload: { Parts: done } };
       await this.#send("finish the upload of", key, new CompleteMultipartUploadCommand(parts));
       return bytes;

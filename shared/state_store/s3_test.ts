@@ -157,6 +157,20 @@ Deno.test("S3StateStore.put() uploads a body above partSizeBytes in parts", asyn
   }, { partSizeBytes: 5 * MiB });
 });
 
+Deno.test("S3StateStore.put() sends up to partConcurrency parts at once, in their order", async () => {
+  for (const partConcurrency of [1, 3]) {
+    await withS3rver(async ({ store }) => {
+      // 6 parts, the last one short, of random bytes: a misplaced part shows.
+      const body = new Uint8Array(26 * MiB + 4321);
+      for (let at = 0; at < body.byteLength; at += 65_536) {
+        crypto.getRandomValues(body.subarray(at, Math.min(at + 65_536, body.byteLength)));
+      }
+      await store.put("parallel", body, META);
+      assert.deepEqual(await store.get("parallel"), body, `partConcurrency ${partConcurrency}`);
+    }, { partSizeBytes: 5 * MiB, partConcurrency });
+  }
+});
+
 Deno.test("S3StateStore.put() streams a chunked body: parts go up before the body is read whole", async () => {
   await withS3rver(async ({ server, store }) => {
     const body = bytes(12 * MiB + 12_345, 5);
@@ -174,7 +188,9 @@ Deno.test("S3StateStore.put() streams a chunked body: parts go up before the bod
     assert.equal(meta.bytes, body.byteLength);
     assert.ok(partsOnServerWhenReadingTail >= 1, `parts uploaded: ${partsOnServerWhenReadingTail}`);
     assert.deepEqual(await store.get("streamed"), body);
-  }, { partSizeBytes: 5 * MiB });
+    // One part at a time: the first is on the server before the tail is read (with more, all
+    // three parts of this body may still be on their way then).
+  }, { partSizeBytes: 5 * MiB, partConcurrency: 1 });
 });
 
 Deno.test("S3StateStore: a body without a record is listed uncommitted and get() is NotFound", async () => {
@@ -308,6 +324,18 @@ Deno.test("S3StateStore.open() rejects a part size below 5 MiB", async () => {
     }),
     /Cannot create S3StateStore as 'partSizeBytes' must be an integer >= 5242880: current value is 1048576/,
   );
+  for (const partConcurrency of [0, 17, 1.5]) {
+    await assert.rejects(
+      S3StateStore.open({
+        bucket: "b",
+        region: "r",
+        accessKeyId: "a",
+        secretAccessKey: "s",
+        partConcurrency,
+      }),
+      /'partConcurrency' must be from 1 to 16/,
+    );
+  }
 });
 
 Deno.test({
