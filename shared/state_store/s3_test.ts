@@ -313,28 +313,21 @@ Deno.test("S3StateStore.open() with refused credentials is PermissionDeniedError
   }
 });
 
-Deno.test("S3StateStore.open() rejects a part size below 5 MiB", async () => {
-  await assert.rejects(
+Deno.test("S3StateStore.open() rejects a part size below 5 MiB and a bad partConcurrency", async () => {
+  const open = (more: Partial<S3StateStoreOptions>) =>
     S3StateStore.open({
       bucket: "b",
       region: "r",
       accessKeyId: "a",
       secretAccessKey: "s",
-      partSizeBytes: MiB,
-    }),
+      ...more,
+    });
+  await assert.rejects(
+    open({ partSizeBytes: MiB }),
     /Cannot create S3StateStore as 'partSizeBytes' must be an integer >= 5242880: current value is 1048576/,
   );
   for (const partConcurrency of [0, 17, 1.5]) {
-    await assert.rejects(
-      S3StateStore.open({
-        bucket: "b",
-        region: "r",
-        accessKeyId: "a",
-        secretAccessKey: "s",
-        partConcurrency,
-      }),
-      /'partConcurrency' must be from 1 to 16/,
-    );
+    await assert.rejects(open({ partConcurrency }), /'partConcurrency' must be from 1 to 16/);
   }
 });
 
