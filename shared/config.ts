@@ -102,8 +102,10 @@ export interface ComputeConfig extends CommonConfig, ServerPorts {
   /**
    * The Polars engine plans run on unless a request asks for the other (POLAROID_ENGINE):
    * `streaming` (Polars' streaming engine, Python Polars 2's default: faster on large
-   * group-bys and filters) or `in-memory` (nodejs-polars' default). The engines differ only in
-   * the order of rows an operation leaves undefined (docs/adr/0019). @default "streaming"
+   * group-bys and filters) or `in-memory` (nodejs-polars' default). The engines give the same
+   * values; the order of rows an operation leaves undefined differs, and a plan the default
+   * streaming engine fails with a query error runs again in memory (docs/adr/0019).
+   * @default "streaming"
    */
   engine: "streaming" | "in-memory";
   /**

@@ -7,12 +7,7 @@
  * @module
  */
 
-import {
-  DeadlineExceededError,
-  GrpcCode,
-  NotFoundError,
-  PolaroidError,
-} from "../../shared/errors.ts";
+import { DeadlineExceededError, GrpcCode, PolaroidError } from "../../shared/errors.ts";
 import {
   type BulkTicket,
   type CollectResponse,
@@ -86,9 +81,10 @@ export function routedCollect(
   // plan runs again anywhere.
   const viaTicket = async function* (ticket: BulkTicket): AsyncGenerator<CollectResponse> {
     const rpc = answered;
+    const again = () => grpc(ticket.startBatch, ticket.batchSize, false);
+    if (rpc === undefined) return yield* again();
     let started = false;
     try {
-      if (rpc === undefined) throw new NotFoundError("no endpoint gave the ticket");
       const held = rpc.frames.serverStream("collect", {
         source: { $case: "bulkTicket", value: ticket.ticket },
         batchSize: 0,
@@ -105,10 +101,10 @@ export function routedCollect(
         yield message;
       }
     } catch (error) {
-      const again = error instanceof PolaroidError &&
+      const unknown = error instanceof PolaroidError &&
         (error.code === GrpcCode.NOT_FOUND || error.code === GrpcCode.UNAVAILABLE);
-      if (started || !again) throw error;
-      yield* grpc(ticket.startBatch, ticket.batchSize, false);
+      if (started || !unknown) throw error;
+      yield* again();
     }
   };
   let bulk = options.bulk;

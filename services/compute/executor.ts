@@ -370,15 +370,13 @@ export class PlanExecutor {
     ticket: string,
     ctx: RunContext,
   ): AsyncGenerator<CollectResponse> {
-    const set = request.startBatch !== 0n
-      ? "start_batch"
-      : request.streaming
-      ? "streaming"
-      : request.engine !== Engine.ENGINE_UNSPECIFIED
-      ? "engine"
-      : request.bulk
-      ? "bulk"
-      : undefined;
+    const options: [string, boolean][] = [
+      ["start_batch", request.startBatch !== 0n],
+      ["streaming", request.streaming],
+      ["engine", request.engine !== Engine.ENGINE_UNSPECIFIED],
+      ["bulk", request.bulk],
+    ];
+    const set = options.find(([, given]) => given)?.[0];
     if (set !== undefined) {
       throw new InvalidArgumentError(
         `Cannot collect a bulk ticket with '${set}' set as the ticket's options apply`,

@@ -153,15 +153,18 @@ export class RegisterStream implements Registrar {
       const e = outcome.value;
       waiting.reject(errorFromStatus(e.code, e.message, e.reason || undefined, e.metadata));
     } else waiting.reject(new InternalError("the handles service sent a reply with no outcome"));
-    if (this.#waiting.size === 0) this.#idleSoon();
   }
 
-  /** The waiting registration `id`, no longer waiting. */
+  /**
+   * The waiting registration `id`, no longer waiting (answered, timed out or broken off); the
+   * last one to go starts the open stream's idle time.
+   */
   #settle(id: string): Waiting | undefined {
     const waiting = this.#waiting.get(id);
     if (!waiting) return undefined;
     this.#waiting.delete(id);
     clearTimeout(waiting.timer);
+    if (this.#waiting.size === 0 && this.#call !== undefined) this.#idleSoon();
     return waiting;
   }
 

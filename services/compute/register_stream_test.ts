@@ -321,3 +321,30 @@ Deno.test("a stopping handles service ends the stream at once rather than wait o
     stream.close();
   }
 });
+
+Deno.test("a worker that cancels its stream mid-way gives the handles service its slot back", async () => {
+  await using t = await handlesService();
+  const call = t.workers.duplex("registerHandles");
+  const ended = new Promise<void>((resolve) => {
+    call.on("error", () => resolve());
+    call.on("end", () => resolve());
+  });
+  call.on("data", () => {});
+  for (let i = 0; i < 200; i++) {
+    call.write({ tenant: "acme", register: request(crypto.randomUUID()), traceContext: {} });
+  }
+  await waitFor(() => t.server.activeCalls === 1, { timeoutMs: 5000, what: "the stream served" });
+  call.cancel();
+  await ended;
+  await waitFor(() => t.server.activeCalls === 0, {
+    timeoutMs: 5000,
+    what: "the cancelled stream's slot given back",
+  });
+  // The service goes on: a new stream registers.
+  const stream = new RegisterStream(t.workers, t.handles);
+  try {
+    assert.ok((await stream.register(request(crypto.randomUUID()), "acme")).id.startsWith("acme."));
+  } finally {
+    stream.close();
+  }
+});
